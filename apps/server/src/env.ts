@@ -1,0 +1,69 @@
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+
+const repositoryRoot = fileURLToPath(new URL("../../../", import.meta.url));
+
+const booleanFlag = z.enum(["true", "false", "1", "0"]).transform((value) => value === "true" || value === "1");
+const optionalUrl = z.url({ protocol: /^https?$/ }).optional();
+
+const environment = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    HOST: z.string().min(1).default("127.0.0.1"),
+    PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+    DATA_DIR: z.string().min(1).default(resolve(repositoryRoot, ".data")),
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+    DEMO_MODE: booleanFlag.optional(),
+    PLATFORM_JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+    PLATFORM_JWKS_URL: optionalUrl,
+    PLATFORM_JWT_ISSUER: z.string().min(1).optional(),
+    PLATFORM_JWT_AUDIENCE: z.string().min(1).optional(),
+    OUTLOOK_CLIENT_ID: z.string().min(1).optional(),
+    OUTLOOK_CLIENT_SECRET: z.string().min(1).optional(),
+    OUTLOOK_REDIRECT_URI: optionalUrl,
+    OUTLOOK_TENANT: z.string().min(1).default("common"),
+    BACKEND_URL: optionalUrl,
+    TOKEN_ENCRYPTION_KEY: z.string().optional(),
+    TOKEN_ENCRYPTION_KEYS: z.string().optional(),
+  })
+  .superRefine((env, ctx) => {
+    const demo = env.DEMO_MODE ?? (!env.OUTLOOK_CLIENT_ID && env.NODE_ENV !== "production");
+    if (!demo && !env.PLATFORM_JWT_SECRET && !env.PLATFORM_JWKS_URL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["PLATFORM_JWT_SECRET"],
+        message: "outside demo mode, set PLATFORM_JWT_SECRET or PLATFORM_JWKS_URL so platform session tokens can be verified",
+      });
+    }
+    if (env.PLATFORM_JWT_SECRET && env.PLATFORM_JWKS_URL) {
+      ctx.addIssue({ code: "custom", path: ["PLATFORM_JWKS_URL"], message: "set PLATFORM_JWT_SECRET or PLATFORM_JWKS_URL, not both" });
+    }
+    if (demo && env.NODE_ENV === "production") {
+      ctx.addIssue({ code: "custom", path: ["DEMO_MODE"], message: "demo mode cannot run with NODE_ENV=production" });
+    }
+  })
+  .transform((env) => ({
+    ...env,
+    demoMode: env.DEMO_MODE ?? (!env.OUTLOOK_CLIENT_ID && env.NODE_ENV !== "production"),
+    repositoryRoot,
+  }));
+
+export type Env = z.output<typeof environment>;
+
+export class InvalidEnvironmentError extends Error {
+  constructor(issues: z.core.$ZodIssue[]) {
+    super(
+      `Invalid configuration:\n${issues.map((issue) => `  - ${issue.path.join(".") || "environment"}: ${issue.message}`).join("\n")}\nSee .env.example for every variable.`,
+    );
+    this.name = "InvalidEnvironmentError";
+  }
+}
+
+/** Parses the environment once, at boot; the error names every variable that is missing or wrong. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ""));
+  const result = environment.safeParse(present);
+  if (!result.success) throw new InvalidEnvironmentError(result.error.issues);
+  return result.data;
+}

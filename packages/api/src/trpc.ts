@@ -1,0 +1,115 @@
+import type { Database } from "@agenda/db/client";
+import { DomainError } from "@agenda/domain/errors";
+import type { User } from "@agenda/domain/users";
+import type { Viewer } from "@agenda/domain/viewer";
+import { TRPCError, initTRPC } from "@trpc/server";
+import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+import { ZodError } from "zod";
+import type { AuthFailure, Caller } from "./auth";
+import { errorMessage, validationIssues, validationSummary, type ApiErrorCode, type Locale, type ValidationIssue } from "./i18n";
+
+/** Present only in demo mode: what demo sign-in needs to stand in for the platform. */
+export interface DemoMode {
+  signIn(email: string): Promise<{ token: string; user: User } | undefined>;
+}
+
+export interface Context {
+  db: Database;
+  caller: Caller | null;
+  authFailure: AuthFailure | null;
+  locale: Locale;
+  requestId: string;
+  demo: DemoMode | null;
+}
+
+const trpcCodeOf: Record<ApiErrorCode, TRPC_ERROR_CODE_KEY> = {
+  EVENT_NOT_FOUND: "NOT_FOUND",
+  FORMATION_NOT_FOUND: "NOT_FOUND",
+  EVENT_READ_ONLY: "FORBIDDEN",
+  VERSION_CONFLICT: "CONFLICT",
+  FORBIDDEN: "FORBIDDEN",
+  TRAINER_ONLY_OWN_FORMATIONS: "FORBIDDEN",
+  INVALID_INPUT: "BAD_REQUEST",
+  UNAUTHENTICATED: "UNAUTHORIZED",
+  TOKEN_INVALID: "UNAUTHORIZED",
+  USER_ONLY: "FORBIDDEN",
+  DEMO_DISABLED: "NOT_FOUND",
+  DEMO_USER_UNKNOWN: "NOT_FOUND",
+  PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  ROUTE_NOT_FOUND: "NOT_FOUND",
+  MALFORMED_JSON: "BAD_REQUEST",
+  INTERNAL: "INTERNAL_SERVER_ERROR",
+};
+
+/** A typed error whose message is already in the caller's language; `appCode` tells programs what happened. */
+export class ApiError extends TRPCError {
+  constructor(
+    readonly appCode: ApiErrorCode,
+    locale: Locale,
+    params: Record<string, string | number> = {},
+  ) {
+    super({ code: trpcCodeOf[appCode], message: errorMessage(locale, appCode, params) });
+  }
+}
+
+interface ErrorDetails {
+  appCode: ApiErrorCode;
+  message: string;
+  issues?: ValidationIssue[];
+}
+
+/** What any error thrown inside a procedure tells the caller: never an internal message or a stack. */
+export function describeError(error: TRPCError, locale: Locale): ErrorDetails {
+  if (error instanceof ApiError) return { appCode: error.appCode, message: error.message };
+  if (error.cause instanceof ZodError) {
+    const issues = validationIssues(locale, error.cause);
+    return { appCode: "INVALID_INPUT", message: validationSummary(locale, issues), issues };
+  }
+  if (error.code === "PAYLOAD_TOO_LARGE") return { appCode: "PAYLOAD_TOO_LARGE", message: errorMessage(locale, "PAYLOAD_TOO_LARGE", { limit: "1048576" }) };
+  if (error.code === "PARSE_ERROR") return { appCode: "MALFORMED_JSON", message: errorMessage(locale, "MALFORMED_JSON") };
+  if (error.code === "NOT_FOUND") return { appCode: "ROUTE_NOT_FOUND", message: error.message };
+  if (error.code === "BAD_REQUEST") return { appCode: "INVALID_INPUT", message: error.message };
+  return { appCode: "INTERNAL", message: errorMessage(locale, "INTERNAL") };
+}
+
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error, ctx }) {
+    const details = describeError(error, ctx?.locale ?? "fr");
+    return {
+      ...shape,
+      message: details.message,
+      data: { code: shape.data.code, httpStatus: shape.data.httpStatus, path: shape.data.path, appCode: details.appCode, issues: details.issues },
+    };
+  },
+});
+
+/** Domain code throws DomainError; here it becomes the matching typed error, in the caller's language. */
+const translateDomainErrors = t.middleware(async ({ ctx, next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof DomainError) {
+    throw new ApiError(result.error.cause.code, ctx.locale, result.error.cause.params);
+  }
+  return result;
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+export const publicProcedure = t.procedure.use(translateDomainErrors);
+
+/** Any authenticated caller: a platform user or a service token. */
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+  if (!ctx.caller) throw new ApiError(ctx.authFailure ?? "UNAUTHENTICATED", ctx.locale);
+  const caller = ctx.caller;
+  const viewer: Viewer =
+    caller.kind === "user"
+      ? { kind: "user", userId: caller.user.id, role: caller.user.role }
+      : { kind: "service", serviceTokenId: caller.serviceToken.id, scopes: caller.serviceToken.scopes };
+  return next({ ctx: { ...ctx, caller, viewer } });
+});
+
+/** A signed-in platform user; their own data only. */
+export const userProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (ctx.caller.kind !== "user") throw new ApiError("USER_ONLY", ctx.locale);
+  return next({ ctx: { ...ctx, user: ctx.caller.user } });
+});

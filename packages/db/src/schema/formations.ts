@@ -1,0 +1,47 @@
+import { index, integer, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { users } from "./users";
+
+export const formationStatus = pgEnum("formation_status", ["scheduled", "cancelled"]);
+
+/** A training session of the platform. The platform owns it; Outlook only receives copies. */
+export const formations = pgTable(
+  "formations",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    /** Id the platform (or another internal app) knows this formation by, for idempotent upserts. */
+    externalId: text(),
+    title: text().notNull(),
+    description: text().notNull().default(""),
+    location: text(),
+    onlineUrl: text(),
+    startsAt: timestamp({ withTimezone: true }).notNull(),
+    endsAt: timestamp({ withTimezone: true }).notNull(),
+    /** IANA time zone the formation is scheduled in. */
+    timeZone: text().notNull(),
+    trainerId: uuid().references(() => users.id, { onDelete: "set null" }),
+    status: formationStatus().notNull().default("scheduled"),
+    /** Incremented on every change; exports compare it to know what Outlook is missing. */
+    version: integer().notNull().default(1),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    uniqueIndex("formations_external_id_key").on(table.externalId),
+    index("formations_starts_at_idx").on(table.startsAt),
+    index("formations_trainer_id_idx").on(table.trainerId),
+  ],
+);
+
+export const enrollments = pgTable(
+  "enrollments",
+  {
+    formationId: uuid()
+      .notNull()
+      .references(() => formations.id, { onDelete: "cascade" }),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [primaryKey({ columns: [table.formationId, table.userId] }), index("enrollments_user_id_idx").on(table.userId)],
+);

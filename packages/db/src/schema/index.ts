@@ -1,0 +1,5 @@
+export * from "./users";
+export * from "./formations";
+export * from "./integrations";
+export * from "./agenda-events";
+export * from "./audit-log";

@@ -1,0 +1,237 @@
+import type { DatabaseOrTransaction } from "@agenda/db/client";
+import { agendaEvents, enrollments, formations, users } from "@agenda/db/schema";
+import { and, asc, eq, gte, isNull, lt, notInArray, or, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
+import { DomainError } from "./errors";
+import { ianaTimeZone, isoInstant } from "./time";
+import { ensureUser, platformPersonInput } from "./users";
+import { hasServiceScope, type Viewer } from "./viewer";
+
+export type FormationRow = typeof formations.$inferSelect;
+
+export const listFormationsInput = z
+  .object({
+    from: isoInstant.optional(),
+    to: isoInstant.optional(),
+    limit: z.int().min(1).max(500).default(100),
+  })
+  .refine(({ from, to }) => !from || !to || to > from, { message: "rangeInverted", path: ["to"] });
+
+export const formationIdInput = z.object({ id: z.uuid() });
+
+export const upsertFormationInput = z
+  .object({
+    /** Update this formation; without it (and without a known externalId) a new one is created. */
+    id: z.uuid().optional(),
+    externalId: z.string().min(1).max(128).optional(),
+    title: z.string().trim().min(1).max(255),
+    description: z.string().max(100_000).default(""),
+    location: z.string().trim().max(255).nullable().default(null),
+    onlineUrl: z.url({ protocol: /^https?$/ }).max(2048).nullable().default(null),
+    startsAt: isoInstant,
+    endsAt: isoInstant,
+    timeZone: ianaTimeZone,
+    status: z.enum(["scheduled", "cancelled"]).default("scheduled"),
+    /** The trainer; a trainer calling without it trains the formation themselves. */
+    trainer: platformPersonInput.optional(),
+    /** When given, replaces the enrolled learners. */
+    learners: z.array(platformPersonInput).max(1000).optional(),
+  })
+  .refine(({ startsAt, endsAt }) => endsAt > startsAt, { message: "endBeforeStart", path: ["endsAt"] });
+
+export type ListFormationsInput = z.output<typeof listFormationsInput>;
+export type UpsertFormationInput = z.output<typeof upsertFormationInput>;
+
+export interface Formation {
+  id: string;
+  externalId: string | null;
+  title: string;
+  description: string;
+  location: string | null;
+  onlineUrl: string | null;
+  startsAt: string;
+  endsAt: string;
+  timeZone: string;
+  status: FormationRow["status"];
+  version: number;
+  trainer: { id: string; name: string; email: string } | null;
+  learnerCount: number;
+  updatedAt: string;
+}
+
+/** Which formations a viewer may see: learners their enrolments, trainers also what they train, staff everything. */
+function visibleTo(viewer: Viewer): SQL | undefined {
+  if (viewer.kind === "service") {
+    if (!hasServiceScope(viewer, "formations:read") && !hasServiceScope(viewer, "formations:write")) {
+      throw new DomainError("FORBIDDEN");
+    }
+    return undefined;
+  }
+  if (viewer.role === "admin") return undefined;
+  const enrolled = sql`exists (select 1 from ${enrollments} where ${enrollments.formationId} = ${formations.id} and ${enrollments.userId} = ${viewer.userId})`;
+  return viewer.role === "trainer" ? or(eq(formations.trainerId, viewer.userId), enrolled) : enrolled;
+}
+
+const learnerCount = sql<number>`(select count(*)::int from ${enrollments} where ${enrollments.formationId} = ${formations.id})`;
+
+async function selectFormations(db: DatabaseOrTransaction, where: SQL | undefined, limit: number): Promise<Formation[]> {
+  const rows = await db
+    .select({ formation: formations, trainer: { id: users.id, name: users.name, email: users.email }, learnerCount })
+    .from(formations)
+    .leftJoin(users, eq(users.id, formations.trainerId))
+    .where(where)
+    .orderBy(asc(formations.startsAt), asc(formations.id))
+    .limit(limit);
+  return rows.map(({ formation, trainer, learnerCount: count }) => ({
+    id: formation.id,
+    externalId: formation.externalId,
+    title: formation.title,
+    description: formation.description,
+    location: formation.location,
+    onlineUrl: formation.onlineUrl,
+    startsAt: formation.startsAt.toISOString(),
+    endsAt: formation.endsAt.toISOString(),
+    timeZone: formation.timeZone,
+    status: formation.status,
+    version: formation.version,
+    trainer: trainer?.id ? trainer : null,
+    learnerCount: count,
+    updatedAt: formation.updatedAt.toISOString(),
+  }));
+}
+
+export async function listFormations(db: DatabaseOrTransaction, viewer: Viewer, input: ListFormationsInput): Promise<Formation[]> {
+  const where = and(
+    visibleTo(viewer),
+    input.to ? lt(formations.startsAt, input.to) : undefined,
+    input.from ? gte(formations.endsAt, input.from) : undefined,
+  );
+  return selectFormations(db, where, input.limit);
+}
+
+export async function getFormation(db: DatabaseOrTransaction, viewer: Viewer, id: string): Promise<Formation> {
+  const [formation] = await selectFormations(db, and(eq(formations.id, id), visibleTo(viewer)), 1);
+  if (!formation) throw new DomainError("FORMATION_NOT_FOUND", { id });
+  return formation;
+}
+
+function assertMayWrite(viewer: Viewer): void {
+  if (viewer.kind === "service" ? !hasServiceScope(viewer, "formations:write") : viewer.role === "learner") {
+    throw new DomainError("FORBIDDEN");
+  }
+}
+
+async function findExisting(db: DatabaseOrTransaction, input: UpsertFormationInput): Promise<FormationRow | undefined> {
+  if (!input.id && !input.externalId) return undefined;
+  const [row] = await db
+    .select()
+    .from(formations)
+    .where(input.id ? eq(formations.id, input.id) : eq(formations.externalId, input.externalId ?? ""))
+    .for("update");
+  if (!row && input.id) throw new DomainError("FORMATION_NOT_FOUND", { id: input.id });
+  return row;
+}
+
+/**
+ * Creates or updates a formation and its enrolments, then brings its participants' agenda events in line.
+ * Runs in one transaction: the formation and every agenda event change together or not at all.
+ */
+export async function upsertFormation(db: DatabaseOrTransaction, viewer: Viewer, input: UpsertFormationInput): Promise<Formation> {
+  assertMayWrite(viewer);
+  const formationId = await db.transaction(async (tx) => {
+    const existing = await findExisting(tx, input);
+    const trainerId = input.trainer
+      ? (await ensureUser(tx, { ...input.trainer, role: input.trainer.role ?? "trainer" })).id
+      : viewer.kind === "user" && viewer.role === "trainer"
+        ? viewer.userId
+        : (existing?.trainerId ?? null);
+    if (viewer.kind === "user" && viewer.role === "trainer") {
+      const ownsIt = (existing === undefined || existing.trainerId === viewer.userId) && trainerId === viewer.userId;
+      if (!ownsIt) throw new DomainError("TRAINER_ONLY_OWN_FORMATIONS");
+    }
+
+    const values = {
+      externalId: input.externalId ?? existing?.externalId ?? null,
+      title: input.title,
+      description: input.description,
+      location: input.location,
+      onlineUrl: input.onlineUrl,
+      startsAt: input.startsAt,
+      endsAt: input.endsAt,
+      timeZone: input.timeZone,
+      status: input.status,
+      trainerId,
+    };
+    const [row] = existing
+      ? await tx
+          .update(formations)
+          .set({ ...values, version: sql`${formations.version} + 1`, updatedAt: new Date() })
+          .where(eq(formations.id, existing.id))
+          .returning()
+      : await tx.insert(formations).values(values).returning();
+    if (!row) throw new Error("formation write returned no row");
+
+    if (input.learners) {
+      const learnerIds: string[] = [];
+      for (const learner of input.learners) learnerIds.push((await ensureUser(tx, learner)).id);
+      await tx
+        .delete(enrollments)
+        .where(and(eq(enrollments.formationId, row.id), learnerIds.length ? notInArray(enrollments.userId, learnerIds) : undefined));
+      if (learnerIds.length) {
+        await tx
+          .insert(enrollments)
+          .values(learnerIds.map((userId) => ({ formationId: row.id, userId })))
+          .onConflictDoNothing();
+      }
+    }
+    await alignFormationEvents(tx, row);
+    return row.id;
+  });
+  const [formation] = await selectFormations(db, eq(formations.id, formationId), 1);
+  if (!formation) throw new DomainError("FORMATION_NOT_FOUND", { id: formationId });
+  return formation;
+}
+
+/**
+ * Every participant (enrolled learners and the trainer) of a scheduled formation has one agenda event mirroring it;
+ * everyone else, and everyone once it is cancelled, has its event tombstoned so the removal reaches Outlook.
+ */
+export async function alignFormationEvents(db: DatabaseOrTransaction, formation: FormationRow): Promise<void> {
+  const enrolled = await db.select({ userId: enrollments.userId }).from(enrollments).where(eq(enrollments.formationId, formation.id));
+  const participantIds = new Set(enrolled.map(({ userId }) => userId));
+  if (formation.trainerId) participantIds.add(formation.trainerId);
+  const participants = formation.status === "scheduled" ? [...participantIds] : [];
+
+  const mirrored = {
+    title: formation.title,
+    body: formation.description,
+    location: formation.location,
+    onlineUrl: formation.onlineUrl,
+    startsAt: formation.startsAt,
+    endsAt: formation.endsAt,
+    timeZone: formation.timeZone,
+    isAllDay: false,
+    startDate: null,
+    endDate: null,
+  };
+  if (participants.length) {
+    await db
+      .insert(agendaEvents)
+      .values(participants.map((ownerId) => ({ ownerId, source: "formation" as const, formationId: formation.id, ...mirrored })))
+      .onConflictDoUpdate({
+        target: [agendaEvents.ownerId, agendaEvents.formationId],
+        targetWhere: sql`${agendaEvents.formationId} is not null`,
+        set: { ...mirrored, deletedAt: null, version: sql`${agendaEvents.version} + 1`, updatedAt: new Date() },
+      });
+  }
+  await db
+    .update(agendaEvents)
+    .set({ deletedAt: new Date(), version: sql`${agendaEvents.version} + 1`, updatedAt: new Date() })
+    .where(
+      and(
+        eq(agendaEvents.formationId, formation.id),
+        isNull(agendaEvents.deletedAt),
+        participants.length ? notInArray(agendaEvents.ownerId, participants) : undefined,
+      ),
+    );
+}

@@ -1,0 +1,27 @@
+import { join, sep } from "node:path";
+import { fileURLToPath } from "node:url";
+import { defineConfig, mergeConfig, type ViteUserConfig } from "vitest/config";
+
+// Workspaces import this file by relative path: vitest bundles a config's relative imports, while a workspace
+// package would be loaded by Node untranspiled.
+
+/**
+ * Settings every workspace's tests share. Under the root `npm test`, each run also writes a JSON report that the
+ * root script adds up into one closing line.
+ */
+export const baseTestConfig: ViteUserConfig = defineConfig({
+  test: {
+    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    reporters: process.env.AGENDA_TEST_REPORT_DIR
+      ? ["default", ["json", { outputFile: join(process.env.AGENDA_TEST_REPORT_DIR, `${process.cwd().replaceAll(sep, "_")}.json`) }]]
+      : ["default"],
+  },
+});
+
+/** For workspaces whose tests use the database: one real PostgreSQL per run, one database per test file. */
+export const databaseTestConfig: ViteUserConfig = mergeConfig(
+  baseTestConfig,
+  defineConfig({ test: { globalSetup: [fileURLToPath(new URL("./packages/testing/src/global-setup.ts", import.meta.url))] } }),
+);
