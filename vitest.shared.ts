@@ -20,8 +20,13 @@ export const baseTestConfig: ViteUserConfig = defineConfig({
   },
 });
 
-/** For workspaces whose tests use the database: one real PostgreSQL per run, one database per test file. */
+const setup = (file: string) => fileURLToPath(new URL(`./packages/testing/src/${file}`, import.meta.url));
+
+/** For workspaces whose tests call the Microsoft sandbox: its local CA is trusted by every test worker. */
+export const sandboxTestConfig: ViteUserConfig = mergeConfig(baseTestConfig, defineConfig({ test: { globalSetup: [setup("trust-sandbox-ca.ts")] } }));
+
+/** For workspaces whose tests use the database (and the sandbox): one real PostgreSQL per run, one database per test file. */
 export const databaseTestConfig: ViteUserConfig = mergeConfig(
   baseTestConfig,
-  defineConfig({ test: { globalSetup: [fileURLToPath(new URL("./packages/testing/src/global-setup.ts", import.meta.url))] } }),
+  defineConfig({ test: { globalSetup: [setup("trust-sandbox-ca.ts"), setup("global-setup.ts")] } }),
 );

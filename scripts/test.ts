@@ -35,9 +35,16 @@ let passed = 0;
 let failed = 0;
 const reports = await readdir(reportDir).catch(() => [] as string[]);
 for (const report of reports) {
-  const results = JSON.parse(await readFile(join(reportDir, report), "utf8")) as { numPassedTests: number; numFailedTests: number };
+  const results = JSON.parse(await readFile(join(reportDir, report), "utf8")) as {
+    numPassedTests: number;
+    numFailedTests: number;
+    testResults: Array<{ name: string; assertionResults: Array<{ status: string; fullName: string }> }>;
+  };
   passed += results.numPassedTests;
   failed += results.numFailedTests;
+  for (const file of results.testResults) {
+    for (const test of file.assertionResults.filter(({ status }) => status === "failed")) console.error(`failed: ${file.name} > ${test.fullName}`);
+  }
 }
 await rm(workDir, { recursive: true, force: true });
 if (exitCode !== 0 && failed === 0) console.error("A typecheck, lint or test task failed (see above).");

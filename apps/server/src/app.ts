@@ -6,6 +6,7 @@ import { createRequestContext, requestIdOf, type AppDependencies } from "./conte
 import type { RequestVariables } from "./request-variables";
 import { calendarEventsRoutes } from "./routes/calendar-events";
 import { demoRoutes } from "./routes/demo";
+import { outlookRoutes } from "./routes/outlook";
 import { jsonBody, throughProcedure, unvalidated } from "./routes/rest";
 
 export type { AppDependencies } from "./context";
@@ -49,6 +50,8 @@ export function createApp(deps: AppDependencies) {
     }),
   );
   app.route("/api/calendar/events", calendarEventsRoutes);
+  app.route("/api/calendar", outlookRoutes);
+  app.get("/api/admin/integrations", (c) => throughProcedure(c, async (caller) => ({ integrations: await caller.integrations.all() })));
   app.get("/api/me", (c) => throughProcedure(c, (caller) => caller.me()));
   app.post("/api/demo/sign-in", (c) => throughProcedure(c, async (caller) => caller.demo.signIn(unvalidated(await jsonBody(c)))));
   if (deps.demo) app.route("/demo", demoRoutes);

@@ -1,12 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { localeFromAcceptLanguage, type Authenticator, type Context, type DemoMode } from "@agenda/api";
 import type { Database } from "@agenda/db/client";
+import type { OutlookServices } from "@agenda/sync/outlook-services";
 import type { Context as HonoContext } from "hono";
 
 export interface AppDependencies {
   db: Database;
   authenticator: Authenticator;
   demo: DemoMode | null;
+  outlook: OutlookServices | null;
 }
 
 const REQUEST_ID = /^[\w.-]{1,128}$/;
@@ -29,5 +31,6 @@ export async function createRequestContext(deps: AppDependencies, c: HonoContext
     locale,
     requestId,
     demo: deps.demo,
+    outlook: deps.outlook,
   };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { generateVaultKey } from "@agenda/sync/token-vault";
 import { InvalidEnvironmentError, parseEnv } from "./env";
 
 describe("parseEnv", () => {
@@ -8,9 +9,19 @@ describe("parseEnv", () => {
     expect(env.DATABASE_URL).toBeUndefined();
   });
 
-  it("leaves demo mode once an Azure app is configured", () => {
-    const env = parseEnv({ OUTLOOK_CLIENT_ID: "app", PLATFORM_JWT_SECRET: "x".repeat(32) });
-    expect(env.demoMode).toBe(false);
+  it("leaves demo mode once an Azure app is configured, and then needs all of it and a vault key", () => {
+    const azure = {
+      OUTLOOK_CLIENT_ID: "app",
+      OUTLOOK_CLIENT_SECRET: "secret",
+      OUTLOOK_REDIRECT_URI: "https://agenda.example.com/calendar/callback/outlook",
+      PLATFORM_JWT_SECRET: "x".repeat(32),
+      TOKEN_ENCRYPTION_KEY: generateVaultKey("2026"),
+    };
+    expect(parseEnv(azure)).toMatchObject({ demoMode: false, TOKEN_ENCRYPTION_KEY: { id: "2026" } });
+    expect(() => parseEnv({ ...azure, OUTLOOK_CLIENT_SECRET: undefined })).toThrow(/OUTLOOK_CLIENT_SECRET: required once OUTLOOK_CLIENT_ID is set/);
+    expect(() => parseEnv({ ...azure, TOKEN_ENCRYPTION_KEY: undefined })).toThrow(/TOKEN_ENCRYPTION_KEY: required outside demo mode/);
+    expect(() => parseEnv({ ...azure, TOKEN_ENCRYPTION_KEY: "2026:c2hvcnQ=" })).toThrow(/TOKEN_ENCRYPTION_KEY: key 2026 must be 32 bytes/);
+    expect(() => parseEnv({ ...azure, TOKEN_ENCRYPTION_KEYS: `${generateVaultKey("2025")},oops` })).toThrow(/TOKEN_ENCRYPTION_KEYS/);
   });
 
   it("names every wrong variable", () => {

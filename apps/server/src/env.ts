@@ -1,11 +1,20 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseVaultKey } from "@agenda/sync/token-vault";
 import { z } from "zod";
 
 const repositoryRoot = fileURLToPath(new URL("../../../", import.meta.url));
 
 const booleanFlag = z.enum(["true", "false", "1", "0"]).transform((value) => value === "true" || value === "1");
 const optionalUrl = z.url({ protocol: /^https?$/ }).optional();
+const vaultKey = z.string().transform((text, ctx) => {
+  try {
+    return parseVaultKey(text);
+  } catch (error) {
+    ctx.addIssue({ code: "custom", message: (error as Error).message });
+    return z.NEVER;
+  }
+});
 
 const environment = z
   .object({
@@ -24,8 +33,16 @@ const environment = z
     OUTLOOK_REDIRECT_URI: optionalUrl,
     OUTLOOK_TENANT: z.string().min(1).default("common"),
     BACKEND_URL: optionalUrl,
-    TOKEN_ENCRYPTION_KEY: z.string().optional(),
-    TOKEN_ENCRYPTION_KEYS: z.string().optional(),
+    TOKEN_ENCRYPTION_KEY: vaultKey.optional(),
+    TOKEN_ENCRYPTION_KEYS: z
+      .string()
+      .transform((list) => list.split(",").map((key) => key.trim()).filter(Boolean))
+      .pipe(z.array(vaultKey))
+      .optional(),
+    /** Port of the Microsoft sandbox in demo mode (0: a free port). */
+    SANDBOX_PORT: z.coerce.number().int().min(0).max(65_535).default(0),
+    /** Where the sandbox's local CA lives; NODE_EXTRA_CA_CERTS must name its ca.pem. */
+    SANDBOX_TLS_DIR: z.string().min(1).optional(),
   })
   .superRefine((env, ctx) => {
     const demo = env.DEMO_MODE ?? (!env.OUTLOOK_CLIENT_ID && env.NODE_ENV !== "production");
@@ -38,6 +55,17 @@ const environment = z
     }
     if (env.PLATFORM_JWT_SECRET && env.PLATFORM_JWKS_URL) {
       ctx.addIssue({ code: "custom", path: ["PLATFORM_JWKS_URL"], message: "set PLATFORM_JWT_SECRET or PLATFORM_JWKS_URL, not both" });
+    }
+    if (env.OUTLOOK_CLIENT_ID) {
+      for (const name of ["OUTLOOK_CLIENT_SECRET", "OUTLOOK_REDIRECT_URI"] as const) {
+        if (!env[name]) ctx.addIssue({ code: "custom", path: [name], message: "required once OUTLOOK_CLIENT_ID is set" });
+      }
+    }
+    if (!demo && !env.TOKEN_ENCRYPTION_KEY) {
+      ctx.addIssue({ code: "custom", path: ["TOKEN_ENCRYPTION_KEY"], message: "required outside demo mode: Microsoft tokens are stored encrypted with it" });
+    }
+    if (!demo && !env.OUTLOOK_CLIENT_ID) {
+      ctx.addIssue({ code: "custom", path: ["OUTLOOK_CLIENT_ID"], message: "required outside demo mode (demo mode uses the Microsoft sandbox)" });
     }
     if (demo && env.NODE_ENV === "production") {
       ctx.addIssue({ code: "custom", path: ["DEMO_MODE"], message: "demo mode cannot run with NODE_ENV=production" });

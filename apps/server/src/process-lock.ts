@@ -1,20 +1,12 @@
 import { existsSync } from "node:fs";
 import { mkdir, open, readFile, unlink } from "node:fs/promises";
 import { dirname } from "node:path";
+import { isProcessAlive } from "@agenda/db/embedded";
 
 export class AlreadyRunningError extends Error {
   constructor(readonly pid: number, lockFile: string) {
     super(`Agenda is already running (pid ${pid}) on this data directory (${lockFile}). Stop it first (Ctrl-C in its terminal, or kill ${pid}).`);
     this.name = "AlreadyRunningError";
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 
@@ -35,7 +27,7 @@ export async function acquireProcessLock(lockFile: string): Promise<() => Promis
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const owner = Number.parseInt(await readFile(lockFile, "utf8").catch(() => ""), 10);
-      if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) throw new AlreadyRunningError(owner, lockFile);
+      if (Number.isInteger(owner) && owner !== process.pid && isProcessAlive(owner)) throw new AlreadyRunningError(owner, lockFile);
       await unlink(lockFile).catch(() => undefined);
     }
   }

@@ -25,6 +25,7 @@ export type ApiErrorCode =
   | "UNAUTHENTICATED"
   | "TOKEN_INVALID"
   | "USER_ONLY"
+  | "ADMIN_ONLY"
   | "DEMO_DISABLED"
   | "DEMO_USER_UNKNOWN"
   | "PAYLOAD_TOO_LARGE"
@@ -44,9 +45,27 @@ const errorMessages: Record<Locale, Catalog> = {
     FORBIDDEN: () => "Vous n'avez pas les droits nécessaires pour cette action.",
     TRAINER_ONLY_OWN_FORMATIONS: () => "Un formateur ne peut modifier que les formations qu'il anime.",
     INVALID_INPUT: ({ field, reason }) => `Donnée invalide (${field}) : ${validationMessages.fr[reason as ValidationKey] ?? reason}`,
+    OAUTH_STATE_INVALID: () => "Lien de connexion Outlook inconnu : relancez « Se connecter à Outlook » depuis les paramètres du calendrier.",
+    OAUTH_STATE_EXPIRED: () => "La connexion à Outlook a expiré (plus de 10 minutes) : relancez « Se connecter à Outlook ».",
+    OAUTH_STATE_REUSED: () => "Ce retour de Microsoft a déjà été utilisé : relancez « Se connecter à Outlook ».",
+    OAUTH_STATE_FOREIGN: () => "Cette connexion Outlook a été commencée depuis un autre compte : relancez-la depuis le vôtre.",
+    OUTLOOK_CONSENT_DENIED: () => "Vous avez refusé l'accès à votre calendrier Outlook : rien n'a été connecté.",
+    OUTLOOK_AUTHORIZATION_FAILED: ({ reason }) => `Microsoft a refusé la connexion (${reason}) : réessayez, ou contactez votre administrateur.`,
+    OUTLOOK_INVALID_CLIENT: () =>
+      "Erreur « Invalid client » : vérifiez OUTLOOK_CLIENT_ID et OUTLOOK_CLIENT_SECRET (secret non expiré) et l'inscription de l'application dans Azure.",
+    OUTLOOK_REDIRECT_URI_MISMATCH: () =>
+      "L'URI de redirection n'est pas inscrite dans Azure : ajoutez exactement OUTLOOK_REDIRECT_URI dans « Authentication » de l'application.",
+    OUTLOOK_CONSENT_REQUIRED: () =>
+      "Erreur de permissions : vérifiez que Calendars.ReadWrite et User.Read sont ajoutées dans Azure, que vous les avez acceptées et, si besoin, que le consentement administrateur est accordé.",
+    OUTLOOK_CODE_REJECTED: () => "Microsoft a refusé le code de connexion (expiré ou déjà utilisé) : relancez « Se connecter à Outlook ».",
+    OUTLOOK_UNAVAILABLE: () => "Microsoft ne répond pas pour le moment : réessayez dans un instant.",
+    OUTLOOK_NOT_CONNECTED: () => "Aucun calendrier Outlook n'est connecté : connectez-vous d'abord à Outlook.",
+    OUTLOOK_NEEDS_REAUTH: ({ reason }) => `L'accès à Outlook a été révoqué ou a expiré (${reason}) : reconnectez-vous à Outlook.`,
+    OUTLOOK_CALENDAR_UNKNOWN: ({ id }) => `Calendrier Outlook inconnu ou en lecture seule : ${id}.`,
     UNAUTHENTICATED: () => "Authentification requise : envoyez un en-tête « Authorization: Bearer <jeton> ».",
     TOKEN_INVALID: () => "Jeton d'accès invalide ou expiré : reconnectez-vous.",
     USER_ONLY: () => "Cette action est réservée aux utilisateurs connectés, pas aux jetons de service.",
+    ADMIN_ONLY: () => "Cette page est réservée aux administrateurs.",
     DEMO_DISABLED: () => "La connexion de démonstration n'existe qu'en mode démo.",
     DEMO_USER_UNKNOWN: ({ email }) => `Aucun utilisateur de démonstration pour ${email}.`,
     PAYLOAD_TOO_LARGE: ({ limit }) => `Requête trop volumineuse : ${limit} octets au plus.`,
@@ -62,9 +81,27 @@ const errorMessages: Record<Locale, Catalog> = {
     FORBIDDEN: () => "You are not allowed to do this.",
     TRAINER_ONLY_OWN_FORMATIONS: () => "A trainer can only change the formations they train.",
     INVALID_INPUT: ({ field, reason }) => `Invalid input (${field}): ${validationMessages.en[reason as ValidationKey] ?? reason}`,
+    OAUTH_STATE_INVALID: () => "Unknown Outlook sign-in link: start 'Connect Outlook' again from the calendar settings.",
+    OAUTH_STATE_EXPIRED: () => "The Outlook sign-in expired (over 10 minutes): start 'Connect Outlook' again.",
+    OAUTH_STATE_REUSED: () => "This answer from Microsoft was already used: start 'Connect Outlook' again.",
+    OAUTH_STATE_FOREIGN: () => "This Outlook sign-in was started from another account: start it again from yours.",
+    OUTLOOK_CONSENT_DENIED: () => "You declined access to your Outlook calendar: nothing was connected.",
+    OUTLOOK_AUTHORIZATION_FAILED: ({ reason }) => `Microsoft refused the sign-in (${reason}): try again, or contact your administrator.`,
+    OUTLOOK_INVALID_CLIENT: () =>
+      "'Invalid client' error: check OUTLOOK_CLIENT_ID and OUTLOOK_CLIENT_SECRET (secret not expired) and the app registration in Azure.",
+    OUTLOOK_REDIRECT_URI_MISMATCH: () =>
+      "The redirect URI is not registered in Azure: add OUTLOOK_REDIRECT_URI exactly under the app's 'Authentication'.",
+    OUTLOOK_CONSENT_REQUIRED: () =>
+      "Permission error: check that Calendars.ReadWrite and User.Read are added in Azure, that you accepted them and, if needed, that admin consent is granted.",
+    OUTLOOK_CODE_REJECTED: () => "Microsoft refused the sign-in code (expired or already used): start 'Connect Outlook' again.",
+    OUTLOOK_UNAVAILABLE: () => "Microsoft is not answering right now: try again in a moment.",
+    OUTLOOK_NOT_CONNECTED: () => "No Outlook calendar is connected: connect Outlook first.",
+    OUTLOOK_NEEDS_REAUTH: ({ reason }) => `Access to Outlook was revoked or expired (${reason}): connect Outlook again.`,
+    OUTLOOK_CALENDAR_UNKNOWN: ({ id }) => `Unknown or read-only Outlook calendar: ${id}.`,
     UNAUTHENTICATED: () => "Authentication required: send an 'Authorization: Bearer <token>' header.",
     TOKEN_INVALID: () => "Invalid or expired access token: sign in again.",
     USER_ONLY: () => "Only signed-in users can do this, not service tokens.",
+    ADMIN_ONLY: () => "Only administrators can see this.",
     DEMO_DISABLED: () => "Demo sign-in exists in demo mode only.",
     DEMO_USER_UNKNOWN: ({ email }) => `No demo user for ${email}.`,
     PAYLOAD_TOO_LARGE: ({ limit }) => `Request too large: ${limit} bytes at most.`,
@@ -83,6 +120,7 @@ const validationMessages = {
     allDayNeedsDates: "un événement sur la journée entière a besoin de startDate et endDate.",
     timedNeedsInstants: "un événement horaire a besoin de startsAt et endsAt.",
     invalidTimeZone: "fuseau horaire IANA inconnu (exemple : Europe/Paris).",
+    noSettings: "indiquez au moins un réglage à changer.",
   },
   en: {
     rangeInverted: "the end of the range must come after its start.",
@@ -91,6 +129,7 @@ const validationMessages = {
     allDayNeedsDates: "an all-day event needs startDate and endDate.",
     timedNeedsInstants: "a timed event needs startsAt and endsAt.",
     invalidTimeZone: "unknown IANA time zone (for example Europe/Paris).",
+    noSettings: "give at least one setting to change.",
   },
 } satisfies Record<Locale, Record<string, string>>;
 type ValidationKey = keyof (typeof validationMessages)["fr"];

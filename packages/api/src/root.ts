@@ -1,6 +1,7 @@
 import { demoRouter } from "./routers/demo";
 import { eventsRouter } from "./routers/events";
 import { formationsRouter } from "./routers/formations";
+import { integrationsRouter } from "./routers/integrations";
 import { authedProcedure, createCallerFactory, router } from "./trpc";
 
 export const appRouter = router({
@@ -20,6 +21,7 @@ export const appRouter = router({
   ),
   events: eventsRouter,
   formations: formationsRouter,
+  integrations: integrationsRouter,
   demo: demoRouter,
 });
 

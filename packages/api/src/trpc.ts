@@ -2,6 +2,7 @@ import type { Database } from "@agenda/db/client";
 import { DomainError } from "@agenda/domain/errors";
 import type { User } from "@agenda/domain/users";
 import type { Viewer } from "@agenda/domain/viewer";
+import type { OutlookServices } from "@agenda/sync/outlook-services";
 import { TRPCError, initTRPC } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { ZodError } from "zod";
@@ -20,6 +21,8 @@ export interface Context {
   locale: Locale;
   requestId: string;
   demo: DemoMode | null;
+  /** Microsoft (or the sandbox), when this deployment talks to it. */
+  outlook: OutlookServices | null;
 }
 
 const trpcCodeOf: Record<ApiErrorCode, TRPC_ERROR_CODE_KEY> = {
@@ -30,9 +33,24 @@ const trpcCodeOf: Record<ApiErrorCode, TRPC_ERROR_CODE_KEY> = {
   FORBIDDEN: "FORBIDDEN",
   TRAINER_ONLY_OWN_FORMATIONS: "FORBIDDEN",
   INVALID_INPUT: "BAD_REQUEST",
+  OAUTH_STATE_INVALID: "BAD_REQUEST",
+  OAUTH_STATE_EXPIRED: "BAD_REQUEST",
+  OAUTH_STATE_REUSED: "BAD_REQUEST",
+  OAUTH_STATE_FOREIGN: "BAD_REQUEST",
+  OUTLOOK_CONSENT_DENIED: "FORBIDDEN",
+  OUTLOOK_AUTHORIZATION_FAILED: "BAD_REQUEST",
+  OUTLOOK_INVALID_CLIENT: "BAD_GATEWAY",
+  OUTLOOK_REDIRECT_URI_MISMATCH: "BAD_GATEWAY",
+  OUTLOOK_CONSENT_REQUIRED: "FORBIDDEN",
+  OUTLOOK_CODE_REJECTED: "BAD_REQUEST",
+  OUTLOOK_UNAVAILABLE: "SERVICE_UNAVAILABLE",
+  OUTLOOK_NOT_CONNECTED: "PRECONDITION_FAILED",
+  OUTLOOK_NEEDS_REAUTH: "PRECONDITION_FAILED",
+  OUTLOOK_CALENDAR_UNKNOWN: "BAD_REQUEST",
   UNAUTHENTICATED: "UNAUTHORIZED",
   TOKEN_INVALID: "UNAUTHORIZED",
   USER_ONLY: "FORBIDDEN",
+  ADMIN_ONLY: "FORBIDDEN",
   DEMO_DISABLED: "NOT_FOUND",
   DEMO_USER_UNKNOWN: "NOT_FOUND",
   PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
@@ -112,4 +130,16 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
 export const userProcedure = authedProcedure.use(({ ctx, next }) => {
   if (ctx.caller.kind !== "user") throw new ApiError("USER_ONLY", ctx.locale);
   return next({ ctx: { ...ctx, user: ctx.caller.user } });
+});
+
+/** A signed-in admin. */
+export const adminProcedure = userProcedure.use(({ ctx, next }) => {
+  if (ctx.user.role !== "admin") throw new ApiError("ADMIN_ONLY", ctx.locale);
+  return next();
+});
+
+/** A signed-in user, on a deployment connected to Microsoft. */
+export const outlookProcedure = userProcedure.use(({ ctx, next }) => {
+  if (!ctx.outlook) throw new ApiError("OUTLOOK_UNAVAILABLE", ctx.locale);
+  return next({ ctx: { ...ctx, outlook: ctx.outlook } });
 });

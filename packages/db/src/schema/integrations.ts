@@ -96,3 +96,25 @@ export const graphSubscriptions = pgTable(
     index("graph_subscriptions_expires_at_idx").on(table.expiresAt),
   ],
 );
+
+/**
+ * An authorization request in flight: the OAuth `state` (hashed) bound to the platform user who started it, with
+ * the PKCE verifier sealed in the token vault. Single-use and short-lived: this is the flow's CSRF protection.
+ */
+export const oauthStates = pgTable(
+  "oauth_states",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    provider: calendarProvider().notNull().default("outlook"),
+    /** SHA-256 of the state, hex. */
+    stateHash: text().notNull(),
+    sealedCodeVerifier: text().notNull(),
+    expiresAt: timestamp({ withTimezone: true }).notNull(),
+    consumedAt: timestamp({ withTimezone: true }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [uniqueIndex("oauth_states_state_hash_key").on(table.stateHash), index("oauth_states_expires_at_idx").on(table.expiresAt)],
+);

@@ -1,0 +1,69 @@
+import type { Database } from "@agenda/db/client";
+import { DEMO_USERS } from "@agenda/domain/demo-seed";
+import { MicrosoftIdentity } from "@agenda/graph/microsoft-identity";
+import { DEFAULT_TLS_DIR, startSandbox, type RegisteredClient, type Sandbox } from "@agenda/microsoft-sandbox";
+import { OutlookServices } from "@agenda/sync/outlook-services";
+import { createTokenVault, parseVaultKey } from "@agenda/sync/token-vault";
+import { join } from "node:path";
+import type { DemoSecrets } from "./demo";
+import type { Env } from "./env";
+
+/** The path of the OAuth callback page of the web agenda, as registered with Microsoft. */
+export const OUTLOOK_CALLBACK_PATH = "/calendar/callback/outlook";
+
+export interface MicrosoftConnection {
+  outlook: OutlookServices;
+  /** The sandbox this process runs in demo mode. */
+  sandbox: Sandbox | null;
+  stop(): Promise<void>;
+}
+
+/** The app registration the sandbox knows the demo product by (the sandbox ignores loopback ports, as Azure does). */
+function demoAppRegistration(secret: string): RegisteredClient {
+  return {
+    clientId: "b8a1f6c2-5d3e-4f7a-9c2b-1e0d3a4f5b6c",
+    displayName: "Agenda (demo)",
+    secrets: [secret],
+    redirectUris: [`http://127.0.0.1${OUTLOOK_CALLBACK_PATH}`, `http://localhost${OUTLOOK_CALLBACK_PATH}`],
+    permissions: ["User.Read", "Calendars.ReadWrite"],
+  };
+}
+
+/**
+ * Microsoft for this deployment: the real identity platform and Graph when an Azure app is configured, otherwise
+ * the Microsoft sandbox started here (demo mode), with mailboxes for the demo users.
+ */
+export async function connectMicrosoft(env: Env, db: Database, origin: string, demoSecrets: DemoSecrets | undefined): Promise<MicrosoftConnection> {
+  const vaultKey = env.TOKEN_ENCRYPTION_KEY ?? (demoSecrets ? parseVaultKey(demoSecrets.tokenEncryptionKey) : undefined);
+  if (!vaultKey) throw new Error("TOKEN_ENCRYPTION_KEY is required outside demo mode");
+  const vault = createTokenVault(vaultKey, env.TOKEN_ENCRYPTION_KEYS ?? []);
+
+  if (env.OUTLOOK_CLIENT_ID && env.OUTLOOK_CLIENT_SECRET && env.OUTLOOK_REDIRECT_URI) {
+    const identity = new MicrosoftIdentity({
+      clientId: env.OUTLOOK_CLIENT_ID,
+      clientSecret: env.OUTLOOK_CLIENT_SECRET,
+      authority: `https://login.microsoftonline.com/${env.OUTLOOK_TENANT}`,
+      redirectUri: env.OUTLOOK_REDIRECT_URI,
+    });
+    return { outlook: new OutlookServices(db, identity, vault, "https://graph.microsoft.com"), sandbox: null, stop: async () => {} };
+  }
+  if (!demoSecrets) throw new Error("OUTLOOK_CLIENT_ID, OUTLOOK_CLIENT_SECRET and OUTLOOK_REDIRECT_URI are required outside demo mode");
+
+  const app = demoAppRegistration(demoSecrets.outlookClientSecret);
+  const sandbox = await startSandbox({
+    port: env.SANDBOX_PORT,
+    dataDir: join(env.DATA_DIR, "sandbox"),
+    tlsDir: env.SANDBOX_TLS_DIR ?? DEFAULT_TLS_DIR,
+    persist: true,
+    users: Object.values(DEMO_USERS).map((user) => ({ userPrincipalName: user.email, displayName: user.name, timeZone: user.timeZone })),
+    identity: { clients: [app], autoConsent: true },
+  });
+  const identity = new MicrosoftIdentity({
+    clientId: app.clientId,
+    clientSecret: demoSecrets.outlookClientSecret,
+    authority: sandbox.authority(env.OUTLOOK_TENANT),
+    knownAuthorities: [sandbox.knownAuthority],
+    redirectUri: `${origin}${OUTLOOK_CALLBACK_PATH}`,
+  });
+  return { outlook: new OutlookServices(db, identity, vault, sandbox.url), sandbox, stop: () => sandbox.stop() };
+}

@@ -1,0 +1,84 @@
+import { createAuthenticator, signSessionToken } from "@agenda/api";
+import { ensureUser } from "@agenda/domain/users";
+import { MicrosoftIdentity } from "@agenda/graph/microsoft-identity";
+import { signInThroughAuthorizePage } from "@agenda/microsoft-sandbox";
+import { OutlookServices } from "@agenda/sync/outlook-services";
+import { createTokenVault, generateVaultKey, parseVaultKey } from "@agenda/sync/token-vault";
+import { useTestDatabase } from "@agenda/testing/database";
+import { TEST_APP, TEST_REDIRECT_URI, useSandbox } from "@agenda/testing/sandbox";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "./app";
+
+const database = useTestDatabase();
+const sandbox = useSandbox([{ userPrincipalName: "lea@contoso.test", displayName: "Léa" }]);
+const SECRET = "outlook-routes-test-secret-long-enough-for-hs256";
+
+let app: ReturnType<typeof createApp>;
+let learner: Record<string, string>;
+let admin: Record<string, string>;
+
+beforeAll(async () => {
+  const { db } = database();
+  const identity = new MicrosoftIdentity({
+    clientId: TEST_APP.clientId,
+    clientSecret: TEST_APP.secrets[0] ?? "",
+    authority: sandbox().authority(),
+    knownAuthorities: [sandbox().knownAuthority],
+    redirectUri: TEST_REDIRECT_URI,
+  });
+  const outlook = new OutlookServices(db, identity, createTokenVault(parseVaultKey(generateVaultKey("t"))), sandbox().url);
+  app = createApp({ db, authenticator: createAuthenticator({ secret: SECRET }), demo: null, outlook });
+  const lea = await ensureUser(db, { platformUserId: "lea", email: "lea@contoso.test", name: "Léa", role: "learner" });
+  const boss = await ensureUser(db, { platformUserId: "boss", email: "boss@example.test", name: "Boss", role: "admin", locale: "en" });
+  learner = { authorization: `Bearer ${await signSessionToken(SECRET, lea)}`, "content-type": "application/json" };
+  admin = { authorization: `Bearer ${await signSessionToken(SECRET, boss)}` };
+});
+
+describe("the spec's Outlook endpoints", () => {
+  it("connect, list, configure and disconnect through REST", async () => {
+    const authUrl = await app.request("/api/calendar/outlook/auth-url", { headers: learner });
+    expect(authUrl.status).toBe(200);
+    const { url } = (await authUrl.json()) as { url: string };
+    expect(new URL(url).searchParams.get("code_challenge_method")).toBe("S256");
+
+    const { response } = await signInThroughAuthorizePage(url, { userPrincipalName: "lea@contoso.test" });
+    const callback = await app.request("/api/calendar/outlook/callback", { method: "POST", headers: learner, body: JSON.stringify(Object.fromEntries(response)) });
+    expect(callback.status).toBe(200);
+    const connected = (await callback.json()) as Record<string, unknown>;
+    expect(connected).toMatchObject({ status: "active", account: { email: "lea@contoso.test" } });
+    expect(JSON.stringify(connected)).not.toMatch(/token|secret/i);
+
+    const listed = (await (await app.request("/api/calendar/integrations", { headers: learner })).json()) as { integrations: unknown[] };
+    expect(listed.integrations).toHaveLength(1);
+
+    const calendars = (await (await app.request("/api/calendar/outlook/calendars", { headers: learner })).json()) as Array<{ id: string; isDefault: boolean }>;
+    const settings = await app.request("/api/calendar/integrations/outlook/settings", {
+      method: "PUT",
+      headers: learner,
+      body: JSON.stringify({ exportEnabled: false, exportCalendarId: calendars.find(({ isDefault }) => isDefault)?.id }),
+    });
+    expect(await settings.json()).toMatchObject({ settings: { exportEnabled: false } });
+
+    const everyone = (await (await app.request("/api/admin/integrations", { headers: admin })).json()) as { integrations: Array<{ user: { email: string } }> };
+    expect(everyone.integrations.map(({ user }) => user.email)).toEqual(["lea@contoso.test"]);
+    expect((await app.request("/api/admin/integrations", { headers: learner })).status).toBe(403);
+
+    const disconnected = await app.request("/api/calendar/integrations/outlook?removeExportedFormations=true", { method: "DELETE", headers: learner });
+    expect(await disconnected.json()).toEqual({ removedFromOutlook: 0, notRemovedFromOutlook: 0 });
+    const again = await app.request("/api/calendar/integrations/outlook", { method: "DELETE", headers: learner });
+    expect(again.status).toBe(412);
+    expect(await again.json()).toMatchObject({ error: { code: "OUTLOOK_NOT_CONNECTED", message: "Aucun calendrier Outlook n'est connecté : connectez-vous d'abord à Outlook." } });
+  });
+
+  it("refuses a forged callback with a clear message and stores nothing", async () => {
+    const response = await app.request("/api/calendar/outlook/callback", { method: "POST", headers: learner, body: JSON.stringify({ state: "forged", code: "stolen" }) });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: { code: "OAUTH_STATE_INVALID" } });
+    const declined = await app.request("/api/calendar/outlook/callback", {
+      method: "POST",
+      headers: learner,
+      body: JSON.stringify({ state: "forged", error: "access_denied", error_description: "AADSTS65004: User declined to consent." }),
+    });
+    expect(declined.status).toBe(400);
+  });
+});

@@ -1,0 +1,18 @@
+import { listAllIntegrations, listIntegrations, listOutlookCalendars, updateOutlookSettings, updateOutlookSettingsInput } from "@agenda/sync/integrations";
+import { beginOutlookConnection, completeOutlookConnection, disconnectOutlook, disconnectOutlookInput, outlookCallbackInput } from "@agenda/sync/outlook-connection";
+import { adminProcedure, outlookProcedure, router, userProcedure } from "../trpc";
+
+/** The signed-in user's calendar connections, and every user's for admins. */
+export const integrationsRouter = router({
+  list: userProcedure.query(({ ctx }) => listIntegrations(ctx.db, ctx.user.id)),
+  all: adminProcedure.query(({ ctx }) => listAllIntegrations(ctx.db)),
+  outlook: router({
+    /** Starts a connection: the Microsoft sign-in URL to send the user to. */
+    authUrl: outlookProcedure.mutation(({ ctx }) => beginOutlookConnection(ctx.outlook, ctx.user)),
+    /** Finishes it with what Microsoft's redirect carried. */
+    callback: outlookProcedure.input(outlookCallbackInput).mutation(({ ctx, input }) => completeOutlookConnection(ctx.outlook, ctx.user.id, input)),
+    calendars: outlookProcedure.query(({ ctx }) => listOutlookCalendars(ctx.outlook, ctx.user.id)),
+    updateSettings: outlookProcedure.input(updateOutlookSettingsInput).mutation(({ ctx, input }) => updateOutlookSettings(ctx.outlook, ctx.user.id, input)),
+    disconnect: outlookProcedure.input(disconnectOutlookInput).mutation(({ ctx, input }) => disconnectOutlook(ctx.outlook, ctx.user.id, input)),
+  }),
+});

@@ -1,0 +1,1 @@
+export { sandboxTestConfig as default } from "../../vitest.shared.ts";

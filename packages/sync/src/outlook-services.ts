@@ -1,0 +1,98 @@
+import type { Database } from "@agenda/db/client";
+import { calendarIntegrations } from "@agenda/db/schema";
+import { recordAudit } from "@agenda/domain/audit";
+import { DomainError } from "@agenda/domain/errors";
+import { createGraphClient } from "@agenda/graph/graph-client";
+import { MicrosoftAuthError, type MicrosoftIdentity } from "@agenda/graph/microsoft-identity";
+import type { Client } from "@microsoft/microsoft-graph-client";
+import { eq } from "drizzle-orm";
+import type { TokenVault } from "./token-vault";
+
+/** How long before its expiry a cached access token is no longer handed out. */
+const TOKEN_MARGIN_MS = 5 * 60_000;
+
+type TokenFailure = { failure: MicrosoftAuthError };
+
+/**
+ * Everything that talks to Microsoft for integrations: the identity client, the token vault and Graph's origin,
+ * plus the one place access tokens come from.
+ */
+export class OutlookServices {
+  readonly #memo = new Map<string, { accessToken: string; expiresOn: Date }>();
+  readonly #inFlight = new Map<string, Promise<string>>();
+
+  constructor(
+    readonly db: Database,
+    readonly identity: MicrosoftIdentity,
+    readonly vault: TokenVault,
+    readonly graphOrigin: string,
+  ) {}
+
+  /**
+   * A valid access token for an integration. Refreshes when the token is near expiry; concurrent callers in this
+   * process share one refresh, and a row lock makes callers in other processes wait for it and reuse its result.
+   * A grant Microsoft no longer honours turns the integration to `needs_reauth` and stops here.
+   */
+  async accessToken(integrationId: string, options: { forceRefresh?: boolean } = {}): Promise<string> {
+    const memo = this.#memo.get(integrationId);
+    if (!options.forceRefresh && memo && memo.expiresOn.getTime() - Date.now() > TOKEN_MARGIN_MS) return memo.accessToken;
+    let flight = this.#inFlight.get(integrationId);
+    if (!flight) {
+      flight = this.#acquire(integrationId, options.forceRefresh ?? false).finally(() => this.#inFlight.delete(integrationId));
+      this.#inFlight.set(integrationId, flight);
+    }
+    return flight;
+  }
+
+  /** A Graph client acting for an integration's mailbox. */
+  graphFor(integrationId: string): Client {
+    return createGraphClient({ origin: this.graphOrigin, accessToken: () => this.accessToken(integrationId) });
+  }
+
+  /** Forgets what this process cached for an integration (after a disconnect or a reconnect). */
+  forget(integrationId: string): void {
+    this.#memo.delete(integrationId);
+  }
+
+  async #acquire(integrationId: string, forceRefresh: boolean): Promise<string> {
+    const outcome = await this.db.transaction(async (tx): Promise<{ accessToken: string; expiresOn: Date } | TokenFailure> => {
+      const [row] = await tx.select().from(calendarIntegrations).where(eq(calendarIntegrations.id, integrationId)).for("update");
+      if (!row?.encryptedTokenCache || row.status === "disconnected") throw new DomainError("OUTLOOK_NOT_CONNECTED");
+      if (row.status === "needs_reauth") throw new DomainError("OUTLOOK_NEEDS_REAUTH", { reason: row.statusReason ?? "" });
+      const cache = this.vault.open(row.encryptedTokenCache, row.id);
+      try {
+        const token = await this.identity.acquireToken(cache, row.msHomeAccountId, { forceRefresh });
+        if (token.tokenCache !== cache || this.vault.isStale(row.encryptedTokenCache)) {
+          await tx
+            .update(calendarIntegrations)
+            .set({ encryptedTokenCache: this.vault.seal(token.tokenCache, row.id), updatedAt: new Date() })
+            .where(eq(calendarIntegrations.id, row.id));
+        }
+        return { accessToken: token.accessToken, expiresOn: token.expiresOn };
+      } catch (error) {
+        if (!(error instanceof MicrosoftAuthError)) throw error;
+        if (error.failure !== "reauthRequired" && error.failure !== "invalidGrant") {
+          await recordAudit(tx, { userId: row.userId, integrationId: row.id, action: "outlook.refresh_failed", outcome: "failure", detail: { failure: error.failure, aadsts: error.aadsts } });
+          return { failure: error };
+        }
+        const reason = error.aadsts ? `AADSTS${error.aadsts}: ${error.description}` : error.description;
+        await tx
+          .update(calendarIntegrations)
+          .set({ status: "needs_reauth", statusReason: reason, updatedAt: new Date() })
+          .where(eq(calendarIntegrations.id, row.id));
+        await recordAudit(tx, { userId: row.userId, integrationId: row.id, action: "outlook.needs_reauth", outcome: "failure", detail: { reason } });
+        return { failure: error };
+      }
+    });
+    if ("failure" in outcome) {
+      const { failure } = outcome;
+      if (failure.failure === "reauthRequired" || failure.failure === "invalidGrant") {
+        this.#memo.delete(integrationId);
+        throw new DomainError("OUTLOOK_NEEDS_REAUTH", { reason: failure.aadsts ? `AADSTS${failure.aadsts}` : failure.description });
+      }
+      throw new DomainError(failure.failure === "invalidClient" ? "OUTLOOK_INVALID_CLIENT" : "OUTLOOK_UNAVAILABLE");
+    }
+    this.#memo.set(integrationId, outcome);
+    return outcome.accessToken;
+  }
+}

@@ -1,0 +1,38 @@
+import { startSandbox, type NewDirectoryUser, type RegisteredClient, type Sandbox, type SandboxOptions } from "@agenda/microsoft-sandbox";
+import { afterAll, beforeAll } from "vitest";
+
+/** The app registration tests connect as (the sandbox ignores the port of loopback redirect URIs, as Azure does). */
+export const TEST_APP: RegisteredClient = {
+  clientId: "0e4b3c2a-1f5d-4a6b-8c7d-9e0f1a2b3c4d",
+  displayName: "Agenda (tests)",
+  secrets: ["agenda-test-client-secret"],
+  redirectUris: ["http://127.0.0.1/calendar/callback/outlook"],
+  permissions: ["User.Read", "Calendars.ReadWrite"],
+};
+export const TEST_REDIRECT_URI = "http://127.0.0.1:3000/calendar/callback/outlook";
+
+/** A Microsoft sandbox of the test file's own, started in-process over HTTPS with the given mailboxes. */
+export function useSandbox(users: NewDirectoryUser[], options: Omit<SandboxOptions, "users"> = {}): () => Sandbox {
+  let sandbox: Sandbox | undefined;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ ...options, users, identity: { clients: [TEST_APP], ...options.identity } });
+  });
+  afterAll(async () => {
+    await sandbox?.stop();
+  });
+  return () => {
+    if (!sandbox) throw new Error("useSandbox(): the sandbox starts in beforeAll; read it inside a test.");
+    return sandbox;
+  };
+}
+
+/** Calls the sandbox's admin REST API, failing loudly when it refuses. */
+export async function sandboxAdmin(sandbox: Sandbox, method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE", path: string, body?: unknown): Promise<unknown> {
+  const response = await fetch(`${sandbox.url}/admin/api${path}`, {
+    method,
+    headers: body === undefined ? {} : { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`sandbox admin ${method} ${path} answered ${response.status}: ${await response.text()}`);
+  return response.status === 204 ? undefined : response.json();
+}
