@@ -1,29 +1,33 @@
 import { Client, GraphError } from "@microsoft/microsoft-graph-client";
+import { BearerMiddleware, DEFAULT_RETRY, FetchMiddleware, LimiterMiddleware, ResilienceMiddleware, type GraphAttempt, type RetrySettings } from "./graph-middleware";
+import { MailboxLimiter } from "./mailbox-limiter";
 
 export interface GraphClientOptions {
   /** Graph's origin: `https://graph.microsoft.com`, or the sandbox's `https://127.0.0.1:{port}`. */
   origin: string;
-  /** A valid access token for the mailbox; called before every request. */
-  accessToken: () => Promise<string>;
+  /** A valid access token for the mailbox; `forceRefresh` after Graph refused one with 401. */
+  accessToken: (options: { forceRefresh: boolean }) => Promise<string>;
+  /** The mailbox's limiter, shared by every client of that mailbox in this process. */
+  limiter?: MailboxLimiter;
+  retry?: Partial<RetrySettings>;
+  /** Called after every attempt, retries included. */
+  onAttempt?: (attempt: GraphAttempt) => void;
 }
 
 /**
- * The Graph SDK client on a given origin. The SDK attaches the bearer token only over HTTPS to Graph's own host or
- * to `customHosts`, so a non-Microsoft origin (the sandbox) is listed there.
+ * A Graph SDK client whose every request goes through: retries that honour Retry-After, the mailbox's limiter, a
+ * bearer token sent only to Graph's origin (refreshed once on 401), and a per-attempt timeout.
  */
 export function createGraphClient(options: GraphClientOptions): Client {
   const origin = new URL(options.origin);
-  return Client.init({
-    baseUrl: `${origin.origin}/`,
-    defaultVersion: "v1.0",
-    customHosts: origin.hostname === "graph.microsoft.com" ? undefined : new Set([origin.hostname]),
-    authProvider: (done) => {
-      options.accessToken().then(
-        (token) => done(null, token),
-        (error: unknown) => done(error, null),
-      );
-    },
-  });
+  const retry = { ...DEFAULT_RETRY, ...options.retry };
+  const resilience = new ResilienceMiddleware(retry, options.onAttempt);
+  const limiter = new LimiterMiddleware(options.limiter ?? new MailboxLimiter());
+  const bearer = new BearerMiddleware(origin.origin, options.accessToken);
+  resilience.setNext(limiter);
+  limiter.setNext(bearer);
+  bearer.setNext(new FetchMiddleware(retry.timeoutMs));
+  return Client.initWithMiddleware({ middleware: resilience, baseUrl: `${origin.origin}/`, defaultVersion: "v1.0" });
 }
 
 /** Graph's status of a failed call, when it was Graph that answered. */

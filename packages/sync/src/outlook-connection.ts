@@ -96,7 +96,7 @@ export async function completeOutlookConnection(services: OutlookServices, userI
     if (!input.code) throw new DomainError("OUTLOOK_AUTHORIZATION_FAILED", { reason: "no code" });
     const codeVerifier = services.vault.open(sealedCodeVerifier, stateHash);
     const account = await services.identity.redeemCode({ code: input.code, codeVerifier });
-    const me = (await createGraphClient({ origin: services.graphOrigin, accessToken: async () => account.accessToken })
+    const me = (await createGraphClient({ origin: services.graphOrigin, accessToken: async () => account.accessToken, limiter: services.limiters.for(account.homeAccountId) })
       .api("/me")
       .select(["id", "displayName", "mail", "userPrincipalName"])
       .get()) as GraphUser;

@@ -2,7 +2,8 @@ import type { Database } from "@agenda/db/client";
 import { calendarIntegrations } from "@agenda/db/schema";
 import { recordAudit } from "@agenda/domain/audit";
 import { DomainError } from "@agenda/domain/errors";
-import { createGraphClient } from "@agenda/graph/graph-client";
+import { createGraphClient, type GraphClientOptions } from "@agenda/graph/graph-client";
+import { MailboxLimiters } from "@agenda/graph/mailbox-limiter";
 import { MicrosoftAuthError, type MicrosoftIdentity } from "@agenda/graph/microsoft-identity";
 import type { Client } from "@microsoft/microsoft-graph-client";
 import { eq } from "drizzle-orm";
@@ -20,6 +21,7 @@ type TokenFailure = { failure: MicrosoftAuthError };
 export class OutlookServices {
   readonly #memo = new Map<string, { accessToken: string; expiresOn: Date }>();
   readonly #inFlight = new Map<string, Promise<string>>();
+  readonly limiters = new MailboxLimiters();
 
   constructor(
     readonly db: Database,
@@ -44,9 +46,14 @@ export class OutlookServices {
     return flight;
   }
 
-  /** A Graph client acting for an integration's mailbox. */
-  graphFor(integrationId: string): Client {
-    return createGraphClient({ origin: this.graphOrigin, accessToken: () => this.accessToken(integrationId) });
+  /** A Graph client acting for an integration's mailbox, sharing the mailbox's limiter with every other one here. */
+  graphFor(integrationId: string, options: Pick<GraphClientOptions, "onAttempt" | "retry"> = {}): Client {
+    return createGraphClient({
+      origin: this.graphOrigin,
+      accessToken: (request) => this.accessToken(integrationId, request),
+      limiter: this.limiters.for(integrationId),
+      ...options,
+    });
   }
 
   /** Forgets what this process cached for an integration (after a disconnect or a reconnect). */

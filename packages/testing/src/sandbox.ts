@@ -1,4 +1,4 @@
-import { startSandbox, type NewDirectoryUser, type RegisteredClient, type Sandbox, type SandboxOptions } from "@agenda/microsoft-sandbox";
+import { GRAPH_AUDIENCE, startSandbox, type NewDirectoryUser, type RegisteredClient, type Sandbox, type SandboxOptions } from "@agenda/microsoft-sandbox";
 import { afterAll, beforeAll } from "vitest";
 
 /** The app registration tests connect as (the sandbox ignores the port of loopback redirect URIs, as Azure does). */
@@ -35,4 +35,17 @@ export async function sandboxAdmin(sandbox: Sandbox, method: "GET" | "POST" | "P
   });
   if (!response.ok) throw new Error(`sandbox admin ${method} ${path} answered ${response.status}: ${await response.text()}`);
   return response.status === 204 ? undefined : response.json();
+}
+
+/**
+ * A Graph access token for a sandbox mailbox, signed by the sandbox's identity keys as its token endpoint would:
+ * for tests of Graph calls, where the sign-in itself is not what is tested.
+ */
+export async function mintGraphToken(sandbox: Sandbox, userPrincipalName: string, lifetimeSeconds = 3600): Promise<string> {
+  const user = sandbox.directory.findByUserPrincipalName(userPrincipalName);
+  if (!user) throw new Error(`no sandbox mailbox ${userPrincipalName}`);
+  return sandbox.signing.sign(
+    { oid: user.id, tid: user.tenantId, azp: TEST_APP.clientId, scp: "Calendars.ReadWrite User.Read", aud: GRAPH_AUDIENCE, iss: `https://sts.windows.net/${user.tenantId}/` },
+    lifetimeSeconds,
+  );
 }

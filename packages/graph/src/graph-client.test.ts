@@ -1,0 +1,108 @@
+import type { Event } from "@microsoft/microsoft-graph-types";
+import { mintGraphToken, sandboxAdmin, useSandbox } from "@agenda/testing/sandbox";
+import { beforeEach, describe, expect, it } from "vitest";
+import { createGraphClient, graphStatusOf } from "./graph-client";
+import { GraphRequestPolicy, parseRetryAfter, type GraphAttempt } from "./graph-middleware";
+import { MailboxLimiter } from "./mailbox-limiter";
+
+const sandbox = useSandbox([{ userPrincipalName: "ana@contoso.test" }]);
+
+interface LoggedRequest {
+  at: string;
+  method: string;
+  endpoint: string;
+  status: number;
+  injected?: string | null;
+}
+
+async function requestLog(): Promise<LoggedRequest[]> {
+  const { value } = (await sandboxAdmin(sandbox(), "GET", "/requests?mailbox=ana@contoso.test&limit=1000")) as { value: LoggedRequest[] };
+  return [...value].sort((a, b) => a.at.localeCompare(b.at));
+}
+
+function clientFor(options: { attempts?: GraphAttempt[]; limiter?: MailboxLimiter; refreshes?: { count: number } } = {}) {
+  return createGraphClient({
+    origin: sandbox().url,
+    accessToken: async ({ forceRefresh }) => {
+      if (forceRefresh && options.refreshes) options.refreshes.count++;
+      return mintGraphToken(sandbox(), "ana@contoso.test");
+    },
+    limiter: options.limiter,
+    retry: { baseDelayMs: 50, maxDelayMs: 200 },
+    onAttempt: (attempt) => options.attempts?.push(attempt),
+  });
+}
+
+beforeEach(async () => {
+  await sandboxAdmin(sandbox(), "PUT", "/faults", {});
+  await sandboxAdmin(sandbox(), "DELETE", "/requests");
+});
+
+describe("the Graph client's request layer", () => {
+  it("waits out Retry-After on 429 and 503, never retrying early", async () => {
+    await sandboxAdmin(sandbox(), "PATCH", "/faults", { retryAfterSeconds: 0.4, scripted: [{ method: "GET", pathContains: "/me", status: 429, count: 1 }, { method: "GET", pathContains: "/me", status: 503, count: 1 }] });
+    const attempts: GraphAttempt[] = [];
+    const started = Date.now();
+    expect(await clientFor({ attempts }).api("/me").get()).toMatchObject({ userPrincipalName: "ana@contoso.test" });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(800);
+    expect(attempts.map(({ status }) => status)).toEqual([429, 503, 200]);
+    expect(attempts[0]?.retryInMs).toBeGreaterThanOrEqual(400);
+    expect(attempts[0]?.requestId).toBeTruthy();
+    const log = await requestLog();
+    expect(log.map(({ status }) => status)).toEqual([429, 503, 200]);
+  });
+
+  it("retries 500 and 502 for idempotent requests only", async () => {
+    await sandboxAdmin(sandbox(), "PATCH", "/faults", { scripted: [{ method: "GET", pathContains: "/me", status: 502, count: 1 }, { method: "POST", pathContains: "/events", status: 500, count: 1 }] });
+    expect(await clientFor().api("/me").get()).toMatchObject({ userPrincipalName: "ana@contoso.test" });
+    const create = clientFor().api("/me/events").post({ subject: "Once", start: { dateTime: "2026-12-01T10:00:00", timeZone: "UTC" }, end: { dateTime: "2026-12-01T11:00:00", timeZone: "UTC" } });
+    expect(graphStatusOf(await create.catch((error: unknown) => error))).toBe(500);
+  });
+
+  it("refreshes the token once when Graph refuses it mid-pagination", async () => {
+    const refreshes = { count: 0 };
+    await sandboxAdmin(sandbox(), "POST", "/faults/reject-tokens", { count: 1 });
+    expect(await clientFor({ refreshes }).api("/me/calendars").get()).toMatchObject({ value: expect.any(Array) });
+    expect(refreshes.count).toBe(1);
+  });
+
+  it("keeps a mailbox within 4 concurrent requests, so Outlook never throttles it for concurrency", async () => {
+    const limiter = new MailboxLimiter();
+    const client = clientFor({ limiter });
+    await Promise.all(Array.from({ length: 24 }, () => client.api("/me").get()));
+    expect(limiter.peakInFlight).toBe(4);
+    expect((await requestLog()).filter(({ status }) => status === 429)).toEqual([]);
+  });
+
+  it("retries a create whose response was lost, and the transactionId keeps it to one event", async () => {
+    await sandboxAdmin(sandbox(), "PATCH", "/faults", { lostCreateRate: 1 });
+    const attempts: GraphAttempt[] = [];
+    const client = clientFor({ attempts });
+    const body = { subject: "Lost then found", transactionId: "6b2f7c1e-0d4a-4f5b-9a8c-2e1d3f4a5b6c", start: { dateTime: "2026-12-02T10:00:00", timeZone: "UTC" }, end: { dateTime: "2026-12-02T11:00:00", timeZone: "UTC" } };
+    const attempt = client.api("/me/events").middlewareOptions([new GraphRequestPolicy({ idempotent: true })]).post(body) as Promise<Event>;
+    // The first create is lost; stop losing them so a retry can be answered.
+    setTimeout(() => void sandboxAdmin(sandbox(), "PATCH", "/faults", { lostCreateRate: 0 }), 20);
+    const created = await attempt;
+    expect(attempts[0]?.status).toBeUndefined();
+    const found = (await client.api("/me/events").filter("subject eq 'Lost then found'").get()) as { value: Event[] };
+    expect(found.value.map(({ id }) => id)).toEqual([created.id]);
+  });
+
+  it("gives up after its attempts and reports Graph's status", async () => {
+    await sandboxAdmin(sandbox(), "PATCH", "/faults", { scripted: [{ method: "GET", pathContains: "/me", status: 503, count: 10 }], retryAfterSeconds: 0.01 });
+    const attempts: GraphAttempt[] = [];
+    const error = await clientFor({ attempts }).api("/me").get().catch((caught: unknown) => caught);
+    expect(graphStatusOf(error)).toBe(503);
+    expect(attempts).toHaveLength(6);
+  });
+});
+
+describe("parseRetryAfter", () => {
+  it("reads seconds, fractions and HTTP dates", () => {
+    expect(parseRetryAfter("2")).toBe(2000);
+    expect(parseRetryAfter("2.128")).toBe(2128);
+    expect(parseRetryAfter(new Date(Date.now() + 3000).toUTCString(), Date.now())).toBeGreaterThan(1000);
+    expect(parseRetryAfter(null)).toBeUndefined();
+    expect(parseRetryAfter("soon")).toBeUndefined();
+  });
+});
