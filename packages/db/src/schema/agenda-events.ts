@@ -50,6 +50,11 @@ export const agendaEvents = pgTable(
     syncStatus: eventSyncStatus().notNull().default("synced"),
     /** Why the last write to Outlook failed, when it did (a 4xx that retrying cannot fix). */
     syncError: text(),
+    /**
+     * The transactionId of a create sent to Outlook, written before the request: a retry after a lost response
+     * reuses it, so Outlook answers with the event it already made instead of a duplicate.
+     */
+    graphTransactionId: text(),
     /** Version of the formation Outlook holds, for formation events. */
     exportedFormationVersion: integer(),
     /** Tombstone: the event is deleted but kept so the deletion can reach the other side. */
@@ -69,6 +74,7 @@ export const agendaEvents = pgTable(
       .on(table.ownerId, table.formationId)
       .where(sql`${table.formationId} is not null`),
     index("agenda_events_integration_ical_uid_idx").on(table.integrationId, table.graphIcalUid),
+    index("agenda_events_integration_source_idx").on(table.integrationId, table.source),
     index("agenda_events_sync_status_idx")
       .on(table.syncStatus)
       .where(sql`${table.syncStatus} <> 'synced'`),

@@ -3,3 +3,4 @@ export * from "./formations";
 export * from "./integrations";
 export * from "./agenda-events";
 export * from "./audit-log";
+export * from "./sync-runs";

@@ -1,0 +1,112 @@
+import type { Database } from "@agenda/db/client";
+import { calendarIntegrations, syncRuns, type SyncRunIssue } from "@agenda/db/schema";
+import { DomainError } from "@agenda/domain/errors";
+import type { Client } from "@microsoft/microsoft-graph-client";
+import { eq } from "drizzle-orm";
+import type { OutlookServices } from "./outlook-services";
+
+export type IntegrationRow = typeof calendarIntegrations.$inferSelect;
+export type SyncRunKind = (typeof syncRuns.$inferInsert)["kind"];
+export type SyncRunTrigger = (typeof syncRuns.$inferInsert)["trigger"];
+
+/** What a run counts as it goes; stored on its sync_runs row at the end. */
+export interface SyncStats {
+  created: number;
+  updated: number;
+  deleted: number;
+  /** Graph requests sent, retries included. */
+  requests: number;
+  throttled: number;
+  issues: SyncRunIssue[];
+}
+
+/** Everything an import or export of one integration works with. */
+export interface SyncRun {
+  id: string;
+  db: Database;
+  services: OutlookServices;
+  integration: IntegrationRow;
+  /** Graph for this mailbox; every attempt it makes is counted in `stats`. */
+  graph: Client;
+  stats: SyncStats;
+}
+
+export interface SyncRunSummary<T> {
+  runId: string;
+  stats: SyncStats;
+  durationMs: number;
+  result: T;
+}
+
+/**
+ * Holds the integration's lock for the time of `work`: whichever process runs an import or an export of a mailbox,
+ * no other process touches that mailbox meanwhile (a session advisory lock on a connection of its own).
+ */
+export async function withIntegrationLock<T>(db: Database, integrationId: string, work: () => Promise<T>): Promise<T> {
+  const connection = await db.$client.reserve();
+  try {
+    await connection`select pg_advisory_lock(hashtextextended(${integrationId}, 0))`;
+    try {
+      return await work();
+    } finally {
+      await connection`select pg_advisory_unlock(hashtextextended(${integrationId}, 0))`;
+    }
+  } finally {
+    connection.release();
+  }
+}
+
+/** Errors said to users and stored on runs: never a token (they are not in messages), at most 500 characters. */
+function describe(error: unknown): string {
+  if (error instanceof DomainError) return error.code;
+  return (error instanceof Error ? error.message : String(error)).slice(0, 500);
+}
+
+/**
+ * Runs one import or export of an active integration under its lock, recorded as a sync run: counts, Graph requests,
+ * duration, issues; and the integration's last sync result. A failure is recorded, then thrown.
+ */
+export async function runSync<T>(
+  services: OutlookServices,
+  integrationId: string,
+  kind: SyncRunKind,
+  trigger: SyncRunTrigger,
+  work: (run: SyncRun) => Promise<T>,
+): Promise<SyncRunSummary<T>> {
+  const { db } = services;
+  return withIntegrationLock(db, integrationId, async () => {
+    const [integration] = await db.select().from(calendarIntegrations).where(eq(calendarIntegrations.id, integrationId));
+    if (!integration || integration.status === "disconnected") throw new DomainError("OUTLOOK_NOT_CONNECTED");
+    if (integration.status === "needs_reauth") throw new DomainError("OUTLOOK_NEEDS_REAUTH", { reason: integration.statusReason ?? "" });
+
+    const stats: SyncStats = { created: 0, updated: 0, deleted: 0, requests: 0, throttled: 0, issues: [] };
+    const [row] = await db.insert(syncRuns).values({ integrationId, kind, trigger }).returning({ id: syncRuns.id });
+    if (!row) throw new Error("sync run insert returned no row");
+    const graph = services.graphFor(integrationId, {
+      onAttempt: (attempt) => {
+        stats.requests++;
+        if (attempt.status === 429) stats.throttled++;
+      },
+    });
+    const started = Date.now();
+    const finish = async (status: "succeeded" | "failed", error?: string) => {
+      const counts = { created: stats.created, updated: stats.updated, deleted: stats.deleted };
+      await db
+        .update(syncRuns)
+        .set({ status, finishedAt: new Date(), ...counts, requests: stats.requests, throttled: stats.throttled, issues: stats.issues.slice(0, 100), error })
+        .where(eq(syncRuns.id, row.id));
+      await db
+        .update(calendarIntegrations)
+        .set({ lastSyncAt: new Date(), lastSyncResult: { ok: status === "succeeded", ...counts, ...(error ? { error } : {}) } })
+        .where(eq(calendarIntegrations.id, integrationId));
+    };
+    try {
+      const result = await work({ id: row.id, db, services, integration, graph, stats });
+      await finish("succeeded");
+      return { runId: row.id, stats, durationMs: Date.now() - started, result };
+    } catch (error) {
+      await finish("failed", describe(error));
+      throw error;
+    }
+  });
+}
