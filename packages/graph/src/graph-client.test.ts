@@ -20,10 +20,12 @@ async function requestLog(): Promise<LoggedRequest[]> {
   return [...value].sort((a, b) => a.at.localeCompare(b.at));
 }
 
-function clientFor(options: { attempts?: GraphAttempt[]; limiter?: MailboxLimiter; refreshes?: { count: number } } = {}) {
+function clientFor(options: { attempts?: GraphAttempt[]; limiter?: MailboxLimiter; refreshes?: { count: number }; beforeAttempt?: (attempt: number) => Promise<void> } = {}) {
+  let attempt = 0;
   return createGraphClient({
     origin: sandbox().url,
     accessToken: async ({ forceRefresh }) => {
+      await options.beforeAttempt?.(++attempt);
       if (forceRefresh && options.refreshes) options.refreshes.count++;
       return mintGraphToken(sandbox(), "ana@contoso.test");
     },
@@ -77,12 +79,13 @@ describe("the Graph client's request layer", () => {
   it("retries a create whose response was lost, and the transactionId keeps it to one event", async () => {
     await sandboxAdmin(sandbox(), "PATCH", "/faults", { lostCreateRate: 1 });
     const attempts: GraphAttempt[] = [];
-    const client = clientFor({ attempts });
+    // The bearer layer asks for a token before every attempt: the first create is lost, the retry is answered.
+    const stopLosingCreates = async (attempt: number) => {
+      if (attempt === 2) await sandboxAdmin(sandbox(), "PATCH", "/faults", { lostCreateRate: 0 });
+    };
+    const client = clientFor({ attempts, beforeAttempt: stopLosingCreates });
     const body = { subject: "Lost then found", transactionId: "6b2f7c1e-0d4a-4f5b-9a8c-2e1d3f4a5b6c", start: { dateTime: "2026-12-02T10:00:00", timeZone: "UTC" }, end: { dateTime: "2026-12-02T11:00:00", timeZone: "UTC" } };
-    const attempt = client.api("/me/events").middlewareOptions([new GraphRequestPolicy({ idempotent: true })]).post(body) as Promise<Event>;
-    // The first create is lost; stop losing them so a retry can be answered.
-    setTimeout(() => void sandboxAdmin(sandbox(), "PATCH", "/faults", { lostCreateRate: 0 }), 20);
-    const created = await attempt;
+    const created = (await client.api("/me/events").middlewareOptions([new GraphRequestPolicy({ idempotent: true })]).post(body)) as Event;
     expect(attempts[0]?.status).toBeUndefined();
     const found = (await client.api("/me/events").filter("subject eq 'Lost then found'").get()) as { value: Event[] };
     expect(found.value.map(({ id }) => id)).toEqual([created.id]);
