@@ -46,7 +46,7 @@ await db.execute(sql`analyze`);
 const [{ count } = { count: 0 }] = (await db.execute<{ count: number }>(sql`select count(*)::int as count from agenda_events`)) as unknown as { count: number }[];
 console.log(`seeded ${count} events over ${USERS} users in ${Math.round(performance.now() - seedStart)} ms`);
 
-const app = createApp({ db, authenticator: createAuthenticator({ secret: SECRET }), demo: null, outlook: null });
+const app = createApp({ db, authenticator: createAuthenticator({ secret: SECRET }), demo: null, outlook: null, sync: null });
 const server = serve({ fetch: app.fetch, hostname: "127.0.0.1", port: 0 });
 await new Promise((resolve) => server.once("listening", resolve));
 const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

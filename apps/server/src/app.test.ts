@@ -17,7 +17,7 @@ let serviceToken: string;
 
 beforeAll(async () => {
   const { db } = database();
-  app = createApp({ db, authenticator: createAuthenticator({ secret: SECRET }), demo: createDemoMode(db, SECRET), outlook: null });
+  app = createApp({ db, authenticator: createAuthenticator({ secret: SECRET }), demo: createDemoMode(db, SECRET), outlook: null, sync: null });
   await seedDemoData(db);
   const ana = await ensureUser(db, { platformUserId: "ana", email: "ana@example.test", name: "Ana", role: "learner", locale: "fr" });
   const ben = await ensureUser(db, { platformUserId: "ben", email: "ben@example.test", name: "Ben", role: "learner", locale: "en" });
@@ -141,7 +141,7 @@ describe("demo sign-in", () => {
   });
 
   it("does not exist outside demo mode", async () => {
-    const production = createApp({ db: database().db, authenticator: createAuthenticator({ secret: SECRET }), demo: null, outlook: null });
+    const production = createApp({ db: database().db, authenticator: createAuthenticator({ secret: SECRET }), demo: null, outlook: null, sync: null });
     const response = await production.request("/api/demo/sign-in", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "lea.martin@formation.demo" }) });
     expect(response.status).toBe(404);
     expect((await production.request("/demo")).status).toBe(404);

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { localeFromAcceptLanguage, type Authenticator, type Context, type DemoMode } from "@agenda/api";
 import type { Database } from "@agenda/db/client";
 import type { OutlookServices } from "@agenda/sync/outlook-services";
+import type { SyncEngine } from "@agenda/sync/sync-engine";
 import type { Context as HonoContext } from "hono";
 
 export interface AppDependencies {
@@ -9,6 +10,7 @@ export interface AppDependencies {
   authenticator: Authenticator;
   demo: DemoMode | null;
   outlook: OutlookServices | null;
+  sync: SyncEngine | null;
 }
 
 const REQUEST_ID = /^[\w.-]{1,128}$/;
@@ -32,5 +34,6 @@ export async function createRequestContext(deps: AppDependencies, c: HonoContext
     requestId,
     demo: deps.demo,
     outlook: deps.outlook,
+    sync: deps.sync,
   };
 }

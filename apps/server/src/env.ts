@@ -1,20 +1,13 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseVaultKey } from "@agenda/sync/token-vault";
+import { outlookEnvironment } from "@agenda/sync/outlook-config";
 import { z } from "zod";
 
 const repositoryRoot = fileURLToPath(new URL("../../../", import.meta.url));
 
 const booleanFlag = z.enum(["true", "false", "1", "0"]).transform((value) => value === "true" || value === "1");
 const optionalUrl = z.url({ protocol: /^https?$/ }).optional();
-const vaultKey = z.string().transform((text, ctx) => {
-  try {
-    return parseVaultKey(text);
-  } catch (error) {
-    ctx.addIssue({ code: "custom", message: (error as Error).message });
-    return z.NEVER;
-  }
-});
+
 
 const environment = z
   .object({
@@ -28,17 +21,12 @@ const environment = z
     PLATFORM_JWKS_URL: optionalUrl,
     PLATFORM_JWT_ISSUER: z.string().min(1).optional(),
     PLATFORM_JWT_AUDIENCE: z.string().min(1).optional(),
-    OUTLOOK_CLIENT_ID: z.string().min(1).optional(),
-    OUTLOOK_CLIENT_SECRET: z.string().min(1).optional(),
-    OUTLOOK_REDIRECT_URI: optionalUrl,
-    OUTLOOK_TENANT: z.string().min(1).default("common"),
+    ...outlookEnvironment,
     BACKEND_URL: optionalUrl,
-    TOKEN_ENCRYPTION_KEY: vaultKey.optional(),
-    TOKEN_ENCRYPTION_KEYS: z
-      .string()
-      .transform((list) => list.split(",").map((key) => key.trim()).filter(Boolean))
-      .pipe(z.array(vaultKey))
-      .optional(),
+    /** Where people open the platform's agenda: exported formations link back there. Default: this server. */
+    PLATFORM_URL: optionalUrl,
+    /** Whether this process takes sync jobs; false when separate workers (apps/worker) do. */
+    SYNC_WORKER: booleanFlag.default(true),
     /** Port of the Microsoft sandbox in demo mode (0: a free port). */
     SANDBOX_PORT: z.coerce.number().int().min(0).max(65_535).default(0),
     /** Where the sandbox's local CA lives; NODE_EXTRA_CA_CERTS must name its ca.pem. */

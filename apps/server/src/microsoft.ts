@@ -1,9 +1,9 @@
 import type { Database } from "@agenda/db/client";
 import { DEMO_USERS } from "@agenda/domain/demo-seed";
-import { MicrosoftIdentity } from "@agenda/graph/microsoft-identity";
 import { DEFAULT_TLS_DIR, startSandbox, type RegisteredClient, type Sandbox } from "@agenda/microsoft-sandbox";
-import { OutlookServices } from "@agenda/sync/outlook-services";
-import { createTokenVault, parseVaultKey } from "@agenda/sync/token-vault";
+import { createOutlookServices } from "@agenda/sync/outlook-config";
+import type { OutlookServices } from "@agenda/sync/outlook-services";
+import { parseVaultKey } from "@agenda/sync/token-vault";
 import { join } from "node:path";
 import type { DemoSecrets } from "./demo";
 import type { Env } from "./env";
@@ -36,16 +36,18 @@ function demoAppRegistration(secret: string): RegisteredClient {
 export async function connectMicrosoft(env: Env, db: Database, origin: string, demoSecrets: DemoSecrets | undefined): Promise<MicrosoftConnection> {
   const vaultKey = env.TOKEN_ENCRYPTION_KEY ?? (demoSecrets ? parseVaultKey(demoSecrets.tokenEncryptionKey) : undefined);
   if (!vaultKey) throw new Error("TOKEN_ENCRYPTION_KEY is required outside demo mode");
-  const vault = createTokenVault(vaultKey, env.TOKEN_ENCRYPTION_KEYS ?? []);
+  const vault = { vaultKey, formerVaultKeys: env.TOKEN_ENCRYPTION_KEYS ?? [], tenant: env.OUTLOOK_TENANT };
 
   if (env.OUTLOOK_CLIENT_ID && env.OUTLOOK_CLIENT_SECRET && env.OUTLOOK_REDIRECT_URI) {
-    const identity = new MicrosoftIdentity({
+    const outlook = createOutlookServices(db, {
+      ...vault,
       clientId: env.OUTLOOK_CLIENT_ID,
       clientSecret: env.OUTLOOK_CLIENT_SECRET,
-      authority: `https://login.microsoftonline.com/${env.OUTLOOK_TENANT}`,
       redirectUri: env.OUTLOOK_REDIRECT_URI,
+      authorityHost: env.OUTLOOK_AUTHORITY_HOST,
+      graphOrigin: env.GRAPH_ORIGIN,
     });
-    return { outlook: new OutlookServices(db, identity, vault, "https://graph.microsoft.com"), sandbox: null, stop: async () => {} };
+    return { outlook, sandbox: null, stop: async () => {} };
   }
   if (!demoSecrets) throw new Error("OUTLOOK_CLIENT_ID, OUTLOOK_CLIENT_SECRET and OUTLOOK_REDIRECT_URI are required outside demo mode");
 
@@ -58,12 +60,13 @@ export async function connectMicrosoft(env: Env, db: Database, origin: string, d
     users: Object.values(DEMO_USERS).map((user) => ({ userPrincipalName: user.email, displayName: user.name, timeZone: user.timeZone })),
     identity: { clients: [app], autoConsent: true },
   });
-  const identity = new MicrosoftIdentity({
+  const outlook = createOutlookServices(db, {
+    ...vault,
     clientId: app.clientId,
     clientSecret: demoSecrets.outlookClientSecret,
-    authority: sandbox.authority(env.OUTLOOK_TENANT),
-    knownAuthorities: [sandbox.knownAuthority],
     redirectUri: `${origin}${OUTLOOK_CALLBACK_PATH}`,
+    authorityHost: sandbox.url,
+    graphOrigin: sandbox.url,
   });
-  return { outlook: new OutlookServices(db, identity, vault, sandbox.url), sandbox, stop: () => sandbox.stop() };
+  return { outlook, sandbox, stop: () => sandbox.stop() };
 }

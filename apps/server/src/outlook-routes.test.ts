@@ -3,6 +3,8 @@ import { ensureUser } from "@agenda/domain/users";
 import { MicrosoftIdentity } from "@agenda/graph/microsoft-identity";
 import { signInThroughAuthorizePage } from "@agenda/microsoft-sandbox";
 import { OutlookServices } from "@agenda/sync/outlook-services";
+import { SyncEngine } from "@agenda/sync/sync-engine";
+import { upsertFormation, upsertFormationInput } from "@agenda/domain/formations";
 import { createTokenVault, generateVaultKey, parseVaultKey } from "@agenda/sync/token-vault";
 import { useTestDatabase } from "@agenda/testing/database";
 import { TEST_APP, TEST_REDIRECT_URI, useSandbox } from "@agenda/testing/sandbox";
@@ -27,7 +29,7 @@ beforeAll(async () => {
     redirectUri: TEST_REDIRECT_URI,
   });
   const outlook = new OutlookServices(db, identity, createTokenVault(parseVaultKey(generateVaultKey("t"))), sandbox().url);
-  app = createApp({ db, authenticator: createAuthenticator({ secret: SECRET }), demo: null, outlook });
+  app = createApp({ db, authenticator: createAuthenticator({ secret: SECRET }), demo: null, outlook, sync: new SyncEngine(outlook, "https://platform.example.test") });
   const lea = await ensureUser(db, { platformUserId: "lea", email: "lea@contoso.test", name: "Léa", role: "learner" });
   const boss = await ensureUser(db, { platformUserId: "boss", email: "boss@example.test", name: "Boss", role: "admin", locale: "en" });
   learner = { authorization: `Bearer ${await signSessionToken(SECRET, lea)}`, "content-type": "application/json" };
@@ -59,12 +61,27 @@ describe("the spec's Outlook endpoints", () => {
     });
     expect(await settings.json()).toMatchObject({ settings: { exportEnabled: false } });
 
+    const formation = await upsertFormation(database().db, { kind: "service", serviceTokenId: "t", scopes: ["formations:write"] }, upsertFormationInput.parse({
+      title: "Excel",
+      startsAt: "2026-12-14T09:00:00+01:00",
+      endsAt: "2026-12-14T12:00:00+01:00",
+      timeZone: "Europe/Paris",
+      learners: [{ platformUserId: "lea", email: "lea@contoso.test", name: "Léa" }],
+    }));
+    const exported = await app.request("/api/calendar/outlook/export-formation", { method: "POST", headers: learner, body: JSON.stringify({ formationId: formation.id }) });
+    expect(exported.status).toBe(200);
+    expect(await exported.json()).toMatchObject({ subject: "Excel" });
+    const imported = await app.request("/api/calendar/outlook/import", { method: "POST", headers: learner });
+    expect(await imported.json()).toMatchObject({ created: 0, deleted: 0 });
+    const runs = (await (await app.request("/api/calendar/sync/runs", { headers: learner })).json()) as { runs: Array<{ kind: string; status: string }> };
+    expect(runs.runs.map(({ kind, status }) => `${kind}:${status}`)).toEqual(["import:succeeded", "export:succeeded"]);
+
     const everyone = (await (await app.request("/api/admin/integrations", { headers: admin })).json()) as { integrations: Array<{ user: { email: string } }> };
     expect(everyone.integrations.map(({ user }) => user.email)).toEqual(["lea@contoso.test"]);
     expect((await app.request("/api/admin/integrations", { headers: learner })).status).toBe(403);
 
     const disconnected = await app.request("/api/calendar/integrations/outlook?removeExportedFormations=true", { method: "DELETE", headers: learner });
-    expect(await disconnected.json()).toEqual({ removedFromOutlook: 0, notRemovedFromOutlook: 0 });
+    expect(await disconnected.json()).toEqual({ removedFromOutlook: 1, notRemovedFromOutlook: 0 });
     const again = await app.request("/api/calendar/integrations/outlook", { method: "DELETE", headers: learner });
     expect(again.status).toBe(412);
     expect(await again.json()).toMatchObject({ error: { code: "OUTLOOK_NOT_CONNECTED", message: "Aucun calendrier Outlook n'est connecté : connectez-vous d'abord à Outlook." } });

@@ -62,6 +62,9 @@ const errorMessages: Record<Locale, Catalog> = {
     OUTLOOK_NOT_CONNECTED: () => "Aucun calendrier Outlook n'est connecté : connectez-vous d'abord à Outlook.",
     OUTLOOK_NEEDS_REAUTH: ({ reason }) => `L'accès à Outlook a été révoqué ou a expiré (${reason}) : reconnectez-vous à Outlook.`,
     OUTLOOK_CALENDAR_UNKNOWN: ({ id }) => `Calendrier Outlook inconnu ou en lecture seule : ${id}.`,
+    FORMATION_NOT_EXPORTABLE: ({ reason }) =>
+      reason === "cancelled" ? "Cette formation est annulée : elle ne peut pas être ajoutée à Outlook." : "Vous ne participez pas à cette formation : elle ne peut pas être ajoutée à votre Outlook.",
+    OUTLOOK_EXPORT_FAILED: ({ reason }) => `Outlook a refusé la formation (${reason}).`,
     UNAUTHENTICATED: () => "Authentification requise : envoyez un en-tête « Authorization: Bearer <jeton> ».",
     TOKEN_INVALID: () => "Jeton d'accès invalide ou expiré : reconnectez-vous.",
     USER_ONLY: () => "Cette action est réservée aux utilisateurs connectés, pas aux jetons de service.",
@@ -98,6 +101,9 @@ const errorMessages: Record<Locale, Catalog> = {
     OUTLOOK_NOT_CONNECTED: () => "No Outlook calendar is connected: connect Outlook first.",
     OUTLOOK_NEEDS_REAUTH: ({ reason }) => `Access to Outlook was revoked or expired (${reason}): connect Outlook again.`,
     OUTLOOK_CALENDAR_UNKNOWN: ({ id }) => `Unknown or read-only Outlook calendar: ${id}.`,
+    FORMATION_NOT_EXPORTABLE: ({ reason }) =>
+      reason === "cancelled" ? "This formation is cancelled: it cannot be added to Outlook." : "You do not take part in this formation: it cannot be added to your Outlook.",
+    OUTLOOK_EXPORT_FAILED: ({ reason }) => `Outlook refused the formation (${reason}).`,
     UNAUTHENTICATED: () => "Authentication required: send an 'Authorization: Bearer <token>' header.",
     TOKEN_INVALID: () => "Invalid or expired access token: sign in again.",
     USER_ONLY: () => "Only signed-in users can do this, not service tokens.",

@@ -2,6 +2,7 @@ import { demoRouter } from "./routers/demo";
 import { eventsRouter } from "./routers/events";
 import { formationsRouter } from "./routers/formations";
 import { integrationsRouter } from "./routers/integrations";
+import { syncRouter } from "./routers/sync";
 import { authedProcedure, createCallerFactory, router } from "./trpc";
 
 export const appRouter = router({
@@ -22,6 +23,7 @@ export const appRouter = router({
   events: eventsRouter,
   formations: formationsRouter,
   integrations: integrationsRouter,
+  sync: syncRouter,
   demo: demoRouter,
 });
 

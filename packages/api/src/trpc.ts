@@ -3,7 +3,9 @@ import { DomainError } from "@agenda/domain/errors";
 import type { User } from "@agenda/domain/users";
 import type { Viewer } from "@agenda/domain/viewer";
 import type { OutlookServices } from "@agenda/sync/outlook-services";
+import type { SyncEngine } from "@agenda/sync/sync-engine";
 import { TRPCError, initTRPC } from "@trpc/server";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { ZodError } from "zod";
 import type { AuthFailure, Caller } from "./auth";
@@ -23,6 +25,8 @@ export interface Context {
   demo: DemoMode | null;
   /** Microsoft (or the sandbox), when this deployment talks to it. */
   outlook: OutlookServices | null;
+  /** Imports, exports and the job queue, when this deployment talks to Microsoft. */
+  sync: SyncEngine | null;
 }
 
 const trpcCodeOf: Record<ApiErrorCode, TRPC_ERROR_CODE_KEY> = {
@@ -47,6 +51,8 @@ const trpcCodeOf: Record<ApiErrorCode, TRPC_ERROR_CODE_KEY> = {
   OUTLOOK_NOT_CONNECTED: "PRECONDITION_FAILED",
   OUTLOOK_NEEDS_REAUTH: "PRECONDITION_FAILED",
   OUTLOOK_CALENDAR_UNKNOWN: "BAD_REQUEST",
+  FORMATION_NOT_EXPORTABLE: "PRECONDITION_FAILED",
+  OUTLOOK_EXPORT_FAILED: "BAD_GATEWAY",
   UNAUTHENTICATED: "UNAUTHORIZED",
   TOKEN_INVALID: "UNAUTHORIZED",
   USER_ONLY: "FORBIDDEN",
@@ -88,6 +94,16 @@ export function describeError(error: TRPCError, locale: Locale): ErrorDetails {
   if (error.code === "NOT_FOUND") return { appCode: "ROUTE_NOT_FOUND", message: error.message };
   if (error.code === "BAD_REQUEST") return { appCode: "INVALID_INPUT", message: error.message };
   return { appCode: "INTERNAL", message: errorMessage(locale, "INTERNAL") };
+}
+
+/**
+ * How the REST doors answer a failed procedure: the tRPC error's HTTP status, and `{ error: { code, message, issues? } }`
+ * in the caller's language. Anything that is not a tRPC error is an internal error and says nothing more.
+ */
+export function restErrorOf(error: unknown, locale: Locale): { status: number; body: { error: { code: ApiErrorCode; message: string; issues?: ValidationIssue[] } }; internal: boolean } {
+  const trpcError = error instanceof TRPCError ? error : new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: error });
+  const { appCode, message, issues } = describeError(trpcError, locale);
+  return { status: getHTTPStatusCodeFromError(trpcError), body: { error: { code: appCode, message, issues } }, internal: trpcError.code === "INTERNAL_SERVER_ERROR" };
 }
 
 const t = initTRPC.context<Context>().create({
@@ -142,4 +158,10 @@ export const adminProcedure = userProcedure.use(({ ctx, next }) => {
 export const outlookProcedure = userProcedure.use(({ ctx, next }) => {
   if (!ctx.outlook) throw new ApiError("OUTLOOK_UNAVAILABLE", ctx.locale);
   return next({ ctx: { ...ctx, outlook: ctx.outlook } });
+});
+
+/** A signed-in user, on a deployment that syncs with Microsoft. */
+export const syncProcedure = userProcedure.use(({ ctx, next }) => {
+  if (!ctx.sync) throw new ApiError("OUTLOOK_UNAVAILABLE", ctx.locale);
+  return next({ ctx: { ...ctx, sync: ctx.sync } });
 });

@@ -20,7 +20,9 @@ export type DomainErrorCode =
   | "OUTLOOK_UNAVAILABLE"
   | "OUTLOOK_NOT_CONNECTED"
   | "OUTLOOK_NEEDS_REAUTH"
-  | "OUTLOOK_CALENDAR_UNKNOWN";
+  | "OUTLOOK_CALENDAR_UNKNOWN"
+  | "FORMATION_NOT_EXPORTABLE"
+  | "OUTLOOK_EXPORT_FAILED";
 
 export class DomainError extends Error {
   constructor(

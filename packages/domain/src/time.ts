@@ -14,21 +14,31 @@ export const ianaTimeZone = z.string().max(64).refine(isIanaTimeZone, { message:
 export const isoInstant = z.iso.datetime({ offset: true }).transform((value) => new Date(value));
 export const isoDate = z.iso.date();
 
+const wallClockFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The wall-clock time of an instant in an IANA zone, without offset (Graph's `dateTime` form): `2026-03-29T09:30:00`. */
+export function wallClockIn(instant: Date, timeZone: string): string {
+  let formatter = wallClockFormatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
+    wallClockFormatters.set(timeZone, formatter);
+  }
+  const parts = Object.fromEntries(formatter.formatToParts(instant).map(({ type, value }) => [type, value]));
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
+}
+
 /** Offset of `timeZone` from UTC at `instant`, in minutes. */
-function offsetMinutes(instant: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  }).formatToParts(instant);
-  const field = (type: string) => Number(parts.find((part) => part.type === type)?.value);
-  const wallClockAsUtc = Date.UTC(field("year"), field("month") - 1, field("day"), field("hour"), field("minute"), field("second"));
-  return Math.round((wallClockAsUtc - instant.getTime()) / 60_000);
+export function offsetMinutes(instant: Date, timeZone: string): number {
+  return Math.round((Date.parse(`${wallClockIn(instant, timeZone)}Z`) - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
 }
 
 /** The instant a calendar date starts in a time zone (local midnight), DST included. */

@@ -14,6 +14,9 @@ export const outlookRoutes = new Hono<{ Variables: RequestVariables }>()
       );
     }),
   )
+  .post("/outlook/import", (c) => throughProcedure(c, (caller) => caller.sync.importNow()))
+  .post("/outlook/export-formation", (c) => throughProcedure(c, async (caller) => caller.sync.exportFormation(unvalidated(await jsonBody(c)))))
+  .get("/sync/runs", (c) => throughProcedure(c, async (caller) => ({ runs: await caller.sync.runs(unvalidated({ limit: c.req.query("limit") ? Number(c.req.query("limit")) : undefined })) })))
   .get("/outlook/calendars", (c) => throughProcedure(c, (caller) => caller.integrations.outlook.calendars()))
   .get("/integrations", (c) => throughProcedure(c, async (caller) => ({ integrations: await caller.integrations.list() })))
   .put("/integrations/outlook/settings", (c) => throughProcedure(c, async (caller) => caller.integrations.outlook.updateSettings(unvalidated(await jsonBody(c)))))

@@ -1,6 +1,4 @@
-import { ApiError, createCaller, describeError } from "@agenda/api";
-import { TRPCError } from "@trpc/server";
-import { getHTTPStatusCodeFromError } from "@trpc/server/http";
+import { ApiError, createCaller, restErrorOf } from "@agenda/api";
 import type { Context as HonoContext } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { RequestVariables } from "../request-variables";
@@ -18,10 +16,9 @@ export async function throughProcedure<T>(c: RequestContext, run: (caller: Calle
     const result = await run(createCaller(ctx));
     return status === 204 ? c.body(null, 204) : c.json(result as object, status);
   } catch (error) {
-    const trpcError = error instanceof TRPCError ? error : new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: error });
-    if (trpcError.code === "INTERNAL_SERVER_ERROR") console.error(`[${ctx.requestId}] ${c.req.method} ${c.req.path} failed`, trpcError.cause ?? trpcError);
-    const { appCode, message, issues } = describeError(trpcError, ctx.locale);
-    return c.json({ error: { code: appCode, message, issues } }, getHTTPStatusCodeFromError(trpcError) as ContentfulStatusCode);
+    const { status, body, internal } = restErrorOf(error, ctx.locale);
+    if (internal) console.error(`[${ctx.requestId}] ${c.req.method} ${c.req.path} failed`, error);
+    return c.json(body, status as ContentfulStatusCode);
   }
 }
 

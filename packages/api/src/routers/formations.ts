@@ -5,5 +5,9 @@ import { authedProcedure, router } from "../trpc";
 export const formationsRouter = router({
   list: authedProcedure.input(listFormationsInput).query(({ ctx, input }) => listFormations(ctx.db, ctx.viewer, input)),
   get: authedProcedure.input(formationIdInput).query(({ ctx, input }) => getFormation(ctx.db, ctx.viewer, input.id)),
-  upsert: authedProcedure.input(upsertFormationInput).mutation(({ ctx, input }) => upsertFormation(ctx.db, ctx.viewer, input)),
+  upsert: authedProcedure.input(upsertFormationInput).mutation(async ({ ctx, input }) => {
+    const formation = await upsertFormation(ctx.db, ctx.viewer, input);
+    await ctx.sync?.formationChanged(formation.id);
+    return formation;
+  }),
 });

@@ -47,6 +47,11 @@ export const agendaEvents = pgTable(
     recurrence: jsonb().$type<GraphRecurrence>(),
     /** Outlook's lastModifiedDateTime of the copy we last saw. */
     remoteModifiedAt: timestamp({ withTimezone: true }),
+    /**
+     * When an import last received this event from Outlook (database clock): a full delta round tombstones the
+     * events of its calendar it did not receive.
+     */
+    graphSeenAt: timestamp({ withTimezone: true }),
     syncStatus: eventSyncStatus().notNull().default("synced"),
     /** Why the last write to Outlook failed, when it did (a 4xx that retrying cannot fix). */
     syncError: text(),

@@ -67,6 +67,11 @@ export const syncCursors = pgTable(
     deltaLink: text(),
     /** A `@odata.nextLink` of a round still in progress, so a killed worker resumes where it stopped. */
     nextLink: text(),
+    /**
+     * Start (database clock) of a full round in progress: the first one, a restart after Outlook rejected the cursor,
+     * or a re-initialisation that rolls the window forward. Null during change rounds.
+     */
+    resyncStartedAt: timestamp({ withTimezone: true }),
     windowStart: timestamp({ withTimezone: true }).notNull(),
     windowEnd: timestamp({ withTimezone: true }).notNull(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),

@@ -1,25 +1,29 @@
 import type { Database } from "@agenda/db/client";
 import { ensureUser, type User } from "@agenda/domain/users";
-import { MicrosoftIdentity } from "@agenda/graph/microsoft-identity";
 import { signInThroughAuthorizePage, type Sandbox } from "@agenda/microsoft-sandbox";
 import { TEST_APP, TEST_REDIRECT_URI } from "@agenda/testing/sandbox";
 import type { IntegrationView } from "../integrations";
 import { beginOutlookConnection, completeOutlookConnection } from "../outlook-connection";
-import { OutlookServices } from "../outlook-services";
-import { createTokenVault, generateVaultKey, parseVaultKey } from "../token-vault";
+import { createOutlookServices } from "../outlook-config";
+import type { OutlookServices } from "../outlook-services";
+import { generateVaultKey, parseVaultKey } from "../token-vault";
 
-const vault = createTokenVault(parseVaultKey(generateVaultKey("tests")));
+/** The vault key test services seal tokens with; a worker process under test is given the same one. */
+export const TEST_VAULT_KEY = generateVaultKey("tests");
+const vaultKey = parseVaultKey(TEST_VAULT_KEY);
 
-/** OutlookServices on a test sandbox, as the server builds them on Microsoft. */
+/** OutlookServices on a test sandbox, built as the server builds them. */
 export function testOutlookServices(db: Database, sandbox: Sandbox): OutlookServices {
-  const identity = new MicrosoftIdentity({
+  return createOutlookServices(db, {
     clientId: TEST_APP.clientId,
     clientSecret: TEST_APP.secrets[0] ?? "",
-    authority: sandbox.authority(),
-    knownAuthorities: [sandbox.knownAuthority],
     redirectUri: TEST_REDIRECT_URI,
+    tenant: "common",
+    authorityHost: sandbox.url,
+    graphOrigin: sandbox.url,
+    vaultKey,
+    formerVaultKeys: [],
   });
-  return new OutlookServices(db, identity, vault, sandbox.url);
 }
 
 /** A platform user with Outlook connected to the given sandbox mailbox, through the real sign-in flow. */

@@ -38,7 +38,7 @@ class Receiver {
     this.received.push({ path: url.pathname, query: url.searchParams, contentType: request.headers["content-type"] ?? "", body: Buffer.concat(chunks).toString() });
     const token = url.searchParams.get("validationToken");
     if (token !== null) {
-      if (this.validation === "slow") await new Promise((resolve) => setTimeout(resolve, 300));
+      if (this.validation === "slow") await new Promise((resolve) => setTimeout(resolve, 1500));
       if (this.validation === "fail") response.writeHead(500).end();
       else response.writeHead(200, { "Content-Type": "text/plain" }).end(this.validation === "echo-encoded" ? encodeURIComponent(token) : token);
       return;
@@ -51,7 +51,7 @@ class Receiver {
     return this.received.filter((r) => r.path === path && !r.query.has("validationToken")).flatMap((r) => (JSON.parse(r.body) as { value: Notification[] }).value);
   }
 
-  async waitFor(predicate: () => boolean, timeoutMs = 3000): Promise<void> {
+  async waitFor(predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!predicate()) {
       if (Date.now() > deadline) throw new Error("timed out waiting for the receiver");
@@ -72,7 +72,8 @@ afterEach(async () => {
   await receiver.close();
 });
 
-const FAST: GraphOptionsInput["subscriptions"] = { batchWindowMs: 5, retryBaseMs: 20, validationTimeoutMs: 150, deliveryTimeoutMs: 150 };
+// Short delays keep the file fast; the two timeouts stay roomy so a loaded CI machine does not trip them by accident.
+const FAST: GraphOptionsInput["subscriptions"] = { batchWindowMs: 5, retryBaseMs: 20, validationTimeoutMs: 1000, deliveryTimeoutMs: 1000 };
 
 async function start(options: GraphOptionsInput = {}): Promise<void> {
   graph = await createGraphHarness({ ...options, subscriptions: { ...FAST, ...options.subscriptions } });
@@ -192,9 +193,9 @@ describe("subscriptions", () => {
     expect(outcomes).toEqual(["retrying", "retrying", "delivered"]);
     expect(receiver.notifications()).toHaveLength(3);
 
-    receiver.delayMs = 200;
+    receiver.delayMs = 1300;
     await createEvent("slow endpoint");
-    await receiver.waitFor(() => graph.service.notifier.deliveries().filter((d) => d.outcome === "retrying").length >= 3);
+    await receiver.waitFor(() => graph.service.notifier.deliveries().filter((d) => d.outcome === "retrying").length >= 3, 15_000);
     receiver.delayMs = 0;
     await receiver.waitFor(() => graph.service.notifier.deliveries().filter((d) => d.outcome === "delivered").length >= 2);
   });

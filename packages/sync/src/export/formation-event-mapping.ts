@@ -1,0 +1,116 @@
+import type { FormationRow } from "@agenda/domain/formations";
+import { offsetMinutes, wallClockIn } from "@agenda/domain/time";
+import type { DateTimeTimeZone, Event as GraphEvent } from "@microsoft/microsoft-graph-types";
+import { findWindows } from "windows-iana";
+import { FORMATION_CATEGORY, FORMATION_ID_PROPERTY } from "../outlook-event-tags";
+
+/** What of a formation its Outlook copy shows. */
+export type ExportedFormation = Pick<FormationRow, "id" | "title" | "description" | "location" | "onlineUrl" | "startsAt" | "endsAt" | "timeZone">;
+
+export interface FormationEventContext {
+  /** Origin (and optional base path) of the platform, for the link back to the formation. */
+  platformUrl: string;
+  /** Language of the mailbox owner, for the few words the body adds. */
+  locale: "fr" | "en";
+  /** Only on creates: Outlook answers a repeated create carrying it with the event it already made. */
+  transactionId?: string;
+}
+
+/**
+ * Reminders: a formation held somewhere needs time to get there, an online-only one only time to open the link.
+ */
+export const IN_PERSON_REMINDER_MINUTES = 60;
+export const ONLINE_REMINDER_MINUTES = 15;
+
+/**
+ * The fields a formation update rewrites in Outlook. Everything else (categories, reminder, show-as) is only set at
+ * creation: people may change those on their copy, and the product does not take them back.
+ */
+export const PRODUCT_OWNED_FIELDS = ["subject", "body", "start", "end", "location"] as const satisfies ReadonlyArray<keyof GraphEvent>;
+type ProductOwnedField = (typeof PRODUCT_OWNED_FIELDS)[number];
+
+const labels = {
+  fr: { online: "Rejoindre en ligne :", platform: "Voir la formation sur la plateforme" },
+  en: { online: "Join online:", platform: "Open the formation on the platform" },
+} satisfies Record<FormationEventContext["locale"], Record<string, string>>;
+
+const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char);
+}
+
+/** The platform page of a formation: `{platformUrl}/agenda?formation={id}`, keeping any base path of the platform. */
+export function formationLink(platformUrl: string, formationId: string): string {
+  const url = new URL(`${platformUrl.replace(/\/+$/, "")}/agenda`);
+  url.searchParams.set("formation", formationId);
+  return url.toString();
+}
+
+function link(href: string, text: string): string {
+  return `<a href="${escapeHtml(href)}">${escapeHtml(text)}</a>`;
+}
+
+function formationBody(formation: ExportedFormation, context: FormationEventContext): string {
+  const words = labels[context.locale];
+  const paragraphs: string[] = [];
+  if (formation.description.trim()) paragraphs.push(`<p>${escapeHtml(formation.description).replace(/\r?\n/g, "<br>")}</p>`);
+  if (formation.onlineUrl) paragraphs.push(`<p>${escapeHtml(words.online)} ${link(formation.onlineUrl, formation.onlineUrl)}</p>`);
+  paragraphs.push(`<p>${link(formationLink(context.platformUrl, formation.id), words.platform)}</p>`);
+  return `<html><body>${paragraphs.join("")}</body></html>`;
+}
+
+const AROUND_MS = 3 * 3_600_000;
+
+/**
+ * Whether the instant's wall clock happens twice in its zone (the hour repeated when summer time ends): a wall
+ * clock and a zone name would not say which of the two is meant.
+ */
+export function isRepeatedWallClock(instant: Date, timeZone: string): boolean {
+  const own = offsetMinutes(instant, timeZone);
+  return [-AROUND_MS, AROUND_MS].some((shift) => {
+    const other = offsetMinutes(new Date(instant.getTime() + shift), timeZone);
+    if (other === own) return false;
+    const twin = new Date(instant.getTime() + (own - other) * 60_000);
+    return offsetMinutes(twin, timeZone) === other;
+  });
+}
+
+/**
+ * An instant as Graph's dateTimeTimeZone in the formation's own zone, named the Windows way (Graph's canonical
+ * names, e.g. "Romance Standard Time"), so Outlook shows the formation in its zone and keeps it there across DST.
+ * A zone with no Windows equivalent, or a wall clock that happens twice, goes as UTC: the instant stays right, only
+ * the displayed zone is lost.
+ */
+export function graphDateTime(instant: Date, ianaTimeZone: string): DateTimeTimeZone {
+  const windows = findWindows(ianaTimeZone)[0];
+  if (!windows || isRepeatedWallClock(instant, ianaTimeZone)) return { dateTime: instant.toISOString().slice(0, 19), timeZone: "UTC" };
+  return { dateTime: wallClockIn(instant, ianaTimeZone), timeZone: windows };
+}
+
+/** The Outlook event a formation becomes: what a create sends. */
+export function formationToGraphEvent(formation: ExportedFormation, context: FormationEventContext): GraphEvent {
+  const inPerson = Boolean(formation.location?.trim());
+  return {
+    subject: formation.title,
+    body: { contentType: "html", content: formationBody(formation, context) },
+    start: graphDateTime(formation.startsAt, formation.timeZone),
+    end: graphDateTime(formation.endsAt, formation.timeZone),
+    // The online link is the platform's own (not a Teams meeting Outlook should create): shown as the place to be
+    // when there is no room, and always clickable in the body.
+    location: { displayName: (inPerson ? formation.location : formation.onlineUrl) ?? "" },
+    isOnlineMeeting: false,
+    categories: [FORMATION_CATEGORY],
+    showAs: "busy",
+    isReminderOn: true,
+    reminderMinutesBeforeStart: inPerson ? IN_PERSON_REMINDER_MINUTES : ONLINE_REMINDER_MINUTES,
+    singleValueExtendedProperties: [{ id: FORMATION_ID_PROPERTY, value: formation.id }],
+    ...(context.transactionId ? { transactionId: context.transactionId } : {}),
+  };
+}
+
+/** What a formation update sends: only the fields the product owns. */
+export function formationToGraphEventChanges(formation: ExportedFormation, context: Omit<FormationEventContext, "transactionId">): Pick<GraphEvent, ProductOwnedField> {
+  const event = formationToGraphEvent(formation, context);
+  return Object.fromEntries(PRODUCT_OWNED_FIELDS.map((field) => [field, event[field]]));
+}

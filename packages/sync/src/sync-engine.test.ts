@@ -1,0 +1,130 @@
+import { randomUUID } from "node:crypto";
+import { calendarIntegrations, syncRuns } from "@agenda/db/schema";
+import { DomainError } from "@agenda/domain/errors";
+import { upsertFormation, upsertFormationInput } from "@agenda/domain/formations";
+import type { User } from "@agenda/domain/users";
+import { useTestDatabase } from "@agenda/testing/database";
+import { sandboxAdmin, useSandbox } from "@agenda/testing/sandbox";
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { disconnectOutlook } from "./outlook-connection";
+import type { OutlookServices } from "./outlook-services";
+import { SyncEngine } from "./sync-engine";
+import { SYNC_QUEUES, SyncQueue } from "./sync-queue";
+import { listSyncRuns } from "./sync-runs";
+import { connectTestUser, testOutlookServices } from "./testing/connect";
+
+const database = useTestDatabase();
+const mailboxes = ["ana", "ben", "carla", "dan"].map((name) => `${name}@contoso.test`);
+const sandbox = useSandbox(mailboxes.map((userPrincipalName) => ({ userPrincipalName })));
+
+let services: OutlookServices;
+let engine: SyncEngine;
+let queue: SyncQueue;
+
+beforeAll(async () => {
+  services = testOutlookServices(database().db, sandbox());
+  engine = new SyncEngine(services, "https://platform.example.test");
+  queue = await SyncQueue.start({ databaseUrl: database().url, work: true, handlers: engine.handlers(), pollingIntervalSeconds: 0.5, retry: { limit: 0, delaySeconds: 1 } });
+  engine.attach(queue);
+});
+afterAll(async () => {
+  await queue?.stop(5_000);
+});
+
+interface MailboxEvent {
+  id: string;
+  subject: string;
+  categories: string[];
+}
+
+async function mailboxEvents(mailbox: string): Promise<MailboxEvent[]> {
+  return ((await sandboxAdmin(sandbox(), "GET", `/mailboxes/${mailbox}/events`)) as { value: MailboxEvent[] }).value;
+}
+
+async function formationFor(user: User, title: string) {
+  return upsertFormation(
+    database().db,
+    { kind: "service", serviceTokenId: "test", scopes: ["formations:write"] },
+    upsertFormationInput.parse({
+      externalId: randomUUID(),
+      title,
+      startsAt: "2026-12-15T09:00:00+01:00",
+      endsAt: "2026-12-15T12:00:00+01:00",
+      timeZone: "Europe/Paris",
+      learners: [{ platformUserId: user.platformUserId, email: user.email, name: user.name }],
+    }),
+  );
+}
+
+/** Waits (bounded) until a sync run of the integration matching `where` has finished. */
+async function finishedRun(integrationId: string, kind: "import" | "export") {
+  for (let waited = 0; waited < 150; waited++) {
+    const [run] = await database()
+      .db.select()
+      .from(syncRuns)
+      .where(and(eq(syncRuns.integrationId, integrationId), eq(syncRuns.kind, kind)));
+    if (run && run.status !== "running") return run;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no finished ${kind} run for ${integrationId}`);
+}
+
+describe("the sync engine", () => {
+  it("imports on demand and records the run", async () => {
+    const { user } = await connectTestUser(services, { name: "Ana", mailbox: "ana@contoso.test" });
+    await sandboxAdmin(sandbox(), "POST", "/mailboxes/ana@contoso.test/events", {
+      events: [1, 2, 3].map((day) => ({ subject: `Réunion ${day}`, start: { dateTime: `2026-12-0${day}T10:00:00`, timeZone: "UTC" }, end: { dateTime: `2026-12-0${day}T11:00:00`, timeZone: "UTC" } })),
+    });
+    const imported = await engine.importNow(user.id);
+    expect(imported).toMatchObject({ created: 3, updated: 0, deleted: 0 });
+    expect(await engine.importNow(user.id)).toMatchObject({ created: 0, updated: 0, deleted: 0 });
+
+    const runs = await listSyncRuns(database().db, user.id, 10);
+    expect(runs).toHaveLength(2);
+    expect(runs[1]).toMatchObject({ kind: "import", trigger: "manual", status: "succeeded", created: 3 });
+    expect(runs[1]?.requests).toBeGreaterThan(0);
+  });
+
+  it("exports a formation on demand once, however often asked", async () => {
+    const { user } = await connectTestUser(services, { name: "Ben", mailbox: "ben@contoso.test" });
+    const formation = await formationFor(user, "Sécurité informatique");
+    const first = await engine.exportFormationNow(user.id, formation.id);
+    const second = await engine.exportFormationNow(user.id, formation.id);
+    expect(second.id).toBe(first.id);
+    const events = await mailboxEvents("ben@contoso.test");
+    expect(events.filter(({ subject }) => subject === "Sécurité informatique")).toHaveLength(1);
+  });
+
+  it("sends a changed formation to its participants' Outlook through the queue, and removes it on request at disconnect", async () => {
+    const { user, integration } = await connectTestUser(services, { name: "Carla", mailbox: "carla@contoso.test" });
+    const formation = await formationFor(user, "Gestion de projet");
+    await engine.formationChanged(formation.id);
+    expect(await finishedRun(integration.id, "export")).toMatchObject({ status: "succeeded", trigger: "change", created: 1 });
+    expect((await mailboxEvents("carla@contoso.test")).map(({ subject, categories }) => ({ subject, categories }))).toEqual([{ subject: "Gestion de projet", categories: ["Formation"] }]);
+
+    expect(await disconnectOutlook(services, user.id, { removeExportedFormations: true })).toEqual({ removedFromOutlook: 1, notRemovedFromOutlook: 0 });
+    expect(await mailboxEvents("carla@contoso.test")).toEqual([]);
+  });
+
+  it("ends the jobs of an integration that needs its user quietly, and keeps failed jobs visible for a retry", async () => {
+    const { user, integration } = await connectTestUser(services, { name: "Dan", mailbox: "dan@contoso.test" });
+    await database().db.update(calendarIntegrations).set({ status: "needs_reauth", statusReason: "AADSTS50173" }).where(eq(calendarIntegrations.id, integration.id));
+    await expect(engine.importNow(user.id)).rejects.toSatisfy((error) => error instanceof DomainError && error.code === "OUTLOOK_NEEDS_REAUTH");
+    expect(await engine.handlers().import({ integrationId: integration.id, trigger: "schedule" })).toEqual({ skipped: "OUTLOOK_NEEDS_REAUTH" });
+
+    await database().db.update(calendarIntegrations).set({ status: "active", statusReason: null, exportCalendarId: "a-calendar-that-does-not-exist" }).where(eq(calendarIntegrations.id, integration.id));
+    await formationFor(user, "Prise de parole");
+    await queue.enqueueExport(integration.id, "schedule");
+    let failed = await queue.failedJobs();
+    for (let waited = 0; waited < 150 && !failed.some((job) => job.integrationId === integration.id); waited++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      failed = await queue.failedJobs();
+    }
+    const job = failed.find((entry) => entry.integrationId === integration.id);
+    expect(job).toMatchObject({ queue: SYNC_QUEUES.export, trigger: "schedule" });
+    expect(job?.error).toBeTruthy();
+    await queue.retryJob(SYNC_QUEUES.export, job?.id ?? "");
+    expect((await queue.failedJobs()).some((entry) => entry.id === job?.id)).toBe(false);
+  });
+});
