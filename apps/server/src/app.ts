@@ -1,5 +1,4 @@
-import { appRouter, errorMessage, localeFromAcceptLanguage } from "@agenda/api";
-import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { errorMessage, handleTrpcRequest, localeFromAcceptLanguage } from "@agenda/api";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { createRequestContext, requestIdOf, type AppDependencies } from "./context";
@@ -8,6 +7,7 @@ import { calendarEventsRoutes } from "./routes/calendar-events";
 import { demoRoutes } from "./routes/demo";
 import { outlookRoutes } from "./routes/outlook";
 import { jsonBody, throughProcedure, unvalidated } from "./routes/rest";
+import { webRoutes } from "./routes/web";
 
 export type { AppDependencies } from "./context";
 
@@ -39,22 +39,19 @@ export function createApp(deps: AppDependencies) {
   }
 
   app.all("/trpc/*", (c) =>
-    fetchRequestHandler({
+    handleTrpcRequest(c.req.raw, c.var.ctx, {
       endpoint: "/trpc",
-      req: c.req.raw,
-      router: appRouter,
-      createContext: () => c.var.ctx,
-      onError: ({ error, path }) => {
-        if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[${c.var.ctx.requestId}] ${path ?? "?"} failed`, error.cause ?? error);
-      },
+      onInternalError: (error, path) => console.error(`[${c.var.ctx.requestId}] ${path ?? "?"} failed`, error),
     }),
   );
   app.route("/api/calendar/events", calendarEventsRoutes);
   app.route("/api/calendar", outlookRoutes);
   app.get("/api/admin/integrations", (c) => throughProcedure(c, async (caller) => ({ integrations: await caller.integrations.all() })));
+  app.get("/api/admin/sync/failed-jobs", (c) => throughProcedure(c, async (caller) => ({ jobs: await caller.sync.failedJobs() })));
   app.get("/api/me", (c) => throughProcedure(c, (caller) => caller.me()));
   app.post("/api/demo/sign-in", (c) => throughProcedure(c, async (caller) => caller.demo.signIn(unvalidated(await jsonBody(c)))));
   if (deps.demo) app.route("/demo", demoRoutes);
+  app.route("/", webRoutes());
 
   app.notFound((c) => {
     const message = errorMessage(localeFromAcceptLanguage(c.req.header("accept-language")), "ROUTE_NOT_FOUND", { path: `${c.req.method} ${c.req.path}` });

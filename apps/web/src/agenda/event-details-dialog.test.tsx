@@ -1,0 +1,49 @@
+import { render, screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it, vi } from "vitest";
+import { i18n } from "../i18n/i18n";
+import { agendaEvent } from "../test-support/fixtures";
+import { EventDetailsDialog } from "./event-details-dialog";
+
+const noop = () => {};
+
+function renderDialog(event = agendaEvent(), onDelete = noop) {
+  return render(<EventDetailsDialog event={event} timeZone="Europe/Paris" onClose={noop} onEdit={noop} onDelete={onDelete} deleting={false} deleteError={null} />);
+}
+
+describe("EventDetailsDialog", () => {
+  it("says where a formation comes from, when it is in the person's zone, and its state in Outlook", () => {
+    renderDialog(
+      agendaEvent({ source: "formation", title: "RGPD", syncStatus: "pending", outlook: { eventId: "AAMk=", calendarId: null, seriesMasterId: null } }),
+    );
+    const dialog = screen.getByRole("dialog", { name: "RGPD" });
+    expect(dialog.textContent).toContain("Formation");
+    expect(dialog.textContent).toMatch(/jeudi 26 novembre 2026, 14:00\s–\s15:30/);
+    expect(dialog.textContent).toContain("Synchronisation avec Outlook en attente");
+    expect(screen.getByRole("link", { name: "Ouvrir dans Outlook" }).getAttribute("href")).toBe("https://outlook.office.com/calendar/item/AAMk%3D");
+    expect(screen.queryByRole("button", { name: "Modifier" })).toBeNull();
+  });
+
+  it("shows a sync error as it came", () => {
+    renderDialog(agendaEvent({ syncStatus: "error", syncError: "Outlook a refusé la modification", outlook: { eventId: "x", calendarId: null, seriesMasterId: null } }));
+    expect(screen.getByRole("dialog").textContent).toContain("Erreur de synchronisation avec Outlook – Outlook a refusé la modification");
+  });
+
+  it("deletes a personal event only after confirmation", async () => {
+    const onDelete = vi.fn();
+    const event = agendaEvent();
+    renderDialog(event, onDelete);
+    expect(screen.getByRole("dialog").textContent).toContain("Pas dans Outlook");
+    await userEvent.click(screen.getByRole("button", { name: "Supprimer" }));
+    expect(onDelete).not.toHaveBeenCalled();
+    await userEvent.click(screen.getByRole("button", { name: "Oui, supprimer" }));
+    expect(onDelete).toHaveBeenCalledWith(event);
+  });
+
+  it("speaks English when asked", async () => {
+    await i18n.changeLanguage("en");
+    renderDialog(agendaEvent({ source: "outlook" }));
+    expect(screen.getByRole("dialog").textContent).toContain("Outlook event");
+    expect(screen.getByRole("dialog").textContent).toContain("This event comes from Outlook: change it in Outlook.");
+  });
+});

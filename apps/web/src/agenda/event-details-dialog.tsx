@@ -1,0 +1,66 @@
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import type { AgendaEvent } from "../api/trpc";
+import { Dialog } from "../ui/dialog";
+import { ErrorAlert } from "../ui/error-alert";
+import { isEditable } from "./calendar-events";
+import { EventDetails } from "./event-details";
+
+interface EventDetailsDialogProps {
+  event: AgendaEvent | null;
+  timeZone: string;
+  onClose: () => void;
+  onEdit: (event: AgendaEvent) => void;
+  onDelete: (event: AgendaEvent) => void;
+  deleting: boolean;
+  deleteError: unknown;
+}
+
+export function EventDetailsDialog({ event, timeZone, onClose, onEdit, onDelete, deleting, deleteError }: EventDetailsDialogProps) {
+  const { t } = useTranslation();
+  const [confirmingDelete, setConfirmingDelete] = useState(false);
+  const close = () => {
+    setConfirmingDelete(false);
+    onClose();
+  };
+
+  return (
+    <Dialog open={event !== null} title={event?.title ?? ""} onClose={close}>
+      {event && (
+        <>
+          <EventDetails event={event} timeZone={timeZone} />
+          {event.source === "formation" && <p className="hint">{t("eventDetails.readOnlyFormation")}</p>}
+          {event.source === "outlook" && <p className="hint">{t("eventDetails.readOnlyOutlook")}</p>}
+          <ErrorAlert error={deleteError} />
+          {confirmingDelete ? (
+            <div className="dialog-actions" role="group" aria-label={t("eventDetails.confirmDelete", { title: event.title })}>
+              <p>{t("eventDetails.confirmDelete", { title: event.title })}</p>
+              <button type="button" className="button-danger" disabled={deleting} onClick={() => onDelete(event)}>
+                {t("eventDetails.confirmDeleteAction")}
+              </button>
+              <button type="button" className="button-secondary" onClick={() => setConfirmingDelete(false)}>
+                {t("eventForm.cancel")}
+              </button>
+            </div>
+          ) : (
+            <div className="dialog-actions">
+              {isEditable(event) && (
+                <>
+                  <button type="button" onClick={() => onEdit(event)}>
+                    {t("eventDetails.edit")}
+                  </button>
+                  <button type="button" className="button-danger" onClick={() => setConfirmingDelete(true)}>
+                    {t("eventDetails.delete")}
+                  </button>
+                </>
+              )}
+              <button type="button" className="button-secondary" onClick={close}>
+                {t("eventDetails.close")}
+              </button>
+            </div>
+          )}
+        </>
+      )}
+    </Dialog>
+  );
+}

@@ -1,0 +1,20 @@
+import { useTranslation } from "react-i18next";
+import { usePageTitle } from "../ui/use-page-title";
+import { OutlookConnectionCard } from "./outlook-connection-card";
+import { SyncActivitySection } from "./sync-activity-section";
+import { useOutlookIntegration } from "./use-outlook-integration";
+
+/** "Paramètres calendrier". */
+export function CalendarSettingsPage() {
+  const { t } = useTranslation();
+  usePageTitle(t("settings.title"));
+  const { integration } = useOutlookIntegration();
+  return (
+    <div className="settings-page">
+      <h1>{t("settings.title")}</h1>
+      <p>{t("settings.intro")}</p>
+      <OutlookConnectionCard />
+      <SyncActivitySection integration={integration} />
+    </div>
+  );
+}
