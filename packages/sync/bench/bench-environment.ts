@@ -7,11 +7,9 @@ import { createDatabase, type Database } from "@agenda/db/client";
 import { startEmbeddedPostgres } from "@agenda/db/embedded";
 import { migrateDatabase } from "@agenda/db/migrate";
 import type { SandboxOptions } from "@agenda/microsoft-sandbox";
-import { TEST_APP, TEST_REDIRECT_URI } from "@agenda/testing/sandbox";
-import { createOutlookServices } from "../src/outlook-config";
+import { TEST_APP, sandboxAdmin } from "@agenda/testing/sandbox";
 import type { OutlookServices } from "../src/outlook-services";
-import { connectTestUser } from "../src/testing/connect";
-import { generateVaultKey, parseVaultKey } from "../src/token-vault";
+import { connectTestUser, testOutlookServices } from "../src/testing/connect";
 
 /** What a sync benchmark runs against: a throw-away PostgreSQL, a sandbox on its own thread, and the services. */
 export interface BenchEnvironment {
@@ -41,26 +39,8 @@ export async function startBenchEnvironment(graph: SandboxOptions["graph"] = {})
   });
   const [sandbox] = (await once(worker, "message")) as [{ url: string }];
 
-  const services = createOutlookServices(connection.db, {
-    clientId: TEST_APP.clientId,
-    clientSecret: TEST_APP.secrets[0] ?? "",
-    redirectUri: TEST_REDIRECT_URI,
-    tenant: "common",
-    authorityHost: sandbox.url,
-    graphOrigin: sandbox.url,
-    vaultKey: parseVaultKey(generateVaultKey("bench")),
-    formerVaultKeys: [],
-  });
-
-  const admin: BenchEnvironment["admin"] = async (method, path, body) => {
-    const response = await fetch(`${sandbox.url}/admin/api${path}`, {
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`sandbox admin ${method} ${path} answered ${response.status}: ${await response.text()}`);
-    return response.status === 204 ? undefined : response.json();
-  };
+  const services = testOutlookServices(connection.db, sandbox);
+  const admin: BenchEnvironment["admin"] = (method, path, body) => sandboxAdmin(sandbox, method, path, body);
 
   return {
     db: connection.db,

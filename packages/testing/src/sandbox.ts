@@ -26,8 +26,8 @@ export function useSandbox(users: NewDirectoryUser[], options: Omit<SandboxOptio
   };
 }
 
-/** Calls the sandbox's admin REST API, failing loudly when it refuses. */
-export async function sandboxAdmin(sandbox: Sandbox, method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE", path: string, body?: unknown): Promise<unknown> {
+/** Calls the sandbox's admin REST API, failing loudly when it refuses. Only its URL is needed (it may run elsewhere). */
+export async function sandboxAdmin(sandbox: Pick<Sandbox, "url">, method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE", path: string, body?: unknown): Promise<unknown> {
   const response = await fetch(`${sandbox.url}/admin/api${path}`, {
     method,
     headers: body === undefined ? {} : { "content-type": "application/json" },

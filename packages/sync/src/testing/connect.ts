@@ -12,8 +12,8 @@ import { generateVaultKey, parseVaultKey } from "../token-vault";
 export const TEST_VAULT_KEY = generateVaultKey("tests");
 const vaultKey = parseVaultKey(TEST_VAULT_KEY);
 
-/** OutlookServices on a test sandbox, built as the server builds them. */
-export function testOutlookServices(db: Database, sandbox: Sandbox): OutlookServices {
+/** OutlookServices on a test sandbox (only its URL is needed: it may run in another thread), built as the server builds them. */
+export function testOutlookServices(db: Database, sandbox: Pick<Sandbox, "url">): OutlookServices {
   return createOutlookServices(db, {
     clientId: TEST_APP.clientId,
     clientSecret: TEST_APP.secrets[0] ?? "",
