@@ -15,3 +15,4 @@ export {
 } from "./identity";
 export { DEMO_USERS } from "./demo-users";
 export type { GraphService, GraphOptions, GraphOptionsInput } from "./graph";
+export type { RequestLogEntry } from "./graph/request-log";

@@ -1,19 +1,10 @@
+import type { RequestLogEntry } from "@agenda/microsoft-sandbox";
 /**
  * Reading the Microsoft sandbox's request log (`GET /admin/api/requests`), to check from Outlook's side how an export
  * used a mailbox: tests and benchmarks share these.
  */
-export interface LoggedRequest {
-  /** When the sandbox finished with the request (millisecond precision). */
-  at: string;
-  method: string;
-  url: string;
-  endpoint: string;
-  status: number;
-  /** Time the sandbox spent on it. */
-  durationMs: number;
-  batchId?: string;
-  injected?: string;
-}
+/** A request as the sandbox logged it (JSON: absent fields instead of undefined). */
+export type LoggedRequest = RequestLogEntry;
 
 export const isBatchEnvelope = ({ endpoint }: LoggedRequest): boolean => endpoint === "POST /$batch";
 
