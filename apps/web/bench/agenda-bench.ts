@@ -78,11 +78,12 @@ try {
   await page.goto(`${server.url}/agenda`, { waitUntil: "load" });
   await page.waitForFunction(() => document.querySelectorAll(".fc-day:not(.fc-day-other) .event-hidden-count").length >= 28, undefined, { timeout: 30_000 });
   const firstView = await page.evaluate(() => performance.now());
-  // Sizes as they went over the wire (gzipped by the server) and once decoded, for every script the page loaded.
+  // Sizes as they went over the wire (gzipped by the server) and once decoded, for every script the page loaded:
+  // by name, as the chunks Vite preloads through <link rel="modulepreload"> are not "script"-initiated.
   const scripts = await page.evaluate(() =>
     performance
       .getEntriesByType("resource")
-      .filter((entry) => (entry as PerformanceResourceTiming).initiatorType === "script")
+      .filter((entry) => new URL(entry.name).pathname.endsWith(".js"))
       .map((entry) => ({ encoded: (entry as PerformanceResourceTiming).encodedBodySize, decoded: (entry as PerformanceResourceTiming).decodedBodySize })),
   );
   const encoded = scripts.reduce((sum, script) => sum + script.encoded, 0);

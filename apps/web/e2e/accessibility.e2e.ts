@@ -1,30 +1,9 @@
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { agendaUrl, DEMO, signIn } from "./support/agenda";
 import { seriousAccessibilityViolations } from "./support/axe";
 import { launchChromium, saveScreenshot } from "./support/browser";
-
-/** What a screen reader would announce for the focused element, roughly: its label, or its text. */
-function focusedName(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const element = document.activeElement as HTMLElement | null;
-    if (!element || element === document.body) return "";
-    const labelled = (element as HTMLInputElement).labels?.[0]?.textContent;
-    return (element.getAttribute("aria-label") ?? labelled ?? element.textContent ?? "").trim();
-  });
-}
-
-/** Presses Tab until the focused element has this name; fails after `limit` presses. */
-async function tabTo(page: Page, name: string | RegExp, limit = 40): Promise<string[]> {
-  const visited: string[] = [];
-  for (let presses = 0; presses < limit; presses++) {
-    await page.keyboard.press("Tab");
-    const focused = await focusedName(page);
-    visited.push(focused);
-    if (typeof name === "string" ? focused === name : name.test(focused)) return visited;
-  }
-  throw new Error(`Tab never reached ${name}; went through: ${visited.join(" | ")}`);
-}
+import { focusedName, tabTo } from "./support/keyboard";
 
 describe("accessibility", () => {
   let browser: Browser;
@@ -61,6 +40,9 @@ describe("accessibility", () => {
     await scan("event form");
     await page.keyboard.press("Escape");
 
+    await page.goto(agendaUrl("/"));
+    await page.getByTestId("widget-outlook-state").waitFor();
+    await scan("home");
     await page.goto(agendaUrl("/agenda/settings"));
     await page.getByTestId("outlook-status").waitFor();
     await scan("calendar settings");
@@ -86,6 +68,7 @@ describe("accessibility", () => {
     // The banner in reading order, then the page's first control.
     expect(await tabTo(page, "Se connecter à Outlook")).toEqual([
       "Aller au contenu",
+      "Accueil",
       "Mon agenda",
       "Paramètres calendrier",
       "Se déconnecter",

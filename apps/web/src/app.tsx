@@ -1,20 +1,33 @@
-import { BrowserRouter, Navigate, Outlet, Route, Routes } from "react-router";
-import { AdminCalendarSettingsPage } from "./admin/admin-calendar-settings-page";
-import { AgendaPage } from "./agenda/agenda-page";
+import { lazy, Suspense } from "react";
+import { useTranslation } from "react-i18next";
+import { BrowserRouter, Outlet, Route, Routes } from "react-router";
 import { ApiProvider } from "./api/api-provider";
-import { OutlookCallbackPage } from "./callback/outlook-callback-page";
 import { AppShell } from "./layout/app-shell";
 import { MainNavigation } from "./layout/main-navigation";
 import { NotFoundPage } from "./layout/not-found-page";
 import { RequireUser } from "./session/current-user";
 import { SignInPage } from "./session/sign-in-page";
-import { CalendarSettingsPage } from "./settings/calendar-settings-page";
+
+// Each page is loaded when first opened: the agenda does not ship the settings' or the admin's code, nor the home
+// the calendar's.
+const HomePage = lazy(() => import("./home/home-page").then((module) => ({ default: module.HomePage })));
+const AgendaPage = lazy(() => import("./agenda/agenda-page").then((module) => ({ default: module.AgendaPage })));
+const CalendarSettingsPage = lazy(() => import("./settings/calendar-settings-page").then((module) => ({ default: module.CalendarSettingsPage })));
+const OutlookCallbackPage = lazy(() => import("./callback/outlook-callback-page").then((module) => ({ default: module.OutlookCallbackPage })));
+const AdminCalendarSettingsPage = lazy(() => import("./admin/admin-calendar-settings-page").then((module) => ({ default: module.AdminCalendarSettingsPage })));
+
+function PageLoading() {
+  const { t } = useTranslation();
+  return <p role="status">{t("app.loading")}</p>;
+}
 
 function SignedInLayout() {
   return (
     <RequireUser>
       <AppShell navigation={<MainNavigation />}>
-        <Outlet />
+        <Suspense fallback={<PageLoading />}>
+          <Outlet />
+        </Suspense>
       </AppShell>
     </RequireUser>
   );
@@ -33,8 +46,8 @@ export function App() {
     <ApiProvider>
       <BrowserRouter>
         <Routes>
-          <Route index element={<Navigate to="/agenda" replace />} />
           <Route element={<SignedInLayout />}>
+            <Route index element={<HomePage />} />
             <Route path="/agenda" element={<AgendaPage />} />
             <Route path="/agenda/settings" element={<CalendarSettingsPage />} />
             <Route path="/calendar/callback/outlook" element={<OutlookCallbackPage />} />

@@ -4,6 +4,7 @@ import { formatInstant } from "../format/date-format";
 import { useCurrentUser } from "../session/current-user";
 import { ErrorAlert } from "../ui/error-alert";
 import { usePageTitle } from "../ui/use-page-title";
+import { FailedJobsSection } from "./failed-jobs-section";
 import { useAllIntegrations } from "./use-all-integrations";
 
 function IntegrationRow({ integration, timeZone }: { integration: AdminIntegration; timeZone: string }) {
@@ -63,7 +64,7 @@ function IntegrationsTable({ timeZone }: { timeZone: string }) {
   );
 }
 
-/** `/admin/calendar-settings`: every user's Outlook connection, for administrators only. */
+/** `/admin/calendar-settings`: every user's Outlook connection and the sync jobs that failed, for administrators only. */
 export function AdminCalendarSettingsPage() {
   const { t } = useTranslation();
   usePageTitle(t("admin.title"));
@@ -75,6 +76,7 @@ export function AdminCalendarSettingsPage() {
         <>
           <p>{t("admin.intro")}</p>
           <IntegrationsTable timeZone={user.timeZone} />
+          <FailedJobsSection timeZone={user.timeZone} />
         </>
       ) : (
         <p role="alert" className="alert alert-error">

@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import type { AgendaEvent } from "../api/trpc";
 import { currentLanguage } from "../i18n/i18n";
 import { useCurrentUser } from "../session/current-user";
+import { useReviewConflict, useSyncConflicts } from "../sync/use-sync";
 import { ErrorAlert } from "../ui/error-alert";
 import { usePageTitle } from "../ui/use-page-title";
 import { AgendaCalendar, type MovedTiming } from "./agenda-calendar";
@@ -23,6 +24,9 @@ export function AgendaPage() {
   const [openEvent, setOpenEvent] = useState<AgendaEvent | null>(null);
   const [draft, setDraft] = useState<EventDraft | null>(null);
   const [announcement, setAnnouncement] = useState("");
+  const conflicts = useSyncConflicts();
+  const reviewConflict = useReviewConflict();
+  const openConflict = openEvent ? (conflicts.data?.find(({ eventId }) => eventId === openEvent.id) ?? null) : null;
 
   const startDraft = (next: EventDraft) => {
     create.reset();
@@ -80,6 +84,9 @@ export function AgendaPage() {
         onDelete={(event) => remove.mutate({ id: event.id }, { onSuccess: () => setOpenEvent(null) })}
         deleting={remove.isPending}
         deleteError={remove.error}
+        conflict={openConflict}
+        onReviewConflict={(conflict) => reviewConflict.mutate({ id: conflict.id })}
+        reviewingConflict={reviewConflict.isPending}
       />
       <EventFormDialog
         draft={draft}

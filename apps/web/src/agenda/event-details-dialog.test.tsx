@@ -2,13 +2,26 @@ import { render, screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import { i18n } from "../i18n/i18n";
-import { agendaEvent } from "../test-support/fixtures";
+import { agendaEvent, syncConflict } from "../test-support/fixtures";
 import { EventDetailsDialog } from "./event-details-dialog";
 
 const noop = () => {};
 
-function renderDialog(event = agendaEvent(), onDelete = noop) {
-  return render(<EventDetailsDialog event={event} timeZone="Europe/Paris" onClose={noop} onEdit={noop} onDelete={onDelete} deleting={false} deleteError={null} />);
+function renderDialog(event = agendaEvent(), onDelete = noop, conflict: ReturnType<typeof syncConflict> | null = null, onReviewConflict = noop) {
+  return render(
+    <EventDetailsDialog
+      event={event}
+      timeZone="Europe/Paris"
+      onClose={noop}
+      onEdit={noop}
+      onDelete={onDelete}
+      deleting={false}
+      deleteError={null}
+      conflict={conflict}
+      onReviewConflict={onReviewConflict}
+      reviewingConflict={false}
+    />,
+  );
 }
 
 describe("EventDetailsDialog", () => {
@@ -38,6 +51,17 @@ describe("EventDetailsDialog", () => {
     expect(onDelete).not.toHaveBeenCalled();
     await userEvent.click(screen.getByRole("button", { name: "Oui, supprimer" }));
     expect(onDelete).toHaveBeenCalledWith(event);
+  });
+
+  it("shows the event's sync conflict with both versions, until it is marked seen", async () => {
+    const onReview = vi.fn();
+    const conflict = syncConflict();
+    renderDialog(agendaEvent(), noop, conflict, onReview);
+    const section = screen.getByRole("region", { name: "Conflit de synchronisation" });
+    expect(section.textContent).toContain("Version gardée : celle d'Outlook.");
+    expect(screen.getByRole("table", { name: "Les deux versions de « Révision »" }).textContent).toContain("Révision du chapitre 3");
+    await userEvent.click(screen.getByRole("button", { name: "Marquer comme vu" }));
+    expect(onReview).toHaveBeenCalledWith(conflict);
   });
 
   it("speaks English when asked", async () => {

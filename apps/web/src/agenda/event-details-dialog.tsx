@@ -1,6 +1,8 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { AgendaEvent } from "../api/trpc";
+import { ConflictDetails } from "../sync/conflict-details";
+import type { SyncConflict } from "../sync/sync-types";
 import { Dialog } from "../ui/dialog";
 import { ErrorAlert } from "../ui/error-alert";
 import { isEditable } from "./calendar-events";
@@ -14,9 +16,13 @@ interface EventDetailsDialogProps {
   onDelete: (event: AgendaEvent) => void;
   deleting: boolean;
   deleteError: unknown;
+  /** The sync conflict the event was part of, until the person marks it seen. */
+  conflict: SyncConflict | null;
+  onReviewConflict: (conflict: SyncConflict) => void;
+  reviewingConflict: boolean;
 }
 
-export function EventDetailsDialog({ event, timeZone, onClose, onEdit, onDelete, deleting, deleteError }: EventDetailsDialogProps) {
+export function EventDetailsDialog({ event, timeZone, onClose, onEdit, onDelete, deleting, deleteError, conflict, onReviewConflict, reviewingConflict }: EventDetailsDialogProps) {
   const { t } = useTranslation();
   const [confirmingDelete, setConfirmingDelete] = useState(false);
   const close = () => {
@@ -31,6 +37,15 @@ export function EventDetailsDialog({ event, timeZone, onClose, onEdit, onDelete,
           <EventDetails event={event} timeZone={timeZone} />
           {event.source === "formation" && <p className="hint">{t("eventDetails.readOnlyFormation")}</p>}
           {event.source === "outlook" && <p className="hint">{t("eventDetails.readOnlyOutlook")}</p>}
+          {conflict && (
+            <section className="event-conflict" aria-labelledby="event-conflict-title">
+              <h3 id="event-conflict-title">{t("conflicts.eventTitle")}</h3>
+              <ConflictDetails conflict={conflict} timeZone={timeZone} />
+              <button type="button" className="button-secondary" disabled={reviewingConflict} onClick={() => onReviewConflict(conflict)}>
+                {t("conflicts.markReviewed")}
+              </button>
+            </section>
+          )}
           <ErrorAlert error={deleteError} />
           {confirmingDelete ? (
             <div className="dialog-actions" role="group" aria-label={t("eventDetails.confirmDelete", { title: event.title })}>

@@ -15,3 +15,5 @@ export type AdminIntegration = RouterOutputs["integrations"]["all"][number];
 export type OutlookCalendar = RouterOutputs["integrations"]["outlook"]["calendars"][number];
 export type SignedInUser = Extract<RouterOutputs["me"], { kind: "user" }>;
 export type UserRole = SignedInUser["role"];
+/** The live status `sync.onStatus` streams (the server's `IntegrationStatus`). */
+export type SyncStatus = RouterOutputs["sync"]["onStatus"] extends AsyncIterable<infer Status> ? Status : never;

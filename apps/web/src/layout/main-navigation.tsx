@@ -12,6 +12,11 @@ export function MainNavigation() {
       <nav aria-label={t("app.mainNavigation")} className="main-navigation">
         <ul>
           <li>
+            <NavLink to="/" end>
+              {t("nav.home")}
+            </NavLink>
+          </li>
+          <li>
             <NavLink to="/agenda" end>
               {t("nav.agenda")}
             </NavLink>

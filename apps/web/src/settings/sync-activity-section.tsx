@@ -1,10 +1,23 @@
 import type { Integration } from "../api/trpc";
+import { useCurrentUser } from "../session/current-user";
+import { ConflictsToReview } from "./conflicts-to-review";
+import { FormationsInOutlook } from "./formations-in-outlook";
+import { ImportNowPanel } from "./import-now-panel";
+import { RecentSyncRuns } from "./sync-runs-table";
 
 /**
- * Placeholder for the `sync` router's screens: "Importer les événements" with its progress and result, the recent
- * sync runs, the formations to export and the conflicts to review. It renders nothing until that router exists,
- * rather than anything made up; the settings page already gives it the person's Outlook connection.
+ * What the sync does with the connected Outlook: "Importer les événements", the formations and their copies, the
+ * conflicts to review and the recent runs. Nothing to show before Outlook is connected.
  */
-export function SyncActivitySection(_props: { integration: Integration | null }) {
-  return null;
+export function SyncActivitySection({ integration }: { integration: Integration | null }) {
+  const { timeZone } = useCurrentUser();
+  if (!integration || integration.status === "disconnected") return null;
+  return (
+    <>
+      <ImportNowPanel />
+      <FormationsInOutlook timeZone={timeZone} />
+      <ConflictsToReview timeZone={timeZone} />
+      <RecentSyncRuns timeZone={timeZone} />
+    </>
+  );
 }
