@@ -121,6 +121,18 @@ describe("bad input gets a 4xx with a clear body", () => {
     expect(body.error).toMatchObject({ message: "Event not found (6f1c2a9e-0000-4000-8000-000000000000).", data: { appCode: "EVENT_NOT_FOUND", httpStatus: 404 } });
   });
 
+  it("answers in the interface's language when it names one, over the profile's and Accept-Language", async () => {
+    const missing = "6f1c2a9e-0000-4000-8000-000000000000";
+    const messageOf = async (token: string, headers: Record<string, string>) =>
+      ((await (await app.request(`/api/calendar/events/${missing}`, { headers: { ...bearer(token), ...headers } })).json()) as { error: { message: string } }).error.message;
+    expect(await messageOf(anaToken, { "x-agenda-locale": "en", "accept-language": "fr" })).toBe(`Event not found (${missing}).`);
+    expect(await messageOf(benToken, { "x-agenda-locale": "fr" })).toBe(`Événement introuvable (${missing}).`);
+    // A language the API does not speak leaves the profile's.
+    expect(await messageOf(benToken, { "x-agenda-locale": "de" })).toBe(`Event not found (${missing}).`);
+    const anonymous = await errorOf(await app.request(`/api/calendar/events?${december}`, { headers: { "x-agenda-locale": "en", "accept-language": "fr" } }));
+    expect(anonymous.body.error.message).toMatch(/^Authentication required/);
+  });
+
   it("answers unknown routes with a JSON 404", async () => {
     expect(await errorOf(await app.request("/api/nothing-here", { headers: { "accept-language": "en" } }))).toMatchObject({ status: 404, body: { error: { code: "ROUTE_NOT_FOUND" } } });
   });

@@ -6,6 +6,7 @@ import type { RequestVariables } from "./request-variables";
 import { calendarEventsRoutes } from "./routes/calendar-events";
 import { demoRoutes } from "./routes/demo";
 import { outlookRoutes } from "./routes/outlook";
+import { outlookNotificationRoutes } from "./routes/outlook-notifications";
 import { jsonBody, throughProcedure, unvalidated } from "./routes/rest";
 import { webRoutes } from "./routes/web";
 
@@ -42,10 +43,12 @@ export function createApp(deps: AppDependencies) {
     handleTrpcRequest(c.req.raw, c.var.ctx, {
       endpoint: "/trpc",
       onInternalError: (error, path) => console.error(`[${c.var.ctx.requestId}] ${path ?? "?"} failed`, error),
+      contextForToken: (token) => createRequestContext(deps, c, c.var.ctx.requestId, token),
     }),
   );
   app.route("/api/calendar/events", calendarEventsRoutes);
   app.route("/api/calendar", outlookRoutes);
+  app.route("/api/calendar", outlookNotificationRoutes);
   app.get("/api/admin/integrations", (c) => throughProcedure(c, async (caller) => ({ integrations: await caller.integrations.all() })));
   app.get("/api/admin/sync/failed-jobs", (c) => throughProcedure(c, async (caller) => ({ jobs: await caller.sync.failedJobs() })));
   app.get("/api/me", (c) => throughProcedure(c, (caller) => caller.me()));

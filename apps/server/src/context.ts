@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { localeFromAcceptLanguage, type Authenticator, type Context, type DemoMode } from "@agenda/api";
+import { LOCALES, localeFromAcceptLanguage, type Authenticator, type Context, type DemoMode, type Locale } from "@agenda/api";
 import type { Database } from "@agenda/db/client";
+import type { IntegrationStatusFeed } from "@agenda/sync/integration-status";
 import type { OutlookServices } from "@agenda/sync/outlook-services";
 import type { SyncEngine } from "@agenda/sync/sync-engine";
 import type { Context as HonoContext } from "hono";
@@ -11,6 +12,8 @@ export interface AppDependencies {
   demo: DemoMode | null;
   outlook: OutlookServices | null;
   sync: SyncEngine | null;
+  /** Feeds `sync.onStatus`; without it the subscription answers that Outlook is unavailable. */
+  statusFeed?: IntegrationStatusFeed | null;
 }
 
 const REQUEST_ID = /^[\w.-]{1,128}$/;
@@ -21,11 +24,21 @@ export function requestIdOf(c: HonoContext): string {
   return given && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
+/**
+ * The language the caller's interface shows right now (the web agenda sends it with every request): a person who
+ * switched the interface to English reads the API's errors in English too, whatever their profile says.
+ */
+function chosenLocaleOf(c: HonoContext): Locale | null {
+  const chosen = c.req.header("x-agenda-locale")?.trim().toLowerCase();
+  return LOCALES.find((locale) => locale === chosen) ?? null;
+}
+
 /** Who is calling, in which language: built once per request, shared by the tRPC and REST doors. */
-export async function createRequestContext(deps: AppDependencies, c: HonoContext, requestId: string): Promise<Context> {
-  const authenticated = await deps.authenticator.authenticate(deps.db, c.req.header("authorization"));
+export async function createRequestContext(deps: AppDependencies, c: HonoContext, requestId: string, connectionToken?: string): Promise<Context> {
+  const authorization = c.req.header("authorization") ?? (connectionToken === undefined ? undefined : `Bearer ${connectionToken}`);
+  const authenticated = await deps.authenticator.authenticate(deps.db, authorization);
   const caller = authenticated === "TOKEN_INVALID" ? null : authenticated;
-  const locale = caller?.kind === "user" ? caller.user.locale : localeFromAcceptLanguage(c.req.header("accept-language"));
+  const locale = chosenLocaleOf(c) ?? (caller?.kind === "user" ? caller.user.locale : localeFromAcceptLanguage(c.req.header("accept-language")));
   return {
     db: deps.db,
     caller,
@@ -35,5 +48,6 @@ export async function createRequestContext(deps: AppDependencies, c: HonoContext
     demo: deps.demo,
     outlook: deps.outlook,
     sync: deps.sync,
+    statusFeed: deps.statusFeed ?? null,
   };
 }

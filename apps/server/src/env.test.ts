@@ -30,7 +30,17 @@ describe("parseEnv", () => {
     expect(parse).toThrow(/PORT: [\s\S]*DATABASE_URL: [\s\S]*PLATFORM_JWT_SECRET: must be at least 32 characters/);
   });
 
-  it("refuses demo mode in production", () => {
+  it("polls Outlook every 5 minutes by default when notifications cannot be received, and checks the interval", () => {
+    expect(parseEnv({})).toMatchObject({ SYNC_POLL_INTERVAL_SECONDS: 300 });
+    expect(parseEnv({ SYNC_POLL_INTERVAL_SECONDS: "60", OUTLOOK_NOTIFICATION_URL: "https://hooks.example.com" })).toMatchObject({
+      SYNC_POLL_INTERVAL_SECONDS: 60,
+      OUTLOOK_NOTIFICATION_URL: "https://hooks.example.com",
+    });
+    expect(() => parseEnv({ SYNC_POLL_INTERVAL_SECONDS: "5" })).toThrow(/SYNC_POLL_INTERVAL_SECONDS: /);
+    expect(() => parseEnv({ OUTLOOK_NOTIFICATION_URL: "ftp://hooks.example.com" })).toThrow(/OUTLOOK_NOTIFICATION_URL: /);
+  });
+
+    it("refuses demo mode in production", () => {
     expect(() => parseEnv({ NODE_ENV: "production", DEMO_MODE: "true" })).toThrow(/DEMO_MODE: demo mode cannot run with NODE_ENV=production/);
   });
 });

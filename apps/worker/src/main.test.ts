@@ -4,9 +4,9 @@ import { fileURLToPath } from "node:url";
 import { agendaEvents, syncRuns } from "@agenda/db/schema";
 import { SyncEngine } from "@agenda/sync/sync-engine";
 import { SyncQueue } from "@agenda/sync/sync-queue";
-import { TEST_VAULT_KEY, connectTestUser, testOutlookServices } from "@agenda/sync/testing/connect";
+import { connectTestUser, testOutlookEnvironment, testOutlookServices } from "@agenda/sync/testing/connect";
 import { useTestDatabase } from "@agenda/testing/database";
-import { TEST_APP, TEST_REDIRECT_URI, sandboxAdmin, useSandbox } from "@agenda/testing/sandbox";
+import { sandboxAdmin, useSandbox } from "@agenda/testing/sandbox";
 import { and, eq, isNull } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 
@@ -25,12 +25,7 @@ describe("the sync worker process", () => {
       env: {
         ...process.env,
         DATABASE_URL: database().url,
-        OUTLOOK_CLIENT_ID: TEST_APP.clientId,
-        OUTLOOK_CLIENT_SECRET: TEST_APP.secrets[0],
-        OUTLOOK_REDIRECT_URI: TEST_REDIRECT_URI,
-        OUTLOOK_AUTHORITY_HOST: sandbox().url,
-        GRAPH_ORIGIN: sandbox().url,
-        TOKEN_ENCRYPTION_KEY: TEST_VAULT_KEY,
+        ...testOutlookEnvironment(sandbox()),
         PLATFORM_URL: "https://platform.example.test",
         SYNC_POLL_SECONDS: "0.5",
       },

@@ -1,6 +1,7 @@
 import { createDatabase } from "@agenda/db/client";
 import { migrateDatabase } from "@agenda/db/migrate";
 import { createOutlookServices } from "@agenda/sync/outlook-config";
+import { subscriptionSettingsFor } from "@agenda/sync/notifications/subscriptions";
 import { SyncEngine } from "@agenda/sync/sync-engine";
 import { SyncQueue } from "@agenda/sync/sync-queue";
 import exitHook from "async-exit-hook";
@@ -24,10 +25,17 @@ async function main(): Promise<void> {
     vaultKey: env.TOKEN_ENCRYPTION_KEY,
     formerVaultKeys: env.TOKEN_ENCRYPTION_KEYS ?? [],
   });
-  const engine = new SyncEngine(outlook, env.PLATFORM_URL);
+  const publicUrl = env.OUTLOOK_NOTIFICATION_URL ?? env.BACKEND_URL;
+  const notifications = subscriptionSettingsFor(outlook.graphOrigin, publicUrl);
+  const engine = new SyncEngine(outlook, env.PLATFORM_URL, { notifications, pollIntervalMs: env.SYNC_POLL_INTERVAL_SECONDS * 1000 });
   const queue = await SyncQueue.start({ databaseUrl: env.DATABASE_URL, work: true, handlers: engine.handlers(), pollingIntervalSeconds: env.SYNC_POLL_SECONDS });
   engine.attach(queue);
   console.log(`Agenda sync worker ${process.pid} is taking jobs (Graph at ${outlook.graphOrigin}).`);
+  console.log(
+    notifications
+      ? `Outlook changes are notified at ${notifications.notificationUrl}.`
+      : `Outlook changes are polled every ${env.SYNC_POLL_INTERVAL_SECONDS} s (${publicUrl ? `Microsoft cannot reach ${publicUrl}` : "BACKEND_URL is not set"}).`,
+  );
 
   exitHook((done) => {
     queue

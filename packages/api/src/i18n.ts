@@ -40,6 +40,7 @@ const errorMessages: Record<Locale, Catalog> = {
   fr: {
     EVENT_NOT_FOUND: ({ id }) => `Événement introuvable (${id}).`,
     FORMATION_NOT_FOUND: ({ id }) => `Formation introuvable (${id}).`,
+    CONFLICT_NOT_FOUND: ({ id }) => `Conflit de synchronisation introuvable (${id}).`,
     EVENT_READ_ONLY: () => "Cet événement reflète une formation : modifiez la formation elle-même.",
     VERSION_CONFLICT: () => "L'événement a été modifié entre-temps : rechargez-le puis réessayez.",
     FORBIDDEN: () => "Vous n'avez pas les droits nécessaires pour cette action.",
@@ -79,6 +80,7 @@ const errorMessages: Record<Locale, Catalog> = {
   en: {
     EVENT_NOT_FOUND: ({ id }) => `Event not found (${id}).`,
     FORMATION_NOT_FOUND: ({ id }) => `Formation not found (${id}).`,
+    CONFLICT_NOT_FOUND: ({ id }) => `Sync conflict not found (${id}).`,
     EVENT_READ_ONLY: () => "This event mirrors a formation: change the formation itself.",
     VERSION_CONFLICT: () => "The event changed in the meantime: reload it and try again.",
     FORBIDDEN: () => "You are not allowed to do this.",

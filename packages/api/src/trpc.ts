@@ -2,6 +2,7 @@ import type { Database } from "@agenda/db/client";
 import { DomainError } from "@agenda/domain/errors";
 import type { User } from "@agenda/domain/users";
 import type { Viewer } from "@agenda/domain/viewer";
+import type { IntegrationStatusFeed } from "@agenda/sync/integration-status";
 import type { OutlookServices } from "@agenda/sync/outlook-services";
 import type { SyncEngine } from "@agenda/sync/sync-engine";
 import { TRPCError, initTRPC } from "@trpc/server";
@@ -27,11 +28,14 @@ export interface Context {
   outlook: OutlookServices | null;
   /** Imports, exports and the job queue, when this deployment talks to Microsoft. */
   sync: SyncEngine | null;
+  /** Live integration statuses (`sync.onStatus`), where this deployment syncs with Microsoft. */
+  statusFeed: IntegrationStatusFeed | null;
 }
 
 const trpcCodeOf: Record<ApiErrorCode, TRPC_ERROR_CODE_KEY> = {
   EVENT_NOT_FOUND: "NOT_FOUND",
   FORMATION_NOT_FOUND: "NOT_FOUND",
+  CONFLICT_NOT_FOUND: "NOT_FOUND",
   EVENT_READ_ONLY: "FORBIDDEN",
   VERSION_CONFLICT: "CONFLICT",
   FORBIDDEN: "FORBIDDEN",
@@ -115,6 +119,9 @@ const t = initTRPC.context<Context>().create({
       data: { code: shape.data.code, httpStatus: shape.data.httpStatus, path: shape.data.path, appCode: details.appCode, issues: details.issues },
     };
   },
+  // Subscriptions stay open for hours: pings keep proxies from closing a quiet stream, and a client that hears
+  // nothing for twice that long reconnects.
+  sse: { ping: { enabled: true, intervalMs: 15_000 }, client: { reconnectAfterInactivityMs: 30_000 } },
 });
 
 /** Domain code throws DomainError; here it becomes the matching typed error, in the caller's language. */

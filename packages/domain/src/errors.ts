@@ -2,6 +2,7 @@
 export type DomainErrorCode =
   | "EVENT_NOT_FOUND"
   | "FORMATION_NOT_FOUND"
+  | "CONFLICT_NOT_FOUND"
   | "EVENT_READ_ONLY"
   | "VERSION_CONFLICT"
   | "FORBIDDEN"

@@ -13,6 +13,7 @@ interface LoggedRequest {
   endpoint: string;
   status: number;
   injected?: string | null;
+  userAgent?: string;
 }
 
 async function requestLog(): Promise<LoggedRequest[]> {
@@ -89,6 +90,18 @@ describe("the Graph client's request layer", () => {
     expect(attempts[0]?.status).toBeUndefined();
     const found = (await client.api("/me/events").filter("subject eq 'Lost then found'").get()) as { value: Event[] };
     expect(found.value.map(({ id }) => id)).toEqual([created.id]);
+  });
+
+  it("names the product and its process in the User-Agent of every request, $batch sub-requests included", async () => {
+    const client = createGraphClient({ origin: sandbox().url, accessToken: async () => mintGraphToken(sandbox(), "ana@contoso.test"), userAgent: "NONISV|Agenda|Test/1.0 (worker-a)" });
+    await client.api("/me").get();
+    await client.api("/$batch").post({ requests: [{ id: "1", method: "GET", url: "/me/calendar" }] });
+    const log = await requestLog();
+    expect(log.map(({ endpoint, userAgent }) => [endpoint, userAgent])).toEqual([
+      ["GET /me", "NONISV|Agenda|Test/1.0 (worker-a)"],
+      ["GET /me/calendar", "NONISV|Agenda|Test/1.0 (worker-a)"],
+      ["POST /$batch", "NONISV|Agenda|Test/1.0 (worker-a)"],
+    ]);
   });
 
   it("gives up after its attempts and reports Graph's status", async () => {

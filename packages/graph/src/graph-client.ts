@@ -1,3 +1,4 @@
+import { hostname } from "node:os";
 import { Client, GraphError } from "@microsoft/microsoft-graph-client";
 import { BearerMiddleware, DEFAULT_RETRY, FetchMiddleware, LimiterMiddleware, ResilienceMiddleware, type GraphAttempt, type RetrySettings } from "./graph-middleware";
 import { MailboxLimiter } from "./mailbox-limiter";
@@ -12,7 +13,15 @@ export interface GraphClientOptions {
   retry?: Partial<RetrySettings>;
   /** Called after every attempt, retries included. */
   onAttempt?: (attempt: GraphAttempt) => void;
+  /** Sent with every request; by default names the product and this process. */
+  userAgent?: string;
 }
+
+/**
+ * Microsoft asks callers to decorate their traffic (`ISV|Company|App/Version`) so its support can tell apps apart in
+ * throttling cases; the host and pid tell this deployment's processes apart in Graph's logs (and the sandbox's).
+ */
+export const DEFAULT_USER_AGENT = `NONISV|Agenda|AgendaSync/1.0 (${hostname()}; pid ${process.pid})`;
 
 /**
  * A Graph SDK client whose every request goes through: retries that honour Retry-After, the mailbox's limiter, a
@@ -26,7 +35,7 @@ export function createGraphClient(options: GraphClientOptions): Client {
   const bearer = new BearerMiddleware(origin.origin, options.accessToken);
   resilience.setNext(limiter);
   limiter.setNext(bearer);
-  bearer.setNext(new FetchMiddleware(retry.timeoutMs));
+  bearer.setNext(new FetchMiddleware(retry.timeoutMs, options.userAgent ?? DEFAULT_USER_AGENT));
   return Client.initWithMiddleware({ middleware: resilience, baseUrl: `${origin.origin}/`, defaultVersion: "v1.0" });
 }
 

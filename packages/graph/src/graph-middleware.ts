@@ -170,9 +170,13 @@ export class BearerMiddleware extends Link {
 
 /** Sends the request with Node's fetch, giving up on an attempt after `timeoutMs`. */
 export class FetchMiddleware implements Middleware {
-  constructor(private readonly timeoutMs: number) {}
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly userAgent: string,
+  ) {}
 
   async execute(context: Context): Promise<void> {
+    setHeader(context, "User-Agent", this.userAgent);
     context.response = await fetch(context.request, { ...context.options, signal: AbortSignal.timeout(this.timeoutMs) } as RequestInit);
   }
 }

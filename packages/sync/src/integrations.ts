@@ -5,9 +5,14 @@ import { DomainError } from "@agenda/domain/errors";
 import type { Calendar } from "@microsoft/microsoft-graph-types";
 import { and, asc, eq } from "drizzle-orm";
 import { z } from "zod";
+import { publishIntegrationStatus } from "./integration-status";
+import { hasLiveSubscription } from "./notifications/subscriptions";
 import type { OutlookServices } from "./outlook-services";
 
 type IntegrationRow = typeof calendarIntegrations.$inferSelect;
+
+/** How Outlook's changes reach the agenda: Microsoft notifies them (a live subscription), or delta polling. */
+export type SyncMode = "notifications" | "polling";
 
 /** An integration as users and admins see it: never a token, never a secret. */
 export interface IntegrationView {
@@ -20,11 +25,12 @@ export interface IntegrationView {
   settings: { importEnabled: boolean; exportEnabled: boolean; autoSyncEnabled: boolean; importCalendarIds: string[]; exportCalendarId: string | null };
   lastSyncAt: string | null;
   lastSyncResult: IntegrationRow["lastSyncResult"];
+  syncMode: SyncMode;
   connectedAt: string;
   updatedAt: string;
 }
 
-export function integrationView(row: IntegrationRow): IntegrationView {
+export function integrationView(row: IntegrationRow, notified: boolean): IntegrationView {
   return {
     id: row.id,
     provider: row.provider,
@@ -41,24 +47,31 @@ export function integrationView(row: IntegrationRow): IntegrationView {
     },
     lastSyncAt: row.lastSyncAt?.toISOString() ?? null,
     lastSyncResult: row.lastSyncResult,
+    syncMode: notified ? "notifications" : "polling",
     connectedAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
 }
 
 export async function listIntegrations(db: DatabaseOrTransaction, userId: string): Promise<IntegrationView[]> {
-  const rows = await db.select().from(calendarIntegrations).where(eq(calendarIntegrations.userId, userId));
-  return rows.map(integrationView);
+  const rows = await db.select({ integration: calendarIntegrations, notified: hasLiveSubscription() }).from(calendarIntegrations).where(eq(calendarIntegrations.userId, userId));
+  return rows.map(({ integration, notified }) => integrationView(integration, notified));
+}
+
+/** Whether Microsoft currently notifies the integration's changes. */
+export async function integrationIsNotified(db: DatabaseOrTransaction, integrationId: string): Promise<boolean> {
+  const [row] = await db.select({ notified: hasLiveSubscription() }).from(calendarIntegrations).where(eq(calendarIntegrations.id, integrationId));
+  return row?.notified ?? false;
 }
 
 /** Every user's integration, for admins. */
 export async function listAllIntegrations(db: DatabaseOrTransaction): Promise<Array<IntegrationView & { user: { id: string; email: string; name: string } }>> {
   const rows = await db
-    .select({ integration: calendarIntegrations, user: { id: users.id, email: users.email, name: users.name } })
+    .select({ integration: calendarIntegrations, notified: hasLiveSubscription(), user: { id: users.id, email: users.email, name: users.name } })
     .from(calendarIntegrations)
     .innerJoin(users, eq(users.id, calendarIntegrations.userId))
     .orderBy(asc(users.email));
-  return rows.map(({ integration, user }) => ({ ...integrationView(integration), user }));
+  return rows.map(({ integration, notified, user }) => ({ ...integrationView(integration, notified), user }));
 }
 
 export const updateOutlookSettingsInput = z
@@ -135,5 +148,6 @@ export async function updateOutlookSettings(
     .returning();
   if (!row) throw new DomainError("OUTLOOK_NOT_CONNECTED");
   await recordAudit(services.db, { userId, actorUserId: userId, integrationId: integration.id, action: "outlook.settings_changed", outcome: "success", detail: { changes } });
-  return integrationView(row);
+  await publishIntegrationStatus(services.db, userId);
+  return integrationView(row, await integrationIsNotified(services.db, row.id));
 }

@@ -9,7 +9,8 @@ import { GraphError } from "@microsoft/microsoft-graph-client";
 import type { User as GraphUser } from "@microsoft/microsoft-graph-types";
 import { and, eq, isNotNull, isNull, lt, sql } from "drizzle-orm";
 import { z } from "zod";
-import { integrationView, type IntegrationView } from "./integrations";
+import { publishIntegrationStatus } from "./integration-status";
+import { integrationIsNotified, integrationView, type IntegrationView } from "./integrations";
 import type { OutlookServices } from "./outlook-services";
 
 /** How long a sign-in started in the platform may take to come back: Microsoft's own codes live 10 minutes. */
@@ -138,10 +139,11 @@ export async function completeOutlookConnection(services: OutlookServices, userI
         outcome: "success",
         detail: { account: connected.accountEmail, tenantId: account.tenantId, reconnect: Boolean(existing), scopes: account.scopes },
       });
+      await publishIntegrationStatus(tx, userId);
       return row;
     });
     services.forget(integration.id);
-    return integrationView(integration);
+    return integrationView(integration, await integrationIsNotified(db, integration.id));
   } catch (error) {
     const failure =
       error instanceof DomainError || error instanceof MicrosoftAuthError ? domainErrorOf(error) : error instanceof GraphError ? new DomainError("OUTLOOK_UNAVAILABLE") : undefined;
@@ -224,6 +226,7 @@ export async function disconnectOutlook(
       outcome: notRemovedFromOutlook ? "failure" : "success",
       detail: { removeExportedFormations: options.removeExportedFormations, removedFromOutlook, notRemovedFromOutlook },
     });
+    await publishIntegrationStatus(tx, userId);
   });
   services.forget(integration.id);
   return { removedFromOutlook, notRemovedFromOutlook };

@@ -5,3 +5,9 @@
  */
 export const FORMATION_ID_PROPERTY = "String {00020329-0000-0000-C000-000000000046} Name AgendaFormationId";
 export const FORMATION_CATEGORY = "Formation";
+
+/**
+ * A personal event's agenda id on its Outlook copy (same property set): a copy whose create answer was lost, or whose
+ * id the database lost, is found again by it instead of being created twice.
+ */
+export const AGENDA_EVENT_ID_PROPERTY = "String {00020329-0000-0000-C000-000000000046} Name AgendaEventId";

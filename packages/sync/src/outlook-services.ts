@@ -7,6 +7,7 @@ import { MailboxLimiters } from "@agenda/graph/mailbox-limiter";
 import { MicrosoftAuthError, type MicrosoftIdentity } from "@agenda/graph/microsoft-identity";
 import type { Client } from "@microsoft/microsoft-graph-client";
 import { eq } from "drizzle-orm";
+import { publishIntegrationStatus } from "./integration-status";
 import type { TokenVault } from "./token-vault";
 
 /** How long before its expiry a cached access token is no longer handed out. */
@@ -88,6 +89,7 @@ export class OutlookServices {
           .set({ status: "needs_reauth", statusReason: reason, updatedAt: new Date() })
           .where(eq(calendarIntegrations.id, row.id));
         await recordAudit(tx, { userId: row.userId, integrationId: row.id, action: "outlook.needs_reauth", outcome: "failure", detail: { reason } });
+        await publishIntegrationStatus(tx, row.userId);
         return { failure: error };
       }
     });

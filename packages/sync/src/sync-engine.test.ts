@@ -5,7 +5,8 @@ import { upsertFormation, upsertFormationInput } from "@agenda/domain/formations
 import type { User } from "@agenda/domain/users";
 import { useTestDatabase } from "@agenda/testing/database";
 import { sandboxAdmin, useSandbox } from "@agenda/testing/sandbox";
-import { and, eq } from "drizzle-orm";
+import { createEvent } from "@agenda/domain/events";
+import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { disconnectOutlook } from "./outlook-connection";
 import type { OutlookServices } from "./outlook-services";
@@ -15,7 +16,7 @@ import { listSyncRuns } from "./sync-runs";
 import { connectTestUser, testOutlookServices } from "./testing/connect";
 
 const database = useTestDatabase();
-const mailboxes = ["ana", "ben", "carla", "dan"].map((name) => `${name}@contoso.test`);
+const mailboxes = ["ana", "ben", "carla", "dan", "eve"].map((name) => `${name}@contoso.test`);
 const sandbox = useSandbox(mailboxes.map((userPrincipalName) => ({ userPrincipalName })));
 
 let services: OutlookServices;
@@ -105,6 +106,28 @@ describe("the sync engine", () => {
 
     expect(await disconnectOutlook(services, user.id, { removeExportedFormations: true })).toEqual({ removedFromOutlook: 1, notRemovedFromOutlook: 0 });
     expect(await mailboxEvents("carla@contoso.test")).toEqual([]);
+  });
+
+  it("has maintenance export only the integrations an export left behind", async () => {
+    const { user, integration } = await connectTestUser(services, { name: "Eve", mailbox: "eve@contoso.test" });
+    const scheduledExports = async () => {
+      const [row] = await database().db.execute<{ count: number }>(
+        sql`select count(*)::int as count from pgboss.job where name = ${SYNC_QUEUES.export} and singleton_key = ${integration.id} and data->>'trigger' = 'schedule'`,
+      );
+      return row?.count;
+    };
+    await engine.enqueueDue();
+    expect(await scheduledExports()).toBe(0);
+
+    // Saved in the platform while no export was queued (a crash between the save and the queue, say).
+    await createEvent(database().db, user, { title: "Révision", body: "", location: null, onlineUrl: null, showAs: "busy", isAllDay: false, startsAt: new Date("2026-12-16T09:00:00Z"), endsAt: new Date("2026-12-16T10:00:00Z") });
+    await engine.enqueueDue();
+    expect(await scheduledExports()).toBe(1);
+    expect(await finishedRun(integration.id, "export")).toMatchObject({ status: "succeeded", trigger: "schedule", created: 1 });
+    expect((await mailboxEvents("eve@contoso.test")).map(({ subject }) => subject)).toEqual(["Révision"]);
+
+    await engine.enqueueDue();
+    expect(await scheduledExports()).toBe(1);
   });
 
   it("ends the jobs of an integration that needs its user quietly, and keeps failed jobs visible for a retry", async () => {

@@ -1,17 +1,26 @@
 import { agendaEvents, calendarIntegrations } from "@agenda/db/schema";
 import { DomainError } from "@agenda/domain/errors";
-import { and, eq, inArray, isNull, lt, or } from "drizzle-orm";
-import { exportFormation, exportFormations } from "./export/export-formations";
+import { graphStatusOf } from "@agenda/graph/graph-client";
+import { and, eq, inArray, isNull, lt, not, or } from "drizzle-orm";
+import { exportFormation, exportFormations, hasFormationsToExport } from "./export/export-formations";
+import { exportPersonalEvents, hasPersonalEventsToExport } from "./export/export-personal-events";
 import { importIntegration } from "./import/import-integration";
+import { DEFAULT_SUBSCRIPTION_TIMING, ensureSubscriptions, hasLiveSubscription, hasSubscriptionToRenew, renewSubscriptionNow, type SubscriptionSettings } from "./notifications/subscriptions";
 import type { OutlookServices } from "./outlook-services";
-import type { SyncJob, SyncJobHandlers, SyncQueue } from "./sync-queue";
-import { runSync, type IntegrationRow, type SyncRun } from "./sync-run";
+import type { SubscriptionJob, SyncJob, SyncJobHandlers, SyncQueue } from "./sync-queue";
+import { runSync, withIntegrationLock, type IntegrationRow, type SyncRun } from "./sync-run";
 
 /** Failures retrying cannot fix: the user must reconnect, and the integration already says so. */
 const NEEDS_THE_USER = new Set(["OUTLOOK_NEEDS_REAUTH", "OUTLOOK_NOT_CONNECTED"]);
 
-/** How stale an auto-synced integration may get before maintenance queues an import (the polling fallback). */
-const POLL_EVERY_MS = 5 * 60_000;
+export interface SyncEngineOptions {
+  /** Where Microsoft delivers change notifications and how long subscriptions live; null: every integration is polled. */
+  notifications?: SubscriptionSettings | null;
+  /** How stale an integration without change notifications may get before maintenance imports it (5 minutes). */
+  pollIntervalMs?: number;
+  /** The same for an integration with live subscriptions (6 hours): Microsoft may drop notifications. */
+  safetyNetIntervalMs?: number;
+}
 
 /**
  * The sync engine as the product runs it: imports and exports on demand (the API) or as jobs (the queue), and the
@@ -24,6 +33,7 @@ export class SyncEngine {
     readonly services: OutlookServices,
     /** Where people find formations on the platform: exported events link back there. */
     private readonly platformUrl: string,
+    private readonly options: SyncEngineOptions = {},
   ) {}
 
   /** Jobs go to this queue from now on (formation changes, maintenance). */
@@ -47,7 +57,7 @@ export class SyncEngine {
   /** The spec's "Importer les événements": an import right now, answering what changed. Safe to call twice. */
   async importNow(userId: string) {
     const integration = await this.#connectedIntegration(userId);
-    const summary = await runSync(this.services, integration.id, "import", "manual", (run) => importIntegration(run));
+    const summary = await runSync(this.services, integration.id, "import", "manual", (run) => this.#import(run));
     const { created, updated, deleted, requests } = summary.stats;
     return { runId: summary.runId, created, updated, deleted, requests, durationMs: summary.durationMs };
   }
@@ -64,12 +74,68 @@ export class SyncEngine {
       import: (job) => this.#job(job, "import"),
       export: (job) => this.#job(job, "export"),
       maintenance: () => this.enqueueDue(),
+      renewSubscription: (job) => this.#renewSubscription(job),
     };
+  }
+
+  /** Connected, reconnected or settings changed: an import now, which also brings the subscriptions in line. */
+  async integrationChanged(integrationId: string): Promise<void> {
+    await this.#queue?.enqueueImport(integrationId, "change");
+  }
+
+  readonly #subscriptionFailedAt = new Map<string, number>();
+
+  /** An import, after the integration's subscriptions are made what its settings want (Graph only if they differ). */
+  async #import(run: SyncRun) {
+    const failedAt = this.#subscriptionFailedAt.get(run.integration.id);
+    // A webhook that failed validation is not tried on every import: the integration is polled until then.
+    if (failedAt === undefined || Date.now() - failedAt >= this.#pollIntervalMs) {
+      try {
+        await ensureSubscriptions(run, this.options.notifications ?? null);
+        this.#subscriptionFailedAt.delete(run.integration.id);
+      } catch (error) {
+        if (error instanceof DomainError) throw error;
+        this.#subscriptionFailedAt.set(run.integration.id, Date.now());
+        const message = error instanceof Error ? error.message : String(error);
+        run.stats.issues.push({ message: `Change notifications unavailable, polling instead: ${message.slice(0, 300)}`, status: graphStatusOf(error) });
+      }
+    }
+    const result = await importIntegration(run);
+    // Formations to put back, platform edits that won a conflict: Outlook hears of them now, not at the next change.
+    if (result.toExport > 0) await this.#queue?.enqueueExport(run.integration.id, "change");
+    return result;
+  }
+
+  /** The export job's work: formations, then personal events (platform ones, and Outlook ones edited here). */
+  async #export(run: SyncRun) {
+    const formations = await exportFormations(run, { platformUrl: this.platformUrl });
+    const personal = await exportPersonalEvents(run);
+    return { formations, personal };
+  }
+
+  /** Microsoft asked to renew a subscription; under the integration's lock, so it never races an import's upkeep. */
+  async #renewSubscription(job: SubscriptionJob) {
+    const { db } = this.services;
+    return withIntegrationLock(db, job.integrationId, async () => {
+      const [integration] = await db.select().from(calendarIntegrations).where(eq(calendarIntegrations.id, job.integrationId));
+      if (!integration || integration.status !== "active") return { skipped: "inactive" };
+      const context = { db, graph: this.services.graphFor(integration.id), integration };
+      try {
+        return { outcome: await renewSubscriptionNow(context, this.options.notifications ?? null, job.subscriptionId) };
+      } catch (error) {
+        if (error instanceof DomainError && NEEDS_THE_USER.has(error.code)) return { skipped: error.code };
+        throw error;
+      }
+    });
+  }
+
+  get #pollIntervalMs(): number {
+    return this.options.pollIntervalMs ?? 5 * 60_000;
   }
 
   async #job(job: SyncJob, kind: "import" | "export") {
     try {
-      const work = (run: SyncRun): Promise<unknown> => (kind === "import" ? importIntegration(run) : exportFormations(run, { platformUrl: this.platformUrl }));
+      const work = (run: SyncRun): Promise<unknown> => (kind === "import" ? this.#import(run) : this.#export(run));
       const summary = await runSync(this.services, job.integrationId, kind, job.trigger, work);
       return { runId: summary.runId, ...summary.stats, issues: summary.stats.issues.length };
     } catch (error) {
@@ -78,7 +144,10 @@ export class SyncEngine {
     }
   }
 
-  /** Queues an import of every auto-synced integration not synced lately, and an export of every exporting one. */
+  /**
+   * Queues an import of every auto-synced integration not synced lately (polled ones every poll interval, notified
+   * ones every safety-net interval) or holding a subscription to renew, and an export of every exporting one.
+   */
   async enqueueDue(): Promise<{ imports: number; exports: number }> {
     const queue = this.#queue;
     if (!queue) return { imports: 0, exports: 0 };
@@ -91,16 +160,45 @@ export class SyncEngine {
           active,
           eq(calendarIntegrations.importEnabled, true),
           eq(calendarIntegrations.autoSyncEnabled, true),
-          or(isNull(calendarIntegrations.lastSyncAt), lt(calendarIntegrations.lastSyncAt, new Date(Date.now() - POLL_EVERY_MS))),
+          or(
+            isNull(calendarIntegrations.lastSyncAt),
+            lt(calendarIntegrations.lastSyncAt, new Date(Date.now() - (this.options.safetyNetIntervalMs ?? 6 * 3_600_000))),
+            and(not(hasLiveSubscription()), lt(calendarIntegrations.lastSyncAt, new Date(Date.now() - this.#pollIntervalMs))),
+            hasSubscriptionToRenew(this.options.notifications?.renewBeforeMinutes ?? DEFAULT_SUBSCRIPTION_TIMING.renewBeforeMinutes),
+          ),
         ),
       );
     const exporting = await this.services.db
-      .select({ id: calendarIntegrations.id })
+      .select({ id: calendarIntegrations.id, userId: calendarIntegrations.userId })
       .from(calendarIntegrations)
       .where(and(active, eq(calendarIntegrations.exportEnabled, true)));
+    // Changes are exported as they happen; this sweep only catches what an export left behind (a failure, a crash).
+    const behind = [];
+    for (const integration of exporting) {
+      if ((await hasFormationsToExport(this.services.db, integration)) || (await hasPersonalEventsToExport(this.services.db, integration))) behind.push(integration);
+    }
     for (const { id } of stale) await queue.enqueueImport(id, "schedule");
-    for (const { id } of exporting) await queue.enqueueExport(id, "schedule");
-    return { imports: stale.length, exports: exporting.length };
+    for (const { id } of behind) await queue.enqueueExport(id, "schedule");
+    return { imports: stale.length, exports: behind.length };
+  }
+
+  /**
+   * One of the user's agenda events changed in the platform: an export of their active integration, at once. The
+   * change is already saved: a queue refusing the job does not fail it, the event stays pending for the next export.
+   */
+  async eventChanged(userId: string): Promise<void> {
+    const queue = this.#queue;
+    if (!queue) return;
+    const [integration] = await this.services.db
+      .select({ id: calendarIntegrations.id })
+      .from(calendarIntegrations)
+      .where(and(eq(calendarIntegrations.userId, userId), eq(calendarIntegrations.provider, "outlook"), eq(calendarIntegrations.status, "active")));
+    if (!integration) return;
+    try {
+      await queue.enqueueExport(integration.id, "change");
+    } catch (error) {
+      console.error(`export of integration ${integration.id} not queued; the next export sends the change`, error);
+    }
   }
 
   /** A formation changed: queue an export for each participant whose Outlook receives formations. */

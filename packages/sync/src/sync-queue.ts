@@ -1,7 +1,14 @@
 import PgBoss from "pg-boss";
+import postgres from "postgres";
+import { z } from "zod";
 import type { SyncRunTrigger } from "./sync-run";
 
-export const SYNC_QUEUES = { import: "outlook-import", export: "outlook-export", maintenance: "outlook-maintenance" } as const;
+export const SYNC_QUEUES = {
+  import: "outlook-import",
+  export: "outlook-export",
+  maintenance: "outlook-maintenance",
+  renewal: "outlook-subscription-renewal",
+} as const;
 export type SyncQueueName = (typeof SYNC_QUEUES)[keyof typeof SYNC_QUEUES];
 
 export interface SyncJob {
@@ -9,10 +16,17 @@ export interface SyncJob {
   trigger: SyncRunTrigger;
 }
 
+/** Microsoft asked to renew a subscription (`reauthorizationRequired`). */
+export interface SubscriptionJob {
+  integrationId: string;
+  subscriptionId: string;
+}
+
 /** What the workers of this process do with each kind of job. */
 export interface SyncJobHandlers {
   import(job: SyncJob): Promise<unknown>;
   export(job: SyncJob): Promise<unknown>;
+  renewSubscription(job: SubscriptionJob): Promise<unknown>;
   /** Periodic: enqueue what is due (polling imports, pending exports). */
   maintenance(): Promise<unknown>;
 }
@@ -35,20 +49,45 @@ export interface SyncQueueOptions {
   handlers: SyncJobHandlers;
   /** How often maintenance runs, as a cron expression. */
   maintenanceCron?: string;
-  /** How often idle workers look for jobs. */
+  /** How often idle workers look for jobs they were not woken for (retries, scheduled jobs, a missed wake-up). */
   pollingIntervalSeconds?: number;
+  /**
+   * How long an import asked for by change notifications waits for the rest of the burst: every notification of
+   * a mailbox arriving meanwhile joins the same import.
+   */
+  notificationDebounceMs?: number;
   /** Attempts after the first, and the first backoff (it doubles), for import and export jobs. */
   retry?: { limit: number; delaySeconds: number };
+}
+
+/**
+ * Runs `work` while holding a database-wide lock: pg-boss creates a queue by attaching a partition to its job table,
+ * and two processes doing it at once (two workers booting together) deadlock. The lock dies with its session.
+ */
+async function oneProcessAtATime(databaseUrl: string, work: () => Promise<void>): Promise<void> {
+  const session = postgres(databaseUrl, { max: 1, onnotice: () => undefined });
+  try {
+    await session`select pg_advisory_lock(hashtextextended('agenda:sync-queue-setup', 0))`;
+    await work();
+  } finally {
+    await session.end();
+  }
 }
 
 /**
  * Sync jobs on pg-boss in the product's own Postgres. One queue per kind; each integration is the singleton key of
  * a `stately` queue: at most one job of it waits and one runs, wherever the workers are, so a burst of triggers
  * collapses into one sync and no mailbox is synced twice at once. Failed attempts are retried with backoff and the
- * last failure stays visible to admins.
+ * last failure stays visible to admins. Enqueueing wakes the workers of every process at once (Postgres
+ * LISTEN/NOTIFY), so a job does not wait for their polling interval.
  */
 export class SyncQueue {
-  private constructor(private readonly boss: PgBoss) {}
+  private constructor(
+    private readonly boss: PgBoss,
+    /** Carries the wake-ups: NOTIFY from every process, LISTEN in those that work. */
+    private readonly wakeChannel: postgres.Sql,
+    private readonly debounceMs: number,
+  ) {}
 
   static async start(options: SyncQueueOptions): Promise<SyncQueue> {
     const boss = new PgBoss({ connectionString: options.databaseUrl, max: 4, application_name: "agenda-jobs" });
@@ -61,31 +100,76 @@ export class SyncQueue {
       expireInSeconds: 30 * 60,
       deleteAfterDays: 7,
     };
-    for (const name of [SYNC_QUEUES.import, SYNC_QUEUES.export]) {
-      if (!(await boss.getQueue(name))) await boss.createQueue(name, { name, policy: "stately", ...retry });
-    }
-    if (!(await boss.getQueue(SYNC_QUEUES.maintenance))) {
-      await boss.createQueue(SYNC_QUEUES.maintenance, { name: SYNC_QUEUES.maintenance, policy: "singleton", retryLimit: 0 });
-    }
-    await boss.schedule(SYNC_QUEUES.maintenance, options.maintenanceCron ?? "*/5 * * * *");
+    await oneProcessAtATime(options.databaseUrl, async () => {
+      // Renewals are keyed by subscription: Microsoft's repeated reauthorizationRequired for one make one job.
+      for (const name of [SYNC_QUEUES.import, SYNC_QUEUES.export, SYNC_QUEUES.renewal]) {
+        if (!(await boss.getQueue(name))) await boss.createQueue(name, { name, policy: "stately", ...retry });
+      }
+      if (!(await boss.getQueue(SYNC_QUEUES.maintenance))) {
+        await boss.createQueue(SYNC_QUEUES.maintenance, { name: SYNC_QUEUES.maintenance, policy: "singleton", retryLimit: 0 });
+      }
+    });
+    await boss.schedule(SYNC_QUEUES.maintenance, options.maintenanceCron ?? "* * * * *");
 
+    const wakeChannel = postgres(options.databaseUrl, { max: 1, onnotice: () => {}, connection: { application_name: "agenda-jobs-wake" } });
     if (options.work) {
       const polling = { batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 };
       const { handlers } = options;
-      await boss.work<SyncJob>(SYNC_QUEUES.import, polling, async ([job]) => (job ? handlers.import(job.data) : undefined));
-      await boss.work<SyncJob>(SYNC_QUEUES.export, polling, async ([job]) => (job ? handlers.export(job.data) : undefined));
-      await boss.work(SYNC_QUEUES.maintenance, polling, () => handlers.maintenance());
+      const workers = new Map<string, string>();
+      const work = async <T extends object>(queue: SyncQueueName, handle: (data: T) => Promise<unknown>) => {
+        const id = await boss.work<T>(queue, polling, async ([job]) => {
+          try {
+            return job ? await handle(job.data) : undefined;
+          } finally {
+            // pg-boss marks the job completed without waiting before it fetches the next one, and a job of the same
+            // mailbox queued meanwhile cannot be fetched until that commits (one active per key): look again just after.
+            const self = workers.get(queue);
+            if (self) setTimeout(() => boss.notifyWorker(self), COMPLETION_SLACK_MS).unref();
+          }
+        });
+        workers.set(queue, id);
+      };
+      await work<SyncJob>(SYNC_QUEUES.import, (job) => handlers.import(job));
+      await work<SyncJob>(SYNC_QUEUES.export, (job) => handlers.export(job));
+      await work<SubscriptionJob>(SYNC_QUEUES.renewal, (job) => handlers.renewSubscription(job));
+      await work<object>(SYNC_QUEUES.maintenance, () => handlers.maintenance());
+      await wakeChannel.listen(WAKE_CHANNEL, (payload) => wakeWorkers(boss, workers, payload));
     }
-    return new SyncQueue(boss);
+    return new SyncQueue(boss, wakeChannel, options.notificationDebounceMs ?? DEFAULT_DEBOUNCE_MS);
   }
 
   /** Queues an import of the integration; a job already waiting for it absorbs this one. */
   async enqueueImport(integrationId: string, trigger: SyncRunTrigger): Promise<string | null> {
-    return this.boss.send(SYNC_QUEUES.import, { integrationId, trigger } satisfies SyncJob, { singletonKey: integrationId });
+    return this.#send(SYNC_QUEUES.import, { integrationId, trigger } satisfies SyncJob, integrationId, 0);
+  }
+
+  /**
+   * Queues the import change notifications ask for, due after the debounce window: the rest of the burst finds it
+   * waiting and joins it, so a burst is one sync.
+   */
+  async enqueueNotificationImport(integrationId: string): Promise<string | null> {
+    return this.#send(SYNC_QUEUES.import, { integrationId, trigger: "notification" } satisfies SyncJob, integrationId, this.debounceMs);
   }
 
   async enqueueExport(integrationId: string, trigger: SyncRunTrigger): Promise<string | null> {
-    return this.boss.send(SYNC_QUEUES.export, { integrationId, trigger } satisfies SyncJob, { singletonKey: integrationId });
+    return this.#send(SYNC_QUEUES.export, { integrationId, trigger } satisfies SyncJob, integrationId, 0);
+  }
+
+  async enqueueSubscriptionRenewal(integrationId: string, subscriptionId: string): Promise<string | null> {
+    return this.#send(SYNC_QUEUES.renewal, { integrationId, subscriptionId } satisfies SubscriptionJob, subscriptionId, 0);
+  }
+
+  /** Sends a job, then tells every working process when to fetch it (absorbed jobs were announced already). */
+  async #send(queue: SyncQueueName, data: object, singletonKey: string, delayMs: number): Promise<string | null> {
+    // pg-boss reads a number as seconds after the database's now(): the due time and the fetch share one clock.
+    const id = await this.boss.send(queue, data, delayMs > 0 ? { singletonKey, startAfter: delayMs / 1000 } : { singletonKey });
+    if (id) {
+      // The job is queued either way: a lost wake-up only costs a polling interval.
+      await this.wakeChannel.notify(WAKE_CHANNEL, JSON.stringify({ queue, delayMs } satisfies WakeUp)).catch((error: unknown) => {
+        console.error("sync queue wake-up:", error instanceof Error ? error.message : error);
+      });
+    }
+    return id;
   }
 
   /** Jobs that used up their retries, newest first. */
@@ -93,7 +177,7 @@ export class SyncQueue {
     const { rows } = await this.boss.getDb().executeSql(
       `select id, name, data, retry_count, output, created_on, completed_on from pgboss.job
        where state = 'failed' and name = any($1) order by completed_on desc nulls last limit $2`,
-      [[SYNC_QUEUES.import, SYNC_QUEUES.export], limit],
+      [[SYNC_QUEUES.import, SYNC_QUEUES.export, SYNC_QUEUES.renewal], limit],
     );
     return (rows as Array<Record<string, unknown>>).map((row) => {
       const data = (row.data ?? {}) as Partial<SyncJob>;
@@ -118,5 +202,34 @@ export class SyncQueue {
   /** Stops taking jobs, lets running ones finish (up to `timeoutMs`), then closes. */
   async stop(timeoutMs = 30_000): Promise<void> {
     await this.boss.stop({ graceful: true, wait: true, timeout: timeoutMs });
+    await this.wakeChannel.end({ timeout: 5 });
   }
+}
+
+const WAKE_CHANNEL = "agenda_sync_jobs";
+const DEFAULT_DEBOUNCE_MS = 100;
+/** A wake-up for a delayed job comes this much after its due time, so the database already considers it due. */
+const WAKE_SLACK_MS = 5;
+/** How long after a job ends its worker looks for the next one of the same key (see `work`). */
+const COMPLETION_SLACK_MS = 15;
+
+const wakeUp = z.object({ queue: z.string(), delayMs: z.number().nonnegative() });
+type WakeUp = z.output<typeof wakeUp>;
+
+/** Wakes this process's worker of the queue named in a NOTIFY payload, when its job is due. */
+function wakeWorkers(boss: PgBoss, workers: Map<string, string>, payload: string): void {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(payload);
+  } catch {
+    return;
+  }
+  const wake = wakeUp.safeParse(parsed);
+  const workerId = wake.success ? workers.get(wake.data.queue) : undefined;
+  if (!wake.success || !workerId) return;
+  if (wake.data.delayMs === 0) {
+    boss.notifyWorker(workerId);
+    return;
+  }
+  setTimeout(() => boss.notifyWorker(workerId), wake.data.delayMs + WAKE_SLACK_MS).unref();
 }

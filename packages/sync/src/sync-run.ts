@@ -1,13 +1,18 @@
+import { hostname } from "node:os";
 import type { Database } from "@agenda/db/client";
 import { calendarIntegrations, syncRuns, type SyncRunIssue } from "@agenda/db/schema";
 import { DomainError } from "@agenda/domain/errors";
 import type { Client } from "@microsoft/microsoft-graph-client";
 import { eq } from "drizzle-orm";
+import { publishIntegrationStatus } from "./integration-status";
 import type { OutlookServices } from "./outlook-services";
 
 export type IntegrationRow = typeof calendarIntegrations.$inferSelect;
 export type SyncRunKind = (typeof syncRuns.$inferInsert)["kind"];
 export type SyncRunTrigger = (typeof syncRuns.$inferInsert)["trigger"];
+
+/** Recorded on each run, to tell which process of a scaled-out deployment synced a mailbox when. */
+const THIS_PROCESS = `${hostname()} ${process.pid}`;
 
 /** What a run counts as it goes; stored on its sync_runs row at the end. */
 export interface SyncStats {
@@ -80,8 +85,9 @@ export async function runSync<T>(
     if (integration.status === "needs_reauth") throw new DomainError("OUTLOOK_NEEDS_REAUTH", { reason: integration.statusReason ?? "" });
 
     const stats: SyncStats = { created: 0, updated: 0, deleted: 0, requests: 0, throttled: 0, issues: [] };
-    const [row] = await db.insert(syncRuns).values({ integrationId, kind, trigger }).returning({ id: syncRuns.id });
+    const [row] = await db.insert(syncRuns).values({ integrationId, kind, trigger, worker: THIS_PROCESS }).returning({ id: syncRuns.id });
     if (!row) throw new Error("sync run insert returned no row");
+    await publishIntegrationStatus(db, integration.userId);
     const graph = services.graphFor(integrationId, {
       onAttempt: (attempt) => {
         stats.requests++;
@@ -99,6 +105,7 @@ export async function runSync<T>(
         .update(calendarIntegrations)
         .set({ lastSyncAt: new Date(), lastSyncResult: { ok: status === "succeeded", ...counts, ...(error ? { error } : {}) } })
         .where(eq(calendarIntegrations.id, integrationId));
+      await publishIntegrationStatus(db, integration.userId);
     };
     try {
       const result = await work({ id: row.id, db, services, integration, graph, stats });

@@ -9,10 +9,19 @@ export const integrationsRouter = router({
   outlook: router({
     /** Starts a connection: the Microsoft sign-in URL to send the user to. */
     authUrl: outlookProcedure.mutation(({ ctx }) => beginOutlookConnection(ctx.outlook, ctx.user)),
-    /** Finishes it with what Microsoft's redirect carried. */
-    callback: outlookProcedure.input(outlookCallbackInput).mutation(({ ctx, input }) => completeOutlookConnection(ctx.outlook, ctx.user.id, input)),
+    /** Finishes it with what Microsoft's redirect carried; the first import (and the subscriptions) follow as a job. */
+    callback: outlookProcedure.input(outlookCallbackInput).mutation(async ({ ctx, input }) => {
+      const integration = await completeOutlookConnection(ctx.outlook, ctx.user.id, input);
+      await ctx.sync?.integrationChanged(integration.id);
+      return integration;
+    }),
     calendars: outlookProcedure.query(({ ctx }) => listOutlookCalendars(ctx.outlook, ctx.user.id)),
-    updateSettings: outlookProcedure.input(updateOutlookSettingsInput).mutation(({ ctx, input }) => updateOutlookSettings(ctx.outlook, ctx.user.id, input)),
+    /** Also re-syncs as a job: newly selected calendars are imported, subscriptions follow auto-sync and the calendars. */
+    updateSettings: outlookProcedure.input(updateOutlookSettingsInput).mutation(async ({ ctx, input }) => {
+      const integration = await updateOutlookSettings(ctx.outlook, ctx.user.id, input);
+      await ctx.sync?.integrationChanged(integration.id);
+      return integration;
+    }),
     disconnect: outlookProcedure.input(disconnectOutlookInput).mutation(({ ctx, input }) => disconnectOutlook(ctx.outlook, ctx.user.id, input)),
   }),
 });

@@ -1,3 +1,5 @@
+import { listConflicts, listConflictsInput, reviewConflict, reviewConflictInput } from "@agenda/sync/conflicts";
+import { formationOutlookStates } from "@agenda/sync/formation-outlook-states";
 import { SYNC_QUEUES } from "@agenda/sync/sync-queue";
 import { listSyncRuns, listSyncRunsInput } from "@agenda/sync/sync-runs";
 import { z } from "zod";
@@ -8,6 +10,16 @@ export const syncRouter = router({
   importNow: syncProcedure.mutation(({ ctx }) => ctx.sync.importNow(ctx.user.id)),
   exportFormation: syncProcedure.input(z.object({ formationId: z.uuid() })).mutation(({ ctx, input }) => ctx.sync.exportFormationNow(ctx.user.id, input.formationId)),
   runs: userProcedure.input(listSyncRunsInput).query(({ ctx, input }) => listSyncRuns(ctx.db, ctx.user.id, input.limit)),
+  /** The caller's integration status: the current one first, then one per change, until the client goes away. */
+  onStatus: userProcedure.subscription(async function* ({ ctx, signal }) {
+    if (!ctx.statusFeed || !signal) throw new ApiError("OUTLOOK_UNAVAILABLE", ctx.locale);
+    yield* ctx.statusFeed.statuses(ctx.user.id, signal);
+  }),
+  /** Conflicts the sync settled for the caller, newest first: both versions, and which one was kept. */
+  conflicts: userProcedure.input(listConflictsInput).query(({ ctx, input }) => listConflicts(ctx.db, ctx.user.id, input)),
+  reviewConflict: userProcedure.input(reviewConflictInput).mutation(({ ctx, input }) => reviewConflict(ctx.db, ctx.user.id, input.id)),
+  /** The caller's current and upcoming formations and where each stands in their Outlook. */
+  formations: userProcedure.query(({ ctx }) => formationOutlookStates(ctx.db, ctx.user.id)),
   failedJobs: adminProcedure.query(async ({ ctx }) => (await ctx.sync?.queue?.failedJobs()) ?? []),
   retryJob: adminProcedure
     .input(z.object({ queue: z.enum([SYNC_QUEUES.import, SYNC_QUEUES.export]), id: z.uuid() }))

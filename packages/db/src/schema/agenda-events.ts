@@ -62,6 +62,15 @@ export const agendaEvents = pgTable(
     graphTransactionId: text(),
     /** Version of the formation Outlook holds, for formation events. */
     exportedFormationVersion: integer(),
+    /**
+     * For personal events (platform and Outlook ones): the row `version` Outlook's copy reflects. A higher `version`
+     * is an edit made in the platform that is still to reach Outlook; null for a row that never reached it.
+     */
+    outlookVersion: integer(),
+    /**
+     * A formation's Outlook copy the user deleted in Outlook: respected (not put back) until they ask for it again.
+     */
+    removedFromOutlookAt: timestamp({ withTimezone: true }),
     /** Tombstone: the event is deleted but kept so the deletion can reach the other side. */
     deletedAt: timestamp({ withTimezone: true }),
     version: integer().notNull().default(1),

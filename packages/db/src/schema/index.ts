@@ -4,3 +4,4 @@ export * from "./integrations";
 export * from "./agenda-events";
 export * from "./audit-log";
 export * from "./sync-runs";
+export * from "./sync-conflicts";

@@ -36,6 +36,8 @@ export const syncRuns = pgTable(
     issues: jsonb().$type<SyncRunIssue[]>().notNull().default([]),
     /** Why the run failed as a whole. */
     error: text(),
+    /** The process that ran it (`host pid`): which worker synced a mailbox when. */
+    worker: text(),
   },
   (table) => [index("sync_runs_integration_started_at_idx").on(table.integrationId, table.startedAt)],
 );

@@ -85,7 +85,7 @@ async function runSubRequest(request: SubRequest, c: GraphContext, dispatch: Dis
   if (authorization) headers.set("authorization", authorization);
   const body = request.body === undefined ? undefined : typeof request.body === "string" ? request.body : JSON.stringify(request.body);
   const method = request.method.toUpperCase();
-  const response = await dispatch(new Request(`http://batch.invalid${path}`, { method, headers, body }), { batchParent: { requestId: c.get("requestId") } });
+  const response = await dispatch(new Request(`http://batch.invalid${path}`, { method, headers, body }), { batchParent: { requestId: c.get("requestId"), userAgent: c.req.header("user-agent") } });
   const text = await response.text();
   const result: SubResponse = { id: request.id, status: response.status, headers: subResponseHeaders(response.headers) };
   if (text !== "") result.body = (response.headers.get("content-type") ?? "").includes("json") ? JSON.parse(text) : text;

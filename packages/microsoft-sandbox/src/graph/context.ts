@@ -16,6 +16,7 @@ import { UTC } from "./time-zones";
 /** Set in `env` when a request is a sub-request of a $batch (only the sandbox itself can set env). */
 export interface BatchParent {
   requestId: string;
+  userAgent: string | undefined;
 }
 
 export type GraphBindings = Partial<HttpBindings> & { batchParent?: BatchParent };

@@ -61,6 +61,7 @@ export function graphPipeline(runtime: GraphRuntime, tokens: TokenVerifier): Mid
       mailboxId: c.var.user?.id,
       appId: c.var.claims?.azp,
       batchId: c.env?.batchParent?.requestId,
+      userAgent: c.env?.batchParent?.userAgent ?? c.req.header("user-agent"),
       injected: c.get("injected"),
     });
   };

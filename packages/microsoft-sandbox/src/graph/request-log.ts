@@ -12,6 +12,8 @@ export interface RequestLogEntry {
   appId: string | undefined;
   /** request-id of the $batch this request was part of. */
   batchId: string | undefined;
+  /** The caller's User-Agent (a $batch's sub-requests carry their envelope's): tells apart the processes of one app. */
+  userAgent: string | undefined;
   /** Why the sandbox failed the request on purpose, if it did (fault or throttling). */
   injected: string | undefined;
 }

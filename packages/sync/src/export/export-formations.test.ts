@@ -7,6 +7,7 @@ import { useTestDatabase } from "@agenda/testing/database";
 import { sandboxAdmin, useSandbox } from "@agenda/testing/sandbox";
 import { and, eq, isNotNull } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
+import { listConflicts } from "../conflicts";
 import { disconnectOutlook } from "../outlook-connection";
 import { FORMATION_CATEGORY, FORMATION_ID_PROPERTY } from "../outlook-event-tags";
 import type { OutlookServices } from "../outlook-services";
@@ -313,7 +314,7 @@ describe("exporting formations to Outlook", () => {
     expect((await formationRows(user)).every(({ graphEventId, syncStatus }) => graphEventId && syncStatus === "synced")).toBe(true);
   });
 
-  it("records a permanent refusal on its row without holding back the others, and puts back a copy deleted in Outlook", async () => {
+  it("records a permanent refusal on its row without holding back the others, and respects a copy deleted in Outlook", async () => {
     const { user, integrationId } = await connect("gus");
     const scheduled = await scheduleMany("refused", 3, [user]);
     await runExport(integrationId);
@@ -325,17 +326,19 @@ describe("exporting formations to Outlook", () => {
     }
 
     const counts = await withFaults({ scripted: [{ method: "PATCH", pathContains: refused?.graphEventId, status: 400, count: 50 }] }, () => runExport(integrationId));
-    expect(counts).toMatchObject({ created: 1, updated: 1, failed: 1 });
+    expect(counts).toMatchObject({ created: 0, updated: 1, failed: 1 });
     expect(counts.issues).toEqual([expect.objectContaining({ eventId: refused?.id, graphEventId: refused?.graphEventId, status: 400 })]);
     const after = await formationRows(user);
     expect(after.find(({ id }) => id === refused?.id)).toMatchObject({ syncStatus: "error", syncError: expect.stringContaining("400"), exportedFormationVersion: 1 });
     expect(after.find(({ id }) => id === fine?.id)).toMatchObject({ syncStatus: "synced", exportedFormationVersion: 2 });
-    expect(after.find(({ id }) => id === deletedInOutlook?.id)).toMatchObject({ syncStatus: "synced", exportedFormationVersion: 2 });
-    expect(await exportedFormationIds("gus")).toEqual(scheduled.map(({ id }) => id).sort());
+    // The person deleted that copy: it stays deleted (see the conflict rules), its ids forgotten.
+    expect(after.find(({ id }) => id === deletedInOutlook?.id)).toMatchObject({ graphEventId: null, integrationId: null, removedFromOutlookAt: expect.any(Date) });
+    expect(await exportedFormationIds("gus")).toEqual([refused?.formationId, fine?.formationId].sort());
+    expect(await listConflicts(database().db, user.id)).toEqual([expect.objectContaining({ kind: "formation_removed_in_outlook", winner: "outlook", eventId: deletedInOutlook?.id })]);
 
-    // Once Outlook accepts it, the next run catches up.
-    expect(await runExport(integrationId)).toMatchObject({ updated: 1, failed: 0 });
-    expect((await mailboxEvents("gus")).map(({ subject }) => subject)).toEqual(["Renamed", "Renamed", "Renamed"]);
+    // Once Outlook accepts it, the next run catches up, and still does not put the deleted copy back.
+    expect(await runExport(integrationId)).toMatchObject({ created: 0, updated: 1, failed: 0 });
+    expect((await mailboxEvents("gus")).map(({ subject }) => subject)).toEqual(["Renamed", "Renamed"]);
   });
 
   it("records a refused create and creates it on the next run, with no lookup needed", async () => {

@@ -6,8 +6,9 @@ import { alignFormationEvents } from "@agenda/domain/formations";
 import { graphStatusOf } from "@agenda/graph/graph-client";
 import type { DateTimeTimeZone, Event as GraphEvent } from "@microsoft/microsoft-graph-types";
 import { and, eq, isNotNull, isNull, lt, ne, not, or, sql, type SQL } from "drizzle-orm";
+import { eventSnapshot, recordConflict, reviewFormationRemovals } from "../conflicts";
 import { FORMATION_CATEGORY, FORMATION_ID_PROPERTY } from "../outlook-event-tags";
-import type { SyncRun } from "../sync-run";
+import type { IntegrationRow, SyncRun } from "../sync-run";
 import { formationToGraphEvent, formationToGraphEventChanges, type ExportedFormation, type FormationEventContext } from "./formation-event-mapping";
 import { PREFER_IMMUTABLE_IDS, sendInBatches, type BatchItem, type BatchRetrySettings, type BatchSubResponse } from "./graph-batch";
 
@@ -15,6 +16,8 @@ export interface ExportFormationsOptions {
   /** Where the platform is, for the link back to the formation in each event's body. */
   platformUrl: string;
   retry?: Partial<BatchRetrySettings>;
+  /** See `ExportSession.respectRemovals`; true unless set. */
+  respectRemovals?: boolean;
 }
 
 export interface ExportCounts {
@@ -37,7 +40,16 @@ export interface ExportedOutlookEvent {
 type AgendaEventRow = typeof agendaEvents.$inferSelect;
 type ExportState = Pick<
   AgendaEventRow,
-  "integrationId" | "graphEventId" | "graphIcalUid" | "graphChangeKey" | "graphCalendarId" | "graphTransactionId" | "exportedFormationVersion" | "syncStatus" | "syncError"
+  | "integrationId"
+  | "graphEventId"
+  | "graphIcalUid"
+  | "graphChangeKey"
+  | "graphCalendarId"
+  | "graphTransactionId"
+  | "exportedFormationVersion"
+  | "syncStatus"
+  | "syncError"
+  | "removedFromOutlookAt"
 >;
 
 /** A formation row of the user's agenda with the formation it mirrors, and the state of its Outlook copy. */
@@ -60,6 +72,11 @@ interface ExportSession {
   /** The calendar receiving creates, resolved once and only when something is created or looked up. */
   calendarId: () => Promise<string>;
   counts: ExportCounts;
+  /**
+   * A copy found deleted when it is rewritten was removed by the user: respected, unless they asked for this very
+   * formation (`exportFormation`), which puts it back.
+   */
+  respectRemovals: boolean;
 }
 
 /** Mirrors `ExportRow.wanted`. */
@@ -86,6 +103,7 @@ function needsExport(integrationId: string): SQL | undefined {
   return or(
     and(
       isWanted,
+      isNull(agendaEvents.removedFromOutlookAt),
       or(
         isNull(agendaEvents.graphEventId),
         sql`${agendaEvents.integrationId} is distinct from ${integrationId}`,
@@ -96,6 +114,17 @@ function needsExport(integrationId: string): SQL | undefined {
     ),
     and(not(isWanted), hasExportTracesSql),
   );
+}
+
+/** Whether an export of the integration would have formation rows to bring in line. */
+export async function hasFormationsToExport(db: DatabaseOrTransaction, integration: Pick<IntegrationRow, "id" | "userId">): Promise<boolean> {
+  const [pending] = await db
+    .select({ id: agendaEvents.id })
+    .from(agendaEvents)
+    .innerJoin(formations, eq(formations.id, agendaEvents.formationId))
+    .where(and(eq(agendaEvents.ownerId, integration.userId), eq(agendaEvents.source, "formation"), needsExport(integration.id)))
+    .limit(1);
+  return pending !== undefined;
 }
 
 async function loadExportRows(run: SyncRun, filter: SQL | undefined): Promise<ExportRow[]> {
@@ -117,6 +146,7 @@ async function loadExportRows(run: SyncRun, filter: SQL | undefined): Promise<Ex
     exportedFormationVersion: event.exportedFormationVersion,
     syncStatus: event.syncStatus,
     syncError: event.syncError,
+    removedFromOutlookAt: event.removedFromOutlookAt,
   }));
 }
 
@@ -126,6 +156,7 @@ function plannedOperation(row: ExportRow, integrationId: string): ExportOperatio
     if (row.graphEventId !== null) return { kind: "delete", row };
     return hasExportTraces(row) ? { kind: "lookup", row } : undefined;
   }
+  if (row.removedFromOutlookAt !== null) return undefined;
   if (row.graphEventId !== null && row.integrationId === integrationId) {
     const inLine = row.syncStatus === "synced" && row.exportedFormationVersion !== null && row.exportedFormationVersion >= row.formation.version;
     return inLine ? undefined : { kind: "update", row };
@@ -152,11 +183,13 @@ async function saveExportState(db: DatabaseOrTransaction, rows: Iterable<ExportR
     exported_formation_version: row.exportedFormationVersion,
     sync_status: row.syncStatus,
     sync_error: row.syncError,
+    removed_from_outlook_at: row.removedFromOutlookAt,
   }));
   if (records.length === 0) return;
   const incoming = sql`jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as v(
     id uuid, integration_id uuid, graph_event_id text, graph_ical_uid text, graph_change_key text, graph_calendar_id text,
-    graph_transaction_id text, exported_formation_version integer, sync_status event_sync_status, sync_error text
+    graph_transaction_id text, exported_formation_version integer, sync_status event_sync_status, sync_error text,
+    removed_from_outlook_at timestamptz
   )`;
   await db.transaction(async (tx) => {
     await tx.execute(sql`
@@ -172,14 +205,17 @@ async function saveExportState(db: DatabaseOrTransaction, rows: Iterable<ExportR
         graph_transaction_id = v.graph_transaction_id,
         exported_formation_version = v.exported_formation_version,
         sync_status = v.sync_status,
-        sync_error = v.sync_error
+        sync_error = v.sync_error,
+        removed_from_outlook_at = v.removed_from_outlook_at,
+        -- A copy just written or found is seen in Outlook: a full import round under way must not take it for gone.
+        graph_seen_at = case when v.graph_change_key is distinct from ${agendaEvents}.graph_change_key then now() else ${agendaEvents}.graph_seen_at end
       from ${incoming}
       where ${agendaEvents.id} = v.id`);
   });
 }
 
-/** The calendar formations go to: the one the user chose, else the default one. Refuses one that is gone or read-only. */
-async function resolveExportCalendar(run: SyncRun): Promise<string> {
+/** The calendar exports go to: the one the user chose, else the default one. Refuses one that is gone or read-only. */
+export async function resolveExportCalendar(run: SyncRun): Promise<string> {
   const chosen = run.integration.exportCalendarId;
   try {
     const calendar = (await run.graph
@@ -203,6 +239,7 @@ async function openSession(run: SyncRun, options: ExportFormationsOptions): Prom
     context: { platformUrl: options.platformUrl, locale: owner?.locale ?? "fr" },
     calendarId: () => (calendar ??= resolveExportCalendar(run)),
     counts: { created: 0, updated: 0, deleted: 0, failed: 0 },
+    respectRemovals: options.respectRemovals ?? true,
   };
 }
 
@@ -277,19 +314,40 @@ function recordCopy(session: ExportSession, row: ExportRow, event: GraphEvent, c
   row.syncError = null;
 }
 
-/** The row has no Outlook copy any more, nor a create in flight. */
+/** A formation row's Outlook state once it has no copy there any more, nor a create in flight. */
+export const NO_FORMATION_COPY = {
+  integrationId: null,
+  graphEventId: null,
+  graphIcalUid: null,
+  graphChangeKey: null,
+  graphCalendarId: null,
+  graphTransactionId: null,
+  exportedFormationVersion: null,
+  syncStatus: "synced",
+  syncError: null,
+} as const satisfies Omit<ExportState, "removedFromOutlookAt">;
+
 function forgetCopy(row: ExportRow): void {
-  Object.assign(row, {
-    integrationId: null,
-    graphEventId: null,
-    graphIcalUid: null,
-    graphChangeKey: null,
-    graphCalendarId: null,
-    graphTransactionId: null,
-    exportedFormationVersion: null,
-    syncStatus: "synced",
-    syncError: null,
-  } satisfies ExportState);
+  Object.assign(row, NO_FORMATION_COPY);
+}
+
+/** The user deleted the copy in Outlook: it stays deleted, and the conflict log says so. */
+async function recordRemoval(session: ExportSession, row: ExportRow): Promise<void> {
+  const { run } = session;
+  row.removedFromOutlookAt = new Date();
+  const { formation } = row;
+  const shown = { ...formation, body: formation.description, isAllDay: false, startDate: null, endDate: null };
+  await recordConflict(run.db, {
+    ownerId: run.integration.userId,
+    integrationId: run.integration.id,
+    eventId: row.id,
+    formationId: formation.id,
+    syncRunId: run.id,
+    kind: "formation_removed_in_outlook",
+    winner: "outlook",
+    platformVersion: eventSnapshot(shown, null),
+    outlookVersion: eventSnapshot(shown, null, true),
+  });
 }
 
 /** A create is about to be sent: its transactionId, persisted before the request, makes retrying it harmless. */
@@ -336,9 +394,12 @@ async function applyOutcome(session: ExportSession, operation: ExportOperation, 
       return [];
     case "update":
       if (status === 404 || status === 410) {
-        // The copy was deleted in Outlook while the person still takes part: the platform owns formations, so the
-        // changed formation is put back (with a new transactionId: the old one named the deleted event).
         forgetCopy(row);
+        if (session.respectRemovals) {
+          await recordRemoval(session, row);
+          return [];
+        }
+        // Asked for explicitly: put back, with a new transactionId (the old one named the deleted event).
         return [planCreate(row)];
       }
       if (!isSuccess(status)) break;
@@ -468,7 +529,13 @@ export async function exportFormation(run: SyncRun, formationId: string, options
     row = await loadRow();
   }
   if (!row) throw new Error(`formation ${formationId} has no agenda row for user ${integration.userId}`);
-  const session = await openSession(run, options);
+  if (row.removedFromOutlookAt !== null) {
+    // "Add again": the user takes back their deletion, which answers its conflict.
+    row.removedFromOutlookAt = null;
+    await saveExportState(db, [row]);
+    await reviewFormationRemovals(db, integration.userId, row.id);
+  }
+  const session = await openSession(run, { ...options, respectRemovals: false });
   for (let attempt = 1; ; attempt++) {
     await runOperations(session, await plannedOperations(session, [row], () => true), options.retry);
     const exported = await loadRow();

@@ -12,6 +12,8 @@ export interface BatchSubRequest {
   method: "GET" | "POST" | "PATCH" | "DELETE";
   /** Relative to the version: `/me/events/{id}`. */
   url: string;
+  /** Besides `Prefer: IdType="ImmutableId"` (which a `Prefer` given here replaces) and the body's Content-Type. */
+  headers?: Record<string, string>;
   body?: unknown;
 }
 
@@ -88,7 +90,7 @@ async function postBatch<T>(graph: Client, pending: Array<Pending<T>>): Promise<
     id: String(index + 1),
     method: request.method,
     url: request.url,
-    headers: { Prefer: PREFER_IMMUTABLE_IDS, ...(request.body === undefined ? {} : { "Content-Type": "application/json" }) },
+    headers: { Prefer: PREFER_IMMUTABLE_IDS, ...(request.body === undefined ? {} : { "Content-Type": "application/json" }), ...request.headers },
     ...(request.body === undefined ? {} : { body: request.body }),
   }));
   // The envelope may be sent again as a whole (reset, 5xx): every request in it is idempotent.

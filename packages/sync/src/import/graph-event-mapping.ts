@@ -47,7 +47,8 @@ export type ImportedAgendaEvent = Required<
 > & { graphEventId: string };
 
 export type GraphEventMapping =
-  | { kind: "upsert"; event: ImportedAgendaEvent }
+  /** `transactionId`: the one its creator gave it, if any; this product's creates carry the one their row saved. */
+  | { kind: "upsert"; event: ImportedAgendaEvent; transactionId: string | null }
   /** Deleted, cancelled, moved to another calendar or out of the window: the agenda keeps a tombstone. */
   | { kind: "remove"; graphEventId: string }
   | { kind: "unmappable"; graphEventId: string | undefined; reason: string };
@@ -142,5 +143,6 @@ export function graphEventToAgendaEvent(item: GraphDeltaItem, context: GraphEven
       recurrence: item.type === "seriesMaster" && item.recurrence ? (item.recurrence as Record<string, unknown>) : null,
       remoteModifiedAt: modified && !Number.isNaN(modified.getTime()) ? modified : null,
     },
+    transactionId: item.transactionId ?? null,
   };
 }

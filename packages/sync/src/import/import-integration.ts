@@ -3,10 +3,11 @@ import { agendaEvents, syncCursors, users, type SyncRunIssue } from "@agenda/db/
 import { graphStatusOf } from "@agenda/graph/graph-client";
 import { GraphError } from "@microsoft/microsoft-graph-client";
 import type { Calendar } from "@microsoft/microsoft-graph-types";
-import { and, eq, gt, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, isNotNull, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import { toSnakeCase } from "drizzle-orm/casing";
 import type { SyncRun } from "../sync-run";
 import { graphEventToAgendaEvent, type GraphDeltaItem, type GraphEventContext, type GraphEventMapping, type ImportedAgendaEvent } from "./graph-event-mapping";
+import { adoptOwnCopy, isPlainOutlookRow, settleOutlookChange, type AgendaEventRow, type Settled } from "./outlook-changes";
 
 const DAY_MS = 86_400_000;
 /** Outlook's largest delta page. */
@@ -49,6 +50,8 @@ export interface ImportResult {
   created: number;
   updated: number;
   deleted: number;
+  /** Rows the conflict rules left for the export to write to Outlook (formations to put back, edits to push). */
+  toExport: number;
   calendars: CalendarImport[];
 }
 
@@ -56,6 +59,16 @@ interface Counts {
   created: number;
   updated: number;
   deleted: number;
+  toExport: number;
+}
+
+const emptyCounts = (): Counts => ({ created: 0, updated: 0, deleted: 0, toExport: 0 });
+const COUNTED = ["created", "updated", "deleted", "toExport"] as const;
+
+/** An event of a delta page, with the transactionId its creator gave it (this product's creates have one). */
+interface IncomingEvent {
+  event: ImportedAgendaEvent;
+  transactionId: string | null;
 }
 
 interface DeltaPage {
@@ -110,6 +123,8 @@ const REFRESHED_VALUES = sql.join(eventColumns.map(({ column }) => sql`${column}
 /** Whether an update changes what the agenda shows (Outlook gives an event a new changeKey on every edit). */
 const CHANGED = sql`(agenda_events.graph_change_key is distinct from excluded.graph_change_key
   or agenda_events.graph_calendar_id is distinct from excluded.graph_calendar_id or agenda_events.deleted_at is not null)`;
+/** The row's version after the update: Outlook's copy reflects it, whatever it is. */
+const NEXT_VERSION = sql`case when ${CHANGED} then agenda_events.version + 1 else agenda_events.version end`;
 
 function isRejectedCursor(error: unknown): boolean {
   return error instanceof GraphError && (error.statusCode === 410 || RESYNC_CODES.has((error.code ?? "").toLowerCase()));
@@ -156,37 +171,28 @@ async function openRound(db: DatabaseOrTransaction, integrationId: string, calen
 }
 
 /**
- * Writes a page's events in one statement: inserts new ones, refreshes (or revives) the Outlook rows it holds, and
- * for rows of this integration that are not `source: "outlook"` (formations and platform events the product
- * exported, coming back as echoes) records only Outlook's changeKey and modification time. Counts what changed.
+ * Writes, in one statement, the events of a page that are new to the agenda or refresh (or revive) a plain Outlook
+ * row: one with no platform edit pending, the common case. Counts what changed.
  */
-async function upsertEvents(tx: DatabaseOrTransaction, context: GraphEventContext, events: ImportedAgendaEvent[]): Promise<Counts> {
+async function upsertPlainEvents(tx: DatabaseOrTransaction, context: GraphEventContext, events: ImportedAgendaEvent[]): Promise<Counts> {
   const { ownerId, integrationId, calendarId } = context;
   const [counts] = await tx.execute<{ created: number; updated: number }>(sql`
     with incoming as (
       select * from json_to_recordset(${JSON.stringify(events)}::json) as incoming(${INCOMING_RECORD})
     ),
     previous as (
-      select stored.graph_event_id, stored.source, stored.graph_change_key, stored.graph_calendar_id, stored.deleted_at
+      select stored.graph_event_id, stored.graph_change_key, stored.graph_calendar_id, stored.deleted_at
       from agenda_events stored
       where stored.integration_id = ${integrationId} and stored.graph_event_id is not null
         and stored.graph_event_id = any(array(select "graphEventId" from incoming))
     ),
-    echoes as (
-      update agenda_events stored set graph_change_key = incoming."graphChangeKey", remote_modified_at = incoming."remoteModifiedAt"
-      from incoming
-      where stored.integration_id = ${integrationId} and stored.graph_event_id is not null and stored.source <> 'outlook'
-        and stored.graph_event_id = any(array(select graph_event_id from previous where source <> 'outlook'))
-        and stored.graph_event_id = incoming."graphEventId"
-    ),
     written as (
-      insert into agenda_events (owner_id, source, integration_id, graph_calendar_id, graph_seen_at, ${EVENT_COLUMN_LIST})
-      select ${ownerId}::uuid, 'outlook', ${integrationId}::uuid, ${calendarId}::text, now(), ${INCOMING_VALUES}
+      insert into agenda_events (owner_id, source, integration_id, graph_calendar_id, graph_seen_at, outlook_version, ${EVENT_COLUMN_LIST})
+      select ${ownerId}::uuid, 'outlook', ${integrationId}::uuid, ${calendarId}::text, now(), 1, ${INCOMING_VALUES}
       from incoming
-      where not exists (select from previous where previous.graph_event_id = incoming."graphEventId" and previous.source <> 'outlook')
       on conflict (integration_id, graph_event_id) where graph_event_id is not null do update set
         ${REFRESHED_VALUES}, graph_calendar_id = excluded.graph_calendar_id, deleted_at = null, graph_seen_at = now(),
-        version = case when ${CHANGED} then agenda_events.version + 1 else agenda_events.version end,
+        version = ${NEXT_VERSION}, outlook_version = ${NEXT_VERSION},
         updated_at = case when ${CHANGED} then now() else agenda_events.updated_at end
       where agenda_events.source = 'outlook'
       returning graph_event_id, graph_change_key, graph_calendar_id
@@ -197,52 +203,100 @@ async function upsertEvents(tx: DatabaseOrTransaction, context: GraphEventContex
         and (previous.graph_change_key is distinct from written.graph_change_key
         or previous.graph_calendar_id is distinct from written.graph_calendar_id))::int as updated
     from written left join previous on previous.graph_event_id = written.graph_event_id`);
-  return { created: counts?.created ?? 0, updated: counts?.updated ?? 0, deleted: 0 };
+  return { created: counts?.created ?? 0, updated: counts?.updated ?? 0, deleted: 0, toExport: 0 };
 }
 
-const TOMBSTONE = { deletedAt: sql`now()`, updatedAt: sql`now()`, version: sql`${agendaEvents.version} + 1` };
+function addSettled(counts: Counts, { effect, needsExport }: Settled): void {
+  if (effect !== "none") counts[effect]++;
+  if (needsExport) counts.toExport++;
+}
 
 /**
- * The live Outlook rows of a calendar within a window. Delta reports changes outside its window as removals too:
- * rows outside the window are left alone, so those removals are harmless.
+ * Writes a page's events. Rows that are not plain Outlook rows (formation copies, platform events, Outlook events
+ * with a platform edit pending, copies whose create answer was lost) go through the conflict rules one by one; the
+ * rest in one statement. Rows are locked first, so an edit made in the platform meanwhile waits for the page.
  */
-function liveRowsOf(integrationId: string, calendarId: string, window: TimeWindow) {
+async function upsertEvents(tx: DatabaseOrTransaction, run: SyncRun, context: GraphEventContext, items: IncomingEvent[]): Promise<Counts> {
+  const { integrationId, ownerId } = context;
+  const known = await tx
+    .select()
+    .from(agendaEvents)
+    .where(and(eq(agendaEvents.integrationId, integrationId), inArray(agendaEvents.graphEventId, items.map(({ event }) => event.graphEventId))))
+    .for("update");
+  const byGraphId = new Map(known.map((row) => [row.graphEventId, row]));
+  const unknownTransactionIds = items.flatMap(({ event, transactionId }) => (transactionId && !byGraphId.has(event.graphEventId) ? [transactionId] : []));
+  const sent =
+    unknownTransactionIds.length === 0
+      ? []
+      : await tx
+          .select()
+          .from(agendaEvents)
+          // Live rows only, which the owner's index covers: a deleted one's lost copy is found and deleted by the export.
+          .where(and(eq(agendaEvents.ownerId, ownerId), isNull(agendaEvents.deletedAt), inArray(agendaEvents.graphTransactionId, unknownTransactionIds), isNull(agendaEvents.graphEventId)))
+          .for("update");
+  const bySentTransaction = new Map(sent.map((row) => [row.graphTransactionId, row]));
+
+  const plain: ImportedAgendaEvent[] = [];
+  const special: Array<{ row: AgendaEventRow; event: ImportedAgendaEvent; adopt: boolean }> = [];
+  for (const { event, transactionId } of items) {
+    const row = byGraphId.get(event.graphEventId);
+    const own = row ? undefined : transactionId ? bySentTransaction.get(transactionId) : undefined;
+    if (own) special.push({ row: own, event, adopt: true });
+    else if (row && !isPlainOutlookRow(row)) special.push({ row, event, adopt: false });
+    else plain.push(event);
+  }
+  const counts = plain.length > 0 ? await upsertPlainEvents(tx, context, plain) : emptyCounts();
+  const settle = { integrationId, runId: run.id };
+  for (const { row, event, adopt } of special) {
+    addSettled(counts, adopt ? await adoptOwnCopy(tx, settle, row, event) : await settleOutlookChange(tx, settle, row, { kind: "edited", event }));
+  }
+  return counts;
+}
+
+/**
+ * Rows of a calendar whose Outlook copy lies within a window. Delta reports changes outside its window as removals
+ * too: rows outside the window are left alone, so those removals are harmless.
+ */
+function copiesWithin(integrationId: string, calendarId: string, window: TimeWindow) {
   return and(
     eq(agendaEvents.integrationId, integrationId),
-    eq(agendaEvents.source, "outlook"),
     eq(agendaEvents.graphCalendarId, calendarId),
-    isNull(agendaEvents.deletedAt),
+    isNotNull(agendaEvents.graphEventId),
     gt(agendaEvents.endsAt, window.start),
     lt(agendaEvents.startsAt, window.end),
   );
 }
 
-async function tombstoneRemoved(tx: DatabaseOrTransaction, integrationId: string, calendarId: string, round: Round, ids: string[]): Promise<number> {
-  const rows = await tx
-    .update(agendaEvents)
-    .set(TOMBSTONE)
-    .where(and(liveRowsOf(integrationId, calendarId, round.window), inArray(agendaEvents.graphEventId, ids)))
-    .returning({ id: agendaEvents.id });
-  return rows.length;
+/** Rows whose Outlook copy is gone: plain Outlook rows are tombstoned in one statement, the others follow the rules. */
+async function applyRemovals(tx: DatabaseOrTransaction, run: SyncRun, integrationId: string, where: SQL | undefined): Promise<Counts> {
+  const rows = await tx.select().from(agendaEvents).where(where).for("update");
+  const counts = emptyCounts();
+  const tombstoned = rows.filter((row) => isPlainOutlookRow(row) && row.deletedAt === null).map(({ id }) => id);
+  if (tombstoned.length > 0) {
+    const next = sql`${agendaEvents.version} + 1`;
+    await tx.update(agendaEvents).set({ deletedAt: sql`now()`, updatedAt: sql`now()`, version: next, outlookVersion: next }).where(inArray(agendaEvents.id, tombstoned));
+    counts.deleted += tombstoned.length;
+  }
+  for (const row of rows.filter((candidate) => !isPlainOutlookRow(candidate))) {
+    addSettled(counts, await settleOutlookChange(tx, { integrationId, runId: run.id }, row, { kind: "removed" }));
+  }
+  return counts;
+}
+
+function removedIn(integrationId: string, calendarId: string, round: Round, ids: string[]) {
+  return and(copiesWithin(integrationId, calendarId, round.window), inArray(agendaEvents.graphEventId, ids));
 }
 
 /** The end of a full round: what the calendar held in the window and the round did not deliver is gone from Outlook. */
-async function tombstoneUnseen(tx: DatabaseOrTransaction, integrationId: string, calendarId: string, round: Round & { resyncStartedAt: Date }): Promise<number> {
-  const rows = await tx
-    .update(agendaEvents)
-    .set(TOMBSTONE)
-    .where(
-      and(
-        liveRowsOf(integrationId, calendarId, round.window),
-        or(isNull(agendaEvents.graphSeenAt), lt(agendaEvents.graphSeenAt, round.resyncStartedAt)),
-      ),
-    )
-    .returning({ id: agendaEvents.id });
-  return rows.length;
+function unseenIn(integrationId: string, calendarId: string, round: Round & { resyncStartedAt: Date }) {
+  return and(
+    copiesWithin(integrationId, calendarId, round.window),
+    or(isNull(agendaEvents.graphSeenAt), lt(agendaEvents.graphSeenAt, round.resyncStartedAt)),
+  );
 }
 
 /** What a page asks of the agenda, each event once at its last state in the page (delta may repeat items). */
-function readItems(page: DeltaPage, context: GraphEventContext): { upserts: ImportedAgendaEvent[]; removals: string[]; issues: SyncRunIssue[] } {
+function readItems(page: DeltaPage, context: GraphEventContext): { upserts: IncomingEvent[]; removals: string[]; issues: SyncRunIssue[] } {
   const latest = new Map<string, Exclude<GraphEventMapping, { kind: "unmappable" }>>();
   const issues: SyncRunIssue[] = [];
   for (const item of page.value) {
@@ -253,10 +307,10 @@ function readItems(page: DeltaPage, context: GraphEventContext): { upserts: Impo
     }
     latest.set(mapping.kind === "upsert" ? mapping.event.graphEventId : mapping.graphEventId, mapping);
   }
-  const upserts: ImportedAgendaEvent[] = [];
+  const upserts: IncomingEvent[] = [];
   const removals: string[] = [];
   for (const [id, mapping] of latest) {
-    if (mapping.kind === "upsert") upserts.push(mapping.event);
+    if (mapping.kind === "upsert") upserts.push({ event: mapping.event, transactionId: mapping.transactionId });
     else removals.push(id);
   }
   return { upserts, removals, issues };
@@ -268,9 +322,13 @@ async function writePage(run: SyncRun, context: GraphEventContext, round: Round,
   const { upserts, removals, issues } = readItems(page, context);
   const deltaLink = page["@odata.deltaLink"];
   const counts = await run.db.transaction(async (tx) => {
-    const counts = upserts.length > 0 ? await upsertEvents(tx, context, upserts) : { created: 0, updated: 0, deleted: 0 };
-    if (removals.length > 0) counts.deleted += await tombstoneRemoved(tx, integrationId, calendarId, round, removals);
-    if (deltaLink && round.resyncStartedAt) counts.deleted += await tombstoneUnseen(tx, integrationId, calendarId, { ...round, resyncStartedAt: round.resyncStartedAt });
+    const counts = emptyCounts();
+    const add = (more: Counts) => {
+      for (const key of COUNTED) counts[key] += more[key];
+    };
+    if (upserts.length > 0) add(await upsertEvents(tx, run, context, upserts));
+    if (removals.length > 0) add(await applyRemovals(tx, run, integrationId, removedIn(integrationId, calendarId, round, removals)));
+    if (deltaLink && round.resyncStartedAt) add(await applyRemovals(tx, run, integrationId, unseenIn(integrationId, calendarId, { ...round, resyncStartedAt: round.resyncStartedAt })));
     await tx
       .update(syncCursors)
       .set(deltaLink ? { deltaLink, nextLink: null, resyncStartedAt: null, updatedAt: sql`now()` } : { nextLink: page["@odata.nextLink"], updatedAt: sql`now()` })
@@ -327,10 +385,8 @@ async function importCalendar(run: SyncRun, context: GraphEventContext, options:
     // Graph serves the next page while Postgres writes this one: two pages in memory at most.
     if (goOn) pending = readPage(run, nextLink);
     const counts = await writePage(run, context, round, page);
-    for (const key of ["created", "updated", "deleted"] as const) {
-      totals[key] += counts[key];
-      run.stats[key] += counts[key];
-    }
+    for (const key of COUNTED) totals[key] += counts[key];
+    for (const key of ["created", "updated", "deleted"] as const) run.stats[key] += counts[key];
     if (!nextLink) return result;
     options.signal?.throwIfAborted();
     if (!goOn) return { ...result, status: "paused" };
@@ -344,7 +400,7 @@ async function importCalendar(run: SyncRun, context: GraphEventContext, options:
  * cursor, restarts cleanly when Outlook rejects it, and re-initialises when its window is a day behind.
  */
 export async function importIntegration(run: SyncRun, options: ImportOptions = {}): Promise<ImportResult> {
-  const totals: Counts = { created: 0, updated: 0, deleted: 0 };
+  const totals = emptyCounts();
   const { integration } = run;
   if (!integration.importEnabled) return { ...totals, calendars: [] };
   const [owner] = await run.db.select({ timeZone: users.timeZone }).from(users).where(eq(users.id, integration.userId));

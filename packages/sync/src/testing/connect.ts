@@ -26,6 +26,18 @@ export function testOutlookServices(db: Database, sandbox: Pick<Sandbox, "url">)
   });
 }
 
+/** The environment a server or worker process under test needs to talk to the sandbox as `testOutlookServices` does. */
+export function testOutlookEnvironment(sandbox: Pick<Sandbox, "url">): Record<string, string> {
+  return {
+    OUTLOOK_CLIENT_ID: TEST_APP.clientId,
+    OUTLOOK_CLIENT_SECRET: TEST_APP.secrets[0] ?? "",
+    OUTLOOK_REDIRECT_URI: TEST_REDIRECT_URI,
+    OUTLOOK_AUTHORITY_HOST: sandbox.url,
+    GRAPH_ORIGIN: sandbox.url,
+    TOKEN_ENCRYPTION_KEY: TEST_VAULT_KEY,
+  };
+}
+
 /** A platform user with Outlook connected to the given sandbox mailbox, through the real sign-in flow. */
 export async function connectTestUser(
   services: OutlookServices,

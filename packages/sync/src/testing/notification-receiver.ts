@@ -1,0 +1,55 @@
+import { once } from "node:events";
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Database } from "@agenda/db/client";
+import { NOTIFICATION_PATHS } from "../notifications/notification-endpoints";
+import { answerWebhook, type NotificationQueue, type WebhookKind } from "../notifications/notification-receiver";
+
+export interface NotificationReceiver {
+  /** The base URL (http on loopback, which the sandbox delivers to); the webhooks are under NOTIFICATION_PATHS. */
+  url: string;
+  close(): Promise<void>;
+}
+
+async function readBody(request: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The product's two webhooks on a plain Node server, for package tests that have no app: same functions, same answers. */
+export async function startNotificationReceiver(db: Database, queue: () => NotificationQueue | undefined): Promise<NotificationReceiver> {
+  const kinds = new Map<string, WebhookKind>([
+    [NOTIFICATION_PATHS.notifications, "notifications"],
+    [NOTIFICATION_PATHS.lifecycle, "lifecycle"],
+  ]);
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? "/", "http://127.0.0.1");
+    const kind = request.method === "POST" ? kinds.get(url.pathname) : undefined;
+    if (!kind) {
+      response.writeHead(404).end();
+      return;
+    }
+    const validationToken = url.searchParams.get("validationToken") ?? undefined;
+    void (validationToken === undefined ? readBody(request) : Promise.resolve(undefined))
+      .then((body) => answerWebhook(kind, { validationToken, body }, db, queue()))
+      .then((answer) => {
+        if (answer.text === undefined) response.writeHead(answer.status).end();
+        else response.writeHead(answer.status, { "content-type": "text/plain; charset=utf-8" }).end(answer.text);
+      })
+      .catch((error: unknown) => {
+        console.error("notification receiver:", error);
+        response.writeHead(500).end();
+      });
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
