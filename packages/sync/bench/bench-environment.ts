@@ -14,6 +14,7 @@ import { connectTestUser, testOutlookServices } from "../src/testing/connect";
 /** What a sync benchmark runs against: a throw-away PostgreSQL, a sandbox on its own thread, and the services. */
 export interface BenchEnvironment {
   db: Database;
+  databaseUrl: string;
   services: OutlookServices;
   sandboxUrl: string;
   /** Calls the sandbox's admin REST API. */
@@ -44,6 +45,7 @@ export async function startBenchEnvironment(graph: SandboxOptions["graph"] = {})
 
   return {
     db: connection.db,
+    databaseUrl: postgres.url,
     services,
     sandboxUrl: sandbox.url,
     admin,
