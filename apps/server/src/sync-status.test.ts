@@ -143,8 +143,8 @@ describe("sync.onStatus over SSE", () => {
       expect(await anaStatus.next()).toMatchObject({ state: "idle" });
       await sandboxAdmin(sandbox(), "POST", "/identity/grants/revoke", { user: "ana@contoso.test" });
       // The access token held still works until it expires: Graph refusing it makes the run refresh, which fails.
-      await sandboxAdmin(sandbox(), "POST", "/faults/reject-tokens", { count: 1 });
-      await expect(api(ana.token).sync.importNow.mutate()).rejects.toBeInstanceOf(TRPCClientError);
+      await sandboxAdmin(sandbox(), "POST", "/faults/reject-tokens", { count: 1, issuedBefore: Math.floor(Date.now() / 1000) + 60 });
+      await expect(api(ana.token).sync.importNow.mutate()).rejects.toMatchObject({ data: { appCode: "OUTLOOK_NEEDS_REAUTH" } });
       let status = await anaStatus.next();
       while (status.state === "syncing") status = await anaStatus.next();
       expect(status).toMatchObject({ state: "needs_reauth", integrationId: ana.integrationId, reason: expect.stringContaining("AADSTS50173") });

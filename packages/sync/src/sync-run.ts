@@ -68,6 +68,19 @@ function describe(error: unknown): string {
 }
 
 /**
+ * Why a run failed, for the run and its caller. The Graph client wraps whatever its middleware throws in an error of
+ * its own, so a refresh Microsoft refused mid-run arrives as a GraphError: the integration row says what happened.
+ */
+async function whatStoppedTheRun(db: Database, integrationId: string, error: unknown): Promise<unknown> {
+  if (error instanceof DomainError) return error;
+  const [integration] = await db
+    .select({ status: calendarIntegrations.status, statusReason: calendarIntegrations.statusReason })
+    .from(calendarIntegrations)
+    .where(eq(calendarIntegrations.id, integrationId));
+  return integration?.status === "needs_reauth" ? new DomainError("OUTLOOK_NEEDS_REAUTH", { reason: integration.statusReason ?? "" }) : error;
+}
+
+/**
  * Runs one import or export of an active integration under its lock, recorded as a sync run: counts, Graph requests,
  * duration, issues; and the integration's last sync result. A failure is recorded, then thrown.
  */
@@ -112,8 +125,9 @@ export async function runSync<T>(
       await finish("succeeded");
       return { runId: row.id, stats, durationMs: Date.now() - started, result };
     } catch (error) {
-      await finish("failed", describe(error));
-      throw error;
+      const cause = await whatStoppedTheRun(db, integrationId, error);
+      await finish("failed", describe(cause));
+      throw cause;
     }
   });
 }
