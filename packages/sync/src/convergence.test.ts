@@ -3,7 +3,7 @@ import { createEvent, deleteEvent, updateEvent } from "@agenda/domain/events";
 import { upsertFormation, upsertFormationInput } from "@agenda/domain/formations";
 import type { User } from "@agenda/domain/users";
 import { useTestDatabase } from "@agenda/testing/database";
-import { sandboxAdmin, useSandbox } from "@agenda/testing/sandbox";
+import { sandboxAdmin, type SandboxMailboxEvent, sandboxMailboxEvents, useSandbox } from "@agenda/testing/sandbox";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { subscriptionSettingsFor } from "./notifications/subscriptions";
@@ -47,20 +47,8 @@ function randomSource(seed: number) {
   return { next, pick: <T>(items: readonly T[]): T | undefined => items[Math.floor(next() * items.length)] };
 }
 
-interface MailboxEvent {
-  id: string;
-  immutableId: string;
-  subject: string;
-  start: { dateTime: string; timeZone: string };
-  end: { dateTime: string; timeZone: string };
-  location?: { displayName?: string };
-  isAllDay?: boolean;
-  type?: string;
-}
 
-async function mailboxEvents(): Promise<MailboxEvent[]> {
-  return ((await sandboxAdmin(sandbox(), "GET", `/mailboxes/${MAILBOX}/events`)) as { value: MailboxEvent[] }).value;
-}
+const mailboxEvents = () => sandboxMailboxEvents(sandbox(), MAILBOX);
 
 const liveRows = () => and(eq(agendaEvents.ownerId, user.id), isNull(agendaEvents.deletedAt));
 
@@ -195,7 +183,7 @@ describe("bidirectional sync under faults", () => {
     const agenda = await database().db.select().from(agendaEvents).where(liveRows());
     const inOutlook = agenda.filter((row) => !(row.source === "formation" && row.removedFromOutlookAt));
     const mailbox = await mailboxEvents();
-    const asMailboxSees = (event: MailboxEvent) => ({
+    const asMailboxSees = (event: SandboxMailboxEvent) => ({
       id: event.immutableId,
       title: event.subject,
       start: new Date(`${event.start.dateTime.slice(0, 19)}Z`).toISOString(),

@@ -4,7 +4,7 @@ import { DomainError } from "@agenda/domain/errors";
 import { upsertFormation, upsertFormationInput } from "@agenda/domain/formations";
 import type { User } from "@agenda/domain/users";
 import { useTestDatabase } from "@agenda/testing/database";
-import { sandboxAdmin, useSandbox } from "@agenda/testing/sandbox";
+import { sandboxAdmin, sandboxMailboxEvents, useSandbox } from "@agenda/testing/sandbox";
 import { createEvent } from "@agenda/domain/events";
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -33,15 +33,8 @@ afterAll(async () => {
   await queue?.stop(5_000);
 });
 
-interface MailboxEvent {
-  id: string;
-  subject: string;
-  categories: string[];
-}
 
-async function mailboxEvents(mailbox: string): Promise<MailboxEvent[]> {
-  return ((await sandboxAdmin(sandbox(), "GET", `/mailboxes/${mailbox}/events`)) as { value: MailboxEvent[] }).value;
-}
+const mailboxEvents = (mailbox: string) => sandboxMailboxEvents(sandbox(), mailbox);
 
 async function formationFor(user: User, title: string) {
   return upsertFormation(

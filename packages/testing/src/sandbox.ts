@@ -38,6 +38,37 @@ export async function sandboxAdmin(sandbox: Pick<Sandbox, "url">, method: "GET" 
 }
 
 /**
+ * An event as the sandbox's owner API lists it (`GET /admin/api/mailboxes/{mailbox}/events`): Graph's event, with its
+ * immutable id and calendar. The fields tests read.
+ */
+export interface SandboxMailboxEvent {
+  id: string;
+  immutableId: string;
+  calendarId: string;
+  changeKey: string;
+  type: string;
+  subject: string;
+  body: { contentType: string; content: string };
+  start: { dateTime: string; timeZone: string };
+  end: { dateTime: string; timeZone: string };
+  originalStartTimeZone: string;
+  isAllDay: boolean;
+  location: { displayName: string };
+  categories: string[];
+  showAs: string;
+  isReminderOn: boolean;
+  reminderMinutesBeforeStart: number;
+  isOnlineMeeting: boolean;
+  transactionId?: string;
+  singleValueExtendedProperties?: Array<{ id: string; value: string }>;
+}
+
+/** Every event (and series master) of a sandbox mailbox, as its owner sees them in Outlook. */
+export async function sandboxMailboxEvents(sandbox: Pick<Sandbox, "url">, mailbox: string): Promise<SandboxMailboxEvent[]> {
+  return ((await sandboxAdmin(sandbox, "GET", `/mailboxes/${mailbox}/events`)) as { value: SandboxMailboxEvent[] }).value;
+}
+
+/**
  * A Graph access token for a sandbox mailbox, signed by the sandbox's identity keys as its token endpoint would:
  * for tests of Graph calls, where the sign-in itself is not what is tested.
  */

@@ -4,7 +4,7 @@ import { upsertFormation, upsertFormationInput, type Formation } from "@agenda/d
 import type { User } from "@agenda/domain/users";
 import type { Viewer } from "@agenda/domain/viewer";
 import { useTestDatabase } from "@agenda/testing/database";
-import { sandboxAdmin, useSandbox } from "@agenda/testing/sandbox";
+import { sandboxAdmin, type SandboxMailboxEvent, sandboxMailboxEvents, useSandbox } from "@agenda/testing/sandbox";
 import { and, eq, isNotNull } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { listConflicts } from "../conflicts";
@@ -28,36 +28,16 @@ beforeAll(() => {
   services = testOutlookServices(database().db, sandbox());
 });
 
-interface MailboxEvent {
-  id: string;
-  immutableId: string;
-  calendarId: string;
-  subject: string;
-  body: { contentType: string; content: string };
-  start: { dateTime: string; timeZone: string };
-  end: { dateTime: string; timeZone: string };
-  originalStartTimeZone: string;
-  location: { displayName: string };
-  categories: string[];
-  showAs: string;
-  isReminderOn: boolean;
-  reminderMinutesBeforeStart: number;
-  isOnlineMeeting: boolean;
-  transactionId?: string;
-  singleValueExtendedProperties?: Array<{ id: string; value: string }>;
-}
 
 const mailboxOf = (name: string) => `${name}@contoso.test`;
 
-async function mailboxEvents(name: string): Promise<MailboxEvent[]> {
-  return ((await sandboxAdmin(sandbox(), "GET", `/mailboxes/${mailboxOf(name)}/events`)) as { value: MailboxEvent[] }).value;
-}
+const mailboxEvents = (name: string) => sandboxMailboxEvents(sandbox(), mailboxOf(name));
 
 async function requestLog(name: string): Promise<LoggedRequest[]> {
   return ((await sandboxAdmin(sandbox(), "GET", `/requests?mailbox=${mailboxOf(name)}`)) as { value: LoggedRequest[] }).value;
 }
 
-function formationIdOf(event: MailboxEvent): string | undefined {
+function formationIdOf(event: SandboxMailboxEvent): string | undefined {
   return event.singleValueExtendedProperties?.find(({ id }) => id.toLowerCase() === FORMATION_ID_PROPERTY.toLowerCase())?.value;
 }
 

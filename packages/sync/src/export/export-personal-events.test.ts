@@ -2,7 +2,7 @@ import { agendaEvents, syncConflicts } from "@agenda/db/schema";
 import { createEvent, createEventInput, deleteEvent, updateEvent, updateEventInput } from "@agenda/domain/events";
 import type { User } from "@agenda/domain/users";
 import { useTestDatabase } from "@agenda/testing/database";
-import { sandboxAdmin, useSandbox } from "@agenda/testing/sandbox";
+import { sandboxAdmin, type SandboxMailboxEvent, sandboxMailboxEvents, useSandbox } from "@agenda/testing/sandbox";
 import { and, asc, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { importIntegration } from "../import/import-integration";
@@ -24,28 +24,11 @@ beforeAll(() => {
   services = testOutlookServices(database().db, sandbox());
 });
 
-interface MailboxEvent {
-  id: string;
-  immutableId: string;
-  calendarId: string;
-  changeKey: string;
-  subject: string;
-  body: { content: string };
-  start: { dateTime: string; timeZone: string };
-  end: { dateTime: string; timeZone: string };
-  isAllDay: boolean;
-  showAs: string;
-  location: { displayName: string };
-  transactionId?: string;
-  singleValueExtendedProperties?: Array<{ id: string; value: string }>;
-}
 
 const mailboxOf = (name: string) => `${name}@contoso.test`;
 const admin = (method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE", path: string, body?: unknown) => sandboxAdmin(sandbox(), method, path, body);
 
-async function mailboxEvents(name: string): Promise<MailboxEvent[]> {
-  return ((await admin("GET", `/mailboxes/${mailboxOf(name)}/events`)) as { value: MailboxEvent[] }).value;
-}
+const mailboxEvents = (name: string) => sandboxMailboxEvents(sandbox(), mailboxOf(name));
 
 /** The requests Outlook received for the mailbox, batch envelopes left out: each one inside them is there. */
 async function requestLog(name: string): Promise<LoggedRequest[]> {
@@ -110,7 +93,7 @@ async function conflictsOf(user: User) {
   return database().db.select().from(syncConflicts).where(eq(syncConflicts.ownerId, user.id)).orderBy(asc(syncConflicts.detectedAt));
 }
 
-const agendaIdOf = (event: MailboxEvent) => event.singleValueExtendedProperties?.find(({ id }) => id.toLowerCase() === AGENDA_EVENT_ID_PROPERTY.toLowerCase())?.value;
+const agendaIdOf = (event: SandboxMailboxEvent) => event.singleValueExtendedProperties?.find(({ id }) => id.toLowerCase() === AGENDA_EVENT_ID_PROPERTY.toLowerCase())?.value;
 const writes = (log: LoggedRequest[]) => log.filter(({ method }) => method !== "GET").map(({ method, status }) => `${method} ${status}`);
 const calls = (log: LoggedRequest[]) => log.map(({ method, status }) => `${method} ${status}`);
 

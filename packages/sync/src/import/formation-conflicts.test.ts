@@ -3,7 +3,7 @@ import { agendaEvents, syncConflicts } from "@agenda/db/schema";
 import { upsertFormation, upsertFormationInput, type Formation } from "@agenda/domain/formations";
 import type { User } from "@agenda/domain/users";
 import { useTestDatabase } from "@agenda/testing/database";
-import { sandboxAdmin, useSandbox } from "@agenda/testing/sandbox";
+import { sandboxAdmin, type SandboxMailboxEvent, sandboxMailboxEvents, useSandbox } from "@agenda/testing/sandbox";
 import { and, asc, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { listConflicts, reviewConflict } from "../conflicts";
@@ -28,24 +28,13 @@ beforeAll(() => {
   services = testOutlookServices(database().db, sandbox());
 });
 
-interface MailboxEvent {
-  immutableId: string;
-  subject: string;
-  reminderMinutesBeforeStart: number;
-  categories: string[];
-  location: { displayName: string };
-  start: { dateTime: string };
-  singleValueExtendedProperties?: Array<{ id: string; value: string }>;
-}
 
 const mailboxOf = (name: string) => `${name}@contoso.test`;
 const admin = (method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE", path: string, body?: unknown) => sandboxAdmin(sandbox(), method, path, body);
 
-async function mailboxEvents(name: string): Promise<MailboxEvent[]> {
-  return ((await admin("GET", `/mailboxes/${mailboxOf(name)}/events`)) as { value: MailboxEvent[] }).value;
-}
+const mailboxEvents = (name: string) => sandboxMailboxEvents(sandbox(), mailboxOf(name));
 
-const formationIdOf = (event: MailboxEvent) => event.singleValueExtendedProperties?.find(({ id }) => id.toLowerCase() === FORMATION_ID_PROPERTY.toLowerCase())?.value;
+const formationIdOf = (event: SandboxMailboxEvent) => event.singleValueExtendedProperties?.find(({ id }) => id.toLowerCase() === FORMATION_ID_PROPERTY.toLowerCase())?.value;
 
 async function connect(name: string) {
   const { user, integration } = await connectTestUser(services, { name, mailbox: mailboxOf(name) });
