@@ -128,7 +128,7 @@ function parseAuthorizeRequest(params: URLSearchParams, tenantSegment: string, d
   if (!scope) throw fail(missingParameter("scope"));
   let scopes: ScopeRequest;
   try {
-    scopes = parseScopes(scope, client.permissions, tenant.segment);
+    scopes = parseScopes(scope, client.permissions, tenant.segment, deps.clients.exposedApis());
   } catch (error) {
     throw error instanceof AadstsError ? fail(error) : error;
   }

@@ -47,6 +47,11 @@ export class ClientRegistry {
     return [...this.#byId.values()];
   }
 
+  /** The Application ID URIs (`api://<clientId>`) of the registered apps, each exposing `access_as_user`. */
+  exposedApis(): string[] {
+    return [...this.#byId.keys()].map((clientId) => `api://${clientId}`);
+  }
+
   /** The registration of `clientId`, or Microsoft's AADSTS700016 when there is none. */
   require(clientId: string, tenantLabel: string): RegisteredClient {
     const client = this.#byId.get(clientId);

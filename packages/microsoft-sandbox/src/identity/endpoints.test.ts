@@ -381,3 +381,38 @@ describe("identity admin API", () => {
     expect(noSuchUser.status).toBe(404);
   });
 });
+
+describe("access tokens for an app's own API (api://<clientId>/access_as_user)", () => {
+  const apiScope = `api://${DEMO_CLIENT.clientId}/access_as_user`;
+
+  it("issues a v2.0 token for the API: aud the client id, v2 issuer, scp access_as_user, refreshable", async () => {
+    const { status, body } = await redeem(await codeFor({ scope: `${apiScope} openid profile offline_access` }));
+    expect(status).toBe(200);
+    expect(body.scope).toBe(`${apiScope} openid profile`);
+    const claims = decodeJwt(body.access_token as string);
+    expect(claims).toMatchObject({
+      aud: DEMO_CLIENT.clientId,
+      iss: `${sandbox.url}/${adele.tenantId}/v2.0`,
+      ver: "2.0",
+      scp: "access_as_user",
+      azp: DEMO_CLIENT.clientId,
+      oid: adele.id,
+      tid: adele.tenantId,
+      preferred_username: adele.userPrincipalName,
+    });
+    const refreshed = await refresh(body.refresh_token as string, { scope: apiScope });
+    expect(decodeJwt(refreshed.body.access_token as string)).toMatchObject({ aud: DEMO_CLIENT.clientId, scp: "access_as_user" });
+    const graphFromApiGrant = await refresh(body.refresh_token as string, { scope: "Calendars.ReadWrite" });
+    expect(graphFromApiGrant.body).toMatchObject({ error: "invalid_grant", suberror: "consent_required" });
+  });
+
+  it("refuses an unknown API, an unknown scope of a known one, and two resources in one request", async () => {
+    const refused = async (scope: string) => {
+      const { response } = await signInThroughAuthorizePage(authorizeUrl({ scope }), { userPrincipalName: adele.userPrincipalName });
+      return [response.get("error"), response.get("error_description")?.slice(0, 13)];
+    };
+    expect(await refused("api://00000000-0000-0000-0000-000000000000/access_as_user")).toEqual(["invalid_resource", "AADSTS500011:"]);
+    expect(await refused(`api://${DEMO_CLIENT.clientId}/Formations.ReadWrite`)).toEqual(["invalid_scope", "AADSTS650053:"]);
+    expect(await refused(`${apiScope} Calendars.ReadWrite`)).toEqual(["invalid_request", "AADSTS28000: "]);
+  });
+});

@@ -38,6 +38,7 @@ async function exchange(c: Context, deps: IdentityDeps): Promise<TokenResponse> 
       user,
       client,
       graphScopes: scopes.graph,
+      apiScopes: scopes.api,
       oidcScopes: scopes.oidc,
       nonce,
       accessTokenLifetimeSeconds: deps.grants.settings.accessTokenLifetimeSeconds,
@@ -71,7 +72,7 @@ async function exchange(c: Context, deps: IdentityDeps): Promise<TokenResponse> 
     if (!presented) throw missingParameter("refresh_token");
     const record = deps.grants.useRefreshToken(presented, client.clientId);
     const user = requireUser(deps, record.userId);
-    const scopes = refreshedScopes(form.get("scope"), record.scopes, client, tenant.segment);
+    const scopes = refreshedScopes(form.get("scope"), record.scopes, client, tenant.segment, deps.clients.exposedApis());
     const refreshToken = deps.grants.issueRefreshToken({
       userId: user.id,
       clientId: client.clientId,
@@ -93,10 +94,11 @@ function refreshedScopes(
   granted: readonly string[],
   client: RegisteredClient,
   tenant: string,
+  exposedApis: readonly string[],
 ): ScopeRequest {
   if (!requested) return splitScopeNames(granted);
-  const scopes = parseScopes(requested, client.permissions, tenant);
-  const missing = scopes.graph.filter((scope) => !granted.includes(scope));
+  const scopes = parseScopes(requested, client.permissions, tenant, exposedApis);
+  const missing = [...scopes.graph, ...scopes.api].filter((scope) => !granted.includes(scope));
   if (missing.length > 0) {
     throw new AadstsError(
       "invalid_grant",
@@ -105,7 +107,7 @@ function refreshedScopes(
       "consent_required",
     );
   }
-  return { graph: scopes.graph, oidc: scopes.oidc.filter((scope) => granted.includes(scope)) };
+  return { graph: scopes.graph, api: scopes.api, oidc: scopes.oidc.filter((scope) => granted.includes(scope)) };
 }
 
 function requireUser(deps: IdentityDeps, userId: string): DirectoryUser {

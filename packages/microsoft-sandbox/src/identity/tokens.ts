@@ -22,6 +22,8 @@ export interface TokenGrant {
   user: DirectoryUser;
   client: RegisteredClient;
   graphScopes: readonly string[];
+  /** Scopes of an app's exposed API (`api://<clientId>/access_as_user`); the access token is then for that API. */
+  apiScopes: readonly string[];
   oidcScopes: readonly OidcScope[];
   nonce: string | undefined;
   accessTokenLifetimeSeconds: number;
@@ -48,34 +50,38 @@ export async function issueTokens(signing: SigningKeys, origin: string, grant: T
   const { user, client } = grant;
   const oidc = new Set(grant.oidcScopes);
   // Microsoft's access-token scope lists the resource's permissions plus the OIDC scopes; offline_access never.
-  const scopes = [...grant.graphScopes, ...grant.oidcScopes.filter((scope) => scope !== "offline_access")];
-  const accessToken = await signing.sign(
-    {
-      aud: GRAPH_AUDIENCE,
-      // Graph access tokens are v1.0 tokens from the STS, whatever endpoint issued them.
-      iss: `https://sts.windows.net/${user.tenantId}/`,
-      ver: "1.0",
-      acct: 0,
-      aio: randomOpaque(),
-      amr: ["pwd"],
-      app_displayname: client.displayName,
-      appid: client.clientId,
-      appidacr: client.secrets.length > 0 ? "1" : "0",
-      azp: client.clientId,
-      idtyp: "user",
-      ipaddr: "127.0.0.1",
-      name: user.displayName,
-      oid: user.id,
-      rh: randomOpaque(),
-      scp: scopes.join(" "),
-      sub: pairwiseSubject(user.id, GRAPH_AUDIENCE),
-      tid: user.tenantId,
-      unique_name: user.userPrincipalName,
-      upn: user.userPrincipalName,
-      uti: randomBytes(16).toString("base64url"),
-    },
-    grant.accessTokenLifetimeSeconds,
-  );
+  const resourceScopes = grant.apiScopes.length > 0 ? grant.apiScopes : grant.graphScopes;
+  const scopes = [...resourceScopes, ...grant.oidcScopes.filter((scope) => scope !== "offline_access")];
+  const accessToken =
+    grant.apiScopes.length > 0
+      ? await issueApiAccessToken(signing, origin, grant)
+      : await signing.sign(
+        {
+          aud: GRAPH_AUDIENCE,
+          // Graph access tokens are v1.0 tokens from the STS, whatever endpoint issued them.
+          iss: `https://sts.windows.net/${user.tenantId}/`,
+          ver: "1.0",
+          acct: 0,
+          aio: randomOpaque(),
+          amr: ["pwd"],
+          app_displayname: client.displayName,
+          appid: client.clientId,
+          appidacr: client.secrets.length > 0 ? "1" : "0",
+          azp: client.clientId,
+          idtyp: "user",
+          ipaddr: "127.0.0.1",
+          name: user.displayName,
+          oid: user.id,
+          rh: randomOpaque(),
+          scp: scopes.join(" "),
+          sub: pairwiseSubject(user.id, GRAPH_AUDIENCE),
+          tid: user.tenantId,
+          unique_name: user.userPrincipalName,
+          upn: user.userPrincipalName,
+          uti: randomBytes(16).toString("base64url"),
+        },
+        grant.accessTokenLifetimeSeconds,
+      );
   const response: TokenResponse = {
     token_type: "Bearer",
     scope: scopes.join(" "),
@@ -87,6 +93,35 @@ export async function issueTokens(signing: SigningKeys, origin: string, grant: T
   if (oidc.has("openid")) response.id_token = await issueIdToken(signing, origin, grant);
   if (grant.wantsClientInfo) response.client_info = clientInfo(user);
   return response;
+}
+
+/**
+ * An access token for an app's own API, shaped like the v2.0 tokens Microsoft issues when the API's registration
+ * sets `requestedAccessTokenVersion: 2`: `aud` is the API's client id, `iss` the v2 issuer, `scp` the bare scope names.
+ */
+async function issueApiAccessToken(signing: SigningKeys, origin: string, grant: TokenGrant): Promise<string> {
+  const { user, client } = grant;
+  const firstScope = grant.apiScopes[0] ?? "";
+  const apiClientId = firstScope.slice("api://".length, firstScope.lastIndexOf("/"));
+  return signing.sign(
+    {
+      aud: apiClientId,
+      iss: issuerOf(origin, user.tenantId),
+      ver: "2.0",
+      aio: randomOpaque(),
+      azp: client.clientId,
+      azpacr: client.secrets.length > 0 ? "1" : "0",
+      name: user.displayName,
+      oid: user.id,
+      preferred_username: user.userPrincipalName,
+      rh: randomOpaque(),
+      scp: grant.apiScopes.map((scope) => scope.slice(scope.lastIndexOf("/") + 1)).join(" "),
+      sub: pairwiseSubject(user.id, apiClientId),
+      tid: user.tenantId,
+      uti: randomBytes(16).toString("base64url"),
+    },
+    grant.accessTokenLifetimeSeconds,
+  );
 }
 
 async function issueIdToken(signing: SigningKeys, origin: string, grant: TokenGrant): Promise<string> {

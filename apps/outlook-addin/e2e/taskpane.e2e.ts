@@ -1,0 +1,87 @@
+import type { Browser, BrowserContext } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "../../web/e2e/support/browser";
+import { FORMATION_ID_PROPERTY } from "../src/office/office-adapter";
+import { agendaUrl, connectOutlook, LEARNER, officeCalls, openStubbedTaskpane, outlookSubjects, saveScreenshot } from "./support/office-host";
+
+const FORMATION = "RGPD : les fondamentaux";
+
+describe("the Outlook add-in's taskpane", () => {
+  let browser: Browser;
+  let context: BrowserContext;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    // A French browser: outside Office the taskpane speaks the browser's language, in Outlook Outlook's.
+    context = await browser.newContext({ viewport: { width: 360, height: 900 }, locale: "fr-FR" });
+    await connectOutlook(LEARNER);
+  });
+  afterAll(() => browser.close());
+
+  it("lists the learner's formations and pushes one into Outlook once, however many times it is asked", async () => {
+    const page = await openStubbedTaskpane(context, {});
+    const formation = page.getByRole("listitem", { name: FORMATION });
+    await formation.getByRole("button", { name: "Ajouter à Outlook" }).waitFor();
+    await page.getByTestId("sync-status").getByText(`Synchronisé avec ${LEARNER}`).waitFor();
+    await saveScreenshot(page, "addin-formations");
+
+    await formation.getByRole("button", { name: "Ajouter à Outlook" }).click();
+    await formation.getByText("Ajoutée à votre calendrier Outlook.").waitFor();
+    await formation.getByText("Dans Outlook", { exact: true }).waitFor();
+    expect((await outlookSubjects(LEARNER)).filter((subject) => subject === FORMATION)).toHaveLength(1);
+    await saveScreenshot(page, "addin-pushed");
+
+    await formation.getByRole("button", { name: "Renvoyer vers Outlook" }).click();
+    await formation.getByText("Ajoutée à votre calendrier Outlook.").waitFor();
+    expect((await outlookSubjects(LEARNER)).filter((subject) => subject === FORMATION)).toHaveLength(1);
+    await page.close();
+  });
+
+  it("fills the appointment being composed with a formation", async () => {
+    const page = await openStubbedTaskpane(context, { item: { kind: "appointment-compose" }, displayLanguage: "en-US" });
+    await page.getByRole("listitem", { name: FORMATION }).getByRole("button", { name: "Fill with this formation" }).click();
+    await page.getByText(`The appointment was filled with “${FORMATION}”.`).waitFor();
+    const calls = (await officeCalls(page)).filter(({ method }) => !method.startsWith("mailbox."));
+    expect(calls.map(({ method }) => method)).toEqual(["subject.setAsync", "start.setAsync", "end.setAsync", "location.setAsync", "body.setAsync", "customProperties.set", "customProperties.saveAsync"]);
+    expect(calls[0]?.value).toBe(FORMATION);
+    expect(calls.at(-1)?.value).toEqual({ [FORMATION_ID_PROPERTY]: expect.any(String) });
+    await saveScreenshot(page, "addin-compose-filled");
+    await page.close();
+  });
+
+  it("shows the formation an appointment in read mode is", async () => {
+    const formationId = await (async () => {
+      const page = await openStubbedTaskpane(context, { item: { kind: "appointment-compose" } });
+      await page.getByRole("listitem", { name: FORMATION }).getByRole("button", { name: "Remplir avec cette formation" }).click();
+      await page.getByText(/Le rendez-vous a été rempli/).waitFor();
+      const saved = (await officeCalls(page)).at(-1)?.value as Record<string, string>;
+      await page.close();
+      return saved[FORMATION_ID_PROPERTY] ?? "";
+    })();
+    const page = await openStubbedTaskpane(context, { item: { kind: "appointment-read", subject: FORMATION, customProperties: { [FORMATION_ID_PROPERTY]: formationId } } });
+    const details = page.getByTestId("current-formation");
+    await details.getByText(`Cette formation : ${FORMATION}`).waitFor();
+    await details.getByText("Vous êtes inscrit(e) à cette formation.").waitFor();
+    await saveScreenshot(page, "addin-read-formation");
+    await page.close();
+  });
+
+  it("says it belongs in Outlook when office.js loads in a plain browser", async () => {
+    const page = await context.newPage();
+    await page.goto(agendaUrl("/addin/taskpane.html"));
+    await page.getByRole("alert").getByText(/ouvrez-le depuis Outlook/).waitFor();
+    await saveScreenshot(page, "addin-outside-office");
+    await page.close();
+  });
+
+  it("says Outlook did not answer when office.js never does", async () => {
+    const page = await context.newPage();
+    await page.route("**/addin/office/office.js", (route) =>
+      route.fulfill({ contentType: "text/javascript", body: "window.Office = { onReady: () => new Promise(() => {}), HostType: { Outlook: 'Outlook' } };" }),
+    );
+    await page.goto(agendaUrl("/addin/taskpane.html"));
+    await page.getByRole("alert").getByText(/Outlook n'a pas répondu/).waitFor({ timeout: 20_000 });
+    await saveScreenshot(page, "addin-office-no-answer");
+    await page.close();
+  });
+});

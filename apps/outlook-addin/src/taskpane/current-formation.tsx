@@ -1,0 +1,45 @@
+import { Text } from "@fluentui/react-components";
+import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { trpc } from "../api/trpc";
+import type { AppointmentSummary, OfficeAdapter } from "../office/office-adapter";
+import { formationOfAppointment } from "./formation-appointment";
+
+function FormationDetails({ formationId, enrolled }: { formationId: string; enrolled: boolean }) {
+  const { t, i18n } = useTranslation();
+  const formation = trpc.formations.get.useQuery({ id: formationId });
+  if (!formation.data) return null;
+  const { title, startsAt, endsAt, location, trainer, learnerCount, description } = formation.data;
+  const format = new Intl.DateTimeFormat(i18n.language, { dateStyle: "full", timeStyle: "short" });
+  return (
+    <section aria-labelledby="current-heading" data-testid="current-formation">
+      <Text as="h2" weight="semibold" id="current-heading">
+        {`${t("current.heading")} : ${title}`}
+      </Text>
+      <p>{format.formatRange(new Date(startsAt), new Date(endsAt))}</p>
+      {location && <p>{t("current.location", { location })}</p>}
+      {trainer && <p>{t("current.trainer", { name: trainer.name })}</p>}
+      <p>{t("current.learners", { count: learnerCount })}</p>
+      {enrolled && <p>{t("current.enrolled")}</p>}
+      {description && <p>{description}</p>}
+    </section>
+  );
+}
+
+/** On an appointment open in read mode that is a formation: that formation and the person's enrolment. */
+export function CurrentFormation({ adapter }: { adapter: OfficeAdapter }) {
+  const formations = trpc.sync.formations.useQuery();
+  const [appointment, setAppointment] = useState<AppointmentSummary | null>(null);
+  useEffect(() => {
+    let current = true;
+    void adapter.readAppointment().then((read) => current && setAppointment(read));
+    return () => {
+      current = false;
+    };
+  }, [adapter]);
+  if (!appointment) return null;
+  const formationId = formationOfAppointment(appointment, formations.data ?? []);
+  if (!formationId) return null;
+  const enrolled = (formations.data ?? []).some((formation) => formation.formationId === formationId);
+  return <FormationDetails formationId={formationId} enrolled={enrolled} />;
+}

@@ -1,0 +1,97 @@
+import { Badge, Button, makeStyles, Spinner, Text, tokens } from "@fluentui/react-components";
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import { trpc, type FormationInOutlook } from "../api/trpc";
+import type { OfficeAdapter } from "../office/office-adapter";
+import { formationAppointmentFill } from "./formation-appointment";
+import { Notice } from "./notice";
+
+const useStyles = makeStyles({
+  card: {
+    display: "flex",
+    flexDirection: "column",
+    gap: tokens.spacingVerticalXS,
+    padding: tokens.spacingHorizontalM,
+    marginBlock: tokens.spacingVerticalS,
+    borderRadius: tokens.borderRadiusMedium,
+    boxShadow: tokens.shadow4,
+    backgroundColor: tokens.colorNeutralBackground1,
+  },
+  actions: { display: "flex", flexWrap: "wrap", gap: tokens.spacingHorizontalS },
+});
+
+const STATE_COLOR = {
+  in_outlook: "success",
+  pending: "informative",
+  not_exported: "subtle",
+  removed_in_outlook: "warning",
+  conflict: "danger",
+  error: "danger",
+} as const;
+
+function FormationCard({ formation, adapter, composing }: { formation: FormationInOutlook; adapter: OfficeAdapter; composing: boolean }) {
+  const { t, i18n } = useTranslation();
+  const styles = useStyles();
+  const utils = trpc.useUtils();
+  const [notice, setNotice] = useState<{ intent: "success" | "error"; text: string } | null>(null);
+  const inOutlook = formation.outlookState === "in_outlook";
+  const push = trpc.sync.exportFormation.useMutation({
+    onMutate: () => setNotice(null),
+    onSuccess: () => setNotice({ intent: "success", text: t("formations.pushed") }),
+    onError: (error) => setNotice({ intent: "error", text: t("errors.unexpected", { message: error.message }) }),
+    onSettled: () => utils.sync.formations.invalidate(),
+  });
+  const fill = async () => {
+    try {
+      await adapter.fillAppointment(formationAppointmentFill(formation, new URL("/agenda", location.origin).href, t("title")));
+      setNotice({ intent: "success", text: t("formations.filled", { title: formation.title }) });
+    } catch (error) {
+      setNotice({ intent: "error", text: t("errors.unexpected", { message: error instanceof Error ? error.message : String(error) }) });
+    }
+  };
+  const when = new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium", timeStyle: "short" }).format(new Date(formation.startsAt));
+  return (
+    <article role="listitem" aria-label={formation.title} data-testid="formation" className={styles.card}>
+      <Text weight="semibold">{formation.title}</Text>
+      <Text size={200}>{[when, formation.location].filter(Boolean).join(" · ")}</Text>
+      <div>
+        <Badge appearance="tint" color={STATE_COLOR[formation.outlookState]}>
+          {t(`formations.state.${formation.outlookState}`)}
+        </Badge>
+      </div>
+      <div className={styles.actions}>
+        {/* Offered in every state: the server's push is idempotent, and rewrites a copy edited or removed in Outlook. */}
+        <Button appearance={inOutlook ? "secondary" : "primary"} disabled={push.isPending} onClick={() => push.mutate({ formationId: formation.formationId })}>
+          {inOutlook ? t("formations.pushAgain") : t("formations.push")}
+        </Button>
+        {composing && <Button onClick={() => void fill()}>{t("formations.fill")}</Button>}
+      </div>
+      {notice && <Notice intent={notice.intent}>{notice.text}</Notice>}
+    </article>
+  );
+}
+
+/** The signed-in person's upcoming formations, where each stands in Outlook, and what can be done with each. */
+export function FormationList({ adapter }: { adapter: OfficeAdapter }) {
+  const { t } = useTranslation();
+  const formations = trpc.sync.formations.useQuery();
+  const composing = adapter.itemKind() === "appointment-compose";
+  if (formations.isPending) return <Spinner size="small" />;
+  if (formations.isError) return <Notice intent="error">{t("errors.unexpected", { message: formations.error.message })}</Notice>;
+  return (
+    <section aria-labelledby="formations-heading">
+      <Text as="h2" weight="semibold" id="formations-heading">
+        {t("title")}
+      </Text>
+      {formations.data.length === 0 ? (
+        <p>{t("formations.empty")}</p>
+      ) : (
+        <div role="list">
+          {formations.data.map((formation) => (
+            <FormationCard key={formation.eventId} formation={formation} adapter={adapter} composing={composing} />
+          ))}
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,13 @@
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "vite";
+
+// The server serves the built taskpane under /addin/ (apps/server/src/routes/addin.ts), office.js included.
+const server = process.env.AGENDA_SERVER_URL ?? "http://127.0.0.1:3000";
+
+export default defineConfig({
+  base: "/addin/",
+  plugins: [react()],
+  server: { proxy: { "/api": server, "/trpc": server, "/addin/config.json": server, "/addin/office": server } },
+  // One chunk for the pane on purpose (it is a single page); bench/ watches its gzipped size instead.
+  build: { outDir: "dist", emptyOutDir: true, chunkSizeWarningLimit: 600, rollupOptions: { input: "taskpane.html" } },
+});

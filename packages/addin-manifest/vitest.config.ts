@@ -1,0 +1,1 @@
+export { baseTestConfig as default } from "../../vitest.shared.ts";
