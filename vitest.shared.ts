@@ -30,3 +30,23 @@ export const databaseTestConfig: ViteUserConfig = mergeConfig(
   baseTestConfig,
   defineConfig({ test: { globalSetup: [setup("trust-sandbox-ca.ts"), setup("global-setup.ts")] } }),
 );
+
+const sandboxSettings = sandboxTestConfig.test ?? {};
+
+/**
+ * For a web workspace's end-to-end tests (`e2e/**\/*.e2e.ts`): the built app served by one real server for the run
+ * (its `globalSetup` starts it), in headless Chromium, one file at a time: the files share the server, and two
+ * Chromiums at once are slow on a 2-core machine. The shared settings are spread rather than merged: merging would
+ * add the unit tests' `include` to this one.
+ */
+export function endToEndTestConfig(globalSetup: URL): ViteUserConfig {
+  return {
+    test: {
+      ...sandboxSettings,
+      include: ["e2e/**/*.e2e.ts"],
+      globalSetup: [...[sandboxSettings.globalSetup ?? []].flat(), fileURLToPath(globalSetup)],
+      fileParallelism: false,
+      testTimeout: 60_000,
+    },
+  };
+}

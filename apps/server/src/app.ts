@@ -1,14 +1,20 @@
 import { errorMessage, handleTrpcRequest, localeFromAcceptLanguage } from "@agenda/api";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { createLogger, withLogContext } from "@agenda/sync/logger";
 import { createRequestContext, requestIdOf, type AppDependencies } from "./context";
+import { operationsRoutes } from "./operations";
+import { rateLimit } from "./rate-limit";
+import { requestLog } from "./request-log";
 import type { RequestVariables } from "./request-variables";
 import { calendarEventsRoutes } from "./routes/calendar-events";
+import { addinRoutes } from "./routes/addin";
 import { demoRoutes } from "./routes/demo";
 import { outlookRoutes } from "./routes/outlook";
 import { outlookNotificationRoutes } from "./routes/outlook-notifications";
 import { jsonBody, throughProcedure, unvalidated } from "./routes/rest";
 import { webRoutes } from "./routes/web";
+import { apiCors, securityHeaders } from "./security";
 
 export type { AppDependencies } from "./context";
 
@@ -17,16 +23,28 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 export function createApp(deps: AppDependencies) {
   const app = new Hono<{ Variables: RequestVariables }>();
+  const logger = deps.logger ?? createLogger({ level: "error", name: "server" });
+  const officeJsUrl = deps.addin?.officeJsUrl;
+  app.use("*", securityHeaders({ hsts: deps.security?.hsts ?? false, officeJsOrigin: officeJsUrl ? new URL(officeJsUrl).origin : undefined }));
 
-  app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.route("/", operationsRoutes({ db: deps.db, queue: deps.queue, metricsToken: deps.metricsToken }));
+  // One budget per caller across the tRPC and REST doors.
+  const apiRateLimit = deps.rateLimits && rateLimit(deps.rateLimits);
 
   for (const path of ["/trpc/*", "/api/*"]) {
+    // Preflights are answered before authentication: browsers send them without the token.
+    app.use(path, apiCors(deps.security?.allowedOrigins ?? []));
     app.use(path, async (c, next) => {
       const requestId = requestIdOf(c);
       c.header("x-request-id", requestId);
       c.set("ctx", await createRequestContext(deps, c, requestId));
-      await next();
+      c.set("logger", logger);
+      // Every line logged and every sync job queued while answering carries the request id.
+      await withLogContext({ requestId }, next);
     });
+    app.use(path, requestLog(logger));
+    // Microsoft's webhooks carry no platform token: anonymous requests spend no budget.
+    if (apiRateLimit) app.use(path, apiRateLimit);
     app.use(
       path,
       bodyLimit({
@@ -42,7 +60,7 @@ export function createApp(deps: AppDependencies) {
   app.all("/trpc/*", (c) =>
     handleTrpcRequest(c.req.raw, c.var.ctx, {
       endpoint: "/trpc",
-      onInternalError: (error, path) => console.error(`[${c.var.ctx.requestId}] ${path ?? "?"} failed`, error),
+      onInternalError: (error, path) => logger.error({ err: error, procedure: path }, "procedure failed"),
       contextForToken: (token) => createRequestContext(deps, c, c.var.ctx.requestId, token),
     }),
   );
@@ -54,6 +72,7 @@ export function createApp(deps: AppDependencies) {
   app.get("/api/me", (c) => throughProcedure(c, (caller) => caller.me()));
   app.post("/api/demo/sign-in", (c) => throughProcedure(c, async (caller) => caller.demo.signIn(unvalidated(await jsonBody(c)))));
   if (deps.demo) app.route("/demo", demoRoutes);
+  app.route("/addin", addinRoutes(deps.addin ?? { demo: deps.demo !== null, auth: null }));
   app.route("/", webRoutes());
 
   app.notFound((c) => {
@@ -61,7 +80,7 @@ export function createApp(deps: AppDependencies) {
     return c.json({ error: { code: "ROUTE_NOT_FOUND", message } }, 404);
   });
   app.onError((error, c) => {
-    console.error(`${c.req.method} ${c.req.path} failed`, error);
+    logger.error({ err: error, method: c.req.method, path: c.req.path }, "request failed");
     const message = errorMessage(localeFromAcceptLanguage(c.req.header("accept-language")), "INTERNAL");
     return c.json({ error: { code: "INTERNAL", message } }, 500);
   });

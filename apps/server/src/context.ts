@@ -3,8 +3,11 @@ import { LOCALES, localeFromAcceptLanguage, type Authenticator, type Context, ty
 import type { Database } from "@agenda/db/client";
 import type { IntegrationStatusFeed } from "@agenda/sync/integration-status";
 import type { OutlookServices } from "@agenda/sync/outlook-services";
+import type { Logger } from "@agenda/sync/logger";
 import type { SyncEngine } from "@agenda/sync/sync-engine";
 import type { Context as HonoContext } from "hono";
+import type { RateLimits } from "./rate-limit";
+import type { AddinOptions } from "./routes/addin";
 
 export interface AppDependencies {
   db: Database;
@@ -14,6 +17,18 @@ export interface AppDependencies {
   sync: SyncEngine | null;
   /** Feeds `sync.onStatus`; without it the subscription answers that Outlook is unavailable. */
   statusFeed?: IntegrationStatusFeed | null;
+  /** Where requests and failures are logged; unset, errors only, as JSON on standard output. */
+  logger?: Logger;
+  /** Browser origins allowed to call the API (CORS) and whether HSTS is sent; unset, same origin only, no HSTS. */
+  security?: { allowedOrigins: readonly string[]; hsts: boolean };
+  /** This process's job queue: /readyz fails once it stops. */
+  queue?: { readonly accepting: boolean } | null;
+  /** Bearer token of /metrics; unset, /metrics answers 401. */
+  metricsToken?: string | undefined;
+  /** Per-caller request budgets; unset, no limit. */
+  rateLimits?: RateLimits | undefined;
+  /** The Outlook add-in's sign-in and office.js; unset, its config names no Microsoft app and office.js is served here. */
+  addin?: AddinOptions | undefined;
 }
 
 const REQUEST_ID = /^[\w.-]{1,128}$/;
@@ -37,12 +52,12 @@ function chosenLocaleOf(c: HonoContext): Locale | null {
 export async function createRequestContext(deps: AppDependencies, c: HonoContext, requestId: string, connectionToken?: string): Promise<Context> {
   const authorization = c.req.header("authorization") ?? (connectionToken === undefined ? undefined : `Bearer ${connectionToken}`);
   const authenticated = await deps.authenticator.authenticate(deps.db, authorization);
-  const caller = authenticated === "TOKEN_INVALID" ? null : authenticated;
+  const caller = typeof authenticated === "string" ? null : authenticated;
   const locale = chosenLocaleOf(c) ?? (caller?.kind === "user" ? caller.user.locale : localeFromAcceptLanguage(c.req.header("accept-language")));
   return {
     db: deps.db,
     caller,
-    authFailure: authenticated === "TOKEN_INVALID" ? authenticated : null,
+    authFailure: typeof authenticated === "string" ? authenticated : null,
     locale,
     requestId,
     demo: deps.demo,

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { deploymentEnvironment, presentVariables, productionUrlIssues, withSecretFiles } from "@agenda/sync/deployment-env";
 import { notificationEnvironment } from "@agenda/sync/notifications/notification-endpoints";
 import { outlookEnvironment } from "@agenda/sync/outlook-config";
 import { z } from "zod";
@@ -12,7 +13,16 @@ const optionalUrl = z.url({ protocol: /^https?$/ }).optional();
 
 const environment = z
   .object({
-    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    ...deploymentEnvironment,
+    /**
+     * Origins of other web apps allowed to call /api and /trpc from a browser (CORS), comma-separated. Unset: only
+     * pages this server serves. `*` (any origin) is refused in production.
+     */
+    ALLOWED_ORIGINS: z
+      .string()
+      .default("")
+      .transform((list) => list.split(",").map((origin) => origin.trim()).filter(Boolean))
+      .pipe(z.array(z.union([z.literal("*"), z.url({ protocol: /^https?$/ }).transform((origin) => new URL(origin).origin)]))),
     HOST: z.string().min(1).default("127.0.0.1"),
     PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
     DATA_DIR: z.string().min(1).default(resolve(repositoryRoot, ".data")),
@@ -32,6 +42,22 @@ const environment = z
     SANDBOX_PORT: z.coerce.number().int().min(0).max(65_535).default(0),
     /** Where the sandbox's local CA lives; NODE_EXTRA_CA_CERTS must name its ca.pem. */
     SANDBOX_TLS_DIR: z.string().min(1).optional(),
+    /**
+     * The Application ID URI the Azure app exposes its `access_as_user` scope under, for the Outlook add-in's tokens;
+     * default `api://<OUTLOOK_CLIENT_ID>`.
+     */
+    OUTLOOK_API_AUDIENCE: z.string().regex(/^(api|https):\/\/\S+$/, "must be an Application ID URI such as api://<client id>").optional(),
+    /**
+     * Where the Outlook add-in loads office.js: Microsoft's CDN (https://appsforoffice.microsoft.com/lib/1/hosted/office.js).
+     * Unset (demo mode, offline deployments): the server serves `@microsoft/office-js` itself under /addin/office/.
+     */
+    OFFICE_JS_URL: z.url({ protocol: /^https$/ }).optional(),
+    /** Bearer token Prometheus sends to /metrics; unset, /metrics refuses every scrape. */
+    METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+    /** API requests one signed-in person may make per minute (per server process). */
+    RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+    /** API requests one service token may make per minute (per server process). */
+    RATE_LIMIT_SERVICE_PER_MINUTE: z.coerce.number().int().min(1).default(3000),
   })
   .superRefine((env, ctx) => {
     const demo = env.DEMO_MODE ?? (!env.OUTLOOK_CLIENT_ID && env.NODE_ENV !== "production");
@@ -45,9 +71,10 @@ const environment = z
     if (env.PLATFORM_JWT_SECRET && env.PLATFORM_JWKS_URL) {
       ctx.addIssue({ code: "custom", path: ["PLATFORM_JWKS_URL"], message: "set PLATFORM_JWT_SECRET or PLATFORM_JWKS_URL, not both" });
     }
-    if (env.OUTLOOK_CLIENT_ID) {
+    if (env.OUTLOOK_CLIENT_ID || env.NODE_ENV === "production") {
       for (const name of ["OUTLOOK_CLIENT_SECRET", "OUTLOOK_REDIRECT_URI"] as const) {
-        if (!env[name]) ctx.addIssue({ code: "custom", path: [name], message: "required once OUTLOOK_CLIENT_ID is set" });
+        const message = env.OUTLOOK_CLIENT_ID ? "required once OUTLOOK_CLIENT_ID is set" : "required in production (the Azure app)";
+        if (!env[name]) ctx.addIssue({ code: "custom", path: [name], message });
       }
     }
     if (!demo && !env.TOKEN_ENCRYPTION_KEY) {
@@ -58,6 +85,10 @@ const environment = z
     }
     if (demo && env.NODE_ENV === "production") {
       ctx.addIssue({ code: "custom", path: ["DEMO_MODE"], message: "demo mode cannot run with NODE_ENV=production" });
+    }
+    if (env.NODE_ENV === "production") {
+      for (const { variable, message } of productionUrlIssues(env)) ctx.addIssue({ code: "custom", path: [variable], message });
+      if (env.ALLOWED_ORIGINS.includes("*")) ctx.addIssue({ code: "custom", path: ["ALLOWED_ORIGINS"], message: "cannot be * in production: list the origins" });
     }
   })
   .transform((env) => ({
@@ -79,8 +110,7 @@ export class InvalidEnvironmentError extends Error {
 
 /** Parses the environment once, at boot; the error names every variable that is missing or wrong. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ""));
-  const result = environment.safeParse(present);
+  const result = environment.safeParse(presentVariables(withSecretFiles(source)));
   if (!result.success) throw new InvalidEnvironmentError(result.error.issues);
   return result.data;
 }

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
-import { createAuthenticator } from "@agenda/api";
+import { createAuthenticator, createMicrosoftTokenVerifier } from "@agenda/api";
 import { createDatabase } from "@agenda/db/client";
 import { findFreePort, runningPostmasterPid, startEmbeddedPostgres, type RunningPostgres } from "@agenda/db/embedded";
 import { migrateDatabase } from "@agenda/db/migrate";
@@ -9,6 +9,7 @@ import { seedDemoData } from "@agenda/domain/demo-seed";
 import { IntegrationStatusFeed } from "@agenda/sync/integration-status";
 import { subscriptionSettingsFor } from "@agenda/sync/notifications/subscriptions";
 import { SyncEngine } from "@agenda/sync/sync-engine";
+import { createLogger, loggerSettingsFor, type Logger } from "@agenda/sync/logger";
 import { SyncQueue } from "@agenda/sync/sync-queue";
 import exitHook from "async-exit-hook";
 import { createApp } from "./app";
@@ -21,10 +22,10 @@ const repositoryEnvFile = new URL("../../../.env", import.meta.url);
 if (existsSync(repositoryEnvFile)) process.loadEnvFile(repositoryEnvFile);
 
 /** Stops a PostgreSQL a crashed Agenda left behind on our data dir, so this start can own it. */
-async function stopOrphanedPostgres(dataDir: string): Promise<void> {
+async function stopOrphanedPostgres(dataDir: string, logger: Logger): Promise<void> {
   const pid = await runningPostmasterPid(dataDir);
   if (pid === undefined) return;
-  console.warn(`Stopping the PostgreSQL (pid ${pid}) a previous Agenda left running on ${dataDir}.`);
+  logger.warn(`Stopping the PostgreSQL (pid ${pid}) a previous Agenda left running on ${dataDir}.`);
   process.kill(pid, "SIGINT");
   for (let waited = 0; waited < 100 && (await runningPostmasterPid(dataDir)) !== undefined; waited++) {
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -33,13 +34,14 @@ async function stopOrphanedPostgres(dataDir: string): Promise<void> {
 
 async function main(): Promise<void> {
   const env = parseEnv(process.env);
+  const logger = createLogger({ ...loggerSettingsFor(env.NODE_ENV, env.LOG_LEVEL), name: "server" });
   const releaseLock = await acquireProcessLock(join(env.DATA_DIR, "agenda.pid"));
 
   let databaseUrl = env.DATABASE_URL;
   let postgres: RunningPostgres | undefined;
   if (!databaseUrl) {
     const dataDir = join(env.DATA_DIR, "postgres");
-    await stopOrphanedPostgres(dataDir);
+    await stopOrphanedPostgres(dataDir, logger);
     postgres = await startEmbeddedPostgres({ dataDir });
     databaseUrl = postgres.url;
   }
@@ -48,43 +50,55 @@ async function main(): Promise<void> {
 
   const demoSecrets = env.demoMode ? await loadDemoSecrets(env.DATA_DIR) : undefined;
   const platformJwtSecret = env.PLATFORM_JWT_SECRET ?? demoSecrets?.platformJwtSecret;
-  const authenticator = createAuthenticator({
-    secret: platformJwtSecret,
-    jwksUrl: env.PLATFORM_JWKS_URL,
-    issuer: env.PLATFORM_JWT_ISSUER,
-    audience: env.PLATFORM_JWT_AUDIENCE,
-  });
   if (env.demoMode) await seedDemoData(database.db);
   const demo = env.demoMode && platformJwtSecret ? createDemoMode(database.db, platformJwtSecret) : null;
 
   // The port is settled before listening: Microsoft redirects back to an origin fixed at sign-in time.
   const port = env.PORT || (await findFreePort());
   const origin = env.BACKEND_URL?.replace(/\/$/, "") ?? `http://127.0.0.1:${port}`;
-  const microsoft = await connectMicrosoft(env, database.db, origin, demoSecrets);
+  const microsoft = await connectMicrosoft(env, database.db, origin, demoSecrets, logger);
   if (microsoft.sandbox && process.env.NODE_EXTRA_CA_CERTS !== microsoft.sandbox.caCertPath) {
-    console.warn(`NODE_EXTRA_CA_CERTS does not name the sandbox CA (${microsoft.sandbox.caCertPath}): start with \`npm start\` so Microsoft calls trust it.`);
+    logger.warn(`NODE_EXTRA_CA_CERTS does not name the sandbox CA (${microsoft.sandbox.caCertPath}): start with \`npm start\` so Microsoft calls trust it.`);
   }
+  // Platform sessions, service tokens, and the Outlook add-in's Microsoft tokens (known once Microsoft is settled).
+  const authenticator = createAuthenticator(
+    { secret: platformJwtSecret, jwksUrl: env.PLATFORM_JWKS_URL, issuer: env.PLATFORM_JWT_ISSUER, audience: env.PLATFORM_JWT_AUDIENCE },
+    createMicrosoftTokenVerifier(microsoft.addinAuth),
+  );
 
   // Microsoft must reach this process's webhooks; otherwise (plain http, a private host) Outlook is polled.
   const notifications = subscriptionSettingsFor(microsoft.outlook.graphOrigin, env.OUTLOOK_NOTIFICATION_URL ?? origin);
   const sync = new SyncEngine(microsoft.outlook, env.PLATFORM_URL ?? origin, { notifications, pollIntervalMs: env.SYNC_POLL_INTERVAL_SECONDS * 1000 });
-  const queue = await SyncQueue.start({ databaseUrl, work: env.SYNC_WORKER, handlers: sync.handlers() });
+  const queue = await SyncQueue.start({ databaseUrl, work: env.SYNC_WORKER, handlers: sync.handlers(), logger });
   sync.attach(queue);
   const statusFeed = new IntegrationStatusFeed(database.db);
   await statusFeed.start();
 
-  const app = createApp({ db: database.db, authenticator, demo, outlook: microsoft.outlook, sync, statusFeed });
+  const app = createApp({
+    db: database.db,
+    authenticator,
+    demo,
+    outlook: microsoft.outlook,
+    sync,
+    statusFeed,
+    queue,
+    logger,
+    security: { allowedOrigins: env.ALLOWED_ORIGINS, hsts: env.NODE_ENV === "production" || origin.startsWith("https:") },
+    addin: { demo: env.demoMode, auth: microsoft.addinAuth, officeJsUrl: env.OFFICE_JS_URL },
+    metricsToken: env.METRICS_TOKEN,
+    rateLimits: { perUserPerMinute: env.RATE_LIMIT_PER_MINUTE, perServiceTokenPerMinute: env.RATE_LIMIT_SERVICE_PER_MINUTE },
+  });
   const server = serve({ fetch: app.fetch, hostname: env.HOST, port }, () => {
-    console.log(`Agenda is running at ${origin}`);
-    console.log(`  health:       ${origin}/healthz`);
-    console.log(`  typed API:    ${origin}/trpc`);
-    console.log(`  REST API:     ${origin}/api/calendar/events`);
-    if (demo) console.log(`  demo sign-in: ${origin}/demo  (demo mode: no Azure app configured)`);
-    if (microsoft.sandbox) console.log(`  Microsoft:    sandbox at ${microsoft.sandbox.url} (admin: ${microsoft.sandbox.url}/admin)`);
-    else console.log(`  Microsoft:    Azure app ${env.OUTLOOK_CLIENT_ID}, tenant ${env.OUTLOOK_TENANT}`);
-    console.log(`  database:     ${postgres ? `embedded PostgreSQL on port ${postgres.port}, data in ${env.DATA_DIR}` : "DATABASE_URL"}`);
-    console.log(`  sync jobs:    ${env.SYNC_WORKER ? "taken by this process" : "left to separate workers (SYNC_WORKER=false)"}`);
-    console.log(
+    logger.info(`Agenda is running at ${origin}`);
+    logger.info(`  health:       ${origin}/healthz, ready: ${origin}/readyz, metrics: ${origin}/metrics${env.METRICS_TOKEN ? " (METRICS_TOKEN)" : " (off: METRICS_TOKEN unset)"}`);
+    logger.info(`  typed API:    ${origin}/trpc`);
+    logger.info(`  REST API:     ${origin}/api/calendar/events`);
+    if (demo) logger.info(`  demo sign-in: ${origin}/demo  (demo mode: no Azure app configured)`);
+    if (microsoft.sandbox) logger.info(`  Microsoft:    sandbox at ${microsoft.sandbox.url} (admin: ${microsoft.sandbox.url}/admin)`);
+    else logger.info(`  Microsoft:    Azure app ${env.OUTLOOK_CLIENT_ID}, tenant ${env.OUTLOOK_TENANT}`);
+    logger.info(`  database:     ${postgres ? `embedded PostgreSQL on port ${postgres.port}, data in ${env.DATA_DIR}` : "DATABASE_URL"}`);
+    logger.info(`  sync jobs:    ${env.SYNC_WORKER ? "taken by this process" : "left to separate workers (SYNC_WORKER=false)"}`);
+    logger.info(
       `  Outlook changes: ${notifications ? `notified at ${notifications.notificationUrl}` : `polled every ${env.SYNC_POLL_INTERVAL_SECONDS} s (Microsoft cannot reach ${env.OUTLOOK_NOTIFICATION_URL ?? origin})`}`,
     );
   });
@@ -94,7 +108,7 @@ async function main(): Promise<void> {
     server.close();
     Promise.all([queue.stop(), statusFeed.stop()])
       .then(() => Promise.all([database.close(), microsoft.stop()]))
-      .catch((error: unknown) => console.error("shutdown:", error))
+      .catch((error: unknown) => logger.error({ err: error }, "shutdown failed"))
       // The process ends either way: the next start must not take it for a running instance.
       .then(releaseLock)
       .finally(done);
@@ -102,6 +116,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  // Before the logger exists (an invalid configuration): plain text, for the operator reading it.
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

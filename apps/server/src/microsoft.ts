@@ -1,10 +1,12 @@
 import type { Database } from "@agenda/db/client";
 import { DEMO_USERS } from "@agenda/domain/demo-seed";
 import { DEFAULT_TLS_DIR, startSandbox, type RegisteredClient, type Sandbox } from "@agenda/microsoft-sandbox";
+import type { Logger } from "@agenda/sync/logger";
 import { createOutlookServices } from "@agenda/sync/outlook-config";
 import type { OutlookServices } from "@agenda/sync/outlook-services";
 import { parseVaultKey } from "@agenda/sync/token-vault";
 import { join } from "node:path";
+import { addinAuthSettings, type AddinAuthSettings } from "./addin-auth";
 import type { DemoSecrets } from "./demo";
 import type { Env } from "./env";
 
@@ -15,6 +17,8 @@ export interface MicrosoftConnection {
   outlook: OutlookServices;
   /** The sandbox this process runs in demo mode. */
   sandbox: Sandbox | null;
+  /** The Outlook add-in's Microsoft tokens for this API: issued by Microsoft, or by the sandbox in demo mode. */
+  addinAuth: AddinAuthSettings;
   stop(): Promise<void>;
 }
 
@@ -33,7 +37,7 @@ function demoAppRegistration(secret: string): RegisteredClient {
  * Microsoft for this deployment: the real identity platform and Graph when an Azure app is configured, otherwise
  * the Microsoft sandbox started here (demo mode), with mailboxes for the demo users.
  */
-export async function connectMicrosoft(env: Env, db: Database, origin: string, demoSecrets: DemoSecrets | undefined): Promise<MicrosoftConnection> {
+export async function connectMicrosoft(env: Env, db: Database, origin: string, demoSecrets: DemoSecrets | undefined, logger?: Logger): Promise<MicrosoftConnection> {
   const vaultKey = env.TOKEN_ENCRYPTION_KEY ?? (demoSecrets ? parseVaultKey(demoSecrets.tokenEncryptionKey) : undefined);
   if (!vaultKey) throw new Error("TOKEN_ENCRYPTION_KEY is required outside demo mode");
   const vault = { vaultKey, formerVaultKeys: env.TOKEN_ENCRYPTION_KEYS ?? [], tenant: env.OUTLOOK_TENANT };
@@ -46,8 +50,14 @@ export async function connectMicrosoft(env: Env, db: Database, origin: string, d
       redirectUri: env.OUTLOOK_REDIRECT_URI,
       authorityHost: env.OUTLOOK_AUTHORITY_HOST,
       graphOrigin: env.GRAPH_ORIGIN,
+    }, logger);
+    const addinAuth = addinAuthSettings({
+      clientId: env.OUTLOOK_CLIENT_ID,
+      tenant: env.OUTLOOK_TENANT,
+      authorityHost: env.OUTLOOK_AUTHORITY_HOST,
+      applicationIdUri: env.OUTLOOK_API_AUDIENCE,
     });
-    return { outlook, sandbox: null, stop: async () => {} };
+    return { outlook, sandbox: null, addinAuth, stop: async () => {} };
   }
   if (!demoSecrets) throw new Error("OUTLOOK_CLIENT_ID, OUTLOOK_CLIENT_SECRET and OUTLOOK_REDIRECT_URI are required outside demo mode");
 
@@ -67,6 +77,7 @@ export async function connectMicrosoft(env: Env, db: Database, origin: string, d
     redirectUri: `${origin}${OUTLOOK_CALLBACK_PATH}`,
     authorityHost: sandbox.url,
     graphOrigin: sandbox.url,
-  });
-  return { outlook, sandbox, stop: () => sandbox.stop() };
+  }, logger);
+  const addinAuth = addinAuthSettings({ clientId: app.clientId, tenant: env.OUTLOOK_TENANT, authorityHost: sandbox.url });
+  return { outlook, sandbox, addinAuth, stop: () => sandbox.stop() };
 }

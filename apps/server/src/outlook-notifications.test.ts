@@ -45,7 +45,7 @@ describe("the server with Outlook change notifications", () => {
       PLATFORM_JWT_SECRET: SECRET,
       ...testOutlookEnvironment(sandbox()),
     });
-    const [, webhook] = await server.printed(/Outlook changes: notified at (\S+)/, "the sync mode line");
+    const [, webhook] = await server.printed(/Outlook changes: notified at ([^\s"]+)/, "the sync mode line");
     expect(webhook).toBe(`${server.url}/api/calendar/outlook/notifications`);
     const ivy = await ensureUser(database().db, { platformUserId: "ivy", email: "ivy@contoso.test", name: "Ivy" });
     const headers = { authorization: `Bearer ${await signSessionToken(SECRET, ivy)}`, "content-type": "application/json" };

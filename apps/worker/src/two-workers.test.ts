@@ -6,6 +6,7 @@ import { SyncEngine } from "@agenda/sync/sync-engine";
 import { SYNC_QUEUES, SyncQueue } from "@agenda/sync/sync-queue";
 import { connectTestUser, testOutlookEnvironment, testOutlookServices } from "@agenda/sync/testing/connect";
 import { useTestDatabase } from "@agenda/testing/database";
+import { overlappingRuns, requestsOutsideTheirRuns, type RunSpan } from "@agenda/testing/run-overlaps";
 import { sandboxAdmin, useSandbox } from "@agenda/testing/sandbox";
 import { startWorkerProcess } from "@agenda/testing/worker-process";
 import { sql } from "drizzle-orm";
@@ -49,35 +50,6 @@ async function jobsLeft(): Promise<number> {
     sql`select count(*)::int as left from pgboss.job where name in (${SYNC_QUEUES.import}, ${SYNC_QUEUES.export}) and state in ('created', 'retry', 'active')`,
   );
   return row?.left ?? 0;
-}
-
-interface RunSpan {
-  integrationId: string;
-  worker: string;
-  start: number;
-  end: number;
-}
-
-/** Runs of one mailbox by different workers whose times overlap. */
-function overlappingRuns(runs: RunSpan[]): Array<[RunSpan, RunSpan]> {
-  const overlaps: Array<[RunSpan, RunSpan]> = [];
-  const sorted = [...runs].sort((a, b) => a.start - b.start);
-  for (const [index, run] of sorted.entries()) {
-    for (const later of sorted.slice(index + 1)) {
-      if (later.integrationId === run.integrationId && later.start < run.end && later.worker !== run.worker) overlaps.push([run, later]);
-    }
-  }
-  return overlaps;
-}
-
-/** Graph requests the sandbox served for a mailbox outside every run, of that mailbox, of the process that sent them. */
-function requestsOutsideTheirRuns(log: RequestLogEntry[], runsOf: (mailboxId: string, pid: string) => RunSpan[]): RequestLogEntry[] {
-  // Sandbox and database clocks are this machine's: a millisecond of rounding either side.
-  const within = (entry: RequestLogEntry, run: RunSpan) => Date.parse(entry.at) - entry.durationMs >= run.start - 1 && Date.parse(entry.at) <= run.end + 1;
-  return log.filter((entry) => {
-    const pid = /pid (\d+)\)/.exec(entry.userAgent ?? "")?.[1] ?? "";
-    return !runsOf(entry.mailboxId ?? "", pid).some((run) => within(entry, run));
-  });
 }
 
 describe("two sync workers on one Postgres", () => {

@@ -3,6 +3,7 @@ import { SERVICE_TOKEN_PREFIX, findActiveServiceToken, type ServiceToken } from 
 import { ensureUser, type User } from "@agenda/domain/users";
 import { SignJWT, createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from "jose";
 import { z } from "zod";
+import { findUserByMicrosoftAccount, looksLikeMicrosoftToken, type MicrosoftTokenFailure, type MicrosoftTokenVerifier } from "./microsoft-tokens";
 
 /** How platform session tokens are verified: a shared HS256 secret, or the platform's JWKS. */
 export interface PlatformTokenConfig {
@@ -15,7 +16,7 @@ export interface PlatformTokenConfig {
 export type Caller = { kind: "user"; user: User } | { kind: "service"; serviceToken: ServiceToken };
 
 /** Why a request carrying credentials was not authenticated; requests carrying none are simply anonymous. */
-export type AuthFailure = "TOKEN_INVALID";
+export type AuthFailure = "TOKEN_INVALID" | MicrosoftTokenFailure;
 
 const sessionClaims = z.object({
   sub: z.string().min(1).max(128),
@@ -31,7 +32,11 @@ export interface Authenticator {
   authenticate(db: Database, authorization: string | null | undefined): Promise<Caller | AuthFailure | null>;
 }
 
-export function createAuthenticator(config: PlatformTokenConfig): Authenticator {
+/**
+ * Authenticates platform sessions and service tokens, and, given `microsoft`, Microsoft access tokens for this API
+ * (the Outlook add-in's, obtained through NAA) for the user who connected that Microsoft account.
+ */
+export function createAuthenticator(config: PlatformTokenConfig, microsoft?: MicrosoftTokenVerifier): Authenticator {
   const secret = config.secret ? new TextEncoder().encode(config.secret) : undefined;
   const jwks: JWTVerifyGetKey | undefined = config.jwksUrl ? createRemoteJWKSet(new URL(config.jwksUrl)) : undefined;
   if (!secret && !jwks) throw new Error("platform tokens need a secret or a JWKS URL");
@@ -58,6 +63,12 @@ export function createAuthenticator(config: PlatformTokenConfig): Authenticator 
       if (token.startsWith(SERVICE_TOKEN_PREFIX)) {
         const serviceToken = await findActiveServiceToken(db, token);
         return serviceToken ? { kind: "service", serviceToken } : "TOKEN_INVALID";
+      }
+      if (microsoft && looksLikeMicrosoftToken(token)) {
+        const account = await microsoft.verify(token);
+        if (typeof account === "string") return account;
+        const user = await findUserByMicrosoftAccount(db, account);
+        return user ? { kind: "user", user } : "MICROSOFT_ACCOUNT_UNKNOWN";
       }
       const claims = await verifySession(token);
       if (!claims) return "TOKEN_INVALID";

@@ -24,11 +24,18 @@ export type ApiErrorCode =
   | DomainErrorCode
   | "UNAUTHENTICATED"
   | "TOKEN_INVALID"
+  | "MICROSOFT_TOKEN_EXPIRED"
+  | "MICROSOFT_TOKEN_SIGNATURE"
+  | "MICROSOFT_TOKEN_ISSUER"
+  | "MICROSOFT_TOKEN_AUDIENCE"
+  | "MICROSOFT_TOKEN_SCOPE"
+  | "MICROSOFT_ACCOUNT_UNKNOWN"
   | "USER_ONLY"
   | "ADMIN_ONLY"
   | "DEMO_DISABLED"
   | "DEMO_USER_UNKNOWN"
   | "PAYLOAD_TOO_LARGE"
+  | "RATE_LIMITED"
   | "ROUTE_NOT_FOUND"
   | "MALFORMED_JSON"
   | "INTERNAL";
@@ -68,11 +75,19 @@ const errorMessages: Record<Locale, Catalog> = {
     OUTLOOK_EXPORT_FAILED: ({ reason }) => `Outlook a refusé la formation (${reason}).`,
     UNAUTHENTICATED: () => "Authentification requise : envoyez un en-tête « Authorization: Bearer <jeton> ».",
     TOKEN_INVALID: () => "Jeton d'accès invalide ou expiré : reconnectez-vous.",
+    MICROSOFT_TOKEN_EXPIRED: () => "Jeton Microsoft expiré : reconnectez-vous au complément.",
+    MICROSOFT_TOKEN_SIGNATURE: () => "Jeton Microsoft refusé : sa signature ne correspond à aucune clé de l'autorité Microsoft configurée.",
+    MICROSOFT_TOKEN_ISSUER: () => "Jeton Microsoft refusé : il n'a pas été émis par l'autorité Microsoft configurée (émetteur inattendu).",
+    MICROSOFT_TOKEN_AUDIENCE: () => "Jeton Microsoft refusé : il a été émis pour une autre application (audience inattendue).",
+    MICROSOFT_TOKEN_SCOPE: () => "Jeton Microsoft refusé : il n'accorde pas la permission access_as_user de l'API Agenda.",
+    MICROSOFT_ACCOUNT_UNKNOWN: () =>
+      "Ce compte Microsoft n'est relié à aucun utilisateur d'Agenda : connectez d'abord Outlook depuis les paramètres du calendrier.",
     USER_ONLY: () => "Cette action est réservée aux utilisateurs connectés, pas aux jetons de service.",
     ADMIN_ONLY: () => "Cette page est réservée aux administrateurs.",
     DEMO_DISABLED: () => "La connexion de démonstration n'existe qu'en mode démo.",
     DEMO_USER_UNKNOWN: ({ email }) => `Aucun utilisateur de démonstration pour ${email}.`,
     PAYLOAD_TOO_LARGE: ({ limit }) => `Requête trop volumineuse : ${limit} octets au plus.`,
+    RATE_LIMITED: ({ seconds }) => `Trop de requêtes : réessayez dans ${seconds} s.`,
     ROUTE_NOT_FOUND: ({ path }) => `Aucune route ${path}.`,
     MALFORMED_JSON: () => "Le corps de la requête n'est pas du JSON valide.",
     INTERNAL: () => "Erreur interne : l'incident est enregistré, réessayez dans un instant.",
@@ -108,11 +123,18 @@ const errorMessages: Record<Locale, Catalog> = {
     OUTLOOK_EXPORT_FAILED: ({ reason }) => `Outlook refused the formation (${reason}).`,
     UNAUTHENTICATED: () => "Authentication required: send an 'Authorization: Bearer <token>' header.",
     TOKEN_INVALID: () => "Invalid or expired access token: sign in again.",
+    MICROSOFT_TOKEN_EXPIRED: () => "Expired Microsoft token: sign in to the add-in again.",
+    MICROSOFT_TOKEN_SIGNATURE: () => "Microsoft token refused: its signature matches no key of the configured Microsoft authority.",
+    MICROSOFT_TOKEN_ISSUER: () => "Microsoft token refused: it was not issued by the configured Microsoft authority (unexpected issuer).",
+    MICROSOFT_TOKEN_AUDIENCE: () => "Microsoft token refused: it was issued for another application (unexpected audience).",
+    MICROSOFT_TOKEN_SCOPE: () => "Microsoft token refused: it does not grant the Agenda API's access_as_user permission.",
+    MICROSOFT_ACCOUNT_UNKNOWN: () => "This Microsoft account is linked to no Agenda user: connect Outlook from the calendar settings first.",
     USER_ONLY: () => "Only signed-in users can do this, not service tokens.",
     ADMIN_ONLY: () => "Only administrators can see this.",
     DEMO_DISABLED: () => "Demo sign-in exists in demo mode only.",
     DEMO_USER_UNKNOWN: ({ email }) => `No demo user for ${email}.`,
     PAYLOAD_TOO_LARGE: ({ limit }) => `Request too large: ${limit} bytes at most.`,
+    RATE_LIMITED: ({ seconds }) => `Too many requests: try again in ${seconds} s.`,
     ROUTE_NOT_FOUND: ({ path }) => `No route ${path}.`,
     MALFORMED_JSON: () => "The request body is not valid JSON.",
     INTERNAL: () => "Internal error: it has been recorded, try again in a moment.",

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Context, Middleware, MiddlewareOptions } from "@microsoft/microsoft-graph-client";
 import type { MailboxLimiter } from "./mailbox-limiter";
 
@@ -35,6 +36,8 @@ export interface GraphAttempt {
   durationMs: number;
   /** Graph's request-id, for support tickets with Microsoft. */
   requestId: string | null;
+  /** The client-request-id sent (a GUID per request, as Microsoft asks) and echoed: support tickets quote it too. */
+  clientRequestId?: string;
   /** How long the client waits before the next attempt, when it retries. */
   retryInMs: number | undefined;
 }
@@ -90,6 +93,8 @@ export class ResilienceMiddleware extends Link {
     const method = (context.options?.method ?? "GET").toUpperCase();
     const policy = context.middlewareControl?.getMiddlewareOptions(GraphRequestPolicy) as GraphRequestPolicy | undefined;
     const idempotent = policy?.idempotent ?? method !== "POST";
+    const clientRequestId = randomUUID();
+    setHeader(context, "client-request-id", clientRequestId);
     for (let attempt = 1; ; attempt++) {
       const started = Date.now();
       context.response = undefined;
@@ -102,7 +107,15 @@ export class ResilienceMiddleware extends Link {
       const response = context.response as Response | undefined;
       const status = response?.status;
       const retryInMs = attempt < this.settings.maxAttempts ? this.#retryDelay(response, idempotent, attempt) : undefined;
-      this.onAttempt?.({ method, url: urlOf(context.request), status, durationMs: Date.now() - started, requestId: response?.headers.get("request-id") ?? null, retryInMs });
+      this.onAttempt?.({
+        method,
+        url: urlOf(context.request),
+        status,
+        durationMs: Date.now() - started,
+        requestId: response?.headers.get("request-id") ?? null,
+        clientRequestId: response?.headers.get("client-request-id") ?? clientRequestId,
+        retryInMs,
+      });
       if (retryInMs === undefined) {
         if (failure !== undefined) throw failure;
         return;

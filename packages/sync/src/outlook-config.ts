@@ -1,6 +1,7 @@
 import type { Database } from "@agenda/db/client";
 import { MicrosoftIdentity } from "@agenda/graph/microsoft-identity";
 import { z } from "zod";
+import type { Logger } from "./logger";
 import { OutlookServices } from "./outlook-services";
 import { createTokenVault, parseVaultKey, type VaultKey } from "./token-vault";
 
@@ -48,7 +49,7 @@ export interface OutlookConfig {
 }
 
 /** The product's link to Microsoft (or to a sandbox standing in for it). */
-export function createOutlookServices(db: Database, config: OutlookConfig): OutlookServices {
+export function createOutlookServices(db: Database, config: OutlookConfig, logger?: Logger): OutlookServices {
   const authority = new URL(config.authorityHost);
   const identity = new MicrosoftIdentity({
     clientId: config.clientId,
@@ -57,5 +58,5 @@ export function createOutlookServices(db: Database, config: OutlookConfig): Outl
     knownAuthorities: authority.origin === MICROSOFT_AUTHORITY_HOST ? undefined : [authority.host],
     redirectUri: config.redirectUri,
   });
-  return new OutlookServices(db, identity, createTokenVault(config.vaultKey, config.formerVaultKeys), new URL(config.graphOrigin).origin);
+  return new OutlookServices(db, identity, createTokenVault(config.vaultKey, config.formerVaultKeys), new URL(config.graphOrigin).origin, logger);
 }

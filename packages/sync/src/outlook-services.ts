@@ -3,12 +3,26 @@ import { calendarIntegrations } from "@agenda/db/schema";
 import { recordAudit } from "@agenda/domain/audit";
 import { DomainError } from "@agenda/domain/errors";
 import { createGraphClient, type GraphClientOptions } from "@agenda/graph/graph-client";
+import type { GraphAttempt } from "@agenda/graph/graph-middleware";
 import { MailboxLimiters } from "@agenda/graph/mailbox-limiter";
 import { MicrosoftAuthError, type MicrosoftIdentity } from "@agenda/graph/microsoft-identity";
 import type { Client } from "@microsoft/microsoft-graph-client";
 import { eq } from "drizzle-orm";
 import { publishIntegrationStatus } from "./integration-status";
+import { silentLogger, type Logger } from "./logger";
 import type { TokenVault } from "./token-vault";
+
+/**
+ * One line per Graph attempt with what Microsoft's support asks for: its request-id and client-request-id, the time
+ * (every line has it) and the status. Failures and throttling at `warn`, the rest at `debug`. The path only: query
+ * strings carry delta and skip tokens.
+ */
+function logGraphAttempt(logger: Logger, integrationId: string, attempt: GraphAttempt): void {
+  const { method, status, durationMs, requestId, clientRequestId, retryInMs } = attempt;
+  const graph = { method, path: new URL(attempt.url).pathname, status, durationMs, requestId, clientRequestId, retryInMs };
+  if (status === undefined || status >= 400) logger.warn({ integrationId, graph }, "graph call failed");
+  else logger.debug({ integrationId, graph }, "graph call");
+}
 
 /** How long before its expiry a cached access token is no longer handed out. */
 const TOKEN_MARGIN_MS = 5 * 60_000;
@@ -29,6 +43,8 @@ export class OutlookServices {
     readonly identity: MicrosoftIdentity,
     readonly vault: TokenVault,
     readonly graphOrigin: string,
+    /** Where sync runs, jobs and Graph calls are logged. */
+    readonly logger: Logger = silentLogger,
   ) {}
 
   /**
@@ -54,6 +70,10 @@ export class OutlookServices {
       accessToken: (request) => this.accessToken(integrationId, request),
       limiter: this.limiters.for(integrationId),
       ...options,
+      onAttempt: (attempt) => {
+        logGraphAttempt(this.logger, integrationId, attempt);
+        options.onAttempt?.(attempt);
+      },
     });
   }
 

@@ -197,7 +197,7 @@ export class SyncEngine {
     try {
       await queue.enqueueExport(integration.id, "change");
     } catch (error) {
-      console.error(`export of integration ${integration.id} not queued; the next export sends the change`, error);
+      this.services.logger.error({ err: error, integrationId: integration.id }, "export not queued; the next export sends the change");
     }
   }
 

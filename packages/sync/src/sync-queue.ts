@@ -1,6 +1,7 @@
 import PgBoss from "pg-boss";
 import postgres from "postgres";
 import { z } from "zod";
+import { currentLogContext, silentLogger, withLogContext, type Logger } from "./logger";
 import type { SyncRunTrigger } from "./sync-run";
 
 export const SYNC_QUEUES = {
@@ -14,12 +15,15 @@ export type SyncQueueName = (typeof SYNC_QUEUES)[keyof typeof SYNC_QUEUES];
 export interface SyncJob {
   integrationId: string;
   trigger: SyncRunTrigger;
+  /** The API request that queued the job, when one did: its logs and the job's share it. */
+  requestId?: string;
 }
 
 /** Microsoft asked to renew a subscription (`reauthorizationRequired`). */
 export interface SubscriptionJob {
   integrationId: string;
   subscriptionId: string;
+  requestId?: string;
 }
 
 /** What the workers of this process do with each kind of job. */
@@ -58,6 +62,8 @@ export interface SyncQueueOptions {
   notificationDebounceMs?: number;
   /** Attempts after the first, and the first backoff (it doubles), for import and export jobs. */
   retry?: { limit: number; delaySeconds: number };
+  /** Where job failures and queue errors are logged. */
+  logger?: Logger;
 }
 
 /**
@@ -87,11 +93,20 @@ export class SyncQueue {
     /** Carries the wake-ups: NOTIFY from every process, LISTEN in those that work. */
     private readonly wakeChannel: postgres.Sql,
     private readonly debounceMs: number,
+    private readonly logger: Logger,
   ) {}
+
+  #stopping = false;
+
+  /** Until `stop`: readiness reports a stopping queue so balancers drain the process first. */
+  get accepting(): boolean {
+    return !this.#stopping;
+  }
 
   static async start(options: SyncQueueOptions): Promise<SyncQueue> {
     const boss = new PgBoss({ connectionString: options.databaseUrl, max: 4, application_name: "agenda-jobs" });
-    boss.on("error", (error: Error) => console.error("sync queue:", error.message));
+    const logger = options.logger ?? silentLogger;
+    boss.on("error", (error: Error) => logger.error({ err: error }, "sync queue error"));
     await boss.start();
     const retry = {
       retryLimit: options.retry?.limit ?? 5,
@@ -119,7 +134,15 @@ export class SyncQueue {
       const work = async <T extends object>(queue: SyncQueueName, handle: (data: T) => Promise<unknown>) => {
         const id = await boss.work<T>(queue, polling, async ([job]) => {
           try {
-            return job ? await handle(job.data) : undefined;
+            if (!job) return undefined;
+            const requestId = (job.data as { requestId?: unknown }).requestId;
+            const context = { queue, jobId: job.id, requestId: typeof requestId === "string" ? requestId : undefined };
+            return await withLogContext(context, () =>
+              handle(job.data).catch((error: unknown) => {
+                logger.warn({ err: error }, "sync job failed; pg-boss retries it until its retry limit");
+                throw error;
+              }),
+            );
           } finally {
             // pg-boss marks the job completed without waiting before it fetches the next one, and a job of the same
             // mailbox queued meanwhile cannot be fetched until that commits (one active per key): look again just after.
@@ -135,7 +158,7 @@ export class SyncQueue {
       await work<object>(SYNC_QUEUES.maintenance, () => handlers.maintenance());
       await wakeChannel.listen(WAKE_CHANNEL, (payload) => wakeWorkers(boss, workers, payload));
     }
-    return new SyncQueue(boss, wakeChannel, options.notificationDebounceMs ?? DEFAULT_DEBOUNCE_MS);
+    return new SyncQueue(boss, wakeChannel, options.notificationDebounceMs ?? DEFAULT_DEBOUNCE_MS, logger);
   }
 
   /** Queues an import of the integration; a job already waiting for it absorbs this one. */
@@ -160,13 +183,15 @@ export class SyncQueue {
   }
 
   /** Sends a job, then tells every working process when to fetch it (absorbed jobs were announced already). */
-  async #send(queue: SyncQueueName, data: object, singletonKey: string, delayMs: number): Promise<string | null> {
+  async #send(queue: SyncQueueName, job: object, singletonKey: string, delayMs: number): Promise<string | null> {
+    const { requestId } = currentLogContext();
+    const data = requestId ? { ...job, requestId } : job;
     // pg-boss reads a number as seconds after the database's now(): the due time and the fetch share one clock.
     const id = await this.boss.send(queue, data, delayMs > 0 ? { singletonKey, startAfter: delayMs / 1000 } : { singletonKey });
     if (id) {
       // The job is queued either way: a lost wake-up only costs a polling interval.
       await this.wakeChannel.notify(WAKE_CHANNEL, JSON.stringify({ queue, delayMs } satisfies WakeUp)).catch((error: unknown) => {
-        console.error("sync queue wake-up:", error instanceof Error ? error.message : error);
+        this.logger.warn({ err: error, queue }, "sync queue wake-up not sent; the job waits for the polling interval");
       });
     }
     return id;
@@ -201,6 +226,7 @@ export class SyncQueue {
 
   /** Stops taking jobs, lets running ones finish (up to `timeoutMs`), then closes. */
   async stop(timeoutMs = 30_000): Promise<void> {
+    this.#stopping = true;
     await this.boss.stop({ graceful: true, wait: true, timeout: timeoutMs });
     await this.wakeChannel.end({ timeout: 5 });
   }

@@ -3,13 +3,18 @@ import type { Database } from "@agenda/db/client";
 import { calendarIntegrations, syncRuns, type SyncRunIssue } from "@agenda/db/schema";
 import { DomainError } from "@agenda/domain/errors";
 import type { Client } from "@microsoft/microsoft-graph-client";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { publishIntegrationStatus } from "./integration-status";
+import { withLogContext } from "./logger";
+import { recordGraphAttempt, recordSyncRun } from "./operations/metrics";
 import type { OutlookServices } from "./outlook-services";
 
 export type IntegrationRow = typeof calendarIntegrations.$inferSelect;
 export type SyncRunKind = (typeof syncRuns.$inferInsert)["kind"];
 export type SyncRunTrigger = (typeof syncRuns.$inferInsert)["trigger"];
+
+/** The error of a run its process abandoned (stopped mid-run), set by the next run of the mailbox. */
+export const INTERRUPTED_RUN = "interrupted: its process stopped before the run ended";
 
 /** Recorded on each run, to tell which process of a scaled-out deployment synced a mailbox when. */
 const THIS_PROCESS = `${hostname()} ${process.pid}`;
@@ -81,6 +86,17 @@ async function whatStoppedTheRun(db: Database, integrationId: string, error: unk
 }
 
 /**
+ * Under the integration's lock no other run of it is alive: a row still `running` was left by a process stopped
+ * mid-run (shutdown past its bound, a crash), whose job the queue handed to this one. It is closed as failed.
+ */
+async function closeInterruptedRuns(db: Database, integrationId: string): Promise<void> {
+  await db
+    .update(syncRuns)
+    .set({ status: "failed", finishedAt: new Date(), error: INTERRUPTED_RUN })
+    .where(and(eq(syncRuns.integrationId, integrationId), eq(syncRuns.status, "running")));
+}
+
+/**
  * Runs one import or export of an active integration under its lock, recorded as a sync run: counts, Graph requests,
  * duration, issues; and the integration's last sync result. A failure is recorded, then thrown.
  */
@@ -97,6 +113,7 @@ export async function runSync<T>(
     if (!integration || integration.status === "disconnected") throw new DomainError("OUTLOOK_NOT_CONNECTED");
     if (integration.status === "needs_reauth") throw new DomainError("OUTLOOK_NEEDS_REAUTH", { reason: integration.statusReason ?? "" });
 
+    await closeInterruptedRuns(db, integrationId);
     const stats: SyncStats = { created: 0, updated: 0, deleted: 0, requests: 0, throttled: 0, issues: [] };
     const [row] = await db.insert(syncRuns).values({ integrationId, kind, trigger, worker: THIS_PROCESS }).returning({ id: syncRuns.id });
     if (!row) throw new Error("sync run insert returned no row");
@@ -105,6 +122,7 @@ export async function runSync<T>(
       onAttempt: (attempt) => {
         stats.requests++;
         if (attempt.status === 429) stats.throttled++;
+        recordGraphAttempt(attempt);
       },
     });
     const started = Date.now();
@@ -119,9 +137,14 @@ export async function runSync<T>(
         .set({ lastSyncAt: new Date(), lastSyncResult: { ok: status === "succeeded", ...counts, ...(error ? { error } : {}) } })
         .where(eq(calendarIntegrations.id, integrationId));
       await publishIntegrationStatus(db, integration.userId);
+      recordSyncRun(kind, trigger, status, Date.now() - started);
+      const outcome = { runId: row.id, integrationId, kind, trigger, status, ...counts, requests: stats.requests, throttled: stats.throttled, durationMs: Date.now() - started };
+      if (error) services.logger.warn({ ...outcome, error }, "sync run failed");
+      else services.logger.info(outcome, "sync run finished");
     };
     try {
-      const result = await work({ id: row.id, db, services, integration, graph, stats });
+      // Graph calls and everything else logged by the run carry its id (and the request or job that started it).
+      const result = await withLogContext({ runId: row.id, integrationId }, () => work({ id: row.id, db, services, integration, graph, stats }));
       await finish("succeeded");
       return { runId: row.id, stats, durationMs: Date.now() - started, result };
     } catch (error) {

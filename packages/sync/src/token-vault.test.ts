@@ -18,7 +18,9 @@ describe("token vault", () => {
     const sealed = vault.seal(secret, "integration-1");
     expect(() => vault.open(sealed, "integration-2")).toThrow(VaultOpenError);
     const parts = sealed.split(".");
-    parts[4] = `A${parts[4]?.slice(1)}`;
+    const altered = parts[4] ?? "";
+    // A different first character, whatever the random ciphertext starts with.
+    parts[4] = `${altered.startsWith("A") ? "B" : "A"}${altered.slice(1)}`;
     expect(() => vault.open(parts.join("."), "integration-1")).toThrow(VaultOpenError);
   });
 

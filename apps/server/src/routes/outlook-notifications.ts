@@ -14,6 +14,6 @@ async function answer(c: Context<{ Variables: RequestVariables }>, kind: Webhook
   const validationToken = c.req.query("validationToken");
   const body: unknown = validationToken === undefined ? await c.req.json().catch(() => undefined) : undefined;
   const { ctx } = c.var;
-  const reply = await answerWebhook(kind, { validationToken, body }, ctx.db, ctx.sync?.queue);
+  const reply = await answerWebhook(kind, { validationToken, body }, ctx.db, ctx.sync?.queue, c.var.logger);
   return reply.text === undefined ? c.body(null, reply.status) : c.text(reply.text, reply.status);
 }

@@ -17,7 +17,7 @@ export async function throughProcedure<T>(c: RequestContext, run: (caller: Calle
     return status === 204 ? c.body(null, 204) : c.json(result as object, status);
   } catch (error) {
     const { status, body, internal } = restErrorOf(error, ctx.locale);
-    if (internal) console.error(`[${ctx.requestId}] ${c.req.method} ${c.req.path} failed`, error);
+    if (internal) c.var.logger.error({ err: error, method: c.req.method, path: c.req.path }, "request failed");
     return c.json(body, status as ContentfulStatusCode);
   }
 }

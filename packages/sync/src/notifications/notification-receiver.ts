@@ -3,6 +3,7 @@ import { calendarIntegrations, graphSubscriptions } from "@agenda/db/schema";
 import { recordAudit } from "@agenda/domain/audit";
 import { eq, inArray } from "drizzle-orm";
 import { z } from "zod";
+import { silentLogger, type Logger } from "../logger";
 import type { SyncQueue } from "../sync-queue";
 import { clientStateMatches } from "./subscriptions";
 
@@ -62,7 +63,12 @@ interface Verified<T> {
  * logged (subscription id only: a clientState is a secret) and audited once per subscription and reason, for at
  * most MAX_REPORTED subscriptions per request.
  */
-async function verify<T extends { subscriptionId: string; clientState?: string | null }>(db: DatabaseOrTransaction, kind: WebhookKind, items: T[]): Promise<Array<Verified<T>>> {
+async function verify<T extends { subscriptionId: string; clientState?: string | null }>(
+  db: DatabaseOrTransaction,
+  kind: WebhookKind,
+  items: T[],
+  logger: Logger,
+): Promise<Array<Verified<T>>> {
   if (items.length === 0) return [];
   const ids = [...new Set(items.map((item) => item.subscriptionId))];
   const rows = await db
@@ -86,9 +92,9 @@ async function verify<T extends { subscriptionId: string; clientState?: string |
     rejected.set(key, entry);
   }
   const reported = [...rejected.values()];
-  if (reported.length > MAX_REPORTED) console.warn(`Outlook webhook: ${reported.length - MAX_REPORTED} more subscriptions rejected in the same request`);
+  if (reported.length > MAX_REPORTED) logger.warn({ kind, more: reported.length - MAX_REPORTED }, "Outlook webhook: more subscriptions rejected in the same request");
   for (const { subscriptionId: id, reason, row, count } of reported.slice(0, MAX_REPORTED)) {
-    console.warn(`Outlook ${kind === "lifecycle" ? "lifecycle event" : "notification"} rejected (${reason}) for subscription ${id}`);
+    logger.warn({ kind, reason, subscriptionId: id, count }, "Outlook webhook item rejected");
     await recordAudit(db, {
       userId: row?.userId ?? null,
       integrationId: row?.integrationId ?? null,
@@ -101,8 +107,13 @@ async function verify<T extends { subscriptionId: string; clientState?: string |
 }
 
 /** Change notifications: each mailbox that changed gets one debounced delta import, however many items named it. */
-export async function receiveChangeNotifications(db: DatabaseOrTransaction, queue: NotificationQueue, body: z.output<typeof changeNotificationBatch>): Promise<number> {
-  const accepted = await verify(db, "notifications", body.value);
+export async function receiveChangeNotifications(
+  db: DatabaseOrTransaction,
+  queue: NotificationQueue,
+  body: z.output<typeof changeNotificationBatch>,
+  logger: Logger = silentLogger,
+): Promise<number> {
+  const accepted = await verify(db, "notifications", body.value, logger);
   const integrations = new Set(accepted.map(({ integrationId }) => integrationId));
   for (const integrationId of integrations) await queue.enqueueNotificationImport(integrationId);
   return accepted.length;
@@ -112,8 +123,13 @@ export async function receiveChangeNotifications(db: DatabaseOrTransaction, queu
  * Lifecycle events: `reauthorizationRequired` renews the subscription (a job); `subscriptionRemoved` forgets it,
  * so the next import recreates it, and imports; `missed` imports by delta to catch what was lost.
  */
-export async function receiveLifecycleEvents(db: DatabaseOrTransaction, queue: NotificationQueue, body: z.output<typeof lifecycleEventBatch>): Promise<number> {
-  const accepted = await verify(db, "lifecycle", body.value);
+export async function receiveLifecycleEvents(
+  db: DatabaseOrTransaction,
+  queue: NotificationQueue,
+  body: z.output<typeof lifecycleEventBatch>,
+  logger: Logger = silentLogger,
+): Promise<number> {
+  const accepted = await verify(db, "lifecycle", body.value, logger);
   const toImport = new Set<string>();
   for (const { item, integrationId, subscriptionRowId } of accepted) {
     if (item.lifecycleEvent === "reauthorizationRequired") {
@@ -137,18 +153,19 @@ export async function answerWebhook(
   request: { validationToken: string | undefined; body: unknown },
   db: DatabaseOrTransaction,
   queue: NotificationQueue | undefined,
+  logger: Logger = silentLogger,
 ): Promise<WebhookAnswer> {
   if (request.validationToken !== undefined) return { status: 200, text: request.validationToken };
   const receive = kind === "notifications" ? parseAndReceive(changeNotificationBatch, receiveChangeNotifications) : parseAndReceive(lifecycleEventBatch, receiveLifecycleEvents);
-  return receive(db, queue, request.body);
+  return receive(db, queue, request.body, logger);
 }
 
-function parseAndReceive<T extends z.ZodType>(schema: T, receive: (db: DatabaseOrTransaction, queue: NotificationQueue, body: z.output<T>) => Promise<number>) {
-  return async (db: DatabaseOrTransaction, queue: NotificationQueue | undefined, body: unknown): Promise<WebhookAnswer> => {
+function parseAndReceive<T extends z.ZodType>(schema: T, receive: (db: DatabaseOrTransaction, queue: NotificationQueue, body: z.output<T>, logger: Logger) => Promise<number>) {
+  return async (db: DatabaseOrTransaction, queue: NotificationQueue | undefined, body: unknown, logger: Logger): Promise<WebhookAnswer> => {
     const parsed = schema.safeParse(body);
     if (!parsed.success) return { status: 400 };
     if (!queue) return { status: 503 };
-    await receive(db, queue, parsed.data);
+    await receive(db, queue, parsed.data, logger);
     return { status: 202 };
   };
 }

@@ -3,12 +3,13 @@ import { agendaEvents, auditLog, calendarIntegrations, graphSubscriptions, syncR
 import { useTestDatabase } from "@agenda/testing/database";
 import { sandboxAdmin, useSandbox } from "@agenda/testing/sandbox";
 import { and, eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listIntegrations, updateOutlookSettings } from "../integrations";
 import { disconnectOutlook } from "../outlook-connection";
 import type { OutlookServices } from "../outlook-services";
 import { SyncEngine } from "../sync-engine";
 import { SyncQueue } from "../sync-queue";
+import { capturingLogger } from "../testing/capturing-logger";
 import { connectTestUser, testOutlookServices } from "../testing/connect";
 import { startNotificationReceiver, type NotificationReceiver } from "../testing/notification-receiver";
 import { NOTIFICATION_PATHS } from "./notification-endpoints";
@@ -30,11 +31,12 @@ let services: OutlookServices;
 let engine: SyncEngine;
 let queue: SyncQueue;
 let receiver: NotificationReceiver;
+const webhookLogs = capturingLogger("warn");
 let settings: SubscriptionSettings;
 
 beforeAll(async () => {
   services = testOutlookServices(database().db, sandbox());
-  receiver = await startNotificationReceiver(database().db, () => queue);
+  receiver = await startNotificationReceiver(database().db, () => queue, webhookLogs.logger);
   const endpoints = subscriptionSettingsFor(sandbox().url, receiver.url);
   if (!endpoints) throw new Error("the sandbox should reach the loopback receiver");
   settings = { ...endpoints, lifetimeMinutes: LIFETIME_MINUTES, renewBeforeMinutes: 10 };
@@ -185,25 +187,21 @@ describe("Outlook change notifications", () => {
     const { integration } = await connectAndSubscribe("Carla");
     const [row] = await subscriptionsOf(integration.id);
     const runsBefore = (await settledRuns(integration.id)).length;
-    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
-    try {
-      const forged = "forged-client-state-that-must-not-be-logged";
-      const answer = await postNotifications({
-        value: [
-          { subscriptionId: row?.subscriptionId, clientState: forged, changeType: "updated" },
-          { subscriptionId: row?.subscriptionId, changeType: "deleted" },
-          { subscriptionId: "00000000-0000-0000-0000-000000000000", clientState: forged, changeType: "created" },
-        ],
-      });
-      expect(answer.status).toBe(202);
-      const logged = warn.mock.calls.map((call) => call.join(" ")).filter((line) => line.includes("rejected"));
-      expect(logged).toHaveLength(2);
-      expect(logged.find((line) => line.includes(row?.subscriptionId ?? "?"))).toContain("client_state_mismatch");
-      expect(logged.find((line) => line.includes("00000000-0000-0000-0000-000000000000"))).toContain("unknown_subscription");
-      expect(logged.join("\n")).not.toContain(forged);
-    } finally {
-      warn.mockRestore();
-    }
+    const before = webhookLogs.lines.length;
+    const forged = "forged-client-state-that-must-not-be-logged";
+    const answer = await postNotifications({
+      value: [
+        { subscriptionId: row?.subscriptionId, clientState: forged, changeType: "updated" },
+        { subscriptionId: row?.subscriptionId, changeType: "deleted" },
+        { subscriptionId: "00000000-0000-0000-0000-000000000000", clientState: forged, changeType: "created" },
+      ],
+    });
+    expect(answer.status).toBe(202);
+    const logged = webhookLogs.lines.slice(before).filter((line) => line.includes("rejected"));
+    expect(logged).toHaveLength(2);
+    expect(logged.find((line) => line.includes(row?.subscriptionId ?? "?"))).toContain("client_state_mismatch");
+    expect(logged.find((line) => line.includes("00000000-0000-0000-0000-000000000000"))).toContain("unknown_subscription");
+    expect(logged.join("\n")).not.toContain(forged);
     const audited = await database().db.select().from(auditLog).where(eq(auditLog.action, "outlook.notification_rejected"));
     expect(audited.map(({ integrationId, outcome, detail }) => ({ integrationId, outcome, reason: detail?.reason, count: detail?.count }))).toEqual(
       expect.arrayContaining([

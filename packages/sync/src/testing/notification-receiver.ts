@@ -2,6 +2,7 @@ import { once } from "node:events";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Database } from "@agenda/db/client";
+import { silentLogger, type Logger } from "../logger";
 import { NOTIFICATION_PATHS } from "../notifications/notification-endpoints";
 import { answerWebhook, type NotificationQueue, type WebhookKind } from "../notifications/notification-receiver";
 
@@ -22,7 +23,7 @@ async function readBody(request: IncomingMessage): Promise<unknown> {
 }
 
 /** The product's two webhooks on a plain Node server, for package tests that have no app: same functions, same answers. */
-export async function startNotificationReceiver(db: Database, queue: () => NotificationQueue | undefined): Promise<NotificationReceiver> {
+export async function startNotificationReceiver(db: Database, queue: () => NotificationQueue | undefined, logger: Logger = silentLogger): Promise<NotificationReceiver> {
   const kinds = new Map<string, WebhookKind>([
     [NOTIFICATION_PATHS.notifications, "notifications"],
     [NOTIFICATION_PATHS.lifecycle, "lifecycle"],
@@ -36,13 +37,13 @@ export async function startNotificationReceiver(db: Database, queue: () => Notif
     }
     const validationToken = url.searchParams.get("validationToken") ?? undefined;
     void (validationToken === undefined ? readBody(request) : Promise.resolve(undefined))
-      .then((body) => answerWebhook(kind, { validationToken, body }, db, queue()))
+      .then((body) => answerWebhook(kind, { validationToken, body }, db, queue(), logger))
       .then((answer) => {
         if (answer.text === undefined) response.writeHead(answer.status).end();
         else response.writeHead(answer.status, { "content-type": "text/plain; charset=utf-8" }).end(answer.text);
       })
       .catch((error: unknown) => {
-        console.error("notification receiver:", error);
+        logger.error({ err: error }, "notification receiver failed");
         response.writeHead(500).end();
       });
   });

@@ -1,0 +1,34 @@
+import type { Database } from "@agenda/db/client";
+import { bearerMatches, metricsRegistryFor } from "@agenda/sync/operations/metrics";
+import { checkReadiness, databaseCheck, migrationsCheck, queueCheck, type ReadinessCheck } from "@agenda/sync/operations/readiness";
+import { Hono } from "hono";
+
+export interface OperationsOptions {
+  db: Database;
+  /** The job queue of this process, when it has one: readiness fails once it stops (draining on SIGTERM). */
+  queue?: { readonly accepting: boolean } | null;
+  /** Bearer token /metrics asks for; without it, /metrics is not served on the public port. */
+  metricsToken?: string | undefined;
+}
+
+/** The probes and metrics operators and orchestrators read: outside the API, its authentication and its rate limits. */
+export function operationsRoutes(options: OperationsOptions) {
+  const checks: ReadinessCheck[] = [databaseCheck(options.db), migrationsCheck(options.db)];
+  if (options.queue) checks.push(queueCheck(options.queue));
+  const registry = metricsRegistryFor(options.db);
+  const { metricsToken } = options;
+
+  return new Hono()
+    .get("/healthz", (c) => c.json({ status: "ok" }))
+    .get("/readyz", async (c) => {
+      const report = await checkReadiness(checks);
+      return c.json({ status: report.ready ? "ready" : "unavailable", checks: report.checks }, report.ready ? 200 : 503);
+    })
+    .get("/metrics", async (c) => {
+      if (!metricsToken || !bearerMatches(c.req.header("authorization"), metricsToken)) {
+        c.header("www-authenticate", 'Bearer realm="metrics"');
+        return c.text(metricsToken ? "metrics need the METRICS_TOKEN bearer token\n" : "metrics are disabled: METRICS_TOKEN is not set\n", 401);
+      }
+      return c.body(await registry.metrics(), 200, { "content-type": registry.contentType });
+    });
+}

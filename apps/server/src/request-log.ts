@@ -1,0 +1,14 @@
+import type { Logger } from "@agenda/sync/logger";
+import type { MiddlewareHandler } from "hono";
+
+/**
+ * One line per API request: method, path, status, duration (the request id comes from the log context). The path
+ * only: the query string of /trpc subscriptions carries the caller's token (`connectionParams`).
+ */
+export function requestLog(logger: Logger): MiddlewareHandler {
+  return async (c, next) => {
+    const started = performance.now();
+    await next();
+    logger.info({ method: c.req.method, path: c.req.path, status: c.res.status, durationMs: Math.round(performance.now() - started) }, "request");
+  };
+}

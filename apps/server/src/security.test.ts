@@ -1,0 +1,122 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createAuthenticator, signSessionToken } from "@agenda/api";
+import { ensureUser } from "@agenda/domain/users";
+import { capturingLogger } from "@agenda/sync/testing/capturing-logger";
+import { useTestDatabase } from "@agenda/testing/database";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "./app";
+import { createDemoMode } from "./demo";
+
+const database = useTestDatabase();
+const SECRET = "security-test-secret-long-enough-for-hs256";
+const LMS = "https://lms.example.com";
+const logs = capturingLogger("info");
+
+let app: ReturnType<typeof createApp>;
+let token: string;
+
+beforeAll(async () => {
+  const { db } = database();
+  const addinDist = mkdtempSync(join(tmpdir(), "agenda-addin-"));
+  writeFileSync(join(addinDist, "taskpane.html"), `<!doctype html><script src="/addin/office/office.js"></script>`);
+  app = createApp({
+    db,
+    authenticator: createAuthenticator({ secret: SECRET }),
+    demo: createDemoMode(db, SECRET),
+    outlook: null,
+    sync: null,
+    addin: { demo: true, auth: null, distDir: addinDist, officeJsUrl: "https://appsforoffice.microsoft.com/lib/1/hosted/office.js" },
+    security: { allowedOrigins: [LMS], hsts: true },
+    logger: logs.logger,
+  });
+  const ana = await ensureUser(db, { platformUserId: "ana-security", email: "ana.security@example.test", name: "Ana", role: "learner", locale: "fr" });
+  token = await signSessionToken(SECRET, ana);
+});
+
+const directives = (response: Response) => (response.headers.get("content-security-policy") ?? "").split(";").map((directive) => directive.trim());
+
+describe("security headers", () => {
+  it("on an API answer: nobody frames it, scripts from self, HSTS, no sniffing, a referrer policy", async () => {
+    const response = await app.request("/api/me", { headers: { authorization: `Bearer ${token}` } });
+    expect(response.status).toBe(200);
+    expect(directives(response)).toEqual(expect.arrayContaining(["default-src 'self'", "script-src 'self'", "frame-ancestors 'none'", "object-src 'none'"]));
+    expect(response.headers.get("x-frame-options")).toBe("DENY");
+    expect(response.headers.get("strict-transport-security")).toBe("max-age=31536000; includeSubDomains");
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(response.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
+  });
+
+  it("on a page and on errors", async () => {
+    const page = await app.request("/demo", { headers: { accept: "text/html" } });
+    expect(page.headers.get("content-type")).toContain("text/html");
+    expect(directives(page)).toContain("frame-ancestors 'none'");
+    expect(page.headers.get("x-content-type-options")).toBe("nosniff");
+    const missing = await app.request("/api/nowhere");
+    expect(missing.status).toBe(404);
+    expect(directives(missing)).toContain("frame-ancestors 'none'");
+  });
+
+  it("on add-in pages: Outlook may frame them, office.js may load, nothing else changes", async () => {
+    const response = await app.request("/addin/taskpane.html");
+    expect(response.status).toBe(200);
+    const frameAncestors = directives(response).find((directive) => directive.startsWith("frame-ancestors"));
+    expect(frameAncestors).toBe("frame-ancestors 'self' https://outlook.office.com https://outlook.office365.com https://*.outlook.com https://outlook.live.com");
+    expect(directives(response)).toContain("script-src 'self' https://appsforoffice.microsoft.com");
+    expect(response.headers.get("x-frame-options")).toBeNull();
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+  });
+
+  it("sends no HSTS when the deployment is not served over HTTPS", async () => {
+    const plain = createApp({ db: database().db, authenticator: createAuthenticator({ secret: SECRET }), demo: null, outlook: null, sync: null });
+    const response = await plain.request("/healthz");
+    expect(response.headers.get("strict-transport-security")).toBeNull();
+    expect(directives(response)).toContain("frame-ancestors 'none'");
+  });
+});
+
+describe("CORS on /api and /trpc", () => {
+  it("lets an allowed origin read answers, and not another one", async () => {
+    const allowed = await app.request("/api/me", { headers: { origin: LMS, authorization: `Bearer ${token}` } });
+    expect(allowed.headers.get("access-control-allow-origin")).toBe(LMS);
+    expect(allowed.headers.get("access-control-expose-headers")).toContain("x-request-id");
+    expect(allowed.headers.get("access-control-allow-credentials")).toBeNull();
+    const refused = await app.request("/api/me", { headers: { origin: "https://evil.example.com", authorization: `Bearer ${token}` } });
+    expect(refused.headers.get("access-control-allow-origin")).toBeNull();
+  });
+
+  it("answers preflights before authentication, for allowed origins only", async () => {
+    const preflight = (origin: string) =>
+      app.request("/trpc/events.create", {
+        method: "OPTIONS",
+        headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "authorization, content-type" },
+      });
+    const allowed = await preflight(LMS);
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get("access-control-allow-origin")).toBe(LMS);
+    expect(allowed.headers.get("access-control-allow-methods")).toContain("POST");
+    expect(allowed.headers.get("access-control-allow-headers")).toMatch(/^authorization, ?content-type$/);
+    const refused = await preflight("https://evil.example.com");
+    expect(refused.headers.get("access-control-allow-origin")).toBeNull();
+  });
+});
+
+describe("request logs", () => {
+  it("log each API request with its id, path and status, and never the token it carries", async () => {
+    const before = logs.lines.length;
+    await app.request("/api/me", { headers: { authorization: `Bearer ${token}`, "x-request-id": "support-42" } });
+    // A subscription's token travels in the query string (connectionParams): only the path is logged.
+    await app.request(`/trpc/sync.onStatus?connectionParams=1&input=${encodeURIComponent(JSON.stringify({ token }))}&token=${token}`);
+    const written = logs.lines.slice(before).map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(written).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ msg: "request", requestId: "support-42", method: "GET", path: "/api/me", status: 200 }),
+        expect.objectContaining({ msg: "request", path: "/trpc/sync.onStatus" }),
+      ]),
+    );
+    expect(logs.text()).not.toContain(token);
+    expect(logs.text()).not.toContain(SECRET);
+    expect(logs.text()).not.toContain("connectionParams");
+  });
+});
