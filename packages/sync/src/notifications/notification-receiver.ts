@@ -163,8 +163,8 @@ export async function answerWebhook(
 function parseAndReceive<T extends z.ZodType>(schema: T, receive: (db: DatabaseOrTransaction, queue: NotificationQueue, body: z.output<T>, logger: Logger) => Promise<number>) {
   return async (db: DatabaseOrTransaction, queue: NotificationQueue | undefined, body: unknown, logger: Logger): Promise<WebhookAnswer> => {
     const parsed = schema.safeParse(body);
-    if (!parsed.success) return { status: 400 };
-    if (!queue) return { status: 503 };
+    if (!parsed.success) return { status: 400, text: "Expected a JSON body: { value: [...] } of Microsoft Graph notifications." };
+    if (!queue) return { status: 503, text: "No job queue to take the notifications: deliver them again later." };
     await receive(db, queue, parsed.data, logger);
     return { status: 202 };
   };

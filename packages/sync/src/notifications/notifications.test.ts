@@ -215,6 +215,7 @@ describe("Outlook change notifications", () => {
 
     const malformed = await postNotifications({ value: [{ clientState: "x" }] });
     expect(malformed.status).toBe(400);
+    expect(await malformed.text()).toContain("value");
   });
 
   it("renews subscriptions before they expire, and recreates one Graph no longer knows", async () => {
