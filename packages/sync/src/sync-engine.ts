@@ -1,9 +1,9 @@
 import { agendaEvents, calendarIntegrations } from "@agenda/db/schema";
 import { DomainError } from "@agenda/domain/errors";
 import { graphStatusOf } from "@agenda/graph/graph-client";
-import { and, eq, inArray, isNull, lt, not, or } from "drizzle-orm";
-import { exportFormation, exportFormations, hasFormationsToExport } from "./export/export-formations";
-import { exportPersonalEvents, hasPersonalEventsToExport } from "./export/export-personal-events";
+import { and, eq, exists, inArray, isNull, lt, not, or } from "drizzle-orm";
+import { exportFormation, exportFormations, formationsToExport } from "./export/export-formations";
+import { exportPersonalEvents, personalEventsToExport } from "./export/export-personal-events";
 import { importIntegration } from "./import/import-integration";
 import { DEFAULT_SUBSCRIPTION_TIMING, ensureSubscriptions, hasLiveSubscription, hasSubscriptionToRenew, renewSubscriptionNow, type SubscriptionSettings } from "./notifications/subscriptions";
 import type { OutlookServices } from "./outlook-services";
@@ -168,15 +168,18 @@ export class SyncEngine {
           ),
         ),
       );
-    const exporting = await this.services.db
-      .select({ id: calendarIntegrations.id, userId: calendarIntegrations.userId })
-      .from(calendarIntegrations)
-      .where(and(active, eq(calendarIntegrations.exportEnabled, true)));
     // Changes are exported as they happen; this sweep only catches what an export left behind (a failure, a crash).
-    const behind = [];
-    for (const integration of exporting) {
-      if ((await hasFormationsToExport(this.services.db, integration)) || (await hasPersonalEventsToExport(this.services.db, integration))) behind.push(integration);
-    }
+    const { db } = this.services;
+    const behind = await db
+      .select({ id: calendarIntegrations.id })
+      .from(calendarIntegrations)
+      .where(
+        and(
+          active,
+          eq(calendarIntegrations.exportEnabled, true),
+          or(exists(formationsToExport(db, calendarIntegrations)), exists(personalEventsToExport(db, calendarIntegrations))),
+        ),
+      );
     for (const { id } of stale) await queue.enqueueImport(id, "schedule");
     for (const { id } of behind) await queue.enqueueExport(id, "schedule");
     return { imports: stale.length, exports: behind.length };

@@ -6,6 +6,7 @@ import { ErrorAlert } from "../ui/error-alert";
 import { usePageTitle } from "../ui/use-page-title";
 import { FailedJobsSection } from "./failed-jobs-section";
 import { useAllIntegrations } from "./use-all-integrations";
+import { ScrollableTable } from "../ui/scrollable-table";
 
 function IntegrationRow({ integration, timeZone }: { integration: AdminIntegration; timeZone: string }) {
   const { t, i18n } = useTranslation();
@@ -43,24 +44,11 @@ function IntegrationsTable({ timeZone }: { timeZone: string }) {
   if (integrations.error) return <ErrorAlert error={integrations.error} />;
   if (integrations.data.length === 0) return <p>{t("admin.empty")}</p>;
   return (
-    <div className="table-scroll" tabIndex={0} role="region" aria-labelledby="admin-title">
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">{t("admin.user")}</th>
-            <th scope="col">{t("admin.account")}</th>
-            <th scope="col">{t("admin.status")}</th>
-            <th scope="col">{t("admin.lastSync")}</th>
-            <th scope="col">{t("admin.lastError")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {integrations.data.map((integration) => (
-            <IntegrationRow key={integration.id} integration={integration} timeZone={timeZone} />
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <ScrollableTable labelledBy="admin-title" columns={[t("admin.user"), t("admin.account"), t("admin.status"), t("admin.lastSync"), t("admin.lastError")]}>
+      {integrations.data.map((integration) => (
+        <IntegrationRow key={integration.id} integration={integration} timeZone={timeZone} />
+      ))}
+    </ScrollableTable>
   );
 }
 

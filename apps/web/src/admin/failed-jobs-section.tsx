@@ -5,6 +5,7 @@ import type { FailedJob } from "../sync/sync-types";
 import { ErrorAlert } from "../ui/error-alert";
 import { useAllIntegrations } from "./use-all-integrations";
 import { useFailedJobs, useRetryJob } from "./use-failed-jobs";
+import { ScrollableTable } from "../ui/scrollable-table";
 
 interface FailedJobsTableProps {
   jobs: readonly FailedJob[];
@@ -27,37 +28,23 @@ export function FailedJobsTable({ jobs, integrations, timeZone, retryingId, onRe
     return job.integrationId ? t("failedJobs.unknownIntegration", { id: job.integrationId }) : t("failedJobs.none");
   };
   return (
-    <div className="table-scroll" tabIndex={0} role="region" aria-labelledby="failed-jobs-title">
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">{t("failedJobs.user")}</th>
-            <th scope="col">{t("failedJobs.queue")}</th>
-            <th scope="col">{t("failedJobs.retries")}</th>
-            <th scope="col">{t("failedJobs.error")}</th>
-            <th scope="col">{t("failedJobs.failedAt")}</th>
-            <th scope="col">{t("failedJobs.action")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {jobs.map((job) => (
-            <tr key={job.id}>
-              <th scope="row">{owner(job)}</th>
-              <td>{t(`failedJobs.queues.${queueOf(job)}`)}</td>
-              <td>{job.retryCount}</td>
-              <td>{job.error ?? t("failedJobs.none")}</td>
-              <td>{job.failedAt ? formatInstant(job.failedAt, i18n.language, timeZone) : t("failedJobs.none")}</td>
-              <td>
-                <button type="button" className="button-secondary" disabled={retryingId === job.id} onClick={() => onRetry(job)}>
-                  {t("failedJobs.retry")}
-                  <span className="visually-hidden">{t("app.actionTarget", { target: owner(job) })}</span>
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <ScrollableTable labelledBy="failed-jobs-title" columns={[t("failedJobs.user"), t("failedJobs.queue"), t("failedJobs.retries"), t("failedJobs.error"), t("failedJobs.failedAt"), t("failedJobs.action")]}>
+      {jobs.map((job) => (
+        <tr key={job.id}>
+          <th scope="row">{owner(job)}</th>
+          <td>{t(`failedJobs.queues.${queueOf(job)}`)}</td>
+          <td>{job.retryCount}</td>
+          <td>{job.error ?? t("failedJobs.none")}</td>
+          <td>{job.failedAt ? formatInstant(job.failedAt, i18n.language, timeZone) : t("failedJobs.none")}</td>
+          <td>
+            <button type="button" className="button-secondary" disabled={retryingId === job.id} onClick={() => onRetry(job)}>
+              {t("failedJobs.retry")}
+              <span className="visually-hidden">{t("app.actionTarget", { target: owner(job) })}</span>
+            </button>
+          </td>
+        </tr>
+      ))}
+    </ScrollableTable>
   );
 }
 

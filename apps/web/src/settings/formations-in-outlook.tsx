@@ -4,6 +4,7 @@ import { formatEventWhen } from "../format/date-format";
 import type { SyncFormation } from "../sync/sync-types";
 import { useExportFormation, useSyncFormations } from "../sync/use-sync";
 import { ErrorAlert } from "../ui/error-alert";
+import { ScrollableTable } from "../ui/scrollable-table";
 
 interface FormationsTableProps {
   formations: readonly SyncFormation[];
@@ -17,45 +18,32 @@ export function FormationsTable({ formations, timeZone, exportingId, onExport }:
   const { t, i18n } = useTranslation();
   if (formations.length === 0) return <p>{t("formationsInOutlook.empty")}</p>;
   return (
-    <div className="table-scroll" tabIndex={0} role="region" aria-labelledby="formations-title">
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">{t("formationsInOutlook.formation")}</th>
-            <th scope="col">{t("formationsInOutlook.when")}</th>
-            <th scope="col">{t("formationsInOutlook.location")}</th>
-            <th scope="col">{t("formationsInOutlook.state")}</th>
-            <th scope="col">{t("formationsInOutlook.action")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {formations.map((formation) => (
-            <tr key={formation.formationId}>
-              <th scope="row">{formation.title}</th>
-              <td>{formatEventWhen({ isAllDay: false, startsAt: formation.startsAt, endsAt: formation.endsAt, startDate: null, endDate: null }, i18n.language, timeZone)}</td>
-              <td>{formation.location ?? t("syncRuns.none")}</td>
-              <td>
-                <span className={`outlook-state outlook-state-${formation.outlookState}`}>{t(`formationsInOutlook.states.${formation.outlookState}`)}</span>
-                {formation.syncError && <span className="sync-error"> – {formation.syncError}</span>}
-              </td>
-              <td>
-                {formation.outlookState === "in_outlook" && formation.outlookEventId ? (
-                  <a href={outlookWebLink(formation.outlookEventId)} target="_blank" rel="noreferrer">
-                    {t("formationsInOutlook.openInOutlook")}
-                    <span className="visually-hidden">{t("app.actionTarget", { target: formation.title })}</span>
-                  </a>
-                ) : (
-                  <button type="button" className="button-secondary" disabled={exportingId !== null} onClick={() => onExport(formation)}>
-                    {formation.outlookState === "removed_in_outlook" ? t("formationsInOutlook.addAgain") : t("formationsInOutlook.export")}
-                    <span className="visually-hidden">{t("app.actionTarget", { target: formation.title })}</span>
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <ScrollableTable labelledBy="formations-title" columns={[t("formationsInOutlook.formation"), t("formationsInOutlook.when"), t("formationsInOutlook.location"), t("formationsInOutlook.state"), t("formationsInOutlook.action")]}>
+      {formations.map((formation) => (
+        <tr key={formation.formationId}>
+          <th scope="row">{formation.title}</th>
+          <td>{formatEventWhen({ isAllDay: false, startsAt: formation.startsAt, endsAt: formation.endsAt, startDate: null, endDate: null }, i18n.language, timeZone)}</td>
+          <td>{formation.location ?? t("syncRuns.none")}</td>
+          <td>
+            <span className={`outlook-state outlook-state-${formation.outlookState}`}>{t(`formationsInOutlook.states.${formation.outlookState}`)}</span>
+            {formation.syncError && <span className="sync-error"> – {formation.syncError}</span>}
+          </td>
+          <td>
+            {formation.outlookState === "in_outlook" && formation.outlookEventId ? (
+              <a href={outlookWebLink(formation.outlookEventId)} target="_blank" rel="noreferrer">
+                {t("formationsInOutlook.openInOutlook")}
+                <span className="visually-hidden">{t("app.actionTarget", { target: formation.title })}</span>
+              </a>
+            ) : (
+              <button type="button" className="button-secondary" disabled={exportingId !== null} onClick={() => onExport(formation)}>
+                {formation.outlookState === "removed_in_outlook" ? t("formationsInOutlook.addAgain") : t("formationsInOutlook.export")}
+                <span className="visually-hidden">{t("app.actionTarget", { target: formation.title })}</span>
+              </button>
+            )}
+          </td>
+        </tr>
+      ))}
+    </ScrollableTable>
   );
 }
 

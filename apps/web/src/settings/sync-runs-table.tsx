@@ -3,38 +3,25 @@ import { formatInstant } from "../format/date-format";
 import type { SyncRun } from "../sync/sync-types";
 import { useSyncRuns } from "../sync/use-sync";
 import { ErrorAlert } from "../ui/error-alert";
+import { ScrollableTable } from "../ui/scrollable-table";
 
 /** The recent runs as a table: when, what, why, how it went and what it changed. */
 export function SyncRunsTable({ runs, timeZone }: { runs: readonly SyncRun[]; timeZone: string }) {
   const { t, i18n } = useTranslation();
   if (runs.length === 0) return <p>{t("syncRuns.empty")}</p>;
   return (
-    <div className="table-scroll" tabIndex={0} role="region" aria-labelledby="sync-runs-title">
-      <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">{t("syncRuns.when")}</th>
-            <th scope="col">{t("syncRuns.kind")}</th>
-            <th scope="col">{t("syncRuns.trigger")}</th>
-            <th scope="col">{t("syncRuns.status")}</th>
-            <th scope="col">{t("syncRuns.changes")}</th>
-            <th scope="col">{t("syncRuns.error")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {runs.map((run) => (
-            <tr key={run.id}>
-              <td>{formatInstant(run.startedAt, i18n.language, timeZone)}</td>
-              <td>{t(`syncRuns.kinds.${run.kind}`)}</td>
-              <td>{t(`syncRuns.triggers.${run.trigger}`)}</td>
-              <td className={run.status === "failed" ? "sync-error" : undefined}>{t(`syncRuns.statuses.${run.status}`)}</td>
-              <td>{t("syncRuns.counts", { created: run.created, updated: run.updated, deleted: run.deleted })}</td>
-              <td>{run.error ?? t("syncRuns.none")}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <ScrollableTable labelledBy="sync-runs-title" columns={[t("syncRuns.when"), t("syncRuns.kind"), t("syncRuns.trigger"), t("syncRuns.status"), t("syncRuns.changes"), t("syncRuns.error")]}>
+      {runs.map((run) => (
+        <tr key={run.id}>
+          <td>{formatInstant(run.startedAt, i18n.language, timeZone)}</td>
+          <td>{t(`syncRuns.kinds.${run.kind}`)}</td>
+          <td>{t(`syncRuns.triggers.${run.trigger}`)}</td>
+          <td className={run.status === "failed" ? "sync-error" : undefined}>{t(`syncRuns.statuses.${run.status}`)}</td>
+          <td>{t("syncRuns.counts", { created: run.created, updated: run.updated, deleted: run.deleted })}</td>
+          <td>{run.error ?? t("syncRuns.none")}</td>
+        </tr>
+      ))}
+    </ScrollableTable>
   );
 }
 

@@ -6,9 +6,10 @@ import { alignFormationEvents } from "@agenda/domain/formations";
 import { graphStatusOf } from "@agenda/graph/graph-client";
 import type { DateTimeTimeZone, Event as GraphEvent } from "@microsoft/microsoft-graph-types";
 import { and, eq, isNotNull, isNull, lt, ne, not, or, sql, type SQL } from "drizzle-orm";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { eventSnapshot, recordConflict, reviewFormationRemovals } from "../conflicts";
 import { FORMATION_CATEGORY, FORMATION_ID_PROPERTY } from "../outlook-event-tags";
-import type { IntegrationRow, SyncRun } from "../sync-run";
+import type { SyncRun } from "../sync-run";
 import { formationToGraphEvent, formationToGraphEventChanges, type ExportedFormation, type FormationEventContext } from "./formation-event-mapping";
 import { PREFER_IMMUTABLE_IDS, sendInBatches, type BatchItem, type BatchRetrySettings, type BatchSubResponse } from "./graph-batch";
 
@@ -98,8 +99,17 @@ function hasExportTraces(row: ExportRow): boolean {
   return row.graphEventId !== null || row.graphTransactionId !== null || row.integrationId !== null || row.exportedFormationVersion !== null;
 }
 
+/**
+ * An integration as queries name it: by value, or by the columns of an outer query over calendar_integrations (to ask
+ * about every integration at once).
+ */
+export interface IntegrationKey {
+  id: string | AnyPgColumn;
+  userId: string | AnyPgColumn;
+}
+
 /** Rows Outlook is not in line with, for this integration. Mirrors `plannedOperation`. */
-function needsExport(integrationId: string): SQL | undefined {
+function needsExport(integrationId: IntegrationKey["id"]): SQL | undefined {
   return or(
     and(
       isWanted,
@@ -116,15 +126,13 @@ function needsExport(integrationId: string): SQL | undefined {
   );
 }
 
-/** Whether an export of the integration would have formation rows to bring in line. */
-export async function hasFormationsToExport(db: DatabaseOrTransaction, integration: Pick<IntegrationRow, "id" | "userId">): Promise<boolean> {
-  const [pending] = await db
+/** The formation rows an export of the integration would bring in line, as a subquery (for `exists`). */
+export function formationsToExport(db: DatabaseOrTransaction, integration: IntegrationKey) {
+  return db
     .select({ id: agendaEvents.id })
     .from(agendaEvents)
     .innerJoin(formations, eq(formations.id, agendaEvents.formationId))
-    .where(and(eq(agendaEvents.ownerId, integration.userId), eq(agendaEvents.source, "formation"), needsExport(integration.id)))
-    .limit(1);
-  return pending !== undefined;
+    .where(and(eq(agendaEvents.ownerId, integration.userId), eq(agendaEvents.source, "formation"), needsExport(integration.id)));
 }
 
 async function loadExportRows(run: SyncRun, filter: SQL | undefined): Promise<ExportRow[]> {

@@ -6,8 +6,8 @@ import { and, eq, gt, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
 import { graphEventToAgendaEvent } from "../import/graph-event-mapping";
 import { hasPendingEdit, settleOutlookChange, type AgendaEventRow, type OutlookChange } from "../import/outlook-changes";
 import { AGENDA_EVENT_ID_PROPERTY } from "../outlook-event-tags";
-import type { IntegrationRow, SyncRun } from "../sync-run";
-import { resolveExportCalendar, type ExportCounts } from "./export-formations";
+import type { SyncRun } from "../sync-run";
+import { resolveExportCalendar, type ExportCounts, type IntegrationKey } from "./export-formations";
 import { PREFER_IMMUTABLE_IDS, sendInBatches, type BatchItem, type BatchRetrySettings, type BatchSubResponse } from "./graph-batch";
 import { personalEventToGraphEvent, personalEventToGraphEventChanges } from "./personal-event-mapping";
 
@@ -48,7 +48,7 @@ const isGoneStatus = (status: number) => status === 404 || status === 410;
  * Personal rows with an edit Outlook does not have: platform events of the user (this mailbox's, or never exported),
  * and this mailbox's Outlook events edited or deleted in the platform.
  */
-function pendingRowsOf(integration: Pick<IntegrationRow, "id" | "userId">): SQL | undefined {
+function pendingRowsOf(integration: IntegrationKey): SQL | undefined {
   return and(
     eq(agendaEvents.ownerId, integration.userId),
     inArray(agendaEvents.source, ["platform", "outlook"]),
@@ -61,10 +61,9 @@ async function loadPendingRows(run: SyncRun): Promise<AgendaEventRow[]> {
   return run.db.select().from(agendaEvents).where(pendingRowsOf(run.integration));
 }
 
-/** Whether an export of the integration would have personal events to send. */
-export async function hasPersonalEventsToExport(db: DatabaseOrTransaction, integration: Pick<IntegrationRow, "id" | "userId">): Promise<boolean> {
-  const [pending] = await db.select({ id: agendaEvents.id }).from(agendaEvents).where(pendingRowsOf(integration)).limit(1);
-  return pending !== undefined;
+/** The personal rows an export of the integration would send, as a subquery (for `exists`). */
+export function personalEventsToExport(db: DatabaseOrTransaction, integration: IntegrationKey) {
+  return db.select({ id: agendaEvents.id }).from(agendaEvents).where(pendingRowsOf(integration));
 }
 
 function operation(kind: Operation["kind"], row: AgendaEventRow, rewrites = 0): Operation {
