@@ -1,8 +1,8 @@
 import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../../web/e2e/support/browser";
-import { FORMATION_ID_PROPERTY } from "../src/office/office-adapter";
-import { agendaUrl, connectOutlook, LEARNER, officeCalls, openStubbedTaskpane, outlookSubjects, saveScreenshot } from "./support/office-host";
+import { FORMATION_ID_CUSTOM_PROPERTY } from "@agenda/addin-manifest/custom-properties";
+import { agendaUrl, connectOutlook, LEARNER, officeCalls, openStubbedTaskpane, outlookCustomProperties, outlookSubjects, saveScreenshot } from "./support/office-host";
 
 const FORMATION = "RGPD : les fondamentaux";
 
@@ -44,7 +44,7 @@ describe("the Outlook add-in's taskpane", () => {
     const calls = (await officeCalls(page)).filter(({ method }) => !method.startsWith("mailbox."));
     expect(calls.map(({ method }) => method)).toEqual(["subject.setAsync", "start.setAsync", "end.setAsync", "location.setAsync", "body.setAsync", "customProperties.set", "customProperties.saveAsync"]);
     expect(calls[0]?.value).toBe(FORMATION);
-    expect(calls.at(-1)?.value).toEqual({ [FORMATION_ID_PROPERTY]: expect.any(String) });
+    expect(calls.at(-1)?.value).toEqual({ [FORMATION_ID_CUSTOM_PROPERTY]: expect.any(String) });
     await saveScreenshot(page, "addin-compose-filled");
     await page.close();
   });
@@ -56,13 +56,23 @@ describe("the Outlook add-in's taskpane", () => {
       await page.getByText(/Le rendez-vous a été rempli/).waitFor();
       const saved = (await officeCalls(page)).at(-1)?.value as Record<string, string>;
       await page.close();
-      return saved[FORMATION_ID_PROPERTY] ?? "";
+      return saved[FORMATION_ID_CUSTOM_PROPERTY] ?? "";
     })();
-    const page = await openStubbedTaskpane(context, { item: { kind: "appointment-read", subject: FORMATION, customProperties: { [FORMATION_ID_PROPERTY]: formationId } } });
+    const page = await openStubbedTaskpane(context, { item: { kind: "appointment-read", subject: FORMATION, customProperties: { [FORMATION_ID_CUSTOM_PROPERTY]: formationId } } });
     const details = page.getByTestId("current-formation");
     await details.getByText(`Cette formation : ${FORMATION}`).waitFor();
     await details.getByText("Vous êtes inscrit(e) à cette formation.").waitFor();
     await saveScreenshot(page, "addin-read-formation");
+    await page.close();
+  });
+
+  it("recognises the copy the server exported by the custom property it wrote for the add-in", async () => {
+    // Pushed by the first test: the copy in the mailbox carries the add-in's custom property.
+    const customProperties = await outlookCustomProperties(LEARNER, FORMATION);
+    expect(customProperties).toEqual({ [FORMATION_ID_CUSTOM_PROPERTY]: expect.any(String) });
+    // A renamed copy without its category: only the custom property can say which formation it is.
+    const page = await openStubbedTaskpane(context, { item: { kind: "appointment-read", subject: "Renommé dans Outlook", categories: [], customProperties } });
+    await page.getByTestId("current-formation").getByText(`Cette formation : ${FORMATION}`).waitFor();
     await page.close();
   });
 

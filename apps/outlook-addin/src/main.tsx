@@ -1,7 +1,7 @@
 import { FluentProvider, webLightTheme } from "@fluentui/react-components";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import "./i18n/i18n";
+import { languageOf, LanguageProvider } from "./i18n/i18n";
 import { startOffice } from "./office/office-adapter";
 import { Addin } from "./taskpane/addin";
 import { OfficeGate } from "./taskpane/office-gate";
@@ -13,8 +13,10 @@ const start = () => startOffice((globalThis as { Office?: typeof Office }).Offic
 
 createRoot(root).render(
   <StrictMode>
-    <FluentProvider theme={webLightTheme}>
-      <OfficeGate start={start}>{(adapter) => <Addin adapter={adapter} />}</OfficeGate>
-    </FluentProvider>
+    <LanguageProvider initial={languageOf(navigator.language)}>
+      <FluentProvider theme={webLightTheme}>
+        <OfficeGate start={start}>{(adapter) => <Addin adapter={adapter} />}</OfficeGate>
+      </FluentProvider>
+    </LanguageProvider>
   </StrictMode>,
 );

@@ -1,8 +1,4 @@
 import { cleanup } from "@testing-library/react";
-import { afterEach, beforeEach } from "vitest";
-import { i18n } from "./i18n/i18n";
+import { afterEach } from "vitest";
 
-beforeEach(async () => {
-  await i18n.changeLanguage("fr");
-});
 afterEach(cleanup);

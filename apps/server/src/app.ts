@@ -25,7 +25,15 @@ export function createApp(deps: AppDependencies) {
   const app = new Hono<{ Variables: RequestVariables }>();
   const logger = deps.logger ?? createLogger({ level: "error", name: "server" });
   const officeJsUrl = deps.addin?.officeJsUrl;
-  app.use("*", securityHeaders({ hsts: deps.security?.hsts ?? false, officeJsOrigin: officeJsUrl ? new URL(officeJsUrl).origin : undefined }));
+  const authority = deps.addin?.auth?.authority;
+  app.use(
+    "*",
+    securityHeaders({
+      hsts: deps.security?.hsts ?? false,
+      officeJsOrigin: officeJsUrl ? new URL(officeJsUrl).origin : undefined,
+      authorityOrigin: authority ? new URL(authority).origin : undefined,
+    }),
+  );
 
   app.route("/", operationsRoutes({ db: deps.db, queue: deps.queue, metricsToken: deps.metricsToken }));
   // One budget per caller across the tRPC and REST doors.

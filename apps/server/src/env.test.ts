@@ -24,6 +24,16 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ ...azure, TOKEN_ENCRYPTION_KEYS: `${generateVaultKey("2025")},oops` })).toThrow(/TOKEN_ENCRYPTION_KEYS/);
   });
 
+  it("serves HTTPS only with both a PEM certificate and its key", () => {
+    const cert = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----";
+    const key = "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----";
+    expect(parseEnv({ TLS_CERT: cert, TLS_KEY: key })).toMatchObject({ TLS_CERT: cert, TLS_KEY: key });
+    expect(() => parseEnv({ TLS_CERT: cert })).toThrow(/TLS_KEY: set TLS_CERT and TLS_KEY together/);
+    expect(() => parseEnv({ TLS_KEY: key })).toThrow(/TLS_CERT: set TLS_CERT and TLS_KEY together/);
+    expect(() => parseEnv({ TLS_CERT: "localhost.crt", TLS_KEY: key })).toThrow(/TLS_CERT: must be a PEM certificate/);
+    expect(() => parseEnv({ TLS_CERT_FILE: "/nowhere/localhost.crt", TLS_KEY: key })).toThrow(/TLS_CERT_FILE: cannot read \/nowhere\/localhost.crt \(ENOENT\)/);
+  });
+
   it("names every wrong variable", () => {
     const parse = () => parseEnv({ PORT: "99999", DATABASE_URL: "mysql://nope", PLATFORM_JWT_SECRET: "short" });
     expect(parse).toThrow(InvalidEnvironmentError);

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { deploymentEnvironment, presentVariables, productionUrlIssues, withSecretFiles } from "@agenda/sync/deployment-env";
+import { deploymentEnvironment, presentVariables, productionUrlIssues, SECRET_VARIABLES, withSecretFiles } from "@agenda/sync/deployment-env";
 import { notificationEnvironment } from "@agenda/sync/notifications/notification-endpoints";
 import { outlookEnvironment } from "@agenda/sync/outlook-config";
 import { z } from "zod";
@@ -24,6 +24,13 @@ const environment = z
       .transform((list) => list.split(",").map((origin) => origin.trim()).filter(Boolean))
       .pipe(z.array(z.union([z.literal("*"), z.url({ protocol: /^https?$/ }).transform((origin) => new URL(origin).origin)]))),
     HOST: z.string().min(1).default("127.0.0.1"),
+    /**
+     * PEM certificate and key: the server then speaks HTTPS itself, e.g. on https://localhost:3000 with the
+     * certificate `npx office-addin-dev-certs install` makes, the origin the committed add-in manifest names. Usually
+     * given as files (TLS_CERT_FILE, TLS_KEY_FILE). Unset: plain HTTP, TLS ends at a proxy in front.
+     */
+    TLS_CERT: z.string().includes("-----BEGIN CERTIFICATE-----", { message: "must be a PEM certificate" }).optional(),
+    TLS_KEY: z.string().regex(/-----BEGIN [A-Z ]*PRIVATE KEY-----/, "must be a PEM private key").optional(),
     PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
     DATA_DIR: z.string().min(1).default(resolve(repositoryRoot, ".data")),
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
@@ -68,6 +75,9 @@ const environment = z
         message: "outside demo mode, set PLATFORM_JWT_SECRET or PLATFORM_JWKS_URL so platform session tokens can be verified",
       });
     }
+    if (Boolean(env.TLS_CERT) !== Boolean(env.TLS_KEY)) {
+      ctx.addIssue({ code: "custom", path: [env.TLS_CERT ? "TLS_KEY" : "TLS_CERT"], message: "set TLS_CERT and TLS_KEY together (or their _FILE twins)" });
+    }
     if (env.PLATFORM_JWT_SECRET && env.PLATFORM_JWKS_URL) {
       ctx.addIssue({ code: "custom", path: ["PLATFORM_JWKS_URL"], message: "set PLATFORM_JWT_SECRET or PLATFORM_JWKS_URL, not both" });
     }
@@ -110,7 +120,7 @@ export class InvalidEnvironmentError extends Error {
 
 /** Parses the environment once, at boot; the error names every variable that is missing or wrong. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const result = environment.safeParse(presentVariables(withSecretFiles(source)));
+  const result = environment.safeParse(presentVariables(withSecretFiles(source, [...SECRET_VARIABLES, "TLS_CERT", "TLS_KEY"])));
   if (!result.success) throw new InvalidEnvironmentError(result.error.issues);
   return result.data;
 }

@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { createServer as createHttpsServer } from "node:https";
 import { join } from "node:path";
 import { serve } from "@hono/node-server";
 import { createAuthenticator, createMicrosoftTokenVerifier } from "@agenda/api";
@@ -55,7 +56,9 @@ async function main(): Promise<void> {
 
   // The port is settled before listening: Microsoft redirects back to an origin fixed at sign-in time.
   const port = env.PORT || (await findFreePort());
-  const origin = env.BACKEND_URL?.replace(/\/$/, "") ?? `http://127.0.0.1:${port}`;
+  const tls = env.TLS_CERT && env.TLS_KEY ? { cert: env.TLS_CERT, key: env.TLS_KEY } : undefined;
+  // A local certificate names localhost (office-addin-dev-certs'), as does the committed add-in manifest.
+  const origin = env.BACKEND_URL?.replace(/\/$/, "") ?? (tls ? `https://localhost:${port}` : `http://127.0.0.1:${port}`);
   const microsoft = await connectMicrosoft(env, database.db, origin, demoSecrets, logger);
   if (microsoft.sandbox && process.env.NODE_EXTRA_CA_CERTS !== microsoft.sandbox.caCertPath) {
     logger.warn(`NODE_EXTRA_CA_CERTS does not name the sandbox CA (${microsoft.sandbox.caCertPath}): start with \`npm start\` so Microsoft calls trust it.`);
@@ -68,7 +71,7 @@ async function main(): Promise<void> {
 
   // Microsoft must reach this process's webhooks; otherwise (plain http, a private host) Outlook is polled.
   const notifications = subscriptionSettingsFor(microsoft.outlook.graphOrigin, env.OUTLOOK_NOTIFICATION_URL ?? origin);
-  const sync = new SyncEngine(microsoft.outlook, env.PLATFORM_URL ?? origin, { notifications, pollIntervalMs: env.SYNC_POLL_INTERVAL_SECONDS * 1000 });
+  const sync = new SyncEngine(microsoft.outlook, env.PLATFORM_URL ?? origin, { notifications, pollIntervalMs: env.SYNC_POLL_INTERVAL_SECONDS * 1000, addinId: env.OUTLOOK_ADDIN_ID });
   const queue = await SyncQueue.start({ databaseUrl, work: env.SYNC_WORKER, handlers: sync.handlers(), logger });
   sync.attach(queue);
   const statusFeed = new IntegrationStatusFeed(database.db);
@@ -88,7 +91,7 @@ async function main(): Promise<void> {
     metricsToken: env.METRICS_TOKEN,
     rateLimits: { perUserPerMinute: env.RATE_LIMIT_PER_MINUTE, perServiceTokenPerMinute: env.RATE_LIMIT_SERVICE_PER_MINUTE },
   });
-  const server = serve({ fetch: app.fetch, hostname: env.HOST, port }, () => {
+  const server = serve({ fetch: app.fetch, hostname: env.HOST, port, ...(tls ? { createServer: createHttpsServer, serverOptions: tls } : {}) }, () => {
     logger.info(`Agenda is running at ${origin}`);
     logger.info(`  health:       ${origin}/healthz, ready: ${origin}/readyz, metrics: ${origin}/metrics${env.METRICS_TOKEN ? " (METRICS_TOKEN)" : " (off: METRICS_TOKEN unset)"}`);
     logger.info(`  typed API:    ${origin}/trpc`);

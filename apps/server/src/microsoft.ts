@@ -13,6 +13,9 @@ import type { Env } from "./env";
 /** The path of the OAuth callback page of the web agenda, as registered with Microsoft. */
 export const OUTLOOK_CALLBACK_PATH = "/calendar/callback/outlook";
 
+/** The Outlook add-in's sign-in dialog page, registered with Microsoft as a single-page-application redirect URI. */
+export const ADDIN_SIGN_IN_PATH = "/addin/sign-in.html";
+
 export interface MicrosoftConnection {
   outlook: OutlookServices;
   /** The sandbox this process runs in demo mode. */
@@ -23,12 +26,23 @@ export interface MicrosoftConnection {
 }
 
 /** The app registration the sandbox knows the demo product by (the sandbox ignores loopback ports, as Azure does). */
-function demoAppRegistration(secret: string): RegisteredClient {
+/**
+ * The demo app's redirect URIs: http loopback ones match on any port, as at Microsoft; any other origin (https with
+ * TLS_CERT, for sideloading the add-in, or BACKEND_URL) is registered as it is.
+ */
+function demoRedirectUris(origin: string, path: string): string[] {
+  const loopback = [`http://127.0.0.1${path}`, `http://localhost${path}`];
+  return new URL(origin).protocol === "http:" ? loopback : [...loopback, `${origin}${path}`];
+}
+
+function demoAppRegistration(secret: string, origin: string): RegisteredClient {
   return {
     clientId: "b8a1f6c2-5d3e-4f7a-9c2b-1e0d3a4f5b6c",
     displayName: "Agenda (demo)",
     secrets: [secret],
-    redirectUris: [`http://127.0.0.1${OUTLOOK_CALLBACK_PATH}`, `http://localhost${OUTLOOK_CALLBACK_PATH}`],
+    redirectUris: demoRedirectUris(origin, OUTLOOK_CALLBACK_PATH),
+    // The Outlook add-in's sign-in dialog, where Outlook offers no nested app authentication: a single-page app.
+    spaRedirectUris: demoRedirectUris(origin, ADDIN_SIGN_IN_PATH),
     permissions: ["User.Read", "Calendars.ReadWrite"],
   };
 }
@@ -61,7 +75,7 @@ export async function connectMicrosoft(env: Env, db: Database, origin: string, d
   }
   if (!demoSecrets) throw new Error("OUTLOOK_CLIENT_ID, OUTLOOK_CLIENT_SECRET and OUTLOOK_REDIRECT_URI are required outside demo mode");
 
-  const app = demoAppRegistration(demoSecrets.outlookClientSecret);
+  const app = demoAppRegistration(demoSecrets.outlookClientSecret, origin);
   const sandbox = await startSandbox({
     port: env.SANDBOX_PORT,
     dataDir: join(env.DATA_DIR, "sandbox"),

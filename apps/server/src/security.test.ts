@@ -68,6 +68,25 @@ describe("security headers", () => {
     expect(response.headers.get("x-content-type-options")).toBe("nosniff");
   });
 
+  it("on add-in pages: the sign-in dialog may reach the configured authority (the sandbox in demo mode), Microsoft's otherwise", async () => {
+    const withAuthority = (authority: string) =>
+      createApp({
+        db: database().db,
+        authenticator: createAuthenticator({ secret: SECRET }),
+        demo: null,
+        outlook: null,
+        sync: null,
+        addin: { demo: false, auth: { clientId: "b8a1f6c2-5d3e-4f7a-9c2b-1e0d3a4f5b6c", authority, apiScope: "api://b8a1f6c2-5d3e-4f7a-9c2b-1e0d3a4f5b6c/access_as_user" } },
+      });
+    const sandboxPage = await withAuthority("https://127.0.0.1:8443/common").request("/addin/config.json");
+    expect(directives(sandboxPage)).toContain("connect-src 'self' https://127.0.0.1:8443");
+    const microsoftPage = await withAuthority("https://login.microsoftonline.com/organizations").request("/addin/sign-in.html");
+    expect(directives(microsoftPage)).toContain("connect-src 'self' https://login.microsoftonline.com");
+    expect(directives(await app.request("/addin/taskpane.html"))).toContain("connect-src 'self' https://login.microsoftonline.com");
+    // The web agenda reaches no authority from the browser.
+    expect(directives(await withAuthority("https://127.0.0.1:8443/common").request("/healthz"))).toContain("connect-src 'self'");
+  });
+
   it("sends no HSTS when the deployment is not served over HTTPS", async () => {
     const plain = createApp({ db: database().db, authenticator: createAuthenticator({ secret: SECRET }), demo: null, outlook: null, sync: null });
     const response = await plain.request("/healthz");

@@ -9,7 +9,7 @@ import { secureHeaders } from "hono/secure-headers";
  */
 export const OUTLOOK_FRAME_ANCESTORS = ["https://outlook.office.com", "https://outlook.office365.com", "https://*.outlook.com", "https://outlook.live.com"];
 
-/** Where the add-in signs in when Outlook offers no nested app authentication (MSAL's fallback). */
+/** Microsoft's sign-in origin: where the add-in's sign-in dialog talks to unless another authority is configured. */
 const MICROSOFT_LOGIN_ORIGIN = "https://login.microsoftonline.com";
 
 /**
@@ -33,6 +33,11 @@ export interface SecurityOptions {
   hsts: boolean;
   /** Where the add-in pages load office.js from (OFFICE_JS_URL's origin), when not from this server. */
   officeJsOrigin?: string | undefined;
+  /**
+   * The origin of the authority the add-in signs in with (a national cloud, or the Microsoft sandbox in demo mode):
+   * its sign-in dialog reads the authority's metadata and redeems its code there. Microsoft's when unset.
+   */
+  authorityOrigin?: string | undefined;
 }
 
 /**
@@ -56,7 +61,7 @@ export function securityHeaders(options: SecurityOptions): MiddlewareHandler {
       ...BASE_POLICY,
       // office.js loads its host scripts from beside itself.
       scriptSrc: ["'self'", ...(options.officeJsOrigin ? [options.officeJsOrigin] : [])],
-      connectSrc: ["'self'", MICROSOFT_LOGIN_ORIGIN],
+      connectSrc: ["'self'", options.authorityOrigin ?? MICROSOFT_LOGIN_ORIGIN],
       frameAncestors: ["'self'", ...OUTLOOK_FRAME_ANCESTORS],
     },
   });

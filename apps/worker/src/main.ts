@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   }, logger);
   const publicUrl = env.OUTLOOK_NOTIFICATION_URL ?? env.BACKEND_URL;
   const notifications = subscriptionSettingsFor(outlook.graphOrigin, publicUrl);
-  const engine = new SyncEngine(outlook, env.PLATFORM_URL, { notifications, pollIntervalMs: env.SYNC_POLL_INTERVAL_SECONDS * 1000 });
+  const engine = new SyncEngine(outlook, env.PLATFORM_URL, { notifications, pollIntervalMs: env.SYNC_POLL_INTERVAL_SECONDS * 1000, addinId: env.OUTLOOK_ADDIN_ID });
   const queue = await SyncQueue.start({ databaseUrl: env.DATABASE_URL, work: true, handlers: engine.handlers(), pollingIntervalSeconds: env.SYNC_POLL_SECONDS, logger });
   engine.attach(queue);
   const operations =

@@ -27,13 +27,13 @@ export class InvalidSecretFileError extends Error {
 }
 
 /**
- * The environment with each secret variable filled from its `_FILE` twin: read once, at boot, trimmed (files end
+ * The environment with each secret variable (or each of `variables`) filled from its `_FILE` twin: read once, at boot, trimmed (files end
  * with a newline). An unreadable file, or a secret given both ways, is an error naming the variable.
  */
-export function withSecretFiles(source: Record<string, string | undefined>): Record<string, string | undefined> {
+export function withSecretFiles(source: Record<string, string | undefined>, variables: readonly string[] = SECRET_VARIABLES): Record<string, string | undefined> {
   const resolved = { ...source };
   const problems: string[] = [];
-  for (const name of SECRET_VARIABLES) {
+  for (const name of variables) {
     const fileVariable = `${name}_FILE`;
     const file = source[fileVariable];
     if (!file) continue;

@@ -29,6 +29,11 @@ export const outlookEnvironment = {
   /** Microsoft's identity platform; another host (the sandbox) is trusted offline through MSAL's knownAuthorities. */
   OUTLOOK_AUTHORITY_HOST: z.url({ protocol: /^https$/ }).default(MICROSOFT_AUTHORITY_HOST),
   GRAPH_ORIGIN: z.url({ protocol: /^https$/ }).default(MICROSOFT_GRAPH_ORIGIN),
+  /**
+   * The Outlook add-in's manifest `Id` when a deployment generates its own (`npm run manifest -- --id`): exported
+   * formations carry the add-in's custom property under it. Default: the committed manifest's.
+   */
+  OUTLOOK_ADDIN_ID: z.uuid().optional(),
   TOKEN_ENCRYPTION_KEY: vaultKey.optional(),
   TOKEN_ENCRYPTION_KEYS: z
     .string()

@@ -1,3 +1,4 @@
+import { AGENDA_ADDIN_ID } from "@agenda/addin-manifest/manifest";
 import { agendaEvents, calendarIntegrations } from "@agenda/db/schema";
 import { DomainError } from "@agenda/domain/errors";
 import { graphStatusOf } from "@agenda/graph/graph-client";
@@ -20,6 +21,8 @@ export interface SyncEngineOptions {
   pollIntervalMs?: number;
   /** The same for an integration with live subscriptions (6 hours): Microsoft may drop notifications. */
   safetyNetIntervalMs?: number;
+  /** The Outlook add-in's manifest id (OUTLOOK_ADDIN_ID), whose custom property tags exported formations; the committed manifest's by default. */
+  addinId?: string;
 }
 
 /**
@@ -65,7 +68,7 @@ export class SyncEngine {
   /** The spec's "Exporter vers Outlook" for one formation: the Outlook event, created once however often asked. */
   async exportFormationNow(userId: string, formationId: string) {
     const integration = await this.#connectedIntegration(userId);
-    const summary = await runSync(this.services, integration.id, "export", "api", (run) => exportFormation(run, formationId, { platformUrl: this.platformUrl }));
+    const summary = await runSync(this.services, integration.id, "export", "api", (run) => exportFormation(run, formationId, this.#formationExport()));
     return summary.result;
   }
 
@@ -106,9 +109,13 @@ export class SyncEngine {
     return result;
   }
 
+  #formationExport() {
+    return { platformUrl: this.platformUrl, addinId: this.options.addinId ?? AGENDA_ADDIN_ID };
+  }
+
   /** The export job's work: formations, then personal events (platform ones, and Outlook ones edited here). */
   async #export(run: SyncRun) {
-    const formations = await exportFormations(run, { platformUrl: this.platformUrl });
+    const formations = await exportFormations(run, this.#formationExport());
     const personal = await exportPersonalEvents(run);
     return { formations, personal };
   }

@@ -48,11 +48,61 @@ export interface SyncRunSummary<T> {
   result: T;
 }
 
+/** A counting semaphore: at most `size` holders at once, the others served in arrival order. */
+class Slots {
+  readonly #waiting: Array<() => void> = [];
+  #free: number;
+
+  constructor(size: number) {
+    this.#free = size;
+  }
+
+  async acquire(): Promise<void> {
+    if (this.#free > 0) {
+      this.#free--;
+      return;
+    }
+    await new Promise<void>((resolve) => this.#waiting.push(resolve));
+  }
+
+  release(): void {
+    const next = this.#waiting.shift();
+    if (next) next();
+    else this.#free++;
+  }
+}
+
+const lockSlotsByPool = new WeakMap<object, Slots>();
+
+/**
+ * How many lock connections a process holds at once: half its pool. Each waits on or holds a mailbox's lock for a
+ * whole run, so without a bound, as many runs as the pool has connections (a user clicking push again and again,
+ * many mailboxes syncing) would reserve them all and leave none for the run holding the lock: every query would hang.
+ */
+function lockSlotsOf(db: Database): Slots {
+  let slots = lockSlotsByPool.get(db.$client);
+  if (!slots) {
+    slots = new Slots(Math.max(1, Math.floor(db.$client.options.max / 2)));
+    lockSlotsByPool.set(db.$client, slots);
+  }
+  return slots;
+}
+
 /**
  * Holds the integration's lock for the time of `work`: whichever process runs an import or an export of a mailbox,
  * no other process touches that mailbox meanwhile (a session advisory lock on a connection of its own).
  */
 export async function withIntegrationLock<T>(db: Database, integrationId: string, work: () => Promise<T>): Promise<T> {
+  const slots = lockSlotsOf(db);
+  await slots.acquire();
+  try {
+    return await withReservedIntegrationLock(db, integrationId, work);
+  } finally {
+    slots.release();
+  }
+}
+
+async function withReservedIntegrationLock<T>(db: Database, integrationId: string, work: () => Promise<T>): Promise<T> {
   const connection = await db.$client.reserve();
   try {
     await connection`select pg_advisory_lock(hashtextextended(${integrationId}, 0))`;

@@ -10,7 +10,7 @@ export interface ServerProcess extends ProductProcess {
 /** Starts the real server (`apps/server/src/main.ts`) as `npm start` runs it, on a free port; resolves once it prints its URL. */
 export async function startServerProcess(env: Record<string, string>): Promise<ServerProcess> {
   const server = spawnProduct(serverMain, { PORT: "0", ...env });
-  const [, url] = await server.printed(/running at (http:\/\/[^\s"]+)/, "the server");
+  const [, url] = await server.printed(/running at (https?:\/\/[^\s"]+)/, "the server");
   return { ...server, url: url ?? "" };
 }
 

@@ -2,7 +2,9 @@ import { mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import type { AppRouter } from "@agenda/api";
 import { signInThroughAuthorizePage } from "@agenda/microsoft-sandbox";
-import { sandboxAdmin } from "@agenda/testing/sandbox";
+import { customPropertiesExtendedPropertyId } from "@agenda/addin-manifest/custom-properties";
+import { AGENDA_ADDIN_ID } from "@agenda/addin-manifest/manifest";
+import { sandboxAdmin, sandboxMailboxEvents } from "@agenda/testing/sandbox";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import type { BrowserContext, Page } from "playwright-core";
 import { inject } from "vitest";
@@ -47,6 +49,17 @@ export async function connectOutlook(email: string): Promise<void> {
   const { url } = await api.integrations.outlook.authUrl.mutate();
   const { response } = await signInThroughAuthorizePage(url, { userPrincipalName: email });
   await api.integrations.outlook.callback.mutate({ state: response.get("state") ?? "", code: response.get("code") ?? "" });
+}
+
+/**
+ * The add-in's custom properties on the mailbox's event with this subject, as Outlook hands them to the add-in
+ * (`loadCustomPropertiesAsync`): the JSON in the event's `cecp-<add-in id>` property.
+ */
+export async function outlookCustomProperties(mailbox: string, subject: string): Promise<Record<string, string>> {
+  const events = await sandboxMailboxEvents({ url: inject("sandboxUrl") }, mailbox);
+  const id = customPropertiesExtendedPropertyId(AGENDA_ADDIN_ID).toLowerCase();
+  const value = events.find((event) => event.subject === subject)?.singleValueExtendedProperties?.find((property) => property.id.toLowerCase() === id)?.value;
+  return value ? (JSON.parse(value) as Record<string, string>) : {};
 }
 
 /** The subjects of every event in the sandbox mailbox. */

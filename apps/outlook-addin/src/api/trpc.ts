@@ -1,10 +1,36 @@
 import type { AppRouter } from "@agenda/api";
-import { createTRPCReact } from "@trpc/react-query";
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, TRPCClientError, type TRPCClient } from "@trpc/client";
 import type { inferRouterOutputs } from "@trpc/server";
+import type { Language } from "../i18n/i18n";
 
-export const trpc = createTRPCReact<AppRouter>();
+/** The product's typed API. */
+export type ApiClient = TRPCClient<AppRouter>;
 
 type RouterOutputs = inferRouterOutputs<AppRouter>;
 export type FormationInOutlook = RouterOutputs["sync"]["formations"][number];
 export type Formation = RouterOutputs["formations"]["get"];
 export type SyncStatus = RouterOutputs["sync"]["onStatus"] extends AsyncIterable<infer Status> ? Status : never;
+
+/** The product's own code for an API error (`MICROSOFT_ACCOUNT_UNKNOWN`…), when the server gave one. */
+export function apiErrorCode(error: unknown): string | undefined {
+  return error instanceof TRPCClientError ? (error.data as { appCode?: string } | undefined)?.appCode : undefined;
+}
+
+/** The API as the taskpane calls it: with the add-in's token, answers in the taskpane's language. */
+export function createApiClient(getApiToken: () => Promise<string>, language: Language): ApiClient {
+  return createTRPCClient<AppRouter>({
+    links: [
+      splitLink({
+        condition: (operation) => operation.type === "subscription",
+        // Server-sent events carry no headers: the token goes as a connection param.
+        true: httpSubscriptionLink({ url: "/trpc", connectionParams: async () => ({ token: await getApiToken() }) }),
+        false: httpBatchLink({
+          url: "/trpc",
+          async headers() {
+            return { authorization: `Bearer ${await getApiToken()}`, "x-agenda-locale": language, "accept-language": language };
+          },
+        }),
+      }),
+    ],
+  });
+}

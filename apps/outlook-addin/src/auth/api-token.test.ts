@@ -1,5 +1,7 @@
 import { InteractionRequiredAuthError, type AccountInfo, type IPublicClientApplication } from "@azure/msal-browser";
 import { describe, expect, it } from "vitest";
+import { createOfficeAdapter } from "../office/office-adapter";
+import { fakeOffice, type FakeDialog } from "../test-support/fake-office";
 import { demoTokenSource, microsoftTokenSource, type AddinConfig } from "./api-token";
 
 const CONFIG: AddinConfig = {
@@ -30,26 +32,48 @@ function fakeMsal(silent: () => Promise<string>) {
   return { requests, create: async () => client as unknown as IPublicClientApplication };
 }
 
+/** Outlook as the token source sees it: with or without NAA, and a scripted sign-in dialog. */
+function outlook(nestedAppAuth: boolean, dialog: FakeDialog = { kind: "event", code: 12006 }) {
+  const office = fakeOffice({ host: "Outlook", answers: true, item: null, displayLanguage: "fr-FR", emailAddress: "lea@contoso.com", nestedAppAuth, dialog });
+  return { office, host: createOfficeAdapter(office as unknown as typeof Office) };
+}
+const NAA = outlook(true).host;
+
 describe("the add-in's API token", () => {
   it("asks for the product's API scope silently, through NAA", async () => {
     const msal = fakeMsal(async () => "token-from-outlook");
-    expect(await microsoftTokenSource(CONFIG, msal.create)()).toBe("token-from-outlook");
+    expect(await microsoftTokenSource(CONFIG, NAA, msal.create)()).toBe("token-from-outlook");
     expect(msal.requests).toEqual([`silent ${CONFIG.apiScope}`]);
   });
 
   it("falls back to the sign-in dialog when the person must interact", async () => {
     const msal = fakeMsal(() => Promise.reject(new InteractionRequiredAuthError("interaction_required", "consent required")));
-    expect(await microsoftTokenSource(CONFIG, msal.create)()).toBe("token-from-dialog");
+    expect(await microsoftTokenSource(CONFIG, NAA, msal.create)()).toBe("token-from-dialog");
     expect(msal.requests).toEqual([`silent ${CONFIG.apiScope}`, `popup ${CONFIG.apiScope}`]);
   });
 
   it("lets other failures through", async () => {
     const msal = fakeMsal(() => Promise.reject(new Error("network down")));
-    await expect(microsoftTokenSource(CONFIG, msal.create)()).rejects.toThrow("network down");
+    await expect(microsoftTokenSource(CONFIG, NAA, msal.create)()).rejects.toThrow("network down");
   });
 
   it("refuses to start without a Microsoft app", () => {
-    expect(() => microsoftTokenSource({ ...CONFIG, clientId: null })).toThrow(/no Microsoft application/);
+    expect(() => microsoftTokenSource({ ...CONFIG, clientId: null }, NAA)).toThrow(/no Microsoft application/);
+  });
+
+  it("opens the sign-in dialog where Outlook offers no NAA, never MSAL in the pane", async () => {
+    const msal = fakeMsal(async () => "never");
+    const answer = JSON.stringify({ accessToken: "token-from-dialog", expiresOn: new Date(Date.now() + 3_600_000).toISOString() });
+    const { office, host } = outlook(false, { kind: "messages", messages: [{ message: answer }] });
+    const getApiToken = microsoftTokenSource(CONFIG, host, msal.create);
+    expect([await getApiToken(), await getApiToken()]).toEqual(["token-from-dialog", "token-from-dialog"]);
+    expect(office.__calls.filter(({ method }) => method === "ui.displayDialogAsync")).toEqual([{ method: "ui.displayDialogAsync", value: `${location.origin}/addin/sign-in.html` }]);
+    expect(msal.requests).toEqual([]);
+  });
+
+  it("says why when the person closes the dialog", async () => {
+    const getApiToken = microsoftTokenSource(CONFIG, outlook(false, { kind: "event", code: 12006 }).host);
+    await expect(getApiToken()).rejects.toMatchObject({ name: "OfficeDialogError", reason: "closed" });
   });
 
   it("signs the mailbox's owner in through the demo sign-in in demo mode, once", async () => {

@@ -1,4 +1,6 @@
 import type { IPublicClientApplication } from "@azure/msal-browser";
+import type { OfficeAdapter } from "../office/office-adapter";
+import { msalConfiguration } from "./msal-configuration";
 
 /** What `GET /addin/config.json` answers: how the taskpane obtains a token for the product's API. */
 export interface AddinConfig {
@@ -20,17 +22,33 @@ export async function fetchAddinConfig(fetcher: typeof fetch = fetch): Promise<A
   return (await response.json()) as AddinConfig;
 }
 
+/** What the Microsoft sign-in needs from Outlook: whether it signs the add-in in itself, and its dialog otherwise. */
+export type SignInHost = Pick<OfficeAdapter, "nestedAppAuthSupported" | "openSignInDialog">;
+
 /**
- * A Microsoft access token for the product's API through Nested App Authentication: Outlook signs the person in
- * (no popup) where it injects the NAA bridge; elsewhere msal-browser's nestable client is a standard one, and the
- * sign-in happens in a popup dialog the first time.
+ * A Microsoft access token for the product's API. Where Outlook offers Nested App Authentication it signs the person
+ * in (no window of our own); elsewhere the sign-in dialog (/addin/sign-in.html) runs MSAL and sends the token back.
  */
-export function microsoftTokenSource(config: AddinConfig, createClient: (config: AddinConfig) => Promise<IPublicClientApplication> = createNestableClient): () => Promise<string> {
+export function microsoftTokenSource(config: AddinConfig, host: SignInHost, createClient: (config: AddinConfig) => Promise<IPublicClientApplication> = createNestableClient): () => Promise<string> {
   const { apiScope } = config;
   if (!apiScope || !config.clientId) throw new AddinSignInError("the server has no Microsoft application configured for the add-in");
+  if (host.nestedAppAuthSupported()) return nestedAppAuthTokenSource(apiScope, () => createClient(config));
+  // Loaded on first use: the NAA path and demo sessions never ship the dialog's code.
+  let source: Promise<() => Promise<string>> | undefined;
+  return async () => {
+    source ??= import("./dialog-token").then(({ dialogTokenSource }) => dialogTokenSource((url) => host.openSignInDialog(url), signInPageUrl()));
+    return (await source)();
+  };
+}
+
+/** The dialog's page, beside the taskpane's: Office opens only pages of the pane's own origin, by absolute URL. */
+const signInPageUrl = () => new URL("/addin/sign-in.html", location.origin).href;
+
+/** NAA: silent first, then Outlook's own interactive prompt when the person must consent. */
+function nestedAppAuthTokenSource(apiScope: string, createClient: () => Promise<IPublicClientApplication>): () => Promise<string> {
   let client: Promise<IPublicClientApplication> | undefined;
   return async () => {
-    client ??= createClient(config);
+    client ??= createClient();
     const msal = await client;
     const account = msal.getActiveAccount() ?? msal.getAllAccounts()[0];
     const request = { scopes: [apiScope], ...(account ? { account } : {}) };
@@ -50,10 +68,7 @@ export function microsoftTokenSource(config: AddinConfig, createClient: (config:
 async function createNestableClient(config: AddinConfig): Promise<IPublicClientApplication> {
   // Loaded on first use: demo sessions never ship MSAL's code to the taskpane.
   const { createNestablePublicClientApplication } = await import("@azure/msal-browser");
-  return createNestablePublicClientApplication({
-    auth: { clientId: config.clientId ?? "", ...(config.authority ? { authority: config.authority } : {}) },
-    cache: { cacheLocation: "localStorage" },
-  });
+  return createNestablePublicClientApplication(msalConfiguration(config));
 }
 
 /** Demo mode: a platform session for the mailbox's owner, from the demo sign-in (the sandbox stands in for Microsoft). */
@@ -71,6 +86,6 @@ export function demoTokenSource(email: string, fetcher: typeof fetch = fetch): (
 }
 
 /** The token source the server's configuration calls for. */
-export function tokenSourceFor(config: AddinConfig, mailboxAddress: string): () => Promise<string> {
-  return config.demo ? demoTokenSource(mailboxAddress) : microsoftTokenSource(config);
+export function tokenSourceFor(config: AddinConfig, adapter: OfficeAdapter): () => Promise<string> {
+  return config.demo ? demoTokenSource(adapter.mailboxAddress()) : microsoftTokenSource(config, adapter);
 }

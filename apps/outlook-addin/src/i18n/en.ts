@@ -40,7 +40,15 @@ export const en: Messages = {
     error: "The last sync failed.",
     needs_reauth: "Reconnect Outlook to resume syncing.",
     unknown: "Sync status unknown.",
+    unlinked: "Your Microsoft account is not linked to your agenda yet: connect Outlook from the calendar settings.",
     settings: "Calendar settings",
+  },
+  auth: {
+    signingIn: "Signing in to your Microsoft account…",
+    failed: "The Microsoft sign-in failed: {{message}}",
+    noOffice: "This sign-in window opens from the Outlook add-in.",
+    dialogClosed: "The sign-in window was closed before the end: try again to sign in.",
+    dialogBlocked: "Outlook could not open the sign-in window: allow it, then try again.",
   },
   errors: {
     signIn: "Could not sign in: {{message}}",

@@ -38,7 +38,15 @@ export const fr = {
     error: "La dernière synchronisation a échoué.",
     needs_reauth: "Reconnectez Outlook pour reprendre la synchronisation.",
     unknown: "État de la synchronisation inconnu.",
+    unlinked: "Votre compte Microsoft n'est pas encore relié à votre agenda : connectez Outlook depuis les paramètres du calendrier.",
     settings: "Paramètres calendrier",
+  },
+  auth: {
+    signingIn: "Connexion à votre compte Microsoft…",
+    failed: "La connexion à Microsoft a échoué : {{message}}",
+    noOffice: "Cette fenêtre de connexion s'ouvre depuis le complément Outlook.",
+    dialogClosed: "La fenêtre de connexion a été fermée avant la fin : réessayez pour vous connecter.",
+    dialogBlocked: "Outlook n'a pas pu ouvrir la fenêtre de connexion : autorisez-la, puis réessayez.",
   },
   errors: {
     signIn: "Connexion impossible : {{message}}",

@@ -1,6 +1,7 @@
+import { FORMATION_ID_CUSTOM_PROPERTY } from "@agenda/addin-manifest/custom-properties";
 import { describe, expect, it } from "vitest";
 import { fakeOffice, type FakeOfficeOptions } from "../test-support/fake-office";
-import { createOfficeAdapter, FORMATION_ID_PROPERTY, startOffice } from "./office-adapter";
+import { createOfficeAdapter, OfficeDialogError, startDialogHost, startOffice } from "./office-adapter";
 
 const FORMATION_ID = "0c1d2e3f-0000-4000-8000-0000000000aa";
 
@@ -34,8 +35,8 @@ describe("the Office adapter", () => {
       { method: "end.setAsync", value: "2026-12-01T12:00:00.000Z" },
       { method: "location.setAsync", value: "Salle Curie" },
       { method: "body.setAsync", value: "<p>RGPD</p>" },
-      { method: "customProperties.set", value: { [FORMATION_ID_PROPERTY]: FORMATION_ID } },
-      { method: "customProperties.saveAsync", value: { [FORMATION_ID_PROPERTY]: FORMATION_ID } },
+      { method: "customProperties.set", value: { [FORMATION_ID_CUSTOM_PROPERTY]: FORMATION_ID } },
+      { method: "customProperties.saveAsync", value: { [FORMATION_ID_CUSTOM_PROPERTY]: FORMATION_ID } },
     ]);
   });
 
@@ -46,7 +47,7 @@ describe("the Office adapter", () => {
   });
 
   it("reads a read-mode appointment's formation tag and categories", async () => {
-    const item = { kind: "appointment-read", subject: "RGPD", start: "2026-12-01T08:00:00.000Z", categories: ["Formation"], customProperties: { [FORMATION_ID_PROPERTY]: FORMATION_ID } } as const;
+    const item = { kind: "appointment-read", subject: "RGPD", start: "2026-12-01T08:00:00.000Z", categories: ["Formation"], customProperties: { [FORMATION_ID_CUSTOM_PROPERTY]: FORMATION_ID } } as const;
     expect(await adapterOn(fakeOffice(options({ item: { ...item, categories: [...item.categories] } }))).readAppointment()).toEqual({
       subject: "RGPD",
       start: new Date("2026-12-01T08:00:00.000Z"),
@@ -69,6 +70,53 @@ describe("the Office adapter", () => {
   });
 });
 
+describe("the Office adapter's sign-in", () => {
+  const SIGN_IN_URL = `${location.origin}/addin/sign-in.html`;
+
+  it("says whether Outlook offers Nested App Authentication", () => {
+    expect(adapterOn(fakeOffice(options({}))).nestedAppAuthSupported()).toBe(true);
+    expect(adapterOn(fakeOffice(options({ nestedAppAuth: false }))).nestedAppAuthSupported()).toBe(false);
+  });
+
+  it("answers the sign-in dialog's first message and closes the dialog", async () => {
+    const office = fakeOffice(options({ dialog: { kind: "messages", messages: [{ message: '{"accessToken":"t"}' }, { message: "later" }] } }));
+    expect(await adapterOn(office).openSignInDialog(SIGN_IN_URL)).toBe('{"accessToken":"t"}');
+    expect(office.__calls).toEqual([
+      { method: "ui.displayDialogAsync", value: SIGN_IN_URL },
+      { method: "dialog.close", value: null },
+    ]);
+  });
+
+  it("ignores a message from another origin", async () => {
+    const forged = { message: '{"accessToken":"forged"}', origin: "https://evil.example.com" };
+    const office = fakeOffice(options({ dialog: { kind: "messages", messages: [forged, { message: '{"accessToken":"t"}' }] } }));
+    expect(await adapterOn(office).openSignInDialog(SIGN_IN_URL)).toBe('{"accessToken":"t"}');
+  });
+
+  it.each([
+    ["closed by the person", { kind: "event", code: 12006 } as const, "closed"],
+    ["blocked", { kind: "refused", code: 12009 } as const, "blocked"],
+    ["refused while another is open", { kind: "refused", code: 12007 } as const, "already-open"],
+    ["unable to load its page", { kind: "event", code: 12002 } as const, "failed"],
+  ])("fails with a typed error when the dialog is %s", async (_case, dialog, reason) => {
+    const failure = await adapterOn(fakeOffice(options({ dialog }))).openSignInDialog(SIGN_IN_URL).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(OfficeDialogError);
+    expect(failure).toMatchObject({ reason, code: dialog.code });
+  });
+});
+
+describe("following the pinned pane's item", () => {
+  it("subscribes to ItemChanged and unsubscribes with the answer", () => {
+    const office = fakeOffice(options({}));
+    const stop = adapterOn(office).onItemChanged(() => undefined);
+    stop();
+    expect(office.__calls).toEqual([
+      { method: "mailbox.addHandlerAsync", value: "olkItemSelectedChanged" },
+      { method: "mailbox.removeHandlerAsync", value: "olkItemSelectedChanged" },
+    ]);
+  });
+});
+
 describe("starting Office", () => {
   const start = (office: ReturnType<typeof fakeOffice> | undefined, timeoutMs = 50) => startOffice(office as unknown as typeof Office | undefined, timeoutMs);
 
@@ -83,5 +131,19 @@ describe("starting Office", () => {
   it("gives up when Office never answers, or office.js never loaded", async () => {
     expect(await start(fakeOffice(options({ answers: false })))).toEqual({ kind: "no-answer" });
     expect(await start(undefined)).toEqual({ kind: "no-answer" });
+  });
+});
+
+describe("starting the sign-in dialog's page", () => {
+  it("answers the pane through messageParent, in Outlook's language", async () => {
+    const office = fakeOffice(options({ item: null, displayLanguage: "en-US" }));
+    const host = await startDialogHost(office as unknown as typeof Office, 50);
+    expect(host?.displayLanguage()).toBe("en-US");
+    host?.messageParent('{"accessToken":"t"}');
+    expect(office.__calls).toEqual([{ method: "ui.messageParent", value: '{"accessToken":"t"}' }]);
+  });
+
+  it("gives up when Office never answers", async () => {
+    expect(await startDialogHost(fakeOffice(options({ answers: false })) as unknown as typeof Office, 50)).toBeNull();
   });
 });

@@ -1,16 +1,16 @@
 import { Text } from "@fluentui/react-components";
 import { useEffect, useState } from "react";
-import { useTranslation } from "react-i18next";
-import { trpc } from "../api/trpc";
+import { useTranslation } from "../i18n/i18n";
+import { formationById, formationsInOutlook, useApiQuery } from "../api/api-provider";
 import type { AppointmentSummary, OfficeAdapter } from "../office/office-adapter";
 import { formationOfAppointment } from "./formation-appointment";
 
 function FormationDetails({ formationId, enrolled }: { formationId: string; enrolled: boolean }) {
-  const { t, i18n } = useTranslation();
-  const formation = trpc.formations.get.useQuery({ id: formationId });
-  if (!formation.data) return null;
+  const { t, language } = useTranslation();
+  const formation = useApiQuery(formationById(formationId));
+  if (formation.status !== "success") return null;
   const { title, startsAt, endsAt, location, trainer, learnerCount, description } = formation.data;
-  const format = new Intl.DateTimeFormat(i18n.language, { dateStyle: "full", timeStyle: "short" });
+  const format = new Intl.DateTimeFormat(language, { dateStyle: "full", timeStyle: "short" });
   return (
     <section aria-labelledby="current-heading" data-testid="current-formation">
       <Text as="h2" weight="semibold" id="current-heading">
@@ -28,7 +28,7 @@ function FormationDetails({ formationId, enrolled }: { formationId: string; enro
 
 /** On an appointment open in read mode that is a formation: that formation and the person's enrolment. */
 export function CurrentFormation({ adapter }: { adapter: OfficeAdapter }) {
-  const formations = trpc.sync.formations.useQuery();
+  const formations = useApiQuery(formationsInOutlook);
   const [appointment, setAppointment] = useState<AppointmentSummary | null>(null);
   useEffect(() => {
     let current = true;
@@ -38,8 +38,9 @@ export function CurrentFormation({ adapter }: { adapter: OfficeAdapter }) {
     };
   }, [adapter]);
   if (!appointment) return null;
-  const formationId = formationOfAppointment(appointment, formations.data ?? []);
+  const known = formations.status === "success" ? formations.data : [];
+  const formationId = formationOfAppointment(appointment, known);
   if (!formationId) return null;
-  const enrolled = (formations.data ?? []).some((formation) => formation.formationId === formationId);
+  const enrolled = known.some((formation) => formation.formationId === formationId);
   return <FormationDetails formationId={formationId} enrolled={enrolled} />;
 }

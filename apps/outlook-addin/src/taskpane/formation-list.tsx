@@ -1,8 +1,10 @@
 import { Badge, Button, makeStyles, Spinner, Text, tokens } from "@fluentui/react-components";
 import { useState } from "react";
-import { useTranslation } from "react-i18next";
-import { trpc, type FormationInOutlook } from "../api/trpc";
+import { useTranslation } from "../i18n/i18n";
+import { formationsInOutlook, useApi, useApiQuery } from "../api/api-provider";
+import { apiErrorCode, type FormationInOutlook } from "../api/trpc";
 import type { OfficeAdapter } from "../office/office-adapter";
+import { errorMessage } from "./error-message";
 import { formationAppointmentFill } from "./formation-appointment";
 import { Notice } from "./notice";
 
@@ -30,26 +32,34 @@ const STATE_COLOR = {
 } as const;
 
 function FormationCard({ formation, adapter, composing }: { formation: FormationInOutlook; adapter: OfficeAdapter; composing: boolean }) {
-  const { t, i18n } = useTranslation();
+  const { t, language } = useTranslation();
   const styles = useStyles();
-  const utils = trpc.useUtils();
+  const { api, queries } = useApi();
   const [notice, setNotice] = useState<{ intent: "success" | "error"; text: string } | null>(null);
+  const [pushing, setPushing] = useState(false);
   const inOutlook = formation.outlookState === "in_outlook";
-  const push = trpc.sync.exportFormation.useMutation({
-    onMutate: () => setNotice(null),
-    onSuccess: () => setNotice({ intent: "success", text: t("formations.pushed") }),
-    onError: (error) => setNotice({ intent: "error", text: t("errors.unexpected", { message: error.message }) }),
-    onSettled: () => utils.sync.formations.invalidate(),
-  });
+  const push = async () => {
+    setNotice(null);
+    setPushing(true);
+    try {
+      await api.sync.exportFormation.mutate({ formationId: formation.formationId });
+      setNotice({ intent: "success", text: t("formations.pushed") });
+    } catch (error) {
+      setNotice({ intent: "error", text: errorMessage(error, t) });
+    } finally {
+      setPushing(false);
+      queries.refresh(formationsInOutlook);
+    }
+  };
   const fill = async () => {
     try {
       await adapter.fillAppointment(formationAppointmentFill(formation, new URL("/agenda", location.origin).href, t("title")));
       setNotice({ intent: "success", text: t("formations.filled", { title: formation.title }) });
     } catch (error) {
-      setNotice({ intent: "error", text: t("errors.unexpected", { message: error instanceof Error ? error.message : String(error) }) });
+      setNotice({ intent: "error", text: errorMessage(error, t) });
     }
   };
-  const when = new Intl.DateTimeFormat(i18n.language, { dateStyle: "medium", timeStyle: "short" }).format(new Date(formation.startsAt));
+  const when = new Intl.DateTimeFormat(language, { dateStyle: "medium", timeStyle: "short" }).format(new Date(formation.startsAt));
   return (
     <article role="listitem" aria-label={formation.title} data-testid="formation" className={styles.card}>
       <Text weight="semibold">{formation.title}</Text>
@@ -61,7 +71,7 @@ function FormationCard({ formation, adapter, composing }: { formation: Formation
       </div>
       <div className={styles.actions}>
         {/* Offered in every state: the server's push is idempotent, and rewrites a copy edited or removed in Outlook. */}
-        <Button appearance={inOutlook ? "secondary" : "primary"} disabled={push.isPending} onClick={() => push.mutate({ formationId: formation.formationId })}>
+        <Button appearance={inOutlook ? "secondary" : "primary"} disabled={pushing} onClick={() => void push()}>
           {inOutlook ? t("formations.pushAgain") : t("formations.push")}
         </Button>
         {composing && <Button onClick={() => void fill()}>{t("formations.fill")}</Button>}
@@ -74,10 +84,22 @@ function FormationCard({ formation, adapter, composing }: { formation: Formation
 /** The signed-in person's upcoming formations, where each stands in Outlook, and what can be done with each. */
 export function FormationList({ adapter }: { adapter: OfficeAdapter }) {
   const { t } = useTranslation();
-  const formations = trpc.sync.formations.useQuery();
+  const { queries } = useApi();
+  const formations = useApiQuery(formationsInOutlook);
   const composing = adapter.itemKind() === "appointment-compose";
-  if (formations.isPending) return <Spinner size="small" />;
-  if (formations.isError) return <Notice intent="error">{t("errors.unexpected", { message: formations.error.message })}</Notice>;
+  if (formations.status === "pending") return <Spinner size="small" />;
+  // The sync status says what to do about an account the platform does not know yet.
+  if (formations.status === "error" && apiErrorCode(formations.error) === "MICROSOFT_ACCOUNT_UNKNOWN") return null;
+  if (formations.status === "error") {
+    return (
+      <Notice intent="error">
+        {errorMessage(formations.error, t)}{" "}
+        <Button appearance="transparent" onClick={() => queries.refresh(formationsInOutlook)}>
+          {t("office.retry")}
+        </Button>
+      </Notice>
+    );
+  }
   return (
     <section aria-labelledby="formations-heading">
       <Text as="h2" weight="semibold" id="formations-heading">

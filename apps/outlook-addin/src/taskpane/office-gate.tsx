@@ -1,6 +1,6 @@
 import { Button, Spinner } from "@fluentui/react-components";
 import { useEffect, useState, type ReactNode } from "react";
-import { useTranslation } from "react-i18next";
+import { useTranslation } from "../i18n/i18n";
 import type { OfficeAdapter, OfficeStart } from "../office/office-adapter";
 import { Notice } from "./notice";
 

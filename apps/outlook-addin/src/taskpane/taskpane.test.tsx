@@ -1,13 +1,15 @@
 import type { AppRouter } from "@agenda/api";
+import { FORMATION_ID_CUSTOM_PROPERTY } from "@agenda/addin-manifest/custom-properties";
 import { FluentProvider, webLightTheme } from "@fluentui/react-components";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { type TRPCLink } from "@trpc/client";
+import { createTRPCClient, TRPCClientError, type TRPCLink } from "@trpc/client";
 import { observable } from "@trpc/server/observable";
 import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
-import { trpc, type Formation, type FormationInOutlook, type SyncStatus } from "../api/trpc";
-import { createOfficeAdapter, FORMATION_ID_PROPERTY } from "../office/office-adapter";
+import { ApiClientProvider } from "../api/api-provider";
+import type { Formation, FormationInOutlook, SyncStatus } from "../api/trpc";
+import { LanguageProvider, type Language } from "../i18n/i18n";
+import { createOfficeAdapter, OfficeDialogError } from "../office/office-adapter";
 import { fakeOffice, type FakeItem } from "../test-support/fake-office";
 import { Taskpane } from "./taskpane";
 
@@ -25,37 +27,57 @@ const FORMATION: FormationInOutlook = {
 
 const STATUS: SyncStatus = { state: "not_connected", integrationId: null, accountEmail: null, reason: null, lastSyncAt: null, lastSyncResult: null, mode: null, unreviewedConflicts: 0 };
 
-/** The product's API as the taskpane sees it: fixed answers, and the mutations it was asked for. */
-function fakeApi(status: SyncStatus = STATUS) {
+/** What the server answers a Microsoft token whose account connected no Outlook to the platform. */
+const UNLINKED_ACCOUNT = "unlinked account";
+const unlinkedAccountError = () =>
+  TRPCClientError.from<AppRouter>({
+    error: { code: -32001, message: "Ce compte Microsoft n'est relié à aucun utilisateur d'Agenda.", data: { code: "UNAUTHORIZED", httpStatus: 401, appCode: "MICROSOFT_ACCOUNT_UNKNOWN" } },
+  });
+
+/** The product's API as the taskpane sees it: answers (a pushed formation is then in Outlook), and the mutations it was asked for. */
+function fakeApi(status: SyncStatus | typeof UNLINKED_ACCOUNT = STATUS, failFirstRead?: Error) {
   const mutations: Array<{ path: string; input: unknown }> = [];
+  let failure = failFirstRead;
   const formation: Partial<Formation> = { id: FORMATION.formationId, title: FORMATION.title, startsAt: FORMATION.startsAt, endsAt: FORMATION.endsAt, location: "Salle Curie", trainer: { id: "t", name: "Thomas Bernard", email: "t@x" }, learnerCount: 12, description: "" };
   const answers: Record<string, unknown> = { "sync.formations": [FORMATION], "formations.get": formation, "sync.exportFormation": { status: "created" } };
   const link: TRPCLink<AppRouter> = () => ({ op }) =>
     observable((observer) => {
+      if (status === UNLINKED_ACCOUNT) {
+        observer.error(unlinkedAccountError());
+        return;
+      }
       if (op.type === "subscription") {
         observer.next({ result: { type: "started" } });
         observer.next({ result: { type: "data", data: status } });
         return;
       }
-      if (op.type === "mutation") mutations.push({ path: op.path, input: op.input });
+      if (failure && op.path === "sync.formations") {
+        // As the API client reports a token source that failed: the request's error, caused by it.
+        observer.error(TRPCClientError.from(failure));
+        failure = undefined;
+        return;
+      }
+      if (op.type === "mutation") {
+        mutations.push({ path: op.path, input: op.input });
+        answers["sync.formations"] = [{ ...FORMATION, outlookState: "in_outlook" }];
+      }
       observer.next({ result: { type: "data", data: answers[op.path] } });
       observer.complete();
     });
   return { link, mutations };
 }
 
-function renderTaskpane(item: FakeItem, status?: SyncStatus) {
+function renderTaskpane(item: FakeItem, status?: SyncStatus | typeof UNLINKED_ACCOUNT, language: Language = "fr", failFirstRead?: Error) {
   const office = fakeOffice({ host: "Outlook", answers: true, item, displayLanguage: "fr-FR", emailAddress: "lea.martin@formation.demo" });
-  const api = fakeApi(status);
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  const api = fakeApi(status, failFirstRead);
   render(
-    <FluentProvider theme={webLightTheme}>
-      <trpc.Provider client={trpc.createClient({ links: [api.link] })} queryClient={queryClient}>
-        <QueryClientProvider client={queryClient}>
+    <LanguageProvider initial={language}>
+      <FluentProvider theme={webLightTheme}>
+        <ApiClientProvider client={createTRPCClient<AppRouter>({ links: [api.link] })}>
           <Taskpane adapter={createOfficeAdapter(office as unknown as typeof Office)} />
-        </QueryClientProvider>
-      </trpc.Provider>
-    </FluentProvider>,
+        </ApiClientProvider>
+      </FluentProvider>
+    </LanguageProvider>,
   );
   return { office, api };
 }
@@ -68,6 +90,8 @@ describe("the taskpane", () => {
     expect(screen.queryByRole("button", { name: "Remplir avec cette formation" })).toBeNull();
     await userEvent.click(screen.getByRole("button", { name: "Ajouter à Outlook" }));
     await screen.findByText("Ajoutée à votre calendrier Outlook.");
+    await waitFor(() => expect(card.textContent).toContain("Dans Outlook"));
+    expect(screen.getByRole("button", { name: "Renvoyer vers Outlook" })).toBeTruthy();
     expect(api.mutations).toEqual([{ path: "sync.exportFormation", input: { formationId: FORMATION.formationId } }]);
   });
 
@@ -82,7 +106,7 @@ describe("the taskpane", () => {
       ["location.setAsync", "Salle Curie"],
       ["body.setAsync", "…"],
     ]);
-    expect(office.__calls.at(-1)).toEqual({ method: "customProperties.saveAsync", value: { [FORMATION_ID_PROPERTY]: FORMATION.formationId } });
+    expect(office.__calls.at(-1)).toEqual({ method: "customProperties.saveAsync", value: { [FORMATION_ID_CUSTOM_PROPERTY]: FORMATION.formationId } });
   });
 
   it("shows the formation an appointment in read mode is, and the enrolment", async () => {
@@ -102,5 +126,28 @@ describe("the taskpane", () => {
     renderTaskpane({ kind: "message-read" }, { ...STATUS, state: "idle", accountEmail: "lea.martin@formation.demo", integrationId: "i", mode: "polling" });
     await screen.findByText("Synchronisé avec lea.martin@formation.demo");
     expect(screen.getByRole("link", { name: "Paramètres calendrier" })).toBeTruthy();
+  });
+
+  it("speaks English when Outlook does", async () => {
+    renderTaskpane({ kind: "appointment-compose" }, { ...STATUS, state: "idle", accountEmail: "lea.martin@formation.demo", integrationId: "i", mode: "polling" }, "en");
+    const card = await screen.findByRole("listitem", { name: FORMATION.title });
+    expect(card.textContent).toContain("Not in Outlook yet");
+    expect(screen.getByRole("button", { name: "Fill with this formation" })).toBeTruthy();
+    await screen.findByText("In sync with lea.martin@formation.demo");
+  });
+
+  it("sends a Microsoft account the platform does not know to the settings to connect Outlook", async () => {
+    renderTaskpane({ kind: "message-read" }, UNLINKED_ACCOUNT);
+    await screen.findByText(/Votre compte Microsoft n'est pas encore relié à votre agenda/);
+    expect(screen.getByRole("link", { name: "Connecter Outlook" }).getAttribute("href")).toMatch(/\/agenda\/settings$/);
+    expect(screen.queryByRole("alert")).toBeNull();
+  });
+
+  it("says the sign-in window was closed, and signs in again on retry", async () => {
+    renderTaskpane({ kind: "message-read" }, undefined, "fr", new OfficeDialogError(12006));
+    expect((await screen.findByRole("alert")).textContent).toContain("La fenêtre de connexion a été fermée avant la fin");
+    await userEvent.click(screen.getByRole("button", { name: "Réessayer" }));
+    await screen.findByRole("listitem", { name: FORMATION.title });
+    expect(screen.queryByRole("alert")).toBeNull();
   });
 });

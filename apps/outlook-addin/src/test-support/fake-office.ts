@@ -8,6 +8,13 @@ export interface FakeItem {
   customProperties?: Record<string, string>;
 }
 
+/**
+ * What `displayDialogAsync` does: open the page in a real window, whose own fake Office answers through
+ * `messageParent` (end-to-end tests); or, for unit tests, send `messages` in order, end with Office's dialog `event` code
+ * (12006: closed by the person), or refuse to open with an error `code` (12009: blocked, 12007: one already open).
+ */
+export type FakeDialog = { kind: "window" } | { kind: "messages"; messages: Array<{ message: string; origin?: string }> } | { kind: "event"; code: number } | { kind: "refused"; code: number };
+
 export interface FakeOfficeOptions {
   /** "Outlook", or null as office.js answers in a plain browser. */
   host: "Outlook" | null;
@@ -16,6 +23,10 @@ export interface FakeOfficeOptions {
   item: FakeItem | null;
   displayLanguage: string;
   emailAddress: string;
+  /** Whether the host offers Nested App Authentication (NestedAppAuth 1.1); it does unless told. */
+  nestedAppAuth?: boolean;
+  /** The sign-in dialog's behaviour; a real window unless told. */
+  dialog?: FakeDialog;
 }
 
 /** One call the taskpane made to the host: `subject.setAsync` with its value, `customProperties.saveAsync`… */
@@ -34,7 +45,7 @@ export type FakeOffice = { __calls: OfficeCall[] } & Record<string, unknown>;
 export function fakeOffice(options: FakeOfficeOptions): FakeOffice {
   const calls: OfficeCall[] = [];
   const succeeded = (value?: unknown) => ({ status: "succeeded", value });
-  type Callback = (result: { status: string; value?: unknown }) => void;
+  type Callback = (result: { status: string; value?: unknown; error?: { code: number; message: string } }) => void;
   const lastArgument = (args: unknown[]) => args[args.length - 1] as Callback;
   const field = (name: string) => ({
     setAsync: (...args: unknown[]) => {
@@ -71,12 +82,71 @@ export function fakeOffice(options: FakeOfficeOptions): FakeOffice {
             loadCustomPropertiesAsync,
           };
   }
+  type DialogHandler = (args: { message: string; origin: string | undefined } | { error: number }) => void;
+  const dialogHandlers: Record<string, DialogHandler> = {};
+  // A closed dialog sends nothing more.
+  let dialogOpen = true;
+  const dialog = {
+    addEventHandler: (eventType: string, handler: DialogHandler) => (dialogHandlers[eventType] = handler),
+    close: () => {
+      dialogOpen = false;
+      calls.push({ method: "dialog.close", value: null });
+    },
+    messageChild: () => undefined,
+  };
+  const messageEvent = "dialogMessageReceived";
+  const closingEvent = "dialogEventReceived";
+  /** The dialog page in a window of its own, which posts `messageParent`'s messages back here, and its closing. */
+  const openDialogWindow = (url: string, callback: Callback) => {
+    const child = window.open(url, "_blank", "popup,width=480,height=640");
+    if (!child) return callback({ status: "failed", error: { code: 12009, message: "The dialog was blocked." } });
+    let closedByAddin = false;
+    const relay = (event: MessageEvent<{ fakeOfficeDialogMessage?: unknown }>) => {
+      const message = event.data?.fakeOfficeDialogMessage;
+      if (event.source === child && typeof message === "string") dialogHandlers[messageEvent]?.({ message, origin: event.origin });
+    };
+    window.addEventListener("message", relay);
+    const watch = setInterval(() => {
+      if (!child.closed) return;
+      clearInterval(watch);
+      window.removeEventListener("message", relay);
+      if (!closedByAddin) dialogHandlers[closingEvent]?.({ error: 12006 });
+    }, 100);
+    callback(
+      succeeded({
+        ...dialog,
+        close: () => {
+          closedByAddin = true;
+          dialog.close();
+          child.close();
+        },
+      }),
+    );
+  };
+  const displayDialogAsync = (url: string, _options: unknown, callback: Callback) => {
+    calls.push({ method: "ui.displayDialogAsync", value: url });
+    dialogOpen = true;
+    const behaviour = options.dialog ?? { kind: "window" };
+    if (behaviour.kind === "window") return openDialogWindow(url, callback);
+    if (behaviour.kind === "refused") return callback({ status: "failed", error: { code: behaviour.code, message: "refused" } });
+    callback(succeeded(dialog));
+    setTimeout(() => {
+      if (behaviour.kind === "messages") {
+        for (const { message, origin } of behaviour.messages) if (dialogOpen) dialogHandlers[messageEvent]?.({ message, origin: origin ?? location.origin });
+      } else dialogHandlers[closingEvent]?.({ error: behaviour.code });
+    }, 0);
+  };
+  /** In the dialog page: the message goes to the pane that opened it, as Office relays it. */
+  const messageParent = (message: string) => {
+    calls.push({ method: "ui.messageParent", value: message });
+    (window.opener as Window | null)?.postMessage({ fakeOfficeDialogMessage: message }, location.origin);
+  };
   const office = {
     __calls: calls,
     HostType: { Outlook: "Outlook" },
     AsyncResultStatus: { Succeeded: "succeeded", Failed: "failed" },
     CoercionType: { Html: "html", Text: "text" },
-    EventType: { ItemChanged: "olkItemSelectedChanged" },
+    EventType: { ItemChanged: "olkItemSelectedChanged", DialogMessageReceived: messageEvent, DialogEventReceived: closingEvent },
     MailboxEnums: { ItemType: { Message: "message", Appointment: "appointment" } },
     context: {
       displayLanguage: options.displayLanguage,
@@ -84,8 +154,10 @@ export function fakeOffice(options: FakeOfficeOptions): FakeOffice {
         item,
         userProfile: { emailAddress: options.emailAddress, displayName: options.emailAddress },
         addHandlerAsync: (eventType: string) => calls.push({ method: "mailbox.addHandlerAsync", value: eventType }),
+        removeHandlerAsync: (eventType: string) => calls.push({ method: "mailbox.removeHandlerAsync", value: eventType }),
       },
-      requirements: { isSetSupported: () => true },
+      requirements: { isSetSupported: (name: string) => name !== "NestedAppAuth" || options.nestedAppAuth !== false },
+      ui: { displayDialogAsync, messageParent },
     },
     onReady: (callback?: (info: { host: string | null; platform: string | null }) => void) =>
       new Promise((resolve) => {

@@ -16,12 +16,13 @@ describe("the Outlook add-in's routes", () => {
     distDir = await mkdtemp(join(tmpdir(), "agenda-addin-"));
     await mkdir(join(distDir, "assets"));
     await writeFile(join(distDir, "taskpane.html"), '<html><head><script src="/addin/office/office.js"></script></head><body></body></html>');
+    await writeFile(join(distDir, "sign-in.html"), '<html><head><script src="/addin/office/office.js"></script></head><body>sign-in</body></html>');
     await writeFile(join(distDir, "assets", "taskpane-abc123.js"), "console.log('taskpane')");
   });
   afterAll(() => rm(distDir, { recursive: true, force: true }));
 
-  it("serves the taskpane page uncached, loading the server's own office.js by default", async () => {
-    const response = await app({ demo: true, auth: null }).request("/addin/taskpane.html");
+  it.each(["taskpane.html", "sign-in.html"])("serves the %s page uncached, loading the server's own office.js by default", async (page) => {
+    const response = await app({ demo: true, auth: null }).request(`/addin/${page}`);
     expect(response.status).toBe(200);
     expect(response.headers.get("cache-control")).toBe("no-cache");
     expect(await response.text()).toContain('src="/addin/office/office.js"');
@@ -30,6 +31,7 @@ describe("the Outlook add-in's routes", () => {
   it("points the page at Microsoft's CDN when OFFICE_JS_URL is set, and serves no office.js of its own then", async () => {
     const routes = app({ demo: false, auth: AUTH, officeJsUrl: CDN });
     expect(await (await routes.request("/addin/taskpane.html")).text()).toContain(`src="${CDN}"`);
+    expect(await (await routes.request("/addin/sign-in.html")).text()).toContain(`src="${CDN}"`);
     expect((await routes.request("/addin/office/office.js")).status).toBe(404);
   });
 

@@ -27,22 +27,25 @@ export interface AddinOptions {
   officeJsDir?: string;
 }
 
+/** The add-in's pages: the taskpane, and the sign-in dialog Office opens where it offers no nested app authentication. */
+const ADDIN_PAGES = ["taskpane.html", "sign-in.html"] as const;
+
 /**
- * The Outlook add-in under /addin/: its configuration, office.js, and the built taskpane. The page is never cached
- * (Outlook's web views hold on to it otherwise) and names its assets after their content, which are cached for good.
+ * The Outlook add-in under /addin/: its configuration, office.js, and the built pages. The pages are never cached
+ * (Outlook's web views hold on to them otherwise) and name their assets after their content, which are cached for good.
  */
 export function addinRoutes(options: AddinOptions) {
   const distDir = options.distDir ?? ADDIN_DIST_DIR;
-  const pageFile = join(distDir, "taskpane.html");
   const assets = serveStatic({ root: distDir, rewriteRequestPath: (path) => path.replace(/^\/addin/, "") });
   // The package's files change only with its version, which changes the dist tree as a whole: a day of caching.
   const officeJs = serveStatic({ root: options.officeJsDir ?? OFFICE_JS_DIST_DIR, rewriteRequestPath: (path) => path.replace(/^\/addin\/office/, "") });
-  let page: Promise<string> | undefined;
-  const taskpane = (): Promise<string> | undefined => {
-    if (!page && existsSync(pageFile)) {
-      page = readFile(pageFile, "utf8").then((html) => (options.officeJsUrl ? html.replace(`src="${LOCAL_OFFICE_JS}"`, `src="${options.officeJsUrl}"`) : html));
+  const pages = new Map<string, Promise<string>>();
+  const builtPage = (name: string): Promise<string> | undefined => {
+    const file = join(distDir, name);
+    if (!pages.has(name) && existsSync(file)) {
+      pages.set(name, readFile(file, "utf8").then((html) => (options.officeJsUrl ? html.replace(`src="${LOCAL_OFFICE_JS}"`, `src="${options.officeJsUrl}"`) : html)));
     }
-    return page;
+    return pages.get(name);
   };
   const cached = (policy: string): MiddlewareHandler => async (c, next) => {
     await next();
@@ -55,13 +58,15 @@ export function addinRoutes(options: AddinOptions) {
       const { auth } = options;
       return c.json({ demo: options.demo, clientId: auth?.clientId ?? null, authority: auth?.authority ?? null, apiScope: auth?.apiScope ?? null });
     })
-    .get("/taskpane.html", async (c) => {
-      const html = await taskpane();
+    .get("/assets/*", cached("public, max-age=31536000, immutable"), compress(), assets);
+  for (const name of ADDIN_PAGES) {
+    routes.get(`/${name}`, async (c) => {
+      const html = await builtPage(name);
       if (!html) return c.notFound();
       c.header("cache-control", "no-cache");
       return c.html(html);
-    })
-    .get("/assets/*", cached("public, max-age=31536000, immutable"), compress(), assets);
+    });
+  }
   if (!options.officeJsUrl) routes.get("/office/*", cached("public, max-age=86400"), compress(), officeJs);
   return routes;
 }

@@ -11,6 +11,11 @@ export interface RegisteredClient {
   secrets: string[];
   /** Redirect URIs of the "Web" platform. For http loopback URIs the port is ignored, as Microsoft does. */
   redirectUris: string[];
+  /**
+   * Redirect URIs of the "Single-page application" platform: their codes are redeemed by the browser, cross-origin,
+   * with PKCE and no secret (the token endpoint enforces it with AADSTS9002325, 9002326 and 9002327).
+   */
+  spaRedirectUris?: string[];
   /** Graph permissions configured on the app: what `https://graph.microsoft.com/.default` grants. */
   permissions: string[];
 }
@@ -19,9 +24,13 @@ export const registeredClientSchema = z.object({
   clientId: z.string().min(1),
   displayName: z.string().min(1),
   secrets: z.array(z.string().min(1)),
-  redirectUris: z.array(z.url()).min(1),
+  redirectUris: z.array(z.url()),
+  spaRedirectUris: z.array(z.url()).optional(),
   permissions: z.array(z.enum(Object.keys(GRAPH_PERMISSIONS) as [string, ...string[]])),
-});
+}).refine(
+  (client) => client.redirectUris.length + (client.spaRedirectUris?.length ?? 0) > 0,
+  "An app registration needs at least one redirect URI.",
+);
 
 /** The demo app registered in every sandbox unless `clients` says otherwise; products point at it in local mode. */
 export const DEMO_CLIENT: RegisteredClient = {
@@ -65,7 +74,17 @@ export class ClientRegistry {
 }
 
 export function redirectUriIsRegistered(client: RegisteredClient, redirectUri: string): boolean {
-  return client.redirectUris.some((registered) => redirectUrisMatch(registered, redirectUri));
+  return [...client.redirectUris, ...(client.spaRedirectUris ?? [])].some((registered) =>
+    redirectUrisMatch(registered, redirectUri),
+  );
+}
+
+/** Whether `redirectUri` is one of the app's single-page-application redirect URIs. */
+export function isSpaRedirectUri(client: RegisteredClient, redirectUri: string | undefined): boolean {
+  return (
+    redirectUri !== undefined &&
+    (client.spaRedirectUris ?? []).some((registered) => redirectUrisMatch(registered, redirectUri))
+  );
 }
 
 /**

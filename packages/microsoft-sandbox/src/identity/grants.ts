@@ -69,7 +69,12 @@ export interface RefreshTokenRecord {
   revokedAt?: number;
   /** Set by the admin API to make this token fail as if inactive past its lifetime. */
   expiredByAdmin?: boolean;
+  /** Issued to a single-page application: redeemed cross-origin only, and dead a day after the sign-in. */
+  spa?: boolean;
 }
+
+/** Microsoft's fixed lifetime of a single-page application's refresh tokens, counted from the sign-in. */
+export const SPA_REFRESH_TOKEN_LIFETIME_SECONDS = 86_400;
 
 export interface IdentityState {
   consents: Consent[];
@@ -93,6 +98,7 @@ const refreshTokenSchema = z.object({
   usedAt: z.number().optional(),
   revokedAt: z.number().optional(),
   expiredByAdmin: z.boolean().optional(),
+  spa: z.boolean().optional(),
 });
 
 export const identityStateSchema = z.object({
@@ -157,7 +163,13 @@ export class GrantStore {
    */
   redeemCode(
     value: string,
-    request: { clientId: string; redirectUri: string | undefined; codeVerifier: string | undefined },
+    request: {
+      clientId: string;
+      redirectUri: string | undefined;
+      codeVerifier: string | undefined;
+      /** Redeemed by a browser (an `Origin`): only with PKCE. */
+      crossOrigin?: boolean;
+    },
     now = Date.now(),
   ): AuthorizationCode {
     const code = this.#codes.get(value);
@@ -185,6 +197,13 @@ export class GrantStore {
         `The reply address '${request.redirectUri ?? ""}' does not match the reply address '${code.redirectUri}' provided when requesting Authorization code.`,
       );
     }
+    if (request.crossOrigin && code.codeChallenge === undefined) {
+      throw new AadstsError(
+        "invalid_request",
+        9002325,
+        "Proof Key for Code Exchange is required for cross-origin authorization code redemption.",
+      );
+    }
     if (code.codeChallenge !== undefined && !verifierMatches(code, request.codeVerifier)) {
       throw new AadstsError(
         "invalid_grant",
@@ -203,12 +222,17 @@ export class GrantStore {
   }
 
   issueRefreshToken(
-    grant: { userId: string; clientId: string; scopes: string[]; grantIssuedAt: number },
+    grant: { userId: string; clientId: string; scopes: string[]; grantIssuedAt: number; spa?: boolean },
     now = Date.now(),
   ): string {
     const value = opaqueToken("1.sandbox-rt.");
     this.#refreshTokens.set(hashOf(value), { ...grant, issuedAt: now, lastUsedAt: now });
     return value;
+  }
+
+  /** Whether a refresh token was issued to a single-page application. */
+  refreshTokenIsSpa(value: string): boolean {
+    return this.#refreshTokens.get(hashOf(value))?.spa === true;
   }
 
   /** Uses a refresh token of `clientId`, or throws the AADSTS error Microsoft returns for its state. */
@@ -233,6 +257,16 @@ export class GrantStore {
         "invalid_grant",
         700082,
         `The refresh token has expired due to inactivity. The token was issued on ${aadInstant(record.issuedAt)} and was inactive for ${aadTimeSpan(inactivity)}.`,
+        "bad_token",
+      );
+    }
+    if (record.spa && now - record.grantIssuedAt > SPA_REFRESH_TOKEN_LIFETIME_SECONDS * 1000) {
+      throw new AadstsError(
+        "invalid_grant",
+        700084,
+        `The refresh token was issued to a single page app (SPA), and therefore has a fixed, limited lifetime of ${aadTimeSpan(
+          SPA_REFRESH_TOKEN_LIFETIME_SECONDS,
+        )}, which cannot be extended. It is now expired and a new sign in request must be sent by the SPA to the sign in page. The token was issued on ${aadInstant(record.grantIssuedAt)}.`,
         "bad_token",
       );
     }

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
+import { cors } from "hono/cors";
 import type { Directory } from "../directory";
 import type { SigningKeys } from "../signing";
 import { identityAdmin } from "./admin";
@@ -65,6 +66,16 @@ export function createIdentityService(deps: {
       return c.json(errorBody(error, c.req.header("client-request-id")), error.status);
     }
   };
+  // Browsers read the metadata and keys from any origin, and single-page apps redeem their codes here (the token
+  // endpoint's own rules then say which redemptions a browser may make), as at Microsoft.
+  const publicDocument = cors({ origin: "*", allowMethods: ["GET", "OPTIONS"] });
+  api.use("/:tenant/v2.0/.well-known/openid-configuration", publicDocument);
+  api.use("/:tenant/.well-known/openid-configuration", publicDocument);
+  api.use("/:tenant/discovery/v2.0/keys", publicDocument);
+  api.use(
+    "/:tenant/oauth2/v2.0/token",
+    cors({ origin: (origin) => origin, allowMethods: ["POST", "OPTIONS"], maxAge: 86_400 }),
+  );
   const metadata = (c: Context) => withTenant(c, (tenant) => c.json(openIdConfiguration(deps.origin(), tenant)));
   // MSAL's AAD protocol mode reads the first path, its OIDC mode (and generic OIDC libraries) the second.
   api.get("/:tenant/v2.0/.well-known/openid-configuration", metadata);

@@ -1,6 +1,12 @@
 import type { Context } from "hono";
 import type { DirectoryUser } from "../directory";
-import { type RegisteredClient, authenticateClient, presentedCredentials } from "./clients";
+import {
+  type PresentedCredentials,
+  type RegisteredClient,
+  authenticateClient,
+  isSpaRedirectUri,
+  presentedCredentials,
+} from "./clients";
 import type { IdentityDeps } from "./deps";
 import { AadstsError, errorBody, missingParameter } from "./errors";
 import { type ScopeRequest, parseScopes, splitScopeNames } from "./scopes";
@@ -32,7 +38,12 @@ async function exchange(c: Context, deps: IdentityDeps): Promise<TokenResponse> 
   const credentials = presentedCredentials(form, c.req.header("authorization"));
   if (!credentials.clientId) throw missingParameter("client_id");
   const client = deps.clients.require(credentials.clientId, tenant.segment);
-  authenticateClient(client, credentials);
+  const origin = c.req.header("origin");
+  const spa =
+    grantType === "authorization_code"
+      ? isSpaRedirectUri(client, form.get("redirect_uri") ?? undefined)
+      : deps.grants.refreshTokenIsSpa(form.get("refresh_token") ?? "");
+  authenticateBrowserOrClient(client, credentials, { spa, origin });
   const issue = (user: DirectoryUser, scopes: ScopeRequest, refreshToken: string | undefined, nonce?: string) =>
     issueTokens(deps.signing, deps.origin(), {
       user,
@@ -53,6 +64,7 @@ async function exchange(c: Context, deps: IdentityDeps): Promise<TokenResponse> 
       clientId: client.clientId,
       redirectUri: form.get("redirect_uri") ?? undefined,
       codeVerifier: form.get("code_verifier") ?? undefined,
+      crossOrigin: origin !== undefined,
     });
     const user = requireUser(deps, code.userId);
     const scopes = splitScopeNames(code.scopes);
@@ -62,6 +74,7 @@ async function exchange(c: Context, deps: IdentityDeps): Promise<TokenResponse> 
           clientId: client.clientId,
           scopes: code.scopes,
           grantIssuedAt: code.issuedAt,
+          spa,
         })
       : undefined;
     return issue(user, scopes, refreshToken, code.nonce);
@@ -78,11 +91,39 @@ async function exchange(c: Context, deps: IdentityDeps): Promise<TokenResponse> 
       clientId: client.clientId,
       scopes: record.scopes,
       grantIssuedAt: record.grantIssuedAt,
+      spa,
     });
     return issue(user, scopes, refreshToken);
   }
 
   throw new AadstsError("unsupported_grant_type", 70003, `The app requested an unsupported grant type '${grantType}'.`);
+}
+
+/**
+ * Microsoft's rules for single-page applications: a grant of an SPA redirect URI is redeemed by the browser
+ * (cross-origin, so with an `Origin`) and needs no secret, PKCE standing in for it; a browser may redeem nothing
+ * else. Other grants authenticate the confidential client as usual.
+ */
+function authenticateBrowserOrClient(
+  client: RegisteredClient,
+  credentials: PresentedCredentials,
+  request: { spa: boolean; origin: string | undefined },
+): void {
+  if (request.origin !== undefined && !request.spa) {
+    throw new AadstsError(
+      "invalid_request",
+      9002326,
+      `Cross-origin token redemption is permitted only for the 'Single-Page Application' client-type. Request origin: '${request.origin}'.`,
+    );
+  }
+  if (request.origin === undefined && request.spa) {
+    throw new AadstsError(
+      "invalid_request",
+      9002327,
+      "Tokens issued for the 'Single-Page Application' client-type may only be redeemed via cross-origin requests.",
+    );
+  }
+  if (!request.spa) authenticateClient(client, credentials);
 }
 
 /**

@@ -10,6 +10,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { listConflicts } from "../conflicts";
 import { disconnectOutlook } from "../outlook-connection";
 import { FORMATION_CATEGORY, FORMATION_ID_PROPERTY } from "../outlook-event-tags";
+import { customPropertiesExtendedPropertyId, FORMATION_ID_CUSTOM_PROPERTY } from "@agenda/addin-manifest/custom-properties";
+import { AGENDA_ADDIN_ID } from "@agenda/addin-manifest/manifest";
 import type { OutlookServices } from "../outlook-services";
 import { runSync } from "../sync-run";
 import { connectTestUser, testOutlookServices } from "../testing/connect";
@@ -98,7 +100,7 @@ async function runExport(integrationId: string): Promise<ExportCounts & { issues
 }
 
 async function exportOne(integrationId: string, formationId: string) {
-  return (await runSync(services, integrationId, "export", "api", (run) => exportFormation(run, formationId, { platformUrl: PLATFORM_URL, retry: FAST_RETRY }))).result;
+  return (await runSync(services, integrationId, "export", "api", (run) => exportFormation(run, formationId, { platformUrl: PLATFORM_URL, addinId: AGENDA_ADDIN_ID, retry: FAST_RETRY }))).result;
 }
 
 async function formationRows(user: User) {
@@ -196,6 +198,10 @@ describe("exporting formations to Outlook", () => {
     expect(first).toMatchObject({ subject: "Formation on-request", webLink: expect.stringContaining("http"), start: { timeZone: "UTC" } });
     expect(utcInstant(first.start)).toBe("2026-06-10T07:00:00.000Z");
     expect(await exportedFormationIds("ben")).toEqual([formation.id]);
+    // What the add-in reads back as its custom properties (loadCustomPropertiesAsync) on the appointment in Outlook.
+    const [copy] = await mailboxEvents("ben");
+    const addinProperties = copy?.singleValueExtendedProperties?.find(({ id }) => id.toLowerCase() === customPropertiesExtendedPropertyId(AGENDA_ADDIN_ID).toLowerCase());
+    expect(JSON.parse(addinProperties?.value ?? "{}")).toEqual({ [FORMATION_ID_CUSTOM_PROPERTY]: formation.id });
 
     // Deleted in Outlook since: asked for again, it is put back.
     await sandboxAdmin(sandbox(), "DELETE", `/mailboxes/${mailboxOf("ben")}/events/${first.id}`);

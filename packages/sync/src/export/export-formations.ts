@@ -8,14 +8,18 @@ import type { DateTimeTimeZone, Event as GraphEvent } from "@microsoft/microsoft
 import { and, eq, isNotNull, isNull, lt, ne, not, or, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { eventSnapshot, recordConflict, reviewFormationRemovals } from "../conflicts";
+import { graphEventToAgendaEvent } from "../import/graph-event-mapping";
+import { formationFieldsDiffer, NO_FORMATION_COPY, settleOutlookChange } from "../import/outlook-changes";
 import { FORMATION_CATEGORY, FORMATION_ID_PROPERTY } from "../outlook-event-tags";
 import type { SyncRun } from "../sync-run";
 import { formationToGraphEvent, formationToGraphEventChanges, type ExportedFormation, type FormationEventContext } from "./formation-event-mapping";
-import { PREFER_IMMUTABLE_IDS, sendInBatches, type BatchItem, type BatchRetrySettings, type BatchSubResponse } from "./graph-batch";
+import { ifMatch, MAX_REWRITES, PREFER_IMMUTABLE_IDS, REREAD_PREFER, sendInBatches, type BatchItem, type BatchRetrySettings, type BatchSubResponse } from "./graph-batch";
 
 export interface ExportFormationsOptions {
   /** Where the platform is, for the link back to the formation in each event's body. */
   platformUrl: string;
+  /** The Outlook add-in's manifest id: each copy carries the add-in's formation custom property (see formationToGraphEvent). */
+  addinId?: string;
   retry?: Partial<BatchRetrySettings>;
   /** See `ExportSession.respectRemovals`; true unless set. */
   respectRemovals?: boolean;
@@ -39,19 +43,7 @@ export interface ExportedOutlookEvent {
 }
 
 type AgendaEventRow = typeof agendaEvents.$inferSelect;
-type ExportState = Pick<
-  AgendaEventRow,
-  | "integrationId"
-  | "graphEventId"
-  | "graphIcalUid"
-  | "graphChangeKey"
-  | "graphCalendarId"
-  | "graphTransactionId"
-  | "exportedFormationVersion"
-  | "syncStatus"
-  | "syncError"
-  | "removedFromOutlookAt"
->;
+type ExportState = Pick<AgendaEventRow, keyof typeof NO_FORMATION_COPY | "removedFromOutlookAt">;
 
 /** A formation row of the user's agenda with the formation it mirrors, and the state of its Outlook copy. */
 interface ExportRow extends ExportState {
@@ -64,12 +56,19 @@ interface ExportRow extends ExportState {
 /**
  * What a row needs. `lookup` searches Outlook by the formation-id extended property before anything is created or
  * deleted, for rows that may have a copy we do not know the id of; `deleteDuplicate` removes extra copies it found.
+ * `update` is conditioned on the copy's last changeKey; `reread` fetches the copy after a 412, and `rewrites` counts
+ * the updates sent again after one.
  */
-type ExportOperation = { kind: "lookup" | "create" | "update" | "delete"; row: ExportRow } | { kind: "deleteDuplicate"; row: ExportRow; graphEventId: string };
+type ConditionalOperation = { kind: "update" | "reread"; row: ExportRow; rewrites: number };
+type ExportOperation = { kind: "lookup" | "create" | "delete"; row: ExportRow } | ConditionalOperation | { kind: "deleteDuplicate"; row: ExportRow; graphEventId: string };
+
+const update = (row: ExportRow, rewrites = 0): ExportOperation => ({ kind: "update", row, rewrites });
 
 interface ExportSession {
   run: SyncRun;
   context: Omit<FormationEventContext, "transactionId">;
+  /** The owner's zone, for reading a copy back as the import reads it. */
+  userTimeZone: string;
   /** The calendar receiving creates, resolved once and only when something is created or looked up. */
   calendarId: () => Promise<string>;
   counts: ExportCounts;
@@ -167,7 +166,7 @@ function plannedOperation(row: ExportRow, integrationId: string): ExportOperatio
   if (row.removedFromOutlookAt !== null) return undefined;
   if (row.graphEventId !== null && row.integrationId === integrationId) {
     const inLine = row.syncStatus === "synced" && row.exportedFormationVersion !== null && row.exportedFormationVersion >= row.formation.version;
-    return inLine ? undefined : { kind: "update", row };
+    return inLine ? undefined : update(row);
   }
   // A row that never reached Outlook is created directly (its transactionId guards the retries); one with traces of
   // an earlier export is looked up first, so a copy Outlook already holds is reused rather than duplicated.
@@ -240,11 +239,12 @@ export async function resolveExportCalendar(run: SyncRun): Promise<string> {
 }
 
 async function openSession(run: SyncRun, options: ExportFormationsOptions): Promise<ExportSession> {
-  const [owner] = await run.db.select({ locale: users.locale }).from(users).where(eq(users.id, run.integration.userId));
+  const [owner] = await run.db.select({ locale: users.locale, timeZone: users.timeZone }).from(users).where(eq(users.id, run.integration.userId));
   let calendar: Promise<string> | undefined;
   return {
     run,
-    context: { platformUrl: options.platformUrl, locale: owner?.locale ?? "fr" },
+    context: { platformUrl: options.platformUrl, locale: owner?.locale ?? "fr", ...(options.addinId ? { addinId: options.addinId } : {}) },
+    userTimeZone: owner?.timeZone ?? "UTC",
     calendarId: () => (calendar ??= resolveExportCalendar(run)),
     counts: { created: 0, updated: 0, deleted: 0, failed: 0 },
     respectRemovals: options.respectRemovals ?? true,
@@ -277,7 +277,12 @@ async function batchItems(session: ExportSession, operations: ExportOperation[])
           },
         };
       case "update":
-        return { tag: operation, request: { method: "PATCH", url: eventUrl(row.graphEventId ?? ""), body: formationToGraphEventChanges(row.formation, session.context) } };
+        return {
+          tag: operation,
+          request: { method: "PATCH", url: eventUrl(row.graphEventId ?? ""), headers: ifMatch(row.graphChangeKey), body: formationToGraphEventChanges(row.formation, session.context) },
+        };
+      case "reread":
+        return { tag: operation, request: { method: "GET", url: eventUrl(row.graphEventId ?? ""), headers: { Prefer: REREAD_PREFER } } };
       case "delete":
         return { tag: operation, request: { method: "DELETE", url: eventUrl(row.graphEventId ?? "") } };
       case "deleteDuplicate":
@@ -295,14 +300,13 @@ function describeFailure(response: BatchSubResponse): string {
   return `${response.status}${error?.code ? ` ${error.code}` : ""}${error?.message ? `: ${error.message}` : ""}`.slice(0, 500);
 }
 
-function recordFailure(session: ExportSession, operation: ExportOperation, response: BatchSubResponse, status: "error" | "pending"): void {
+function recordFailure(session: ExportSession, operation: ExportOperation, reason: string, status: "error" | "pending", httpStatus?: number): void {
   const { row } = operation;
-  const reason = describeFailure(response);
   session.run.stats.issues.push({
     message: `${operation.kind} of formation ${row.formation.id}${status === "pending" ? " (will be retried)" : ""}: ${reason}`,
     eventId: row.id,
     ...(row.graphEventId ? { graphEventId: row.graphEventId } : {}),
-    status: response.status,
+    ...(httpStatus ? { status: httpStatus } : {}),
   });
   if (operation.kind === "deleteDuplicate") return;
   row.syncStatus = status;
@@ -321,19 +325,6 @@ function recordCopy(session: ExportSession, row: ExportRow, event: GraphEvent, c
   row.syncStatus = "synced";
   row.syncError = null;
 }
-
-/** A formation row's Outlook state once it has no copy there any more, nor a create in flight. */
-export const NO_FORMATION_COPY = {
-  integrationId: null,
-  graphEventId: null,
-  graphIcalUid: null,
-  graphChangeKey: null,
-  graphCalendarId: null,
-  graphTransactionId: null,
-  exportedFormationVersion: null,
-  syncStatus: "synced",
-  syncError: null,
-} as const satisfies Omit<ExportState, "removedFromOutlookAt">;
 
 function forgetCopy(row: ExportRow): void {
   Object.assign(row, NO_FORMATION_COPY);
@@ -364,10 +355,58 @@ function planCreate(row: ExportRow): ExportOperation {
   return { kind: "create", row };
 }
 
+/** The copy is gone from Outlook (404 on a write or a read): the user's removal is respected, unless they asked for it. */
+async function copyGone(session: ExportSession, row: ExportRow): Promise<ExportOperation[]> {
+  forgetCopy(row);
+  if (session.respectRemovals) {
+    await recordRemoval(session, row);
+    return [];
+  }
+  // Asked for explicitly: put back, with a new transactionId (the old one named the deleted event).
+  return [planCreate(row)];
+}
+
+/**
+ * The copy changed in Outlook since it was last seen (a 412): the conflict rules settle what it shows now, as an
+ * import would (an edit of its time, title or place is logged), then the formation is written again over the new
+ * changeKey if the copy still differs from it, at most MAX_REWRITES times in a run.
+ */
+async function settleChangedCopy(session: ExportSession, operation: ConditionalOperation, copy: GraphEvent): Promise<ExportOperation[]> {
+  const { run } = session;
+  const { row } = operation;
+  const seen = await run.db.transaction(async (tx) => {
+    const [current] = await tx.select().from(agendaEvents).where(eq(agendaEvents.id, row.id)).for("update");
+    if (!current) return undefined;
+    const context = { ownerId: current.ownerId, integrationId: run.integration.id, calendarId: current.graphCalendarId ?? "", userTimeZone: session.userTimeZone };
+    const mapping = graphEventToAgendaEvent(copy, context);
+    if (mapping.kind !== "upsert") return mapping;
+    const settled = await settleOutlookChange(tx, { integrationId: run.integration.id, runId: run.id }, current, { kind: "edited", event: mapping.event });
+    return { kind: "settled" as const, differs: formationFieldsDiffer(settled.row, mapping.event) };
+  });
+  if (!seen) return [];
+  if (seen.kind === "remove") return copyGone(session, row);
+  if (seen.kind === "unmappable") {
+    recordFailure(session, operation, `the Outlook copy cannot be read: ${seen.reason}`, "error");
+    return [];
+  }
+  row.graphChangeKey = copy.changeKey ?? row.graphChangeKey;
+  const versionSent = row.exportedFormationVersion !== null && row.exportedFormationVersion >= row.formation.version;
+  if (!seen.differs && versionSent) {
+    row.syncStatus = "synced";
+    row.syncError = null;
+    return [];
+  }
+  if (operation.rewrites >= MAX_REWRITES) {
+    recordFailure(session, operation, "the Outlook copy kept changing while it was written", "pending", 412);
+    return [];
+  }
+  return [update(row, operation.rewrites + 1)];
+}
+
 /** Applies Outlook's final answer to a row; returns what the row needs next. */
 async function applyOutcome(session: ExportSession, operation: ExportOperation, response: BatchSubResponse, retriesExhausted: boolean): Promise<ExportOperation[]> {
   if (retriesExhausted) {
-    recordFailure(session, operation, response, "pending");
+    recordFailure(session, operation, describeFailure(response), "pending", response.status);
     return [];
   }
   const { row } = operation;
@@ -383,7 +422,7 @@ async function applyOutcome(session: ExportSession, operation: ExportOperation, 
         // transactionId is kept as a trace of the export, should its id be lost again.
         recordCopy(session, row, copy, await session.calendarId(), null);
         row.graphTransactionId = copy.transactionId ?? row.graphTransactionId;
-        next.push({ kind: row.wanted ? "update" : "delete", row });
+        next.push(row.wanted ? update(row) : { kind: "delete", row });
       } else if (row.wanted) {
         next.push(planCreate(row));
       } else {
@@ -401,15 +440,8 @@ async function applyOutcome(session: ExportSession, operation: ExportOperation, 
       session.counts.created++;
       return [];
     case "update":
-      if (status === 404 || status === 410) {
-        forgetCopy(row);
-        if (session.respectRemovals) {
-          await recordRemoval(session, row);
-          return [];
-        }
-        // Asked for explicitly: put back, with a new transactionId (the old one named the deleted event).
-        return [planCreate(row)];
-      }
+      if (status === 404 || status === 410) return copyGone(session, row);
+      if (status === 412) return [{ kind: "reread", row, rewrites: operation.rewrites }];
       if (!isSuccess(status)) break;
       recordCopy(session, row, event, row.graphCalendarId, row.formation.version);
       session.counts.updated++;
@@ -419,12 +451,16 @@ async function applyOutcome(session: ExportSession, operation: ExportOperation, 
       forgetCopy(row);
       session.counts.deleted++;
       return [];
+    case "reread":
+      if (status === 404 || status === 410) return copyGone(session, row);
+      if (!isSuccess(status)) break;
+      return settleChangedCopy(session, operation, event);
     case "deleteDuplicate":
       if (!isSuccess(status) && !isAlreadyGoneStatus(status)) break;
       session.counts.deleted++;
       return [];
   }
-  recordFailure(session, operation, response, "error");
+  recordFailure(session, operation, describeFailure(response), "error", status);
   return [];
 }
 

@@ -13,7 +13,7 @@ import { connectTestUser, testOutlookServices } from "../testing/connect";
 import { exportPersonalEvents } from "./export-personal-events";
 import { isBatchEnvelope, type LoggedRequest } from "./sandbox-request-log";
 
-const MAILBOXES = ["pia", "quentin", "rosa", "sam", "tom", "uma"];
+const MAILBOXES = ["pia", "quentin", "rosa", "sam", "tom", "uma", "val"];
 const database = useTestDatabase();
 const sandbox = useSandbox(MAILBOXES.map((name) => ({ userPrincipalName: `${name}@contoso.test`, displayName: name })));
 const FAST_RETRY = { baseDelayMs: 10, maxDelayMs: 100 };
@@ -316,5 +316,25 @@ describe("exporting personal events to Outlook", () => {
       { eventId: revived.id, kind: "removed_in_outlook_edited_here", winner: "outlook", platformDeleted: true, outlookDeleted: false },
     ]);
     expect(await runImport(integrationId)).toMatchObject({ created: 0, updated: 0, deleted: 0, toExport: 0 });
+  });
+
+  it("writes an HTML body as HTML, on create and on every later edit, and a text body as text", async () => {
+    const { user, integrationId } = await connect("val");
+    const formatted = await createPlatformEvent(user, {
+      title: "Comité",
+      body: '<p>Ordre du jour : <b>budget</b></p><ul><li><a href="https://example.test/doc">le document</a></li></ul>',
+      startsAt: hoursFromNow(30).toISOString(),
+      endsAt: hoursFromNow(31).toISOString(),
+    });
+    const plain = await createPlatformEvent(user, { title: "Note", body: "x < y et <nom> > 3", startsAt: hoursFromNow(32).toISOString(), endsAt: hoursFromNow(33).toISOString() });
+    expect(await runExport(integrationId)).toMatchObject({ created: 2, failed: 0 });
+    // The owner's view renders every body as HTML: markup sent as HTML shows as is, text sent as text is escaped.
+    const copyOf = async (id: string) => (await mailboxEvents("val")).find((event) => agendaIdOf(event) === id);
+    expect((await copyOf(formatted.id))?.body).toEqual({ contentType: "html", content: formatted.body });
+    expect((await copyOf(plain.id))?.body.content).toContain("x &lt; y et &lt;nom&gt; &gt; 3");
+
+    await editInPlatform(user, formatted.id, { title: "Comité (reporté)" });
+    expect(await runExport(integrationId)).toMatchObject({ updated: 1, failed: 0 });
+    expect(await copyOf(formatted.id)).toMatchObject({ subject: "Comité (reporté)", body: { contentType: "html", content: formatted.body } });
   });
 });

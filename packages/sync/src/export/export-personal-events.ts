@@ -8,7 +8,7 @@ import { hasPendingEdit, settleOutlookChange, type AgendaEventRow, type OutlookC
 import { AGENDA_EVENT_ID_PROPERTY } from "../outlook-event-tags";
 import type { SyncRun } from "../sync-run";
 import { resolveExportCalendar, type ExportCounts, type IntegrationKey } from "./export-formations";
-import { PREFER_IMMUTABLE_IDS, sendInBatches, type BatchItem, type BatchRetrySettings, type BatchSubResponse } from "./graph-batch";
+import { ifMatch, MAX_REWRITES, REREAD_PREFER, sendInBatches, type BatchItem, type BatchRetrySettings, type BatchSubResponse } from "./graph-batch";
 import { personalEventToGraphEvent, personalEventToGraphEventChanges } from "./personal-event-mapping";
 
 export interface ExportPersonalEventsOptions {
@@ -34,11 +34,6 @@ interface Session {
   calendarId: () => Promise<string>;
   counts: ExportCounts;
 }
-
-/** Rewrites of one row after a 412 within one run. */
-const MAX_REWRITES = 3;
-/** Times in UTC and the body as text, as the import reads events: a copy read back compares with its row. */
-const REREAD_PREFER = `outlook.timezone="UTC", outlook.body-content-type="text", ${PREFER_IMMUTABLE_IDS}`;
 
 const isSuccess = (status: number) => status >= 200 && status < 300;
 const isAlreadyGoneStatus = (status: number) => status === 404 || status === 410 || status === 403;
@@ -105,7 +100,6 @@ async function nextOperation(session: Session, row: AgendaEventRow, rewrites = 0
   return planCreate(session, row, rewrites);
 }
 
-const ifMatch = (row: AgendaEventRow): Record<string, string> => (row.graphChangeKey ? { "If-Match": `W/"${row.graphChangeKey}"` } : {});
 const eventUrl = (graphEventId: string | null) => `/me/events/${encodeURIComponent(graphEventId ?? "")}`;
 
 function lookupUrl(calendarId: string, rowId: string): string {
@@ -126,9 +120,9 @@ async function batchItem(session: Session, op: Operation): Promise<BatchItem<Ope
         },
       };
     case "update":
-      return { tag: op, request: { method: "PATCH", url: eventUrl(row.graphEventId), headers: ifMatch(row), body: personalEventToGraphEventChanges(row) } };
+      return { tag: op, request: { method: "PATCH", url: eventUrl(row.graphEventId), headers: ifMatch(row.graphChangeKey), body: personalEventToGraphEventChanges(row) } };
     case "delete":
-      return { tag: op, request: { method: "DELETE", url: eventUrl(row.graphEventId), headers: ifMatch(row) } };
+      return { tag: op, request: { method: "DELETE", url: eventUrl(row.graphEventId), headers: ifMatch(row.graphChangeKey) } };
     case "reread":
       return { tag: op, request: { method: "GET", url: eventUrl(row.graphEventId), headers: { Prefer: REREAD_PREFER } } };
     case "lookup":

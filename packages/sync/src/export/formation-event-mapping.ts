@@ -1,6 +1,7 @@
 import type { FormationRow } from "@agenda/domain/formations";
 import { offsetMinutes, wallClockIn } from "@agenda/domain/time";
 import type { DateTimeTimeZone, Event as GraphEvent } from "@microsoft/microsoft-graph-types";
+import { customPropertiesExtendedPropertyId, customPropertiesValue, FORMATION_ID_CUSTOM_PROPERTY } from "@agenda/addin-manifest/custom-properties";
 import { findWindows } from "windows-iana";
 import { FORMATION_CATEGORY, FORMATION_ID_PROPERTY } from "../outlook-event-tags";
 
@@ -12,6 +13,11 @@ export interface FormationEventContext {
   platformUrl: string;
   /** Language of the mailbox owner, for the few words the body adds. */
   locale: "fr" | "en";
+  /**
+   * The Outlook add-in's manifest id: the copy then carries the add-in's formation custom property, which the
+   * add-in reads on the appointment in Outlook to know which formation it is.
+   */
+  addinId?: string;
   /** Only on creates: Outlook answers a repeated create carrying it with the event it already made. */
   transactionId?: string;
 }
@@ -104,7 +110,10 @@ export function formationToGraphEvent(formation: ExportedFormation, context: For
     showAs: "busy",
     isReminderOn: true,
     reminderMinutesBeforeStart: inPerson ? IN_PERSON_REMINDER_MINUTES : ONLINE_REMINDER_MINUTES,
-    singleValueExtendedProperties: [{ id: FORMATION_ID_PROPERTY, value: formation.id }],
+    singleValueExtendedProperties: [
+      { id: FORMATION_ID_PROPERTY, value: formation.id },
+      ...(context.addinId ? [{ id: customPropertiesExtendedPropertyId(context.addinId), value: customPropertiesValue({ [FORMATION_ID_CUSTOM_PROPERTY]: formation.id }) }] : []),
+    ],
     ...(context.transactionId ? { transactionId: context.transactionId } : {}),
   };
 }

@@ -7,6 +7,17 @@ export const MAX_BATCH_REQUESTS = 20;
 /** Sent on every request: ids that survive moves between calendars. */
 export const PREFER_IMMUTABLE_IDS = 'IdType="ImmutableId"';
 
+/** Times in UTC and the body as text, as the import reads events: a copy read back after a 412 compares with its row. */
+export const REREAD_PREFER = `outlook.timezone="UTC", outlook.body-content-type="text", ${PREFER_IMMUTABLE_IDS}`;
+
+/** Rewrites of one copy after a 412 within one run: a copy that keeps changing under our feet is left for the next run. */
+export const MAX_REWRITES = 3;
+
+/** A write conditioned on the copy being as last seen: Outlook answers 412 when it changed since. */
+export function ifMatch(changeKey: string | null): Record<string, string> {
+  return changeKey ? { "If-Match": `W/"${changeKey}"` } : {};
+}
+
 /** One request of a batch. Only idempotent ones belong here (GET, PATCH, DELETE, a create carrying a transactionId). */
 export interface BatchSubRequest {
   method: "GET" | "POST" | "PATCH" | "DELETE";

@@ -1,5 +1,5 @@
 import type { agendaEvents } from "@agenda/db/schema";
-import type { DateTimeTimeZone, Event as GraphEvent } from "@microsoft/microsoft-graph-types";
+import type { DateTimeTimeZone, Event as GraphEvent, ItemBody } from "@microsoft/microsoft-graph-types";
 import { findWindows } from "windows-iana";
 import { AGENDA_EVENT_ID_PROPERTY } from "../outlook-event-tags";
 import { graphDateTime } from "./formation-event-mapping";
@@ -15,14 +15,24 @@ function allDayBoundary(date: string | null, ianaTimeZone: string): DateTimeTime
 }
 
 /**
+ * A tag of a known element marks a body as HTML (one a platform sent through the API, say); text that merely holds
+ * angle brackets ("x < y", "<nom>") stays text.
+ */
+const HTML_ELEMENT = /<\/?(?:html|body|div|p|br|hr|span|a|b|i|u|s|em|strong|font|ul|ol|li|table|thead|tbody|tr|td|th|h[1-6]|img|blockquote|pre|code)(?:\s[^<>]*)?\/?>/i;
+
+/** The body as Outlook should render it: HTML when the platform holds HTML, so its formatting survives; else text. */
+export function graphBodyOf(body: string): ItemBody {
+  return { contentType: HTML_ELEMENT.test(body) ? "html" : "text", content: body };
+}
+
+/**
  * What a personal event (made in the platform, or an Outlook event edited there) writes to its Outlook copy: the
- * fields the platform edits. The body goes as text, as the platform keeps it; the online link stays the platform's
- * (Outlook's meeting link cannot be written).
+ * fields the platform edits. The online link stays the platform's (Outlook's meeting link cannot be written).
  */
 export function personalEventToGraphEventChanges(row: PersonalEventRow): GraphEvent {
   return {
     subject: row.title,
-    body: { contentType: "text", content: row.body },
+    body: graphBodyOf(row.body),
     isAllDay: row.isAllDay,
     start: row.isAllDay ? allDayBoundary(row.startDate, row.timeZone) : graphDateTime(row.startsAt, row.timeZone),
     end: row.isAllDay ? allDayBoundary(row.endDate, row.timeZone) : graphDateTime(row.endsAt, row.timeZone),

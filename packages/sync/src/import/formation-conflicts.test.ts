@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
 import { agendaEvents, syncConflicts } from "@agenda/db/schema";
-import { upsertFormation, upsertFormationInput, type Formation } from "@agenda/domain/formations";
 import type { User } from "@agenda/domain/users";
 import { useTestDatabase } from "@agenda/testing/database";
 import { sandboxAdmin, type SandboxMailboxEvent, sandboxMailboxEvents, useSandbox } from "@agenda/testing/sandbox";
@@ -15,13 +14,13 @@ import { SyncEngine } from "../sync-engine";
 import type { SyncQueue } from "../sync-queue";
 import { runSync } from "../sync-run";
 import { connectTestUser, testOutlookServices } from "../testing/connect";
+import { scheduleExcelFormation } from "../testing/formations";
 import { importIntegration } from "./import-integration";
 
 const MAILBOXES = ["ada", "bob", "cyd"];
 const database = useTestDatabase();
 const sandbox = useSandbox(MAILBOXES.map((name) => ({ userPrincipalName: `${name}@contoso.test`, displayName: name })));
 const PLATFORM_URL = "https://platform.example.test";
-const DAY_MS = 86_400_000;
 
 let services: OutlookServices;
 beforeAll(() => {
@@ -42,23 +41,7 @@ async function connect(name: string) {
 }
 
 /** A formation in a week (inside the import window), in Paris, that the user takes part in. */
-async function scheduleFormation(user: User, externalId = randomUUID(), changes: Record<string, unknown> = {}): Promise<Formation> {
-  const start = new Date(Math.floor((Date.now() + 7 * DAY_MS) / 3_600_000) * 3_600_000);
-  return upsertFormation(
-    database().db,
-    { kind: "service", serviceTokenId: "test", scopes: ["formations:write"] },
-    upsertFormationInput.parse({
-      externalId,
-      title: "Excel avancé",
-      location: "Salle 3",
-      startsAt: start.toISOString(),
-      endsAt: new Date(start.getTime() + 3 * 3_600_000).toISOString(),
-      timeZone: "Europe/Paris",
-      learners: [{ platformUserId: user.platformUserId, email: user.email, name: user.name }],
-      ...changes,
-    }),
-  );
-}
+const scheduleFormation = (user: User, externalId?: string, changes?: Record<string, unknown>) => scheduleExcelFormation(database().db, user, externalId, changes);
 
 const runImport = async (integrationId: string) => (await runSync(services, integrationId, "import", "manual", (run) => importIntegration(run))).result;
 const runExport = async (integrationId: string) => (await runSync(services, integrationId, "export", "manual", (run) => exportFormations(run, { platformUrl: PLATFORM_URL }))).result;

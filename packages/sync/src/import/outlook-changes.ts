@@ -3,7 +3,6 @@ import { agendaEvents } from "@agenda/db/schema";
 import { eq, sql } from "drizzle-orm";
 import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
 import { eventSnapshot, recordConflict, type NewSyncConflict } from "../conflicts";
-import { NO_FORMATION_COPY } from "../export/export-formations";
 import type { ImportedAgendaEvent } from "./graph-event-mapping";
 
 /**
@@ -13,6 +12,19 @@ import type { ImportedAgendaEvent } from "./graph-event-mapping";
  */
 
 export type AgendaEventRow = typeof agendaEvents.$inferSelect;
+
+/** A formation row's Outlook state once it has no copy there any more, nor a create in flight. */
+export const NO_FORMATION_COPY = {
+  integrationId: null,
+  graphEventId: null,
+  graphIcalUid: null,
+  graphChangeKey: null,
+  graphCalendarId: null,
+  graphTransactionId: null,
+  exportedFormationVersion: null,
+  syncStatus: "synced",
+  syncError: null,
+} as const satisfies Partial<AgendaEventRow>;
 
 export type OutlookChange = { kind: "edited"; event: ImportedAgendaEvent } | { kind: "removed" };
 
@@ -55,7 +67,7 @@ function formationPlace(row: AgendaEventRow): string | null {
 }
 
 /** Whether Outlook's copy of a formation shows another time, title or place than the formation. */
-function formationFieldsDiffer(row: AgendaEventRow, event: ImportedAgendaEvent): boolean {
+export function formationFieldsDiffer(row: AgendaEventRow, event: ImportedAgendaEvent): boolean {
   return (
     event.isAllDay ||
     event.title !== row.title ||
