@@ -68,6 +68,12 @@ export const agendaEvents = pgTable(
      */
     outlookVersion: integer(),
     /**
+     * For personal events: the body as last synced with Outlook (the text the import read, or what the export wrote).
+     * A body equal to it is not written again: Outlook keeps its own HTML (formatting, meeting join block) when only
+     * other fields were edited here. Null when unknown (never synced).
+     */
+    outlookBody: text(),
+    /**
      * A formation's Outlook copy the user deleted in Outlook: respected (not put back) until they ask for it again.
      */
     removedFromOutlookAt: timestamp({ withTimezone: true }),

@@ -13,7 +13,7 @@ import { connectTestUser, testOutlookServices } from "../testing/connect";
 import { exportPersonalEvents } from "./export-personal-events";
 import { isBatchEnvelope, type LoggedRequest } from "./sandbox-request-log";
 
-const MAILBOXES = ["pia", "quentin", "rosa", "sam", "tom", "uma", "val"];
+const MAILBOXES = ["pia", "quentin", "rosa", "sam", "tom", "uma", "val", "wes", "xia", "yan"];
 const database = useTestDatabase();
 const sandbox = useSandbox(MAILBOXES.map((name) => ({ userPrincipalName: `${name}@contoso.test`, displayName: name })));
 const FAST_RETRY = { baseDelayMs: 10, maxDelayMs: 100 };
@@ -336,5 +336,69 @@ describe("exporting personal events to Outlook", () => {
     await editInPlatform(user, formatted.id, { title: "Comité (reporté)" });
     expect(await runExport(integrationId)).toMatchObject({ updated: 1, failed: 0 });
     expect(await copyOf(formatted.id)).toMatchObject({ subject: "Comité (reporté)", body: { contentType: "html", content: formatted.body } });
+  });
+
+  it("leaves an Outlook event's HTML body alone when other fields are edited here, and replaces it when the body is", async () => {
+    const { user, integrationId } = await connect("wes");
+    const html =
+      '<html><body><p>Ordre du jour : <b>budget</b></p><div class="teams">Rejoindre la réunion <a href="https://teams.example.test/join/42">ici</a></div></body></html>';
+    const [meeting] = await importedOutlookEvents("wes", integrationId, [{ subject: "Revue", body: { contentType: "html", content: html }, ...graphTimes(30) }]);
+    if (!meeting) throw new Error("an Outlook row expected");
+    expect(meeting.body).toContain("Rejoindre la réunion");
+    expect(meeting.body).not.toContain("<b>");
+    const copy = async () => (await mailboxEvents("wes")).find(({ immutableId }) => immutableId === meeting.graphEventId);
+
+    await editInPlatform(user, meeting.id, { title: "Revue trimestrielle" });
+    expect(await runExport(integrationId)).toMatchObject({ updated: 1, failed: 0 });
+    expect(await copy()).toMatchObject({ subject: "Revue trimestrielle", body: { contentType: "html", content: html } });
+    expect(await runImport(integrationId)).toMatchObject({ created: 0, updated: 0, deleted: 0, toExport: 0 });
+    expect(await rowOf(meeting.id)).toMatchObject({ title: "Revue trimestrielle", body: meeting.body, version: 2, outlookVersion: 2 });
+
+    await editInPlatform(user, meeting.id, { body: "Ordre du jour : budget et recrutement" });
+    expect(await runExport(integrationId)).toMatchObject({ updated: 1, failed: 0 });
+    expect((await copy())?.body.content).toContain("Ordre du jour : budget et recrutement");
+    expect((await copy())?.body.content).not.toContain("teams.example.test");
+    expect(await rowOf(meeting.id)).toMatchObject({ outlookBody: "Ordre du jour : budget et recrutement", version: 3, outlookVersion: 3 });
+    expect(await conflictsOf(user)).toEqual([]);
+  });
+
+  it("writes the whole platform version over Outlook's when it wins a conflict, the body Outlook changed included", async () => {
+    const { user, integrationId } = await connect("yan");
+    const html = '<p>Salle <b>3</b></p>';
+    const [kept, overwritten] = await importedOutlookEvents("yan", integrationId, [
+      { subject: "Atelier", body: { contentType: "html", content: html }, ...graphTimes(30) },
+      { subject: "Revue", body: { contentType: "html", content: html }, ...graphTimes(32) },
+    ]);
+    if (!kept || !overwritten) throw new Error("two Outlook rows expected");
+    // Outlook first (only the reminder for one, the body for the other), then the platform: the platform wins both.
+    await admin("PATCH", `/mailboxes/${mailboxOf("yan")}/events/${kept.graphEventId}`, { reminderMinutesBeforeStart: 30 });
+    await admin("PATCH", `/mailboxes/${mailboxOf("yan")}/events/${overwritten.graphEventId}`, { body: { contentType: "html", content: "<p>Salle 4</p>" } });
+    await editInPlatform(user, kept.id, { title: "Atelier (plateforme)" });
+    await editInPlatform(user, overwritten.id, { title: "Revue (plateforme)" });
+
+    expect(await runExport(integrationId)).toMatchObject({ updated: 2, failed: 0 });
+    const copies = await mailboxEvents("yan");
+    expect(copies.find(({ immutableId }) => immutableId === kept.graphEventId)).toMatchObject({ subject: "Atelier (plateforme)", body: { contentType: "html", content: html } });
+    const replaced = copies.find(({ immutableId }) => immutableId === overwritten.graphEventId);
+    expect(replaced?.subject).toBe("Revue (plateforme)");
+    expect(replaced?.body.content).toContain("Salle 3");
+    expect((await conflictsOf(user)).map(({ eventId, winner }) => ({ eventId, winner }))).toEqual(expect.arrayContaining([{ eventId: overwritten.id, winner: "platform" }]));
+  });
+
+  it("takes an HTML body Outlook gives back as text for the same body when both sides made the same edit", async () => {
+    const { user, integrationId } = await connect("xia");
+    const body = '<p>Salle <b>3</b> &amp; visio</p><ul><li>Budget</li><li>Planning</li></ul>';
+    const event = await createPlatformEvent(user, { title: "Bureau", body, startsAt: hoursFromNow(30).toISOString(), endsAt: hoursFromNow(31).toISOString() });
+    expect(await runExport(integrationId)).toMatchObject({ created: 1, failed: 0 });
+    const { graphEventId } = await rowOf(event.id);
+
+    await editInPlatform(user, event.id, { title: "Bureau (reporté)" });
+    await admin("PATCH", `/mailboxes/${mailboxOf("xia")}/events/${graphEventId}`, { subject: "Bureau (reporté)" });
+    expect(await runImport(integrationId)).toMatchObject({ updated: 0, toExport: 0 });
+    expect(await rowOf(event.id)).toMatchObject({ title: "Bureau (reporté)", body, outlookBody: body, version: 2, outlookVersion: 2 });
+    expect(await conflictsOf(user)).toEqual([]);
+    await admin("DELETE", "/requests");
+    expect(await runExport(integrationId)).toMatchObject({ updated: 0 });
+    expect(await requestLog("xia")).toEqual([]);
   });
 });

@@ -155,7 +155,10 @@ async function recordFailure(session: Session, op: Operation, reason: string, st
   session.counts.failed++;
 }
 
-/** Outlook holds the row at `sentVersion` now: its copy's ids and changeKey are kept for the next write's If-Match. */
+/**
+ * Outlook holds the row at `sentVersion` now: its copy's ids and changeKey are kept for the next write's If-Match,
+ * and the body as synced (written, or left as it was: the one synced before, or unknown and taken as in line).
+ */
 async function recordCopy(session: Session, op: Operation, event: GraphEvent): Promise<void> {
   const modified = event.lastModifiedDateTime ? new Date(event.lastModifiedDateTime) : null;
   await session.run.db
@@ -165,6 +168,7 @@ async function recordCopy(session: Session, op: Operation, event: GraphEvent): P
       graphEventId: event.id ?? op.row.graphEventId,
       graphIcalUid: event.iCalUId ?? op.row.graphIcalUid,
       graphChangeKey: event.changeKey ?? op.row.graphChangeKey,
+      outlookBody: op.row.body,
       remoteModifiedAt: modified && !Number.isNaN(modified.getTime()) ? modified : op.row.remoteModifiedAt,
       graphSeenAt: sql`now()`,
       outlookVersion: sql`greatest(coalesce(${agendaEvents.outlookVersion}, 0), ${op.sentVersion}::int)`,

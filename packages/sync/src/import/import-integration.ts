@@ -187,11 +187,11 @@ async function upsertPlainEvents(tx: DatabaseOrTransaction, context: GraphEventC
         and stored.graph_event_id = any(array(select "graphEventId" from incoming))
     ),
     written as (
-      insert into agenda_events (owner_id, source, integration_id, graph_calendar_id, graph_seen_at, outlook_version, ${EVENT_COLUMN_LIST})
-      select ${ownerId}::uuid, 'outlook', ${integrationId}::uuid, ${calendarId}::text, now(), 1, ${INCOMING_VALUES}
+      insert into agenda_events (owner_id, source, integration_id, graph_calendar_id, graph_seen_at, outlook_version, outlook_body, ${EVENT_COLUMN_LIST})
+      select ${ownerId}::uuid, 'outlook', ${integrationId}::uuid, ${calendarId}::text, now(), 1, incoming."body", ${INCOMING_VALUES}
       from incoming
       on conflict (integration_id, graph_event_id) where graph_event_id is not null do update set
-        ${REFRESHED_VALUES}, graph_calendar_id = excluded.graph_calendar_id, deleted_at = null, graph_seen_at = now(),
+        ${REFRESHED_VALUES}, graph_calendar_id = excluded.graph_calendar_id, outlook_body = excluded.outlook_body, deleted_at = null, graph_seen_at = now(),
         version = ${NEXT_VERSION}, outlook_version = ${NEXT_VERSION},
         updated_at = case when ${CHANGED} then now() else agenda_events.updated_at end
       where agenda_events.source = 'outlook'

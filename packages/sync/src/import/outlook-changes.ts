@@ -3,6 +3,7 @@ import { agendaEvents } from "@agenda/db/schema";
 import { eq, sql } from "drizzle-orm";
 import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
 import { eventSnapshot, recordConflict, type NewSyncConflict } from "../conflicts";
+import { sameBodyReading } from "../export/personal-event-mapping";
 import type { ImportedAgendaEvent } from "./graph-event-mapping";
 
 /**
@@ -51,14 +52,17 @@ export function isPlainOutlookRow(row: Pick<AgendaEventRow, "source" | "version"
   return row.source === "outlook" && !hasPendingEdit(row);
 }
 
-/** Whether Outlook's version shows what the row shows (the time zone aside: Outlook names zones its own way). */
+/**
+ * Whether Outlook's version shows what the row shows (the time zone aside: Outlook names zones its own way; the
+ * body as it reads: Outlook gives it as text, the platform may hold HTML).
+ */
 export function sameContent(row: AgendaEventRow, event: ImportedAgendaEvent): boolean {
   const sameTiming =
     row.isAllDay === event.isAllDay &&
     (row.isAllDay
       ? row.startDate === event.startDate && row.endDate === event.endDate
       : row.startsAt.getTime() === event.startsAt.getTime() && row.endsAt.getTime() === event.endsAt.getTime());
-  return sameTiming && row.title === event.title && row.body.trim() === event.body.trim() && row.location === event.location && row.showAs === event.showAs;
+  return sameTiming && row.title === event.title && sameBodyReading(row.body, event.body) && row.location === event.location && row.showAs === event.showAs;
 }
 
 /** Where a formation's copy shows it, as the export writes it: the room, else the online link. */
@@ -100,13 +104,23 @@ function outlookState(event: ImportedAgendaEvent) {
   };
 }
 
+/**
+ * The body in line with Outlook's copy: the row's when it reads as Outlook's text does (its HTML kept, and not
+ * written again), else Outlook's text.
+ */
+function bodyInLineWith(row: AgendaEventRow, event: ImportedAgendaEvent): string {
+  return sameBodyReading(row.body, event.body) ? row.body : event.body;
+}
+
 /** The row takes Outlook's version: a new row version when what it shows changes, and Outlook reflects it. */
 async function takeOutlookVersion(db: DatabaseOrTransaction, row: AgendaEventRow, event: ImportedAgendaEvent): Promise<Settled> {
   const changed = row.deletedAt !== null || !sameContent(row, event);
   const version = changed ? row.version + 1 : row.version;
+  const body = bodyInLineWith(row, event);
   const content = {
     title: event.title,
-    body: event.body,
+    body,
+    outlookBody: body,
     location: event.location,
     startsAt: event.startsAt,
     endsAt: event.endsAt,
@@ -139,7 +153,11 @@ async function settlePersonalEdit(db: DatabaseOrTransaction, context: SettleCont
   if (!pending) return takeOutlookVersion(db, row, event);
   // Both sides wrote the same thing (or this is our own write, read back before its answer was recorded).
   if (row.deletedAt === null && sameContent(row, event)) {
-    return { row: await save(db, row, { ...outlookState(event), outlookVersion: row.version, syncStatus: "synced", syncError: null }), effect: "none", needsExport: false };
+    return {
+      row: await save(db, row, { ...outlookState(event), outlookVersion: row.version, outlookBody: row.body, syncStatus: "synced", syncError: null }),
+      effect: "none",
+      needsExport: false,
+    };
   }
   // The later edit wins; a platform change with no Outlook time to compare to is the later one.
   const outlookWins = event.remoteModifiedAt !== null && event.remoteModifiedAt.getTime() > row.updatedAt.getTime();
@@ -154,7 +172,8 @@ async function settlePersonalEdit(db: DatabaseOrTransaction, context: SettleCont
     outlookVersion: eventSnapshot(event, event.remoteModifiedAt),
   });
   if (outlookWins) return takeOutlookVersion(db, row, event);
-  return { row: await save(db, row, outlookState(event)), effect: "none", needsExport: true };
+  // The platform's body is written over Outlook's only if they differ: an unchanged one keeps Outlook's HTML.
+  return { row: await save(db, row, { ...outlookState(event), outlookBody: bodyInLineWith(row, event) }), effect: "none", needsExport: true };
 }
 
 async function settlePersonalRemoval(db: DatabaseOrTransaction, context: SettleContext, row: AgendaEventRow): Promise<Settled> {
@@ -240,6 +259,6 @@ export async function adoptOwnCopy(db: DatabaseOrTransaction, context: SettleCon
     return { row: await save(db, row, { ...ids, exportedFormationVersion: null }), effect: "none", needsExport: true };
   }
   const inLine = row.deletedAt === null && sameContent(row, event);
-  const saved = await save(db, row, { ...ids, ...(inLine ? { outlookVersion: row.version } : {}) });
+  const saved = await save(db, row, { ...ids, ...(inLine ? { outlookVersion: row.version, outlookBody: row.body } : {}) });
   return { row: saved, effect: "none", needsExport: !inLine };
 }
