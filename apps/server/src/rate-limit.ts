@@ -1,4 +1,4 @@
-import { errorMessage, type Context } from "@agenda/api";
+import { ApiError, errorMessage, refuseTrpcRequest, type Context } from "@agenda/api";
 import type { MiddlewareHandler } from "hono";
 import type { RequestVariables } from "./request-variables";
 
@@ -10,6 +10,9 @@ export interface RateLimits {
 }
 
 const WINDOW_MS = 60_000;
+
+/** Where app.ts mounts the typed API: its callers are refused in tRPC's error envelope, the REST doors' in theirs. */
+const TRPC_ENDPOINT = "/trpc";
 
 /**
  * Fixed one-minute windows counted in this process's memory: behind N server processes a caller gets up to N times
@@ -52,7 +55,12 @@ export function rateLimit(limits: RateLimits, limiter = new RateLimiter()): Midd
     const budget = budgetOf(c.var.ctx, limits);
     const taken = budget ? limiter.take(budget.key, budget.limit) : ({ allowed: true } as const);
     if (taken.allowed) return next();
-    c.header("retry-after", String(taken.retryAfterSeconds));
+    const retryAfter = String(taken.retryAfterSeconds);
+    if (c.req.path.startsWith(`${TRPC_ENDPOINT}/`)) {
+      const refusal = new ApiError("RATE_LIMITED", c.var.ctx.locale, { seconds: taken.retryAfterSeconds });
+      return refuseTrpcRequest(c.req.raw, TRPC_ENDPOINT, refusal, { "retry-after": retryAfter });
+    }
+    c.header("retry-after", retryAfter);
     const message = errorMessage(c.var.ctx.locale, "RATE_LIMITED", { seconds: taken.retryAfterSeconds });
     return c.json({ error: { code: "RATE_LIMITED", message } }, 429);
   };

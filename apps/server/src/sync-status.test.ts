@@ -1,18 +1,20 @@
 import type { AddressInfo } from "node:net";
-import { createAuthenticator, signSessionToken, type AppRouter } from "@agenda/api";
+import { createAuthenticator, createMicrosoftTokenVerifier, errorMessage, signSessionToken, type AppRouter } from "@agenda/api";
 import { calendarIntegrations } from "@agenda/db/schema";
+import { createServiceToken } from "@agenda/domain/service-tokens";
 import type { User } from "@agenda/domain/users";
 import { IntegrationStatusFeed, type IntegrationStatus } from "@agenda/sync/integration-status";
 import type { OutlookServices } from "@agenda/sync/outlook-services";
 import { SyncEngine } from "@agenda/sync/sync-engine";
 import { connectTestUser, testOutlookServices } from "@agenda/sync/testing/connect";
 import { useTestDatabase } from "@agenda/testing/database";
-import { sandboxAdmin, useSandbox } from "@agenda/testing/sandbox";
+import { sandboxAdmin, TEST_APP, useSandbox } from "@agenda/testing/sandbox";
 import { serve, type ServerType } from "@hono/node-server";
-import { createTRPCClient, httpLink, httpSubscriptionLink, TRPCClientError } from "@trpc/client";
+import { createTRPCClient, httpLink, httpSubscriptionLink, retryLink, TRPCClientError } from "@trpc/client";
 import { eq } from "drizzle-orm";
 import { EventSource } from "eventsource";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addinAuthSettings } from "./addin-auth";
 import { createApp } from "./app";
 
 const database = useTestDatabase();
@@ -30,7 +32,8 @@ beforeAll(async () => {
   services = testOutlookServices(db, sandbox());
   feed = new IntegrationStatusFeed(db);
   await feed.start();
-  const app = createApp({ db, authenticator: createAuthenticator({ secret: SECRET }), demo: null, outlook: services, sync: new SyncEngine(services, "https://platform.example.test"), statusFeed: feed });
+  const verifier = createMicrosoftTokenVerifier(addinAuthSettings({ clientId: TEST_APP.clientId, tenant: "common", authorityHost: sandbox().url }));
+  const app = createApp({ db, authenticator: createAuthenticator({ secret: SECRET }, verifier), demo: null, outlook: services, sync: new SyncEngine(services, "https://platform.example.test"), statusFeed: feed });
   server = serve({ fetch: app.fetch, hostname: "127.0.0.1", port: 0 });
   await new Promise((resolve) => server.once("listening", resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -67,6 +70,14 @@ function watchStatus(token: string | null) {
     failure,
     close: () => subscription.unsubscribe(),
   };
+}
+
+/** An access token for the product's API, as the Outlook add-in gets one for the mailbox's owner, valid `lifetimeSeconds`. */
+async function addinToken(mailbox: string, lifetimeSeconds: number): Promise<string> {
+  const owner = sandbox().directory.findByUserPrincipalName(mailbox);
+  if (!owner) throw new Error(`no ${mailbox} in the sandbox`);
+  const claims = { aud: TEST_APP.clientId, iss: `${sandbox().url}/${owner.tenantId}/v2.0`, ver: "2.0", oid: owner.id, tid: owner.tenantId, azp: TEST_APP.clientId, scp: "access_as_user" };
+  return sandbox().signing.sign(claims, lifetimeSeconds);
 }
 
 function api(token: string) {
@@ -153,6 +164,57 @@ describe("sync.onStatus over SSE", () => {
     }
   });
 
+  it("ends the stream with TOKEN_EXPIRED once the token that opened it expires, a platform session's or the add-in's", async () => {
+    const { ana } = people;
+    for (const shortLivedToken of [() => signSessionToken(SECRET, ana.user, { lifetimeSeconds: 2 }), () => addinToken("ana@contoso.test", 2)]) {
+      const shortLived = watchStatus(await shortLivedToken());
+      try {
+        expect(await shortLived.next()).toMatchObject({ integrationId: ana.integrationId });
+        const error = await shortLived.failure;
+        expect(error).toBeInstanceOf(TRPCClientError);
+        expect((error as TRPCClientError<AppRouter>).data).toMatchObject({ code: "UNAUTHORIZED", httpStatus: 401, appCode: "TOKEN_EXPIRED" });
+        expect((error as Error).message).toBe(errorMessage(ana.user.locale, "TOKEN_EXPIRED"));
+      } finally {
+        shortLived.close();
+      }
+    }
+  });
+
+  it("lets a client that retries on TOKEN_EXPIRED reopen the stream with a fresh token", async () => {
+    const { ana } = people;
+    let tokensIssued = 0;
+    const client = createTRPCClient<AppRouter>({
+      links: [
+        retryLink({ retry: ({ error, attempts }) => error.data?.appCode === "TOKEN_EXPIRED" && attempts < 3 }),
+        httpSubscriptionLink({
+          url: `${origin}/trpc`,
+          EventSource,
+          connectionParams: async () => {
+            tokensIssued++;
+            return { token: await signSessionToken(SECRET, ana.user, { lifetimeSeconds: 2 }) };
+          },
+        }),
+      ],
+    });
+    const statuses: IntegrationStatus[] = [];
+    let reopened: () => void = () => undefined;
+    const secondStatus = new Promise<void>((resolve) => (reopened = resolve));
+    const subscription = client.sync.onStatus.subscribe(undefined, {
+      onData: (status) => {
+        statuses.push(status);
+        if (statuses.length === 2) reopened();
+      },
+    });
+    try {
+      await secondStatus;
+      // The stream sends the current status again when it opens: the second one came from the reopened stream.
+      expect(tokensIssued).toBe(2);
+      expect(statuses[1]).toEqual(statuses[0]);
+    } finally {
+      subscription.unsubscribe();
+    }
+  });
+
   it("refuses a subscriber without a valid token", async () => {
     for (const token of [null, "not-a-token", await signSessionToken("another-secret-long-enough-for-hs256-signing", people.ana.user)]) {
       const anonymous = watchStatus(token);
@@ -161,5 +223,13 @@ describe("sync.onStatus over SSE", () => {
       expect(error).toBeInstanceOf(TRPCClientError);
       expect((error as TRPCClientError<AppRouter>).data).toMatchObject({ code: "UNAUTHORIZED" });
     }
+  });
+
+  it("refuses a service token: streams belong to people", async () => {
+    const serviceToken = (await createServiceToken(database().db, { name: "watcher", scopes: ["formations:write"] })).token;
+    const service = watchStatus(serviceToken);
+    const error = await service.failure;
+    service.close();
+    expect((error as TRPCClientError<AppRouter>).data).toMatchObject({ code: "FORBIDDEN", appCode: "USER_ONLY" });
   });
 });

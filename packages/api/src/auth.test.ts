@@ -13,7 +13,7 @@ const SECRET = "a-test-secret-that-is-long-enough-for-hs256";
 
 const claims = { email: "lea@example.test", name: "Léa", role: "learner", locale: "en", zoneinfo: "America/New_York" };
 
-async function hs256(payload: Record<string, unknown>, secret = SECRET, expiresIn = "1h") {
+async function hs256(payload: Record<string, unknown>, secret = SECRET, expiresIn: string | number = "1h") {
   return new SignJWT(payload).setProtectedHeader({ alg: "HS256" }).setSubject("platform-42").setIssuedAt().setExpirationTime(expiresIn).sign(new TextEncoder().encode(secret));
 }
 
@@ -27,6 +27,13 @@ describe("platform session tokens (shared secret)", () => {
     const userIdOf = (caller: typeof first) => (caller && typeof caller !== "string" && caller.kind === "user" ? caller.user.id : undefined);
     expect(promoted).toMatchObject({ kind: "user", user: { role: "trainer" } });
     expect(userIdOf(promoted)).toBe(userIdOf(first));
+  });
+
+  it("tells when the token expires, or that it never does when it has no exp", async () => {
+    const exp = Math.floor(Date.now() / 1000) + 600;
+    expect(await authenticator.authenticate(database().db, `Bearer ${await hs256(claims, SECRET, exp)}`)).toMatchObject({ kind: "user", tokenExpiresAt: new Date(exp * 1000) });
+    const endless = await new SignJWT(claims).setProtectedHeader({ alg: "HS256" }).setSubject("platform-42").sign(new TextEncoder().encode(SECRET));
+    expect(await authenticator.authenticate(database().db, `Bearer ${endless}`)).toMatchObject({ kind: "user", tokenExpiresAt: null });
   });
 
   it("refuses forged, expired, incomplete and malformed credentials, and lets anonymous requests through as anonymous", async () => {

@@ -13,7 +13,8 @@ export interface PlatformTokenConfig {
   audience?: string;
 }
 
-export type Caller = { kind: "user"; user: User } | { kind: "service"; serviceToken: ServiceToken };
+/** A person's `tokenExpiresAt` is when the token they called with expires (null: it never does); streams end then. */
+export type Caller = { kind: "user"; user: User; tokenExpiresAt: Date | null } | { kind: "service"; serviceToken: ServiceToken };
 
 /** Why a request carrying credentials was not authenticated; requests carrying none are simply anonymous. */
 export type AuthFailure = "TOKEN_INVALID" | MicrosoftTokenFailure;
@@ -41,14 +42,14 @@ export function createAuthenticator(config: PlatformTokenConfig, microsoft?: Mic
   const jwks: JWTVerifyGetKey | undefined = config.jwksUrl ? createRemoteJWKSet(new URL(config.jwksUrl)) : undefined;
   if (!secret && !jwks) throw new Error("platform tokens need a secret or a JWKS URL");
 
-  async function verifySession(token: string): Promise<SessionClaims | undefined> {
+  async function verifySession(token: string): Promise<{ claims: SessionClaims; expiresAt: Date | null } | undefined> {
     const options = { issuer: config.issuer, audience: config.audience };
     try {
       const { payload } = secret
         ? await jwtVerify(token, secret, { ...options, algorithms: ["HS256"] })
         : await jwtVerify(token, jwks as JWTVerifyGetKey, options);
       const claims = sessionClaims.safeParse(payload);
-      return claims.success ? claims.data : undefined;
+      return claims.success ? { claims: claims.data, expiresAt: expiryOf(payload.exp) } : undefined;
     } catch {
       return undefined;
     }
@@ -68,10 +69,11 @@ export function createAuthenticator(config: PlatformTokenConfig, microsoft?: Mic
         const account = await microsoft.verify(token);
         if (typeof account === "string") return account;
         const user = await findUserByMicrosoftAccount(db, account);
-        return user ? { kind: "user", user } : "MICROSOFT_ACCOUNT_UNKNOWN";
+        return user ? { kind: "user", user, tokenExpiresAt: account.expiresAt } : "MICROSOFT_ACCOUNT_UNKNOWN";
       }
-      const claims = await verifySession(token);
-      if (!claims) return "TOKEN_INVALID";
+      const session = await verifySession(token);
+      if (!session) return "TOKEN_INVALID";
+      const { claims } = session;
       const user = await ensureUser(db, {
         platformUserId: claims.sub,
         email: claims.email,
@@ -80,9 +82,14 @@ export function createAuthenticator(config: PlatformTokenConfig, microsoft?: Mic
         locale: claims.locale,
         timeZone: claims.zoneinfo,
       });
-      return { kind: "user", user };
+      return { kind: "user", user, tokenExpiresAt: session.expiresAt };
     },
   };
+}
+
+/** A JWT's `exp` (seconds since the epoch) as a date; jose has already refused the token once it is past. */
+function expiryOf(exp: number | undefined): Date | null {
+  return exp === undefined ? null : new Date(exp * 1000);
 }
 
 /** Signs a platform-shaped session token: used by demo sign-in, where this product stands in for the platform. */

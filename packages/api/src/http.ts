@@ -1,6 +1,6 @@
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { appRouter } from "./root";
-import type { Context } from "./trpc";
+import type { ApiError, Context } from "./trpc";
 
 interface TrpcRequestOptions {
   endpoint: string;
@@ -26,5 +26,21 @@ export function handleTrpcRequest(request: Request, ctx: Context, options: TrpcR
     onError: ({ error, path }) => {
       if (error.code === "INTERNAL_SERVER_ERROR") options.onInternalError(error.cause ?? error, path);
     },
+  });
+}
+
+/**
+ * Answers every call of a request to the typed API mounted at `endpoint` with `error` (a spent rate budget…), in
+ * the envelope tRPC clients read, one per call of a batch, with `headers` added (Retry-After…).
+ */
+export function refuseTrpcRequest(request: Request, endpoint: string, error: ApiError, headers: Record<string, string>): Promise<Response> {
+  return fetchRequestHandler({
+    endpoint,
+    req: request,
+    router: appRouter,
+    createContext: () => {
+      throw error;
+    },
+    responseMeta: () => ({ headers }),
   });
 }

@@ -24,6 +24,7 @@ export type ApiErrorCode =
   | DomainErrorCode
   | "UNAUTHENTICATED"
   | "TOKEN_INVALID"
+  | "TOKEN_EXPIRED"
   | "MICROSOFT_TOKEN_EXPIRED"
   | "MICROSOFT_TOKEN_SIGNATURE"
   | "MICROSOFT_TOKEN_ISSUER"
@@ -75,6 +76,7 @@ const errorMessages: Record<Locale, Catalog> = {
     OUTLOOK_EXPORT_FAILED: ({ reason }) => `Outlook a refusé la formation (${reason}).`,
     UNAUTHENTICATED: () => "Authentification requise : envoyez un en-tête « Authorization: Bearer <jeton> ».",
     TOKEN_INVALID: () => "Jeton d'accès invalide ou expiré : reconnectez-vous.",
+    TOKEN_EXPIRED: () => "Le jeton d'accès de ce flux a expiré : rouvrez-le avec un jeton valide.",
     MICROSOFT_TOKEN_EXPIRED: () => "Jeton Microsoft expiré : reconnectez-vous au complément.",
     MICROSOFT_TOKEN_SIGNATURE: () => "Jeton Microsoft refusé : sa signature ne correspond à aucune clé de l'autorité Microsoft configurée.",
     MICROSOFT_TOKEN_ISSUER: () => "Jeton Microsoft refusé : il n'a pas été émis par l'autorité Microsoft configurée (émetteur inattendu).",
@@ -123,6 +125,7 @@ const errorMessages: Record<Locale, Catalog> = {
     OUTLOOK_EXPORT_FAILED: ({ reason }) => `Outlook refused the formation (${reason}).`,
     UNAUTHENTICATED: () => "Authentication required: send an 'Authorization: Bearer <token>' header.",
     TOKEN_INVALID: () => "Invalid or expired access token: sign in again.",
+    TOKEN_EXPIRED: () => "This stream's access token expired: open it again with a valid token.",
     MICROSOFT_TOKEN_EXPIRED: () => "Expired Microsoft token: sign in to the add-in again.",
     MICROSOFT_TOKEN_SIGNATURE: () => "Microsoft token refused: its signature matches no key of the configured Microsoft authority.",
     MICROSOFT_TOKEN_ISSUER: () => "Microsoft token refused: it was not issued by the configured Microsoft authority (unexpected issuer).",

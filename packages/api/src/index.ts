@@ -3,4 +3,4 @@ export { ApiError, describeError, restErrorOf, type Context, type DemoMode } fro
 export { createAuthenticator, signSessionToken, type Authenticator, type Caller, type PlatformTokenConfig } from "./auth";
 export { API_SCOPE_NAME, createMicrosoftTokenVerifier, type MicrosoftTokenConfig, type MicrosoftTokenVerifier } from "./microsoft-tokens";
 export { DEFAULT_LOCALE, LOCALES, localeFromAcceptLanguage, errorMessage, type Locale } from "./i18n";
-export { handleTrpcRequest } from "./http";
+export { handleTrpcRequest, refuseTrpcRequest } from "./http";

@@ -36,7 +36,7 @@ export interface MicrosoftAccount {
 
 export interface MicrosoftTokenVerifier {
   /** The account, why the token is refused, or TOKEN_INVALID when it is not even a well-formed signed JWT. */
-  verify(token: string): Promise<MicrosoftAccount | Exclude<MicrosoftTokenFailure, "MICROSOFT_ACCOUNT_UNKNOWN"> | "TOKEN_INVALID">;
+  verify(token: string): Promise<(MicrosoftAccount & { expiresAt: Date }) | Exclude<MicrosoftTokenFailure, "MICROSOFT_ACCOUNT_UNKNOWN"> | "TOKEN_INVALID">;
 }
 
 const metadataSchema = z.object({ issuer: z.string().min(1), jwks_uri: z.url() });
@@ -83,7 +83,7 @@ export function createMicrosoftTokenVerifier(config: MicrosoftTokenConfig): Micr
         });
         const claims = accountClaims.parse(payload);
         if (!(claims.scp ?? "").split(" ").includes(API_SCOPE_NAME)) return "MICROSOFT_TOKEN_SCOPE";
-        return { tenantId: claims.tid, objectId: claims.oid };
+        return { tenantId: claims.tid, objectId: claims.oid, expiresAt: new Date(z.number().parse(payload.exp) * 1000) };
       } catch (error) {
         return failureOf(error);
       }

@@ -59,6 +59,7 @@ const trpcCodeOf: Record<ApiErrorCode, TRPC_ERROR_CODE_KEY> = {
   OUTLOOK_EXPORT_FAILED: "BAD_GATEWAY",
   UNAUTHENTICATED: "UNAUTHORIZED",
   TOKEN_INVALID: "UNAUTHORIZED",
+  TOKEN_EXPIRED: "UNAUTHORIZED",
   MICROSOFT_TOKEN_EXPIRED: "UNAUTHORIZED",
   MICROSOFT_TOKEN_SIGNATURE: "UNAUTHORIZED",
   MICROSOFT_TOKEN_ISSUER: "UNAUTHORIZED",
@@ -159,7 +160,7 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
 /** A signed-in platform user; their own data only. */
 export const userProcedure = authedProcedure.use(({ ctx, next }) => {
   if (ctx.caller.kind !== "user") throw new ApiError("USER_ONLY", ctx.locale);
-  return next({ ctx: { ...ctx, user: ctx.caller.user } });
+  return next({ ctx: { ...ctx, user: ctx.caller.user, tokenExpiresAt: ctx.caller.tokenExpiresAt } });
 });
 
 /** A signed-in admin. */

@@ -1,5 +1,5 @@
 import type { AppRouter } from "@agenda/api";
-import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink, TRPCClientError, type TRPCClient } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, retryLink, splitLink, TRPCClientError, type TRPCClient } from "@trpc/client";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { Language } from "../i18n/i18n";
 
@@ -23,7 +23,11 @@ export function createApiClient(getApiToken: () => Promise<string>, language: La
       splitLink({
         condition: (operation) => operation.type === "subscription",
         // Server-sent events carry no headers: the token goes as a connection param.
-        true: httpSubscriptionLink({ url: "/trpc", connectionParams: async () => ({ token: await getApiToken() }) }),
+        true: [
+          // The server ends a status stream when the token that opened it expires: open it again, with a fresh token.
+          retryLink({ retry: ({ error, attempts }) => apiErrorCode(error) === "TOKEN_EXPIRED" && attempts < 3 }),
+          httpSubscriptionLink({ url: "/trpc", connectionParams: async () => ({ token: await getApiToken() }) }),
+        ],
         false: httpBatchLink({
           url: "/trpc",
           async headers() {

@@ -23,7 +23,7 @@ function callerFor(user: User) {
   const sync = { eventChanged: async (userId: string) => void changed.push(userId) } as unknown as SyncEngine;
   const context: Context = {
     db: database().db,
-    caller: { kind: "user", user },
+    caller: { kind: "user", user, tokenExpiresAt: null },
     authFailure: null,
     locale: "en",
     requestId: "test",

@@ -5,15 +5,29 @@ import { listSyncRuns, listSyncRunsInput } from "@agenda/sync/sync-runs";
 import { z } from "zod";
 import { ApiError, adminProcedure, router, syncProcedure, userProcedure } from "../trpc";
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Syncing the signed-in user's Outlook now, what past runs did, and (admins) jobs that failed for good. */
 export const syncRouter = router({
   importNow: syncProcedure.mutation(({ ctx }) => ctx.sync.importNow(ctx.user.id)),
   exportFormation: syncProcedure.input(z.object({ formationId: z.uuid() })).mutation(({ ctx, input }) => ctx.sync.exportFormationNow(ctx.user.id, input.formationId)),
   runs: userProcedure.input(listSyncRunsInput).query(({ ctx, input }) => listSyncRuns(ctx.db, ctx.user.id, input.limit)),
-  /** The caller's integration status: the current one first, then one per change, until the client goes away. */
+  /**
+   * The caller's integration status: the current one first, then one per change, until the client goes away or the
+   * token that opened the stream expires. Then it ends with TOKEN_EXPIRED, for the client to open it again with a
+   * fresh token: a stream must not outlive the credentials that authorised it.
+   */
   onStatus: userProcedure.subscription(async function* ({ ctx, signal }) {
     if (!ctx.statusFeed || !signal) throw new ApiError("OUTLOOK_UNAVAILABLE", ctx.locale);
-    yield* ctx.statusFeed.statuses(ctx.user.id, signal);
+    const tokenExpired = new AbortController();
+    // setTimeout waits at most ~24.8 days: the stream of a longer-lived token ends then, and is simply opened again.
+    const expiryTimer = ctx.tokenExpiresAt && setTimeout(() => tokenExpired.abort(), Math.min(ctx.tokenExpiresAt.getTime() - Date.now(), MAX_TIMER_MS));
+    try {
+      yield* ctx.statusFeed.statuses(ctx.user.id, AbortSignal.any([signal, tokenExpired.signal]));
+    } finally {
+      if (expiryTimer) clearTimeout(expiryTimer);
+    }
+    if (tokenExpired.signal.aborted && !signal.aborted) throw new ApiError("TOKEN_EXPIRED", ctx.locale);
   }),
   /** Conflicts the sync settled for the caller, newest first: both versions, and which one was kept. */
   conflicts: userProcedure.input(listConflictsInput).query(({ ctx, input }) => listConflicts(ctx.db, ctx.user.id, input)),
