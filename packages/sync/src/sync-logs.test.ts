@@ -33,8 +33,10 @@ describe("sync logs", () => {
     const started = queue;
     await withLogContext({ requestId: "req-support-7" }, () => started.enqueueImport(integration.id, "manual"));
 
+    // The run is recorded, then its end logged: wait for both.
+    const runFinishedLogged = () => logs.lines.some((line) => line.includes('"sync run finished"'));
     let run: typeof syncRuns.$inferSelect | undefined;
-    for (let waited = 0; waited < 300 && run?.status !== "succeeded"; waited++) {
+    for (let waited = 0; waited < 300 && (run?.status !== "succeeded" || !runFinishedLogged()); waited++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       [run] = await database().db.select().from(syncRuns).where(eq(syncRuns.integrationId, integration.id));
     }
