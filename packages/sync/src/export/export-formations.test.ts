@@ -1,47 +1,36 @@
+import { customPropertiesExtendedPropertyId, FORMATION_ID_CUSTOM_PROPERTY } from "@agenda/addin-manifest/custom-properties";
+import { AGENDA_ADDIN_ID } from "@agenda/addin-manifest/manifest";
 import { agendaEvents, calendarIntegrations, type SyncRunIssue } from "@agenda/db/schema";
 import { DomainError } from "@agenda/domain/errors";
 import { upsertFormation, upsertFormationInput, type Formation } from "@agenda/domain/formations";
 import type { User } from "@agenda/domain/users";
 import type { Viewer } from "@agenda/domain/viewer";
-import { useTestDatabase } from "@agenda/testing/database";
-import { sandboxAdmin, type SandboxMailboxEvent, sandboxMailboxEvents, useSandbox } from "@agenda/testing/sandbox";
+import { sandboxAdmin } from "@agenda/testing/sandbox";
 import { and, eq, isNotNull } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { listConflicts } from "../conflicts";
 import { disconnectOutlook } from "../outlook-connection";
-import { FORMATION_CATEGORY, FORMATION_ID_PROPERTY } from "../outlook-event-tags";
-import { customPropertiesExtendedPropertyId, FORMATION_ID_CUSTOM_PROPERTY } from "@agenda/addin-manifest/custom-properties";
-import { AGENDA_ADDIN_ID } from "@agenda/addin-manifest/manifest";
-import type { OutlookServices } from "../outlook-services";
+import { FORMATION_CATEGORY } from "../outlook-event-tags";
 import { runSync } from "../sync-run";
-import { connectTestUser, testOutlookServices } from "../testing/connect";
+import { connectTestUser } from "../testing/connect";
+import { formationIdOf, mailboxOf, useTestMailboxes } from "../testing/mailboxes";
 import { exportFormation, exportFormations, type ExportCounts } from "./export-formations";
 import { isBatchEnvelope, peakConcurrentRequests, type LoggedRequest } from "./sandbox-request-log";
 
 const MAILBOXES = ["ana", "ben", "carla", "dan", "eve", "fay", "gus", "hana", "ivy", "jo"];
-const database = useTestDatabase();
-const sandbox = useSandbox(MAILBOXES.map((name) => ({ userPrincipalName: `${name}@contoso.test`, displayName: name })));
+const { database, sandbox, services, mailboxEvents } = useTestMailboxes(MAILBOXES);
 const platform: Viewer = { kind: "service", serviceTokenId: "test", scopes: ["formations:write"] };
 const PLATFORM_URL = "https://platform.example.test/learning";
 const FAST_RETRY = { baseDelayMs: 10, maxDelayMs: 100 };
 
-let services: OutlookServices;
-beforeAll(() => {
-  services = testOutlookServices(database().db, sandbox());
-});
 
 
-const mailboxOf = (name: string) => `${name}@contoso.test`;
 
-const mailboxEvents = (name: string) => sandboxMailboxEvents(sandbox(), mailboxOf(name));
 
 async function requestLog(name: string): Promise<LoggedRequest[]> {
   return ((await sandboxAdmin(sandbox(), "GET", `/requests?mailbox=${mailboxOf(name)}`)) as { value: LoggedRequest[] }).value;
 }
 
-function formationIdOf(event: SandboxMailboxEvent): string | undefined {
-  return event.singleValueExtendedProperties?.find(({ id }) => id.toLowerCase() === FORMATION_ID_PROPERTY.toLowerCase())?.value;
-}
 
 /** Formation ids of the mailbox's events, sorted: a duplicate shows up as a repeated id. */
 async function exportedFormationIds(name: string): Promise<string[]> {
@@ -58,7 +47,7 @@ async function withFaults<T>(faults: Record<string, unknown>, work: () => Promis
 }
 
 async function connect(name: string): Promise<{ user: User; integrationId: string }> {
-  const { user, integration } = await connectTestUser(services, { name, mailbox: mailboxOf(name) });
+  const { user, integration } = await connectTestUser(services(), { name, mailbox: mailboxOf(name) });
   return { user, integrationId: integration.id };
 }
 
@@ -95,12 +84,12 @@ async function scheduleMany(prefix: string, count: number, learners: User[]): Pr
 }
 
 async function runExport(integrationId: string): Promise<ExportCounts & { issues: SyncRunIssue[]; throttled: number }> {
-  const { result, stats } = await runSync(services, integrationId, "export", "manual", (run) => exportFormations(run, { platformUrl: PLATFORM_URL, retry: FAST_RETRY }));
+  const { result, stats } = await runSync(services(), integrationId, "export", "manual", (run) => exportFormations(run, { platformUrl: PLATFORM_URL, retry: FAST_RETRY }));
   return { ...result, issues: stats.issues, throttled: stats.throttled };
 }
 
 async function exportOne(integrationId: string, formationId: string) {
-  return (await runSync(services, integrationId, "export", "api", (run) => exportFormation(run, formationId, { platformUrl: PLATFORM_URL, addinId: AGENDA_ADDIN_ID, retry: FAST_RETRY }))).result;
+  return (await runSync(services(), integrationId, "export", "api", (run) => exportFormation(run, formationId, { platformUrl: PLATFORM_URL, addinId: AGENDA_ADDIN_ID, retry: FAST_RETRY }))).result;
 }
 
 async function formationRows(user: User) {
@@ -292,7 +281,7 @@ describe("exporting formations to Outlook", () => {
     expect(holders).toEqual([{ source: "formation" }]);
 
     // Disconnected while keeping the copies, then connected again: the rows lost their ids, not their transactionIds.
-    await disconnectOutlook(services, user.id, { removeExportedFormations: false });
+    await disconnectOutlook(services(), user.id, { removeExportedFormations: false });
     const reconnected = await connect("fay");
     expect(reconnected.integrationId).toBe(integrationId);
     expect(await runExport(integrationId)).toMatchObject({ created: 0, updated: 3, failed: 0 });
@@ -370,7 +359,7 @@ describe("exporting formations to Outlook", () => {
     const log = await requestLog("ivy");
     expect(log.filter(isBatchEnvelope)).toHaveLength(3);
     // Ours: one request at a time (a batch, which Outlook runs 4 sub-requests at a time).
-    expect(services.limiters.for(integrationId).peakInFlight).toBe(1);
+    expect(services().limiters.for(integrationId).peakInFlight).toBe(1);
     // Outlook's side: the sandbox refuses (429 ApplicationThrottled) any request beyond 4 in flight for the mailbox.
     expect(log.filter(({ status }) => status === 429)).toEqual([]);
     // And the batches did run requests side by side. (The log's timestamps only bound the peak from above: a thread

@@ -1,34 +1,25 @@
 import { agendaEvents, syncConflicts } from "@agenda/db/schema";
 import { createEvent, createEventInput, deleteEvent, updateEvent, updateEventInput } from "@agenda/domain/events";
 import type { User } from "@agenda/domain/users";
-import { useTestDatabase } from "@agenda/testing/database";
-import { sandboxAdmin, type SandboxMailboxEvent, sandboxMailboxEvents, useSandbox } from "@agenda/testing/sandbox";
+import { type SandboxMailboxEvent } from "@agenda/testing/sandbox";
 import { and, asc, eq } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { importIntegration } from "../import/import-integration";
 import { AGENDA_EVENT_ID_PROPERTY } from "../outlook-event-tags";
-import type { OutlookServices } from "../outlook-services";
 import { runSync } from "../sync-run";
-import { connectTestUser, testOutlookServices } from "../testing/connect";
+import { connectTestUser } from "../testing/connect";
+import { mailboxOf, useTestMailboxes } from "../testing/mailboxes";
 import { exportPersonalEvents } from "./export-personal-events";
 import { isBatchEnvelope, type LoggedRequest } from "./sandbox-request-log";
 
 const MAILBOXES = ["pia", "quentin", "rosa", "sam", "tom", "uma", "val", "wes", "xia", "yan"];
-const database = useTestDatabase();
-const sandbox = useSandbox(MAILBOXES.map((name) => ({ userPrincipalName: `${name}@contoso.test`, displayName: name })));
+const { database, services, mailboxEvents, admin } = useTestMailboxes(MAILBOXES);
 const FAST_RETRY = { baseDelayMs: 10, maxDelayMs: 100 };
 const HOUR_MS = 3_600_000;
 
-let services: OutlookServices;
-beforeAll(() => {
-  services = testOutlookServices(database().db, sandbox());
-});
 
 
-const mailboxOf = (name: string) => `${name}@contoso.test`;
-const admin = (method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE", path: string, body?: unknown) => sandboxAdmin(sandbox(), method, path, body);
 
-const mailboxEvents = (name: string) => sandboxMailboxEvents(sandbox(), mailboxOf(name));
 
 /** The requests Outlook received for the mailbox, batch envelopes left out: each one inside them is there. */
 async function requestLog(name: string): Promise<LoggedRequest[]> {
@@ -45,17 +36,17 @@ async function withFaults<T>(faults: Record<string, unknown>, work: () => Promis
 }
 
 async function connect(name: string): Promise<{ user: User; integrationId: string }> {
-  const { user, integration } = await connectTestUser(services, { name, mailbox: mailboxOf(name) });
+  const { user, integration } = await connectTestUser(services(), { name, mailbox: mailboxOf(name) });
   return { user, integrationId: integration.id };
 }
 
 async function runExport(integrationId: string, retry: Record<string, number> = {}) {
-  const { result, stats } = await runSync(services, integrationId, "export", "manual", (run) => exportPersonalEvents(run, { retry: { ...FAST_RETRY, ...retry } }));
+  const { result, stats } = await runSync(services(), integrationId, "export", "manual", (run) => exportPersonalEvents(run, { retry: { ...FAST_RETRY, ...retry } }));
   return { ...result, issues: stats.issues };
 }
 
 async function runImport(integrationId: string) {
-  return (await runSync(services, integrationId, "import", "manual", (run) => importIntegration(run))).result;
+  return (await runSync(services(), integrationId, "import", "manual", (run) => importIntegration(run))).result;
 }
 
 /** An instant `hours` from now, on a whole minute. */

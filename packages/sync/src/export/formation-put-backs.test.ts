@@ -1,35 +1,27 @@
 import { agendaEvents, syncConflicts } from "@agenda/db/schema";
 import type { Formation } from "@agenda/domain/formations";
 import type { User } from "@agenda/domain/users";
-import { useTestDatabase } from "@agenda/testing/database";
-import { sandboxAdmin, sandboxMailboxEvents, useSandbox } from "@agenda/testing/sandbox";
+import { sandboxMailboxEvents } from "@agenda/testing/sandbox";
 import { and, asc, eq } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { importIntegration } from "../import/import-integration";
-import type { OutlookServices } from "../outlook-services";
 import { runSync } from "../sync-run";
-import { connectTestUser, testOutlookServices } from "../testing/connect";
+import { connectTestUser } from "../testing/connect";
+import { mailboxOf, useTestMailboxes } from "../testing/mailboxes";
 import { scheduleExcelFormation } from "../testing/formations";
 import { exportFormations } from "./export-formations";
 import { isBatchEnvelope, type LoggedRequest } from "./sandbox-request-log";
 
 const MAILBOXES = ["fay", "gus", "hal"];
-const database = useTestDatabase();
-const sandbox = useSandbox(MAILBOXES.map((name) => ({ userPrincipalName: `${name}@contoso.test`, displayName: name })));
+const { database, sandbox, services, admin } = useTestMailboxes(MAILBOXES);
 const PLATFORM_URL = "https://platform.example.test";
 const FAST_RETRY = { baseDelayMs: 10, maxDelayMs: 100 };
 
-let services: OutlookServices;
-beforeAll(() => {
-  services = testOutlookServices(database().db, sandbox());
-});
 
-const mailboxOf = (name: string) => `${name}@contoso.test`;
-const admin = (method: "GET" | "PATCH" | "PUT" | "DELETE", path: string, body?: unknown) => sandboxAdmin(sandbox(), method, path, body);
-const runImport = async (integrationId: string) => (await runSync(services, integrationId, "import", "manual", (run) => importIntegration(run))).result;
+const runImport = async (integrationId: string) => (await runSync(services(), integrationId, "import", "manual", (run) => importIntegration(run))).result;
 
 async function runExport(integrationId: string) {
-  const { result, stats } = await runSync(services, integrationId, "export", "manual", (run) => exportFormations(run, { platformUrl: PLATFORM_URL, retry: FAST_RETRY }));
+  const { result, stats } = await runSync(services(), integrationId, "export", "manual", (run) => exportFormations(run, { platformUrl: PLATFORM_URL, retry: FAST_RETRY }));
   return { ...result, issues: stats.issues };
 }
 
@@ -41,7 +33,7 @@ async function callsTo(name: string): Promise<string[]> {
 
 /** A user whose formation (in a week, in Paris, in "Salle 3") has its copy in Outlook, the import having read it back. */
 async function exportedFormation(name: string): Promise<{ user: User; integrationId: string; formation: Formation; editCopy: (changes: Record<string, unknown>) => Promise<unknown> }> {
-  const { user, integration } = await connectTestUser(services, { name, mailbox: mailboxOf(name) });
+  const { user, integration } = await connectTestUser(services(), { name, mailbox: mailboxOf(name) });
   const formation = await scheduleExcelFormation(database().db, user);
   expect(await runExport(integration.id)).toMatchObject({ created: 1 });
   expect(await runImport(integration.id)).toMatchObject({ toExport: 0 });

@@ -1,52 +1,40 @@
 import { randomUUID } from "node:crypto";
 import { agendaEvents, syncConflicts } from "@agenda/db/schema";
 import type { User } from "@agenda/domain/users";
-import { useTestDatabase } from "@agenda/testing/database";
-import { sandboxAdmin, type SandboxMailboxEvent, sandboxMailboxEvents, useSandbox } from "@agenda/testing/sandbox";
 import { and, asc, eq } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { listConflicts, reviewConflict } from "../conflicts";
 import { exportFormation, exportFormations } from "../export/export-formations";
 import { formationOutlookStates } from "../formation-outlook-states";
-import { FORMATION_ID_PROPERTY } from "../outlook-event-tags";
-import type { OutlookServices } from "../outlook-services";
 import { SyncEngine } from "../sync-engine";
 import type { SyncQueue } from "../sync-queue";
 import { runSync } from "../sync-run";
-import { connectTestUser, testOutlookServices } from "../testing/connect";
+import { connectTestUser } from "../testing/connect";
+import { formationIdOf, mailboxOf, useTestMailboxes } from "../testing/mailboxes";
 import { scheduleExcelFormation } from "../testing/formations";
 import { importIntegration } from "./import-integration";
 
 const MAILBOXES = ["ada", "bob", "cyd"];
-const database = useTestDatabase();
-const sandbox = useSandbox(MAILBOXES.map((name) => ({ userPrincipalName: `${name}@contoso.test`, displayName: name })));
+const { database, services, mailboxEvents, admin } = useTestMailboxes(MAILBOXES);
 const PLATFORM_URL = "https://platform.example.test";
 
-let services: OutlookServices;
-beforeAll(() => {
-  services = testOutlookServices(database().db, sandbox());
-});
 
 
-const mailboxOf = (name: string) => `${name}@contoso.test`;
-const admin = (method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE", path: string, body?: unknown) => sandboxAdmin(sandbox(), method, path, body);
 
-const mailboxEvents = (name: string) => sandboxMailboxEvents(sandbox(), mailboxOf(name));
 
-const formationIdOf = (event: SandboxMailboxEvent) => event.singleValueExtendedProperties?.find(({ id }) => id.toLowerCase() === FORMATION_ID_PROPERTY.toLowerCase())?.value;
 
 async function connect(name: string) {
-  const { user, integration } = await connectTestUser(services, { name, mailbox: mailboxOf(name) });
+  const { user, integration } = await connectTestUser(services(), { name, mailbox: mailboxOf(name) });
   return { user, integrationId: integration.id };
 }
 
 /** A formation in a week (inside the import window), in Paris, that the user takes part in. */
 const scheduleFormation = (user: User, externalId?: string, changes?: Record<string, unknown>) => scheduleExcelFormation(database().db, user, externalId, changes);
 
-const runImport = async (integrationId: string) => (await runSync(services, integrationId, "import", "manual", (run) => importIntegration(run))).result;
-const runExport = async (integrationId: string) => (await runSync(services, integrationId, "export", "manual", (run) => exportFormations(run, { platformUrl: PLATFORM_URL }))).result;
+const runImport = async (integrationId: string) => (await runSync(services(), integrationId, "import", "manual", (run) => importIntegration(run))).result;
+const runExport = async (integrationId: string) => (await runSync(services(), integrationId, "export", "manual", (run) => exportFormations(run, { platformUrl: PLATFORM_URL }))).result;
 const addAgain = async (integrationId: string, formationId: string) =>
-  (await runSync(services, integrationId, "export", "api", (run) => exportFormation(run, formationId, { platformUrl: PLATFORM_URL }))).result;
+  (await runSync(services(), integrationId, "export", "api", (run) => exportFormation(run, formationId, { platformUrl: PLATFORM_URL }))).result;
 
 async function formationRow(user: User, formationId: string) {
   const [row] = await database()
@@ -144,7 +132,7 @@ describe("formations edited or deleted in Outlook", () => {
     const { user, integrationId } = await connect("cyd");
     const formation = await scheduleFormation(user);
     await runExport(integrationId);
-    const engine = new SyncEngine(services, PLATFORM_URL);
+    const engine = new SyncEngine(services(), PLATFORM_URL);
     const queued: string[] = [];
     engine.attach({ enqueueExport: async (id: string) => (queued.push(id), null) } as unknown as SyncQueue);
 
