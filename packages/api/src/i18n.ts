@@ -31,6 +31,12 @@ export type ApiErrorCode =
   | "MICROSOFT_TOKEN_AUDIENCE"
   | "MICROSOFT_TOKEN_SCOPE"
   | "MICROSOFT_ACCOUNT_UNKNOWN"
+  | "SESSION_EXPIRED"
+  | "SESSION_LIFETIME_INVALID"
+  | "USER_DEACTIVATED"
+  | "STREAM_TICKET_ONLY"
+  | "PLATFORM_KEYS_UNAVAILABLE"
+  | "BATCH_TOO_LARGE"
   | "USER_ONLY"
   | "ADMIN_ONLY"
   | "DEMO_DISABLED"
@@ -74,6 +80,11 @@ const errorMessages: Record<Locale, Catalog> = {
     FORMATION_NOT_EXPORTABLE: ({ reason }) =>
       reason === "cancelled" ? "Cette formation est annulée : elle ne peut pas être ajoutée à Outlook." : "Vous ne participez pas à cette formation : elle ne peut pas être ajoutée à votre Outlook.",
     OUTLOOK_EXPORT_FAILED: ({ reason }) => `Outlook a refusé la formation (${reason}).`,
+    OUTLOOK_ACCOUNT_IN_USE: ({ email }) =>
+      `Le compte Microsoft ${email} est déjà relié à un autre utilisateur d'Agenda : connectez un autre compte, ou demandez à cet utilisateur de le déconnecter.`,
+    SYNC_ALREADY_RUNNING: () => "Une synchronisation que vous avez demandée est déjà en cours : attendez qu'elle se termine.",
+    USER_NOT_FOUND: ({ id }) => `Utilisateur de la plateforme introuvable (${id}).`,
+    EXTERNAL_ID_FOREIGN: ({ externalId }) => `L'identifiant externe ${externalId} appartient à une autre application : cette formation ne peut pas le prendre.`,
     UNAUTHENTICATED: () => "Authentification requise : envoyez un en-tête « Authorization: Bearer <jeton> ».",
     TOKEN_INVALID: () => "Jeton d'accès invalide ou expiré : reconnectez-vous.",
     TOKEN_EXPIRED: () => "Le jeton d'accès de ce flux a expiré : rouvrez-le avec un jeton valide.",
@@ -84,6 +95,12 @@ const errorMessages: Record<Locale, Catalog> = {
     MICROSOFT_TOKEN_SCOPE: () => "Jeton Microsoft refusé : il n'accorde pas la permission access_as_user de l'API Agenda.",
     MICROSOFT_ACCOUNT_UNKNOWN: () =>
       "Ce compte Microsoft n'est relié à aucun utilisateur d'Agenda : connectez d'abord Outlook depuis les paramètres du calendrier.",
+    SESSION_EXPIRED: () => "Votre session a expiré : reconnectez-vous.",
+    SESSION_LIFETIME_INVALID: ({ hours }) => `Jeton de session refusé : il doit porter une date d'expiration (exp) à ${hours} h au plus de son émission.`,
+    USER_DEACTIVATED: () => "Ce compte a été désactivé sur la plateforme : il n'a plus accès à Agenda.",
+    STREAM_TICKET_ONLY: () => "Ce ticket n'ouvre que le flux d'état de synchronisation : appelez l'API avec votre jeton de session.",
+    PLATFORM_KEYS_UNAVAILABLE: () => "Les clés de la plateforme sont injoignables pour vérifier votre session : réessayez dans un instant.",
+    BATCH_TOO_LARGE: ({ max }) => `Trop d'appels groupés dans une requête : ${max} au plus.`,
     USER_ONLY: () => "Cette action est réservée aux utilisateurs connectés, pas aux jetons de service.",
     ADMIN_ONLY: () => "Cette page est réservée aux administrateurs.",
     DEMO_DISABLED: () => "La connexion de démonstration n'existe qu'en mode démo.",
@@ -123,6 +140,11 @@ const errorMessages: Record<Locale, Catalog> = {
     FORMATION_NOT_EXPORTABLE: ({ reason }) =>
       reason === "cancelled" ? "This formation is cancelled: it cannot be added to Outlook." : "You do not take part in this formation: it cannot be added to your Outlook.",
     OUTLOOK_EXPORT_FAILED: ({ reason }) => `Outlook refused the formation (${reason}).`,
+    OUTLOOK_ACCOUNT_IN_USE: ({ email }) =>
+      `The Microsoft account ${email} is already linked to another Agenda user: connect another account, or ask that user to disconnect it.`,
+    SYNC_ALREADY_RUNNING: () => "A sync you asked for is already running: wait for it to finish.",
+    USER_NOT_FOUND: ({ id }) => `Platform user not found (${id}).`,
+    EXTERNAL_ID_FOREIGN: ({ externalId }) => `The external id ${externalId} belongs to another app: this formation cannot take it.`,
     UNAUTHENTICATED: () => "Authentication required: send an 'Authorization: Bearer <token>' header.",
     TOKEN_INVALID: () => "Invalid or expired access token: sign in again.",
     TOKEN_EXPIRED: () => "This stream's access token expired: open it again with a valid token.",
@@ -132,6 +154,12 @@ const errorMessages: Record<Locale, Catalog> = {
     MICROSOFT_TOKEN_AUDIENCE: () => "Microsoft token refused: it was issued for another application (unexpected audience).",
     MICROSOFT_TOKEN_SCOPE: () => "Microsoft token refused: it does not grant the Agenda API's access_as_user permission.",
     MICROSOFT_ACCOUNT_UNKNOWN: () => "This Microsoft account is linked to no Agenda user: connect Outlook from the calendar settings first.",
+    SESSION_EXPIRED: () => "Your session expired: sign in again.",
+    SESSION_LIFETIME_INVALID: ({ hours }) => `Session token refused: it must carry an expiry (exp) at most ${hours} h after it was issued.`,
+    USER_DEACTIVATED: () => "This account was deactivated on the platform: it no longer has access to Agenda.",
+    STREAM_TICKET_ONLY: () => "This ticket only opens the sync status stream: call the API with your session token.",
+    PLATFORM_KEYS_UNAVAILABLE: () => "The platform's keys cannot be reached to check your session: try again in a moment.",
+    BATCH_TOO_LARGE: ({ max }) => `Too many batched calls in one request: ${max} at most.`,
     USER_ONLY: () => "Only signed-in users can do this, not service tokens.",
     ADMIN_ONLY: () => "Only administrators can see this.",
     DEMO_DISABLED: () => "Demo sign-in exists in demo mode only.",

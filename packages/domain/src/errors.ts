@@ -23,7 +23,11 @@ export type DomainErrorCode =
   | "OUTLOOK_NEEDS_REAUTH"
   | "OUTLOOK_CALENDAR_UNKNOWN"
   | "FORMATION_NOT_EXPORTABLE"
-  | "OUTLOOK_EXPORT_FAILED";
+  | "OUTLOOK_EXPORT_FAILED"
+  | "OUTLOOK_ACCOUNT_IN_USE"
+  | "SYNC_ALREADY_RUNNING"
+  | "USER_NOT_FOUND"
+  | "EXTERNAL_ID_FOREIGN";
 
 export class DomainError extends Error {
   constructor(

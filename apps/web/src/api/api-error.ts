@@ -14,10 +14,12 @@ export function apiErrorCode(error: unknown): string | undefined {
   return errorData(error)?.appCode;
 }
 
+/** Answers that mean the session is gone, was never valid, or its person no longer has access. */
+const SIGNED_OUT = new Set(["TOKEN_INVALID", "UNAUTHENTICATED", "SESSION_EXPIRED", "SESSION_LIFETIME_INVALID", "USER_DEACTIVATED"]);
+
 /** The session is gone or was never valid: the person must sign in again. */
 export function isAuthFailure(error: unknown): boolean {
-  const code = apiErrorCode(error);
-  return code === "TOKEN_INVALID" || code === "UNAUTHENTICATED";
+  return SIGNED_OUT.has(apiErrorCode(error) ?? "");
 }
 
 /** 4xx answers are final: asking again gives the same answer. */

@@ -10,6 +10,12 @@ export const formations = pgTable(
     id: uuid().primaryKey().defaultRandom(),
     /** Id the platform (or another internal app) knows this formation by, for idempotent upserts. */
     externalId: text(),
+    /**
+     * Whose `externalId` it is (`service:<token name>`, `user:<user id>`): each caller upserts in its own namespace,
+     * so nobody can claim an id first and capture what another app later upserts under it. Null on formations made
+     * before namespaces existed: the first app (or admin) upserting their externalId claims them.
+     */
+    externalIdNamespace: text(),
     title: text().notNull(),
     description: text().notNull().default(""),
     location: text(),
@@ -26,7 +32,8 @@ export const formations = pgTable(
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [
-    uniqueIndex("formations_external_id_key").on(table.externalId),
+    uniqueIndex("formations_external_id_namespace_key").on(table.externalIdNamespace, table.externalId),
+    index("formations_external_id_idx").on(table.externalId),
     index("formations_starts_at_idx").on(table.startsAt),
     index("formations_trainer_id_idx").on(table.trainerId),
   ],

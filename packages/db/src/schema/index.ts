@@ -5,3 +5,4 @@ export * from "./agenda-events";
 export * from "./audit-log";
 export * from "./sync-runs";
 export * from "./sync-conflicts";
+export * from "./access";

@@ -50,7 +50,10 @@ export const calendarIntegrations = pgTable(
   },
   (table) => [
     uniqueIndex("calendar_integrations_user_provider_key").on(table.userId, table.provider),
-    index("calendar_integrations_ms_account_idx").on(table.msTenantId, table.msObjectId),
+    // One Microsoft account speaks for one platform user: its add-in tokens must name a single caller.
+    uniqueIndex("calendar_integrations_ms_account_key")
+      .on(table.msTenantId, table.msObjectId)
+      .where(sql`${table.status} <> 'disconnected'`),
     index("calendar_integrations_status_idx").on(table.status),
   ],
 );

@@ -17,6 +17,11 @@ export const users = pgTable(
     locale: userLocale().notNull().default("fr"),
     /** IANA time zone, e.g. Europe/Paris. */
     timeZone: text().notNull().default("Europe/Paris"),
+    /**
+     * Set when the platform says the person left (deactivated or removed): from then on no token of theirs (platform
+     * session, Microsoft, stream ticket) is accepted, until the platform reactivates them.
+     */
+    deactivatedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
