@@ -1,7 +1,11 @@
 import type { AddressInfo } from "node:net";
 import { serve, type ServerType } from "@hono/node-server";
 import { createAuthenticator, createMicrosoftTokenVerifier } from "@agenda/api";
+import { users } from "@agenda/db/schema";
 import { upsertFormation, upsertFormationInput } from "@agenda/domain/formations";
+import { createServiceToken } from "@agenda/domain/service-tokens";
+import { ensureUser } from "@agenda/domain/users";
+import { eq } from "drizzle-orm";
 import { SigningKeys, signInThroughAuthorizePage } from "@agenda/microsoft-sandbox";
 import { SyncEngine } from "@agenda/sync/sync-engine";
 import { connectTestUser, testOutlookServices } from "@agenda/sync/testing/connect";
@@ -46,10 +50,19 @@ async function forgedToken(changes: Record<string, unknown>, options: { lifetime
   return (options.keys ?? sandbox().signing).sign(claims, options.lifetimeSeconds ?? 600);
 }
 
-async function call(path: string, token: string, locale: "fr" | "en" = "en"): Promise<{ status: number; body: { result?: { data: unknown }; error?: { message: string; data: { appCode: string } } } }> {
+type Answer = { status: number; body: { result?: { data: unknown }; error?: { message: string; data: { appCode: string } } } };
+
+async function call(path: string, token: string, locale: "fr" | "en" = "en"): Promise<Answer> {
   const response = await fetch(`${origin}/trpc/${path}`, { headers: { authorization: `Bearer ${token}`, "x-agenda-locale": locale } });
   return { status: response.status, body: (await response.json()) as never };
 }
+
+async function mutate(path: string, token: string, input: unknown): Promise<Answer> {
+  const response = await fetch(`${origin}/trpc/${path}`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "x-agenda-locale": "en" }, body: JSON.stringify(input) });
+  return { status: response.status, body: (await response.json()) as never };
+}
+
+const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
 
 beforeAll(async () => {
   const { db } = database();
@@ -66,7 +79,7 @@ beforeAll(async () => {
   leaUserId = user.id;
   await upsertFormation(
     db,
-    { kind: "service", serviceTokenId: "test", scopes: ["formations:write"] },
+    { kind: "service", serviceTokenId: "test", serviceName: "test", scopes: ["formations:write"] },
     upsertFormationInput.parse({
       externalId: "addin-auth-1",
       title: "Sécurité au travail",
@@ -113,6 +126,85 @@ describe("Microsoft access tokens for the product's API (the Outlook add-in's)",
     expect(answer.status).toBe(401);
     expect(answer.body.error?.data.appCode).toBe("MICROSOFT_ACCOUNT_UNKNOWN");
     expect(answer.body.error?.message).toMatch(/connect Outlook/);
+  });
+});
+
+describe("what a Microsoft token may do", () => {
+  it("is what the user's latest platform sign-in allows: no API input makes them admin", async () => {
+    const { db } = database();
+    const lea = (await db.select().from(users).where(eq(users.id, leaUserId)))[0];
+    if (!lea) throw new Error("no Léa");
+    // The platform signs Léa in as a trainer: her add-in token acts as a trainer from then on.
+    await ensureUser(db, { platformUserId: lea.platformUserId, email: lea.email, name: lea.name, role: "trainer" });
+    const token = await sandboxApiToken("lea@contoso.test");
+    const escalation = await mutate("formations.upsert", token, {
+      title: "Escalade",
+      startsAt: "2026-12-20T09:00:00+01:00",
+      endsAt: "2026-12-20T10:00:00+01:00",
+      timeZone: "Europe/Paris",
+      trainer: { platformUserId: lea.platformUserId, email: lea.email, name: lea.name, role: "admin" },
+    });
+    expect(escalation.status).toBe(400);
+    expect(escalation.body.error?.data.appCode).toBe("INVALID_INPUT");
+    expect(escalation.body.error?.message).toMatch(/role comes from their platform sign-in/);
+    expect((await db.select({ role: users.role }).from(users).where(eq(users.id, leaUserId)))[0]?.role).toBe("trainer");
+    expect((await call("integrations.all", token)).body.error?.data.appCode).toBe("ADMIN_ONLY");
+
+    const { token: catalogue } = await createServiceToken(db, { name: "catalogue", scopes: ["formations:write"] });
+    const promotion = await mutate("formations.upsert", catalogue, {
+      title: "Promotion",
+      startsAt: "2026-12-21T09:00:00+01:00",
+      endsAt: "2026-12-21T10:00:00+01:00",
+      timeZone: "Europe/Paris",
+      learners: [{ platformUserId: lea.platformUserId, email: lea.email, name: lea.name, role: "admin" }],
+    });
+    expect(promotion.status).toBe(400);
+    expect((await db.select({ role: users.role }).from(users).where(eq(users.id, leaUserId)))[0]?.role).toBe("trainer");
+  });
+
+  it("stops when the platform deactivates its user, and works again once it reactivates them", async () => {
+    const { db } = database();
+    const token = await sandboxApiToken("lea@contoso.test");
+    const lea = (await db.select().from(users).where(eq(users.id, leaUserId)))[0];
+    const { token: hr } = await createServiceToken(db, { name: "hr", scopes: ["users:write"] });
+    expect((await mutate("users.deactivate", hr, { platformUserId: lea?.platformUserId })).status).toBe(200);
+    const refused = await call("me", token);
+    expect(refused.status).toBe(401);
+    expect(refused.body.error?.data.appCode).toBe("USER_DEACTIVATED");
+    expect((await mutate("users.reactivate", hr, { platformUserId: lea?.platformUserId })).status).toBe(200);
+    expect((await call("me", token)).status).toBe(200);
+  });
+
+  it("is refused with a 401 and its code when crafted, never a 500", async () => {
+    const lea = sandbox().directory.findByUserPrincipalName("lea@contoso.test");
+    const valid = await sandboxApiToken("lea@contoso.test");
+    const [header, payload] = valid.split(".");
+    const claims = { tid: lea?.tenantId, oid: lea?.id, scp: "access_as_user", aud: TEST_APP.clientId, exp: Math.floor(Date.now() / 1000) + 600 };
+    const kid = (JSON.parse(Buffer.from(header ?? "", "base64url").toString()) as { kid: string }).kid;
+    const crafted = [
+      `${base64url({ alg: "none" })}.${base64url(claims)}.`,
+      `${base64url({ alg: "HS256", kid })}.${base64url(claims)}.c2ln`,
+      `${base64url({ alg: "RS256", kid, crit: ["agenda"], agenda: 1 })}.${payload}.c2ln`,
+      `${base64url({ alg: "RS256", kid: "no-such-key" })}.${payload}.c2ln`,
+      `${base64url({ alg: "RS256", kid, jku: "http://169.254.169.254/keys" })}.${payload}.c2ln`,
+      `${base64url({ alg: "RS256", kid })}.${base64url({ ...claims, exp: "soon" })}.c2ln`,
+      `${base64url({ alg: "RS256", kid })}.${base64url({ ...claims, tid: "../../other-tenant" })}.c2ln`,
+      `${header}.${payload}.${"A".repeat(4000)}`,
+    ];
+    for (const token of crafted) {
+      const answer = await call("me", token);
+      expect(answer.status, token.slice(0, 60)).toBe(401);
+      expect(answer.body.error?.data.appCode, token.slice(0, 60)).toMatch(/^(TOKEN_INVALID|MICROSOFT_TOKEN_[A-Z]+)$/);
+    }
+  });
+
+  it("answers 503 OUTLOOK_UNAVAILABLE, not a 500, when Microsoft's keys cannot be fetched", async () => {
+    const { db } = database();
+    const unreachable = createMicrosoftTokenVerifier(addinAuthSettings({ clientId: TEST_APP.clientId, tenant: "common", authorityHost: "https://127.0.0.1:9" }));
+    const app = createApp({ db, authenticator: createAuthenticator({ secret: "addin-auth-test-secret-long-enough-for-hs256" }, unreachable), demo: null, outlook: null, sync: null });
+    const answer = await app.request("/api/me", { headers: { authorization: `Bearer ${await sandboxApiToken("lea@contoso.test")}`, "accept-language": "en" } });
+    expect(answer.status).toBe(503);
+    expect(await answer.json()).toEqual({ error: { code: "OUTLOOK_UNAVAILABLE", message: expect.stringMatching(/Microsoft/) } });
   });
 });
 

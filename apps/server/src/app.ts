@@ -4,14 +4,15 @@ import { bodyLimit } from "hono/body-limit";
 import { createLogger, withLogContext } from "@agenda/sync/logger";
 import { createRequestContext, requestIdOf, type AppDependencies } from "./context";
 import { operationsRoutes } from "./operations";
-import { rateLimit } from "./rate-limit";
+import { RequestBudgets, rateLimit } from "./rate-limit";
 import { requestLog } from "./request-log";
 import type { RequestVariables } from "./request-variables";
 import { calendarEventsRoutes } from "./routes/calendar-events";
 import { addinRoutes } from "./routes/addin";
 import { demoRoutes } from "./routes/demo";
 import { outlookRoutes } from "./routes/outlook";
-import { outlookNotificationRoutes } from "./routes/outlook-notifications";
+import { usersRoutes } from "./routes/users";
+import { WEBHOOK_PATHS, outlookNotificationRoutes } from "./routes/outlook-notifications";
 import { jsonBody, throughProcedure, unvalidated } from "./routes/rest";
 import { webRoutes } from "./routes/web";
 import { apiCors, securityHeaders } from "./security";
@@ -36,8 +37,9 @@ export function createApp(deps: AppDependencies) {
   );
 
   app.route("/", operationsRoutes({ db: deps.db, queue: deps.queue, metricsToken: deps.metricsToken }));
-  // One budget per caller across the tRPC and REST doors.
-  const apiRateLimit = deps.rateLimits && rateLimit(deps.rateLimits);
+  // One budget per caller across the tRPC and REST doors and every server process; Microsoft's webhooks have their own.
+  const budgets = deps.rateLimits && new RequestBudgets(deps.db, deps.rateLimits);
+  const apiRateLimit = budgets && rateLimit(budgets, deps.trustProxy ?? false);
 
   for (const path of ["/trpc/*", "/api/*"]) {
     // Preflights are answered before authentication: browsers send them without the token.
@@ -51,14 +53,15 @@ export function createApp(deps: AppDependencies) {
       await withLogContext({ requestId }, next);
     });
     app.use(path, requestLog(logger));
-    // Microsoft's webhooks carry no platform token: anonymous requests spend no budget.
-    if (apiRateLimit) app.use(path, apiRateLimit);
+    if (apiRateLimit) app.use(path, (c, next) => (WEBHOOK_PATHS.has(c.req.path) ? next() : apiRateLimit(c, next)));
     app.use(
       path,
       bodyLimit({
         maxSize: MAX_BODY_BYTES,
         onError: (c) => {
           const message = errorMessage(c.var.ctx.locale, "PAYLOAD_TOO_LARGE", { limit: MAX_BODY_BYTES });
+          // The rest of the body is never read: the connection cannot carry another request after it.
+          c.header("connection", "close");
           return c.json({ error: { code: "PAYLOAD_TOO_LARGE", message } }, 413);
         },
       }),
@@ -69,15 +72,15 @@ export function createApp(deps: AppDependencies) {
     handleTrpcRequest(c.req.raw, c.var.ctx, {
       endpoint: "/trpc",
       onInternalError: (error, path) => logger.error({ err: error, procedure: path }, "procedure failed"),
-      contextForToken: (token) => createRequestContext(deps, c, c.var.ctx.requestId, token),
     }),
   );
   app.route("/api/calendar/events", calendarEventsRoutes);
   app.route("/api/calendar", outlookRoutes);
-  app.route("/api/calendar", outlookNotificationRoutes);
+  app.route("/api/calendar", outlookNotificationRoutes({ budgets, trustProxy: deps.trustProxy ?? false }));
   app.get("/api/admin/integrations", (c) => throughProcedure(c, async (caller) => ({ integrations: await caller.integrations.all() })));
   app.get("/api/admin/sync/failed-jobs", (c) => throughProcedure(c, async (caller) => ({ jobs: await caller.sync.failedJobs() })));
   app.get("/api/me", (c) => throughProcedure(c, (caller) => caller.me()));
+  app.route("/api/users", usersRoutes);
   app.post("/api/demo/sign-in", (c) => throughProcedure(c, async (caller) => caller.demo.signIn(unvalidated(await jsonBody(c)))));
   if (deps.demo) app.route("/demo", demoRoutes);
   app.route("/addin", addinRoutes(deps.addin ?? { demo: deps.demo !== null, auth: null }));

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { LOCALES, localeFromAcceptLanguage, type Authenticator, type Context, type DemoMode, type Locale } from "@agenda/api";
+import { LOCALES, localeFromAcceptLanguage, streamTicketOf, type Authenticator, type Context, type DemoMode, type Locale } from "@agenda/api";
 import type { Database } from "@agenda/db/client";
 import type { IntegrationStatusFeed } from "@agenda/sync/integration-status";
 import type { OutlookServices } from "@agenda/sync/outlook-services";
@@ -25,8 +25,10 @@ export interface AppDependencies {
   queue?: { readonly accepting: boolean } | null;
   /** Bearer token of /metrics; unset, /metrics answers 401. */
   metricsToken?: string | undefined;
-  /** Per-caller request budgets; unset, no limit. */
+  /** Per-caller request budgets, shared by every server process; unset, no limit. */
   rateLimits?: RateLimits | undefined;
+  /** Whether a proxy in front appends the client's address to X-Forwarded-For (TRUST_PROXY). */
+  trustProxy?: boolean;
   /** The Outlook add-in's sign-in and office.js; unset, its config names no Microsoft app and office.js is served here. */
   addin?: AddinOptions | undefined;
 }
@@ -48,16 +50,25 @@ function chosenLocaleOf(c: HonoContext): Locale | null {
   return LOCALES.find((locale) => locale === chosen) ?? null;
 }
 
-/** Who is calling, in which language: built once per request, shared by the tRPC and REST doors. */
-export async function createRequestContext(deps: AppDependencies, c: HonoContext, requestId: string, connectionToken?: string): Promise<Context> {
-  const authorization = c.req.header("authorization") ?? (connectionToken === undefined ? undefined : `Bearer ${connectionToken}`);
-  const authenticated = await deps.authenticator.authenticate(deps.db, authorization);
-  const caller = typeof authenticated === "string" ? null : authenticated;
-  const locale = chosenLocaleOf(c) ?? (caller?.kind === "user" ? caller.user.locale : localeFromAcceptLanguage(c.req.header("accept-language")));
+/**
+ * Who is calling, in which language: built once per request, shared by the tRPC and REST doors and the rate limits.
+ * Credentials come from the Authorization header or, for a subscription (EventSource sends no headers), from a
+ * stream ticket in tRPC's `connectionParams`: its holder may open that stream and nothing else.
+ */
+export async function createRequestContext(deps: AppDependencies, c: HonoContext, requestId: string): Promise<Context> {
+  const authorization = c.req.header("authorization");
+  const ticket = authorization ? undefined : streamTicketOf(c.req.raw);
+  const authenticated = ticket === undefined ? await deps.authenticator.authenticate(deps.db, authorization) : null;
+  const redeemed = ticket === undefined ? null : ticket === null ? "TOKEN_INVALID" : await deps.authenticator.redeemStreamTicket(deps.db, ticket);
+  const caller = authenticated === null || typeof authenticated === "string" ? null : authenticated;
+  const streamCaller = redeemed === null || typeof redeemed === "string" ? null : redeemed;
+  const person = caller?.kind === "user" ? caller.user : streamCaller?.user;
+  const locale = chosenLocaleOf(c) ?? person?.locale ?? localeFromAcceptLanguage(c.req.header("accept-language"));
   return {
     db: deps.db,
     caller,
-    authFailure: typeof authenticated === "string" ? authenticated : null,
+    authFailure: typeof authenticated === "string" ? authenticated : typeof redeemed === "string" ? redeemed : streamCaller ? "STREAM_TICKET_ONLY" : null,
+    streamCaller,
     locale,
     requestId,
     demo: deps.demo,

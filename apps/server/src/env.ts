@@ -61,10 +61,21 @@ const environment = z
     OFFICE_JS_URL: z.url({ protocol: /^https$/ }).optional(),
     /** Bearer token Prometheus sends to /metrics; unset, /metrics refuses every scrape. */
     METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
-    /** API requests one signed-in person may make per minute (per server process). */
+    /** API calls one signed-in person may make per minute, every server process together (a batch counts each call). */
     RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
-    /** API requests one service token may make per minute (per server process). */
+    /** API calls one service token may make per minute, every server process together. */
     RATE_LIMIT_SERVICE_PER_MINUTE: z.coerce.number().int().min(1).default(3000),
+    /** Requests without valid credentials one client address may make per minute. */
+    RATE_LIMIT_ANONYMOUS_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+    /** Webhook posts carrying nothing Microsoft sent one client address may make per minute (genuine ones never count). */
+    RATE_LIMIT_WEBHOOK_REJECTED_PER_MINUTE: z.coerce.number().int().min(1).default(120),
+    /**
+     * Whether a proxy in front of the server appends the client's address to X-Forwarded-For: the address budgets are
+     * then per client, not per proxy. Only set it when every request comes through such a proxy.
+     */
+    TRUST_PROXY: booleanFlag.default(false),
+    /** The longest a platform session token may live (`exp` after `iat`), in hours; longer or endless ones are refused. */
+    PLATFORM_JWT_MAX_LIFETIME_HOURS: z.coerce.number().min(0.1).max(24 * 30).default(24),
   })
   .superRefine((env, ctx) => {
     const demo = env.DEMO_MODE ?? (!env.OUTLOOK_CLIENT_ID && env.NODE_ENV !== "production");

@@ -38,7 +38,7 @@ describe("sync.exportFormation pushed many times at once (the add-in's one-click
     const { user, integration } = noa;
     const formation = await upsertFormation(
       database().db,
-      { kind: "service", serviceTokenId: "test", scopes: ["formations:write"] },
+      { kind: "service", serviceTokenId: "test", serviceName: "test", scopes: ["formations:write"] },
       upsertFormationInput.parse({
         externalId: "concurrent-push",
         title: "Gestes et postures",

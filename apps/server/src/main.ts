@@ -65,7 +65,13 @@ async function main(): Promise<void> {
   }
   // Platform sessions, service tokens, and the Outlook add-in's Microsoft tokens (known once Microsoft is settled).
   const authenticator = createAuthenticator(
-    { secret: platformJwtSecret, jwksUrl: env.PLATFORM_JWKS_URL, issuer: env.PLATFORM_JWT_ISSUER, audience: env.PLATFORM_JWT_AUDIENCE },
+    {
+      secret: platformJwtSecret,
+      jwksUrl: env.PLATFORM_JWKS_URL,
+      issuer: env.PLATFORM_JWT_ISSUER,
+      audience: env.PLATFORM_JWT_AUDIENCE,
+      maxLifetimeSeconds: env.PLATFORM_JWT_MAX_LIFETIME_HOURS * 3600,
+    },
     createMicrosoftTokenVerifier(microsoft.addinAuth),
   );
 
@@ -89,7 +95,13 @@ async function main(): Promise<void> {
     security: { allowedOrigins: env.ALLOWED_ORIGINS, hsts: env.NODE_ENV === "production" || origin.startsWith("https:") },
     addin: { demo: env.demoMode, auth: microsoft.addinAuth, officeJsUrl: env.OFFICE_JS_URL },
     metricsToken: env.METRICS_TOKEN,
-    rateLimits: { perUserPerMinute: env.RATE_LIMIT_PER_MINUTE, perServiceTokenPerMinute: env.RATE_LIMIT_SERVICE_PER_MINUTE },
+    rateLimits: {
+      perUserPerMinute: env.RATE_LIMIT_PER_MINUTE,
+      perServiceTokenPerMinute: env.RATE_LIMIT_SERVICE_PER_MINUTE,
+      perAddressPerMinute: env.RATE_LIMIT_ANONYMOUS_PER_MINUTE,
+      rejectedWebhooksPerAddressPerMinute: env.RATE_LIMIT_WEBHOOK_REJECTED_PER_MINUTE,
+    },
+    trustProxy: env.TRUST_PROXY,
   });
   const server = serve({ fetch: app.fetch, hostname: env.HOST, port, ...(tls ? { createServer: createHttpsServer, serverOptions: tls } : {}) }, () => {
     logger.info(`Agenda is running at ${origin}`);

@@ -47,7 +47,7 @@ describe("the server with Outlook change notifications", () => {
     });
     const [, webhook] = await server.printed(/Outlook changes: notified at ([^\s"]+)/, "the sync mode line");
     expect(webhook).toBe(`${server.url}/api/calendar/outlook/notifications`);
-    const ivy = await ensureUser(database().db, { platformUserId: "ivy", email: "ivy@contoso.test", name: "Ivy" });
+    const ivy = await ensureUser(database().db, { platformUserId: "ivy", email: "ivy@contoso.test", name: "Ivy", role: "learner" });
     const headers = { authorization: `Bearer ${await signSessionToken(SECRET, ivy)}`, "content-type": "application/json" };
     const api = async (path: string, init: RequestInit = {}) => {
       const response = await fetch(`${server?.url}${path}`, { ...init, headers });

@@ -61,7 +61,7 @@ describe("the spec's Outlook endpoints", () => {
     });
     expect(await settings.json()).toMatchObject({ settings: { exportEnabled: false } });
 
-    const formation = await upsertFormation(database().db, { kind: "service", serviceTokenId: "t", scopes: ["formations:write"] }, upsertFormationInput.parse({
+    const formation = await upsertFormation(database().db, { kind: "service", serviceTokenId: "t", serviceName: "t", scopes: ["formations:write"] }, upsertFormationInput.parse({
       title: "Excel",
       startsAt: "2026-12-14T09:00:00+01:00",
       endsAt: "2026-12-14T12:00:00+01:00",

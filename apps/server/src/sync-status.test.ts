@@ -18,7 +18,7 @@ import { addinAuthSettings } from "./addin-auth";
 import { createApp } from "./app";
 
 const database = useTestDatabase();
-const sandbox = useSandbox([{ userPrincipalName: "ana@contoso.test" }, { userPrincipalName: "ben@contoso.test" }]);
+const sandbox = useSandbox([{ userPrincipalName: "ana@contoso.test" }, { userPrincipalName: "ben@contoso.test" }, { userPrincipalName: "cleo@contoso.test" }]);
 const SECRET = "sync-status-test-secret-long-enough-for-hs256";
 
 let server: ServerType;
@@ -47,10 +47,14 @@ afterAll(async () => {
   await feed?.stop();
 });
 
-/** `sync.onStatus` as the web app opens it: SSE through httpSubscriptionLink, the token as a connection param. */
-function watchStatus(token: string | null) {
+/**
+ * `sync.onStatus` as the web app opens it: SSE through httpSubscriptionLink, with a single-use stream ticket asked
+ * for with `token` at each connection; `connectionParams` as given instead, when given.
+ */
+function watchStatus(token: string | null, options: { connectionParams?: Record<string, string> } = {}) {
+  const connectionParams = options.connectionParams ?? (token === null ? undefined : async () => ({ ticket: (await api(token).sync.statusTicket.mutate()).ticket }));
   const client = createTRPCClient<AppRouter>({
-    links: [httpSubscriptionLink({ url: `${origin}/trpc`, EventSource, connectionParams: token === null ? undefined : { token } })],
+    links: [httpSubscriptionLink({ url: `${origin}/trpc`, EventSource, connectionParams })],
   });
   const received: IntegrationStatus[] = [];
   const waiting: Array<(status: IntegrationStatus) => void> = [];
@@ -191,7 +195,7 @@ describe("sync.onStatus over SSE", () => {
           EventSource,
           connectionParams: async () => {
             tokensIssued++;
-            return { token: await signSessionToken(SECRET, ana.user, { lifetimeSeconds: 2 }) };
+            return { ticket: (await api(await signSessionToken(SECRET, ana.user, { lifetimeSeconds: 2 })).sync.statusTicket.mutate()).ticket };
           },
         }),
       ],
@@ -215,21 +219,49 @@ describe("sync.onStatus over SSE", () => {
     }
   });
 
-  it("refuses a subscriber without a valid token", async () => {
-    for (const token of [null, "not-a-token", await signSessionToken("another-secret-long-enough-for-hs256-signing", people.ana.user)]) {
-      const anonymous = watchStatus(token);
-      const error = await anonymous.failure;
-      anonymous.close();
+  it("refuses a subscriber without a valid ticket, and a session token put where the ticket goes", async () => {
+    const { token } = people.ana;
+    const attempts: Array<Record<string, string> | undefined> = [undefined, { ticket: "agd_tkt_not-a-ticket" }, { token }, { ticket: token }];
+    for (const connectionParams of attempts) {
+      const refused = watchStatus(null, connectionParams ? { connectionParams } : {});
+      const error = await refused.failure;
+      refused.close();
       expect(error).toBeInstanceOf(TRPCClientError);
       expect((error as TRPCClientError<AppRouter>).data).toMatchObject({ code: "UNAUTHORIZED" });
     }
   });
 
-  it("refuses a service token: streams belong to people", async () => {
+  it("spends a ticket once: opening a second stream with it is refused", async () => {
+    const ticket = (await api(people.ana.token).sync.statusTicket.mutate()).ticket;
+    const first = watchStatus(null, { connectionParams: { ticket } });
+    try {
+      expect(await first.next()).toMatchObject({ integrationId: people.ana.integrationId });
+      const second = watchStatus(null, { connectionParams: { ticket } });
+      const error = await second.failure;
+      second.close();
+      expect((error as TRPCClientError<AppRouter>).data).toMatchObject({ code: "UNAUTHORIZED", appCode: "TOKEN_INVALID" });
+    } finally {
+      first.close();
+    }
+  });
+
+  it("ends an open stream with USER_DEACTIVATED once the platform deactivates its person", async () => {
+    const { db } = database();
+    const { user } = await connectTestUser(services, { name: "Cleo", mailbox: "cleo@contoso.test" });
+    const cleo = watchStatus(await signSessionToken(SECRET, user));
+    try {
+      expect(await cleo.next()).toMatchObject({ accountEmail: "cleo@contoso.test" });
+      const { token: hr } = await createServiceToken(db, { name: "hr", scopes: ["users:write"] });
+      await api(hr).users.deactivate.mutate({ platformUserId: user.platformUserId });
+      const error = await cleo.failure;
+      expect((error as TRPCClientError<AppRouter>).data).toMatchObject({ code: "UNAUTHORIZED", appCode: "USER_DEACTIVATED" });
+    } finally {
+      cleo.close();
+    }
+  });
+
+  it("gives no ticket to a service token: streams belong to people", async () => {
     const serviceToken = (await createServiceToken(database().db, { name: "watcher", scopes: ["formations:write"] })).token;
-    const service = watchStatus(serviceToken);
-    const error = await service.failure;
-    service.close();
-    expect((error as TRPCClientError<AppRouter>).data).toMatchObject({ code: "FORBIDDEN", appCode: "USER_ONLY" });
+    await expect(api(serviceToken).sync.statusTicket.mutate()).rejects.toMatchObject({ data: { code: "FORBIDDEN", appCode: "USER_ONLY" } });
   });
 });

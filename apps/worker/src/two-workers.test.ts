@@ -41,7 +41,7 @@ async function scheduleFormations(learners: User[], round: number): Promise<void
   const people = learners.map(({ platformUserId, email, name }) => ({ platformUserId, email, name }));
   for (const [externalId, title] of [[`round-${round}`, `Formation ${round}`], [`round-${round - 1}`, `Formation ${round - 1} (salle changée)`]] as const) {
     const input = { externalId, title, location: `Salle ${round}`, startsAt: `2026-12-0${round}T09:00:00Z`, endsAt: `2026-12-0${round}T12:00:00Z`, timeZone: "Europe/Paris", learners: people };
-    await upsertFormation(database().db, { kind: "service", serviceTokenId: "test", scopes: ["formations:write"] }, upsertFormationInput.parse(input));
+    await upsertFormation(database().db, { kind: "service", serviceTokenId: "test", serviceName: "test", scopes: ["formations:write"] }, upsertFormationInput.parse(input));
   }
 }
 

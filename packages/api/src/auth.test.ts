@@ -2,6 +2,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serviceTokens } from "@agenda/db/schema";
 import { createServiceToken } from "@agenda/domain/service-tokens";
+import { setUserDeactivated } from "@agenda/domain/users";
+import type { Viewer } from "@agenda/domain/viewer";
 import { useTestDatabase } from "@agenda/testing/database";
 import { eq } from "drizzle-orm";
 import { SignJWT, exportJWK, generateKeyPair } from "jose";
@@ -29,17 +31,25 @@ describe("platform session tokens (shared secret)", () => {
     expect(userIdOf(promoted)).toBe(userIdOf(first));
   });
 
-  it("tells when the token expires, or that it never does when it has no exp", async () => {
+  it("tells when the token expires, and refuses a token without exp or living longer than the maximum", async () => {
+    const { db } = database();
     const exp = Math.floor(Date.now() / 1000) + 600;
-    expect(await authenticator.authenticate(database().db, `Bearer ${await hs256(claims, SECRET, exp)}`)).toMatchObject({ kind: "user", tokenExpiresAt: new Date(exp * 1000) });
-    const endless = await new SignJWT(claims).setProtectedHeader({ alg: "HS256" }).setSubject("platform-42").sign(new TextEncoder().encode(SECRET));
-    expect(await authenticator.authenticate(database().db, `Bearer ${endless}`)).toMatchObject({ kind: "user", tokenExpiresAt: null });
+    expect(await authenticator.authenticate(db, `Bearer ${await hs256(claims, SECRET, exp)}`)).toMatchObject({ kind: "user", tokenExpiresAt: new Date(exp * 1000) });
+    const endless = await new SignJWT(claims).setProtectedHeader({ alg: "HS256" }).setSubject("platform-42").setIssuedAt().sign(new TextEncoder().encode(SECRET));
+    expect(await authenticator.authenticate(db, `Bearer ${endless}`)).toBe("SESSION_LIFETIME_INVALID");
+    expect(await authenticator.authenticate(db, `Bearer ${await hs256(claims, SECRET, "25h")}`)).toBe("SESSION_LIFETIME_INVALID");
+    expect(await authenticator.authenticate(db, `Bearer ${await hs256(claims, SECRET, "23h")}`)).toMatchObject({ kind: "user" });
+    // Without iat, the lifetime left is what counts.
+    const noIat = await new SignJWT(claims).setProtectedHeader({ alg: "HS256" }).setSubject("platform-42").setExpirationTime("30d").sign(new TextEncoder().encode(SECRET));
+    expect(await authenticator.authenticate(db, `Bearer ${noIat}`)).toBe("SESSION_LIFETIME_INVALID");
+    const shortLived = createAuthenticator({ secret: SECRET, maxLifetimeSeconds: 600 });
+    expect(await shortLived.authenticate(db, `Bearer ${await hs256(claims, SECRET, "1h")}`)).toBe("SESSION_LIFETIME_INVALID");
   });
 
   it("refuses forged, expired, incomplete and malformed credentials, and lets anonymous requests through as anonymous", async () => {
     const { db } = database();
     expect(await authenticator.authenticate(db, `Bearer ${await hs256(claims, "another-secret-that-is-long-enough-too")}`)).toBe("TOKEN_INVALID");
-    expect(await authenticator.authenticate(db, `Bearer ${await hs256(claims, SECRET, "-1m")}`)).toBe("TOKEN_INVALID");
+    expect(await authenticator.authenticate(db, `Bearer ${await hs256(claims, SECRET, "-1m")}`)).toBe("SESSION_EXPIRED");
     expect(await authenticator.authenticate(db, `Bearer ${await hs256({ name: "No email", role: "learner" })}`)).toBe("TOKEN_INVALID");
     expect(await authenticator.authenticate(db, `Bearer ${await hs256({ ...claims, role: "superuser" })}`)).toBe("TOKEN_INVALID");
     expect(await authenticator.authenticate(db, "Bearer not.a.jwt")).toBe("TOKEN_INVALID");
@@ -85,5 +95,53 @@ describe("platform session tokens (JWKS)", () => {
     expect(await authenticator.authenticate(database().db, `Bearer ${await sign(claims)}`)).toMatchObject({ kind: "user", user: { platformUserId: "platform-7" } });
     expect(await authenticator.authenticate(database().db, `Bearer ${await sign(claims, "https://evil.example.test")}`)).toBe("TOKEN_INVALID");
     expect(await authenticator.authenticate(database().db, `Bearer ${await hs256(claims)}`)).toBe("TOKEN_INVALID");
+  });
+});
+
+describe("crafted tokens", () => {
+  const authenticator = createAuthenticator({ secret: SECRET });
+  const base64url = (value: unknown) => Buffer.from(typeof value === "string" ? value : JSON.stringify(value)).toString("base64url");
+  const unsigned = (header: unknown, payload: unknown, signature = "") => `${base64url(header)}.${base64url(payload)}.${signature}`;
+  const future = Math.floor(Date.now() / 1000) + 600;
+
+  it("are refused with a code, never thrown: alg none, unknown algorithms and crit headers, broken parts, huge or odd claims", async () => {
+    const { db } = database();
+    const crafted = [
+      unsigned({ alg: "none" }, { ...claims, sub: "x", exp: future }),
+      unsigned({ alg: "HS512" }, { ...claims, sub: "x", exp: future }, "c2ln"),
+      unsigned({ alg: "ES256" }, { ...claims, sub: "x", exp: future }, "c2ln"),
+      unsigned({ alg: "HS256", crit: ["exp"], exp: 1 }, { ...claims, sub: "x", exp: future }, "c2ln"),
+      unsigned({ alg: "HS256", b64: false, crit: ["b64"] }, { sub: "x" }, "c2ln"),
+      unsigned("not json", "also not json", "!!"),
+      unsigned({ alg: "HS256" }, [1, 2, 3], "c2ln"),
+      unsigned({ alg: "HS256" }, { ...claims, sub: "x".repeat(10_000), exp: "tomorrow" }, "c2ln"),
+      unsigned({ alg: "RS256", kid: "../../etc/passwd" }, { tid: "t", oid: "o", scp: "access_as_user", exp: future }, "c2ln"),
+      unsigned({ alg: "RS256" }, { tid: { nested: true }, oid: "o" }, "c2ln"),
+      "a.b",
+      "a.b.c.d.e",
+      "....",
+      "é.ü.ß",
+      `${"A".repeat(9_000)}.${"B".repeat(9_000)}.${"C".repeat(9_000)}`,
+    ];
+    for (const token of crafted) {
+      const result = await authenticator.authenticate(db, `Bearer ${token}`);
+      expect(typeof result, token.slice(0, 80)).toBe("string");
+      expect(result, token.slice(0, 80)).toMatch(/^(TOKEN_INVALID|SESSION_EXPIRED|SESSION_LIFETIME_INVALID|MICROSOFT_[A-Z_]+)$/);
+    }
+  });
+});
+
+describe("a person the platform deactivated", () => {
+  it("is refused through their session token until the platform reactivates them", async () => {
+    const { db } = database();
+    const authenticator = createAuthenticator({ secret: SECRET });
+    const token = await new SignJWT({ ...claims, email: "gone@example.test" }).setProtectedHeader({ alg: "HS256" }).setSubject("platform-gone").setIssuedAt().setExpirationTime("1h").sign(new TextEncoder().encode(SECRET));
+    expect(await authenticator.authenticate(db, `Bearer ${token}`)).toMatchObject({ kind: "user" });
+    const { serviceToken } = await createServiceToken(db, { name: "hr", scopes: ["users:write"] });
+    const platform: Viewer = { kind: "service", serviceTokenId: serviceToken.id, serviceName: serviceToken.name, scopes: serviceToken.scopes };
+    await setUserDeactivated(db, platform, "platform-gone", true);
+    expect(await authenticator.authenticate(db, `Bearer ${token}`)).toBe("USER_DEACTIVATED");
+    await setUserDeactivated(db, platform, "platform-gone", false);
+    expect(await authenticator.authenticate(db, `Bearer ${token}`)).toMatchObject({ kind: "user" });
   });
 });

@@ -84,7 +84,7 @@ const errorMessages: Record<Locale, Catalog> = {
       `Le compte Microsoft ${email} est déjà relié à un autre utilisateur d'Agenda : connectez un autre compte, ou demandez à cet utilisateur de le déconnecter.`,
     SYNC_ALREADY_RUNNING: () => "Une synchronisation que vous avez demandée est déjà en cours : attendez qu'elle se termine.",
     USER_NOT_FOUND: ({ id }) => `Utilisateur de la plateforme introuvable (${id}).`,
-    EXTERNAL_ID_FOREIGN: ({ externalId }) => `L'identifiant externe ${externalId} appartient à une autre application : cette formation ne peut pas le prendre.`,
+    EXTERNAL_ID_FOREIGN: ({ externalId }) => `L'identifiant externe ${externalId} est déjà celui d'une autre formation ou d'une autre application : cette formation ne peut pas le prendre.`,
     UNAUTHENTICATED: () => "Authentification requise : envoyez un en-tête « Authorization: Bearer <jeton> ».",
     TOKEN_INVALID: () => "Jeton d'accès invalide ou expiré : reconnectez-vous.",
     TOKEN_EXPIRED: () => "Le jeton d'accès de ce flux a expiré : rouvrez-le avec un jeton valide.",
@@ -144,7 +144,7 @@ const errorMessages: Record<Locale, Catalog> = {
       `The Microsoft account ${email} is already linked to another Agenda user: connect another account, or ask that user to disconnect it.`,
     SYNC_ALREADY_RUNNING: () => "A sync you asked for is already running: wait for it to finish.",
     USER_NOT_FOUND: ({ id }) => `Platform user not found (${id}).`,
-    EXTERNAL_ID_FOREIGN: ({ externalId }) => `The external id ${externalId} belongs to another app: this formation cannot take it.`,
+    EXTERNAL_ID_FOREIGN: ({ externalId }) => `The external id ${externalId} already belongs to another formation or another app: this formation cannot take it.`,
     UNAUTHENTICATED: () => "Authentication required: send an 'Authorization: Bearer <token>' header.",
     TOKEN_INVALID: () => "Invalid or expired access token: sign in again.",
     TOKEN_EXPIRED: () => "This stream's access token expired: open it again with a valid token.",
@@ -182,6 +182,7 @@ const validationMessages = {
     timedNeedsInstants: "un événement horaire a besoin de startsAt et endsAt.",
     invalidTimeZone: "fuseau horaire IANA inconnu (exemple : Europe/Paris).",
     noSettings: "indiquez au moins un réglage à changer.",
+    roleFromPlatform: "le rôle d'une personne vient de sa connexion à la plateforme : il ne se fixe pas ici.",
   },
   en: {
     rangeInverted: "the end of the range must come after its start.",
@@ -191,6 +192,7 @@ const validationMessages = {
     timedNeedsInstants: "a timed event needs startsAt and endsAt.",
     invalidTimeZone: "unknown IANA time zone (for example Europe/Paris).",
     noSettings: "give at least one setting to change.",
+    roleFromPlatform: "a person's role comes from their platform sign-in: it cannot be set here.",
   },
 } satisfies Record<Locale, Record<string, string>>;
 type ValidationKey = keyof (typeof validationMessages)["fr"];

@@ -35,8 +35,11 @@ export interface MicrosoftAccount {
 }
 
 export interface MicrosoftTokenVerifier {
-  /** The account, why the token is refused, or TOKEN_INVALID when it is not even a well-formed signed JWT. */
-  verify(token: string): Promise<(MicrosoftAccount & { expiresAt: Date }) | Exclude<MicrosoftTokenFailure, "MICROSOFT_ACCOUNT_UNKNOWN"> | "TOKEN_INVALID">;
+  /**
+   * The account, why the token is refused, TOKEN_INVALID when it is not even a well-formed signed JWT, or
+   * OUTLOOK_UNAVAILABLE when Microsoft's keys could not be fetched to check it. Never throws.
+   */
+  verify(token: string): Promise<(MicrosoftAccount & { expiresAt: Date }) | Exclude<MicrosoftTokenFailure, "MICROSOFT_ACCOUNT_UNKNOWN"> | "TOKEN_INVALID" | "OUTLOOK_UNAVAILABLE">;
 }
 
 const metadataSchema = z.object({ issuer: z.string().min(1), jwks_uri: z.url() });
@@ -72,18 +75,20 @@ export function createMicrosoftTokenVerifier(config: MicrosoftTokenConfig): Micr
 
   return {
     async verify(token) {
-      const { issuer, jwks } = await loadMetadata();
-      const unverified = accountClaims.parse(decodeJwt(token));
+      const unverified = accountClaims.safeParse(decodeJwtOrNull(token));
+      if (!unverified.success) return "TOKEN_INVALID";
       try {
+        const { issuer, jwks } = await loadMetadata();
         const { payload } = await jwtVerify(token, jwks, {
           algorithms: ["RS256"],
-          issuer: issuer.replace("{tenantid}", unverified.tid),
+          issuer: issuer.replace("{tenantid}", unverified.data.tid),
           audience: [...config.audiences],
           requiredClaims: ["exp"],
         });
-        const claims = accountClaims.parse(payload);
-        if (!(claims.scp ?? "").split(" ").includes(API_SCOPE_NAME)) return "MICROSOFT_TOKEN_SCOPE";
-        return { tenantId: claims.tid, objectId: claims.oid, expiresAt: new Date(z.number().parse(payload.exp) * 1000) };
+        const claims = accountClaims.safeParse(payload);
+        if (!claims.success || typeof payload.exp !== "number") return "TOKEN_INVALID";
+        if (!(claims.data.scp ?? "").split(" ").includes(API_SCOPE_NAME)) return "MICROSOFT_TOKEN_SCOPE";
+        return { tenantId: claims.data.tid, objectId: claims.data.oid, expiresAt: new Date(payload.exp * 1000) };
       } catch (error) {
         return failureOf(error);
       }
@@ -91,16 +96,27 @@ export function createMicrosoftTokenVerifier(config: MicrosoftTokenConfig): Micr
   };
 }
 
+function decodeJwtOrNull(token: string): unknown {
+  try {
+    return decodeJwt(token);
+  } catch {
+    return null;
+  }
+}
+
 async function fetchMetadata(authority: string): Promise<{ issuer: string; jwks: JWTVerifyGetKey }> {
   const url = `${authority.replace(/\/$/, "")}/v2.0/.well-known/openid-configuration`;
-  const response = await fetch(url);
+  const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
   if (!response.ok) throw new Error(`Microsoft's OpenID metadata (${url}) answered ${response.status}`);
   const metadata = metadataSchema.parse(await response.json());
   return { issuer: metadata.issuer, jwks: createRemoteJWKSet(new URL(metadata.jwks_uri)) };
 }
 
-/** Names what jose refused; a failure to reach the keys (network, timeout) is not the token's fault and is rethrown. */
-function failureOf(error: unknown): Exclude<MicrosoftTokenFailure, "MICROSOFT_ACCOUNT_UNKNOWN" | "MICROSOFT_TOKEN_SCOPE"> | "TOKEN_INVALID" {
+/**
+ * Names what jose refused. Keys or metadata that could not be fetched (network, timeout, a broken answer) are
+ * Microsoft's trouble, not the token's: OUTLOOK_UNAVAILABLE, a 503 the caller may retry.
+ */
+function failureOf(error: unknown): Exclude<MicrosoftTokenFailure, "MICROSOFT_ACCOUNT_UNKNOWN" | "MICROSOFT_TOKEN_SCOPE"> | "TOKEN_INVALID" | "OUTLOOK_UNAVAILABLE" {
   if (error instanceof errors.JWTExpired) return "MICROSOFT_TOKEN_EXPIRED";
   if (error instanceof errors.JWTClaimValidationFailed) {
     if (error.claim === "iss") return "MICROSOFT_TOKEN_ISSUER";
@@ -110,12 +126,15 @@ function failureOf(error: unknown): Exclude<MicrosoftTokenFailure, "MICROSOFT_AC
   if (
     error instanceof errors.JWSSignatureVerificationFailed ||
     error instanceof errors.JWKSNoMatchingKey ||
+    error instanceof errors.JWKSMultipleMatchingKeys ||
     error instanceof errors.JOSEAlgNotAllowed
   ) {
     return "MICROSOFT_TOKEN_SIGNATURE";
   }
-  if (error instanceof errors.JWTInvalid || error instanceof errors.JWSInvalid || error instanceof z.ZodError) return "TOKEN_INVALID";
-  throw error;
+  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || !(error instanceof errors.JOSEError) || error.code === "ERR_JOSE_GENERIC") {
+    return "OUTLOOK_UNAVAILABLE";
+  }
+  return "TOKEN_INVALID";
 }
 
 /** The platform user who connected this Microsoft account to Agenda (a disconnected integration no longer counts). */

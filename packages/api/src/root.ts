@@ -3,6 +3,7 @@ import { eventsRouter } from "./routers/events";
 import { formationsRouter } from "./routers/formations";
 import { integrationsRouter } from "./routers/integrations";
 import { syncRouter } from "./routers/sync";
+import { usersRouter } from "./routers/users";
 import { authedProcedure, createCallerFactory, router } from "./trpc";
 
 export const appRouter = router({
@@ -24,6 +25,7 @@ export const appRouter = router({
   formations: formationsRouter,
   integrations: integrationsRouter,
   sync: syncRouter,
+  users: usersRouter,
   demo: demoRouter,
 });
 

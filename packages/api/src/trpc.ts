@@ -1,7 +1,7 @@
 import type { Database } from "@agenda/db/client";
 import { DomainError } from "@agenda/domain/errors";
 import type { User } from "@agenda/domain/users";
-import type { Viewer } from "@agenda/domain/viewer";
+import { hasServiceScope, type Viewer } from "@agenda/domain/viewer";
 import type { IntegrationStatusFeed } from "@agenda/sync/integration-status";
 import type { OutlookServices } from "@agenda/sync/outlook-services";
 import type { SyncEngine } from "@agenda/sync/sync-engine";
@@ -9,7 +9,7 @@ import { TRPCError, initTRPC } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { ZodError } from "zod";
-import type { AuthFailure, Caller } from "./auth";
+import type { AuthFailure, Caller, StreamCaller } from "./auth";
 import { errorMessage, validationIssues, validationSummary, type ApiErrorCode, type Locale, type ValidationIssue } from "./i18n";
 
 /** Present only in demo mode: what demo sign-in needs to stand in for the platform. */
@@ -20,7 +20,10 @@ export interface DemoMode {
 export interface Context {
   db: Database;
   caller: Caller | null;
-  authFailure: AuthFailure | null;
+  /** Why credentials the request carried were refused; STREAM_TICKET_ONLY when it carried a stream ticket. */
+  authFailure: AuthFailure | "STREAM_TICKET_ONLY" | null;
+  /** The holder of the stream ticket the request carried: they may open that stream (`streamProcedure`), nothing else. */
+  streamCaller: StreamCaller | null;
   locale: Locale;
   requestId: string;
   demo: DemoMode | null;
@@ -163,7 +166,7 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   const viewer: Viewer =
     caller.kind === "user"
       ? { kind: "user", userId: caller.user.id, role: caller.user.role }
-      : { kind: "service", serviceTokenId: caller.serviceToken.id, scopes: caller.serviceToken.scopes };
+      : { kind: "service", serviceTokenId: caller.serviceToken.id, serviceName: caller.serviceToken.name, scopes: caller.serviceToken.scopes };
   return next({ ctx: { ...ctx, caller, viewer } });
 });
 
@@ -173,10 +176,27 @@ export const userProcedure = authedProcedure.use(({ ctx, next }) => {
   return next({ ctx: { ...ctx, user: ctx.caller.user, tokenExpiresAt: ctx.caller.tokenExpiresAt } });
 });
 
+/** Who may tell Agenda that a platform user left or came back: the platform's own apps (`users:write`) and admins. */
+export const userAdministrationProcedure = authedProcedure.use(({ ctx, next }) => {
+  const allowed = ctx.viewer.kind === "service" ? hasServiceScope(ctx.viewer, "users:write") : ctx.viewer.role === "admin";
+  if (!allowed) throw new ApiError("FORBIDDEN", ctx.locale);
+  return next();
+});
+
 /** A signed-in admin. */
 export const adminProcedure = userProcedure.use(({ ctx, next }) => {
   if (ctx.user.role !== "admin") throw new ApiError("ADMIN_ONLY", ctx.locale);
   return next();
+});
+
+/**
+ * A stream (a subscription) of a signed-in user: opened with their credentials in a header, or with a stream ticket
+ * issued for exactly this procedure (what browsers' EventSource sends, in the URL).
+ */
+export const streamProcedure = publicProcedure.use(({ ctx, path, next }) => {
+  const holder = ctx.streamCaller?.purpose === path ? ctx.streamCaller : ctx.caller?.kind === "user" ? ctx.caller : null;
+  if (!holder) throw new ApiError(ctx.caller ? "USER_ONLY" : (ctx.authFailure ?? "UNAUTHENTICATED"), ctx.locale);
+  return next({ ctx: { ...ctx, user: holder.user, tokenExpiresAt: holder.tokenExpiresAt } });
 });
 
 /** A signed-in user, on a deployment connected to Microsoft. */

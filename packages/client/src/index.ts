@@ -1,4 +1,5 @@
 import type { AppRouter } from "@agenda/api";
+import { MAX_TRPC_BATCH } from "@agenda/api/limits";
 import { TRPCClientError, createTRPCClient, httpBatchLink } from "@trpc/client";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 
@@ -22,6 +23,7 @@ export function createAgendaClient(options: AgendaClientOptions) {
     links: [
       httpBatchLink({
         url: `${options.url.replace(/\/$/, "")}/trpc`,
+        maxItems: MAX_TRPC_BATCH,
         headers: { authorization: `Bearer ${options.token}`, "accept-language": options.locale ?? "fr" },
         fetch: options.fetch,
       }),

@@ -2,7 +2,7 @@ import type { DatabaseOrTransaction } from "@agenda/db/client";
 import { formations } from "@agenda/db/schema";
 import { inArray } from "drizzle-orm";
 import { upsertFormation } from "./formations";
-import { ensureUser, type PlatformPerson } from "./users";
+import { ensureUser, type NamedPerson, type PlatformIdentity } from "./users";
 
 export const DEMO_USERS = {
   learner: {
@@ -29,7 +29,12 @@ export const DEMO_USERS = {
     locale: "en",
     timeZone: "Europe/Paris",
   },
-} as const satisfies Record<string, PlatformPerson>;
+} as const satisfies Record<string, PlatformIdentity>;
+
+/** How the seed names a demo user in a formation: as any app would, without a role. */
+function named({ platformUserId, email, name }: PlatformIdentity): NamedPerson {
+  return { platformUserId, email, name };
+}
 
 const DEMO_FORMATIONS = [
   { externalId: "demo-formation-excel", title: "Excel avancé : tableaux croisés dynamiques", daysFromNow: 2, hour: 9, hours: 3, location: "Salle Turing, Paris", enrolled: true },
@@ -56,7 +61,7 @@ export async function seedDemoData(db: DatabaseOrTransaction, now = new Date()):
   const already = new Set(seeded.map(({ externalId }) => externalId));
   for (const formation of DEMO_FORMATIONS.filter(({ externalId }) => !already.has(externalId))) {
     const startsAt = dayAt(now, formation.daysFromNow, formation.hour);
-    await upsertFormation(db, { kind: "service", serviceTokenId: "demo-seed", scopes: ["formations:write"] }, {
+    await upsertFormation(db, { kind: "service", serviceTokenId: "demo-seed", serviceName: "demo-seed", scopes: ["formations:write"] }, {
       externalId: formation.externalId,
       title: formation.title,
       description: `${formation.title} — formation de démonstration.`,
@@ -66,8 +71,8 @@ export async function seedDemoData(db: DatabaseOrTransaction, now = new Date()):
       endsAt: new Date(startsAt.getTime() + formation.hours * 3_600_000),
       timeZone: "Europe/Paris",
       status: "scheduled",
-      trainer: DEMO_USERS.trainer,
-      learners: formation.enrolled ? [DEMO_USERS.learner] : [],
+      trainer: named(DEMO_USERS.trainer),
+      learners: formation.enrolled ? [named(DEMO_USERS.learner)] : [],
     });
   }
 }

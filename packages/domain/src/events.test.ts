@@ -7,7 +7,7 @@ import { ensureUser, type User } from "./users";
 const database = useTestDatabase();
 
 async function person(name: string, timeZone = "Europe/Paris"): Promise<User> {
-  return ensureUser(database().db, { platformUserId: `user-${name}`, email: `${name}@example.test`, name, timeZone });
+  return ensureUser(database().db, { platformUserId: `user-${name}`, email: `${name}@example.test`, name, role: "learner", timeZone });
 }
 
 const timed = (title: string, startsAt: string, endsAt: string) => createEventInput.parse({ title, startsAt, endsAt });

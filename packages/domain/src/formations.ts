@@ -4,7 +4,7 @@ import { and, asc, eq, gte, isNull, lt, notInArray, or, sql, type SQL } from "dr
 import { z } from "zod";
 import { DomainError } from "./errors";
 import { ianaTimeZone, isoInstant } from "./time";
-import { ensureUser, platformPersonInput } from "./users";
+import { ensureNamedPeople, namedPersonInput } from "./users";
 import { hasServiceScope, type Viewer } from "./viewer";
 
 export type FormationRow = typeof formations.$inferSelect;
@@ -32,10 +32,10 @@ export const upsertFormationInput = z
     endsAt: isoInstant,
     timeZone: ianaTimeZone,
     status: z.enum(["scheduled", "cancelled"]).default("scheduled"),
-    /** The trainer; a trainer calling without it trains the formation themselves. */
-    trainer: platformPersonInput.optional(),
+    /** The trainer; a trainer calling without it trains the formation themselves. Naming someone gives them no role. */
+    trainer: namedPersonInput.optional(),
     /** When given, replaces the enrolled learners. */
-    learners: z.array(platformPersonInput).max(1000).optional(),
+    learners: z.array(namedPersonInput).max(1000).optional(),
   })
   .refine(({ startsAt, endsAt }) => endsAt > startsAt, { message: "endBeforeStart", path: ["endsAt"] });
 
@@ -59,7 +59,7 @@ export interface Formation {
   updatedAt: string;
 }
 
-/** Which formations a viewer may see: learners their enrolments, trainers also what they train, staff everything. */
+/** Which formations a viewer may see: people what they train or are enrolled in, admins and scoped apps everything. */
 function visibleTo(viewer: Viewer): SQL | undefined {
   if (viewer.kind === "service") {
     if (!hasServiceScope(viewer, "formations:read") && !hasServiceScope(viewer, "formations:write")) {
@@ -69,7 +69,7 @@ function visibleTo(viewer: Viewer): SQL | undefined {
   }
   if (viewer.role === "admin") return undefined;
   const enrolled = sql`exists (select 1 from ${enrollments} where ${enrollments.formationId} = ${formations.id} and ${enrollments.userId} = ${viewer.userId})`;
-  return viewer.role === "trainer" ? or(eq(formations.trainerId, viewer.userId), enrolled) : enrolled;
+  return or(eq(formations.trainerId, viewer.userId), enrolled);
 }
 
 const learnerCount = sql<number>`(select count(*)::int from ${enrollments} where ${enrollments.formationId} = ${formations.id})`;
@@ -121,15 +121,72 @@ function assertMayWrite(viewer: Viewer): void {
   }
 }
 
-async function findExisting(db: DatabaseOrTransaction, input: UpsertFormationInput): Promise<FormationRow | undefined> {
-  if (!input.id && !input.externalId) return undefined;
+/**
+ * Whose externalIds a caller writes: an app's (its service tokens' name, so a rotated token keeps its formations) or
+ * a person's own. Nobody reaches another namespace's formation by externalId.
+ */
+function externalIdNamespaceOf(viewer: Viewer): string {
+  return viewer.kind === "service" ? `service:${viewer.serviceName}` : `user:${viewer.userId}`;
+}
+
+/** Formations from before namespaces: the first app or admin upserting their externalId claims them, never a trainer. */
+function mayClaimUnnamespaced(viewer: Viewer): boolean {
+  return viewer.kind === "service" || viewer.role === "admin";
+}
+
+/** The formation an upsert changes, locked for the transaction; undefined when it creates one. */
+async function findExisting(db: DatabaseOrTransaction, viewer: Viewer, input: UpsertFormationInput): Promise<FormationRow | undefined> {
+  if (input.id) {
+    const [row] = await db.select().from(formations).where(eq(formations.id, input.id)).for("update");
+    if (!row) throw new DomainError("FORMATION_NOT_FOUND", { id: input.id });
+    return row;
+  }
+  if (!input.externalId) return undefined;
+  const namespace = externalIdNamespaceOf(viewer);
+  // Two upserts of one new externalId at once would both insert: the second waits here and then finds the first.
+  await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`${namespace}\n${input.externalId}`}, 0))`);
+  const claimable = mayClaimUnnamespaced(viewer) ? isNull(formations.externalIdNamespace) : sql`false`;
   const [row] = await db
     .select()
     .from(formations)
-    .where(input.id ? eq(formations.id, input.id) : eq(formations.externalId, input.externalId ?? ""))
+    .where(and(eq(formations.externalId, input.externalId), or(eq(formations.externalIdNamespace, namespace), claimable)))
+    .orderBy(sql`${formations.externalIdNamespace} nulls last`)
+    .limit(1)
     .for("update");
-  if (!row && input.id) throw new DomainError("FORMATION_NOT_FOUND", { id: input.id });
   return row;
+}
+
+/**
+ * The externalId a formation ends up with: the caller's, in its namespace, when the formation is new, has none, or is
+ * already the caller's (or unclaimed and the caller may claim it); otherwise unchanged, and asking for another one is
+ * refused: an id set by one app is never taken over by another caller.
+ */
+async function externalIdAfterUpsert(
+  db: DatabaseOrTransaction,
+  viewer: Viewer,
+  existing: FormationRow | undefined,
+  input: UpsertFormationInput,
+): Promise<{ externalId: string | null; externalIdNamespace: string | null }> {
+  const namespace = externalIdNamespaceOf(viewer);
+  const kept = { externalId: existing?.externalId ?? null, externalIdNamespace: existing?.externalIdNamespace ?? null };
+  if (input.externalId === undefined) return kept;
+  const ours = { externalId: input.externalId, externalIdNamespace: namespace };
+  const claimable =
+    !existing ||
+    existing.externalId === null ||
+    existing.externalIdNamespace === namespace ||
+    (existing.externalIdNamespace === null && mayClaimUnnamespaced(viewer));
+  if (!claimable) {
+    // Someone else's formation sent back with its own externalId (a trainer editing an app's formation): unchanged.
+    if (input.externalId === existing.externalId) return kept;
+    throw new DomainError("EXTERNAL_ID_FOREIGN", { externalId: input.externalId });
+  }
+  const [taken] = await db
+    .select({ id: formations.id })
+    .from(formations)
+    .where(and(eq(formations.externalIdNamespace, namespace), eq(formations.externalId, input.externalId)));
+  if (taken && taken.id !== existing?.id) throw new DomainError("EXTERNAL_ID_FOREIGN", { externalId: input.externalId });
+  return ours;
 }
 
 /**
@@ -139,19 +196,17 @@ async function findExisting(db: DatabaseOrTransaction, input: UpsertFormationInp
 export async function upsertFormation(db: DatabaseOrTransaction, viewer: Viewer, input: UpsertFormationInput): Promise<Formation> {
   assertMayWrite(viewer);
   const formationId = await db.transaction(async (tx) => {
-    const existing = await findExisting(tx, input);
-    const trainerId = input.trainer
-      ? (await ensureUser(tx, { ...input.trainer, role: input.trainer.role ?? "trainer" })).id
-      : viewer.kind === "user" && viewer.role === "trainer"
-        ? viewer.userId
-        : (existing?.trainerId ?? null);
-    if (viewer.kind === "user" && viewer.role === "trainer") {
+    const existing = await findExisting(tx, viewer, input);
+    const [named] = input.trainer ? await ensureNamedPeople(tx, [input.trainer]) : [];
+    const callerTrains = viewer.kind === "user" && viewer.role === "trainer";
+    const trainerId = named ? named.id : callerTrains ? viewer.userId : (existing?.trainerId ?? null);
+    if (callerTrains) {
       const ownsIt = (existing === undefined || existing.trainerId === viewer.userId) && trainerId === viewer.userId;
       if (!ownsIt) throw new DomainError("TRAINER_ONLY_OWN_FORMATIONS");
     }
 
     const values = {
-      externalId: input.externalId ?? existing?.externalId ?? null,
+      ...(await externalIdAfterUpsert(tx, viewer, existing, input)),
       title: input.title,
       description: input.description,
       location: input.location,
@@ -172,8 +227,7 @@ export async function upsertFormation(db: DatabaseOrTransaction, viewer: Viewer,
     if (!row) throw new Error("formation write returned no row");
 
     if (input.learners) {
-      const learnerIds: string[] = [];
-      for (const learner of input.learners) learnerIds.push((await ensureUser(tx, learner)).id);
+      const learnerIds = (await ensureNamedPeople(tx, input.learners)).map(({ id }) => id);
       await tx
         .delete(enrollments)
         .where(and(eq(enrollments.formationId, row.id), learnerIds.length ? notInArray(enrollments.userId, learnerIds) : undefined));

@@ -1,57 +1,74 @@
 import type { DatabaseOrTransaction } from "@agenda/db/client";
 import { users } from "@agenda/db/schema";
-import { eq, sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
+import { recordAudit } from "./audit";
+import { DomainError } from "./errors";
 import { ianaTimeZone } from "./time";
+import type { Viewer } from "./viewer";
 
 export type User = typeof users.$inferSelect;
+export type Role = User["role"];
 
-/** What the platform tells us about a person: in a session token, or when an internal app names a participant. */
-export const platformPersonInput = z.object({
+/** Who the platform says a person is, in one of its session tokens: the only source of a role. */
+export interface PlatformIdentity {
+  platformUserId: string;
+  email: string;
+  name: string;
+  role: Role;
+  locale?: "fr" | "en" | undefined;
+  timeZone?: string | undefined;
+}
+
+/**
+ * A person an API caller names (a formation's trainer or learners). It makes the person known, nothing more: the
+ * role, and the profile of someone already known, come from the platform's own sign-in only.
+ */
+export const namedPersonInput = z.object({
   platformUserId: z.string().min(1).max(128),
   email: z.email().max(320),
   name: z.string().trim().min(1).max(255),
-  role: z.enum(["learner", "trainer", "admin"]).optional(),
   locale: z.enum(["fr", "en"]).optional(),
   timeZone: ianaTimeZone.optional(),
+  role: z.never({ error: "roleFromPlatform" }).optional(),
 });
-export type PlatformPerson = z.output<typeof platformPersonInput>;
+export type NamedPerson = z.output<typeof namedPersonInput>;
 
-function differs(user: User, person: PlatformPerson): boolean {
+function differs(user: User, identity: PlatformIdentity): boolean {
   return (
-    user.email !== person.email ||
-    user.name !== person.name ||
-    (person.role !== undefined && user.role !== person.role) ||
-    (person.locale !== undefined && user.locale !== person.locale) ||
-    (person.timeZone !== undefined && user.timeZone !== person.timeZone)
+    user.email !== identity.email ||
+    user.name !== identity.name ||
+    user.role !== identity.role ||
+    (identity.locale !== undefined && user.locale !== identity.locale) ||
+    (identity.timeZone !== undefined && user.timeZone !== identity.timeZone)
   );
 }
 
 /**
- * The user behind a platform identity, created the first time we hear of it and kept up to date with what the
- * platform says. Reads only, in the common case where nothing changed.
+ * The user behind a platform sign-in, created the first time we hear of it and kept as the platform says: email,
+ * name and role included. Reads only, in the common case where nothing changed.
  */
-export async function ensureUser(db: DatabaseOrTransaction, person: PlatformPerson): Promise<User> {
-  const [existing] = await db.select().from(users).where(eq(users.platformUserId, person.platformUserId));
-  if (existing && !differs(existing, person)) return existing;
+export async function ensureUser(db: DatabaseOrTransaction, identity: PlatformIdentity): Promise<User> {
+  const [existing] = await db.select().from(users).where(eq(users.platformUserId, identity.platformUserId));
+  if (existing && !differs(existing, identity)) return existing;
   const [user] = await db
     .insert(users)
     .values({
-      platformUserId: person.platformUserId,
-      email: person.email,
-      name: person.name,
-      role: person.role,
-      locale: person.locale,
-      timeZone: person.timeZone,
+      platformUserId: identity.platformUserId,
+      email: identity.email,
+      name: identity.name,
+      role: identity.role,
+      locale: identity.locale,
+      timeZone: identity.timeZone,
     })
     .onConflictDoUpdate({
       target: users.platformUserId,
       set: {
-        email: person.email,
-        name: person.name,
-        role: person.role ?? sql`${users.role}`,
-        locale: person.locale ?? sql`${users.locale}`,
-        timeZone: person.timeZone ?? sql`${users.timeZone}`,
+        email: identity.email,
+        name: identity.name,
+        role: identity.role,
+        locale: identity.locale ?? sql`${users.locale}`,
+        timeZone: identity.timeZone ?? sql`${users.timeZone}`,
         updatedAt: new Date(),
       },
     })
@@ -60,10 +77,69 @@ export async function ensureUser(db: DatabaseOrTransaction, person: PlatformPers
   return user;
 }
 
+/**
+ * The users of the people a caller names, in the order given: unknown ones are created as learners with what the
+ * caller said; known ones are left exactly as their own sign-ins made them.
+ */
+export async function ensureNamedPeople(db: DatabaseOrTransaction, people: readonly NamedPerson[]): Promise<User[]> {
+  if (people.length === 0) return [];
+  await db
+    .insert(users)
+    .values(people.map(({ platformUserId, email, name, locale, timeZone }) => ({ platformUserId, email, name, locale, timeZone })))
+    .onConflictDoNothing({ target: users.platformUserId });
+  const rows = await db
+    .select()
+    .from(users)
+    .where(inArray(users.platformUserId, people.map(({ platformUserId }) => platformUserId)));
+  const byPlatformId = new Map(rows.map((user) => [user.platformUserId, user]));
+  return people.map(({ platformUserId }) => {
+    const user = byPlatformId.get(platformUserId);
+    if (!user) throw new Error(`user ${platformUserId} vanished while being named`);
+    return user;
+  });
+}
+
 export async function findUserByEmail(db: DatabaseOrTransaction, email: string): Promise<User | undefined> {
   const [user] = await db
     .select()
     .from(users)
     .where(sql`lower(${users.email}) = lower(${email})`);
   return user;
+}
+
+/** Whether the person may still use Agenda: known, and not deactivated by the platform. */
+export async function isUserActive(db: DatabaseOrTransaction, userId: string): Promise<boolean> {
+  const [user] = await db.select({ deactivatedAt: users.deactivatedAt }).from(users).where(eq(users.id, userId));
+  return user !== undefined && user.deactivatedAt === null;
+}
+
+export const platformUserIdInput = z.object({ platformUserId: z.string().min(1).max(128) });
+
+/**
+ * The platform says a person left (deactivated, removed) or came back. While deactivated, no token of theirs is
+ * accepted: platform sessions, Microsoft tokens of the account they connected, stream tickets. Recorded in the audit
+ * log with who said so.
+ */
+export async function setUserDeactivated(
+  db: DatabaseOrTransaction,
+  actor: Viewer,
+  platformUserId: string,
+  deactivated: boolean,
+): Promise<{ userId: string; platformUserId: string; deactivatedAt: string | null }> {
+  return db.transaction(async (tx) => {
+    const [user] = await tx
+      .update(users)
+      .set({ deactivatedAt: deactivated ? sql`coalesce(${users.deactivatedAt}, now())` : null, updatedAt: new Date() })
+      .where(eq(users.platformUserId, platformUserId))
+      .returning();
+    if (!user) throw new DomainError("USER_NOT_FOUND", { id: platformUserId });
+    await recordAudit(tx, {
+      userId: user.id,
+      actorUserId: actor.kind === "user" ? actor.userId : null,
+      actorServiceTokenId: actor.kind === "service" ? actor.serviceTokenId : null,
+      action: deactivated ? "user.deactivated" : "user.reactivated",
+      outcome: "success",
+    });
+    return { userId: user.id, platformUserId, deactivatedAt: user.deactivatedAt?.toISOString() ?? null };
+  });
 }

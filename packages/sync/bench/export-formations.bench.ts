@@ -21,7 +21,7 @@ const verdict = (ok: boolean): string => (ok ? "OK" : "MISSED");
 /** Formations the mailbox's user learns in, written in bulk, then mirrored into the agenda by the domain's own rule. */
 async function scheduleFormations(environment: BenchEnvironment, mailbox: string): Promise<string[]> {
   const { db } = environment;
-  const learner = await ensureUser(db, { platformUserId: `test-${mailbox}`, email: mailbox, name: mailbox });
+  const learner = await ensureUser(db, { platformUserId: `test-${mailbox}`, email: mailbox, name: mailbox, role: "learner" });
   const first = Date.UTC(2027, 0, 4, 8);
   const rows = await db
     .insert(formations)

@@ -148,7 +148,7 @@ beforeAll(async () => {
   integrationId = connected.integration.id;
   for (const externalId of ["excel", "word", "teams"]) {
     const input = { externalId, title: `Formation ${externalId}`, location: "Salle 1", startsAt: "2026-12-14T09:00:00Z", endsAt: "2026-12-14T12:00:00Z", timeZone: "Europe/Paris", learners: [{ platformUserId: user.platformUserId, email: user.email, name: user.name }] };
-    await upsertFormation(database().db, { kind: "service", serviceTokenId: "test", scopes: ["formations:write"] }, upsertFormationInput.parse(input));
+    await upsertFormation(database().db, { kind: "service", serviceTokenId: "test", serviceName: "test", scopes: ["formations:write"] }, upsertFormationInput.parse(input));
   }
   await engine.integrationChanged(integrationId);
   await queue.enqueueExport(integrationId, "change");

@@ -14,7 +14,7 @@ let ben: User;
 let integrationId: string;
 
 async function person(name: string): Promise<User> {
-  return ensureUser(db(), { platformUserId: `status-${name}`, email: `${name}@contoso.test`, name });
+  return ensureUser(db(), { platformUserId: `status-${name}`, email: `${name}@contoso.test`, name, role: "learner" });
 }
 
 async function connect(user: User): Promise<string> {

@@ -1,5 +1,6 @@
 import type { Database, DatabaseOrTransaction } from "@agenda/db/client";
 import { calendarIntegrations, graphSubscriptions, syncConflicts, syncRuns, type LastSyncResult } from "@agenda/db/schema";
+import { isUserActive } from "@agenda/domain/users";
 import { and, count, eq, gt, isNull, sql } from "drizzle-orm";
 
 /** Postgres channel on which any process says "this user's integration status may have changed" (payload: user id). */
@@ -116,8 +117,9 @@ export class IntegrationStatusFeed {
   }
 
   /**
-   * The user's current status, then the status after each change, until `signal` aborts. A burst of changes while
-   * the consumer is busy is read once, and a status equal to the last one yielded is not yielded again.
+   * The user's current status, then the status after each change, until `signal` aborts or the user is deactivated
+   * (deactivating publishes their status, so open streams end at once). A burst of changes while the consumer is
+   * busy is read once, and a status equal to the last one yielded is not yielded again.
    */
   async *statuses(userId: string, signal: AbortSignal): AsyncGenerator<IntegrationStatus, void, undefined> {
     let pending = false;
@@ -136,6 +138,7 @@ export class IntegrationStatusFeed {
       let last = "";
       while (!signal.aborted) {
         pending = false;
+        if (!(await isUserActive(this.db, userId))) return;
         const status = await readIntegrationStatus(this.db, userId);
         const serialized = JSON.stringify(status);
         if (serialized !== last && !signal.aborted) {

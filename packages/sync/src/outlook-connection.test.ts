@@ -36,7 +36,7 @@ beforeAll(() => {
 });
 
 async function platformUser(name: string): Promise<User> {
-  return ensureUser(database().db, { platformUserId: `p-${name}`, email: `${name}@contoso.test`, name });
+  return ensureUser(database().db, { platformUserId: `p-${name}`, email: `${name}@contoso.test`, name, role: "learner" });
 }
 
 /** The whole flow as a browser would run it: platform → Microsoft sign-in page → redirect → callback. */

@@ -39,7 +39,7 @@ const mailboxEvents = (mailbox: string) => sandboxMailboxEvents(sandbox(), mailb
 async function formationFor(user: User, title: string) {
   return upsertFormation(
     database().db,
-    { kind: "service", serviceTokenId: "test", scopes: ["formations:write"] },
+    { kind: "service", serviceTokenId: "test", serviceName: "test", scopes: ["formations:write"] },
     upsertFormationInput.parse({
       externalId: randomUUID(),
       title,

@@ -1,4 +1,5 @@
 import type { AppRouter } from "@agenda/api";
+import { MAX_TRPC_BATCH } from "@agenda/api/limits";
 import { createTRPCClient, httpBatchLink, httpSubscriptionLink, retryLink, splitLink, TRPCClientError, type TRPCClient } from "@trpc/client";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { Language } from "../i18n/i18n";
@@ -18,18 +19,20 @@ export function apiErrorCode(error: unknown): string | undefined {
 
 /** The API as the taskpane calls it: with the add-in's token, answers in the taskpane's language. */
 export function createApiClient(getApiToken: () => Promise<string>, language: Language): ApiClient {
-  return createTRPCClient<AppRouter>({
+  const client: ApiClient = createTRPCClient<AppRouter>({
     links: [
       splitLink({
         condition: (operation) => operation.type === "subscription",
-        // Server-sent events carry no headers: the token goes as a connection param.
+        // Server-sent events carry no headers and put what they send in the URL: a single-use stream ticket goes
+        // there, asked for (with the token, in a header) at each (re)connection.
         true: [
-          // The server ends a status stream when the token that opened it expires: open it again, with a fresh token.
+          // The server ends a status stream when the token behind it expires: open it again, with a fresh ticket.
           retryLink({ retry: ({ error, attempts }) => apiErrorCode(error) === "TOKEN_EXPIRED" && attempts < 3 }),
-          httpSubscriptionLink({ url: "/trpc", connectionParams: async () => ({ token: await getApiToken() }) }),
+          httpSubscriptionLink({ url: "/trpc", connectionParams: async () => ({ ticket: (await client.sync.statusTicket.mutate()).ticket }) }),
         ],
         false: httpBatchLink({
           url: "/trpc",
+          maxItems: MAX_TRPC_BATCH,
           async headers() {
             return { authorization: `Bearer ${await getApiToken()}`, "x-agenda-locale": language, "accept-language": language };
           },
@@ -37,4 +40,5 @@ export function createApiClient(getApiToken: () => Promise<string>, language: La
       }),
     ],
   });
+  return client;
 }

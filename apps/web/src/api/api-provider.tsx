@@ -1,5 +1,7 @@
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { httpBatchLink, httpSubscriptionLink, splitLink } from "@trpc/client";
+import type { AppRouter } from "@agenda/api";
+import { MAX_TRPC_BATCH } from "@agenda/api/limits";
+import { createTRPCClient, httpBatchLink, httpLink, httpSubscriptionLink, splitLink } from "@trpc/client";
 import { useState, type ReactNode } from "react";
 import { currentLanguage } from "../i18n/i18n";
 import { readSessionToken, storeSessionToken } from "../session/session-store";
@@ -21,29 +23,27 @@ function createQueryClient(): QueryClient {
   });
 }
 
+/** Read at each request: the token changes at sign-in and sign-out, the language with the switcher. */
+function requestHeaders(): Record<string, string> {
+  const token = readSessionToken();
+  // The interface's language, which the API prefers to the profile's for its messages.
+  const language = currentLanguage();
+  return { "x-agenda-locale": language, "accept-language": language, ...(token ? { authorization: `Bearer ${token}` } : {}) };
+}
+
 function createTrpcClient() {
+  const tickets = createTRPCClient<AppRouter>({ links: [httpLink({ url: "/trpc", headers: requestHeaders })] });
   return trpc.createClient({
     links: [
       splitLink({
         condition: (operation) => operation.type === "subscription",
-        // Subscriptions are server-sent events: EventSource sends no headers, so the token goes as a connection param.
+        // Subscriptions are server-sent events: EventSource sends no headers and puts what it sends in the URL. A
+        // single-use ticket goes there, asked for at each (re)connection, never the session token itself.
         true: httpSubscriptionLink({
           url: "/trpc",
-          connectionParams: () => {
-            const token = readSessionToken();
-            return token ? { token } : null;
-          },
+          connectionParams: async () => ({ ticket: (await tickets.sync.statusTicket.mutate()).ticket }),
         }),
-        false: httpBatchLink({
-          url: "/trpc",
-          // Read at each request: the token changes at sign-in and sign-out, the language with the switcher.
-          headers() {
-            const token = readSessionToken();
-            // The interface's language, which the API prefers to the profile's for its messages.
-            const language = currentLanguage();
-            return { "x-agenda-locale": language, "accept-language": language, ...(token ? { authorization: `Bearer ${token}` } : {}) };
-          },
-        }),
+        false: httpBatchLink({ url: "/trpc", maxItems: MAX_TRPC_BATCH, headers: requestHeaders }),
       }),
     ],
   });

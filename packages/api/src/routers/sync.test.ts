@@ -15,16 +15,17 @@ let ben: User;
 const changed: string[] = [];
 
 beforeAll(async () => {
-  ana = await ensureUser(database().db, { platformUserId: "ana", email: "ana@example.test", name: "Ana" });
-  ben = await ensureUser(database().db, { platformUserId: "ben", email: "ben@example.test", name: "Ben" });
+  ana = await ensureUser(database().db, { platformUserId: "ana", email: "ana@example.test", name: "Ana", role: "learner" });
+  ben = await ensureUser(database().db, { platformUserId: "ben", email: "ben@example.test", name: "Ben", role: "learner" });
 });
 
 function callerFor(user: User) {
   const sync = { eventChanged: async (userId: string) => void changed.push(userId) } as unknown as SyncEngine;
   const context: Context = {
     db: database().db,
-    caller: { kind: "user", user, tokenExpiresAt: null },
+    caller: { kind: "user", user, tokenExpiresAt: new Date(Date.now() + 3_600_000) },
     authFailure: null,
+    streamCaller: null,
     locale: "en",
     requestId: "test",
     demo: null,
@@ -64,7 +65,7 @@ describe("sync conflicts and formations through the API", () => {
     const start = new Date(Date.now() + 3 * 86_400_000);
     const formation = await upsertFormation(
       database().db,
-      { kind: "service", serviceTokenId: "test", scopes: ["formations:write"] },
+      { kind: "service", serviceTokenId: "test", serviceName: "test", scopes: ["formations:write"] },
       upsertFormationInput.parse({
         externalId: randomUUID(),
         title: "Word",

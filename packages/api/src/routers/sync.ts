@@ -2,8 +2,9 @@ import { listConflicts, listConflictsInput, reviewConflict, reviewConflictInput 
 import { formationOutlookStates } from "@agenda/sync/formation-outlook-states";
 import { SYNC_QUEUES } from "@agenda/sync/sync-queue";
 import { listSyncRuns, listSyncRunsInput } from "@agenda/sync/sync-runs";
+import { issueStreamTicket } from "@agenda/domain/stream-tickets";
 import { z } from "zod";
-import { ApiError, adminProcedure, router, syncProcedure, userProcedure } from "../trpc";
+import { ApiError, adminProcedure, router, streamProcedure, syncProcedure, userProcedure } from "../trpc";
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -13,21 +14,30 @@ export const syncRouter = router({
   exportFormation: syncProcedure.input(z.object({ formationId: z.uuid() })).mutation(({ ctx, input }) => ctx.sync.exportFormationNow(ctx.user.id, input.formationId)),
   runs: userProcedure.input(listSyncRunsInput).query(({ ctx, input }) => listSyncRuns(ctx.db, ctx.user.id, input.limit)),
   /**
-   * The caller's integration status: the current one first, then one per change, until the client goes away or the
-   * token that opened the stream expires. Then it ends with TOKEN_EXPIRED, for the client to open it again with a
-   * fresh token: a stream must not outlive the credentials that authorised it.
+   * A single-use ticket, valid for a minute, that opens the caller's `onStatus` stream: browsers' EventSource puts
+   * credentials in the URL, where a ticket is all a log or a history can keep, never the session token.
    */
-  onStatus: userProcedure.subscription(async function* ({ ctx, signal }) {
+  statusTicket: userProcedure.mutation(({ ctx }) =>
+    issueStreamTicket(ctx.db, { userId: ctx.user.id, purpose: "sync.onStatus", sessionExpiresAt: ctx.tokenExpiresAt }),
+  ),
+  /**
+   * The caller's integration status: the current one first, then one per change, until the client goes away or the
+   * credential that opened the stream expires. Then it ends with TOKEN_EXPIRED, for the client to open it again with
+   * a fresh ticket: a stream must not outlive the credentials that authorised it. A person the platform deactivates
+   * has their stream ended with USER_DEACTIVATED.
+   */
+  onStatus: streamProcedure.subscription(async function* ({ ctx, signal }) {
     if (!ctx.statusFeed || !signal) throw new ApiError("OUTLOOK_UNAVAILABLE", ctx.locale);
     const tokenExpired = new AbortController();
     // setTimeout waits at most ~24.8 days: the stream of a longer-lived token ends then, and is simply opened again.
-    const expiryTimer = ctx.tokenExpiresAt && setTimeout(() => tokenExpired.abort(), Math.min(ctx.tokenExpiresAt.getTime() - Date.now(), MAX_TIMER_MS));
+    const expiryTimer = setTimeout(() => tokenExpired.abort(), Math.min(ctx.tokenExpiresAt.getTime() - Date.now(), MAX_TIMER_MS));
     try {
       yield* ctx.statusFeed.statuses(ctx.user.id, AbortSignal.any([signal, tokenExpired.signal]));
     } finally {
-      if (expiryTimer) clearTimeout(expiryTimer);
+      clearTimeout(expiryTimer);
     }
-    if (tokenExpired.signal.aborted && !signal.aborted) throw new ApiError("TOKEN_EXPIRED", ctx.locale);
+    if (signal.aborted) return;
+    throw new ApiError(tokenExpired.signal.aborted ? "TOKEN_EXPIRED" : "USER_DEACTIVATED", ctx.locale);
   }),
   /** Conflicts the sync settled for the caller, newest first: both versions, and which one was kept. */
   conflicts: userProcedure.input(listConflictsInput).query(({ ctx, input }) => listConflicts(ctx.db, ctx.user.id, input)),

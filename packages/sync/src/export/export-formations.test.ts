@@ -19,7 +19,7 @@ import { isBatchEnvelope, peakConcurrentRequests, type LoggedRequest } from "./s
 
 const MAILBOXES = ["ana", "ben", "carla", "dan", "eve", "fay", "gus", "hana", "ivy", "jo"];
 const { database, sandbox, services, mailboxEvents } = useTestMailboxes(MAILBOXES);
-const platform: Viewer = { kind: "service", serviceTokenId: "test", scopes: ["formations:write"] };
+const platform: Viewer = { kind: "service", serviceTokenId: "test", serviceName: "test", scopes: ["formations:write"] };
 const PLATFORM_URL = "https://platform.example.test/learning";
 const FAST_RETRY = { baseDelayMs: 10, maxDelayMs: 100 };
 

@@ -13,7 +13,7 @@ export async function scheduleExcelFormation(db: Database, user: User, externalI
   const start = new Date(Math.floor((Date.now() + 7 * DAY_MS) / 3_600_000) * 3_600_000);
   return upsertFormation(
     db,
-    { kind: "service", serviceTokenId: "test", scopes: ["formations:write"] },
+    { kind: "service", serviceTokenId: "test", serviceName: "test", scopes: ["formations:write"] },
     upsertFormationInput.parse({
       externalId,
       title: "Excel avancé",
