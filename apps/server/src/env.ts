@@ -112,6 +112,7 @@ const environment = z
       ctx.addIssue({ code: "custom", path: ["DEMO_MODE"], message: "demo mode cannot run with NODE_ENV=production" });
     }
     if (env.NODE_ENV === "production") {
+      if (!env.DATABASE_URL) ctx.addIssue({ code: "custom", path: ["DATABASE_URL"], message: "required in production: the embedded PostgreSQL is for development and demos" });
       for (const { variable, message } of productionUrlIssues(env)) ctx.addIssue({ code: "custom", path: [variable], message });
       if (env.ALLOWED_ORIGINS.includes("*")) ctx.addIssue({ code: "custom", path: ["ALLOWED_ORIGINS"], message: "cannot be * in production: list the origins" });
     }
