@@ -2,7 +2,8 @@
 # Agenda: one image for the server and the sync workers (docker-compose.yml picks the command).
 # The product runs its TypeScript through tsx, as `npm start` does: there is no compile step to drift from the tests.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+# The current Node LTS; the code also runs on the oldest Node package.json's engines accept (20.19).
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # 1. Every dependency, dev ones included: the web app and the Outlook add-in are built with Vite.
 FROM ${NODE_IMAGE} AS build

@@ -50,7 +50,21 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ OUTLOOK_NOTIFICATION_URL: "ftp://hooks.example.com" })).toThrow(/OUTLOOK_NOTIFICATION_URL: /);
   });
 
-    it("refuses demo mode in production", () => {
+  it("refuses demo mode in production", () => {
     expect(() => parseEnv({ NODE_ENV: "production", DEMO_MODE: "true" })).toThrow(/DEMO_MODE: demo mode cannot run with NODE_ENV=production/);
+  });
+
+  it("turns demo mode on by itself only on a loopback HOST", () => {
+    for (const HOST of ["127.0.0.1", "127.8.0.1", "::1", "[::1]", "localhost"]) expect(parseEnv({ HOST }).demoMode, HOST).toBe(true);
+    for (const HOST of ["0.0.0.0", "::", "192.168.1.20", "agenda.example.com"]) {
+      const parse = () => parseEnv({ HOST });
+      expect(parse, HOST).toThrow(`  - HOST: ${HOST} is not a loopback address, and demo mode (on by default without an Azure app) lets anyone who can reach it sign in as any demo user, the admin included`);
+      expect(parse, HOST).toThrow(/set DEMO_MODE=true to run demo mode there on purpose, configure the Azure app \(OUTLOOK_CLIENT_ID…\), or listen on 127\.0\.0\.1/);
+    }
+  });
+
+  it("runs demo mode on a public HOST when DEMO_MODE=true says so", () => {
+    expect(parseEnv({ HOST: "0.0.0.0", DEMO_MODE: "true" })).toMatchObject({ demoMode: true, HOST: "0.0.0.0" });
+    expect(() => parseEnv({ HOST: "0.0.0.0", DEMO_MODE: "false" })).toThrow(/PLATFORM_JWT_SECRET: outside demo mode/);
   });
 });

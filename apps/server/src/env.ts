@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { deploymentEnvironment, presentVariables, productionUrlIssues, SECRET_VARIABLES, withSecretFiles } from "@agenda/sync/deployment-env";
-import { notificationEnvironment } from "@agenda/sync/notifications/notification-endpoints";
+import { isLoopbackHost, notificationEnvironment } from "@agenda/sync/notifications/notification-endpoints";
 import { outlookEnvironment } from "@agenda/sync/outlook-config";
 import { z } from "zod";
 
@@ -10,6 +10,10 @@ const repositoryRoot = fileURLToPath(new URL("../../../", import.meta.url));
 const booleanFlag = z.enum(["true", "false", "1", "0"]).transform((value) => value === "true" || value === "1");
 const optionalUrl = z.url({ protocol: /^https?$/ }).optional();
 
+/** Demo mode unless DEMO_MODE says otherwise: on when no Azure app is configured, outside production. */
+function demoModeOf(env: { DEMO_MODE?: boolean | undefined; OUTLOOK_CLIENT_ID?: string | undefined; NODE_ENV: string }): boolean {
+  return env.DEMO_MODE ?? (!env.OUTLOOK_CLIENT_ID && env.NODE_ENV !== "production");
+}
 
 const environment = z
   .object({
@@ -23,6 +27,7 @@ const environment = z
       .default("")
       .transform((list) => list.split(",").map((origin) => origin.trim()).filter(Boolean))
       .pipe(z.array(z.union([z.literal("*"), z.url({ protocol: /^https?$/ }).transform((origin) => new URL(origin).origin)]))),
+    /** Interface the server listens on; demo mode turns itself on only on a loopback one (127.0.0.0/8, ::1, localhost). */
     HOST: z.string().min(1).default("127.0.0.1"),
     /**
      * PEM certificate and key: the server then speaks HTTPS itself, e.g. on https://localhost:3000 with the
@@ -78,7 +83,17 @@ const environment = z
     PLATFORM_JWT_MAX_LIFETIME_HOURS: z.coerce.number().min(0.1).max(24 * 30).default(24),
   })
   .superRefine((env, ctx) => {
-    const demo = env.DEMO_MODE ?? (!env.OUTLOOK_CLIENT_ID && env.NODE_ENV !== "production");
+    const demo = demoModeOf(env);
+    // Demo sign-in makes anyone who reaches the server an admin: off this machine, only someone who asked for it runs that.
+    if (demo && env.DEMO_MODE === undefined && !isLoopbackHost(env.HOST)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["HOST"],
+        message:
+          `${env.HOST} is not a loopback address, and demo mode (on by default without an Azure app) lets anyone who can reach it sign in as any demo user, the admin included: ` +
+          "set DEMO_MODE=true to run demo mode there on purpose, configure the Azure app (OUTLOOK_CLIENT_ID…), or listen on 127.0.0.1",
+      });
+    }
     if (!demo && !env.PLATFORM_JWT_SECRET && !env.PLATFORM_JWKS_URL) {
       ctx.addIssue({
         code: "custom",
@@ -108,13 +123,14 @@ const environment = z
       ctx.addIssue({ code: "custom", path: ["DEMO_MODE"], message: "demo mode cannot run with NODE_ENV=production" });
     }
     if (env.NODE_ENV === "production") {
+      if (!env.DATABASE_URL) ctx.addIssue({ code: "custom", path: ["DATABASE_URL"], message: "required in production: the embedded PostgreSQL is for development and demos" });
       for (const { variable, message } of productionUrlIssues(env)) ctx.addIssue({ code: "custom", path: [variable], message });
       if (env.ALLOWED_ORIGINS.includes("*")) ctx.addIssue({ code: "custom", path: ["ALLOWED_ORIGINS"], message: "cannot be * in production: list the origins" });
     }
   })
   .transform((env) => ({
     ...env,
-    demoMode: env.DEMO_MODE ?? (!env.OUTLOOK_CLIENT_ID && env.NODE_ENV !== "production"),
+    demoMode: demoModeOf(env),
     repositoryRoot,
   }));
 

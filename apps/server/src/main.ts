@@ -105,10 +105,13 @@ async function main(): Promise<void> {
   });
   const server = serve({ fetch: app.fetch, hostname: env.HOST, port, ...(tls ? { createServer: createHttpsServer, serverOptions: tls } : {}) }, () => {
     logger.info(`Agenda is running at ${origin}`);
+    if (demo) {
+      logger.warn(`  DEMO MODE: anyone who can reach this server (HOST=${env.HOST}, port ${port}) can sign in as any demo user, the admin included — never expose this`);
+    }
     logger.info(`  health:       ${origin}/healthz, ready: ${origin}/readyz, metrics: ${origin}/metrics${env.METRICS_TOKEN ? " (METRICS_TOKEN)" : " (off: METRICS_TOKEN unset)"}`);
     logger.info(`  typed API:    ${origin}/trpc`);
     logger.info(`  REST API:     ${origin}/api/calendar/events`);
-    if (demo) logger.info(`  demo sign-in: ${origin}/demo  (demo mode: no Azure app configured)`);
+    if (demo) logger.info(`  demo sign-in: ${origin}/demo  (${env.DEMO_MODE ? "DEMO_MODE=true" : "demo mode: no Azure app configured"})`);
     if (microsoft.sandbox) logger.info(`  Microsoft:    sandbox at ${microsoft.sandbox.url} (admin: ${microsoft.sandbox.url}/admin)`);
     else logger.info(`  Microsoft:    Azure app ${env.OUTLOOK_CLIENT_ID}, tenant ${env.OUTLOOK_TENANT}`);
     logger.info(`  database:     ${postgres ? `embedded PostgreSQL on port ${postgres.port}, data in ${env.DATA_DIR}` : "DATABASE_URL"}`);

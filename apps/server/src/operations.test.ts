@@ -7,10 +7,12 @@ import { createDatabase, type DatabaseConnection } from "@agenda/db/client";
 import { startEmbeddedPostgres, type RunningPostgres } from "@agenda/db/embedded";
 import { migrateDatabase } from "@agenda/db/migrate";
 import { recordGraphAttempt, recordSyncRun } from "@agenda/sync/operations/metrics";
+import { capturingLogger } from "@agenda/sync/testing/capturing-logger";
 import { SyncQueue } from "@agenda/sync/sync-queue";
 import { useTestDatabase } from "@agenda/testing/database";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "./app";
+import { operationsRoutes } from "./operations";
 
 const SECRET = "operations-test-secret-long-enough-for-hs256";
 const METRICS_TOKEN = "metrics-token-for-the-operations-test";
@@ -43,8 +45,8 @@ describe("/readyz", () => {
     await postgres.stop();
     const down = await app.request("/readyz");
     expect(down.status).toBe(503);
-    const report = (await down.json()) as { checks: Record<string, { ok: boolean; error?: string }> };
-    expect(report.checks.database).toMatchObject({ ok: false, error: expect.any(String) });
+    const report = (await down.json()) as { checks: Record<string, { ok: boolean; reason?: string }> };
+    expect(report.checks.database).toEqual({ ok: false, reason: "unreachable" });
     expect(report.checks.queue).toEqual({ ok: true });
     // Alive all along: an orchestrator restarts on /healthz, drains on /readyz.
     expect((await app.request("/healthz")).status).toBe(200);
@@ -60,20 +62,38 @@ describe("/readyz", () => {
     const app = createApp({ db: database.db, authenticator, demo: null, outlook: null, sync: null, queue });
     const answer = await app.request("/readyz");
     expect(answer.status).toBe(503);
-    expect(await answer.json()).toMatchObject({ status: "unavailable", checks: { queue: { ok: false, error: "the job queue is stopped" } } });
+    expect(await answer.json()).toMatchObject({ status: "unavailable", checks: { queue: { ok: false, reason: "stopped" } } });
   });
 
-  it("fails naming the migration this build ships that the database lacks", async () => {
+  it("fails when the database lacks a migration this build ships, and logs which", async () => {
     const [latest] = await database.db.$client.unsafe(
       "delete from drizzle.__drizzle_migrations where created_at = (select max(created_at) from drizzle.__drizzle_migrations) returning hash, created_at",
     );
     try {
-      const app = createApp({ db: database.db, authenticator, demo: null, outlook: null, sync: null });
-      const answer = await app.request("/readyz");
+      const { logger, text } = capturingLogger();
+      const answer = await operationsRoutes({ db: database.db, logger }).request("/readyz");
       expect(answer.status).toBe(503);
-      expect(await answer.json()).toMatchObject({ checks: { migrations: { ok: false, error: expect.stringMatching(/^migration \d{4}_\w+ is not applied$/) } } });
+      expect(await answer.json()).toMatchObject({ checks: { migrations: { ok: false, reason: "not_migrated" } } });
+      expect(text()).toMatch(/migration \d{4}_\w+ is not applied/);
     } finally {
       await database.db.$client`insert into drizzle.__drizzle_migrations (hash, created_at) values (${latest?.hash as string}, ${latest?.created_at as string})`;
+    }
+  });
+
+  it("answers with the failing check and its reason, and leaves the database's own words (user names, hosts) to the log", async () => {
+    const wrongPassword = new URL(postgres.url);
+    wrongPassword.password = "not-the-cluster-password";
+    const refused = createDatabase(wrongPassword.toString(), { max: 1 });
+    try {
+      const { logger, text } = capturingLogger();
+      const answer = await operationsRoutes({ db: refused.db, logger }).request("/readyz");
+      expect(answer.status).toBe(503);
+      const body = await answer.text();
+      expect(JSON.parse(body)).toEqual({ status: "unavailable", checks: { database: { ok: false, reason: "unreachable" }, migrations: { ok: false, reason: "unreachable" } } });
+      expect(body).not.toMatch(/password|agenda/);
+      expect(text()).toMatch(/password authentication failed for user \\"agenda\\"/);
+    } finally {
+      await refused.close();
     }
   });
 });

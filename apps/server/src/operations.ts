@@ -1,4 +1,5 @@
 import type { Database } from "@agenda/db/client";
+import { createLogger, type Logger } from "@agenda/sync/logger";
 import { bearerMatches, metricsRegistryFor } from "@agenda/sync/operations/metrics";
 import { checkReadiness, databaseCheck, migrationsCheck, queueCheck, type ReadinessCheck } from "@agenda/sync/operations/readiness";
 import { Hono } from "hono";
@@ -9,6 +10,8 @@ export interface OperationsOptions {
   queue?: { readonly accepting: boolean } | null;
   /** Bearer token /metrics asks for; without it, /metrics is not served on the public port. */
   metricsToken?: string | undefined;
+  /** Where a failed readiness check's error goes, for the operator: /readyz itself only names the check and a reason. */
+  logger?: Logger;
 }
 
 /** The probes and metrics operators and orchestrators read: outside the API, its authentication and its rate limits. */
@@ -17,11 +20,13 @@ export function operationsRoutes(options: OperationsOptions) {
   if (options.queue) checks.push(queueCheck(options.queue));
   const registry = metricsRegistryFor(options.db);
   const { metricsToken } = options;
+  // Without the process's logger, failed checks still reach standard output rather than nowhere.
+  const logger = options.logger ?? createLogger({ level: "warn", name: "server" });
 
   return new Hono()
     .get("/healthz", (c) => c.json({ status: "ok" }))
     .get("/readyz", async (c) => {
-      const report = await checkReadiness(checks);
+      const report = await checkReadiness(checks, logger);
       return c.json({ status: report.ready ? "ready" : "unavailable", checks: report.checks }, report.ready ? 200 : 503);
     })
     .get("/metrics", async (c) => {

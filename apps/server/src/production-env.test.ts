@@ -7,6 +7,7 @@ import { parseEnv } from "./env";
 
 const production = {
   NODE_ENV: "production",
+  DATABASE_URL: "postgres://agenda:database-secret@db.internal:5432/agenda",
   OUTLOOK_CLIENT_ID: "app",
   OUTLOOK_CLIENT_SECRET: "azure-secret",
   OUTLOOK_REDIRECT_URI: "https://agenda.example.com/calendar/callback/outlook",
@@ -22,12 +23,13 @@ describe("production mode (NODE_ENV=production)", () => {
 
   it("names each missing secret", () => {
     const parse = () => parseEnv({ NODE_ENV: "production" });
-    for (const name of ["PLATFORM_JWT_SECRET", "TOKEN_ENCRYPTION_KEY", "OUTLOOK_CLIENT_ID", "OUTLOOK_CLIENT_SECRET", "OUTLOOK_REDIRECT_URI"]) {
+    for (const name of ["DATABASE_URL", "PLATFORM_JWT_SECRET", "TOKEN_ENCRYPTION_KEY", "OUTLOOK_CLIENT_ID", "OUTLOOK_CLIENT_SECRET", "OUTLOOK_REDIRECT_URI"]) {
       expect(parse).toThrow(new RegExp(`  - ${name}: `));
     }
     for (const name of ["PLATFORM_JWT_SECRET", "TOKEN_ENCRYPTION_KEY", "OUTLOOK_CLIENT_SECRET", "OUTLOOK_REDIRECT_URI"] as const) {
       expect(() => parseEnv({ ...production, [name]: undefined }), name).toThrow(new RegExp(`  - ${name}: `));
     }
+    expect(() => parseEnv({ ...production, DATABASE_URL: undefined })).toThrow(/- DATABASE_URL: required in production: the embedded PostgreSQL is for development and demos/);
     expect(parseEnv({ ...production, PLATFORM_JWT_SECRET: undefined, PLATFORM_JWKS_URL: "https://platform.example.com/jwks.json" })).toMatchObject({
       PLATFORM_JWKS_URL: "https://platform.example.com/jwks.json",
     });

@@ -15,6 +15,7 @@ describe("the server in production mode", () => {
     });
     expect(code).toBe(1);
     for (const expected of [
+      /DATABASE_URL: required in production/,
       /PLATFORM_JWT_SECRET: /,
       /TOKEN_ENCRYPTION_KEY: /,
       /OUTLOOK_CLIENT_SECRET: /,

@@ -19,6 +19,8 @@ const worker = {
 describe("parseWorkerEnv", () => {
   it("boots in production with every secret and HTTPS URLs", () => {
     expect(parseWorkerEnv(worker)).toMatchObject({ NODE_ENV: "production", OUTLOOK_CLIENT_SECRET: "azure-secret" });
+    // A worker has no embedded PostgreSQL: it needs the shared one in every mode.
+    expect(() => parseWorkerEnv({ ...worker, DATABASE_URL: undefined })).toThrow(/- DATABASE_URL: /);
   });
 
   it("refuses plain http for the redirect URI and BACKEND_URL in production only", () => {

@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   const operations =
     env.METRICS_PORT === undefined
       ? undefined
-      : await startWorkerOperationsServer({ db: database.db, queue, host: env.METRICS_HOST, port: env.METRICS_PORT, metricsToken: env.METRICS_TOKEN });
+      : await startWorkerOperationsServer({ db: database.db, queue, host: env.METRICS_HOST, port: env.METRICS_PORT, metricsToken: env.METRICS_TOKEN, logger });
   logger.info(`Agenda sync worker ${process.pid} is taking jobs (Graph at ${outlook.graphOrigin}).`);
   logger.info(
     notifications

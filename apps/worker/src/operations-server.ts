@@ -2,6 +2,7 @@ import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Database } from "@agenda/db/client";
+import type { Logger } from "@agenda/sync/logger";
 import { bearerMatches, metricsRegistryFor } from "@agenda/sync/operations/metrics";
 import { checkReadiness, databaseCheck, migrationsCheck, queueCheck } from "@agenda/sync/operations/readiness";
 
@@ -12,6 +13,8 @@ export interface WorkerOperationsOptions {
   port: number;
   /** When set, /metrics asks for it as a bearer token even on this private port. */
   metricsToken: string | undefined;
+  /** Where a failed readiness check's error goes, for the operator: /readyz itself only names the check and a reason. */
+  logger: Logger;
 }
 
 /**
@@ -27,7 +30,7 @@ export async function startWorkerOperationsServer(options: WorkerOperationsOptio
       if (request.method !== "GET") return response.writeHead(405).end();
       if (path === "/healthz") return response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok" }));
       if (path === "/readyz") {
-        const report = await checkReadiness(checks);
+        const report = await checkReadiness(checks, options.logger);
         const body = JSON.stringify({ status: report.ready ? "ready" : "unavailable", checks: report.checks });
         return response.writeHead(report.ready ? 200 : 503, { "content-type": "application/json" }).end(body);
       }

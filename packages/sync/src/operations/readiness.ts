@@ -4,8 +4,16 @@ import type { Database } from "@agenda/db/client";
 import { migrationsFolder } from "@agenda/db/migrate";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
+import type { Logger } from "../logger";
 
-/** One thing a process needs before it can serve: throws, with a reason, when it is not there. */
+/**
+ * Why a check failed, as /readyz answers it: a fixed code, never an error's text, which can carry hosts, user names
+ * or SQL. `unreachable`: what the check needs (the database) did not answer or refused; `timeout`: no answer within
+ * 2 s; `not_migrated`: the database lacks this build's last migration; `stopped`: the job queue stopped (draining).
+ */
+export type ReadinessReason = "unreachable" | "timeout" | "not_migrated" | "stopped";
+
+/** One thing a process needs before it can serve: throws when it is not there. */
 export interface ReadinessCheck {
   name: string;
   check(): Promise<void>;
@@ -13,7 +21,17 @@ export interface ReadinessCheck {
 
 export interface ReadinessReport {
   ready: boolean;
-  checks: Record<string, { ok: true } | { ok: false; error: string }>;
+  checks: Record<string, { ok: true } | { ok: false; reason: ReadinessReason }>;
+}
+
+/** A check's own verdict; any other error it throws means what it checks could not be reached. */
+class NotReadyError extends Error {
+  constructor(
+    readonly reason: ReadinessReason,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /** A stopped database can leave a query hanging on a half-open socket: readiness answers within this time anyway. */
@@ -40,7 +58,7 @@ export function migrationsCheck(db: Database): ReadinessCheck {
     async check() {
       const latest = await latestShippedMigration();
       const [row] = await db.execute<{ applied: string | null }>(sql`select max(created_at)::text as applied from drizzle.__drizzle_migrations`);
-      if (Number(row?.applied ?? 0) < latest.when) throw new Error(`migration ${latest.tag} is not applied`);
+      if (Number(row?.applied ?? 0) < latest.when) throw new NotReadyError("not_migrated", `migration ${latest.tag} is not applied`);
     },
   };
 }
@@ -49,7 +67,7 @@ export function queueCheck(queue: { readonly accepting: boolean }): ReadinessChe
   return {
     name: "queue",
     check: async () => {
-      if (!queue.accepting) throw new Error("the job queue is stopped");
+      if (!queue.accepting) throw new NotReadyError("stopped", "the job queue is stopped");
     },
   };
 }
@@ -57,20 +75,22 @@ export function queueCheck(queue: { readonly accepting: boolean }): ReadinessChe
 function withinTimeout(check: ReadinessCheck): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer in ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+    timer = setTimeout(() => reject(new NotReadyError("timeout", `no answer in ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
   });
   return Promise.race([check.check(), timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Runs every check at once; the report names each one that failed and why. */
-export async function checkReadiness(checks: ReadinessCheck[]): Promise<ReadinessReport> {
+/** Runs every check at once; the report names each one that failed and its reason, the error itself goes to `logger`. */
+export async function checkReadiness(checks: ReadinessCheck[], logger: Logger): Promise<ReadinessReport> {
   const results = await Promise.all(
     checks.map(async (check) => {
       try {
         await withinTimeout(check);
         return [check.name, { ok: true }] as const;
       } catch (error) {
-        return [check.name, { ok: false, error: (error instanceof Error ? error.message : String(error)).slice(0, 200) }] as const;
+        const reason = error instanceof NotReadyError ? error.reason : "unreachable";
+        logger.warn({ err: error, check: check.name, reason }, "readiness check failed");
+        return [check.name, { ok: false, reason }] as const;
       }
     }),
   );
