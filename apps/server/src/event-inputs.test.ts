@@ -1,0 +1,35 @@
+import { createAuthenticator, signSessionToken } from "@agenda/api";
+import { ensureUser } from "@agenda/domain/users";
+import { useTestDatabase } from "@agenda/testing/database";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "./app";
+
+const database = useTestDatabase();
+const SECRET = "event-inputs-test-secret-long-enough-for-hs256";
+
+let app: ReturnType<typeof createApp>;
+let english: Record<string, string>;
+
+beforeAll(async () => {
+  const { db } = database();
+  app = createApp({ db, authenticator: createAuthenticator({ secret: SECRET }), demo: null, outlook: null, sync: null });
+  const ana = await ensureUser(db, { platformUserId: "ana", email: "ana@example.test", name: "Ana", locale: "en" });
+  english = { authorization: `Bearer ${await signSessionToken(SECRET, ana)}`, "content-type": "application/json" };
+});
+
+const meeting = { title: "Réunion", startsAt: "2026-12-03T10:00:00+01:00", endsAt: "2026-12-03T11:00:00+01:00" };
+
+const createEvent = (headers: Record<string, string>, body: unknown) => app.request("/api/calendar/events", { method: "POST", headers, body: JSON.stringify(body) });
+const trpcMutation = (path: string, headers: Record<string, string>, input: unknown) => app.request(`/trpc/${path}`, { method: "POST", headers, body: JSON.stringify(input) });
+
+describe("an event's time zone", () => {
+  it("is stored and answered under its canonical name, however it was spelled", async () => {
+    const created = await createEvent(english, { ...meeting, timeZone: "eUrOpE/pArIs" });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    expect(await (await app.request(`/api/calendar/events/${id}`, { headers: english })).json()).toMatchObject({ timeZone: "Europe/Paris" });
+
+    const updated = await trpcMutation("events.update", english, { id, timeZone: "america/NEW_york" });
+    expect(((await updated.json()) as { result: { data: { timeZone: string } } }).result.data.timeZone).toBe("America/New_York");
+  });
+});
