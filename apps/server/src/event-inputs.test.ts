@@ -9,12 +9,15 @@ const SECRET = "event-inputs-test-secret-long-enough-for-hs256";
 
 let app: ReturnType<typeof createApp>;
 let english: Record<string, string>;
+let french: Record<string, string>;
 
 beforeAll(async () => {
   const { db } = database();
   app = createApp({ db, authenticator: createAuthenticator({ secret: SECRET }), demo: null, outlook: null, sync: null });
   const ana = await ensureUser(db, { platformUserId: "ana", email: "ana@example.test", name: "Ana", locale: "en" });
+  const bea = await ensureUser(db, { platformUserId: "bea", email: "bea@example.test", name: "Béa", locale: "fr" });
   english = { authorization: `Bearer ${await signSessionToken(SECRET, ana)}`, "content-type": "application/json" };
+  french = { authorization: `Bearer ${await signSessionToken(SECRET, bea)}`, "content-type": "application/json" };
 });
 
 const meeting = { title: "Réunion", startsAt: "2026-12-03T10:00:00+01:00", endsAt: "2026-12-03T11:00:00+01:00" };
@@ -31,5 +34,37 @@ describe("an event's time zone", () => {
 
     const updated = await trpcMutation("events.update", english, { id, timeZone: "america/NEW_york" });
     expect(((await updated.json()) as { result: { data: { timeZone: string } } }).result.data.timeZone).toBe("America/New_York");
+  });
+});
+
+describe("an event's online meeting link", () => {
+  it.each([["javascript:alert(1)"], ["http://meet.example.test/room"], ["https://user:secret@meet.example.test/room"], ["data:text/html,<script>alert(1)</script>"]])(
+    "is refused unless https, with a typed INVALID_INPUT: %s",
+    async (onlineUrl) => {
+      const rest = await createEvent(english, { ...meeting, onlineUrl });
+      expect(rest.status).toBe(400);
+      expect(await rest.json()).toEqual({
+        error: {
+          code: "INVALID_INPUT",
+          message: "Invalid request: onlineUrl — an https:// link is expected, without user name or password.",
+          issues: [{ path: "onlineUrl", message: "an https:// link is expected, without user name or password." }],
+        },
+      });
+
+      const created = await createEvent(french, meeting);
+      const { id } = (await created.json()) as { id: string };
+      const trpc = await trpcMutation("events.update", french, { id, onlineUrl });
+      const body = (await trpc.json()) as { error: { message: string; data: { appCode: string } } };
+      expect(trpc.status).toBe(400);
+      expect(body.error.data.appCode).toBe("INVALID_INPUT");
+      expect(body.error.message).toContain("un lien https:// est attendu, sans identifiant ni mot de passe.");
+    },
+  );
+
+  it("is kept when https", async () => {
+    const onlineUrl = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_abc%40thread.v2/0";
+    const created = await createEvent(english, { ...meeting, onlineUrl });
+    expect(created.status).toBe(201);
+    expect(await created.json()).toMatchObject({ onlineUrl });
   });
 });

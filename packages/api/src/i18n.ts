@@ -181,6 +181,7 @@ const validationMessages = {
     allDayNeedsDates: "un événement sur la journée entière a besoin de startDate et endDate.",
     timedNeedsInstants: "un événement horaire a besoin de startsAt et endsAt.",
     invalidTimeZone: "fuseau horaire IANA inconnu (exemple : Europe/Paris).",
+    httpsOnly: "un lien https:// est attendu, sans identifiant ni mot de passe.",
     noSettings: "indiquez au moins un réglage à changer.",
   },
   en: {
@@ -190,6 +191,7 @@ const validationMessages = {
     allDayNeedsDates: "an all-day event needs startDate and endDate.",
     timedNeedsInstants: "a timed event needs startsAt and endsAt.",
     invalidTimeZone: "unknown IANA time zone (for example Europe/Paris).",
+    httpsOnly: "an https:// link is expected, without user name or password.",
     noSettings: "give at least one setting to change.",
   },
 } satisfies Record<Locale, Record<string, string>>;
