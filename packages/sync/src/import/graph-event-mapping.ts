@@ -1,4 +1,5 @@
 import type { agendaEvents } from "@agenda/db/schema";
+import { httpsUrlOrNull } from "@agenda/domain/links";
 import { canonicalTimeZone, startOfDateInZone } from "@agenda/domain/time";
 import type { DateTimeTimeZone, Event } from "@microsoft/microsoft-graph-types";
 import { findIana } from "windows-iana";
@@ -130,7 +131,8 @@ export function graphEventToAgendaEvent(item: GraphDeltaItem, context: GraphEven
       title: item.subject ?? "",
       body: item.body?.content ?? "",
       location: item.location?.displayName || null,
-      onlineUrl: item.onlineMeeting?.joinUrl || null,
+      // An invitation from outside brings whatever join URL its organizer's side wrote; the apps make it a link.
+      onlineUrl: httpsUrlOrNull(item.onlineMeeting?.joinUrl),
       ...timing,
       timeZone,
       showAs: item.showAs && SHOW_AS.has(item.showAs) ? (item.showAs as ImportedAgendaEvent["showAs"]) : "unknown",
