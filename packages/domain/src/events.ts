@@ -3,6 +3,7 @@ import { agendaEvents } from "@agenda/db/schema";
 import { and, asc, eq, gt, inArray, isNull, lt, sql } from "drizzle-orm";
 import { z } from "zod";
 import { DomainError } from "./errors";
+import { httpsUrl } from "./link-schema";
 import { ianaTimeZone, isoDate, isoInstant, startOfDateInZone } from "./time";
 
 export type AgendaEventRow = typeof agendaEvents.$inferSelect;
@@ -30,7 +31,7 @@ const eventFields = {
   title: z.string().trim().min(1).max(255),
   body: z.string().max(100_000),
   location: z.string().trim().max(255).nullable(),
-  onlineUrl: z.url({ protocol: /^https?$/ }).max(2048).nullable(),
+  onlineUrl: httpsUrl.nullable(),
   timeZone: ianaTimeZone,
   showAs: showAsSchema,
   isAllDay: z.boolean(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isIanaTimeZone, startOfDateInZone } from "./time";
+import { canonicalTimeZone, ianaTimeZone, startOfDateInZone, wallClockIn, wallClockZoneCount } from "./time";
 
 describe("startOfDateInZone", () => {
   it.each([
@@ -21,11 +21,48 @@ describe("startOfDateInZone", () => {
   });
 });
 
-describe("isIanaTimeZone", () => {
-  it("accepts IANA names and refuses the rest", () => {
-    expect(isIanaTimeZone("Europe/Paris")).toBe(true);
-    expect(isIanaTimeZone("America/New_York")).toBe(true);
-    expect(isIanaTimeZone("Romance Standard Time")).toBe(false);
-    expect(isIanaTimeZone("Mars/Olympus_Mons")).toBe(false);
+describe("canonicalTimeZone", () => {
+  it("names IANA zones and refuses the rest", () => {
+    expect(canonicalTimeZone("Europe/Paris")).toBe("Europe/Paris");
+    expect(canonicalTimeZone("america/new_york")).toBe("America/New_York");
+    expect(canonicalTimeZone("Romance Standard Time")).toBeUndefined();
+    expect(canonicalTimeZone("Mars/Olympus_Mons")).toBeUndefined();
+  });
+});
+
+describe("ianaTimeZone", () => {
+  it("answers a zone's canonical name however it is spelled", () => {
+    expect(ianaTimeZone.parse("eUrOpE/pArIs")).toBe("Europe/Paris");
+    expect(ianaTimeZone.parse("america/new_york")).toBe("America/New_York");
+    expect(ianaTimeZone.parse("utc")).toBe("UTC");
+  });
+
+  it("refuses what is not a zone, with the catalog's message", () => {
+    for (const name of ["Romance Standard Time", "Mars/Olympus_Mons", ""]) {
+      expect(ianaTimeZone.safeParse(name).error?.issues.map(({ message }) => message)).toEqual(["invalidTimeZone"]);
+    }
+  });
+});
+
+/** `zone` with its letters in the case pattern of `n`'s bits: every n below 2^letters spells it differently. */
+function spelledInCase(zone: string, n: number): string {
+  let bit = 0;
+  return zone.replace(/[a-z]/gi, (letter) => ((n >> bit++) & 1 ? letter.toUpperCase() : letter.toLowerCase()));
+}
+
+describe("wallClockIn", () => {
+  it("keeps one formatter per zone however callers spell it, and answers each zone's wall clock", () => {
+    const instant = new Date("2026-07-01T08:00:00Z");
+    const expected = { "Europe/Paris": "2026-07-01T10:00:00", "America/New_York": "2026-07-01T04:00:00", "Asia/Tokyo": "2026-07-01T17:00:00" };
+    const zones = Object.entries(expected);
+    const before = wallClockZoneCount();
+    const wrong: string[] = [];
+    for (let n = 0; n < 10_000; n++) {
+      const [zone, wallClock] = zones[n % zones.length] as [string, string];
+      const spelling = spelledInCase(zone, Math.floor(n / zones.length));
+      if (wallClockIn(instant, spelling) !== wallClock) wrong.push(spelling);
+    }
+    expect(wrong).toEqual([]);
+    expect(wallClockZoneCount() - before).toBeLessThanOrEqual(zones.length);
   });
 });

@@ -1,4 +1,4 @@
-import { render, screen } from "@testing-library/react";
+import { cleanup, render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import { i18n } from "../i18n/i18n";
@@ -40,6 +40,22 @@ describe("EventDetailsDialog", () => {
   it("shows a sync error as it came", () => {
     renderDialog(agendaEvent({ syncStatus: "error", syncError: "Outlook a refusé la modification", outlook: { eventId: "x", calendarId: null, seriesMasterId: null } }));
     expect(screen.getByRole("dialog").textContent).toContain("Erreur de synchronisation avec Outlook – Outlook a refusé la modification");
+  });
+
+  it("makes an online meeting a link only when its URL is https, and shows any other as plain text", () => {
+    const teams = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_abc%40thread.v2/0";
+    renderDialog(agendaEvent({ source: "outlook", onlineUrl: teams }));
+    expect(screen.getByRole("link", { name: "Rejoindre la réunion" }).getAttribute("href")).toBe(teams);
+    cleanup();
+
+    for (const onlineUrl of ["javascript:alert(1)", "http://meet.example.test/room"]) {
+      renderDialog(agendaEvent({ source: "outlook", onlineUrl }));
+      const dialog = screen.getByRole("dialog");
+      expect(within(dialog).queryByRole("link", { name: "Rejoindre la réunion" })).toBeNull();
+      expect(dialog.querySelectorAll("a[href]:not([href^='https:'])")).toHaveLength(0);
+      expect(dialog.textContent).toContain(`Réunion en ligne${onlineUrl}`);
+      cleanup();
+    }
   });
 
   it("deletes a personal event only after confirmation", async () => {

@@ -1,3 +1,4 @@
+import { httpsUrlOrNull } from "@agenda/domain/links";
 import { useTranslation } from "react-i18next";
 import type { AgendaEvent } from "../api/trpc";
 import { formatEventWhen } from "../format/date-format";
@@ -7,6 +8,7 @@ import { outlookWebLink } from "./outlook-link";
 /** What the agenda knows about one event: where it comes from, when, where, and its state in Outlook. */
 export function EventDetails({ event, timeZone }: { event: AgendaEvent; timeZone: string }) {
   const { t, i18n } = useTranslation();
+  const joinUrl = httpsUrlOrNull(event.onlineUrl);
   return (
     <dl className="event-details">
       <dt>{t("eventDetails.source")}</dt>
@@ -28,9 +30,14 @@ export function EventDetails({ event, timeZone }: { event: AgendaEvent; timeZone
         <>
           <dt>{t("eventDetails.onlineMeeting")}</dt>
           <dd>
-            <a href={event.onlineUrl} target="_blank" rel="noreferrer">
-              {t("eventDetails.join")}
-            </a>
+            {joinUrl ? (
+              <a href={joinUrl} target="_blank" rel="noreferrer">
+                {t("eventDetails.join")}
+              </a>
+            ) : (
+              // Outlook data can hold any scheme (javascript:, http:): shown for what it is, never followed.
+              event.onlineUrl
+            )}
           </dd>
         </>
       )}

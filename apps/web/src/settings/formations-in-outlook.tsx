@@ -1,3 +1,4 @@
+import { httpsUrlOrNull } from "@agenda/domain/links";
 import { useTranslation } from "react-i18next";
 import { outlookWebLink } from "../agenda/outlook-link";
 import { formatEventWhen } from "../format/date-format";
@@ -53,6 +54,7 @@ export function FormationsInOutlook({ timeZone }: { timeZone: string }) {
   const formations = useSyncFormations();
   const exportFormation = useExportFormation();
   const exportedTitle = formations.data?.find(({ formationId }) => formationId === exportFormation.variables?.formationId)?.title ?? "";
+  const webLink = httpsUrlOrNull(exportFormation.data?.webLink);
   return (
     <section className="card" aria-labelledby="formations-title">
       <h2 id="formations-title">{t("formationsInOutlook.title")}</h2>
@@ -61,8 +63,8 @@ export function FormationsInOutlook({ timeZone }: { timeZone: string }) {
         {exportFormation.data && (
           <>
             {t("formationsInOutlook.exported", { title: exportFormation.data.subject || exportedTitle })}{" "}
-            {exportFormation.data.webLink && (
-              <a href={exportFormation.data.webLink} target="_blank" rel="noreferrer">
+            {webLink && (
+              <a href={webLink} target="_blank" rel="noreferrer">
                 {t("formationsInOutlook.openInOutlook")}
               </a>
             )}

@@ -5,9 +5,16 @@ describe("time zones", () => {
   it("accepts Windows and IANA names and maps each to the other", () => {
     expect(resolveTimeZone("Romance Standard Time")).toMatchObject({ iana: "Europe/Paris", windows: "Romance Standard Time" });
     expect(resolveTimeZone("pacific standard time")).toMatchObject({ iana: "America/Los_Angeles", windows: "Pacific Standard Time" });
-    expect(resolveTimeZone("Asia/Kolkata")).toMatchObject({ iana: "Asia/Kolkata", windows: "India Standard Time" });
+    expect(resolveTimeZone("Asia/Tokyo")).toMatchObject({ iana: "Asia/Tokyo", windows: "Tokyo Standard Time" });
+    expect(resolveTimeZone("Asia/Kolkata")).toMatchObject({ name: "Asia/Kolkata", windows: "India Standard Time" });
     expect(resolveTimeZone("UTC")).toMatchObject({ iana: "UTC", windows: "UTC" });
     expect(resolveTimeZone("Nowhere/Special")).toBeUndefined();
+  });
+
+  it("computes with one IANA name per zone however a client spells it, and gives back the client's spelling", () => {
+    for (const spelling of ["europe/paris", "EUROPE/PARIS", "eUrOpE/pArIs", " Europe/paris "]) {
+      expect(resolveTimeZone(spelling)).toEqual({ name: spelling.trim(), iana: "Europe/Paris", windows: "Romance Standard Time" });
+    }
   });
 
   it("converts wall-clock times across daylight saving changes", () => {

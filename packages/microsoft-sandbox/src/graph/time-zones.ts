@@ -16,28 +16,31 @@ for (const entry of WINDOWS_TO_IANA_MAP) {
 
 const resolved = new Map<string, ResolvedTimeZone | null>();
 
-function isIanaZone(name: string): boolean {
+/** The one name Intl gives a zone however it is spelled (`eUrOpE/pArIs` → `Europe/Paris`); undefined for no zone. */
+function canonicalIanaZone(name: string): string | undefined {
   try {
-    new Intl.DateTimeFormat("en-US", { timeZone: name });
-    return true;
+    return new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone;
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+function resolveName(name: string): ResolvedTimeZone | null {
+  if (name.toUpperCase() === "UTC") return { name, iana: "UTC", windows: "UTC" };
+  const windows = windowsByLowerName.get(name.toLowerCase());
+  if (windows) return { name, iana: windows.iana, windows: windows.windows };
+  // Canonical, so the formatters and offsets below, keyed by it, hold one entry per zone however clients spell it.
+  const iana = canonicalIanaZone(name);
+  return iana ? { name, iana, windows: findWindows(iana)[0] ?? "tzone://Microsoft/Custom" } : null;
 }
 
 /** Accepts Windows names ("Romance Standard Time") and IANA names ("Europe/Paris"), as Graph does. */
 export function resolveTimeZone(name: string): ResolvedTimeZone | undefined {
   const cached = resolved.get(name);
   if (cached !== undefined) return cached ?? undefined;
-  let result: ResolvedTimeZone | null = null;
-  const trimmed = name.trim();
-  if (trimmed.toUpperCase() === "UTC") {
-    result = { name: trimmed, iana: "UTC", windows: "UTC" };
-  } else {
-    const windows = windowsByLowerName.get(trimmed.toLowerCase());
-    if (windows) result = { name: trimmed, iana: windows.iana, windows: windows.windows };
-    else if (isIanaZone(trimmed)) result = { name: trimmed, iana: trimmed, windows: findWindows(trimmed)[0] ?? "tzone://Microsoft/Custom" };
-  }
+  const result = resolveName(name.trim());
+  // Names come from requests, valid or not: the cache starts over rather than grow past 1,000 of them.
+  if (resolved.size >= 1_000) resolved.clear();
   resolved.set(name, result);
   return result ?? undefined;
 }

@@ -3,6 +3,7 @@ import type { DatabaseOrTransaction } from "@agenda/db/client";
 import { agendaEvents, enrollments, formations, users } from "@agenda/db/schema";
 import { DomainError } from "@agenda/domain/errors";
 import { alignFormationEvents } from "@agenda/domain/formations";
+import { httpsUrlOrNull } from "@agenda/domain/links";
 import { graphStatusOf } from "@agenda/graph/graph-client";
 import type { DateTimeTimeZone, Event as GraphEvent } from "@microsoft/microsoft-graph-types";
 import { and, eq, isNotNull, isNull, lt, ne, not, or, sql, type SQL } from "drizzle-orm";
@@ -36,6 +37,7 @@ export interface ExportCounts {
 /** The Outlook copy of a formation, as `exportFormation` hands it back. */
 export interface ExportedOutlookEvent {
   id: string;
+  /** Null unless https: the web app makes it a link, and Graph's answer is data like any other. */
   webLink: string | null;
   subject: string;
   start: DateTimeTimeZone;
@@ -541,7 +543,7 @@ async function readOutlookEvent(run: SyncRun, graphEventId: string): Promise<Exp
   const event = (await run.graph.api(eventUrl(graphEventId)).header("Prefer", PREFER_IMMUTABLE_IDS).select(["id", "webLink", "subject", "start", "end"]).get()) as GraphEvent;
   return {
     id: event.id ?? graphEventId,
-    webLink: event.webLink ?? null,
+    webLink: httpsUrlOrNull(event.webLink),
     subject: event.subject ?? "",
     start: event.start ?? {},
     end: event.end ?? {},

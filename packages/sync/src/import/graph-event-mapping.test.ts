@@ -112,12 +112,15 @@ describe("graphEventToAgendaEvent", () => {
     expect(imported(graphEvent({ originalStartTimeZone: "tzone://Microsoft/Custom" })).timeZone).toBe("Europe/Paris");
     expect(imported(graphEvent({ originalStartTimeZone: "Nowhere Standard Time" }), { userTimeZone: "America/New_York" }).timeZone).toBe("America/New_York");
     expect(imported(graphEvent({ originalStartTimeZone: null }), { userTimeZone: "Mars/Olympus" }).timeZone).toBe("UTC");
+    // A user's zone stored before zones were canonicalised.
+    expect(imported(graphEvent({ originalStartTimeZone: null }), { userTimeZone: "america/new_york" }).timeZone).toBe("America/New_York");
   });
 
   it("names zones the IANA way", () => {
     expect(ianaTimeZoneOf("Pacific Standard Time")).toBe("America/Los_Angeles");
     expect(ianaTimeZoneOf("UTC")).toBe("UTC");
     expect(ianaTimeZoneOf("Europe/Berlin")).toBe("Europe/Berlin");
+    expect(ianaTimeZoneOf("eUrOpE/bErLiN")).toBe("Europe/Berlin");
     expect(ianaTimeZoneOf("tzone://Microsoft/Custom")).toBeUndefined();
   });
 

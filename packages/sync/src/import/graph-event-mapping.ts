@@ -1,5 +1,6 @@
 import type { agendaEvents } from "@agenda/db/schema";
-import { isIanaTimeZone, startOfDateInZone } from "@agenda/domain/time";
+import { httpsUrlOrNull } from "@agenda/domain/links";
+import { canonicalTimeZone, startOfDateInZone } from "@agenda/domain/time";
 import type { DateTimeTimeZone, Event } from "@microsoft/microsoft-graph-types";
 import { findIana } from "windows-iana";
 
@@ -61,16 +62,16 @@ const GRAPH_DATE_TIME = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(\.\d{1,7})?$/;
 
 /**
  * IANA name of a zone as Outlook names it: Windows names ("Romance Standard Time") through CLDR's mapping, IANA
- * names as they are. Undefined for zones with no IANA equivalent, such as `tzone://Microsoft/Custom`.
+ * names in their canonical spelling. Undefined for zones with no IANA equivalent, such as `tzone://Microsoft/Custom`.
  */
 export function ianaTimeZoneOf(name: string | null | undefined): string | undefined {
   if (!name) return undefined;
   if (resolvedZones.has(name)) return resolvedZones.get(name);
-  let iana: string | undefined;
-  if (name.toUpperCase() === "UTC") iana = "UTC";
   // CLDR lists the zone Windows treats as canonical first (territory "001").
-  else iana = findIana(name)[0] ?? (name.includes("/") && isIanaTimeZone(name) ? name : undefined);
-  // findIana scans CLDR's whole table: a mailbox uses a handful of zones, each looked up once.
+  const named = name.toUpperCase() === "UTC" ? "UTC" : (findIana(name)[0] ?? (name.includes("/") ? name : undefined));
+  const iana = named === undefined ? undefined : canonicalTimeZone(named);
+  // findIana scans CLDR's whole table: a mailbox uses a handful of zones, each looked up once. The names are
+  // whatever Outlook data says, so the cache starts over rather than grow past 1,000 of them.
   if (resolvedZones.size >= 1_000) resolvedZones.clear();
   resolvedZones.set(name, iana);
   return iana;
@@ -116,7 +117,7 @@ export function graphEventToAgendaEvent(item: GraphDeltaItem, context: GraphEven
   if (!graphEventId) return { kind: "unmappable", graphEventId, reason: "event without id" };
   if (item["@removed"] || item.isCancelled) return { kind: "remove", graphEventId };
 
-  const timeZone = ianaTimeZoneOf(item.originalStartTimeZone) ?? (isIanaTimeZone(context.userTimeZone) ? context.userTimeZone : "UTC");
+  const timeZone = ianaTimeZoneOf(item.originalStartTimeZone) ?? canonicalTimeZone(context.userTimeZone) ?? "UTC";
   const timing = timingOf(item, timeZone);
   if (typeof timing === "string") return { kind: "unmappable", graphEventId, reason: timing };
   const modified = item.lastModifiedDateTime ? new Date(item.lastModifiedDateTime) : undefined;
@@ -130,7 +131,8 @@ export function graphEventToAgendaEvent(item: GraphDeltaItem, context: GraphEven
       title: item.subject ?? "",
       body: item.body?.content ?? "",
       location: item.location?.displayName || null,
-      onlineUrl: item.onlineMeeting?.joinUrl || null,
+      // An invitation from outside brings whatever join URL its organizer's side wrote; the apps make it a link.
+      onlineUrl: httpsUrlOrNull(item.onlineMeeting?.joinUrl),
       ...timing,
       timeZone,
       showAs: item.showAs && SHOW_AS.has(item.showAs) ? (item.showAs as ImportedAgendaEvent["showAs"]) : "unknown",

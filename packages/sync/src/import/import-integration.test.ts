@@ -12,7 +12,7 @@ import { ianaTimeZoneOf } from "./graph-event-mapping";
 import { importIntegration, type ImportOptions } from "./import-integration";
 
 const database = useTestDatabase();
-const MAILBOXES = ["initial", "changes", "calendars", "series", "allday", "gone", "killed", "faults", "replays", "outside", "echo", "roll"];
+const MAILBOXES = ["initial", "changes", "calendars", "series", "allday", "gone", "killed", "faults", "replays", "outside", "echo", "roll", "links"];
 const sandbox = useSandbox(MAILBOXES.map((name) => ({ userPrincipalName: `${name}@contoso.test`, displayName: name })));
 
 let services: OutlookServices;
@@ -434,6 +434,22 @@ describe("importIntegration", () => {
       await admin("PUT", "/faults", {});
     }
     expect(await expectAgendaEqualsMailbox(integrationId)).toBe(300);
+  });
+
+  it("keeps an online meeting's join URL only when it is https, and imports the event either way", async () => {
+    const { integrationId, mailbox } = await connect("links");
+    const [script, plain, teams] = await seed(mailbox, [timedEvent("Script", 2), timedEvent("Plain", 3), timedEvent("Teams", 4, { isOnlineMeeting: true })]);
+    const joinWith = (id: string | undefined, joinUrl: string) => admin("PUT", `/mailboxes/${mailbox}/events/${id}/online-meeting`, { joinUrl });
+    await joinWith(script, "javascript:alert(1)");
+    await joinWith(plain, "http://meet.example.test/room");
+    const onlineUrls = async () => Object.fromEntries((await liveRows(integrationId)).map(({ title, onlineUrl }) => [title, onlineUrl]));
+
+    expect((await importNow(integrationId)).result).toMatchObject({ created: 3 });
+    expect(await onlineUrls()).toEqual({ Script: null, Plain: null, Teams: expect.stringMatching(/^https:\/\/teams\.microsoft\.com\//) });
+
+    await joinWith(teams, "javascript:alert(2)");
+    expect((await importNow(integrationId)).result).toMatchObject({ updated: 1 });
+    expect((await onlineUrls()).Teams).toBeNull();
   });
 
   it("ignores removals of events outside the window and tombstones events that leave it", async () => {

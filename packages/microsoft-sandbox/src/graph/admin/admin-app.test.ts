@@ -86,6 +86,15 @@ describe("admin REST API", () => {
     expect((await admin("/api/mailboxes/dave@contoso.example/events", { body: { events: [{ subject: 3 }] } })).status).toBe(400);
   });
 
+  it("gives an event the online meeting an invitation from outside carried, whatever its join URL", async () => {
+    const created = await graph.call<Event>("POST", "/me/events", { body: eventBody("Invited", "2030-01-01T10:00:00", "2030-01-01T11:00:00") });
+    const joined = await admin(`/api/mailboxes/${graph.alice.id}/events/${created.body.id}/online-meeting`, { method: "PUT", body: { joinUrl: "javascript:alert(1)" } });
+    expect(joined.status).toBe(200);
+    const read = await graph.call<Event>("GET", `/me/events/${created.body.id}`);
+    expect(read.body).toMatchObject({ isOnlineMeeting: true, onlineMeeting: { joinUrl: "javascript:alert(1)" } });
+    expect((await admin(`/api/mailboxes/${graph.alice.id}/events/${created.body.id}/online-meeting`, { method: "PUT", body: {} })).status).toBe(400);
+  });
+
   it("reports the request log and counters per endpoint and per mailbox, and resets state", async () => {
     await graph.call("POST", "/me/events", { body: eventBody("counted", "2030-01-01T10:00:00", "2030-01-01T11:00:00") });
     const event = (await graphEvents())[0] as Event;

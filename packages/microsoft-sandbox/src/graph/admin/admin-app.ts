@@ -24,6 +24,7 @@ const newMailboxSchema = z.object({
 const seedEventsSchema = z.object({ calendarId: z.string().optional(), events: z.array(z.record(z.string(), z.unknown())).max(100_000) });
 const moveSchema = z.object({ calendarId: z.string().min(1) });
 const shiftSchema = z.object({ minutes: z.coerce.number().int() });
+const onlineMeetingSchema = z.object({ joinUrl: z.string() });
 const rejectTokensSchema = z.object({ issuedBefore: z.number().optional(), count: z.number().int().positive() });
 const lifecycleSchema = z.object({ lifecycleEvent: z.enum(["reauthorizationRequired", "subscriptionRemoved", "missed"]) });
 
@@ -252,6 +253,18 @@ export function createAdminApp(service: AdminService, runtime: GraphRuntime): Ho
     if (!item.recurrence) throw new GraphError(400, "BadRequest", "Only a recurring series can be shifted.");
     const shifted = mailbox.shiftSeries(item.key, parse(shiftSchema, await readJson(c)).minutes);
     return c.json({ id: shifted.regularId, immutableId: shifted.immutableId, seriesGeneration: shifted.seriesGeneration });
+  });
+
+  /**
+   * Outside data: the online meeting of an invitation, with the join URL its organizer's side wrote. Graph clients
+   * cannot set one (the meeting service does), and Outlook passes on whatever the invitation said, any scheme.
+   */
+  api.put("/mailboxes/:mailbox/events/:eventId/online-meeting", async (c) => {
+    const mailbox = mailboxOf(c.req.param("mailbox"));
+    const { item } = resolveEvent(mailbox, c.req.param("eventId"));
+    const { joinUrl } = parse(onlineMeetingSchema, await readJson(c));
+    const updated = mailbox.update(item.key, { isOnlineMeeting: true, onlineMeeting: { joinUrl } });
+    return c.json(renderEvent(itemInstance(updated), adminRenderOptions(mailbox, runtime)));
   });
 
   api.post("/reset", (c) => {
