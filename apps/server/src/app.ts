@@ -36,7 +36,7 @@ export function createApp(deps: AppDependencies) {
     }),
   );
 
-  app.route("/", operationsRoutes({ db: deps.db, queue: deps.queue, metricsToken: deps.metricsToken }));
+  app.route("/", operationsRoutes({ db: deps.db, queue: deps.queue, metricsToken: deps.metricsToken, logger }));
   // One budget per caller across the tRPC and REST doors and every server process; Microsoft's webhooks have their own.
   const budgets = deps.rateLimits && new RequestBudgets(deps.db, deps.rateLimits);
   const apiRateLimit = budgets && rateLimit(budgets, deps.trustProxy ?? false);

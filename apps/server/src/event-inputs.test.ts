@@ -14,8 +14,8 @@ let french: Record<string, string>;
 beforeAll(async () => {
   const { db } = database();
   app = createApp({ db, authenticator: createAuthenticator({ secret: SECRET }), demo: null, outlook: null, sync: null });
-  const ana = await ensureUser(db, { platformUserId: "ana", email: "ana@example.test", name: "Ana", locale: "en" });
-  const bea = await ensureUser(db, { platformUserId: "bea", email: "bea@example.test", name: "Béa", locale: "fr" });
+  const ana = await ensureUser(db, { platformUserId: "ana", email: "ana@example.test", name: "Ana", role: "learner", locale: "en" });
+  const bea = await ensureUser(db, { platformUserId: "bea", email: "bea@example.test", name: "Béa", role: "learner", locale: "fr" });
   english = { authorization: `Bearer ${await signSessionToken(SECRET, ana)}`, "content-type": "application/json" };
   french = { authorization: `Bearer ${await signSessionToken(SECRET, bea)}`, "content-type": "application/json" };
 });

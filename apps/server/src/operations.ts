@@ -1,5 +1,5 @@
 import type { Database } from "@agenda/db/client";
-import { createLogger, type Logger } from "@agenda/sync/logger";
+import type { Logger } from "@agenda/sync/logger";
 import { bearerMatches, metricsRegistryFor } from "@agenda/sync/operations/metrics";
 import { checkReadiness, databaseCheck, migrationsCheck, queueCheck, type ReadinessCheck } from "@agenda/sync/operations/readiness";
 import { Hono } from "hono";
@@ -11,7 +11,7 @@ export interface OperationsOptions {
   /** Bearer token /metrics asks for; without it, /metrics is not served on the public port. */
   metricsToken?: string | undefined;
   /** Where a failed readiness check's error goes, for the operator: /readyz itself only names the check and a reason. */
-  logger?: Logger;
+  logger: Logger;
 }
 
 /** The probes and metrics operators and orchestrators read: outside the API, its authentication and its rate limits. */
@@ -19,9 +19,7 @@ export function operationsRoutes(options: OperationsOptions) {
   const checks: ReadinessCheck[] = [databaseCheck(options.db), migrationsCheck(options.db)];
   if (options.queue) checks.push(queueCheck(options.queue));
   const registry = metricsRegistryFor(options.db);
-  const { metricsToken } = options;
-  // Without the process's logger, failed checks still reach standard output rather than nowhere.
-  const logger = options.logger ?? createLogger({ level: "warn", name: "server" });
+  const { metricsToken, logger } = options;
 
   return new Hono()
     .get("/healthz", (c) => c.json({ status: "ok" }))

@@ -3,6 +3,7 @@ import { agendaEvents, enrollments, formations, users } from "@agenda/db/schema"
 import { and, asc, eq, gte, isNull, lt, notInArray, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { DomainError } from "./errors";
+import { httpsUrl } from "./link-schema";
 import { ianaTimeZone, isoInstant } from "./time";
 import { ensureNamedPeople, namedPersonInput } from "./users";
 import { hasServiceScope, type Viewer } from "./viewer";
@@ -27,7 +28,7 @@ export const upsertFormationInput = z
     title: z.string().trim().min(1).max(255),
     description: z.string().max(100_000).default(""),
     location: z.string().trim().max(255).nullable().default(null),
-    onlineUrl: z.url({ protocol: /^https?$/ }).max(2048).nullable().default(null),
+    onlineUrl: httpsUrl.nullable().default(null),
     startsAt: isoInstant,
     endsAt: isoInstant,
     timeZone: ianaTimeZone,
