@@ -1,4 +1,5 @@
 import { answerWebhook, type WebhookKind } from "@agenda/sync/notifications/notification-receiver";
+import { webhookRejectionsOf } from "@agenda/sync/notifications/webhook-rejections";
 import { Hono, type Context } from "hono";
 import type { RequestVariables } from "../request-variables";
 
@@ -14,6 +15,6 @@ async function answer(c: Context<{ Variables: RequestVariables }>, kind: Webhook
   const validationToken = c.req.query("validationToken");
   const body: unknown = validationToken === undefined ? await c.req.json().catch(() => undefined) : undefined;
   const { ctx } = c.var;
-  const reply = await answerWebhook(kind, { validationToken, body }, ctx.db, ctx.sync?.queue, c.var.logger);
+  const reply = await answerWebhook(kind, { validationToken, body }, ctx.db, ctx.sync?.queue, webhookRejectionsOf(ctx.db, c.var.logger));
   return reply.text === undefined ? c.body(null, reply.status) : c.text(reply.text, reply.status);
 }
