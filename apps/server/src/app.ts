@@ -2,6 +2,7 @@ import { errorMessage, handleTrpcRequest, localeFromAcceptLanguage } from "@agen
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { createLogger, withLogContext } from "@agenda/sync/logger";
+import { WebhookRejections } from "@agenda/sync/notifications/webhook-rejections";
 import { createRequestContext, requestIdOf, type AppDependencies } from "./context";
 import { operationsRoutes } from "./operations";
 import { RequestBudgets, rateLimit } from "./rate-limit";
@@ -76,7 +77,8 @@ export function createApp(deps: AppDependencies) {
   );
   app.route("/api/calendar/events", calendarEventsRoutes);
   app.route("/api/calendar", outlookRoutes);
-  app.route("/api/calendar", outlookNotificationRoutes({ budgets, trustProxy: deps.trustProxy ?? false }));
+  const rejections = deps.webhookRejections ?? new WebhookRejections(deps.db, logger);
+  app.route("/api/calendar", outlookNotificationRoutes({ budgets, trustProxy: deps.trustProxy ?? false, rejections }));
   app.get("/api/admin/integrations", (c) => throughProcedure(c, async (caller) => ({ integrations: await caller.integrations.all() })));
   app.get("/api/admin/sync/failed-jobs", (c) => throughProcedure(c, async (caller) => ({ jobs: await caller.sync.failedJobs() })));
   app.get("/api/me", (c) => throughProcedure(c, (caller) => caller.me()));

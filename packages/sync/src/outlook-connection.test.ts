@@ -15,7 +15,7 @@ import { createTokenVault, generateVaultKey, parseVaultKey } from "./token-vault
 
 const database = useTestDatabase();
 const sandbox = useSandbox(
-  ["ana", "ben", "carla", "dan", "eve", "fay"].map((name) => ({ userPrincipalName: `${name}@contoso.test`, displayName: name })),
+  ["ana", "ben", "carla", "dan", "eve", "fay", "gus", "hana"].map((name) => ({ userPrincipalName: `${name}@contoso.test`, displayName: name })),
 );
 const vault = createTokenVault(parseVaultKey(generateVaultKey("test")));
 
@@ -53,6 +53,18 @@ async function connect(user: User, mailbox = user.email, decision: "accept" | "c
 
 async function expectDomainError(promise: Promise<unknown>, code: string) {
   await expect(promise).rejects.toSatisfy((error) => error instanceof DomainError && error.code === code);
+}
+
+/** Until a query of this database waits for a lock another transaction holds. */
+async function waitForALockWait(): Promise<void> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const [row] = await database().db.execute<{ waiting: number }>(
+      sql`select count(*)::int as waiting from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+    );
+    if (row?.waiting) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error("no query waited for a lock");
 }
 
 async function liveRefreshTokens(upn: string): Promise<number> {
@@ -193,5 +205,47 @@ describe("connecting Outlook", () => {
     const actions = (await database().db.select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.userId, ana.id))).map(({ action }) => action);
     expect(actions).toEqual(expect.arrayContaining(["outlook.connect", "outlook.settings_changed", "outlook.disconnect"]));
     await expectDomainError(disconnectOutlook(services, ana.id, { removeExportedFormations: false }), "OUTLOOK_NOT_CONNECTED");
+  });
+
+  it("connects a Microsoft account to one platform user at a time", async () => {
+    const gus = await platformUser("gus");
+    const other = await platformUser("gus.other");
+    const first = await connect(gus);
+    await expect(connect(other, "gus@contoso.test")).rejects.toSatisfy(
+      (error) => error instanceof DomainError && error.code === "OUTLOOK_ACCOUNT_IN_USE" && error.params.email === "gus@contoso.test",
+    );
+    expect(await listIntegrations(database().db, other.id)).toEqual([]);
+    const [refusal] = await database().db.select().from(auditLog).where(and(eq(auditLog.userId, other.id), eq(auditLog.action, "outlook.connect")));
+    expect(refusal).toMatchObject({ outcome: "failure", detail: { code: "OUTLOOK_ACCOUNT_IN_USE" } });
+
+    expect(await connect(gus)).toMatchObject({ id: first.id, status: "active" });
+    await disconnectOutlook(services, gus.id, { removeExportedFormations: false });
+    expect(await connect(other, "gus@contoso.test")).toMatchObject({ status: "active", account: { email: "gus@contoso.test" } });
+    await expectDomainError(connect(gus), "OUTLOOK_ACCOUNT_IN_USE");
+  });
+
+  it("refuses the account to the second of two users connecting it at the same moment", async () => {
+    const hana = await platformUser("hana");
+    const other = await platformUser("hana.other");
+    await connect(other, "hana@contoso.test");
+    await database().db.update(calendarIntegrations).set({ status: "disconnected" }).where(eq(calendarIntegrations.userId, other.id));
+
+    // The other user's reconnection is written but not committed yet when Hana's passes its check and writes.
+    let wrote = () => {};
+    let commit = () => {};
+    const written = new Promise<void>((resolve) => (wrote = resolve));
+    const committed = new Promise<void>((resolve) => (commit = resolve));
+    const reconnection = database().db.transaction(async (tx) => {
+      await tx.update(calendarIntegrations).set({ status: "active" }).where(eq(calendarIntegrations.userId, other.id));
+      wrote();
+      await committed;
+    });
+    await written;
+    const connecting = connect(hana);
+    await waitForALockWait();
+    commit();
+    await reconnection;
+    await expectDomainError(connecting, "OUTLOOK_ACCOUNT_IN_USE");
+    expect(await listIntegrations(database().db, hana.id)).toEqual([]);
   });
 });

@@ -7,7 +7,8 @@ import { createGraphClient, isAlreadyGone } from "@agenda/graph/graph-client";
 import { MicrosoftAuthError } from "@agenda/graph/microsoft-identity";
 import { GraphError } from "@microsoft/microsoft-graph-client";
 import type { User as GraphUser } from "@microsoft/microsoft-graph-types";
-import { and, eq, isNotNull, isNull, lt, sql } from "drizzle-orm";
+import { and, eq, isNotNull, isNull, lt, ne, sql } from "drizzle-orm";
+import postgres from "postgres";
 import { z } from "zod";
 import { publishIntegrationStatus } from "./integration-status";
 import { integrationIsNotified, integrationView, type IntegrationView } from "./integrations";
@@ -64,6 +65,15 @@ function domainErrorOf(error: unknown): DomainError {
   return new DomainError(codes[error.failure], { reason: error.aadsts ? `AADSTS${error.aadsts}` : error.description });
 }
 
+/** The unique index behind "one Microsoft account, one platform user", for two users connecting it at the same moment. */
+const ONE_USER_PER_ACCOUNT = "calendar_integrations_ms_account_key";
+
+/** Whether `error` is a write refused by that index (drizzle wraps the driver's error in one of its own). */
+function isAccountAlreadyConnected(error: unknown): boolean {
+  const cause = error instanceof Error && error.cause instanceof postgres.PostgresError ? error.cause : error;
+  return cause instanceof postgres.PostgresError && cause.code === "23505" && cause.constraint_name === ONE_USER_PER_ACCOUNT;
+}
+
 /** Consumes the state once, whatever happens next: a state is never good twice. */
 async function consumeState(db: Database, userId: string, state: string): Promise<{ stateHash: string; sealedCodeVerifier: string }> {
   const stateHash = sha256(state);
@@ -83,7 +93,9 @@ async function consumeState(db: Database, userId: string, state: string): Promis
 
 /**
  * Completes the connection from Microsoft's redirect: checks the state, redeems the code with the PKCE verifier,
- * reads who the account is, and stores the integration with its tokens sealed. Stores nothing when any step fails.
+ * reads who the account is, and stores the integration with its tokens sealed. Stores nothing when any step fails,
+ * nor when another user has that Microsoft account connected: the add-in's Microsoft tokens name their caller by the
+ * account, so an account speaks for one user at a time.
  */
 export async function completeOutlookConnection(services: OutlookServices, userId: string, input: OutlookCallbackInput): Promise<IntegrationView> {
   const { db } = services;
@@ -102,7 +114,21 @@ export async function completeOutlookConnection(services: OutlookServices, userI
       .select(["id", "displayName", "mail", "userPrincipalName"])
       .get()) as GraphUser;
 
+    const accountEmail = me.mail ?? me.userPrincipalName ?? account.username;
+    const accountInUse = new DomainError("OUTLOOK_ACCOUNT_IN_USE", { email: accountEmail });
     const integration = await db.transaction(async (tx) => {
+      const [holder] = await tx
+        .select({ id: calendarIntegrations.id })
+        .from(calendarIntegrations)
+        .where(
+          and(
+            eq(calendarIntegrations.msTenantId, account.tenantId),
+            eq(calendarIntegrations.msObjectId, account.objectId),
+            ne(calendarIntegrations.status, "disconnected"),
+            ne(calendarIntegrations.userId, userId),
+          ),
+        );
+      if (holder) throw accountInUse;
       const [existing] = await tx
         .select()
         .from(calendarIntegrations)
@@ -114,7 +140,7 @@ export async function completeOutlookConnection(services: OutlookServices, userI
         msTenantId: account.tenantId,
         msObjectId: account.objectId,
         msHomeAccountId: account.homeAccountId,
-        accountEmail: me.mail ?? me.userPrincipalName ?? account.username,
+        accountEmail,
         accountName: me.displayName ?? account.name,
         encryptedTokenCache: services.vault.seal(account.tokenCache, id),
         grantedScopes: account.scopes,
@@ -141,6 +167,9 @@ export async function completeOutlookConnection(services: OutlookServices, userI
       });
       await publishIntegrationStatus(tx, userId);
       return row;
+    }).catch((error: unknown) => {
+      // Another user connected the account between the check above and the write.
+      throw isAccountAlreadyConnected(error) ? accountInUse : error;
     });
     services.forget(integration.id);
     return integrationView(integration, await integrationIsNotified(db, integration.id));

@@ -13,10 +13,11 @@ import type { OutlookServices } from "./outlook-services";
 import { SyncEngine } from "./sync-engine";
 import { SYNC_QUEUES, SyncQueue } from "./sync-queue";
 import { listSyncRuns } from "./sync-runs";
+import { holdIntegrationLockElsewhere, within } from "./testing/concurrency";
 import { connectTestUser, testOutlookServices } from "./testing/connect";
 
 const database = useTestDatabase();
-const mailboxes = ["ana", "ben", "carla", "dan", "eve"].map((name) => `${name}@contoso.test`);
+const mailboxes = ["ana", "ben", "carla", "dan", "eve", "fay", "gus", "hana"].map((name) => `${name}@contoso.test`);
 const sandbox = useSandbox(mailboxes.map((userPrincipalName) => ({ userPrincipalName })));
 
 let services: OutlookServices;
@@ -62,6 +63,11 @@ async function finishedRun(integrationId: string, kind: "import" | "export") {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`no finished ${kind} run for ${integrationId}`);
+}
+
+/** Refused at once, while the sync it gives way to still runs. */
+async function expectAlreadyRunning(sync: Promise<unknown>) {
+  await expect(within(5_000, sync)).rejects.toSatisfy((error) => error instanceof DomainError && error.code === "SYNC_ALREADY_RUNNING");
 }
 
 describe("the sync engine", () => {
@@ -142,5 +148,53 @@ describe("the sync engine", () => {
     expect(job?.error).toBeTruthy();
     await queue.retryJob(SYNC_QUEUES.export, job?.id ?? "");
     expect((await queue.failedJobs()).some((entry) => entry.id === job?.id)).toBe(false);
+  });
+
+  it("runs one API sync per user at a time: the same import or export asked again joins it, any other is refused", async () => {
+    const { user, integration } = await connectTestUser(services, { name: "Fay", mailbox: "fay@contoso.test" });
+    const formation = await formationFor(user, "Droit du travail");
+    const another = await formationFor(user, "Management");
+    const runsOf = (kind: "import" | "export") => database().db.select().from(syncRuns).where(and(eq(syncRuns.integrationId, integration.id), eq(syncRuns.kind, kind)));
+
+    // The mailbox's lock, held by another process, keeps the first sync running while the others are asked.
+    let release = await holdIntegrationLockElsewhere(database().url, integration.id);
+    const imports = [engine.importNow(user.id), engine.importNow(user.id)];
+    await expectAlreadyRunning(engine.exportFormationNow(user.id, formation.id));
+    await release();
+    const [imported, importedAgain] = await Promise.all(imports);
+    expect(importedAgain).toEqual(imported);
+    expect(await runsOf("import")).toHaveLength(1);
+
+    release = await holdIntegrationLockElsewhere(database().url, integration.id);
+    const pushes = [engine.exportFormationNow(user.id, formation.id), engine.exportFormationNow(user.id, formation.id)];
+    await expectAlreadyRunning(engine.exportFormationNow(user.id, another.id));
+    await expectAlreadyRunning(engine.importNow(user.id));
+    await release();
+    const [pushed, pushedAgain] = await Promise.all(pushes);
+    expect(pushedAgain).toEqual(pushed);
+    expect(await runsOf("export")).toHaveLength(1);
+
+    // Once it has answered, the user may sync again.
+    expect((await engine.importNow(user.id)).runId).not.toBe(imported?.runId);
+  });
+
+  it("keeps another user's import prompt while one user fires syncs at a mailbox another process holds", async () => {
+    const flooding = await connectTestUser(services, { name: "Gus", mailbox: "gus@contoso.test" });
+    const other = await connectTestUser(services, { name: "Hana", mailbox: "hana@contoso.test" });
+    const formation = await formationFor(flooding.user, "Bureautique");
+    const release = await holdIntegrationLockElsewhere(database().url, flooding.integration.id);
+    // As many clicks as the pool has connections, each answered or refused later: none may hold up Hana.
+    const flood = Array.from({ length: database().db.$client.options.max }, (_, index) =>
+      (index % 2 === 0 ? engine.exportFormationNow(flooding.user.id, formation.id) : engine.importNow(flooding.user.id)).catch((error: unknown) => error),
+    );
+    try {
+      expect(await within(5_000, engine.importNow(other.user.id))).toMatchObject({ created: 0 });
+    } finally {
+      await release();
+    }
+    // The pushes joined the first one; the imports asked meanwhile were refused.
+    const answers = await Promise.all(flood);
+    expect(answers[0]).toMatchObject({ subject: "Bureautique" });
+    expect(answers).toEqual(answers.map((_, index) => (index % 2 === 0 ? answers[0] : expect.objectContaining({ code: "SYNC_ALREADY_RUNNING" }))));
   });
 });

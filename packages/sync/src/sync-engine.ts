@@ -57,19 +57,45 @@ export class SyncEngine {
     return integration;
   }
 
+  /** The sync each user asked for through the API that is running in this process, by what it does. */
+  readonly #requestedSyncs = new Map<string, { what: string; answer: Promise<unknown> }>();
+
+  /**
+   * Runs a sync a user asked for, one per user at a time in this process: the same sync asked again while it runs
+   * gets its answer, any other is refused. However often a user clicks, their runs never pile up waiting on their
+   * mailbox's lock, taking the slots other users' syncs need.
+   */
+  async #oneRequestedSyncPerUser<T>(userId: string, what: string, sync: () => Promise<T>): Promise<T> {
+    const running = this.#requestedSyncs.get(userId);
+    // The same `what` is the same sync, so its answer has the type asked for.
+    if (running?.what === what) return running.answer as Promise<T>;
+    if (running) throw new DomainError("SYNC_ALREADY_RUNNING");
+    const answer = sync();
+    this.#requestedSyncs.set(userId, { what, answer });
+    try {
+      return await answer;
+    } finally {
+      this.#requestedSyncs.delete(userId);
+    }
+  }
+
   /** The spec's "Importer les événements": an import right now, answering what changed. Safe to call twice. */
   async importNow(userId: string) {
-    const integration = await this.#connectedIntegration(userId);
-    const summary = await runSync(this.services, integration.id, "import", "manual", (run) => this.#import(run));
-    const { created, updated, deleted, requests } = summary.stats;
-    return { runId: summary.runId, created, updated, deleted, requests, durationMs: summary.durationMs };
+    return this.#oneRequestedSyncPerUser(userId, "import", async () => {
+      const integration = await this.#connectedIntegration(userId);
+      const summary = await runSync(this.services, integration.id, "import", "manual", (run) => this.#import(run));
+      const { created, updated, deleted, requests } = summary.stats;
+      return { runId: summary.runId, created, updated, deleted, requests, durationMs: summary.durationMs };
+    });
   }
 
   /** The spec's "Exporter vers Outlook" for one formation: the Outlook event, created once however often asked. */
   async exportFormationNow(userId: string, formationId: string) {
-    const integration = await this.#connectedIntegration(userId);
-    const summary = await runSync(this.services, integration.id, "export", "api", (run) => exportFormation(run, formationId, this.#formationExport()));
-    return summary.result;
+    return this.#oneRequestedSyncPerUser(userId, `export ${formationId}`, async () => {
+      const integration = await this.#connectedIntegration(userId);
+      const summary = await runSync(this.services, integration.id, "export", "api", (run) => exportFormation(run, formationId, this.#formationExport()));
+      return summary.result;
+    });
   }
 
   handlers(): SyncJobHandlers {

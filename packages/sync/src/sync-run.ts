@@ -75,9 +75,9 @@ class Slots {
 const lockSlotsByPool = new WeakMap<object, Slots>();
 
 /**
- * How many lock connections a process holds at once: half its pool. Each waits on or holds a mailbox's lock for a
- * whole run, so without a bound, as many runs as the pool has connections (a user clicking push again and again,
- * many mailboxes syncing) would reserve them all and leave none for the run holding the lock: every query would hang.
+ * How many lock connections a process holds at once: half its pool. A run holding a mailbox's lock keeps its
+ * connection for the whole run, so without a bound, as many runs as the pool has connections (many mailboxes syncing
+ * at once) would reserve them all and leave none for their own queries: every query would hang.
  */
 function lockSlotsOf(db: Database): Slots {
   let slots = lockSlotsByPool.get(db.$client);
@@ -88,26 +88,43 @@ function lockSlotsOf(db: Database): Slots {
   return slots;
 }
 
+/** The pauses of a run finding its mailbox's lock taken: short at first, most runs ending within a second, then bounded. */
+const FIRST_LOCK_RETRY_MS = 20;
+const LAST_LOCK_RETRY_MS = 250;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
  * Holds the integration's lock for the time of `work`: whichever process runs an import or an export of a mailbox,
- * no other process touches that mailbox meanwhile (a session advisory lock on a connection of its own).
+ * no other process touches that mailbox meanwhile (a session advisory lock on a connection of its own). A run that
+ * finds the lock taken gives its slot and connection back while it waits, then tries again: were it to wait holding
+ * them, runs piling up on one busy mailbox would take every slot and hold up the runs of all the others.
  */
 export async function withIntegrationLock<T>(db: Database, integrationId: string, work: () => Promise<T>): Promise<T> {
   const slots = lockSlotsOf(db);
-  await slots.acquire();
-  try {
-    return await withReservedIntegrationLock(db, integrationId, work);
-  } finally {
-    slots.release();
+  for (let pauseMs = FIRST_LOCK_RETRY_MS; ; pauseMs = Math.min(2 * pauseMs, LAST_LOCK_RETRY_MS)) {
+    await slots.acquire();
+    try {
+      const attempt = await withReservedIntegrationLockIfFree(db, integrationId, work);
+      if (attempt.locked) return attempt.result;
+    } finally {
+      slots.release();
+    }
+    await sleep(pauseMs);
   }
 }
 
-async function withReservedIntegrationLock<T>(db: Database, integrationId: string, work: () => Promise<T>): Promise<T> {
+async function withReservedIntegrationLockIfFree<T>(
+  db: Database,
+  integrationId: string,
+  work: () => Promise<T>,
+): Promise<{ locked: true; result: T } | { locked: false }> {
   const connection = await db.$client.reserve();
   try {
-    await connection`select pg_advisory_lock(hashtextextended(${integrationId}, 0))`;
+    const [lock] = await connection<Array<{ locked: boolean }>>`select pg_try_advisory_lock(hashtextextended(${integrationId}, 0)) as locked`;
+    if (!lock?.locked) return { locked: false };
     try {
-      return await work();
+      return { locked: true, result: await work() };
     } finally {
       await connection`select pg_advisory_unlock(hashtextextended(${integrationId}, 0))`;
     }

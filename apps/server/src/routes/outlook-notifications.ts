@@ -1,4 +1,5 @@
 import { answerWebhook, type WebhookKind } from "@agenda/sync/notifications/notification-receiver";
+import type { WebhookRejections } from "@agenda/sync/notifications/webhook-rejections";
 import { Hono, type Context } from "hono";
 import { clientAddressOf, webhookRefusal, type RequestBudgets } from "../rate-limit";
 import type { RequestVariables } from "../request-variables";
@@ -10,6 +11,8 @@ interface WebhookOptions {
   /** Spent by posts carrying nothing Microsoft sent; unset, no limit. */
   budgets: RequestBudgets | undefined;
   trustProxy: boolean;
+  /** Counts and samples the items refused, for the metrics and the audit log. */
+  rejections: WebhookRejections;
 }
 
 /**
@@ -22,11 +25,11 @@ export function outlookNotificationRoutes(options: WebhookOptions) {
     .post("/outlook/lifecycle", (c) => answer(c, "lifecycle", options));
 }
 
-async function answer(c: Context<{ Variables: RequestVariables }>, kind: WebhookKind, { budgets, trustProxy }: WebhookOptions): Promise<Response> {
+async function answer(c: Context<{ Variables: RequestVariables }>, kind: WebhookKind, { budgets, trustProxy, rejections }: WebhookOptions): Promise<Response> {
   const validationToken = c.req.query("validationToken");
   const body: unknown = validationToken === undefined ? await c.req.json().catch(() => undefined) : undefined;
   const { ctx } = c.var;
-  const reply = await answerWebhook(kind, { validationToken, body }, ctx.db, ctx.sync?.queue, c.var.logger);
+  const reply = await answerWebhook(kind, { validationToken, body }, ctx.db, ctx.sync?.queue, rejections);
   // A post with a genuine notification is never counted nor refused: only forgeries spend the sender's budget.
   if (budgets && reply.rejected > 0 && reply.accepted === 0) {
     const spent = await budgets.spend("webhook", clientAddressOf(c, trustProxy));

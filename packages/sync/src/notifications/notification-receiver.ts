@@ -1,16 +1,13 @@
 import type { DatabaseOrTransaction } from "@agenda/db/client";
-import { calendarIntegrations, graphSubscriptions } from "@agenda/db/schema";
-import { recordAudit } from "@agenda/domain/audit";
+import { graphSubscriptions } from "@agenda/db/schema";
 import { eq, inArray } from "drizzle-orm";
 import { z } from "zod";
-import { silentLogger, type Logger } from "../logger";
 import type { SyncQueue } from "../sync-queue";
 import { clientStateMatches } from "./subscriptions";
+import type { RejectedItem, WebhookRejections } from "./webhook-rejections";
 
 /** Graph batches notifications; a body far beyond what it sends is refused whole. */
 const MAX_ITEMS = 1_000;
-/** Rejections logged and audited per request: a forged batch must not turn into a thousand audit rows. */
-const MAX_REPORTED = 10;
 
 /** Graph's subscription ids are GUIDs; anything else (newlines included) never reaches a log line. */
 const subscriptionId = z.string().regex(/^[\w-]{1,128}$/);
@@ -46,7 +43,14 @@ export type WebhookKind = "notifications" | "lifecycle";
 /** What the receiving process hands work to: it never syncs while Microsoft waits for the answer. */
 export type NotificationQueue = Pick<SyncQueue, "enqueueNotificationImport" | "enqueueSubscriptionRenewal">;
 
-export interface WebhookAnswer {
+/** What became of a batch's items: taken, or refused (unknown subscription, wrong clientState). */
+export interface ItemCounts {
+  accepted: number;
+  rejected: number;
+}
+
+/** The answer, and the counts the server charges anonymous callers by. */
+export interface WebhookAnswer extends ItemCounts {
   status: 200 | 202 | 400 | 503;
   /** Sent as text/plain when set. */
   text?: string;
@@ -59,51 +63,31 @@ interface Verified<T> {
 }
 
 /**
- * Keeps the items whose subscription is ours and whose clientState matches its hash; the others are rejected,
- * logged (subscription id only: a clientState is a secret) and audited once per subscription and reason, for at
- * most MAX_REPORTED subscriptions per request.
+ * Keeps the items whose subscription is ours and whose clientState matches its hash; the others are rejected and
+ * handed to `rejections`, which counts and samples them (by subscription id only: a clientState is a secret).
  */
 async function verify<T extends { subscriptionId: string; clientState?: string | null }>(
   db: DatabaseOrTransaction,
   kind: WebhookKind,
   items: T[],
-  logger: Logger,
-): Promise<Array<Verified<T>>> {
-  if (items.length === 0) return [];
+  rejections: WebhookRejections,
+): Promise<{ accepted: Array<Verified<T>>; rejected: number }> {
+  if (items.length === 0) return { accepted: [], rejected: 0 };
   const ids = [...new Set(items.map((item) => item.subscriptionId))];
   const rows = await db
-    .select({ id: graphSubscriptions.id, subscriptionId: graphSubscriptions.subscriptionId, integrationId: graphSubscriptions.integrationId, clientStateHash: graphSubscriptions.clientStateHash, userId: calendarIntegrations.userId })
+    .select({ id: graphSubscriptions.id, subscriptionId: graphSubscriptions.subscriptionId, integrationId: graphSubscriptions.integrationId, clientStateHash: graphSubscriptions.clientStateHash })
     .from(graphSubscriptions)
-    .innerJoin(calendarIntegrations, eq(calendarIntegrations.id, graphSubscriptions.integrationId))
     .where(inArray(graphSubscriptions.subscriptionId, ids));
   const known = new Map(rows.map((row) => [row.subscriptionId, row]));
   const accepted: Array<Verified<T>> = [];
-  const rejected = new Map<string, { subscriptionId: string; reason: "unknown_subscription" | "client_state_mismatch"; row: (typeof rows)[number] | undefined; count: number }>();
+  const rejected: RejectedItem[] = [];
   for (const item of items) {
     const row = known.get(item.subscriptionId);
-    if (row && clientStateMatches(item.clientState, row.clientStateHash)) {
-      accepted.push({ item, integrationId: row.integrationId, subscriptionRowId: row.id });
-      continue;
-    }
-    const reason = row ? "client_state_mismatch" : "unknown_subscription";
-    const key = `${item.subscriptionId}\n${reason}`;
-    const entry = rejected.get(key) ?? { subscriptionId: item.subscriptionId, reason, row, count: 0 };
-    entry.count++;
-    rejected.set(key, entry);
+    if (row && clientStateMatches(item.clientState, row.clientStateHash)) accepted.push({ item, integrationId: row.integrationId, subscriptionRowId: row.id });
+    else rejected.push({ subscriptionId: item.subscriptionId, reason: row ? "client_state_mismatch" : "unknown_subscription" });
   }
-  const reported = [...rejected.values()];
-  if (reported.length > MAX_REPORTED) logger.warn({ kind, more: reported.length - MAX_REPORTED }, "Outlook webhook: more subscriptions rejected in the same request");
-  for (const { subscriptionId: id, reason, row, count } of reported.slice(0, MAX_REPORTED)) {
-    logger.warn({ kind, reason, subscriptionId: id, count }, "Outlook webhook item rejected");
-    await recordAudit(db, {
-      userId: row?.userId ?? null,
-      integrationId: row?.integrationId ?? null,
-      action: "outlook.notification_rejected",
-      outcome: "failure",
-      detail: { kind, subscriptionId: id, reason, count },
-    });
-  }
-  return accepted;
+  await rejections.record(kind, rejected);
+  return { accepted, rejected: rejected.length };
 }
 
 /** Change notifications: each mailbox that changed gets one debounced delta import, however many items named it. */
@@ -111,12 +95,12 @@ export async function receiveChangeNotifications(
   db: DatabaseOrTransaction,
   queue: NotificationQueue,
   body: z.output<typeof changeNotificationBatch>,
-  logger: Logger = silentLogger,
-): Promise<number> {
-  const accepted = await verify(db, "notifications", body.value, logger);
+  rejections: WebhookRejections,
+): Promise<ItemCounts> {
+  const { accepted, rejected } = await verify(db, "notifications", body.value, rejections);
   const integrations = new Set(accepted.map(({ integrationId }) => integrationId));
   for (const integrationId of integrations) await queue.enqueueNotificationImport(integrationId);
-  return accepted.length;
+  return { accepted: accepted.length, rejected };
 }
 
 /**
@@ -127,9 +111,9 @@ export async function receiveLifecycleEvents(
   db: DatabaseOrTransaction,
   queue: NotificationQueue,
   body: z.output<typeof lifecycleEventBatch>,
-  logger: Logger = silentLogger,
-): Promise<number> {
-  const accepted = await verify(db, "lifecycle", body.value, logger);
+  rejections: WebhookRejections,
+): Promise<ItemCounts> {
+  const { accepted, rejected } = await verify(db, "lifecycle", body.value, rejections);
   const toImport = new Set<string>();
   for (const { item, integrationId, subscriptionRowId } of accepted) {
     if (item.lifecycleEvent === "reauthorizationRequired") {
@@ -140,8 +124,10 @@ export async function receiveLifecycleEvents(
     toImport.add(integrationId);
   }
   for (const integrationId of toImport) await queue.enqueueNotificationImport(integrationId);
-  return accepted.length;
+  return { accepted: accepted.length, rejected };
 }
+
+const NO_ITEMS: ItemCounts = { accepted: 0, rejected: 0 };
 
 /**
  * Answers one request from Microsoft to either webhook: the validation handshake (200, the decoded token as
@@ -153,19 +139,21 @@ export async function answerWebhook(
   request: { validationToken: string | undefined; body: unknown },
   db: DatabaseOrTransaction,
   queue: NotificationQueue | undefined,
-  logger: Logger = silentLogger,
+  rejections: WebhookRejections,
 ): Promise<WebhookAnswer> {
-  if (request.validationToken !== undefined) return { status: 200, text: request.validationToken };
+  if (request.validationToken !== undefined) return { status: 200, text: request.validationToken, ...NO_ITEMS };
   const receive = kind === "notifications" ? parseAndReceive(changeNotificationBatch, receiveChangeNotifications) : parseAndReceive(lifecycleEventBatch, receiveLifecycleEvents);
-  return receive(db, queue, request.body, logger);
+  return receive(db, queue, request.body, rejections);
 }
 
-function parseAndReceive<T extends z.ZodType>(schema: T, receive: (db: DatabaseOrTransaction, queue: NotificationQueue, body: z.output<T>, logger: Logger) => Promise<number>) {
-  return async (db: DatabaseOrTransaction, queue: NotificationQueue | undefined, body: unknown, logger: Logger): Promise<WebhookAnswer> => {
+function parseAndReceive<T extends z.ZodType>(
+  schema: T,
+  receive: (db: DatabaseOrTransaction, queue: NotificationQueue, body: z.output<T>, rejections: WebhookRejections) => Promise<ItemCounts>,
+) {
+  return async (db: DatabaseOrTransaction, queue: NotificationQueue | undefined, body: unknown, rejections: WebhookRejections): Promise<WebhookAnswer> => {
     const parsed = schema.safeParse(body);
-    if (!parsed.success) return { status: 400, text: "Expected a JSON body: { value: [...] } of Microsoft Graph notifications." };
-    if (!queue) return { status: 503, text: "No job queue to take the notifications: deliver them again later." };
-    await receive(db, queue, parsed.data, logger);
-    return { status: 202 };
+    if (!parsed.success) return { status: 400, text: "Expected a JSON body: { value: [...] } of Microsoft Graph notifications.", ...NO_ITEMS };
+    if (!queue) return { status: 503, text: "No job queue to take the notifications: deliver them again later.", ...NO_ITEMS };
+    return { status: 202, ...(await receive(db, queue, parsed.data, rejections)) };
   };
 }

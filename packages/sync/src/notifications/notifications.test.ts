@@ -1,22 +1,26 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { agendaEvents, auditLog, calendarIntegrations, graphSubscriptions, syncRuns } from "@agenda/db/schema";
 import { useTestDatabase } from "@agenda/testing/database";
 import { sandboxAdmin, useSandbox } from "@agenda/testing/sandbox";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, gte, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listIntegrations, updateOutlookSettings } from "../integrations";
 import { disconnectOutlook } from "../outlook-connection";
 import type { OutlookServices } from "../outlook-services";
 import { SyncEngine } from "../sync-engine";
 import { SyncQueue } from "../sync-queue";
+import { silentLogger } from "../logger";
 import { capturingLogger } from "../testing/capturing-logger";
+import { metricsRegistryFor } from "../operations/metrics";
 import { connectTestUser, testOutlookServices } from "../testing/connect";
 import { startNotificationReceiver, type NotificationReceiver } from "../testing/notification-receiver";
 import { NOTIFICATION_PATHS } from "./notification-endpoints";
+import { answerWebhook } from "./notification-receiver";
+import { WebhookRejections } from "./webhook-rejections";
 import { ensureSubscriptions, renewSubscriptionNow, subscriptionSettingsFor, type SubscriptionContext, type SubscriptionSettings } from "./subscriptions";
 
 const database = useTestDatabase();
-const MAILBOXES = ["ana", "ben", "carla", "dan", "eve", "fay", "gus"].map((name) => `${name}@contoso.test`);
+const MAILBOXES = ["ana", "ben", "carla", "dan", "eve", "fay", "gus", "hal", "ida"].map((name) => `${name}@contoso.test`);
 // The sandbox's periodic reauthorizationRequired stays out of these tests; they send lifecycle events themselves.
 const sandbox = useSandbox(
   MAILBOXES.map((userPrincipalName) => ({ userPrincipalName })),
@@ -108,8 +112,22 @@ async function connectAndSubscribe(name: string) {
   return connected;
 }
 
-async function postNotifications(body: unknown): Promise<Response> {
-  return fetch(`${receiver.url}${NOTIFICATION_PATHS.notifications}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+async function postNotifications(body: unknown, to: NotificationReceiver = receiver): Promise<Response> {
+  return fetch(`${to.url}${NOTIFICATION_PATHS.notifications}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+}
+
+/** The mailbox's subscription with the clientState Graph sends with it: what a genuine notification carries. */
+async function genuineSubscription(integrationId: string) {
+  const [row] = await subscriptionsOf(integrationId);
+  const remote = (await sandboxSubscriptions()).find(({ id }) => id === row?.subscriptionId);
+  if (!row || !remote) throw new Error("no subscription");
+  return { subscriptionId: row.subscriptionId, clientState: remote.clientState };
+}
+
+/** This process's count of webhook items rejected for `reason`. */
+async function rejectedItemsCounted(reason: string): Promise<number> {
+  const counter = await metricsRegistryFor(database().db).getSingleMetric("agenda_webhook_items_rejected_total")?.get();
+  return counter?.values.find(({ labels }) => labels.kind === "notifications" && labels.reason === reason)?.value ?? 0;
 }
 
 const sha256 = (value: string) => createHash("sha256").update(value).digest("hex");
@@ -203,10 +221,10 @@ describe("Outlook change notifications", () => {
     expect(logged.find((line) => line.includes("00000000-0000-0000-0000-000000000000"))).toContain("unknown_subscription");
     expect(logged.join("\n")).not.toContain(forged);
     const audited = await database().db.select().from(auditLog).where(eq(auditLog.action, "outlook.notification_rejected"));
-    expect(audited.map(({ integrationId, outcome, detail }) => ({ integrationId, outcome, reason: detail?.reason, count: detail?.count }))).toEqual(
+    expect(audited.map(({ outcome, detail }) => ({ outcome, reason: detail?.reason, count: detail?.count, subscriptionIds: detail?.subscriptionIds }))).toEqual(
       expect.arrayContaining([
-        { integrationId: integration.id, outcome: "failure", reason: "client_state_mismatch", count: 2 },
-        { integrationId: null, outcome: "failure", reason: "unknown_subscription", count: 1 },
+        { outcome: "failure", reason: "client_state_mismatch", count: 2, subscriptionIds: [row?.subscriptionId] },
+        { outcome: "failure", reason: "unknown_subscription", count: 1, subscriptionIds: ["00000000-0000-0000-0000-000000000000"] },
       ]),
     );
     expect(JSON.stringify(audited)).not.toContain("forged-client-state");
@@ -216,6 +234,52 @@ describe("Outlook change notifications", () => {
     const malformed = await postNotifications({ value: [{ clientState: "x" }] });
     expect(malformed.status).toBe(400);
     expect(await malformed.text()).toContain("value");
+  });
+
+  it("counts a flood of forged notifications and audits a sample of it, while a genuine one in its midst still syncs", async () => {
+    const { integration } = await connectAndSubscribe("Hal");
+    const runsBefore = (await settledRuns(integration.id)).length;
+    const genuine = await genuineSubscription(integration.id);
+    const flooded = await startNotificationReceiver(database().db, () => queue, webhookLogs.logger);
+    const logsBefore = webhookLogs.lines.length;
+    const countedBefore = await rejectedItemsCounted("unknown_subscription");
+    const floodStartedAt = new Date();
+
+    const forged = () => ({ value: [{ subscriptionId: randomUUID(), clientState: "guess", changeType: "created" }] });
+    const answers = await Promise.all([
+      ...Array.from({ length: 250 }, () => postNotifications(forged(), flooded)),
+      postNotifications({ value: [{ ...genuine, changeType: "updated" }] }, flooded),
+      ...Array.from({ length: 250 }, () => postNotifications(forged(), flooded)),
+    ]);
+    await flooded.close();
+
+    expect(answers.map(({ status }) => status)).toEqual(Array(501).fill(202));
+    expect((await rejectedItemsCounted("unknown_subscription")) - countedBefore).toBe(500);
+    const audited = await database().db.select().from(auditLog).where(and(eq(auditLog.action, "outlook.notification_rejected"), gte(auditLog.occurredAt, floodStartedAt)));
+    expect(audited.length).toBeLessThanOrEqual(2);
+    expect(audited.reduce((total, { detail }) => total + Number(detail?.count), 0)).toBe(500);
+    for (const { detail } of audited) expect((detail?.subscriptionIds as string[]).length).toBeLessThanOrEqual(5);
+    expect(webhookLogs.lines.slice(logsBefore).filter((line) => line.includes("rejected")).length).toBeLessThanOrEqual(2);
+
+    const runs = await waitFor("the notified import", async () => {
+      const settled = await settledRuns(integration.id);
+      return settled.length > runsBefore && settled;
+    });
+    expect(runs.at(-1)).toMatchObject({ trigger: "notification", status: "succeeded" });
+  });
+
+  it("tells the server how many items of a request it accepted and rejected", async () => {
+    const { integration } = await connectAndSubscribe("Ida");
+    const genuine = await genuineSubscription(integration.id);
+    const rejections = new WebhookRejections(database().db, silentLogger);
+    const answer = (body: unknown, validationToken?: string) => answerWebhook("notifications", { validationToken, body }, database().db, queue, rejections);
+    try {
+      expect(await answer(undefined, "token")).toMatchObject({ status: 200, accepted: 0, rejected: 0 });
+      expect(await answer({ value: [genuine, { ...genuine, clientState: "wrong" }, { subscriptionId: randomUUID(), clientState: "guess" }] })).toEqual({ status: 202, accepted: 1, rejected: 2 });
+      expect(await answer({ value: [{ clientState: "x" }] })).toMatchObject({ status: 400, accepted: 0, rejected: 0 });
+    } finally {
+      await rejections.stop();
+    }
   });
 
   it("renews subscriptions before they expire, and recreates one Graph no longer knows", async () => {

@@ -41,6 +41,13 @@ const graphRetryWait = new Histogram({
   registers: [processRegistry],
 });
 
+const webhookItemsRejected = new Counter({
+  name: "agenda_webhook_items_rejected_total",
+  help: "Items posted to the Outlook webhooks that this process rejected, by webhook and reason (unknown_subscription, client_state_mismatch).",
+  labelNames: ["kind", "reason"] as const,
+  registers: [processRegistry],
+});
+
 export function recordSyncRun(kind: string, trigger: string, status: "succeeded" | "failed", durationMs: number): void {
   syncRuns.inc({ kind, trigger, status });
   syncRunDuration.observe({ kind, status }, durationMs / 1000);
@@ -51,6 +58,10 @@ export function recordGraphAttempt(attempt: GraphAttempt): void {
   graphRequests.inc({ status });
   if (attempt.status === 429) graphThrottled.inc();
   if (attempt.retryInMs !== undefined) graphRetryWait.observe({ status }, attempt.retryInMs / 1000);
+}
+
+export function recordWebhookItemRejected(kind: string, reason: string): void {
+  webhookItemsRejected.inc({ kind, reason });
 }
 
 const JOB_QUEUES = [SYNC_QUEUES.import, SYNC_QUEUES.export, SYNC_QUEUES.renewal];

@@ -5,10 +5,12 @@ import type { Database } from "@agenda/db/client";
 import { silentLogger, type Logger } from "../logger";
 import { NOTIFICATION_PATHS } from "../notifications/notification-endpoints";
 import { answerWebhook, type NotificationQueue, type WebhookKind } from "../notifications/notification-receiver";
+import { WebhookRejections } from "../notifications/webhook-rejections";
 
 export interface NotificationReceiver {
   /** The base URL (http on loopback, which the sandbox delivers to); the webhooks are under NOTIFICATION_PATHS. */
   url: string;
+  /** Stops the server and reports the rejections still pending, as a process stopping does. */
   close(): Promise<void>;
 }
 
@@ -28,6 +30,7 @@ export async function startNotificationReceiver(db: Database, queue: () => Notif
     [NOTIFICATION_PATHS.notifications, "notifications"],
     [NOTIFICATION_PATHS.lifecycle, "lifecycle"],
   ]);
+  const rejections = new WebhookRejections(db, logger);
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? "/", "http://127.0.0.1");
     const kind = request.method === "POST" ? kinds.get(url.pathname) : undefined;
@@ -37,7 +40,7 @@ export async function startNotificationReceiver(db: Database, queue: () => Notif
     }
     const validationToken = url.searchParams.get("validationToken") ?? undefined;
     void (validationToken === undefined ? readBody(request) : Promise.resolve(undefined))
-      .then((body) => answerWebhook(kind, { validationToken, body }, db, queue(), logger))
+      .then((body) => answerWebhook(kind, { validationToken, body }, db, queue(), rejections))
       .then((answer) => {
         if (answer.text === undefined) response.writeHead(answer.status).end();
         else response.writeHead(answer.status, { "content-type": "text/plain; charset=utf-8" }).end(answer.text);
@@ -51,6 +54,9 @@ export async function startNotificationReceiver(db: Database, queue: () => Notif
   await once(server, "listening");
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await rejections.stop();
+    },
   };
 }
