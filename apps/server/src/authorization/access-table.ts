@@ -1,0 +1,213 @@
+import { SYNC_QUEUES } from "@agenda/sync/sync-queue";
+import type { Caller, CallerKind, CallerWorld, Ownership } from "./caller-world";
+
+/**
+ * Who may do what: for every procedure of the API and its REST doors, the outcome each kind of caller meets, on
+ * data it owns and on another's. The authorization matrix test runs every cell over HTTP; a procedure missing here,
+ * or a REST door missing here, fails it. A new procedure joins by adding its row.
+ */
+
+/** A call that went through (any 2xx), or the status and API error code of its refusal. */
+export type Expected = "ok" | readonly [status: number, appCode: string];
+/** The same outcome whatever the data, or one on the caller's own data and one on another's. */
+export type Expectation = Expected | { owned: Expected; foreign: Expected };
+
+export interface RestDoor {
+  method: "GET" | "POST" | "PUT" | "DELETE";
+  /** The route as the server declares it (`/api/calendar/events/:id`). */
+  route: string;
+  /** The request carrying `input` through this door. */
+  request: (input: never) => { path: string; body?: unknown };
+}
+
+export interface ProcedureAccess {
+  expect: Record<CallerKind, Expectation>;
+  /** The input for `caller` on data that is `ownership` to them; none: the procedure takes none. */
+  input?: (world: CallerWorld, caller: Caller, ownership: Ownership) => Promise<unknown>;
+  rest?: RestDoor[];
+  /**
+   * For a procedure listing data: makes one item of a person's and reads the ids a successful answer lists. The caller
+   * must see their own item, and another's only when `seesOthers` names them.
+   */
+  lists?: { itemOf: (world: CallerWorld, person: Caller["owner"]) => Promise<string>; ids: (data: unknown) => string[]; seesOthers: readonly CallerKind[] };
+  /** Puts back what a successful call changed for the caller (a disconnection). */
+  restore?: (world: CallerWorld, caller: Caller) => Promise<void>;
+}
+
+const OK = "ok";
+const PEOPLE = ["learner", "otherLearner", "trainer", "otherTrainer", "admin", "microsoftConnected"] as const;
+const SERVICES = ["serviceWithoutScope", "serviceReader", "serviceWriter", "serviceReaderWriter", "serviceUserAdministrator"] as const;
+type PersonKind = (typeof PEOPLE)[number];
+type ServiceKind = (typeof SERVICES)[number];
+
+/** What every procedure needing credentials answers those who present none, or ones no longer valid. */
+const NOT_SIGNED_IN = {
+  anonymous: [401, "UNAUTHENTICATED"],
+  microsoftUnknown: [401, "MICROSOFT_ACCOUNT_UNKNOWN"],
+  deactivatedUser: [401, "USER_DEACTIVATED"],
+} as const satisfies Partial<Record<CallerKind, Expected>>;
+
+function each<K extends string>(kinds: readonly K[], expectation: Expectation | ((kind: K) => Expectation)): Record<K, Expectation> {
+  return Object.fromEntries(kinds.map((kind) => [kind, typeof expectation === "function" ? expectation(kind) : expectation])) as Record<K, Expectation>;
+}
+
+/** Open to everyone, signed in or not. */
+function anyone(): Record<CallerKind, Expectation> {
+  return { ...each(PEOPLE, OK), ...each(SERVICES, OK), anonymous: OK, microsoftUnknown: OK, deactivatedUser: OK };
+}
+
+/** Any valid credentials, a person's or an app's. */
+function signedIn(): Record<CallerKind, Expectation> {
+  return { ...each(PEOPLE, OK), ...each(SERVICES, OK), ...NOT_SIGNED_IN };
+}
+
+/** People only, each on their own data: apps are told it is for people. */
+function people(expectation: Expectation | ((kind: PersonKind) => Expectation)): Record<CallerKind, Expectation> {
+  return { ...each(PEOPLE, expectation), ...each(SERVICES, [403, "USER_ONLY"]), ...NOT_SIGNED_IN };
+}
+
+/** The platform's admins only. */
+function admins(): Record<CallerKind, Expectation> {
+  return people((kind) => (kind === "admin" ? OK : [403, "ADMIN_ONLY"]));
+}
+
+/** People by what the platform made them, apps by their scopes. */
+function byRoleAndScope(forPerson: (kind: PersonKind) => Expectation, forService: (kind: ServiceKind) => Expectation): Record<CallerKind, Expectation> {
+  return { ...each(PEOPLE, forPerson), ...each(SERVICES, forService), ...NOT_SIGNED_IN };
+}
+
+const isLearner = (kind: PersonKind) => kind === "learner" || kind === "otherLearner" || kind === "microsoftConnected";
+const readsFormations = (kind: ServiceKind) => kind === "serviceReader" || kind === "serviceWriter" || kind === "serviceReaderWriter";
+const writesFormations = (kind: ServiceKind) => kind === "serviceWriter" || kind === "serviceReaderWriter";
+
+const OWN_ONLY = { owned: OK, foreign: [404, "EVENT_NOT_FOUND"] } as const;
+const DECEMBER = { from: "2026-12-01T00:00:00Z", to: "2027-01-01T00:00:00Z" };
+const meeting = { title: "Réunion", startsAt: "2026-12-03T10:00:00+01:00", endsAt: "2026-12-03T11:00:00+01:00" };
+const formationFields = { title: "Formation revue", startsAt: "2026-12-16T09:00:00+01:00", endsAt: "2026-12-16T12:00:00+01:00", timeZone: "Europe/Paris" };
+
+const idsOf = (data: unknown) => (data as Array<{ id: string }>).map(({ id }) => id);
+const eventOf = async (world: CallerWorld, caller: Caller, ownership: Ownership) => ({ id: await world.eventOf(world.personFor(caller, ownership)) });
+const formationOf = async (world: CallerWorld, caller: Caller, ownership: Ownership) => world.formationOf(world.personFor(caller, ownership));
+const idPath = (prefix: string) => (input: { id: string }) => ({ path: `${prefix}/${input.id}` });
+
+export const ACCESS_TABLE: Record<string, ProcedureAccess> = {
+  me: { expect: signedIn(), rest: [{ method: "GET", route: "/api/me", request: () => ({ path: "/api/me" }) }] },
+
+  "events.list": {
+    expect: people(OK),
+    input: async () => DECEMBER,
+    lists: { itemOf: (world, person) => world.eventOf(person), ids: idsOf, seesOthers: [] },
+    rest: [{ method: "GET", route: "/api/calendar/events", request: (input: typeof DECEMBER) => ({ path: `/api/calendar/events?${new URLSearchParams(input).toString()}` }) }],
+  },
+  "events.get": { expect: people(OWN_ONLY), input: eventOf, rest: [{ method: "GET", route: "/api/calendar/events/:id", request: idPath("/api/calendar/events") }] },
+  "events.create": {
+    expect: people(OK),
+    input: async () => meeting,
+    rest: [{ method: "POST", route: "/api/calendar/events", request: (input: typeof meeting) => ({ path: "/api/calendar/events", body: input }) }],
+  },
+  "events.update": {
+    expect: people(OWN_ONLY),
+    input: async (world, caller, ownership) => ({ ...(await eventOf(world, caller, ownership)), title: "Renommé" }),
+    rest: [{ method: "PUT", route: "/api/calendar/events/:id", request: ({ id, ...body }: { id: string; title: string }) => ({ path: `/api/calendar/events/${id}`, body }) }],
+  },
+  "events.delete": { expect: people(OWN_ONLY), input: eventOf, rest: [{ method: "DELETE", route: "/api/calendar/events/:id", request: idPath("/api/calendar/events") }] },
+
+  "formations.list": {
+    expect: byRoleAndScope(
+      () => OK,
+      (kind) => (readsFormations(kind) ? OK : [403, "FORBIDDEN"]),
+    ),
+    input: async () => ({}),
+    lists: { itemOf: (world, person) => world.formationOf(person), ids: idsOf, seesOthers: ["admin", "serviceReader", "serviceWriter", "serviceReaderWriter"] },
+  },
+  "formations.get": {
+    expect: byRoleAndScope(
+      (kind) => (kind === "admin" ? OK : { owned: OK, foreign: [404, "FORMATION_NOT_FOUND"] }),
+      (kind) => (readsFormations(kind) ? OK : [403, "FORBIDDEN"]),
+    ),
+    input: async (world, caller, ownership) => ({ id: await formationOf(world, caller, ownership) }),
+  },
+  "formations.upsert": {
+    expect: byRoleAndScope(
+      (kind) => (kind === "admin" ? OK : isLearner(kind) ? [403, "FORBIDDEN"] : { owned: OK, foreign: [403, "TRAINER_ONLY_OWN_FORMATIONS"] }),
+      (kind) => (writesFormations(kind) ? OK : [403, "FORBIDDEN"]),
+    ),
+    input: async (world, caller, ownership) => ({ id: await formationOf(world, caller, ownership), ...formationFields }),
+  },
+
+  "integrations.list": { expect: people(OK), rest: [{ method: "GET", route: "/api/calendar/integrations", request: () => ({ path: "/api/calendar/integrations" }) }] },
+  "integrations.all": { expect: admins(), rest: [{ method: "GET", route: "/api/admin/integrations", request: () => ({ path: "/api/admin/integrations" }) }] },
+  "integrations.outlook.authUrl": { expect: people(OK), rest: [{ method: "GET", route: "/api/calendar/outlook/auth-url", request: () => ({ path: "/api/calendar/outlook/auth-url" }) }] },
+  "integrations.outlook.callback": {
+    // Microsoft's answer to a connection another person began is theirs: the OAuth state is bound to who began it.
+    expect: people({ owned: OK, foreign: [400, "OAUTH_STATE_FOREIGN"] }),
+    input: async (world, caller, ownership) => world.outlookAnswerFor(world.personFor(caller, ownership)),
+    rest: [{ method: "POST", route: "/api/calendar/outlook/callback", request: (input: object) => ({ path: "/api/calendar/outlook/callback", body: input }) }],
+  },
+  "integrations.outlook.calendars": { expect: people(OK), rest: [{ method: "GET", route: "/api/calendar/outlook/calendars", request: () => ({ path: "/api/calendar/outlook/calendars" }) }] },
+  "integrations.outlook.updateSettings": {
+    expect: people(OK),
+    input: async () => ({ autoSyncEnabled: true }),
+    rest: [{ method: "PUT", route: "/api/calendar/integrations/outlook/settings", request: (input: object) => ({ path: "/api/calendar/integrations/outlook/settings", body: input }) }],
+  },
+  "integrations.outlook.disconnect": {
+    expect: people(OK),
+    input: async () => ({ removeExportedFormations: false }),
+    rest: [{ method: "DELETE", route: "/api/calendar/integrations/outlook", request: () => ({ path: "/api/calendar/integrations/outlook?removeExportedFormations=false" }) }],
+    restore: (world, caller) => world.reconnect(caller.owner),
+  },
+
+  "sync.importNow": { expect: people(OK), rest: [{ method: "POST", route: "/api/calendar/outlook/import", request: () => ({ path: "/api/calendar/outlook/import" }) }] },
+  "sync.exportFormation": {
+    // Only a formation one takes part in goes to one's Outlook, whatever one may see.
+    expect: people({ owned: OK, foreign: [412, "FORMATION_NOT_EXPORTABLE"] }),
+    input: async (world, caller, ownership) => ({ formationId: await formationOf(world, caller, ownership) }),
+    rest: [{ method: "POST", route: "/api/calendar/outlook/export-formation", request: (input: object) => ({ path: "/api/calendar/outlook/export-formation", body: input }) }],
+  },
+  "sync.runs": { expect: people(OK), input: async () => ({}), rest: [{ method: "GET", route: "/api/calendar/sync/runs", request: () => ({ path: "/api/calendar/sync/runs" }) }] },
+  "sync.statusTicket": { expect: people(OK) },
+  "sync.onStatus": { expect: people(OK) },
+  "sync.conflicts": { expect: people(OK), input: async () => ({}), lists: { itemOf: (world, person) => world.conflictOf(person), ids: idsOf, seesOthers: [] } },
+  "sync.reviewConflict": {
+    expect: people({ owned: OK, foreign: [404, "CONFLICT_NOT_FOUND"] }),
+    input: async (world, caller, ownership) => ({ id: await world.conflictOf(world.personFor(caller, ownership)) }),
+  },
+  "sync.formations": {
+    expect: people(OK),
+    lists: { itemOf: (world, person) => world.formationOf(person), ids: (data) => (data as Array<{ formationId: string }>).map(({ formationId }) => formationId), seesOthers: [] },
+  },
+  "sync.failedJobs": { expect: admins(), rest: [{ method: "GET", route: "/api/admin/sync/failed-jobs", request: () => ({ path: "/api/admin/sync/failed-jobs" }) }] },
+  "sync.retryJob": { expect: admins(), input: async () => ({ queue: SYNC_QUEUES.import, id: crypto.randomUUID() }) },
+
+  "users.deactivate": {
+    expect: byRoleAndScope(
+      (kind) => (kind === "admin" ? OK : [403, "FORBIDDEN"]),
+      (kind) => (kind === "serviceUserAdministrator" ? OK : [403, "FORBIDDEN"]),
+    ),
+    input: async (world) => ({ platformUserId: (await world.newPerson()).platformUserId }),
+    rest: [{ method: "POST", route: "/api/users/:platformUserId/deactivate", request: ({ platformUserId }: { platformUserId: string }) => ({ path: `/api/users/${platformUserId}/deactivate` }) }],
+  },
+  "users.reactivate": {
+    expect: byRoleAndScope(
+      (kind) => (kind === "admin" ? OK : [403, "FORBIDDEN"]),
+      (kind) => (kind === "serviceUserAdministrator" ? OK : [403, "FORBIDDEN"]),
+    ),
+    input: async (world) => ({ platformUserId: (await world.newPerson()).platformUserId }),
+    rest: [{ method: "POST", route: "/api/users/:platformUserId/reactivate", request: ({ platformUserId }: { platformUserId: string }) => ({ path: `/api/users/${platformUserId}/reactivate` }) }],
+  },
+
+  "demo.signIn": {
+    expect: anyone(),
+    input: async () => ({ email: "lea.martin@formation.demo" }),
+    rest: [{ method: "POST", route: "/api/demo/sign-in", request: (input: object) => ({ path: "/api/demo/sign-in", body: input }) }],
+  },
+};
+
+/**
+ * The /api routes that are no procedure's door, and why each may be called by anyone: what they check instead is
+ * the test of their own.
+ */
+export const PUBLIC_NON_PROCEDURE_ROUTES: Record<string, string> = {
+  "POST /api/calendar/outlook/notifications": "Microsoft's change notifications: each item checked against its subscription's clientState",
+  "POST /api/calendar/outlook/lifecycle": "Microsoft's lifecycle events: each item checked against its subscription's clientState",
+};
