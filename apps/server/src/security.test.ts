@@ -1,10 +1,13 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
+import { Agent, request as httpRequest } from "node:http";
+import { connect, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createAuthenticator, signSessionToken } from "@agenda/api";
 import { ensureUser } from "@agenda/domain/users";
 import { capturingLogger } from "@agenda/sync/testing/capturing-logger";
 import { useTestDatabase } from "@agenda/testing/database";
+import { serve } from "@hono/node-server";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "./app";
 import { createDemoMode } from "./demo";
@@ -125,8 +128,8 @@ describe("request logs", () => {
   it("log each API request with its id, path and status, and never the token it carries", async () => {
     const before = logs.lines.length;
     await app.request("/api/me", { headers: { authorization: `Bearer ${token}`, "x-request-id": "support-42" } });
-    // A subscription's token travels in the query string (connectionParams): only the path is logged.
-    await app.request(`/trpc/sync.onStatus?connectionParams=1&input=${encodeURIComponent(JSON.stringify({ token }))}&token=${token}`);
+    // Whatever a client puts in the query string (a stream ticket, a misplaced token): only the path is logged.
+    await app.request(`/trpc/sync.onStatus?connectionParams=${encodeURIComponent(JSON.stringify({ token }))}&token=${token}`);
     const written = logs.lines.slice(before).map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(written).toEqual(
       expect.arrayContaining([
@@ -137,5 +140,49 @@ describe("request logs", () => {
     expect(logs.text()).not.toContain(token);
     expect(logs.text()).not.toContain(SECRET);
     expect(logs.text()).not.toContain("connectionParams");
+  });
+});
+
+describe("refusals before the body is read", () => {
+  it("close the connection, so a client's next request never meets the unread rest of a body", async () => {
+    const server = serve({ fetch: app.fetch, hostname: "127.0.0.1", port: 0 });
+    await new Promise((resolve) => server.once("listening", resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const socket = connect(port, "127.0.0.1");
+      const answer = new Promise<{ head: string; closed: boolean }>((resolve) => {
+        let head = "";
+        socket.on("data", (chunk: Buffer) => (head += chunk.toString("latin1")));
+        socket.on("close", () => resolve({ head, closed: true }));
+        setTimeout(() => resolve({ head, closed: false }), 5_000);
+      });
+      socket.write(`POST /api/calendar/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: ${2 * 1024 * 1024}\r\n\r\n`);
+      socket.write("x".repeat(64 * 1024));
+      const { head, closed } = await answer;
+      socket.destroy();
+      expect(head).toMatch(/^HTTP\/1\.1 413 /);
+      expect(head.toLowerCase()).toContain("connection: close");
+      expect(closed).toBe(true);
+
+      // As a keep-alive client meets it: a 2 MB post refused, then more requests through the same agent.
+      const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+      const send = (method: string, path: string, body?: string) =>
+        new Promise<number>((resolve, reject) => {
+          const call = httpRequest({ agent, host: "127.0.0.1", port, method, path, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" } }, (response) => {
+            response.resume();
+            response.on("end", () => resolve(response.statusCode ?? 0));
+          });
+          call.on("error", reject);
+          call.end(body);
+        });
+      try {
+        expect(await send("POST", "/api/calendar/events", "x".repeat(2 * 1024 * 1024))).toBe(413);
+        for (let request = 0; request < 3; request++) expect(await send("GET", "/api/me")).toBe(200);
+      } finally {
+        agent.destroy();
+      }
+    } finally {
+      server.close();
+    }
   });
 });

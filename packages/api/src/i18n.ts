@@ -184,6 +184,7 @@ const validationMessages = {
     httpsOnly: "un lien https:// est attendu, sans identifiant ni mot de passe.",
     noSettings: "indiquez au moins un réglage à changer.",
     roleFromPlatform: "le rôle d'une personne vient de sa connexion à la plateforme : il ne se fixe pas ici.",
+    nulCharacter: "le caractère nul (U+0000) n'est pas accepté.",
   },
   en: {
     rangeInverted: "the end of the range must come after its start.",
@@ -195,6 +196,7 @@ const validationMessages = {
     httpsOnly: "an https:// link is expected, without user name or password.",
     noSettings: "give at least one setting to change.",
     roleFromPlatform: "a person's role comes from their platform sign-in: it cannot be set here.",
+    nulCharacter: "the NUL character (U+0000) is not accepted.",
   },
 } satisfies Record<Locale, Record<string, string>>;
 type ValidationKey = keyof (typeof validationMessages)["fr"];

@@ -154,10 +154,33 @@ const translateDomainErrors = t.middleware(async ({ ctx, next }) => {
   return result;
 });
 
+/** Where an input holds a NUL character (in a string or a key), which PostgreSQL cannot store in text; null if nowhere. */
+function nulCharacterPath(input: unknown): string | null {
+  const pending: Array<{ value: unknown; path: string }> = [{ value: input, path: "" }];
+  for (let item = pending.pop(); item; item = pending.pop()) {
+    const { value, path } = item;
+    if (typeof value === "string" && value.includes("\u0000")) return path || "input";
+    if (typeof value !== "object" || value === null) continue;
+    for (const [key, child] of Object.entries(value)) {
+      const childPath = path ? `${path}.${key}` : key;
+      if (key.includes("\u0000")) return childPath;
+      pending.push({ value: child, path: childPath });
+    }
+  }
+  return null;
+}
+
+/** Refuses, as invalid input, what no schema thought of and the database cannot hold: NUL characters anywhere. */
+const refuseNulCharacters = t.middleware(async ({ ctx, getRawInput, next }) => {
+  const field = nulCharacterPath(await getRawInput());
+  if (field !== null) throw new ApiError("INVALID_INPUT", ctx.locale, { field, reason: "nulCharacter" });
+  return next();
+});
+
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-export const publicProcedure = t.procedure.use(translateDomainErrors);
+export const publicProcedure = t.procedure.use(translateDomainErrors).use(refuseNulCharacters);
 
 /** Any authenticated caller: a platform user or a service token. */
 export const authedProcedure = publicProcedure.use(({ ctx, next }) => {

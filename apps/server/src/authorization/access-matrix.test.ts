@@ -41,7 +41,7 @@ async function runCase(path: string, access: ProcedureAccess, caller: Caller, ow
     ...(access.rest ?? []).map((door) => ({
       name: `${door.method} ${door.route}`,
       call: (input: unknown) => {
-        const request = door.request(input as never);
+        const request = door.request(input);
         return callRest(world.url, door.method, request.path, request.body, caller.headers);
       },
     })),

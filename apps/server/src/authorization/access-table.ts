@@ -16,8 +16,8 @@ export interface RestDoor {
   method: "GET" | "POST" | "PUT" | "DELETE";
   /** The route as the server declares it (`/api/calendar/events/:id`). */
   route: string;
-  /** The request carrying `input` through this door. */
-  request: (input: never) => { path: string; body?: unknown };
+  /** The request carrying `input` through this door: any input, the fuzz test sends anything through it. */
+  request: (input: unknown) => { path: string; body?: unknown };
 }
 
 export interface ProcedureAccess {
@@ -85,10 +85,19 @@ const DECEMBER = { from: "2026-12-01T00:00:00Z", to: "2027-01-01T00:00:00Z" };
 const meeting = { title: "Réunion", startsAt: "2026-12-03T10:00:00+01:00", endsAt: "2026-12-03T11:00:00+01:00" };
 const formationFields = { title: "Formation revue", startsAt: "2026-12-16T09:00:00+01:00", endsAt: "2026-12-16T12:00:00+01:00", timeZone: "Europe/Paris" };
 
+/** A query string carrying an input's fields, whatever the input (the fuzz test sends anything through this door). */
+const queryString = (input: unknown) =>
+  new URLSearchParams(Object.entries(typeof input === "object" && input !== null ? input : {}).map(([key, value]): [string, string] => [key, String(value)])).toString();
 const idsOf = (data: unknown) => (data as Array<{ id: string }>).map(({ id }) => id);
 const eventOf = async (world: CallerWorld, caller: Caller, ownership: Ownership) => ({ id: await world.eventOf(world.personFor(caller, ownership)) });
 const formationOf = async (world: CallerWorld, caller: Caller, ownership: Ownership) => world.formationOf(world.personFor(caller, ownership));
-const idPath = (prefix: string) => (input: { id: string }) => ({ path: `${prefix}/${input.id}` });
+/** A field of an input of any shape, as a path segment or query value carries it. */
+const field = (input: unknown, name: string) => String((typeof input === "object" && input !== null ? (input as Record<string, unknown>)[name] : undefined) ?? "");
+/** A path segment carrying any text: a lone surrogate, which no URL can carry, becomes U+FFFD as browsers make it. */
+const segment = (text: string) => encodeURIComponent(text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD"));
+/** An input without one of its fields, for the body of a door whose path carries that field. */
+const without = (input: unknown, name: string) => (typeof input === "object" && input !== null && !Array.isArray(input) ? Object.fromEntries(Object.entries(input).filter(([key]) => key !== name)) : input);
+const idPath = (prefix: string) => (input: unknown) => ({ path: `${prefix}/${segment(field(input, "id"))}` });
 
 export const ACCESS_TABLE: Record<string, ProcedureAccess> = {
   me: { expect: signedIn(), rest: [{ method: "GET", route: "/api/me", request: () => ({ path: "/api/me" }) }] },
@@ -97,18 +106,18 @@ export const ACCESS_TABLE: Record<string, ProcedureAccess> = {
     expect: people(OK),
     input: async () => DECEMBER,
     lists: { itemOf: (world, person) => world.eventOf(person), ids: idsOf, seesOthers: [] },
-    rest: [{ method: "GET", route: "/api/calendar/events", request: (input: typeof DECEMBER) => ({ path: `/api/calendar/events?${new URLSearchParams(input).toString()}` }) }],
+    rest: [{ method: "GET", route: "/api/calendar/events", request: (input: unknown) => ({ path: `/api/calendar/events?${queryString(input)}` }) }],
   },
   "events.get": { expect: people(OWN_ONLY), input: eventOf, rest: [{ method: "GET", route: "/api/calendar/events/:id", request: idPath("/api/calendar/events") }] },
   "events.create": {
     expect: people(OK),
     input: async () => meeting,
-    rest: [{ method: "POST", route: "/api/calendar/events", request: (input: typeof meeting) => ({ path: "/api/calendar/events", body: input }) }],
+    rest: [{ method: "POST", route: "/api/calendar/events", request: (input) => ({ path: "/api/calendar/events", body: input }) }],
   },
   "events.update": {
     expect: people(OWN_ONLY),
     input: async (world, caller, ownership) => ({ ...(await eventOf(world, caller, ownership)), title: "Renommé" }),
-    rest: [{ method: "PUT", route: "/api/calendar/events/:id", request: ({ id, ...body }: { id: string; title: string }) => ({ path: `/api/calendar/events/${id}`, body }) }],
+    rest: [{ method: "PUT", route: "/api/calendar/events/:id", request: (input) => ({ path: `/api/calendar/events/${segment(field(input, "id"))}`, body: without(input, "id") }) }],
   },
   "events.delete": { expect: people(OWN_ONLY), input: eventOf, rest: [{ method: "DELETE", route: "/api/calendar/events/:id", request: idPath("/api/calendar/events") }] },
 
@@ -142,13 +151,13 @@ export const ACCESS_TABLE: Record<string, ProcedureAccess> = {
     // Microsoft's answer to a connection another person began is theirs: the OAuth state is bound to who began it.
     expect: people({ owned: OK, foreign: [400, "OAUTH_STATE_FOREIGN"] }),
     input: async (world, caller, ownership) => world.outlookAnswerFor(world.personFor(caller, ownership)),
-    rest: [{ method: "POST", route: "/api/calendar/outlook/callback", request: (input: object) => ({ path: "/api/calendar/outlook/callback", body: input }) }],
+    rest: [{ method: "POST", route: "/api/calendar/outlook/callback", request: (input) => ({ path: "/api/calendar/outlook/callback", body: input }) }],
   },
   "integrations.outlook.calendars": { expect: people(OK), rest: [{ method: "GET", route: "/api/calendar/outlook/calendars", request: () => ({ path: "/api/calendar/outlook/calendars" }) }] },
   "integrations.outlook.updateSettings": {
     expect: people(OK),
     input: async () => ({ autoSyncEnabled: true }),
-    rest: [{ method: "PUT", route: "/api/calendar/integrations/outlook/settings", request: (input: object) => ({ path: "/api/calendar/integrations/outlook/settings", body: input }) }],
+    rest: [{ method: "PUT", route: "/api/calendar/integrations/outlook/settings", request: (input) => ({ path: "/api/calendar/integrations/outlook/settings", body: input }) }],
   },
   "integrations.outlook.disconnect": {
     expect: people(OK),
@@ -162,7 +171,7 @@ export const ACCESS_TABLE: Record<string, ProcedureAccess> = {
     // Only a formation one takes part in goes to one's Outlook, whatever one may see.
     expect: people({ owned: OK, foreign: [412, "FORMATION_NOT_EXPORTABLE"] }),
     input: async (world, caller, ownership) => ({ formationId: await formationOf(world, caller, ownership) }),
-    rest: [{ method: "POST", route: "/api/calendar/outlook/export-formation", request: (input: object) => ({ path: "/api/calendar/outlook/export-formation", body: input }) }],
+    rest: [{ method: "POST", route: "/api/calendar/outlook/export-formation", request: (input) => ({ path: "/api/calendar/outlook/export-formation", body: input }) }],
   },
   "sync.runs": { expect: people(OK), input: async () => ({}), rest: [{ method: "GET", route: "/api/calendar/sync/runs", request: () => ({ path: "/api/calendar/sync/runs" }) }] },
   "sync.statusTicket": { expect: people(OK) },
@@ -185,7 +194,7 @@ export const ACCESS_TABLE: Record<string, ProcedureAccess> = {
       (kind) => (kind === "serviceUserAdministrator" ? OK : [403, "FORBIDDEN"]),
     ),
     input: async (world) => ({ platformUserId: (await world.newPerson()).platformUserId }),
-    rest: [{ method: "POST", route: "/api/users/:platformUserId/deactivate", request: ({ platformUserId }: { platformUserId: string }) => ({ path: `/api/users/${platformUserId}/deactivate` }) }],
+    rest: [{ method: "POST", route: "/api/users/:platformUserId/deactivate", request: (input) => ({ path: `/api/users/${segment(field(input, "platformUserId"))}/deactivate` }) }],
   },
   "users.reactivate": {
     expect: byRoleAndScope(
@@ -193,13 +202,13 @@ export const ACCESS_TABLE: Record<string, ProcedureAccess> = {
       (kind) => (kind === "serviceUserAdministrator" ? OK : [403, "FORBIDDEN"]),
     ),
     input: async (world) => ({ platformUserId: (await world.newPerson()).platformUserId }),
-    rest: [{ method: "POST", route: "/api/users/:platformUserId/reactivate", request: ({ platformUserId }: { platformUserId: string }) => ({ path: `/api/users/${platformUserId}/reactivate` }) }],
+    rest: [{ method: "POST", route: "/api/users/:platformUserId/reactivate", request: (input) => ({ path: `/api/users/${segment(field(input, "platformUserId"))}/reactivate` }) }],
   },
 
   "demo.signIn": {
     expect: anyone(),
     input: async () => ({ email: "lea.martin@formation.demo" }),
-    rest: [{ method: "POST", route: "/api/demo/sign-in", request: (input: object) => ({ path: "/api/demo/sign-in", body: input }) }],
+    rest: [{ method: "POST", route: "/api/demo/sign-in", request: (input) => ({ path: "/api/demo/sign-in", body: input }) }],
   },
 };
 
