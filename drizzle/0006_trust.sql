@@ -9,7 +9,7 @@ CREATE TABLE "stream_tickets" (
 	"ticket_hash" text NOT NULL,
 	"user_id" uuid NOT NULL,
 	"purpose" text NOT NULL,
-	"session_expires_at" timestamp with time zone,
+	"session_expires_at" timestamp with time zone NOT NULL,
 	"expires_at" timestamp with time zone NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );

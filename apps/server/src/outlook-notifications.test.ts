@@ -2,7 +2,7 @@ import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { signSessionToken } from "@agenda/api";
-import { graphSubscriptions, syncRuns } from "@agenda/db/schema";
+import { auditLog, graphSubscriptions, syncRuns } from "@agenda/db/schema";
 import { ensureUser } from "@agenda/domain/users";
 import { signInThroughAuthorizePage } from "@agenda/microsoft-sandbox";
 import { testOutlookEnvironment } from "@agenda/sync/testing/connect";
@@ -18,6 +18,8 @@ const sandbox = useSandbox([{ userPrincipalName: "ivy@contoso.test", displayName
 
 let dataDir: string;
 let server: ServerProcess | undefined;
+/** What the first test leaves for the next: Ivy connected, notified, and her API headers. */
+let ivyApi: ((path: string, init?: RequestInit) => Promise<Record<string, unknown>>) | undefined;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "agenda-notifications-test-"));
@@ -43,6 +45,7 @@ describe("the server with Outlook change notifications", () => {
       DATA_DIR: dataDir,
       DATABASE_URL: database().url,
       PLATFORM_JWT_SECRET: SECRET,
+      RATE_LIMIT_WEBHOOK_REJECTED_PER_MINUTE: "10",
       ...testOutlookEnvironment(sandbox()),
     });
     const [, webhook] = await server.printed(/Outlook changes: notified at ([^\s"]+)/, "the sync mode line");
@@ -78,5 +81,43 @@ describe("the server with Outlook change notifications", () => {
     const triggers = (await database().db.select({ trigger: syncRuns.trigger }).from(syncRuns).where(eq(syncRuns.integrationId, integration.id))).map(({ trigger }) => trigger);
     expect(triggers).toContain("notification");
     expect(triggers).not.toContain("manual");
+    ivyApi = api;
+  });
+
+  it("refuses a flood of forged notifications from an address past its budget, and still takes Microsoft's real ones at once", { timeout: 120_000 }, async () => {
+    const api = ivyApi;
+    if (!server || !api) throw new Error("the first test connects Ivy");
+    const forge = () =>
+      fetch(`${server?.url}/api/calendar/outlook/notifications`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ value: [{ subscriptionId: crypto.randomUUID(), clientState: "guess", changeType: "updated", resource: "me/events/x" }] }),
+      }).then((response) => response.status);
+    const statuses: number[] = [];
+    for (let post = 0; post < 30; post++) statuses.push(await forge());
+    expect(statuses.slice(0, 10).every((status) => status === 202)).toBe(true);
+    expect(statuses.slice(10).every((status) => status === 429)).toBe(true);
+
+    // The sandbox delivers from the same address as the forger: a genuine notification is never counted nor refused.
+    let stop = false;
+    const flood = (async () => {
+      while (!stop) await forge();
+    })();
+    try {
+      await sandboxAdmin(sandbox(), "POST", "/mailboxes/ivy@contoso.test/events", {
+        events: [{ subject: "Pendant l'inondation", start: { dateTime: "2026-12-05T09:00:00", timeZone: "UTC" }, end: { dateTime: "2026-12-05T10:00:00", timeZone: "UTC" } }],
+      });
+      const listed = await waitFor("the event in events.list", async () => {
+        const { events } = (await api("/api/calendar/events?from=2026-12-01T00:00:00Z&to=2026-12-31T00:00:00Z")) as { events: Array<{ title: string }> };
+        return events.find(({ title }) => title === "Pendant l'inondation");
+      });
+      expect(listed).toBeDefined();
+    } finally {
+      stop = true;
+      await flood;
+    }
+    const rejected = await database().db.select().from(auditLog).where(eq(auditLog.action, "outlook.notification_rejected"));
+    // Sampled: a row or two for the whole flood, never one per forged post.
+    expect(rejected.length).toBeLessThanOrEqual(2);
   });
 });

@@ -34,5 +34,5 @@ export async function redeemStreamTicket(
   const [spent] = await db.delete(streamTickets).where(eq(streamTickets.ticketHash, hashSecret(ticket))).returning();
   if (!spent || spent.expiresAt.getTime() <= Date.now()) return undefined;
   const [user] = await db.select().from(users).where(eq(users.id, spent.userId));
-  return user && spent.sessionExpiresAt ? { user, purpose: spent.purpose, sessionExpiresAt: spent.sessionExpiresAt } : undefined;
+  return user ? { user, purpose: spent.purpose, sessionExpiresAt: spent.sessionExpiresAt } : undefined;
 }

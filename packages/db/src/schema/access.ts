@@ -16,8 +16,8 @@ export const streamTickets = pgTable(
       .references(() => users.id, { onDelete: "cascade" }),
     /** The one procedure the ticket opens (e.g. `sync.onStatus`). */
     purpose: text().notNull(),
-    /** When the credential the ticket was exchanged for expires: the stream ends then. Null: it never does. */
-    sessionExpiresAt: timestamp({ withTimezone: true }),
+    /** When the credential the ticket was exchanged for expires: the stream ends then. */
+    sessionExpiresAt: timestamp({ withTimezone: true }).notNull(),
     expiresAt: timestamp({ withTimezone: true }).notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
