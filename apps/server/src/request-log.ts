@@ -3,7 +3,8 @@ import type { MiddlewareHandler } from "hono";
 
 /**
  * One line per API request: method, path, status, duration (the request id comes from the log context). The path
- * only: the query string of /trpc subscriptions carries the caller's token (`connectionParams`).
+ * only: the query string of /trpc subscriptions carries a stream ticket (`connectionParams`), and a careless client
+ * may put worse there.
  */
 export function requestLog(logger: Logger): MiddlewareHandler {
   return async (c, next) => {

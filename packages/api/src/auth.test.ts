@@ -98,6 +98,13 @@ describe("platform session tokens (JWKS)", () => {
   });
 });
 
+describe("the platform's keys out of reach", () => {
+  it("answer PLATFORM_KEYS_UNAVAILABLE (a 503 to retry), not a refusal of the token nor an internal error", async () => {
+    const unreachable = createAuthenticator({ jwksUrl: "http://127.0.0.1:9/jwks" });
+    expect(await unreachable.authenticate(database().db, `Bearer ${await hs256(claims)}`)).toBe("PLATFORM_KEYS_UNAVAILABLE");
+  });
+});
+
 describe("crafted tokens", () => {
   const authenticator = createAuthenticator({ secret: SECRET });
   const base64url = (value: unknown) => Buffer.from(typeof value === "string" ? value : JSON.stringify(value)).toString("base64url");

@@ -172,7 +172,8 @@ function nulCharacterPath(input: unknown): string | null {
 
 /** Refuses, as invalid input, what no schema thought of and the database cannot hold: NUL characters anywhere. */
 const refuseNulCharacters = t.middleware(async ({ ctx, getRawInput, next }) => {
-  const field = nulCharacterPath(await getRawInput());
+  // A body that is not JSON is the input parser's to refuse (MALFORMED_JSON); a procedure without input reads none.
+  const field = nulCharacterPath(await getRawInput().catch(() => undefined));
   if (field !== null) throw new ApiError("INVALID_INPUT", ctx.locale, { field, reason: "nulCharacter" });
   return next();
 });

@@ -1,23 +1,17 @@
 import { appRouter } from "@agenda/api";
 import { useTestDatabase } from "@agenda/testing/database";
 import { useSandbox } from "@agenda/testing/sandbox";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { createApp } from "../app";
 import { ACCESS_TABLE, PUBLIC_NON_PROCEDURE_ROUTES, type Expected, type ProcedureAccess } from "./access-table";
-import { CALLER_KINDS, CallerWorld, callProcedure, callRest, SANDBOX_MAILBOXES, type Answer, type Caller, type Ownership, type ProcedureType } from "./caller-world";
+import { CALLER_KINDS, callProcedure, callRest, SANDBOX_MAILBOXES, useCallerWorld, type Answer, type Caller, type Ownership, type ProcedureType } from "./caller-world";
 
 const database = useTestDatabase();
 const sandbox = useSandbox(SANDBOX_MAILBOXES);
-let world: CallerWorld;
+const world = useCallerWorld(database, sandbox);
 let cases = 0;
 
-beforeAll(async () => {
-  world = await CallerWorld.start(database().db, database().url, sandbox());
-}, 120_000);
-afterAll(async () => {
-  await world?.close();
-  console.info(`authorization matrix: ${cases} cases (procedure × door × caller × owned/foreign data)`);
-});
+afterAll(() => console.info(`authorization matrix: ${cases} cases (procedure × door × caller × owned/foreign data)`));
 
 /** Every procedure of the router, by its dotted path, as tRPC keeps them. */
 const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: ProcedureType } }>;
@@ -37,19 +31,19 @@ async function runCase(path: string, access: ProcedureAccess, caller: Caller, ow
   const expected = typeof expectation === "object" && !Array.isArray(expectation) ? (expectation as { owned: Expected; foreign: Expected })[ownership] : (expectation as Expected);
   const mismatches: string[] = [];
   const doors: Array<{ name: string; call: (input: unknown) => Promise<Answer> }> = [
-    { name: "tRPC", call: (input) => callProcedure(world.url, procedures[path]?._def.type ?? "query", path, input, caller.headers) },
+    { name: "tRPC", call: (input) => callProcedure(world().url, procedures[path]?._def.type ?? "query", path, input, caller.headers) },
     ...(access.rest ?? []).map((door) => ({
       name: `${door.method} ${door.route}`,
       call: (input: unknown) => {
         const request = door.request(input);
-        return callRest(world.url, door.method, request.path, request.body, caller.headers);
+        return callRest(world().url, door.method, request.path, request.body, caller.headers);
       },
     })),
   ];
   for (const door of doors) {
     cases++;
-    const input = access.input ? await access.input(world, caller, ownership) : undefined;
-    const listed = access.lists && expected === "ok" ? { owned: await access.lists.itemOf(world, caller.owner), foreign: await access.lists.itemOf(world, caller.foreign) } : undefined;
+    const input = access.input ? await access.input(world(), caller, ownership) : undefined;
+    const listed = access.lists && expected === "ok" ? { owned: await access.lists.itemOf(world(), caller.owner), foreign: await access.lists.itemOf(world(), caller.foreign) } : undefined;
     const answer = await door.call(input);
     const where = `${path} via ${door.name} as ${caller.kind} on ${ownership} data`;
     if (!outcomeMatches(answer, expected)) mismatches.push(`${where}: expected ${expected === "ok" ? "2xx" : expected.join(" ")}, got ${describeAnswer(answer)}`);
@@ -59,7 +53,7 @@ async function runCase(path: string, access: ProcedureAccess, caller: Caller, ow
       const seesOthers = access.lists.seesOthers.includes(caller.kind);
       if (ids.includes(listed.foreign) !== seesOthers) mismatches.push(`${where}: another person's item is ${seesOthers ? "missing" : "listed"}`);
     }
-    if (answer.status < 300 && access.restore) await access.restore(world, caller);
+    if (answer.status < 300 && access.restore) await access.restore(world(), caller);
   }
   return mismatches;
 }
@@ -82,7 +76,7 @@ describe("the authorization matrix", () => {
     it(`${path}: every caller meets the outcome the table gives, on owned and foreign data, through every door`, { timeout: 180_000 }, async () => {
       const mismatches: string[] = [];
       for (const kind of CALLER_KINDS) {
-        for (const ownership of ownerships) mismatches.push(...(await runCase(path, access, world.caller(kind), ownership)));
+        for (const ownership of ownerships) mismatches.push(...(await runCase(path, access, world().caller(kind), ownership)));
       }
       expect(mismatches).toEqual([]);
     });

@@ -99,6 +99,18 @@ const segment = (text: string) => encodeURIComponent(text.replace(/[\uD800-\uDBF
 const without = (input: unknown, name: string) => (typeof input === "object" && input !== null && !Array.isArray(input) ? Object.fromEntries(Object.entries(input).filter(([key]) => key !== name)) : input);
 const idPath = (prefix: string) => (input: unknown) => ({ path: `${prefix}/${segment(field(input, "id"))}` });
 
+/** Telling Agenda someone left or came back: the platform's apps with `users:write`, and admins. */
+function userAccessChange(action: "deactivate" | "reactivate"): ProcedureAccess {
+  return {
+    expect: byRoleAndScope(
+      (kind) => (kind === "admin" ? OK : [403, "FORBIDDEN"]),
+      (kind) => (kind === "serviceUserAdministrator" ? OK : [403, "FORBIDDEN"]),
+    ),
+    input: async (world) => ({ platformUserId: (await world.newPerson()).platformUserId }),
+    rest: [{ method: "POST", route: `/api/users/:platformUserId/${action}`, request: (input) => ({ path: `/api/users/${segment(field(input, "platformUserId"))}/${action}` }) }],
+  };
+}
+
 export const ACCESS_TABLE: Record<string, ProcedureAccess> = {
   me: { expect: signedIn(), rest: [{ method: "GET", route: "/api/me", request: () => ({ path: "/api/me" }) }] },
 
@@ -188,22 +200,8 @@ export const ACCESS_TABLE: Record<string, ProcedureAccess> = {
   "sync.failedJobs": { expect: admins(), rest: [{ method: "GET", route: "/api/admin/sync/failed-jobs", request: () => ({ path: "/api/admin/sync/failed-jobs" }) }] },
   "sync.retryJob": { expect: admins(), input: async () => ({ queue: SYNC_QUEUES.import, id: crypto.randomUUID() }) },
 
-  "users.deactivate": {
-    expect: byRoleAndScope(
-      (kind) => (kind === "admin" ? OK : [403, "FORBIDDEN"]),
-      (kind) => (kind === "serviceUserAdministrator" ? OK : [403, "FORBIDDEN"]),
-    ),
-    input: async (world) => ({ platformUserId: (await world.newPerson()).platformUserId }),
-    rest: [{ method: "POST", route: "/api/users/:platformUserId/deactivate", request: (input) => ({ path: `/api/users/${segment(field(input, "platformUserId"))}/deactivate` }) }],
-  },
-  "users.reactivate": {
-    expect: byRoleAndScope(
-      (kind) => (kind === "admin" ? OK : [403, "FORBIDDEN"]),
-      (kind) => (kind === "serviceUserAdministrator" ? OK : [403, "FORBIDDEN"]),
-    ),
-    input: async (world) => ({ platformUserId: (await world.newPerson()).platformUserId }),
-    rest: [{ method: "POST", route: "/api/users/:platformUserId/reactivate", request: (input) => ({ path: `/api/users/${segment(field(input, "platformUserId"))}/reactivate` }) }],
-  },
+  "users.deactivate": userAccessChange("deactivate"),
+  "users.reactivate": userAccessChange("reactivate"),
 
   "demo.signIn": {
     expect: anyone(),

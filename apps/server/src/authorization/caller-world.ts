@@ -17,6 +17,7 @@ import { SyncQueue } from "@agenda/sync/sync-queue";
 import { testOutlookServices } from "@agenda/sync/testing/connect";
 import { TEST_APP, TEST_REDIRECT_URI } from "@agenda/testing/sandbox";
 import { serve } from "@hono/node-server";
+import { afterAll, beforeAll } from "vitest";
 import { addinAuthSettings } from "../addin-auth";
 import { createApp } from "../app";
 import { createDemoMode } from "../demo";
@@ -253,6 +254,24 @@ async function microsoftApiToken(sandbox: Sandbox, userPrincipalName: string): P
     body: new URLSearchParams({ grant_type: "authorization_code", client_id: TEST_APP.clientId, client_secret: TEST_APP.secrets[0] ?? "", code: response.get("code") ?? "", redirect_uri: TEST_REDIRECT_URI }),
   });
   return ((await answer.json()) as { access_token: string }).access_token;
+}
+
+/**
+ * The world for the current test file, started once before its tests on the file's own database and sandbox, and
+ * stopped after them.
+ */
+export function useCallerWorld(database: () => { db: Database; url: string }, sandbox: () => Sandbox): () => CallerWorld {
+  let world: CallerWorld | undefined;
+  beforeAll(async () => {
+    world = await CallerWorld.start(database().db, database().url, sandbox());
+  }, 120_000);
+  afterAll(async () => {
+    await world?.close();
+  });
+  return () => {
+    if (!world) throw new Error("useCallerWorld(): the world starts in beforeAll; read it inside a test.");
+    return world;
+  };
 }
 
 /** What one call over HTTP answered: its status, the API's error code when refused, its data when it succeeded. */

@@ -3,14 +3,14 @@ import { useTestDatabase } from "@agenda/testing/database";
 import { useSandbox } from "@agenda/testing/sandbox";
 import fc from "fast-check";
 import type { z } from "zod";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { ACCESS_TABLE } from "./access-table";
-import { CallerWorld, SANDBOX_MAILBOXES, type CallerKind, type ProcedureType } from "./caller-world";
+import { SANDBOX_MAILBOXES, useCallerWorld, type CallerKind, type ProcedureType } from "./caller-world";
 import { inputsFor } from "./hostile-inputs";
 
 const database = useTestDatabase();
 const sandbox = useSandbox(SANDBOX_MAILBOXES);
-let world: CallerWorld;
+const world = useCallerWorld(database, sandbox);
 let calls = 0;
 let previous = "";
 
@@ -20,13 +20,7 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20_261_206);
 /** Node refuses request heads over 16 KB itself, before any code of ours runs: URLs stay well under that. */
 const MAX_URL_CHARS = 8_000;
 
-beforeAll(async () => {
-  world = await CallerWorld.start(database().db, database().url, sandbox());
-}, 120_000);
-afterAll(async () => {
-  await world?.close();
-  console.info(`input fuzz: ${calls} generated calls over HTTP (seed ${SEED})`);
-});
+afterAll(() => console.info(`input fuzz: ${calls} generated calls over HTTP (seed ${SEED})`));
 
 const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: ProcedureType; inputs: z.ZodType[] } }>;
 
@@ -73,26 +67,26 @@ describe("every procedure's input, fuzzed over HTTP", () => {
     const type = procedure._def.type;
     if (type === "subscription") continue;
     it(`${path}: no 5xx, every refusal a typed 4xx with a message, no connection error`, { timeout: 180_000 }, async () => {
-      const caller = world.caller(callerFor(path));
+      const caller = world().caller(callerFor(path));
       const headers = { ...caller.headers, "content-type": "application/json" };
       const inputs = fc.sample(inputsFor(procedure._def.inputs[0]), { numRuns: RUNS, seed: SEED });
       const flaws: string[] = [];
       for (const input of inputs) {
         const json = JSON.stringify(input) ?? "null";
         const shown = json.slice(0, 120);
-        const url = `${world.url}/trpc/${path}?input=${encodeURIComponent(json)}`;
+        const url = `${world().url}/trpc/${path}?input=${encodeURIComponent(json)}`;
         if (type === "query" && url.length <= MAX_URL_CHARS) {
           const problem = await send(url, { headers }, "tRPC");
           if (problem) flaws.push(`tRPC ${path} ${shown}: ${problem}`);
         } else if (type === "mutation") {
-          const problem = await send(`${world.url}/trpc/${path}`, { method: "POST", headers, body: json }, "tRPC");
+          const problem = await send(`${world().url}/trpc/${path}`, { method: "POST", headers, body: json }, "tRPC");
           if (problem) flaws.push(`tRPC ${path} ${shown}: ${problem}`);
         }
         for (const door of ACCESS_TABLE[path]?.rest ?? []) {
           const request = door.request(input);
-          if (new URL(request.path, world.url).href.length > MAX_URL_CHARS) continue;
+          if (new URL(request.path, world().url).href.length > MAX_URL_CHARS) continue;
           const body = request.body === undefined ? undefined : JSON.stringify(request.body);
-          const problem = await send(`${world.url}${request.path}`, { method: door.method, headers, body }, "REST");
+          const problem = await send(`${world().url}${request.path}`, { method: door.method, headers, body }, "REST");
           if (problem) flaws.push(`${door.method} ${door.route} ${shown}: ${problem}`);
         }
       }
