@@ -4,13 +4,14 @@ import { join } from "node:path";
 interface VitestJsonReport {
   numPassedTests: number;
   numFailedTests: number;
-  testResults: Array<{ name: string; assertionResults: Array<{ status: string; fullName: string; failureMessages?: string[] }> }>;
+  testResults: Array<{ name: string; status: string; message?: string; assertionResults: Array<{ status: string; fullName: string; failureMessages?: string[] }> }>;
 }
 
 /**
  * Adds up the vitest JSON reports the workspaces wrote into `dir` (see vitest.shared.ts), names every failed test
  * with its message, prints the closing `N passed, N failed` line, and gives the exit code of the whole run: turbo's
- * when it failed, 1 when a report counts a failure turbo did not see.
+ * when it failed, 1 when a report counts a failure turbo did not see. A file whose setup failed (a browser that would
+ * not start) skips its tests and may leave vitest's exit code at 0: it counts as one failure.
  */
 export async function concludeRun(dir: string, turboExitCode: number, whatElseFailed: string): Promise<number> {
   let passed = 0;
@@ -20,6 +21,10 @@ export async function concludeRun(dir: string, turboExitCode: number, whatElseFa
     passed += report.numPassedTests;
     failed += report.numFailedTests;
     for (const result of report.testResults) {
+      if (result.status === "failed" && result.assertionResults.every(({ status }) => status !== "failed")) {
+        failed++;
+        console.error(`failed: ${result.name}\n  ${(result.message ?? "its setup failed").slice(0, 1500).replaceAll("\n", "\n  ")}`);
+      }
       for (const test of result.assertionResults.filter(({ status }) => status === "failed")) {
         console.error(`failed: ${result.name} > ${test.fullName}\n  ${(test.failureMessages ?? []).join("\n").slice(0, 1500).replaceAll("\n", "\n  ")}`);
       }
