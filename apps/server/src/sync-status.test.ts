@@ -10,6 +10,7 @@ import { connectTestUser, testOutlookServices } from "@agenda/sync/testing/conne
 import { useTestDatabase } from "@agenda/testing/database";
 import { sandboxAdmin, TEST_APP, useSandbox } from "@agenda/testing/sandbox";
 import { serve, type ServerType } from "@hono/node-server";
+import { ticketedSubscriptionLinks } from "@agenda/client/status-stream";
 import { createTRPCClient, httpLink, httpSubscriptionLink, retryLink, TRPCClientError } from "@trpc/client";
 import { eq } from "drizzle-orm";
 import { EventSource } from "eventsource";
@@ -48,14 +49,15 @@ afterAll(async () => {
 });
 
 /**
- * `sync.onStatus` as the web app opens it: SSE through httpSubscriptionLink, with a single-use stream ticket asked
- * for with `token` at each connection; `connectionParams` as given instead, when given.
+ * `sync.onStatus` as the web app opens it: SSE with a single-use stream ticket asked for with `token` at each
+ * connection (the apps' own links); or with the `connectionParams` given, as a client of its own might.
  */
 function watchStatus(token: string | null, options: { connectionParams?: Record<string, string> } = {}) {
-  const connectionParams = options.connectionParams ?? (token === null ? undefined : async () => ({ ticket: (await api(token).sync.statusTicket.mutate()).ticket }));
-  const client = createTRPCClient<AppRouter>({
-    links: [httpSubscriptionLink({ url: `${origin}/trpc`, EventSource, connectionParams })],
-  });
+  const links =
+    options.connectionParams || token === null
+      ? [httpSubscriptionLink({ url: `${origin}/trpc`, EventSource, connectionParams: options.connectionParams })]
+      : ticketedSubscriptionLinks({ url: `${origin}/trpc`, EventSource, requestTicket: async () => (await api(token).sync.statusTicket.mutate()).ticket });
+  const client = createTRPCClient<AppRouter>({ links });
   const received: IntegrationStatus[] = [];
   const waiting: Array<(status: IntegrationStatus) => void> = [];
   let failed: (error: unknown) => void = () => undefined;
@@ -260,8 +262,12 @@ describe("sync.onStatus over SSE", () => {
     }
   });
 
-  it("gives no ticket to a service token: streams belong to people", async () => {
+  it("gives no ticket to a service token: streams belong to people, and the subscriber hears why", async () => {
     const serviceToken = (await createServiceToken(database().db, { name: "watcher", scopes: ["formations:write"] })).token;
     await expect(api(serviceToken).sync.statusTicket.mutate()).rejects.toMatchObject({ data: { code: "FORBIDDEN", appCode: "USER_ONLY" } });
+    const service = watchStatus(serviceToken);
+    const error = await service.failure;
+    service.close();
+    expect((error as TRPCClientError<AppRouter>).data).toMatchObject({ code: "FORBIDDEN", appCode: "USER_ONLY" });
   });
 });

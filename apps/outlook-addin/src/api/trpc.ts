@@ -1,6 +1,7 @@
 import type { AppRouter } from "@agenda/api";
 import { MAX_TRPC_BATCH } from "@agenda/api/limits";
-import { createTRPCClient, httpBatchLink, httpSubscriptionLink, retryLink, splitLink, TRPCClientError, type TRPCClient } from "@trpc/client";
+import { ticketedSubscriptionLinks } from "@agenda/client/status-stream";
+import { createTRPCClient, httpBatchLink, retryLink, splitLink, TRPCClientError, type TRPCClient } from "@trpc/client";
 import type { inferRouterOutputs } from "@trpc/server";
 import type { Language } from "../i18n/i18n";
 
@@ -23,12 +24,11 @@ export function createApiClient(getApiToken: () => Promise<string>, language: La
     links: [
       splitLink({
         condition: (operation) => operation.type === "subscription",
-        // Server-sent events carry no headers and put what they send in the URL: a single-use stream ticket goes
-        // there, asked for (with the token, in a header) at each (re)connection.
+        // Server-sent events, opened with a single-use stream ticket asked for with the token in a header.
         true: [
           // The server ends a status stream when the token behind it expires: open it again, with a fresh ticket.
           retryLink({ retry: ({ error, attempts }) => apiErrorCode(error) === "TOKEN_EXPIRED" && attempts < 3 }),
-          httpSubscriptionLink({ url: "/trpc", connectionParams: async () => ({ ticket: (await client.sync.statusTicket.mutate()).ticket }) }),
+          ...ticketedSubscriptionLinks({ url: "/trpc", requestTicket: async () => (await client.sync.statusTicket.mutate()).ticket }),
         ],
         false: httpBatchLink({
           url: "/trpc",

@@ -1,7 +1,8 @@
 import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import type { AppRouter } from "@agenda/api";
 import { MAX_TRPC_BATCH } from "@agenda/api/limits";
-import { createTRPCClient, httpBatchLink, httpLink, httpSubscriptionLink, splitLink } from "@trpc/client";
+import { ticketedSubscriptionLinks } from "@agenda/client/status-stream";
+import { createTRPCClient, httpBatchLink, httpLink, splitLink } from "@trpc/client";
 import { useState, type ReactNode } from "react";
 import { currentLanguage } from "../i18n/i18n";
 import { readSessionToken, storeSessionToken } from "../session/session-store";
@@ -37,12 +38,8 @@ function createTrpcClient() {
     links: [
       splitLink({
         condition: (operation) => operation.type === "subscription",
-        // Subscriptions are server-sent events: EventSource sends no headers and puts what it sends in the URL. A
-        // single-use ticket goes there, asked for at each (re)connection, never the session token itself.
-        true: httpSubscriptionLink({
-          url: "/trpc",
-          connectionParams: async () => ({ ticket: (await tickets.sync.statusTicket.mutate()).ticket }),
-        }),
+        // Subscriptions are server-sent events, opened with a single-use ticket, never the session token itself.
+        true: ticketedSubscriptionLinks({ url: "/trpc", requestTicket: async () => (await tickets.sync.statusTicket.mutate()).ticket }),
         false: httpBatchLink({ url: "/trpc", maxItems: MAX_TRPC_BATCH, headers: requestHeaders }),
       }),
     ],
