@@ -27,7 +27,8 @@ export type DomainErrorCode =
   | "OUTLOOK_ACCOUNT_IN_USE"
   | "SYNC_ALREADY_RUNNING"
   | "USER_NOT_FOUND"
-  | "EXTERNAL_ID_FOREIGN";
+  | "EXTERNAL_ID_FOREIGN"
+  | "USER_DEACTIVATED";
 
 export class DomainError extends Error {
   constructor(

@@ -2,7 +2,9 @@ import { randomUUID } from "node:crypto";
 import { calendarIntegrations, syncRuns } from "@agenda/db/schema";
 import { DomainError } from "@agenda/domain/errors";
 import { upsertFormation, upsertFormationInput } from "@agenda/domain/formations";
-import type { User } from "@agenda/domain/users";
+import { createServiceToken } from "@agenda/domain/service-tokens";
+import { setUserDeactivated, type User } from "@agenda/domain/users";
+import type { Viewer } from "@agenda/domain/viewer";
 import { useTestDatabase } from "@agenda/testing/database";
 import { sandboxAdmin, sandboxMailboxEvents, useSandbox } from "@agenda/testing/sandbox";
 import { createEvent } from "@agenda/domain/events";
@@ -17,7 +19,7 @@ import { holdIntegrationLockElsewhere, within } from "./testing/concurrency";
 import { connectTestUser, testOutlookServices } from "./testing/connect";
 
 const database = useTestDatabase();
-const mailboxes = ["ana", "ben", "carla", "dan", "eve", "fay", "gus", "hana"].map((name) => `${name}@contoso.test`);
+const mailboxes = ["ana", "ben", "carla", "dan", "eve", "fay", "gus", "hana", "ivy"].map((name) => `${name}@contoso.test`);
 const sandbox = useSandbox(mailboxes.map((userPrincipalName) => ({ userPrincipalName })));
 
 let services: OutlookServices;
@@ -148,6 +150,31 @@ describe("the sync engine", () => {
     expect(job?.error).toBeTruthy();
     await queue.retryJob(SYNC_QUEUES.export, job?.id ?? "");
     expect((await queue.failedJobs()).some((entry) => entry.id === job?.id)).toBe(false);
+  });
+
+  it("stops syncing the Outlook of someone the platform deactivated, and takes it up again once reactivated", async () => {
+    const { db } = database();
+    const { user, integration } = await connectTestUser(services, { name: "Ivy", mailbox: "ivy@contoso.test" });
+    const { serviceToken } = await createServiceToken(db, { name: "hr", scopes: ["users:write"] });
+    const hr: Viewer = { kind: "service", serviceTokenId: serviceToken.id, serviceName: serviceToken.name, scopes: serviceToken.scopes };
+    const scheduledImports = async () => {
+      const [row] = await db.execute<{ count: number }>(
+        sql`select count(*)::int as count from pgboss.job where name = ${SYNC_QUEUES.import} and singleton_key = ${integration.id} and data->>'trigger' = 'schedule'`,
+      );
+      return row?.count;
+    };
+
+    // Never synced, so due for an import: but its person left.
+    await setUserDeactivated(db, hr, user.platformUserId, true);
+    await engine.enqueueDue();
+    expect(await scheduledImports()).toBe(0);
+    expect(await engine.handlers().import({ integrationId: integration.id, trigger: "schedule" })).toEqual({ skipped: "USER_DEACTIVATED" });
+    expect(await engine.handlers().export({ integrationId: integration.id, trigger: "change" })).toEqual({ skipped: "USER_DEACTIVATED" });
+    expect(await listSyncRuns(db, user.id, 10)).toEqual([]);
+
+    await setUserDeactivated(db, hr, user.platformUserId, false);
+    await engine.enqueueDue();
+    expect(await scheduledImports()).toBe(1);
   });
 
   it("runs one API sync per user at a time: the same import or export asked again joins it, any other is refused", async () => {

@@ -1,8 +1,8 @@
 import { AGENDA_ADDIN_ID } from "@agenda/addin-manifest/manifest";
-import { agendaEvents, calendarIntegrations } from "@agenda/db/schema";
+import { agendaEvents, calendarIntegrations, users } from "@agenda/db/schema";
 import { DomainError } from "@agenda/domain/errors";
 import { graphStatusOf } from "@agenda/graph/graph-client";
-import { and, eq, exists, inArray, isNull, lt, not, or } from "drizzle-orm";
+import { and, eq, exists, inArray, isNotNull, isNull, lt, not, or } from "drizzle-orm";
 import { exportFormation, exportFormations, formationsToExport } from "./export/export-formations";
 import { exportPersonalEvents, personalEventsToExport } from "./export/export-personal-events";
 import { importIntegration } from "./import/import-integration";
@@ -11,8 +11,8 @@ import type { OutlookServices } from "./outlook-services";
 import type { SubscriptionJob, SyncJob, SyncJobHandlers, SyncQueue } from "./sync-queue";
 import { runSync, withIntegrationLock, type IntegrationRow, type SyncRun } from "./sync-run";
 
-/** Failures retrying cannot fix: the user must reconnect, and the integration already says so. */
-const NEEDS_THE_USER = new Set(["OUTLOOK_NEEDS_REAUTH", "OUTLOOK_NOT_CONNECTED"]);
+/** Failures retrying cannot fix: the user must reconnect (the integration already says so), or left the platform. */
+const NEEDS_THE_USER = new Set(["OUTLOOK_NEEDS_REAUTH", "OUTLOOK_NOT_CONNECTED", "USER_DEACTIVATED"]);
 
 export interface SyncEngineOptions {
   /** Where Microsoft delivers change notifications and how long subscriptions live; null: every integration is polled. */
@@ -184,7 +184,13 @@ export class SyncEngine {
   async enqueueDue(): Promise<{ imports: number; exports: number }> {
     const queue = this.#queue;
     if (!queue) return { imports: 0, exports: 0 };
-    const active = and(eq(calendarIntegrations.status, "active"), eq(calendarIntegrations.provider, "outlook"));
+    const ownerLeft = exists(
+      this.services.db
+        .select({ id: users.id })
+        .from(users)
+        .where(and(eq(users.id, calendarIntegrations.userId), isNotNull(users.deactivatedAt))),
+    );
+    const active = and(eq(calendarIntegrations.status, "active"), eq(calendarIntegrations.provider, "outlook"), not(ownerLeft));
     const stale = await this.services.db
       .select({ id: calendarIntegrations.id })
       .from(calendarIntegrations)

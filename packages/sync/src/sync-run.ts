@@ -2,6 +2,7 @@ import { hostname } from "node:os";
 import type { Database } from "@agenda/db/client";
 import { calendarIntegrations, syncRuns, type SyncRunIssue } from "@agenda/db/schema";
 import { DomainError } from "@agenda/domain/errors";
+import { isUserActive } from "@agenda/domain/users";
 import type { Client } from "@microsoft/microsoft-graph-client";
 import { and, eq } from "drizzle-orm";
 import { publishIntegrationStatus } from "./integration-status";
@@ -179,6 +180,8 @@ export async function runSync<T>(
     const [integration] = await db.select().from(calendarIntegrations).where(eq(calendarIntegrations.id, integrationId));
     if (!integration || integration.status === "disconnected") throw new DomainError("OUTLOOK_NOT_CONNECTED");
     if (integration.status === "needs_reauth") throw new DomainError("OUTLOOK_NEEDS_REAUTH", { reason: integration.statusReason ?? "" });
+    // Someone who left the platform keeps their Microsoft grant until they revoke it: Agenda stops using it.
+    if (!(await isUserActive(db, integration.userId))) throw new DomainError("USER_DEACTIVATED");
 
     await closeInterruptedRuns(db, integrationId);
     const stats: SyncStats = { created: 0, updated: 0, deleted: 0, requests: 0, throttled: 0, issues: [] };
