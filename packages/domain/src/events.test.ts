@@ -1,7 +1,7 @@
 import { useTestDatabase } from "@agenda/testing/database";
 import { describe, expect, it } from "vitest";
 import { DomainError } from "./errors";
-import { createEvent, createEventInput, deleteEvent, getEvent, listEvents, listEventsInput, updateEvent, updateEventInput } from "./events";
+import { createEvent, createEventInput, deleteEvent, eventsWindow, getEvent, listEvents, listEventsInput, updateEvent, updateEventInput } from "./events";
 import { ensureUser, type User } from "./users";
 
 const database = useTestDatabase();
@@ -44,6 +44,17 @@ describe("agenda events", () => {
       startsAt: "2026-11-01T04:00:00.000Z",
       endsAt: "2026-11-03T05:00:00.000Z",
     });
+  });
+
+  it("lists a default window when asked for no range: a month back, three ahead, or that length from the end given", () => {
+    const now = new Date("2026-12-06T12:00:00Z");
+    expect(eventsWindow({}, now)).toEqual({ from: "2026-11-06T12:00:00.000Z", to: "2027-03-06T12:00:00.000Z" });
+    expect(eventsWindow({ from: "2026-12-01T00:00:00Z" }, now)).toEqual({ from: "2026-12-01T00:00:00Z", to: "2027-03-31T00:00:00.000Z" });
+    expect(eventsWindow({ to: "2026-12-31T00:00:00+01:00" }, now)).toEqual({ from: "2026-09-01T23:00:00.000Z", to: "2026-12-31T00:00:00+01:00" });
+    expect(eventsWindow({ from: "yesterday" }, now)).toEqual({ from: "yesterday", to: "2027-03-06T12:00:00.000Z" });
+    expect(listEventsInput.safeParse({ from: "yesterday" }).success).toBe(false);
+    const parsed = listEventsInput.parse({});
+    expect(parsed.to.getTime() - parsed.from.getTime()).toBe(120 * 86_400_000);
   });
 
   it("refuses impossible timings", () => {

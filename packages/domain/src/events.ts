@@ -15,17 +15,40 @@ const DAY_MS = 86_400_000;
 export const eventSourceSchema = z.enum(["platform", "outlook", "formation"]);
 export const showAsSchema = z.enum(["free", "tentative", "busy", "oof", "workingElsewhere", "unknown"]);
 
+/** What `events.list` answers when a caller names no range: the last month and the next three. */
+export const DEFAULT_LIST_WINDOW = { daysBack: 30, daysAhead: 90 } as const;
+
+/**
+ * The range `events.list` answers: the one asked for, its missing end filled in with a window of the default length,
+ * or the default window around `now`. What cannot be read as an instant is left as given, for validation to refuse.
+ */
+export function eventsWindow(asked: { from?: string | undefined; to?: string | undefined }, now = new Date()): { from: string; to: string } {
+  const length = (DEFAULT_LIST_WINDOW.daysBack + DEFAULT_LIST_WINDOW.daysAhead) * DAY_MS;
+  const shifted = (instant: string | undefined, by: number) => {
+    const time = instant === undefined ? Number.NaN : Date.parse(instant);
+    return Number.isNaN(time) ? undefined : new Date(time + by).toISOString();
+  };
+  const from = asked.from ?? shifted(asked.to, -length) ?? new Date(now.getTime() - DEFAULT_LIST_WINDOW.daysBack * DAY_MS).toISOString();
+  const to = asked.to ?? shifted(asked.from, length) ?? new Date(now.getTime() + DEFAULT_LIST_WINDOW.daysAhead * DAY_MS).toISOString();
+  return { from, to };
+}
+
+const isRange = (from: unknown, to: unknown): boolean => from instanceof Date && to instanceof Date;
+
 export const listEventsInput = z
   .object({
-    from: isoInstant,
-    to: isoInstant,
+    from: z.string().optional(),
+    to: z.string().optional(),
     sources: z.array(eventSourceSchema).min(1).max(3).optional(),
   })
-  .refine(({ from, to }) => to > from, { message: "rangeInverted", path: ["to"] })
-  .refine(({ from, to }) => to.getTime() - from.getTime() <= MAX_LIST_RANGE_DAYS * DAY_MS, {
-    message: "rangeTooLong",
-    path: ["to"],
-  });
+  .transform((input) => ({ ...input, ...eventsWindow(input) }))
+  .pipe(
+    z
+      .object({ from: isoInstant, to: isoInstant, sources: z.array(eventSourceSchema).optional() })
+      // Zod runs refinements even when a field failed: the range is only judged between two instants.
+      .refine(({ from, to }) => !isRange(from, to) || to > from, { message: "rangeInverted", path: ["to"] })
+      .refine(({ from, to }) => !isRange(from, to) || to.getTime() - from.getTime() <= MAX_LIST_RANGE_DAYS * DAY_MS, { message: "rangeTooLong", path: ["to"] }),
+  );
 
 const eventFields = {
   title: z.string().trim().min(1).max(255),

@@ -3,7 +3,7 @@ import { calendarIntegrations, syncRuns } from "@agenda/db/schema";
 import { DomainError } from "@agenda/domain/errors";
 import { upsertFormation, upsertFormationInput } from "@agenda/domain/formations";
 import { createServiceToken } from "@agenda/domain/service-tokens";
-import { setUserDeactivated, type User } from "@agenda/domain/users";
+import { ensureUser, setUserDeactivated, type User } from "@agenda/domain/users";
 import type { Viewer } from "@agenda/domain/viewer";
 import { useTestDatabase } from "@agenda/testing/database";
 import { sandboxAdmin, sandboxMailboxEvents, useSandbox } from "@agenda/testing/sandbox";
@@ -19,7 +19,7 @@ import { holdIntegrationLockElsewhere, within } from "./testing/concurrency";
 import { connectTestUser, testOutlookServices } from "./testing/connect";
 
 const database = useTestDatabase();
-const mailboxes = ["ana", "ben", "carla", "dan", "eve", "fay", "gus", "hana", "ivy"].map((name) => `${name}@contoso.test`);
+const mailboxes = ["ana", "ben", "carla", "dan", "eve", "fay", "gus", "hana", "ivy", "jan"].map((name) => `${name}@contoso.test`);
 const sandbox = useSandbox(mailboxes.map((userPrincipalName) => ({ userPrincipalName })));
 
 let services: OutlookServices;
@@ -150,6 +150,32 @@ describe("the sync engine", () => {
     expect(job?.error).toBeTruthy();
     await queue.retryJob(SYNC_QUEUES.export, job?.id ?? "");
     expect((await queue.failedJobs()).some((entry) => entry.id === job?.id)).toBe(false);
+  });
+
+  it("sends a newly connected user's formations to Outlook at once, and a reconnection does not copy them twice", async () => {
+    const { db } = database();
+    const user = await ensureUser(db, { platformUserId: "test-jan@contoso.test", email: "jan@contoso.test", name: "Jan", role: "learner" });
+    await formationFor(user, "Sécurité incendie");
+    await formationFor(user, "Gestes et postures");
+    const connectAndWaitForExport = async () => {
+      const { integration } = await connectTestUser(services, { name: "Jan", mailbox: "jan@contoso.test" });
+      const runsBefore = (await listSyncRuns(db, user.id, 50)).filter(({ kind }) => kind === "export").length;
+      // What the API's callback does once Microsoft answered: nothing here asks for an export.
+      await engine.integrationChanged(integration.id);
+      for (let waited = 0; waited < 150; waited++) {
+        const exports = (await listSyncRuns(db, user.id, 50)).filter(({ kind, status }) => kind === "export" && status !== "running");
+        if (exports.length > runsBefore) return exports[0];
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error("no export after connecting");
+    };
+
+    expect(await connectAndWaitForExport()).toMatchObject({ status: "succeeded", created: 2 });
+    expect((await mailboxEvents("jan@contoso.test")).map(({ subject }) => subject).sort()).toEqual(["Gestes et postures", "Sécurité incendie"]);
+
+    await disconnectOutlook(services, user.id, { removeExportedFormations: false });
+    await connectAndWaitForExport();
+    expect((await mailboxEvents("jan@contoso.test")).map(({ subject }) => subject).sort()).toEqual(["Gestes et postures", "Sécurité incendie"]);
   });
 
   it("stops syncing the Outlook of someone the platform deactivated, and takes it up again once reactivated", async () => {

@@ -9,7 +9,7 @@ import { importIntegration } from "./import/import-integration";
 import { DEFAULT_SUBSCRIPTION_TIMING, ensureSubscriptions, hasLiveSubscription, hasSubscriptionToRenew, renewSubscriptionNow, type SubscriptionSettings } from "./notifications/subscriptions";
 import type { OutlookServices } from "./outlook-services";
 import type { SubscriptionJob, SyncJob, SyncJobHandlers, SyncQueue } from "./sync-queue";
-import { runSync, withIntegrationLock, type IntegrationRow, type SyncRun } from "./sync-run";
+import { runSync, withIntegrationLock, type IntegrationRow, type SyncRun, type SyncRunTrigger } from "./sync-run";
 
 /** Failures retrying cannot fix: the user must reconnect (the integration already says so), or left the platform. */
 const NEEDS_THE_USER = new Set(["OUTLOOK_NEEDS_REAUTH", "OUTLOOK_NOT_CONNECTED", "USER_DEACTIVATED"]);
@@ -83,7 +83,7 @@ export class SyncEngine {
   async importNow(userId: string) {
     return this.#oneRequestedSyncPerUser(userId, "import", async () => {
       const integration = await this.#connectedIntegration(userId);
-      const summary = await runSync(this.services, integration.id, "import", "manual", (run) => this.#import(run));
+      const summary = await runSync(this.services, integration.id, "import", "manual", (run) => this.#import(run, "manual"));
       const { created, updated, deleted, requests } = summary.stats;
       return { runId: summary.runId, created, updated, deleted, requests, durationMs: summary.durationMs };
     });
@@ -107,7 +107,12 @@ export class SyncEngine {
     };
   }
 
-  /** Connected, reconnected or settings changed: an import now, which also brings the subscriptions in line. */
+  /**
+   * Connected, reconnected or settings changed: an import now, which also brings the subscriptions in line, then an
+   * export of everything the user's Outlook lacks (their formations, their pending events). The export follows the
+   * import rather than racing it: the import first finds the copies a previous connection left in Outlook, so a
+   * reconnection never duplicates them.
+   */
   async integrationChanged(integrationId: string): Promise<void> {
     await this.#queue?.enqueueImport(integrationId, "change");
   }
@@ -115,7 +120,7 @@ export class SyncEngine {
   readonly #subscriptionFailedAt = new Map<string, number>();
 
   /** An import, after the integration's subscriptions are made what its settings want (Graph only if they differ). */
-  async #import(run: SyncRun) {
+  async #import(run: SyncRun, trigger: SyncRunTrigger) {
     const failedAt = this.#subscriptionFailedAt.get(run.integration.id);
     // A webhook that failed validation is not tried on every import: the integration is polled until then.
     if (failedAt === undefined || Date.now() - failedAt >= this.#pollIntervalMs) {
@@ -131,7 +136,9 @@ export class SyncEngine {
     }
     const result = await importIntegration(run);
     // Formations to put back, platform edits that won a conflict: Outlook hears of them now, not at the next change.
-    if (result.toExport > 0) await this.#queue?.enqueueExport(run.integration.id, "change");
+    // After a connection or a settings change, whatever the user's Outlook lacks goes at once too (`integrationChanged`).
+    const justChanged = trigger === "change" && run.integration.exportEnabled;
+    if (result.toExport > 0 || justChanged) await this.#queue?.enqueueExport(run.integration.id, "change");
     return result;
   }
 
@@ -168,7 +175,7 @@ export class SyncEngine {
 
   async #job(job: SyncJob, kind: "import" | "export") {
     try {
-      const work = (run: SyncRun): Promise<unknown> => (kind === "import" ? this.#import(run) : this.#export(run));
+      const work = (run: SyncRun): Promise<unknown> => (kind === "import" ? this.#import(run, job.trigger) : this.#export(run));
       const summary = await runSync(this.services, job.integrationId, kind, job.trigger, work);
       return { runId: summary.runId, ...summary.stats, issues: summary.stats.issues.length };
     } catch (error) {
