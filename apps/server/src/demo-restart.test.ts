@@ -58,10 +58,25 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined | nul
   throw new Error(`timed out waiting for ${what}:\n${server?.output() ?? ""}`);
 }
 
+type ListedEvent = { title: string; isAllDay: boolean; onlineUrl: string | null; outlook: { calendarId: string | null; seriesMasterId: string | null } | null };
+
+/** Léa's Outlook events of the weeks around now, which hold the demo week whatever the day. */
+async function outlookEventsAroundNow(api: Awaited<ReturnType<typeof signInLea>>): Promise<ListedEvent[]> {
+  const from = new Date(Date.now() - 8 * 86_400_000).toISOString();
+  const to = new Date(Date.now() + 15 * 86_400_000).toISOString();
+  const { events } = (await api(`/api/calendar/events?sources=outlook&from=${from}&to=${to}`)) as { events: ListedEvent[] };
+  return events;
+}
+
+const titled = (events: ListedEvent[], title: string) => events.filter((event) => event.title === title);
+
+/** The demo week in Léa's mailbox: five events in her calendar (the weekly meeting as one series), one in "Personnel". */
+const DEMO_WEEK_IN_OUTLOOK = 6;
+
 describe("the demo across a restart", () => {
   let firstSandboxUrl = "";
 
-  it("connects Léa's Outlook on the first start", { timeout: 120_000 }, async () => {
+  it("fills Léa's Outlook with a working week, which her first import brings into the agenda", { timeout: 120_000 }, async () => {
     ({ sandboxUrl: firstSandboxUrl } = await startDemo());
     try {
       const api = await signInLea();
@@ -69,17 +84,41 @@ describe("the demo across a restart", () => {
       const { response } = await signInThroughAuthorizePage(url, { userPrincipalName: LEA });
       await api("/api/calendar/outlook/callback", { method: "POST", body: JSON.stringify(Object.fromEntries(response)) });
       await api("/api/calendar/outlook/import", { method: "POST" });
+
+      const imported = await outlookEventsAroundNow(api);
+      expect(new Set(imported.map(({ title }) => title))).toEqual(
+        new Set(["Point d'équipe hebdomadaire", "Bilan de formation avec Hexaplan", "Salon Learning Technologies France", "Revue du catalogue de formations", "Déjeuner d'équipe"]),
+      );
+      const weekly = titled(imported, "Point d'équipe hebdomadaire");
+      expect(weekly.length).toBeGreaterThanOrEqual(2);
+      expect(weekly[0]?.outlook?.seriesMasterId).toEqual(expect.any(String));
+      expect(new Set(weekly.map(({ outlook }) => outlook?.seriesMasterId)).size).toBe(1);
+      expect(titled(imported, "Salon Learning Technologies France")).toEqual([expect.objectContaining({ isAllDay: true })]);
+      expect(titled(imported, "Bilan de formation avec Hexaplan")).toEqual([expect.objectContaining({ onlineUrl: expect.stringMatching(/^https:\/\/teams\.microsoft\.com\//) })]);
+      expect(titled(imported, "Revue du catalogue de formations")).toHaveLength(1);
+      expect(titled(imported, "Déjeuner d'équipe")).toHaveLength(1);
+
+      // The appointment kept in another calendar arrives once that calendar is imported too.
+      const calendars = (await api("/api/calendar/outlook/calendars")) as unknown as Array<{ id: string; name: string }>;
+      expect(calendars.map(({ name }) => name).sort()).toEqual(["Calendar", "Personnel"]);
+      await api("/api/calendar/integrations/outlook/settings", { method: "PUT", body: JSON.stringify({ importCalendarIds: calendars.map(({ id }) => id) }) });
+      await api("/api/calendar/outlook/import", { method: "POST" });
+      const personal = calendars.find(({ name }) => name === "Personnel");
+      expect(titled(await outlookEventsAroundNow(api), "Rendez-vous chez le dentiste")).toEqual([expect.objectContaining({ outlook: expect.objectContaining({ calendarId: personal?.id }) })]);
+      expect(await sandboxMailboxEvents({ url: firstSandboxUrl }, LEA)).toHaveLength(DEMO_WEEK_IN_OUTLOOK);
     } finally {
       await server?.stop();
     }
   });
 
-  it("keeps Léa's import, export and notifications working after the restart, with no reconnect", { timeout: 120_000 }, async () => {
+  it("keeps Léa's import, export and notifications working after the restart, with no reconnect and no second demo week", { timeout: 120_000 }, async () => {
     const restartedAt = new Date();
     const { sandboxUrl } = await startDemo();
     const api = await signInLea();
 
     await api("/api/calendar/outlook/import", { method: "POST" });
+    expect(await sandboxMailboxEvents({ url: sandboxUrl }, LEA)).toHaveLength(DEMO_WEEK_IN_OUTLOOK);
+    expect(titled(await outlookEventsAroundNow(api), "Revue du catalogue de formations")).toHaveLength(1);
 
     const [excel] = await database().db.select({ id: formations.id, title: formations.title }).from(formations).where(eq(formations.externalId, "demo-formation-excel"));
     if (!excel) throw new Error("the demo seed makes the Excel formation");
@@ -90,10 +129,7 @@ describe("the demo across a restart", () => {
     await sandboxAdmin({ url: sandboxUrl }, "POST", `/mailboxes/${LEA}/events`, {
       events: [{ subject: "Ajouté dans Outlook après le redémarrage", start: { dateTime: `${tomorrow}T14:00:00`, timeZone: "UTC" }, end: { dateTime: `${tomorrow}T15:00:00`, timeZone: "UTC" } }],
     });
-    await waitFor("the Outlook event in events.list", async () => {
-      const { events } = (await api(`/api/calendar/events?sources=outlook&from=${tomorrow}T00:00:00Z&to=${tomorrow}T23:59:59Z`)) as { events: Array<{ title: string }> };
-      return events.some(({ title }) => title === "Ajouté dans Outlook après le redémarrage");
-    });
+    await waitFor("the Outlook event in events.list", async () => titled(await outlookEventsAroundNow(api), "Ajouté dans Outlook après le redémarrage").length > 0);
     const notified = await database().db.select().from(syncRuns).where(and(eq(syncRuns.trigger, "notification"), gt(syncRuns.startedAt, restartedAt)));
     expect(notified.length).toBeGreaterThan(0);
     expect(sandboxUrl).toBe(firstSandboxUrl);

@@ -8,6 +8,7 @@ import { parseVaultKey } from "@agenda/sync/token-vault";
 import { join } from "node:path";
 import { addinAuthSettings, type AddinAuthSettings } from "./addin-auth";
 import type { DemoSecrets } from "./demo";
+import { seedDemoOutlookWeeks } from "./demo-outlook-week";
 import type { Env } from "./env";
 
 /** The path of the OAuth callback page of the web agenda, as registered with Microsoft. */
@@ -89,17 +90,19 @@ export async function connectMicrosoft(env: Env, db: Database, origin: string, d
 
   const app = demoAppRegistration(demoSecrets.outlookClientSecret, origin);
   const sandboxDir = join(env.DATA_DIR, "sandbox");
+  const mailboxes = Object.values(DEMO_USERS).map((user) => ({ userPrincipalName: user.email, displayName: user.name, timeZone: user.timeZone }));
   const sandbox = await startSandbox({
     // Connected accounts are bound to the sandbox's origin (MSAL keys its token cache by the authority's host:port).
     port: env.SANDBOX_PORT ?? "kept",
     dataDir: sandboxDir,
     tlsDir: env.SANDBOX_TLS_DIR ?? DEFAULT_TLS_DIR,
     persist: true,
-    users: Object.values(DEMO_USERS).map((user) => ({ userPrincipalName: user.email, displayName: user.name, timeZone: user.timeZone })),
+    users: mailboxes,
     identity: { clients: [app], autoConsent: true },
   }).catch((error: unknown) => {
     throw (error as NodeJS.ErrnoException).code === "EADDRINUSE" ? sandboxPortTaken((error as { port: number }).port, env.SANDBOX_PORT, sandboxDir) : error;
   });
+  if (!sandbox.restored) await seedDemoOutlookWeeks(sandbox, mailboxes);
   const outlook = createOutlookServices(db, {
     ...vault,
     clientId: app.clientId,
