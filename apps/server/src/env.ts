@@ -50,8 +50,12 @@ const environment = z
     PLATFORM_URL: optionalUrl,
     /** Whether this process takes sync jobs; false when separate workers (apps/worker) do. */
     SYNC_WORKER: booleanFlag.default(true),
-    /** Port of the Microsoft sandbox in demo mode (0: a free port). */
-    SANDBOX_PORT: z.coerce.number().int().min(0).max(65_535).default(0),
+    /**
+     * Port of the Microsoft sandbox in demo mode (0: a free one). Unset: the port of its previous start, kept under
+     * DATA_DIR/sandbox (a free one the first time): Outlook accounts connected to the sandbox are bound to its address
+     * and must be connected again when it changes.
+     */
+    SANDBOX_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
     /** Where the sandbox's local CA lives; NODE_EXTRA_CA_CERTS must name its ca.pem. */
     SANDBOX_TLS_DIR: z.string().min(1).optional(),
     /**

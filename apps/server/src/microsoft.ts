@@ -8,6 +8,7 @@ import { parseVaultKey } from "@agenda/sync/token-vault";
 import { join } from "node:path";
 import { addinAuthSettings, type AddinAuthSettings } from "./addin-auth";
 import type { DemoSecrets } from "./demo";
+import { seedDemoOutlookWeeks } from "./demo-outlook-week";
 import type { Env } from "./env";
 
 /** The path of the OAuth callback page of the web agenda, as registered with Microsoft. */
@@ -25,7 +26,6 @@ export interface MicrosoftConnection {
   stop(): Promise<void>;
 }
 
-/** The app registration the sandbox knows the demo product by (the sandbox ignores loopback ports, as Azure does). */
 /**
  * The demo app's redirect URIs: http loopback ones match on any port, as at Microsoft; any other origin (https with
  * TLS_CERT, for sideloading the add-in, or BACKEND_URL) is registered as it is.
@@ -35,6 +35,7 @@ function demoRedirectUris(origin: string, path: string): string[] {
   return new URL(origin).protocol === "http:" ? loopback : [...loopback, `${origin}${path}`];
 }
 
+/** The app registration the sandbox knows the demo product by (the sandbox ignores loopback ports, as Azure does). */
 function demoAppRegistration(secret: string, origin: string): RegisteredClient {
   return {
     clientId: "b8a1f6c2-5d3e-4f7a-9c2b-1e0d3a4f5b6c",
@@ -45,6 +46,18 @@ function demoAppRegistration(secret: string, origin: string): RegisteredClient {
     spaRedirectUris: demoRedirectUris(origin, ADDIN_SIGN_IN_PATH),
     permissions: ["User.Read", "Calendars.ReadWrite"],
   };
+}
+
+/** Why the demo cannot start its sandbox, and the ways out, for the person reading the failed start. */
+function sandboxPortTaken(port: number, sandboxPort: number | undefined, sandboxDir: string): Error {
+  const chosenBy =
+    sandboxPort === undefined ? `the port the demo's sandbox has listened on since its first start, kept in ${join(sandboxDir, "port")}` : `SANDBOX_PORT=${sandboxPort}`;
+  return new Error(
+    `The Microsoft sandbox cannot listen on 127.0.0.1:${port} (${chosenBy}): another program holds that port — ` +
+      `an Agenda started on another data directory, \`npm run sandbox\`, or anything else; \`lsof -nP -iTCP:${port} -sTCP:LISTEN\` names it.\n` +
+      `Stop that program and start again, or set SANDBOX_PORT to another port (0: any free one; kept from then on): ` +
+      `the Outlook accounts connected to the sandbox are bound to its address and then have to be connected again.`,
+  );
 }
 
 /**
@@ -76,14 +89,20 @@ export async function connectMicrosoft(env: Env, db: Database, origin: string, d
   if (!demoSecrets) throw new Error("OUTLOOK_CLIENT_ID, OUTLOOK_CLIENT_SECRET and OUTLOOK_REDIRECT_URI are required outside demo mode");
 
   const app = demoAppRegistration(demoSecrets.outlookClientSecret, origin);
+  const sandboxDir = join(env.DATA_DIR, "sandbox");
+  const mailboxes = Object.values(DEMO_USERS).map((user) => ({ userPrincipalName: user.email, displayName: user.name, timeZone: user.timeZone }));
   const sandbox = await startSandbox({
-    port: env.SANDBOX_PORT,
-    dataDir: join(env.DATA_DIR, "sandbox"),
+    // Connected accounts are bound to the sandbox's origin (MSAL keys its token cache by the authority's host:port).
+    port: env.SANDBOX_PORT ?? "kept",
+    dataDir: sandboxDir,
     tlsDir: env.SANDBOX_TLS_DIR ?? DEFAULT_TLS_DIR,
     persist: true,
-    users: Object.values(DEMO_USERS).map((user) => ({ userPrincipalName: user.email, displayName: user.name, timeZone: user.timeZone })),
+    users: mailboxes,
     identity: { clients: [app], autoConsent: true },
+  }).catch((error: unknown) => {
+    throw (error as NodeJS.ErrnoException).code === "EADDRINUSE" ? sandboxPortTaken((error as { port: number }).port, env.SANDBOX_PORT, sandboxDir) : error;
   });
+  if (!sandbox.restored) await seedDemoOutlookWeeks(sandbox, mailboxes);
   const outlook = createOutlookServices(db, {
     ...vault,
     clientId: app.clientId,

@@ -91,7 +91,8 @@ describe("syncing with Outlook from the web agenda", () => {
     const widget = page.getByRole("region", { name: "Mes prochains événements" });
     await widget.getByText(MEETING).waitFor();
     expect(await widget.getByRole("listitem").count()).toBeLessThanOrEqual(5);
-    expect(await widget.getByRole("listitem").first().textContent()).toContain(`Événement Outlook – ${MEETING}`);
+    // The demo's Outlook week may hold an event under way before it.
+    expect(await widget.getByRole("listitem").filter({ hasText: MEETING }).textContent()).toContain(`Événement Outlook – ${MEETING}`);
     await page.getByTestId("widget-outlook-state").filter({ hasText: /^(Connecté|Synchronisation en cours…)$/ }).waitFor();
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await saveScreenshot(page, "home-calendar-widget");

@@ -31,22 +31,37 @@ const savedStateSchema = z.object({
   graph: z.unknown(),
 });
 
-/** The saved state at `file`, or undefined when there is none yet. A corrupt file is an error, never silently dropped. */
-export async function loadState(file: string): Promise<SavedState | undefined> {
-  let text: string;
+async function readIfSaved(file: string): Promise<string | undefined> {
   try {
-    text = await readFile(file, "utf8");
+    return await readFile(file, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw error;
   }
+}
+
+/** The saved state at `file`, or undefined when there is none yet. A corrupt file is an error, never silently dropped. */
+export async function loadState(file: string): Promise<SavedState | undefined> {
+  const text = await readIfSaved(file);
+  if (text === undefined) return undefined;
   const parsed = savedStateSchema.safeParse(JSON.parse(text));
   if (!parsed.success) throw new Error(`${file} is not a saved sandbox state: ${z.prettifyError(parsed.error)}`);
   return parsed.data;
 }
 
-/** Writes through a temporary file and a rename, so a crash mid-write leaves the previous state intact. */
-export async function saveState(file: string, serialized: string): Promise<void> {
+const portSchema = z.coerce.number().int().min(1).max(65_535);
+
+/** The port kept at `file`, or undefined before the first start; anything but a port is an error, as for the state. */
+export async function loadKeptPort(file: string): Promise<number | undefined> {
+  const text = await readIfSaved(file);
+  if (text === undefined) return undefined;
+  const parsed = portSchema.safeParse(text.trim());
+  if (!parsed.success) throw new Error(`${file} does not hold a port number: ${JSON.stringify(text.slice(0, 40))}`);
+  return parsed.data;
+}
+
+/** Writes through a temporary file and a rename, so a crash mid-write leaves the previous content intact. */
+export async function saveAtomically(file: string, serialized: string): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
   await writeFile(temporary, serialized, { mode: 0o600 });

@@ -1,4 +1,6 @@
+import { once } from "node:events";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "@microsoft/microsoft-graph-client";
@@ -24,6 +26,15 @@ async function temporaryDirectory(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), "sandbox-state-"));
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
   return dir;
+}
+
+/** A port nothing listens on, other than `port`. */
+async function freePortBesides(port: number): Promise<number> {
+  const probe = createServer().listen(0, "127.0.0.1");
+  await once(probe, "listening");
+  const free = (probe.address() as AddressInfo).port;
+  await new Promise((resolve) => probe.close(resolve));
+  return free === port ? freePortBesides(port) : free;
 }
 
 /** A refresh token from a plain code flow (MSAL keeps its own out of the app's reach). */
@@ -143,6 +154,29 @@ describe("startSandbox", () => {
     expect(second.identity.grants.consents()).toEqual([
       expect.objectContaining({ clientId: DEMO_CLIENT.clientId, userId: signedIn.account!.localAccountId }),
     ]);
+  });
+
+  it("listens again on the port of its previous start with port \"kept\", and says so when another program took it", async () => {
+    const dataDir = await temporaryDirectory();
+    const first = await startSandbox({ persist: true, dataDir, port: "kept" });
+    expect(first.restored).toBe(false);
+    await first.stop();
+
+    const second = await started({ persist: true, dataDir, port: "kept" });
+    expect(second.url).toBe(first.url);
+    expect(second.restored).toBe(true);
+    await expect(startSandbox({ persist: true, dataDir, port: "kept" })).rejects.toMatchObject({ code: "EADDRINUSE", port: Number(new URL(first.url).port) });
+  });
+
+  it("keeps the port it was told last, so that leaving the setting out later stays on it", async () => {
+    const dataDir = await temporaryDirectory();
+    const first = await startSandbox({ persist: true, dataDir, port: "kept" });
+    await first.stop();
+    const moved = await startSandbox({ persist: true, dataDir, port: await freePortBesides(Number(new URL(first.url).port)) });
+    await moved.stop();
+
+    const again = await started({ persist: true, dataDir, port: "kept" });
+    expect(again.url).toBe(moved.url);
   });
 
   it("refuses to start on a corrupt state file rather than silently dropping it", async () => {

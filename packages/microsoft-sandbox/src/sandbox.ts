@@ -9,7 +9,7 @@ import { Hono } from "hono";
 import { Directory, type NewDirectoryUser } from "./directory";
 import { type GraphOptionsInput, type GraphService, createGraphService } from "./graph";
 import { type IdentityOptions, type IdentityService, createIdentityService } from "./identity";
-import { type SavedState, loadState, saveState } from "./persistence";
+import { type SavedState, loadKeptPort, loadState, saveAtomically } from "./persistence";
 import { SigningKeys } from "./signing";
 import { DEFAULT_TLS_DIR, ensureSandboxCertificates } from "./tls";
 
@@ -17,13 +17,19 @@ import { DEFAULT_TLS_DIR, ensureSandboxCertificates } from "./tls";
 export const DEFAULT_DATA_DIR = fileURLToPath(new URL("../../../.data/sandbox", import.meta.url));
 
 export interface SandboxOptions {
-  /** TCP port on 127.0.0.1; 0 (the default) picks a free one. */
-  port?: number;
+  /**
+   * TCP port on 127.0.0.1; 0 (the default) picks a free one. `"kept"` (with `persist`): the port the data dir's
+   * previous start listened on, a free one the first time, so that its origin stays what its clients stored.
+   */
+  port?: number | "kept";
   /** Where the CA and server certificate live; `<repo root>/.data/sandbox/tls` by default. */
   tlsDir?: string;
   /** Where `persist` saves the state; `<repo root>/.data/sandbox` by default. */
   dataDir?: string;
-  /** Load the saved state at start, save it periodically and at `stop()`. Off by default (state in memory). */
+  /**
+   * Load the saved state at start, save it periodically and at `stop()`; keep the port listened on (`port` in the
+   * data dir). Off by default (state in memory).
+   */
   persist?: boolean;
   /** How often a persisted sandbox writes its state when it changed; 5 s by default. */
   saveIntervalMs?: number;
@@ -37,6 +43,8 @@ export interface SandboxOptions {
 export interface Sandbox {
   /** The HTTPS origin, e.g. `https://127.0.0.1:53211`, with no trailing slash. */
   url: string;
+  /** Whether the state was loaded from an earlier run's save, rather than started empty. */
+  restored: boolean;
   /** An MSAL authority on the sandbox: `{url}/{tenant}` (`common` by default). */
   authority(tenant?: string): string;
   /** What MSAL needs in `knownAuthorities` to trust the sandbox offline: its `host:port`. */
@@ -57,9 +65,13 @@ export interface Sandbox {
 
 /** Starts the Microsoft sandbox: identity platform, Graph and admin on one HTTPS origin on 127.0.0.1. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  if (options.port === "kept" && !options.persist) throw new Error('startSandbox: port "kept" needs persist');
   const certificates = await ensureSandboxCertificates(options.tlsDir ?? DEFAULT_TLS_DIR);
-  const stateFile = join(options.dataDir ?? DEFAULT_DATA_DIR, "state.json");
+  const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
+  const stateFile = join(dataDir, "state.json");
+  const portFile = join(dataDir, "port");
   const saved = options.persist ? await loadState(stateFile) : undefined;
+  const port = options.port === "kept" ? ((await loadKeptPort(portFile)) ?? 0) : (options.port ?? 0);
 
   const directory = saved ? Directory.fromJSON(saved.directory) : new Directory();
   for (const user of options.users ?? []) directory.add(user);
@@ -98,12 +110,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const [cert, key] = await Promise.all([readFile(certificates.certPath), readFile(certificates.keyPath)]);
   const server = createServer({ cert, key }, getRequestListener(app.fetch));
   try {
-    await listen(server, options.port ?? 0);
+    await listen(server, port);
   } catch (error) {
     graph.close();
     throw error;
   }
-  origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const listeningPort = (server.address() as AddressInfo).port;
+  origin = `https://127.0.0.1:${listeningPort}`;
+  if (options.persist) await saveAtomically(portFile, `${listeningPort}\n`);
 
   let lastSaved = "";
   const save = async () => {
@@ -117,7 +131,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     };
     const serialized = JSON.stringify(state);
     if (serialized === lastSaved) return;
-    await saveState(stateFile, serialized);
+    await saveAtomically(stateFile, serialized);
     lastSaved = serialized;
   };
   const saveInBackground = () =>
@@ -127,6 +141,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   return {
     url: origin,
+    restored: saved !== undefined,
     authority: (tenant = "common") => `${origin}/${tenant}`,
     knownAuthority: new URL(origin).host,
     graphBaseUrl: `${origin}/v1.0`,

@@ -59,6 +59,9 @@ export interface SandboxMailboxEvent {
   isReminderOn: boolean;
   reminderMinutesBeforeStart: number;
   isOnlineMeeting: boolean;
+  onlineMeeting: { joinUrl: string } | null;
+  attendees: Array<{ type: string; emailAddress: { name: string; address: string } }>;
+  recurrence: { pattern: { type: string; interval: number; daysOfWeek?: string[] }; range: { type: string; startDate: string } } | null;
   transactionId?: string;
   singleValueExtendedProperties?: Array<{ id: string; value: string }>;
 }
