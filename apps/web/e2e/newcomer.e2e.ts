@@ -5,6 +5,7 @@ import { launchChromium, saveScreenshot } from "./support/browser";
 import { outlookEvents } from "./support/sandbox";
 
 const FORMATION = "Accueil des nouveaux arrivants";
+const SEEDED_MEETING = "Revue du catalogue de formations";
 
 /** A formation the admin takes part in, planned through the API as the platform would. */
 async function enrolTheAdmin(): Promise<void> {
@@ -40,12 +41,25 @@ describe("a newcomer's first connection", () => {
     await page.waitForURL(/oauth2\/v2\.0\/authorize/);
     await page.locator("#login").fill(DEMO.admin);
     await page.getByRole("button", { name: "Accept" }).click();
-    await page.getByRole("link", { name: /calendar settings/i }).click();
+    await page.getByText(`Outlook is connected to the account ${DEMO.admin}.`).waitFor();
+    await page.getByRole("link", { name: "Back to the calendar settings" }).click();
     await page.waitForURL(agendaUrl("/agenda/settings"));
 
     const row = page.getByRole("region", { name: "My formations in Outlook" }).getByRole("row", { name: new RegExp(`^${FORMATION}`) });
     await row.getByText("In Outlook", { exact: true }).waitFor({ timeout: 20_000 });
     await saveScreenshot(page, "newcomer-formation-in-outlook");
     expect((await outlookEvents(DEMO.admin)).map(({ subject }) => subject)).toContain(FORMATION);
+  });
+
+  it("shows the week already in their Outlook in the agenda, imported on connecting", async () => {
+    // The demo mailbox starts with a working week (its Monday meeting is a weekly series).
+    const seeded = (await outlookEvents(DEMO.admin)).find(({ subject }) => subject === SEEDED_MEETING);
+    if (!seeded) throw new Error(`the demo mailbox holds no ${SEEDED_MEETING}`);
+    await page.goto(agendaUrl("/agenda"));
+    await page.locator(".fc-daygrid-day").first().waitFor();
+    const monthOf = (date: Date) => new Intl.DateTimeFormat("en", { timeZone: "Europe/Paris", month: "numeric", year: "numeric" }).format(date);
+    if (monthOf(new Date(`${seeded.start.dateTime}Z`)) !== monthOf(new Date())) await page.getByRole("button", { name: /^Next/ }).first().click();
+    await page.locator(".fc-event.event-source-outlook", { hasText: SEEDED_MEETING }).first().waitFor({ timeout: 20_000 });
+    await saveScreenshot(page, "newcomer-outlook-week");
   });
 });

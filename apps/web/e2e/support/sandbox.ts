@@ -11,6 +11,8 @@ export interface SeededOutlookEvent {
 export interface OutlookEventView {
   id: string;
   subject: string;
+  /** In UTC, as Graph answers without a Prefer header. */
+  start: { dateTime: string; timeZone: string };
   webLink?: string;
 }
 
