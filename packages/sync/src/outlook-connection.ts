@@ -60,6 +60,7 @@ function domainErrorOf(error: unknown): DomainError {
     invalidGrant: "OUTLOOK_CODE_REJECTED",
     reauthRequired: "OUTLOOK_CODE_REJECTED",
     transient: "OUTLOOK_UNAVAILABLE",
+    unreachable: "OUTLOOK_UNAVAILABLE",
     other: "OUTLOOK_AUTHORIZATION_FAILED",
   };
   return new DomainError(codes[error.failure], { reason: error.aadsts ? `AADSTS${error.aadsts}` : error.description });
