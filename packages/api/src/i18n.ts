@@ -73,6 +73,8 @@ const errorMessages: Record<Locale, Catalog> = {
       "Erreur de permissions : vérifiez que Calendars.ReadWrite et User.Read sont ajoutées dans Azure, que vous les avez acceptées et, si besoin, que le consentement administrateur est accordé.",
     OUTLOOK_CODE_REJECTED: () => "Microsoft a refusé le code de connexion (expiré ou déjà utilisé) : relancez « Se connecter à Outlook ».",
     OUTLOOK_UNAVAILABLE: () => "Microsoft ne répond pas pour le moment : réessayez dans un instant.",
+    OUTLOOK_UNREACHABLE: () =>
+      "Microsoft est injoignable depuis Agenda (connexion refusée, nom introuvable, erreur TLS ou délai dépassé) : vérifiez la connexion réseau du serveur, son proxy s'il en a un et l'état des services Microsoft (https://status.cloud.microsoft), puis réessayez.",
     OUTLOOK_NOT_CONNECTED: () => "Aucun calendrier Outlook n'est connecté : connectez-vous d'abord à Outlook.",
     OUTLOOK_NEEDS_REAUTH: ({ reason }) => `L'accès à Outlook a été révoqué ou a expiré (${reason}) : reconnectez-vous à Outlook.`,
     OUTLOOK_CALENDAR_UNKNOWN: ({ id }) => `Calendrier Outlook inconnu ou en lecture seule : ${id}.`,
@@ -133,6 +135,8 @@ const errorMessages: Record<Locale, Catalog> = {
       "Permission error: check that Calendars.ReadWrite and User.Read are added in Azure, that you accepted them and, if needed, that admin consent is granted.",
     OUTLOOK_CODE_REJECTED: () => "Microsoft refused the sign-in code (expired or already used): start 'Connect Outlook' again.",
     OUTLOOK_UNAVAILABLE: () => "Microsoft is not answering right now: try again in a moment.",
+    OUTLOOK_UNREACHABLE: () =>
+      "Microsoft cannot be reached from Agenda (connection refused, name not found, TLS error or timeout): check the server's network connection, its proxy if it has one, and Microsoft's service status (https://status.cloud.microsoft), then try again.",
     OUTLOOK_NOT_CONNECTED: () => "No Outlook calendar is connected: connect Outlook first.",
     OUTLOOK_NEEDS_REAUTH: ({ reason }) => `Access to Outlook was revoked or expired (${reason}): connect Outlook again.`,
     OUTLOOK_CALENDAR_UNKNOWN: ({ id }) => `Unknown or read-only Outlook calendar: ${id}.`,

@@ -2,8 +2,9 @@ import type { Event } from "@microsoft/microsoft-graph-types";
 import { mintGraphToken, sandboxAdmin, useSandbox } from "@agenda/testing/sandbox";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createGraphClient, graphStatusOf } from "./graph-client";
-import { GraphRequestPolicy, parseRetryAfter, type GraphAttempt } from "./graph-middleware";
+import { ForeignOriginError, GraphRequestPolicy, MicrosoftUnreachableError, USER_FACING_RETRY, parseRetryAfter, type GraphAttempt, type RetrySettings } from "./graph-middleware";
 import { MailboxLimiter } from "./mailbox-limiter";
+import { listenSilently, refusingOrigin } from "./testing/listeners";
 
 const sandbox = useSandbox([{ userPrincipalName: "ana@contoso.test" }]);
 
@@ -111,6 +112,60 @@ describe("the Graph client's request layer", () => {
     const error = await clientFor({ attempts }).api("/me").get().catch((caught: unknown) => caught);
     expect(graphStatusOf(error)).toBe(503);
     expect(attempts).toHaveLength(6);
+  });
+});
+
+describe("the Graph client facing another origin or none", () => {
+  const failureOf = (request: Promise<unknown>) => request.then(() => undefined, (caught: unknown) => caught);
+
+  it("sends nothing to an origin other than Graph's, whatever link it is given", async () => {
+    const elsewhere = await listenSilently();
+    try {
+      const attempts: GraphAttempt[] = [];
+      const client = createGraphClient({ origin: sandbox().url, accessToken: async () => mintGraphToken(sandbox(), "ana@contoso.test"), retry: { maxAttempts: 1, timeoutMs: 500 }, onAttempt: (attempt) => attempts.push(attempt) });
+      const error = await failureOf(client.api(`${elsewhere.origin}/v1.0/me/calendarView/delta?$deltatoken=secret-token`).get());
+      expect(error).toBeInstanceOf(ForeignOriginError);
+      expect(error).toMatchObject({ origin: elsewhere.origin, graphOrigin: sandbox().url });
+      expect((error as Error).message).not.toContain("secret-token");
+      expect(attempts).toEqual([]);
+      expect(elsewhere.connections).toBe(0);
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
+  const unreachable = (origin: string, retry: Partial<RetrySettings>, attempts: GraphAttempt[]) =>
+    createGraphClient({ origin, accessToken: async () => "never sent", retry, onAttempt: (attempt) => attempts.push(attempt) });
+
+  it("says Microsoft is unreachable once a call someone waits on has met refused connections for its network budget", async () => {
+    const origin = await refusingOrigin();
+    const attempts: GraphAttempt[] = [];
+    const started = Date.now();
+    const error = await failureOf(unreachable(origin, USER_FACING_RETRY, attempts).api("/me").get());
+    const elapsed = Date.now() - started;
+    expect(error).toBeInstanceOf(MicrosoftUnreachableError);
+    expect(error).toMatchObject({ origin, reason: "ECONNREFUSED" });
+    expect(attempts.length).toBeGreaterThan(1);
+    expect(attempts.every(({ status }) => status === undefined)).toBe(true);
+    expect(elapsed).toBeLessThan(USER_FACING_RETRY.networkBudgetMs + 500);
+  });
+
+  it("gives a job its whole schedule of attempts, and gives up on a silent network after an attempt's timeout", async () => {
+    const origin = await refusingOrigin();
+    const attempts: GraphAttempt[] = [];
+    expect(await failureOf(unreachable(origin, { baseDelayMs: 5, maxDelayMs: 10 }, attempts).api("/me").get())).toBeInstanceOf(MicrosoftUnreachableError);
+    expect(attempts).toHaveLength(6);
+
+    const silent = await listenSilently();
+    try {
+      const started = Date.now();
+      const error = await failureOf(unreachable(silent.origin, { timeoutMs: 300, networkBudgetMs: 0 }, []).api("/me").get());
+      expect(error).toMatchObject({ origin: silent.origin, reason: "timeout" });
+      expect(Date.now() - started).toBeLessThan(1_500);
+      expect(silent.connections).toBe(1);
+    } finally {
+      await silent.close();
+    }
   });
 });
 

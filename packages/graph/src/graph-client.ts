@@ -1,6 +1,15 @@
 import { hostname } from "node:os";
 import { Client, GraphError } from "@microsoft/microsoft-graph-client";
-import { BearerMiddleware, DEFAULT_RETRY, FetchMiddleware, LimiterMiddleware, ResilienceMiddleware, type GraphAttempt, type RetrySettings } from "./graph-middleware";
+import {
+  BearerMiddleware,
+  DEFAULT_RETRY,
+  FetchMiddleware,
+  LimiterMiddleware,
+  OriginGuardMiddleware,
+  ResilienceMiddleware,
+  type GraphAttempt,
+  type RetrySettings,
+} from "./graph-middleware";
 import { MailboxLimiter } from "./mailbox-limiter";
 
 export interface GraphClientOptions {
@@ -24,19 +33,21 @@ export interface GraphClientOptions {
 export const DEFAULT_USER_AGENT = `NONISV|Agenda|AgendaSync/1.0 (${hostname()}; pid ${process.pid})`;
 
 /**
- * A Graph SDK client whose every request goes through: retries that honour Retry-After, the mailbox's limiter, a
- * bearer token sent only to Graph's origin (refreshed once on 401), and a per-attempt timeout.
+ * A Graph SDK client whose every request goes through: a refusal of any origin but Graph's, retries that honour
+ * Retry-After, the mailbox's limiter, the bearer token (refreshed once on 401), and a per-attempt timeout.
  */
 export function createGraphClient(options: GraphClientOptions): Client {
   const origin = new URL(options.origin);
   const retry = { ...DEFAULT_RETRY, ...options.retry };
+  const guard = new OriginGuardMiddleware(origin.origin);
   const resilience = new ResilienceMiddleware(retry, options.onAttempt);
   const limiter = new LimiterMiddleware(options.limiter ?? new MailboxLimiter());
-  const bearer = new BearerMiddleware(origin.origin, options.accessToken);
+  const bearer = new BearerMiddleware(options.accessToken);
+  guard.setNext(resilience);
   resilience.setNext(limiter);
   limiter.setNext(bearer);
   bearer.setNext(new FetchMiddleware(retry.timeoutMs, options.userAgent ?? DEFAULT_USER_AGENT));
-  return Client.initWithMiddleware({ middleware: resilience, baseUrl: `${origin.origin}/`, defaultVersion: "v1.0" });
+  return Client.initWithMiddleware({ middleware: guard, baseUrl: `${origin.origin}/`, defaultVersion: "v1.0" });
 }
 
 /** Graph's status of a failed call, when it was Graph that answered. */

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Context, Middleware, MiddlewareOptions } from "@microsoft/microsoft-graph-client";
+import { GraphClientError, type Context, type Middleware, type MiddlewareOptions } from "@microsoft/microsoft-graph-client";
 import type { MailboxLimiter } from "./mailbox-limiter";
 
 /** How one request may be retried. Pass it with `.middlewareOptions([new GraphRequestPolicy({ idempotent: true })])`. */
@@ -23,9 +23,86 @@ export interface RetrySettings {
   maxRetryAfterMs: number;
   /** Per attempt. */
   timeoutMs: number;
+  /**
+   * A failure without an answer (refused, DNS, TLS, timeout, no token) is retried until this long after the request's
+   * first attempt, however many attempts are left.
+   */
+  networkBudgetMs: number;
 }
 
-export const DEFAULT_RETRY: RetrySettings = { maxAttempts: 6, baseDelayMs: 500, maxDelayMs: 30_000, maxRetryAfterMs: 120_000, timeoutMs: 30_000 };
+/** For jobs: nobody waits on them, so Microsoft unreachable is retried for the whole schedule (up to 15 s of backoff). */
+export const DEFAULT_RETRY: RetrySettings = {
+  maxAttempts: 6,
+  baseDelayMs: 500,
+  maxDelayMs: 30_000,
+  maxRetryAfterMs: 120_000,
+  timeoutMs: 30_000,
+  networkBudgetMs: Number.POSITIVE_INFINITY,
+};
+
+/**
+ * For calls someone waits on (an API request): Microsoft unreachable is said after 2 s of refused connections, or
+ * after one attempt of a silent network (10 s), rather than after a job's schedule. Answers, 429 included, are
+ * retried as for jobs.
+ */
+export const USER_FACING_RETRY: RetrySettings = { ...DEFAULT_RETRY, timeoutMs: 10_000, networkBudgetMs: 2_000 };
+
+/**
+ * A failure of this client's own, as its callers get it: the SDK passes a GraphClientError through as it is, where
+ * it flattens any other error into a GraphError of status -1 that no longer says what happened.
+ */
+abstract class GraphClientFailure extends GraphClientError {
+  constructor(message: string) {
+    super(message);
+    // GraphClientError's constructor sets its own prototype, which would hide the subclass from `instanceof`.
+    Object.setPrototypeOf(this, new.target.prototype);
+  }
+}
+
+/** Microsoft could not be reached: refused connection, DNS, TLS, or no answer in time. */
+export class MicrosoftUnreachableError extends GraphClientFailure {
+  constructor(
+    readonly origin: string,
+    /** What failed, e.g. `ECONNREFUSED`, `ENOTFOUND`, `ERR_TLS_CERT_ALTNAME_INVALID`, `timeout`. */
+    readonly reason: string,
+  ) {
+    super(`${origin} unreachable: ${reason}`);
+    this.name = "MicrosoftUnreachableError";
+  }
+}
+
+/**
+ * A request to an origin other than Graph's, refused before anything was sent: a link is followed only where Graph
+ * lives (a stored delta link from a former sandbox, a link an answer carried). Says the origin only: links carry
+ * delta and skip tokens.
+ */
+export class ForeignOriginError extends GraphClientFailure {
+  constructor(
+    readonly origin: string,
+    readonly graphOrigin: string,
+  ) {
+    super(`a link to ${origin} was not followed: Graph is at ${graphOrigin}`);
+    this.name = "ForeignOriginError";
+  }
+}
+
+/** No access token could be had for the request; `cause` is what the token provider threw. */
+export class AccessTokenError extends GraphClientFailure {
+  constructor(override readonly cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = "AccessTokenError";
+  }
+}
+
+/** The origin of a link, or what stands for it when the link is not an absolute URL; never its path or query. */
+export function originOf(link: string): string {
+  return URL.canParse(link) ? new URL(link).origin : "(not an absolute URL)";
+}
+
+/** Whether a link, as Graph gave it or as stored since, points at Graph's origin (`https://graph.microsoft.com`). */
+export function isGraphLink(link: string, graphOrigin: string): boolean {
+  return URL.canParse(link) && new URL(link).origin === new URL(graphOrigin).origin;
+}
 
 /** What one attempt did: for sync-run counts and metrics. */
 export interface GraphAttempt {
@@ -95,6 +172,7 @@ export class ResilienceMiddleware extends Link {
     const idempotent = policy?.idempotent ?? method !== "POST";
     const clientRequestId = randomUUID();
     setHeader(context, "client-request-id", clientRequestId);
+    const firstStarted = Date.now();
     for (let attempt = 1; ; attempt++) {
       const started = Date.now();
       context.response = undefined;
@@ -106,7 +184,7 @@ export class ResilienceMiddleware extends Link {
       }
       const response = context.response as Response | undefined;
       const status = response?.status;
-      const retryInMs = attempt < this.settings.maxAttempts ? this.#retryDelay(response, idempotent, attempt) : undefined;
+      const retryInMs = attempt < this.settings.maxAttempts ? this.#retryDelay(response, idempotent, attempt, Date.now() - firstStarted) : undefined;
       this.onAttempt?.({
         method,
         url: urlOf(context.request),
@@ -125,9 +203,12 @@ export class ResilienceMiddleware extends Link {
     }
   }
 
-  #retryDelay(response: Response | undefined, idempotent: boolean, attempt: number): number | undefined {
+  #retryDelay(response: Response | undefined, idempotent: boolean, attempt: number, elapsedMs: number): number | undefined {
     const backoff = Math.random() * Math.min(this.settings.maxDelayMs, this.settings.baseDelayMs * 2 ** (attempt - 1));
-    if (!response) return idempotent ? backoff : undefined;
+    if (!response) {
+      const budgetLeft = this.settings.networkBudgetMs - elapsedMs;
+      return idempotent && budgetLeft > 0 ? Math.min(backoff, budgetLeft) : undefined;
+    }
     const { status } = response;
     if (status === 429 || status === 503 || status === 504) {
       const retryAfter = parseRetryAfter(response.headers.get("retry-after"));
@@ -155,30 +236,51 @@ export class LimiterMiddleware extends Link {
   }
 }
 
-/**
- * Sends the bearer token, to Graph's origin only. A 401 (a token that expired or was revoked mid-pagination) gets one
- * more try with a freshly refreshed token.
- */
-export class BearerMiddleware extends Link {
-  constructor(
-    private readonly origin: string,
-    private readonly accessToken: (options: { forceRefresh: boolean }) => Promise<string>,
-  ) {
+/** Refuses, before any attempt, a request to an origin other than Graph's: nothing leaves for anywhere else. */
+export class OriginGuardMiddleware extends Link {
+  constructor(private readonly graphOrigin: string) {
     super();
   }
 
   async execute(context: Context): Promise<void> {
-    if (new URL(urlOf(context.request)).origin !== this.origin) {
-      await this.forward(context);
-      return;
-    }
-    setHeader(context, "Authorization", `Bearer ${await this.accessToken({ forceRefresh: false })}`);
+    const url = urlOf(context.request);
+    if (!isGraphLink(url, this.graphOrigin)) throw new ForeignOriginError(originOf(url), this.graphOrigin);
+    await this.forward(context);
+  }
+}
+
+/**
+ * Sends the bearer token (requests reach this link for Graph's origin only). A 401 (a token that expired or was
+ * revoked mid-pagination) gets one more try with a freshly refreshed token.
+ */
+export class BearerMiddleware extends Link {
+  constructor(private readonly accessToken: (options: { forceRefresh: boolean }) => Promise<string>) {
+    super();
+  }
+
+  async execute(context: Context): Promise<void> {
+    setHeader(context, "Authorization", `Bearer ${await this.#token(false)}`);
     await this.forward(context);
     if ((context.response as Response | undefined)?.status !== 401) return;
     await (context.response as Response).body?.cancel().catch(() => undefined);
-    setHeader(context, "Authorization", `Bearer ${await this.accessToken({ forceRefresh: true })}`);
+    setHeader(context, "Authorization", `Bearer ${await this.#token(true)}`);
     await this.forward(context);
   }
+
+  async #token(forceRefresh: boolean): Promise<string> {
+    try {
+      return await this.accessToken({ forceRefresh });
+    } catch (error) {
+      throw new AccessTokenError(error);
+    }
+  }
+}
+
+/** Why fetch got no answer, when it is the network's doing: undici's `fetch failed` with its cause, or a timeout. */
+export function networkFailureOf(error: unknown): string | undefined {
+  if (error instanceof DOMException && error.name === "TimeoutError") return "timeout";
+  if (!(error instanceof TypeError) || !(error.cause instanceof Error)) return undefined;
+  return (error.cause as Error & { code?: string }).code ?? error.cause.message;
 }
 
 /** Sends the request with Node's fetch, giving up on an attempt after `timeoutMs`. */
@@ -190,6 +292,11 @@ export class FetchMiddleware implements Middleware {
 
   async execute(context: Context): Promise<void> {
     setHeader(context, "User-Agent", this.userAgent);
-    context.response = await fetch(context.request, { ...context.options, signal: AbortSignal.timeout(this.timeoutMs) } as RequestInit);
+    try {
+      context.response = await fetch(context.request, { ...context.options, signal: AbortSignal.timeout(this.timeoutMs) } as RequestInit);
+    } catch (error) {
+      const reason = networkFailureOf(error);
+      throw reason === undefined ? error : new MicrosoftUnreachableError(originOf(urlOf(context.request)), reason);
+    }
   }
 }

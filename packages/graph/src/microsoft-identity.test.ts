@@ -1,13 +1,14 @@
-import { signInThroughAuthorizePage } from "@agenda/microsoft-sandbox";
+import { signInThroughAuthorizePage, startSandbox } from "@agenda/microsoft-sandbox";
 import { TEST_APP, TEST_REDIRECT_URI, sandboxAdmin, useSandbox } from "@agenda/testing/sandbox";
 import { describe, expect, it } from "vitest";
 import { createGraphClient } from "./graph-client";
 import { MicrosoftAuthError, MicrosoftIdentity } from "./microsoft-identity";
+import { refusingOrigin } from "./testing/listeners";
 
 const sandbox = useSandbox([{ userPrincipalName: "ana@contoso.test", displayName: "Ana" }, { userPrincipalName: "ben@contoso.test" }]);
 
-function identity(clientSecret = TEST_APP.secrets[0] ?? "") {
-  return new MicrosoftIdentity({ clientId: TEST_APP.clientId, clientSecret, authority: sandbox().authority(), knownAuthorities: [sandbox().knownAuthority], redirectUri: TEST_REDIRECT_URI });
+function identity({ clientSecret = TEST_APP.secrets[0] ?? "", origin = sandbox().url } = {}) {
+  return new MicrosoftIdentity({ clientId: TEST_APP.clientId, clientSecret, authority: `${origin}/common`, knownAuthorities: [new URL(origin).host], redirectUri: TEST_REDIRECT_URI });
 }
 
 async function signIn(client: MicrosoftIdentity, upn: string) {
@@ -41,7 +42,7 @@ describe("MicrosoftIdentity against the sandbox", () => {
   });
 
   it("classifies what Microsoft refuses: a wrong secret, a reused code, a revoked grant", async () => {
-    const wrongSecret = identity("not-the-secret");
+    const wrongSecret = identity({ clientSecret: "not-the-secret" });
     const misconfigured = await failureOf(wrongSecret.redeemCode(await signIn(wrongSecret, "ben@contoso.test")));
     expect(misconfigured).toMatchObject({ failure: "invalidClient", aadsts: 7000215 });
     expect(misconfigured.description).not.toMatch(/Trace ID|Correlation ID/);
@@ -54,5 +55,16 @@ describe("MicrosoftIdentity against the sandbox", () => {
     await sandboxAdmin(sandbox(), "POST", "/identity/grants/revoke", { user: "ben@contoso.test" });
     expect(await failureOf(client.acquireToken(account.tokenCache, account.homeAccountId, { forceRefresh: true }))).toMatchObject({ failure: "reauthRequired", aadsts: 50173 });
     expect(await failureOf(client.acquireToken(account.tokenCache, "someone.else"))).toMatchObject({ failure: "reauthRequired" });
+  });
+
+  it("says Microsoft is unreachable, not that it refused, when its identity platform cannot be reached", async () => {
+    expect(await failureOf(identity({ origin: await refusingOrigin() }).beginAuthorization({ state: "state-2" }))).toMatchObject({ failure: "unreachable" });
+
+    // The authority's metadata is known, then the token endpoint goes away (a sandbox stopped, a network down).
+    const vanishing = await startSandbox({ users: [{ userPrincipalName: "cleo@contoso.test" }], identity: { clients: [TEST_APP] } });
+    const client = identity({ origin: vanishing.url });
+    const account = await client.redeemCode(await signIn(client, "cleo@contoso.test"));
+    await vanishing.stop();
+    expect(await failureOf(client.acquireToken(account.tokenCache, account.homeAccountId, { forceRefresh: true }))).toMatchObject({ failure: "unreachable" });
   });
 });

@@ -1,4 +1,5 @@
-import { AuthError, ConfidentialClientApplication, CryptoProvider, LogLevel, type Configuration } from "@azure/msal-node";
+import { AuthError, ConfidentialClientApplication, CryptoProvider, LogLevel, type Configuration, type INetworkModule, type NetworkResponse } from "@azure/msal-node";
+import { networkFailureOf } from "./graph-middleware";
 
 /** Delegated permissions the product asks for; MSAL adds openid, profile and offline_access (the refresh token). */
 export const GRAPH_SCOPES = ["Calendars.ReadWrite", "User.Read"];
@@ -36,8 +37,9 @@ export interface AccessToken {
 /**
  * Why Microsoft refused. `reauthRequired`: the grant is gone (revoked consent, expired or revoked refresh token,
  * password change): only the user can fix it by connecting again. `transient`: worth retrying later.
+ * `unreachable`: Microsoft could not be reached (refused connection, DNS, TLS, no answer in time): it refused nothing.
  */
-export type MicrosoftAuthFailure = "reauthRequired" | "invalidClient" | "redirectUriMismatch" | "consentRequired" | "invalidGrant" | "transient" | "other";
+export type MicrosoftAuthFailure = "reauthRequired" | "invalidClient" | "redirectUriMismatch" | "consentRequired" | "invalidGrant" | "transient" | "unreachable" | "other";
 
 export class MicrosoftAuthError extends Error {
   constructor(
@@ -54,10 +56,35 @@ export class MicrosoftAuthError extends Error {
 
 const REAUTH_CODES = new Set([50173, 700082, 70008, 50076, 50078, 50079, 70043, 65001, 50132, 50133, 50140]);
 
+/** How long one request to the identity platform may go unanswered before Microsoft counts as unreachable. */
+const IDENTITY_TIMEOUT_MS = 10_000;
+
+/**
+ * MSAL's requests, each given up after `IDENTITY_TIMEOUT_MS`: MSAL's own client sends those to the token endpoint
+ * without a timeout, so a network that swallows them would hold a refresh, and the user waiting on it, for minutes.
+ * A request that got no answer rejects with a plain error, which MSAL reports as its `network_error`.
+ */
+const timedNetworkClient: INetworkModule = {
+  sendGetRequestAsync: (url, options, timeout) => sendIdentityRequest(url, { headers: options?.headers }, timeout),
+  sendPostRequestAsync: (url, options) => sendIdentityRequest(url, { method: "POST", headers: options?.headers, body: options?.body }),
+};
+
+async function sendIdentityRequest<T>(url: string, init: RequestInit, timeoutMs = IDENTITY_TIMEOUT_MS): Promise<NetworkResponse<T>> {
+  const response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+  const text = await response.text();
+  try {
+    return { headers: Object.fromEntries(response.headers), body: JSON.parse(text) as T, status: response.status };
+  } catch {
+    // An answer that is not JSON (a proxy's error page): Microsoft answered, it is no network failure.
+    throw new AuthError("token_parsing_error", `Failed to parse response (${response.status})`);
+  }
+}
+
 /** Turns whatever MSAL threw into a failure the product can act on. */
 export function classifyMsalError(error: unknown): MicrosoftAuthError {
   if (error instanceof MicrosoftAuthError) return error;
   if (!(error instanceof AuthError)) return new MicrosoftAuthError("transient", undefined, error instanceof Error ? error.message : String(error));
+  if (error.errorCode === "network_error") return new MicrosoftAuthError("unreachable", undefined, "Microsoft's identity platform could not be reached");
   const aadstsMatch = /AADSTS(\d+)/.exec(error.errorMessage);
   const aadsts = aadstsMatch ? Number(aadstsMatch[1]) : undefined;
   // MSAL wraps Microsoft's description ("Error(s): … Description: AADSTS…: text Trace ID: … Correlation ID: …"):
@@ -102,14 +129,17 @@ export class MicrosoftIdentity {
         authorityMetadata: await this.#authorityMetadata,
       },
       // MSAL logs nothing unless asked; errors reach the caller as exceptions, never as token-bearing logs.
-      system: { loggerOptions: { logLevel: LogLevel.Error, piiLoggingEnabled: false, loggerCallback: () => {} } },
+      system: { loggerOptions: { logLevel: LogLevel.Error, piiLoggingEnabled: false, loggerCallback: () => {} }, networkClient: timedNetworkClient },
     };
     return new ConfidentialClientApplication(configuration);
   }
 
   async #fetchAuthorityMetadata(): Promise<string> {
     const url = `${this.config.authority.replace(/\/$/, "")}/v2.0/.well-known/openid-configuration`;
-    const response = await fetch(url);
+    const response = await fetch(url, { signal: AbortSignal.timeout(IDENTITY_TIMEOUT_MS) }).catch((error: unknown) => {
+      const reason = networkFailureOf(error);
+      throw reason === undefined ? error : new MicrosoftAuthError("unreachable", undefined, `${new URL(url).origin} unreachable: ${reason}`);
+    });
     if (!response.ok) throw new MicrosoftAuthError("transient", undefined, `authority metadata answered ${response.status} at ${url}`);
     return response.text();
   }

@@ -2,12 +2,13 @@ import type { DatabaseOrTransaction } from "@agenda/db/client";
 import { calendarIntegrations, users } from "@agenda/db/schema";
 import { recordAudit } from "@agenda/domain/audit";
 import { DomainError } from "@agenda/domain/errors";
+import { USER_FACING_RETRY } from "@agenda/graph/graph-middleware";
 import type { Calendar } from "@microsoft/microsoft-graph-types";
 import { and, asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { publishIntegrationStatus } from "./integration-status";
 import { hasLiveSubscription } from "./notifications/subscriptions";
-import type { OutlookServices } from "./outlook-services";
+import { outlookFailureOf, type OutlookServices } from "./outlook-services";
 
 type IntegrationRow = typeof calendarIntegrations.$inferSelect;
 
@@ -103,22 +104,27 @@ async function connectedIntegration(db: DatabaseOrTransaction, userId: string): 
   return row;
 }
 
-/** The calendars of the connected Outlook account, every page of them. */
+/** The calendars of the connected Outlook account, every page of them, for a user waiting on the settings page. */
 export async function listOutlookCalendars(services: OutlookServices, userId: string): Promise<OutlookCalendar[]> {
   const integration = await connectedIntegration(services.db, userId);
-  const graph = services.graphFor(integration.id);
+  const graph = services.graphFor(integration.id, { retry: USER_FACING_RETRY });
   const calendars: OutlookCalendar[] = [];
-  let page = (await graph.api("/me/calendars").select(["id", "name", "isDefaultCalendar", "canEdit", "hexColor"]).get()) as {
-    value: Calendar[];
-    "@odata.nextLink"?: string;
-  };
-  for (;;) {
-    for (const calendar of page.value) {
-      calendars.push({ id: calendar.id ?? "", name: calendar.name ?? "", isDefault: calendar.isDefaultCalendar ?? false, canEdit: calendar.canEdit ?? false, color: calendar.hexColor || null });
+  try {
+    let page = (await graph.api("/me/calendars").select(["id", "name", "isDefaultCalendar", "canEdit", "hexColor"]).get()) as {
+      value: Calendar[];
+      "@odata.nextLink"?: string;
+    };
+    for (;;) {
+      for (const calendar of page.value) {
+        calendars.push({ id: calendar.id ?? "", name: calendar.name ?? "", isDefault: calendar.isDefaultCalendar ?? false, canEdit: calendar.canEdit ?? false, color: calendar.hexColor || null });
+      }
+      const next = page["@odata.nextLink"];
+      if (!next) return calendars;
+      // A nextLink to another origin than Graph's is refused by the client, before anything is sent there.
+      page = (await graph.api(next).get()) as typeof page;
     }
-    const next = page["@odata.nextLink"];
-    if (!next) return calendars;
-    page = (await graph.api(next).get()) as typeof page;
+  } catch (error) {
+    throw outlookFailureOf(error);
   }
 }
 

@@ -4,6 +4,7 @@ import { agendaEvents, calendarIntegrations, graphSubscriptions, oauthStates, sy
 import { recordAudit } from "@agenda/domain/audit";
 import { DomainError, type DomainErrorCode } from "@agenda/domain/errors";
 import { createGraphClient, isAlreadyGone } from "@agenda/graph/graph-client";
+import { USER_FACING_RETRY } from "@agenda/graph/graph-middleware";
 import { MicrosoftAuthError } from "@agenda/graph/microsoft-identity";
 import { GraphError } from "@microsoft/microsoft-graph-client";
 import type { User as GraphUser } from "@microsoft/microsoft-graph-types";
@@ -12,7 +13,7 @@ import postgres from "postgres";
 import { z } from "zod";
 import { publishIntegrationStatus } from "./integration-status";
 import { integrationIsNotified, integrationView, type IntegrationView } from "./integrations";
-import type { OutlookServices } from "./outlook-services";
+import { outlookFailureOf, type OutlookServices } from "./outlook-services";
 
 /** How long a sign-in started in the platform may take to come back: Microsoft's own codes live 10 minutes. */
 const STATE_LIFETIME_MS = 10 * 60_000;
@@ -60,6 +61,7 @@ function domainErrorOf(error: unknown): DomainError {
     invalidGrant: "OUTLOOK_CODE_REJECTED",
     reauthRequired: "OUTLOOK_CODE_REJECTED",
     transient: "OUTLOOK_UNAVAILABLE",
+    unreachable: "OUTLOOK_UNREACHABLE",
     other: "OUTLOOK_AUTHORIZATION_FAILED",
   };
   return new DomainError(codes[error.failure], { reason: error.aadsts ? `AADSTS${error.aadsts}` : error.description });
@@ -109,7 +111,12 @@ export async function completeOutlookConnection(services: OutlookServices, userI
     if (!input.code) throw new DomainError("OUTLOOK_AUTHORIZATION_FAILED", { reason: "no code" });
     const codeVerifier = services.vault.open(sealedCodeVerifier, stateHash);
     const account = await services.identity.redeemCode({ code: input.code, codeVerifier });
-    const me = (await createGraphClient({ origin: services.graphOrigin, accessToken: async () => account.accessToken, limiter: services.limiters.for(account.homeAccountId) })
+    const me = (await createGraphClient({
+      origin: services.graphOrigin,
+      accessToken: async () => account.accessToken,
+      limiter: services.limiters.for(account.homeAccountId),
+      retry: USER_FACING_RETRY,
+    })
       .api("/me")
       .select(["id", "displayName", "mail", "userPrincipalName"])
       .get()) as GraphUser;
@@ -174,8 +181,9 @@ export async function completeOutlookConnection(services: OutlookServices, userI
     services.forget(integration.id);
     return integrationView(integration, await integrationIsNotified(db, integration.id));
   } catch (error) {
+    const cause = outlookFailureOf(error);
     const failure =
-      error instanceof DomainError || error instanceof MicrosoftAuthError ? domainErrorOf(error) : error instanceof GraphError ? new DomainError("OUTLOOK_UNAVAILABLE") : undefined;
+      cause instanceof DomainError || cause instanceof MicrosoftAuthError ? domainErrorOf(cause) : cause instanceof GraphError ? new DomainError("OUTLOOK_UNAVAILABLE") : undefined;
     await recordAudit(db, { userId, actorUserId: userId, action: "outlook.connect", outcome: "failure", detail: failure ? { code: failure.code, ...failure.params } : { code: "INTERNAL" } });
     throw failure ?? error;
   }
@@ -199,29 +207,38 @@ export async function disconnectOutlook(
 
   let removedFromOutlook = 0;
   let notRemovedFromOutlook = 0;
-  const graph = services.graphFor(integration.id);
+  const graph = services.graphFor(integration.id, { retry: USER_FACING_RETRY });
+  // Once Microsoft is out of reach, every call left would take as long to fail: they are not made.
+  let unreachable = false;
+  const noteUnreachable = (error: unknown) => {
+    const failure = outlookFailureOf(error);
+    unreachable ||= failure instanceof DomainError && failure.code === "OUTLOOK_UNREACHABLE";
+  };
   if (options.removeExportedFormations) {
     const exported = await db
       .select({ graphEventId: agendaEvents.graphEventId })
       .from(agendaEvents)
       .where(and(eq(agendaEvents.integrationId, integration.id), eq(agendaEvents.source, "formation"), isNotNull(agendaEvents.graphEventId)));
     for (const { graphEventId } of exported) {
+      if (unreachable) break;
       try {
         await graph.api(`/me/events/${encodeURIComponent(graphEventId ?? "")}`).delete();
         removedFromOutlook++;
       } catch (error) {
         if (isAlreadyGone(error)) removedFromOutlook++;
-        else notRemovedFromOutlook++;
+        else noteUnreachable(error);
       }
     }
+    notRemovedFromOutlook = exported.length - removedFromOutlook;
   }
   const subscriptions = await db.select().from(graphSubscriptions).where(eq(graphSubscriptions.integrationId, integration.id));
   for (const subscription of subscriptions) {
+    if (unreachable) break;
     // Best effort: a subscription left behind expires on its own within days and its notifications are refused.
     await graph
       .api(`/subscriptions/${encodeURIComponent(subscription.subscriptionId)}`)
       .delete()
-      .catch(() => undefined);
+      .catch(noteUnreachable);
   }
 
   await db.transaction(async (tx) => {

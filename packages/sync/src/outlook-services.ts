@@ -3,7 +3,7 @@ import { calendarIntegrations } from "@agenda/db/schema";
 import { recordAudit } from "@agenda/domain/audit";
 import { DomainError } from "@agenda/domain/errors";
 import { createGraphClient, type GraphClientOptions } from "@agenda/graph/graph-client";
-import type { GraphAttempt } from "@agenda/graph/graph-middleware";
+import { AccessTokenError, ForeignOriginError, MicrosoftUnreachableError, type GraphAttempt } from "@agenda/graph/graph-middleware";
 import { MailboxLimiters } from "@agenda/graph/mailbox-limiter";
 import { MicrosoftAuthError, type MicrosoftIdentity } from "@agenda/graph/microsoft-identity";
 import type { Client } from "@microsoft/microsoft-graph-client";
@@ -22,6 +22,23 @@ function logGraphAttempt(logger: Logger, integrationId: string, attempt: GraphAt
   const graph = { method, path: new URL(attempt.url).pathname, status, durationMs, requestId, clientRequestId, retryInMs };
   if (status === undefined || status >= 400) logger.warn({ integrationId, graph }, "graph call failed");
   else logger.debug({ integrationId, graph }, "graph call");
+}
+
+/**
+ * What a failed call to Microsoft means for its caller. The token's own failure (a DomainError) comes wrapped by the
+ * Graph client, and is unwrapped; Microsoft out of reach is OUTLOOK_UNREACHABLE, and a link Graph gave to another
+ * origin OUTLOOK_UNAVAILABLE: an answer the product cannot use.
+ */
+export function outlookFailureOf(error: unknown): unknown {
+  const failure = error instanceof AccessTokenError ? error.cause : error;
+  if (failure instanceof MicrosoftUnreachableError) return new DomainError("OUTLOOK_UNREACHABLE");
+  if (failure instanceof ForeignOriginError) return new DomainError("OUTLOOK_UNAVAILABLE");
+  return failure;
+}
+
+/** Why the user must reconnect, as the integration keeps it and as they are told. */
+function reauthReason(error: MicrosoftAuthError): string {
+  return error.aadsts ? `AADSTS${error.aadsts}: ${error.description}` : error.description;
 }
 
 /** How long before its expiry a cached access token is no longer handed out. */
@@ -103,7 +120,7 @@ export class OutlookServices {
           await recordAudit(tx, { userId: row.userId, integrationId: row.id, action: "outlook.refresh_failed", outcome: "failure", detail: { failure: error.failure, aadsts: error.aadsts } });
           return { failure: error };
         }
-        const reason = error.aadsts ? `AADSTS${error.aadsts}: ${error.description}` : error.description;
+        const reason = reauthReason(error);
         await tx
           .update(calendarIntegrations)
           .set({ status: "needs_reauth", statusReason: reason, updatedAt: new Date() })
@@ -117,8 +134,10 @@ export class OutlookServices {
       const { failure } = outcome;
       if (failure.failure === "reauthRequired" || failure.failure === "invalidGrant") {
         this.#memo.delete(integrationId);
-        throw new DomainError("OUTLOOK_NEEDS_REAUTH", { reason: failure.aadsts ? `AADSTS${failure.aadsts}` : failure.description });
+        throw new DomainError("OUTLOOK_NEEDS_REAUTH", { reason: reauthReason(failure) });
       }
+      // A network failure is not a refusal: the grant stands, and the integration stays active.
+      if (failure.failure === "unreachable") throw new DomainError("OUTLOOK_UNREACHABLE");
       throw new DomainError(failure.failure === "invalidClient" ? "OUTLOOK_INVALID_CLIENT" : "OUTLOOK_UNAVAILABLE");
     }
     this.#memo.set(integrationId, outcome);

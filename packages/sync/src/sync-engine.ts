@@ -2,12 +2,13 @@ import { AGENDA_ADDIN_ID } from "@agenda/addin-manifest/manifest";
 import { agendaEvents, calendarIntegrations, users } from "@agenda/db/schema";
 import { DomainError } from "@agenda/domain/errors";
 import { graphStatusOf } from "@agenda/graph/graph-client";
+import { USER_FACING_RETRY } from "@agenda/graph/graph-middleware";
 import { and, eq, exists, inArray, isNotNull, isNull, lt, not, or } from "drizzle-orm";
 import { exportFormation, exportFormations, formationsToExport } from "./export/export-formations";
 import { exportPersonalEvents, personalEventsToExport } from "./export/export-personal-events";
 import { importIntegration } from "./import/import-integration";
 import { DEFAULT_SUBSCRIPTION_TIMING, ensureSubscriptions, hasLiveSubscription, hasSubscriptionToRenew, renewSubscriptionNow, type SubscriptionSettings } from "./notifications/subscriptions";
-import type { OutlookServices } from "./outlook-services";
+import { outlookFailureOf, type OutlookServices } from "./outlook-services";
 import type { SubscriptionJob, SyncJob, SyncJobHandlers, SyncQueue } from "./sync-queue";
 import { runSync, withIntegrationLock, type IntegrationRow, type SyncRun, type SyncRunTrigger } from "./sync-run";
 
@@ -83,7 +84,7 @@ export class SyncEngine {
   async importNow(userId: string) {
     return this.#oneRequestedSyncPerUser(userId, "import", async () => {
       const integration = await this.#connectedIntegration(userId);
-      const summary = await runSync(this.services, integration.id, "import", "manual", (run) => this.#import(run, "manual"));
+      const summary = await runSync(this.services, integration.id, "import", "manual", (run) => this.#import(run, "manual"), USER_FACING_RETRY);
       const { created, updated, deleted, requests } = summary.stats;
       return { runId: summary.runId, created, updated, deleted, requests, durationMs: summary.durationMs };
     });
@@ -93,7 +94,7 @@ export class SyncEngine {
   async exportFormationNow(userId: string, formationId: string) {
     return this.#oneRequestedSyncPerUser(userId, `export ${formationId}`, async () => {
       const integration = await this.#connectedIntegration(userId);
-      const summary = await runSync(this.services, integration.id, "export", "api", (run) => exportFormation(run, formationId, this.#formationExport()));
+      const summary = await runSync(this.services, integration.id, "export", "api", (run) => exportFormation(run, formationId, this.#formationExport()), USER_FACING_RETRY);
       return summary.result;
     });
   }
@@ -128,7 +129,9 @@ export class SyncEngine {
         await ensureSubscriptions(run, this.options.notifications ?? null);
         this.#subscriptionFailedAt.delete(run.integration.id);
       } catch (error) {
-        if (error instanceof DomainError) throw error;
+        // The user must act, or Microsoft is out of reach: the import would meet the same.
+        const failure = outlookFailureOf(error);
+        if (failure instanceof DomainError) throw failure;
         this.#subscriptionFailedAt.set(run.integration.id, Date.now());
         const message = error instanceof Error ? error.message : String(error);
         run.stats.issues.push({ message: `Change notifications unavailable, polling instead: ${message.slice(0, 300)}`, status: graphStatusOf(error) });
@@ -163,8 +166,9 @@ export class SyncEngine {
       try {
         return { outcome: await renewSubscriptionNow(context, this.options.notifications ?? null, job.subscriptionId) };
       } catch (error) {
-        if (error instanceof DomainError && NEEDS_THE_USER.has(error.code)) return { skipped: error.code };
-        throw error;
+        const failure = outlookFailureOf(error);
+        if (failure instanceof DomainError && NEEDS_THE_USER.has(failure.code)) return { skipped: failure.code };
+        throw failure;
       }
     });
   }

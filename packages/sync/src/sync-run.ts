@@ -3,12 +3,13 @@ import type { Database } from "@agenda/db/client";
 import { calendarIntegrations, syncRuns, type SyncRunIssue } from "@agenda/db/schema";
 import { DomainError } from "@agenda/domain/errors";
 import { isUserActive } from "@agenda/domain/users";
+import type { RetrySettings } from "@agenda/graph/graph-middleware";
 import type { Client } from "@microsoft/microsoft-graph-client";
 import { and, eq } from "drizzle-orm";
 import { publishIntegrationStatus } from "./integration-status";
 import { withLogContext } from "./logger";
 import { recordGraphAttempt, recordSyncRun } from "./operations/metrics";
-import type { OutlookServices } from "./outlook-services";
+import { outlookFailureOf, type OutlookServices } from "./outlook-services";
 
 export type IntegrationRow = typeof calendarIntegrations.$inferSelect;
 export type SyncRunKind = (typeof syncRuns.$inferInsert)["kind"];
@@ -141,19 +142,6 @@ function describe(error: unknown): string {
 }
 
 /**
- * Why a run failed, for the run and its caller. The Graph client wraps whatever its middleware throws in an error of
- * its own, so a refresh Microsoft refused mid-run arrives as a GraphError: the integration row says what happened.
- */
-async function whatStoppedTheRun(db: Database, integrationId: string, error: unknown): Promise<unknown> {
-  if (error instanceof DomainError) return error;
-  const [integration] = await db
-    .select({ status: calendarIntegrations.status, statusReason: calendarIntegrations.statusReason })
-    .from(calendarIntegrations)
-    .where(eq(calendarIntegrations.id, integrationId));
-  return integration?.status === "needs_reauth" ? new DomainError("OUTLOOK_NEEDS_REAUTH", { reason: integration.statusReason ?? "" }) : error;
-}
-
-/**
  * Under the integration's lock no other run of it is alive: a row still `running` was left by a process stopped
  * mid-run (shutdown past its bound, a crash), whose job the queue handed to this one. It is closed as failed.
  */
@@ -166,7 +154,8 @@ async function closeInterruptedRuns(db: Database, integrationId: string): Promis
 
 /**
  * Runs one import or export of an active integration under its lock, recorded as a sync run: counts, Graph requests,
- * duration, issues; and the integration's last sync result. A failure is recorded, then thrown.
+ * duration, issues; and the integration's last sync result. A failure is recorded, then thrown. `retry`: how its
+ * Graph requests retry, a job's schedule by default.
  */
 export async function runSync<T>(
   services: OutlookServices,
@@ -174,6 +163,7 @@ export async function runSync<T>(
   kind: SyncRunKind,
   trigger: SyncRunTrigger,
   work: (run: SyncRun) => Promise<T>,
+  retry?: RetrySettings,
 ): Promise<SyncRunSummary<T>> {
   const { db } = services;
   return withIntegrationLock(db, integrationId, async () => {
@@ -189,6 +179,7 @@ export async function runSync<T>(
     if (!row) throw new Error("sync run insert returned no row");
     await publishIntegrationStatus(db, integration.userId);
     const graph = services.graphFor(integrationId, {
+      retry,
       onAttempt: (attempt) => {
         stats.requests++;
         if (attempt.status === 429) stats.throttled++;
@@ -218,7 +209,8 @@ export async function runSync<T>(
       await finish("succeeded");
       return { runId: row.id, stats, durationMs: Date.now() - started, result };
     } catch (error) {
-      const cause = await whatStoppedTheRun(db, integrationId, error);
+      // What the run and its caller are told: a DomainError where the product can say what happened.
+      const cause = outlookFailureOf(error);
       await finish("failed", describe(cause));
       throw cause;
     }

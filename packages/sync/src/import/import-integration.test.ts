@@ -1,18 +1,19 @@
 import { agendaEvents, calendarIntegrations, syncCursors, syncRuns } from "@agenda/db/schema";
 import { startOfDateInZone } from "@agenda/domain/time";
+import { listenSilently } from "@agenda/graph/testing/listeners";
 import { useTestDatabase } from "@agenda/testing/database";
 import { sandboxAdmin, useSandbox } from "@agenda/testing/sandbox";
 import type { Event } from "@microsoft/microsoft-graph-types";
 import { and, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { OutlookServices } from "../outlook-services";
+import { OutlookServices } from "../outlook-services";
 import { runSync } from "../sync-run";
 import { connectTestUser, testOutlookServices } from "../testing/connect";
 import { ianaTimeZoneOf } from "./graph-event-mapping";
 import { importIntegration, type ImportOptions } from "./import-integration";
 
 const database = useTestDatabase();
-const MAILBOXES = ["initial", "changes", "calendars", "series", "allday", "gone", "killed", "faults", "replays", "outside", "echo", "roll", "links"];
+const MAILBOXES = ["initial", "changes", "calendars", "series", "allday", "gone", "killed", "faults", "replays", "outside", "echo", "roll", "links", "origins", "aliased"];
 const sandbox = useSandbox(MAILBOXES.map((name) => ({ userPrincipalName: `${name}@contoso.test`, displayName: name })));
 
 let services: OutlookServices;
@@ -518,5 +519,52 @@ describe("importIntegration", () => {
     expect(Math.abs(cursor.windowStart.getTime() - (Date.now() - 30 * DAY_MS))).toBeLessThan(60_000);
     expect(Math.abs(cursor.windowEnd.getTime() - (Date.now() + 365 * DAY_MS))).toBeLessThan(60_000);
     expect(await expectAgendaEqualsMailbox(integrationId)).toBe(19);
+  });
+
+  it("never follows a stored link naming another origin: the calendar is read again in full, once, and the run says why", async () => {
+    const { integrationId, mailbox } = await connect("origins");
+    const ids = await seed(mailbox, manyEvents(250));
+    await importNow(integrationId);
+    // Changed in Outlook while the cursor pointed elsewhere: only reading the calendar again can see the deletion.
+    await admin("DELETE", `/mailboxes/${mailbox}/events/${ids[0]}`);
+    await admin("PATCH", `/mailboxes/${mailbox}/events/${ids[1]}`, { subject: "Edited while the link was wrong" });
+
+    const elsewhere = await listenSilently();
+    try {
+      const { calendarId } = await cursorOf(integrationId);
+      const foreignLink = `${elsewhere.origin}/v1.0/me/calendars/${calendarId}/calendarView/delta?$deltatoken=stolen-token`;
+      const expectations = { deltaLink: { created: 0, updated: 1, deleted: 1 }, nextLink: { created: 0, updated: 0, deleted: 0 } };
+      for (const [column, counts] of Object.entries(expectations)) {
+        await database().db.update(syncCursors).set({ [column]: foreignLink }).where(eq(syncCursors.integrationId, integrationId));
+        const run = await importNow(integrationId);
+        expect(run.result).toMatchObject({ ...counts, calendars: [{ status: "complete", fullRound: true, restarts: 0 }] });
+        const [recorded] = await database().db.select().from(syncRuns).where(eq(syncRuns.id, run.runId));
+        expect(recorded).toMatchObject({ status: "succeeded", issues: [{ message: expect.stringContaining(`stored delta link named ${elsewhere.origin}, not Graph's`) }] });
+        expect(JSON.stringify(recorded?.issues)).not.toContain("stolen-token");
+        expect(await cursorOf(integrationId)).toMatchObject({ nextLink: null, deltaLink: expect.stringMatching(new RegExp(`^${sandbox().url}/`)) });
+      }
+      expect(elsewhere.connections).toBe(0);
+    } finally {
+      await elsewhere.close();
+    }
+    expect(await expectAgendaEqualsMailbox(integrationId)).toBe(249);
+    const [{ count }] = (await database().db.execute(sql`select count(*)::int as count from agenda_events where integration_id = ${integrationId}`)) as unknown as [{ count: number }];
+    expect(count).toBe(250);
+  });
+
+  it("stops a run at a page whose link names another origin than Graph's, keeping neither the link nor the page", async () => {
+    const { integrationId, mailbox } = await connect("aliased");
+    await seed(mailbox, manyEvents(250));
+    // Graph configured under another name than the one it builds its links on: its links name an origin not configured.
+    const aliased = new OutlookServices(services.db, services.identity, services.vault, sandbox().url.replace("127.0.0.1", "localhost"));
+    const failed = await runSync(aliased, integrationId, "import", "manual", (run) => importIntegration(run)).catch((error: unknown) => error);
+    expect(failed).toMatchObject({ code: "OUTLOOK_UNAVAILABLE" });
+    const [recorded] = await database().db.select().from(syncRuns).where(and(eq(syncRuns.integrationId, integrationId), eq(syncRuns.status, "failed")));
+    expect(recorded).toMatchObject({ error: "OUTLOOK_UNAVAILABLE", requests: 2, issues: [{ message: expect.stringContaining(`Graph answered a link to ${sandbox().url}, not to its own`) }] });
+    expect(await cursorOf(integrationId)).toMatchObject({ nextLink: null, deltaLink: null });
+    expect(await liveRows(integrationId)).toEqual([]);
+
+    expect((await importNow(integrationId)).result).toMatchObject({ created: 250, calendars: [{ status: "complete", fullRound: true }] });
+    expect(await expectAgendaEqualsMailbox(integrationId)).toBe(250);
   });
 });

@@ -1,6 +1,7 @@
 import type { DatabaseOrTransaction } from "@agenda/db/client";
 import { agendaEvents, syncCursors, users, type SyncRunIssue } from "@agenda/db/schema";
 import { graphStatusOf } from "@agenda/graph/graph-client";
+import { ForeignOriginError, isGraphLink, originOf } from "@agenda/graph/graph-middleware";
 import { GraphError } from "@microsoft/microsoft-graph-client";
 import type { Calendar } from "@microsoft/microsoft-graph-types";
 import { and, eq, gt, inArray, isNotNull, isNull, lt, or, sql, type SQL } from "drizzle-orm";
@@ -158,8 +159,8 @@ async function startFullRound(db: DatabaseOrTransaction, integrationId: string, 
   return { link: firstLink(calendarId, window), window, resyncStartedAt: cursor?.resyncStartedAt ?? null };
 }
 
-/** Resumes a round in progress, continues from the deltaLink, or starts over when there is none or its window is stale. */
-async function openRound(db: DatabaseOrTransaction, integrationId: string, calendarId: string, wanted: TimeWindow): Promise<Round> {
+/** The round a calendar's cursor holds: the one in progress, or the next from its deltaLink unless its window is stale. */
+async function storedRound(db: DatabaseOrTransaction, integrationId: string, calendarId: string, wanted: TimeWindow): Promise<Round | undefined> {
   const [cursor] = await db
     .select()
     .from(syncCursors)
@@ -167,7 +168,24 @@ async function openRound(db: DatabaseOrTransaction, integrationId: string, calen
   const window = cursor && { start: cursor.windowStart, end: cursor.windowEnd };
   if (cursor?.nextLink && window) return { link: cursor.nextLink, window, resyncStartedAt: cursor.resyncStartedAt };
   if (cursor?.deltaLink && window && windowIsCurrent(window, wanted)) return { link: cursor.deltaLink, window, resyncStartedAt: null };
-  return startFullRound(db, integrationId, calendarId, wanted);
+  return undefined;
+}
+
+/**
+ * Resumes the stored round, or starts over when there is none. A stored link to another origin than Graph's (a
+ * sandbox since restarted on another port, an edited row) is never followed: the calendar starts over, as when
+ * Outlook rejects a cursor, and the run says why (with the origin only: the link's query holds the delta token).
+ */
+async function openRound(run: SyncRun, calendarId: string, wanted: TimeWindow): Promise<Round> {
+  const stored = await storedRound(run.db, run.integration.id, calendarId, wanted);
+  const { graphOrigin } = run.services;
+  if (stored && isGraphLink(stored.link, graphOrigin)) return stored;
+  if (stored) {
+    run.stats.issues.push({
+      message: `Outlook calendar ${calendarId}: its stored delta link named ${originOf(stored.link)}, not Graph's ${graphOrigin}; not followed, the calendar is read again in full`,
+    });
+  }
+  return startFullRound(run.db, run.integration.id, calendarId, wanted);
 }
 
 /**
@@ -353,7 +371,7 @@ function readPage(run: SyncRun, link: string): Promise<DeltaPage> {
 async function importCalendar(run: SyncRun, context: GraphEventContext, options: ImportOptions, budget: PageBudget, totals: Counts): Promise<CalendarImport> {
   const { integrationId, calendarId } = context;
   const wanted = wantedWindow(options);
-  let round = await openRound(run.db, integrationId, calendarId, wanted);
+  let round = await openRound(run, calendarId, wanted);
   const result: CalendarImport = { calendarId, status: "complete", fullRound: round.resyncStartedAt !== null, pages: 0, restarts: 0 };
   if (budget.remaining <= 0) return { ...result, status: "paused" };
   options.signal?.throwIfAborted();
@@ -380,7 +398,15 @@ async function importCalendar(run: SyncRun, context: GraphEventContext, options:
     budget.remaining--;
     result.pages++;
     const nextLink = page["@odata.nextLink"];
-    if (!nextLink && !page["@odata.deltaLink"]) throw new Error("Graph delta page without @odata.nextLink or @odata.deltaLink");
+    const deltaLink = page["@odata.deltaLink"];
+    if (!nextLink && !deltaLink) throw new Error("Graph delta page without @odata.nextLink or @odata.deltaLink");
+    // A page's link is stored with it, then followed: one to another origin is neither, and the run stops there with
+    // the cursor where it was. Starting over would meet the same answer.
+    const foreign = [nextLink, deltaLink].find((link) => link !== undefined && !isGraphLink(link, run.services.graphOrigin));
+    if (foreign) {
+      run.stats.issues.push({ message: `Outlook calendar ${calendarId}: Graph answered a link to ${originOf(foreign)}, not to its own ${run.services.graphOrigin}; not followed` });
+      throw new ForeignOriginError(originOf(foreign), run.services.graphOrigin);
+    }
     const goOn = nextLink !== undefined && budget.remaining > 0 && !options.signal?.aborted;
     // Graph serves the next page while Postgres writes this one: two pages in memory at most.
     if (goOn) pending = readPage(run, nextLink);
