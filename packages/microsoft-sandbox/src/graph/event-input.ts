@@ -61,7 +61,6 @@ const IGNORED_MEMBERS = new Set([
   "createdDateTime",
   "lastModifiedDateTime",
   "iCalUId",
-  "uid",
   "type",
   "seriesMasterId",
   "webLink",

@@ -132,6 +132,8 @@ describe("events", () => {
     expect(event.iCalUId).toMatch(/^040000008200E00074C5B7101A82E008/);
     expect(event.createdDateTime).toMatch(/Z$/);
     expect(event.attendees?.[0]?.status?.response).toBe("none");
+    // A beta property: Graph v1.0's event has no `uid`.
+    expect(event).not.toHaveProperty("uid");
     const read = await graph.call<Event>("GET", `/me/events/${event.id}`);
     expect(read.body.id).toBe(event.id);
     expect(read.body.changeKey).toBe(event.changeKey);
@@ -224,6 +226,7 @@ describe("events", () => {
     expect(Object.keys(list.body.value[0] ?? {}).sort()).toEqual(["@odata.etag", "id", "start", "subject"]);
     const bad = await graph.call<ErrorBody>("GET", "/me/events?$select=colour");
     expect(bad.status).toBe(400);
+    expect((await graph.call<ErrorBody>("GET", "/me/events?$select=uid")).status).toBe(400);
   });
 
   it("converts times to Prefer: outlook.timezone (Windows or IANA) and the body to outlook.body-content-type", async () => {
