@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { Directory, type DirectoryUser } from "../directory";
 import { GRAPH_AUDIENCE, SigningKeys } from "../signing";
 import { createGraphService, type GraphService } from "./index";
@@ -90,4 +92,39 @@ export async function createGraphHarness(options: GraphOptionsInput = {}, ownKey
 /** A Graph event body for a timed event. */
 export function eventBody(subject: string, start: string, end: string, timeZone = "UTC", extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { subject, start: { dateTime: start, timeZone }, end: { dateTime: end, timeZone }, ...extra };
+}
+
+export interface Webhook {
+  /** `http://127.0.0.1:<port>`; any path answers. */
+  url: string;
+  /** Bodies of the notifications received, in order. */
+  notifications: string[];
+  close(): Promise<void>;
+}
+
+/** A subscriber's endpoint on loopback: passes Graph's validation handshake and accepts every notification with 202. */
+export async function startWebhook(): Promise<Webhook> {
+  const notifications: string[] = [];
+  const server = createServer((request, response) => {
+    const token = new URL(request.url ?? "/", "http://localhost").searchParams.get("validationToken");
+    if (token !== null) {
+      response.writeHead(200, { "Content-Type": "text/plain" }).end(token);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      notifications.push(Buffer.concat(chunks).toString());
+      response.writeHead(202).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    notifications,
+    close() {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
 }
