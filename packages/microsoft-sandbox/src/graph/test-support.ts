@@ -4,6 +4,7 @@ import { Directory, type DirectoryUser } from "../directory";
 import { GRAPH_AUDIENCE, SigningKeys } from "../signing";
 import { createGraphService, type GraphService } from "./index";
 import type { GraphOptionsInput } from "./options";
+import { suiteOutputCheck } from "./schema/output-check";
 
 /** Origin the in-process tests pretend the sandbox has; links are built on it. */
 export const TEST_ORIGIN = "https://127.0.0.1:4443";
@@ -23,7 +24,7 @@ export interface TokenOptions {
   claims?: Record<string, unknown>;
 }
 
-/** A Graph service in process, with two mailboxes and tokens signed by its own keys. */
+/** A Graph service in process, with two mailboxes and tokens signed by its own keys; what it sends is held to Graph's schema. */
 export interface GraphHarness {
   service: GraphService;
   directory: Directory;
@@ -46,6 +47,7 @@ export async function createGraphHarness(options: GraphOptionsInput = {}, ownKey
   const alice = directory.add({ userPrincipalName: "alice@contoso.example", displayName: "Alice", timeZone: "Europe/Paris" });
   const bob = directory.add({ userPrincipalName: "bob@contoso.example", displayName: "Bob", timeZone: "America/New_York" });
   const service = createGraphService({ directory, verifyAccessToken: (token) => keys.verifyAccessToken(token), baseUrl: () => TEST_ORIGIN, options });
+  service.observe(suiteOutputCheck.check);
   const tokens = new Map<string, string>();
   const token = async (user: DirectoryUser, tokenOptions: TokenOptions = {}): Promise<string> => {
     const claims = {
