@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { Client } from "@microsoft/microsoft-graph-client";
 import type { User } from "@microsoft/microsoft-graph-types";
 import { afterEach, describe, expect, it } from "vitest";
+import { suiteOutputCheck } from "./graph/schema/output-check";
 import { DEMO_CLIENT, signInThroughAuthorizePage } from "./identity";
 import { type Sandbox, startSandbox } from "./sandbox";
 import { REDIRECT_URI, msalClient, signInWithMsal } from "./test-support";
@@ -18,6 +19,7 @@ afterEach(async () => {
 
 async function started(options: Parameters<typeof startSandbox>[0]): Promise<Sandbox> {
   const sandbox = await startSandbox(options);
+  sandbox.graph.observe(suiteOutputCheck.check);
   cleanups.push(() => sandbox.stop());
   return sandbox;
 }

@@ -8,6 +8,7 @@ import type { FaultInjector } from "./faults";
 import type { MailboxStore } from "./mailbox-store";
 import { preferenceApplied, type Preferences } from "./odata";
 import type { GraphOptions } from "./options";
+import type { GraphOutputs } from "./outputs";
 import type { RequestLog } from "./request-log";
 import type { GraphStore } from "./store";
 import type { Throttle } from "./throttling";
@@ -41,6 +42,7 @@ export interface GraphRuntime {
   throttle: Throttle;
   faults: FaultInjector;
   log: RequestLog;
+  outputs: GraphOutputs;
   options(): GraphOptions;
   baseUrl(): string;
 }

@@ -11,6 +11,7 @@ import type { Event, User } from "@microsoft/microsoft-graph-types";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startSandbox, type Sandbox } from "../sandbox";
 import { msalClient, signInWithMsal } from "../test-support";
+import { suiteOutputCheck } from "./schema/output-check";
 
 /** The real Graph SDK against the sandbox over HTTPS, with a token from the real MSAL. */
 let sandbox: Sandbox;
@@ -19,6 +20,7 @@ const UPN = "adele@contoso.example";
 
 beforeAll(async () => {
   sandbox = await startSandbox({ port: 0, users: [{ userPrincipalName: UPN, timeZone: "Europe/Paris" }] });
+  sandbox.graph.observe(suiteOutputCheck.check);
   const { accessToken } = await signInWithMsal(msalClient(sandbox), UPN, ["Calendars.ReadWrite", "User.Read"]);
   client = Client.init({
     baseUrl: `${sandbox.url}/`,

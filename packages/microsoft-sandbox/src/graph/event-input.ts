@@ -2,10 +2,12 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { GraphError, badRequest, invalidRequest } from "./errors";
 import type { Attendee, EventContent, EventLocation, ExtendedProperty } from "./event-model";
+import { withoutAnnotations } from "./odata";
 import { patternedRecurrenceSchema, type PatternedRecurrence } from "./recurrence";
 import { DAY_MS, parseGraphDateTime, resolveTimeZone, utcToWallClock, wallClockToUtc } from "./time-zones";
 
-const caseInsensitive = <const T extends readonly [string, ...string[]]>(values: T) =>
+/** Graph reads enum members whatever their case and answers them in its own. */
+export const caseInsensitive = <const T extends readonly [string, ...string[]]>(values: T) =>
   z.string().transform((value, ctx) => {
     const match = values.find((candidate) => candidate.toLowerCase() === value.toLowerCase());
     if (match === undefined) {
@@ -21,9 +23,31 @@ const recipientSchema = z.object({ emailAddress: emailAddressSchema });
 const attendeeSchema = z.object({
   emailAddress: emailAddressSchema,
   type: caseInsensitive(["required", "optional", "resource"]).default("required"),
-  status: z.object({ response: z.string(), time: z.string() }).optional(),
 });
-const locationSchema = z.looseObject({ displayName: z.string().default("") });
+/** A complex value of Graph's: its members and no other (annotations aside), as Graph refuses unknown ones. */
+const graphObject = <T extends z.ZodRawShape>(shape: T) => z.preprocess(withoutAnnotations, z.strictObject(shape));
+const locationSchema = graphObject({
+  displayName: z.string().default(""),
+  locationType: caseInsensitive(["default", "conferenceRoom", "homeAddress", "businessAddress", "geoCoordinates", "streetAddress", "hotel", "restaurant", "localBusiness", "postalAddress"]).optional(),
+  locationEmailAddress: z.string().optional(),
+  locationUri: z.string().optional(),
+  uniqueId: z.string().optional(),
+  uniqueIdType: caseInsensitive(["unknown", "locationStore", "directory", "private", "bing"]).optional(),
+  address: graphObject({
+    street: z.string().optional(),
+    city: z.string().optional(),
+    state: z.string().optional(),
+    countryOrRegion: z.string().optional(),
+    postalCode: z.string().optional(),
+  }).optional(),
+  coordinates: graphObject({
+    accuracy: z.number().optional(),
+    altitude: z.number().optional(),
+    altitudeAccuracy: z.number().optional(),
+    latitude: z.number().optional(),
+    longitude: z.number().optional(),
+  }).optional(),
+});
 const extendedPropertySchema = z.object({ id: z.string().min(1), value: z.string() });
 
 const writableEventSchema = z.object({
@@ -42,7 +66,7 @@ const writableEventSchema = z.object({
   locations: z.array(locationSchema).optional(),
   attendees: z.array(attendeeSchema).max(500).optional(),
   isOnlineMeeting: z.boolean().optional(),
-  onlineMeetingProvider: z.string().optional(),
+  onlineMeetingProvider: caseInsensitive(["unknown", "skypeForBusiness", "skypeForConsumer", "teamsForBusiness"]).optional(),
   responseRequested: z.boolean().optional(),
   allowNewTimeProposals: z.boolean().optional(),
   hideAttendees: z.boolean().optional(),
@@ -61,7 +85,6 @@ const IGNORED_MEMBERS = new Set([
   "createdDateTime",
   "lastModifiedDateTime",
   "iCalUId",
-  "uid",
   "type",
   "seriesMasterId",
   "webLink",
@@ -127,12 +150,9 @@ function normalizeLocation(location: z.infer<typeof locationSchema>): EventLocat
   return { locationType: "default", uniqueIdType: "unknown", ...location, displayName: location.displayName };
 }
 
+/** An attendee's `status` is their own response: a write sets none (an echoed one is ignored), and no attendee answers the sandbox. */
 function normalizeAttendee(attendee: z.infer<typeof attendeeSchema>): Attendee {
-  return {
-    type: attendee.type,
-    status: attendee.status ?? { response: "none", time: "0001-01-01T00:00:00Z" },
-    emailAddress: attendee.emailAddress,
-  };
+  return { type: attendee.type, status: { response: "none", time: "0001-01-01T00:00:00Z" }, emailAddress: attendee.emailAddress };
 }
 
 function mergeExtendedProperties(current: ExtendedProperty[], incoming: ExtendedProperty[]): ExtendedProperty[] {

@@ -2,6 +2,7 @@ import type { DirectoryUser } from "../directory";
 import type { EventContent, EventInstance, StoredItem } from "./event-model";
 import { escapeHtml } from "./html";
 import { occurrenceICalUId, occurrenceId } from "./ids";
+import { seriesZone } from "./instances";
 import { DAY_MS, formatGraphDateTime, formatUtcTimestamp, resolveTimeZone, utcToWallClock, type ResolvedTimeZone } from "./time-zones";
 
 export interface RenderOptions {
@@ -27,7 +28,7 @@ export const EVENT_PROPERTIES: ReadonlySet<string> = new Set([
   "originalStartTimeZone",
   "originalEndTimeZone",
   "iCalUId",
-  "uid",
+  "cancelledOccurrences",
   "reminderMinutesBeforeStart",
   "isReminderOn",
   "hasAttachments",
@@ -70,6 +71,18 @@ export const itemIdOf = (item: StoredItem, immutable: boolean): string => (immut
 export function instanceId(instance: EventInstance, immutable: boolean): string {
   const masterId = itemIdOf(instance.item, immutable);
   return instance.originalStart === undefined ? masterId : occurrenceId(masterId, instance.item.seriesGeneration, instance.originalStart);
+}
+
+/**
+ * A series master's `cancelledOccurrences`: the occurrenceId Outlook gives each deleted occurrence,
+ * `OID.{seriesMasterId}.{the occurrence's date}` as Graph's samples show it, the date in the series' own zone.
+ */
+export function cancelledOccurrences(master: StoredItem, immutable: boolean): string[] {
+  const masterId = itemIdOf(master, immutable);
+  const zone = seriesZone(master.recurrence, master.startTimeZone);
+  return [...master.cancelled]
+    .sort((a, b) => a - b)
+    .map((originalStart) => `OID.${masterId}.${new Date(utcToWallClock(originalStart, zone)).toISOString().slice(0, 10)}`);
 }
 
 const ENTITIES: Record<string, string> = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'", "&nbsp;": " " };
@@ -127,7 +140,6 @@ export function renderEvent(instance: EventInstance, options: RenderOptions): Re
     originalStartTimeZone: windowsName(content.startTimeZone),
     originalEndTimeZone: windowsName(content.endTimeZone),
     iCalUId: isSeriesInstance ? occurrenceICalUId(item.iCalUId, instance.originalStart as number) : item.iCalUId,
-    uid: item.iCalUId,
     reminderMinutesBeforeStart: content.reminderMinutesBeforeStart,
     isReminderOn: content.isReminderOn,
     hasAttachments: false,

@@ -7,6 +7,7 @@ import { TokenVerifier } from "./auth";
 import type { GraphEnv, GraphRuntime } from "./context";
 import { FaultInjector } from "./faults";
 import { mergeGraphOptions, resolveGraphOptions, type GraphOptions, type GraphOptionsInput } from "./options";
+import { GraphOutputs, type GraphOutputListener } from "./outputs";
 import { RequestLog } from "./request-log";
 import { GraphStore, type GraphStoreSnapshot } from "./store";
 import { Notifier } from "./subscriptions/notifier";
@@ -40,6 +41,8 @@ export interface GraphService {
   requestLog: RequestLog;
   subscriptions: SubscriptionRegistry;
   notifier: Notifier;
+  /** Tells `listener` of every response and notification the Graph side sends, until the returned function is called. */
+  observe(listener: GraphOutputListener): () => void;
   snapshot(): GraphSnapshot;
   restore(snapshot: unknown): void;
   /** Forgets events, subscriptions, request log and throttling state; options and faults stay. */
@@ -63,7 +66,8 @@ export function createGraphService(deps: GraphServiceDeps): GraphService {
   }));
   const requestLog = new RequestLog(() => options.requestLogSize);
   const throttle = new Throttle(() => options.throttling);
-  const notifier = new Notifier(() => options.subscriptions, faults, (ids) => registry.onDropped(ids));
+  const outputs = new GraphOutputs();
+  const notifier = new Notifier(() => options.subscriptions, faults, (ids) => registry.onDropped(ids), outputs);
   const registry = new SubscriptionRegistry(() => options.subscriptions, notifier);
   store.onChange((change) => registry.onChange(change));
   registry.start();
@@ -74,6 +78,7 @@ export function createGraphService(deps: GraphServiceDeps): GraphService {
     throttle,
     faults,
     log: requestLog,
+    outputs,
     options: () => options,
     baseUrl: deps.baseUrl,
   };
@@ -90,6 +95,7 @@ export function createGraphService(deps: GraphServiceDeps): GraphService {
     requestLog,
     subscriptions: registry,
     notifier,
+    observe: (listener) => outputs.listen(listener),
     snapshot: () => ({ version: 1, store: store.snapshot(), subscriptions: registry.snapshot() }),
     restore(snapshot) {
       if (!isGraphSnapshot(snapshot)) throw new Error("Not a Graph sandbox snapshot (expected version 1).");

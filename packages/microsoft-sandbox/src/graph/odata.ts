@@ -49,6 +49,12 @@ export function preferenceApplied(preferences: Preferences, pageSizeApplied: num
   return applied.length > 0 ? applied.join(", ") : undefined;
 }
 
+/** A JSON object without its instance annotations (`@odata.etag`, `@odata.type`…), which are not properties. */
+export function withoutAnnotations(value: unknown): unknown {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).filter(([key]) => !key.startsWith("@odata.")));
+}
+
 export function parseTop(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const top = Number(value);

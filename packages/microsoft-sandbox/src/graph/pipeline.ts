@@ -50,12 +50,13 @@ export function graphPipeline(runtime: GraphRuntime, tokens: TokenVerifier): Mid
       c.res.headers.set("client-request-id", c.req.header("client-request-id") ?? requestId);
     }
     const url = new URL(c.req.url);
+    const endpoint = endpointOf(c);
     runtime.log.record({
       requestId,
       at: new Date().toISOString(),
       method: c.req.method,
       url: graphPath(c) + url.search,
-      endpoint: endpointOf(c),
+      endpoint,
       status: c.res.status,
       durationMs: Math.round((performance.now() - started) * 1000) / 1000,
       mailboxId: c.var.user?.id,
@@ -64,6 +65,11 @@ export function graphPipeline(runtime: GraphRuntime, tokens: TokenVerifier): Mid
       userAgent: c.env?.batchParent?.userAgent ?? c.req.header("user-agent"),
       injected: c.get("injected"),
     });
+    if (runtime.outputs.observed && !c.res.headers.has(ALREADY_SENT)) {
+      // A copy: the response itself still has its body to send.
+      const body = await c.res.clone().text();
+      runtime.outputs.emit({ kind: "response", endpoint, status: c.res.status, contentType: c.res.headers.get("content-type") ?? "", body });
+    }
   };
 }
 

@@ -1,7 +1,10 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { Directory, type DirectoryUser } from "../directory";
 import { GRAPH_AUDIENCE, SigningKeys } from "../signing";
 import { createGraphService, type GraphService } from "./index";
 import type { GraphOptionsInput } from "./options";
+import { suiteOutputCheck } from "./schema/output-check";
 
 /** Origin the in-process tests pretend the sandbox has; links are built on it. */
 export const TEST_ORIGIN = "https://127.0.0.1:4443";
@@ -21,7 +24,7 @@ export interface TokenOptions {
   claims?: Record<string, unknown>;
 }
 
-/** A Graph service in process, with two mailboxes and tokens signed by its own keys. */
+/** A Graph service in process, with two mailboxes and tokens signed by its own keys; what it sends is held to Graph's schema. */
 export interface GraphHarness {
   service: GraphService;
   directory: Directory;
@@ -44,6 +47,7 @@ export async function createGraphHarness(options: GraphOptionsInput = {}, ownKey
   const alice = directory.add({ userPrincipalName: "alice@contoso.example", displayName: "Alice", timeZone: "Europe/Paris" });
   const bob = directory.add({ userPrincipalName: "bob@contoso.example", displayName: "Bob", timeZone: "America/New_York" });
   const service = createGraphService({ directory, verifyAccessToken: (token) => keys.verifyAccessToken(token), baseUrl: () => TEST_ORIGIN, options });
+  service.observe(suiteOutputCheck.check);
   const tokens = new Map<string, string>();
   const token = async (user: DirectoryUser, tokenOptions: TokenOptions = {}): Promise<string> => {
     const claims = {
@@ -90,4 +94,39 @@ export async function createGraphHarness(options: GraphOptionsInput = {}, ownKey
 /** A Graph event body for a timed event. */
 export function eventBody(subject: string, start: string, end: string, timeZone = "UTC", extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { subject, start: { dateTime: start, timeZone }, end: { dateTime: end, timeZone }, ...extra };
+}
+
+export interface Webhook {
+  /** `http://127.0.0.1:<port>`; any path answers. */
+  url: string;
+  /** Bodies of the notifications received, in order. */
+  notifications: string[];
+  close(): Promise<void>;
+}
+
+/** A subscriber's endpoint on loopback: passes Graph's validation handshake and accepts every notification with 202. */
+export async function startWebhook(): Promise<Webhook> {
+  const notifications: string[] = [];
+  const server = createServer((request, response) => {
+    const token = new URL(request.url ?? "/", "http://localhost").searchParams.get("validationToken");
+    if (token !== null) {
+      response.writeHead(200, { "Content-Type": "text/plain" }).end(token);
+      return;
+    }
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      notifications.push(Buffer.concat(chunks).toString());
+      response.writeHead(202).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    notifications,
+    close() {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
 }

@@ -132,6 +132,24 @@ describe("graphEventToAgendaEvent", () => {
     expect(master).toMatchObject({ graphEventType: "seriesMaster", recurrence });
   });
 
+  it("imports an event carrying what this product does not know as it imports the event without it", () => {
+    // Microsoft adds properties and enum members over time, and beta ones reach v1.0 clients that ask for them. The
+    // SDK's types cannot describe them: the events are read as they come off the wire.
+    const fromTheWire = (value: object): GraphDeltaItem => JSON.parse(JSON.stringify(value)) as GraphDeltaItem;
+    const unknownMembers = fromTheWire({
+      ...graphEvent(),
+      "@odata.type": "#microsoft.graph.event",
+      uid: "040000008200E00074C5B7101A82E008000000001",
+      cancelledOccurrences: ["OID.AAMkAGI2-event-1.2030-07-08"],
+      exceptionOccurrences: [{ id: "AAMkAGI2-exception-1" }],
+      futureProperty: { nested: [{ deep: true }] },
+      location: { displayName: "Salle Lumière", locationType: "unknownFutureValue", futureMember: 1 },
+    });
+    expect(graphEventToAgendaEvent(unknownMembers, context)).toEqual(graphEventToAgendaEvent(graphEvent(), context));
+    const unknownValues = fromTheWire({ ...graphEvent(), showAs: "unknownFutureValue", type: "unknownFutureValue" });
+    expect(imported(unknownValues)).toMatchObject({ showAs: "unknown", graphEventType: null });
+  });
+
   it("turns removals and cancellations into removals", () => {
     expect(graphEventToAgendaEvent({ id: "gone-1", "@removed": { reason: "deleted" } }, context)).toEqual({ kind: "remove", graphEventId: "gone-1" });
     expect(graphEventToAgendaEvent(graphEvent({ isCancelled: true }), context)).toEqual({ kind: "remove", graphEventId: "AAMkAGI2-event-1" });

@@ -69,6 +69,25 @@ describe("calendarView", () => {
     expect(events[0]?.id).toBe(first?.id);
   });
 
+  it("lists a master's cancelled occurrences when a GET of that master selects them", async () => {
+    const master = await createSeries(5);
+    const [, second, third, fourth] = await view();
+    await graph.call("PATCH", `/me/events/${third?.id}`, { body: { subject: "moved, then cancelled" } });
+    for (const occurrence of [fourth, third]) expect((await graph.call("DELETE", `/me/events/${occurrence?.id}`)).status).toBe(204);
+    const selected = await graph.call<Event>("GET", `/me/events/${master.id}?$select=subject,cancelledOccurrences`);
+    expect(selected.body.cancelledOccurrences).toEqual([`OID.${master.id}.2030-01-08`, `OID.${master.id}.2030-01-09`]);
+    const immutable = await graph.call<Event>("GET", `/me/events/${master.id}?$select=cancelledOccurrences`, { headers: { Prefer: 'IdType="ImmutableId"' } });
+    expect(immutable.body.cancelledOccurrences).toEqual([`OID.${immutable.body.id}.2030-01-08`, `OID.${immutable.body.id}.2030-01-09`]);
+    const untouched = await createSeries(3);
+    expect((await graph.call<Event>("GET", `/me/events/${untouched.id}?$select=cancelledOccurrences`)).body.cancelledOccurrences).toEqual([]);
+    // Graph returns it only when selected, and only to a GET of a series master by its id.
+    expect((await graph.call<Event>("GET", `/me/events/${master.id}`)).body).not.toHaveProperty("cancelledOccurrences");
+    expect((await graph.call<Event>("GET", `/me/events/${second?.id}?$select=cancelledOccurrences`)).body).not.toHaveProperty("cancelledOccurrences");
+    const listed = await graph.call<Page<Event>>("GET", "/me/events?$select=cancelledOccurrences");
+    expect(listed.status).toBe(200);
+    expect(listed.body.value.map((event) => Object.keys(event).sort())).toEqual([["@odata.etag", "id"], ["@odata.etag", "id"]]);
+  });
+
   it("keeps the master's iCalUId when a single event becomes recurring, with fresh occurrence ids", async () => {
     const single = (await graph.call<Event>("POST", "/me/events", { body: eventBody("Weekly", "2030-01-07T10:00:00", "2030-01-07T11:00:00") })).body;
     const series = await graph.call<Event>("PATCH", `/me/events/${single.id}`, {

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { SCOPES, requireScope } from "../auth";
 import { graphJson, graphLink, graphPath, jsonBody, odataContext, type GraphContext, type GraphEnv, type GraphRuntime } from "../context";
 import { badRequest } from "../errors";
+import { caseInsensitive } from "../event-input";
 import type { CalendarRecord } from "../mailbox-store";
 import { parseSkip, parseTop } from "../odata";
 import { pageSize, queryParam } from "./common";
@@ -27,7 +28,8 @@ export function renderCalendar(calendar: CalendarRecord, c: GraphContext): Recor
   };
 }
 
-const calendarInput = z.object({ name: z.string().min(1).optional(), color: z.string().optional() });
+const CALENDAR_COLORS = ["auto", "lightBlue", "lightGreen", "lightOrange", "lightGray", "lightYellow", "lightTeal", "lightPink", "lightBrown", "lightRed", "maxColor"] as const;
+const calendarInput = z.object({ name: z.string().min(1).optional(), color: caseInsensitive(CALENDAR_COLORS).optional() });
 
 function parseCalendarInput(body: unknown): z.infer<typeof calendarInput> {
   const parsed = calendarInput.safeParse(body);

@@ -94,6 +94,13 @@ describe("calendars", () => {
     const duplicate = await graph.call<ErrorBody>("POST", "/me/calendars", { body: { name: "work" } });
     expect(duplicate.status).toBe(409);
   });
+
+  it("takes a calendar color from Graph's calendarColor, in any case", async () => {
+    const colored = await graph.call<Calendar>("POST", "/me/calendars", { body: { name: "Work", color: "LightBlue" } });
+    expect(colored.body.color).toBe("lightBlue");
+    expect((await graph.call<ErrorBody>("POST", "/me/calendars", { body: { name: "Family", color: "blue" } })).status).toBe(400);
+    expect((await graph.call<ErrorBody>("PATCH", `/me/calendars/${colored.body.id}`, { body: { color: "#ff0000" } })).status).toBe(400);
+  });
 });
 
 describe("events", () => {
@@ -132,6 +139,8 @@ describe("events", () => {
     expect(event.iCalUId).toMatch(/^040000008200E00074C5B7101A82E008/);
     expect(event.createdDateTime).toMatch(/Z$/);
     expect(event.attendees?.[0]?.status?.response).toBe("none");
+    // A beta property: Graph v1.0's event has no `uid`.
+    expect(event).not.toHaveProperty("uid");
     const read = await graph.call<Event>("GET", `/me/events/${event.id}`);
     expect(read.body.id).toBe(event.id);
     expect(read.body.changeKey).toBe(event.changeKey);
@@ -147,6 +156,35 @@ describe("events", () => {
     expect(allDay.status).toBe(400);
     const malformed = await graph.call<ErrorBody>("POST", "/me/events", { body: "{not json" });
     expect(malformed.status).toBe(400);
+  });
+
+  it("reads locations and online meeting providers as Graph types them, and leaves attendees' responses to the attendees", async () => {
+    const created = await graph.call<Event>("POST", "/me/events", {
+      body: eventBody("typed", "2030-01-01T10:00:00", "2030-01-01T11:00:00", "UTC", {
+        location: { "@odata.type": "microsoft.graph.location", displayName: "Salle 4", locationType: "ConferenceRoom", coordinates: { latitude: 45.76, longitude: 4.83 } },
+        attendees: [{ emailAddress: { address: "trainee@example.com" }, status: { response: "accepted", time: "2030-01-01T09:00:00Z" } }],
+        isOnlineMeeting: true,
+        onlineMeetingProvider: "TEAMSFORBUSINESS",
+      }),
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      location: { displayName: "Salle 4", locationType: "conferenceRoom", coordinates: { latitude: 45.76, longitude: 4.83 } },
+      onlineMeetingProvider: "teamsForBusiness",
+      attendees: [{ status: { response: "none", time: "0001-01-01T00:00:00Z" } }],
+    });
+    expect(created.body.location).not.toHaveProperty("@odata.type");
+    const refused = [
+      { location: { displayName: "Salle 4", floor: 3 } },
+      { location: { displayName: "Salle 4", locationType: "spaceship" } },
+      { location: { displayName: "Salle 4", address: { planet: "Mars" } } },
+      { location: { displayName: "Salle 4", coordinates: { latitude: "45.76" } } },
+      { isOnlineMeeting: true, onlineMeetingProvider: "zoom" },
+    ];
+    for (const extra of refused) {
+      const response = await graph.call<ErrorBody>("POST", "/me/events", { body: eventBody("refused", "2030-01-01T10:00:00", "2030-01-01T11:00:00", "UTC", extra) });
+      expect(response.status, JSON.stringify(extra)).toBe(400);
+    }
   });
 
   it("returns the already created event when a POST repeats its transactionId", async () => {
@@ -224,6 +262,7 @@ describe("events", () => {
     expect(Object.keys(list.body.value[0] ?? {}).sort()).toEqual(["@odata.etag", "id", "start", "subject"]);
     const bad = await graph.call<ErrorBody>("GET", "/me/events?$select=colour");
     expect(bad.status).toBe(400);
+    expect((await graph.call<ErrorBody>("GET", "/me/events?$select=uid")).status).toBe(400);
   });
 
   it("converts times to Prefer: outlook.timezone (Windows or IANA) and the body to outlook.body-content-type", async () => {

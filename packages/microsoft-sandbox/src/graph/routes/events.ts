@@ -5,7 +5,7 @@ import { graphJson, jsonBody, odataContext, renderOptionsFor, type GraphContext,
 import { GraphError, itemNotFound } from "../errors";
 import { createEvent, editEvent, instanceOf, removeEvent } from "../event-edits";
 import { parseEventInput } from "../event-input";
-import { EVENT_PROPERTIES, renderEvent } from "../event-json";
+import { EVENT_PROPERTIES, cancelledOccurrences, renderEvent } from "../event-json";
 import type { EventInstance } from "../event-model";
 import { parseEventId } from "../ids";
 import { instancesInWindow, itemInstance } from "../instances";
@@ -15,10 +15,14 @@ import { respondWithEventPage } from "./calendar-view";
 import { CALENDAR_SCOPES, parseWindow, queryParam, type CalendarScope } from "./common";
 import { route } from "./paths";
 
-function respondWithEvent(c: GraphContext, runtime: GraphRuntime, instance: EventInstance, status: 200 | 201 = 200): Response {
+/** `readById`: a GET of this one event by its id, the only read in which Graph returns a master's `cancelledOccurrences`. */
+function respondWithEvent(c: GraphContext, runtime: GraphRuntime, instance: EventInstance, { status = 200, readById = false }: { status?: 200 | 201; readById?: boolean } = {}): Response {
   const select = parseSelect(queryParam(c, "$select"), EVENT_PROPERTIES, "event");
   const extendedProperties = parseExtendedPropertyExpand(queryParam(c, "$expand"));
   const body = renderEvent(instance, renderOptionsFor(c, runtime, { select, extendedProperties }));
+  if (readById && instance.type === "seriesMaster" && select?.has("cancelledOccurrences")) {
+    body.cancelledOccurrences = cancelledOccurrences(instance.item, c.get("preferences").immutableIds);
+  }
   return graphJson(c, { "@odata.context": odataContext(runtime, `users('${c.get("user").id}')/events/$entity`), ...body }, status);
 }
 
@@ -74,16 +78,16 @@ export function registerEventRoutes(app: Hono<GraphEnv>, runtime: GraphRuntime):
       const mailbox = c.get("mailbox");
       const calendar = scope.calendar(c);
       const earlier = input.transactionId === undefined ? undefined : mailbox.byTransactionId(input.transactionId);
-      if (earlier) return respondWithEvent(c, runtime, itemInstance(earlier), 201);
+      if (earlier) return respondWithEvent(c, runtime, itemInstance(earlier), { status: 201 });
       const item = createEvent(mailbox, calendar.id, input);
       if (runtime.faults.losesCreateResponse()) return loseResponse(c);
-      return respondWithEvent(c, runtime, itemInstance(item), 201);
+      return respondWithEvent(c, runtime, itemInstance(item), { status: 201 });
     });
 
     const itemPath = `${scope.prefix}/events/:eventId`;
     route(app, "get", itemPath, (c) => {
       requireScope(c, enforce(), SCOPES.readCalendars);
-      return respondWithEvent(c, runtime, instanceOf(resolveInScope(c, scope)));
+      return respondWithEvent(c, runtime, instanceOf(resolveInScope(c, scope)), { readById: true });
     });
 
     route(app, "patch", itemPath, async (c) => {

@@ -1,5 +1,6 @@
 import type { FaultInjector } from "../faults";
 import type { SubscriptionOptions } from "../options";
+import type { GraphOutputs } from "../outputs";
 
 export interface DeliveryRecord {
   at: string;
@@ -48,6 +49,7 @@ export class Notifier {
     private readonly options: () => SubscriptionOptions,
     private readonly faults: FaultInjector,
     private readonly onDropped: (subscriptionIds: string[]) => void,
+    private readonly outputs: GraphOutputs,
   ) {}
 
   #later(ms: number, action: () => void): void {
@@ -132,11 +134,13 @@ export class Notifier {
     const started = performance.now();
     let status: number | undefined;
     let error: string | undefined;
+    const body = JSON.stringify({ value: delivery.notifications.map((n) => n.payload) });
+    this.outputs.emit({ kind: "notification", url: delivery.url, body });
     try {
       const response = await fetch(delivery.url, {
         method: "POST",
         headers: { "Content-Type": "application/json; charset=utf-8" },
-        body: JSON.stringify({ value: delivery.notifications.map((n) => n.payload) }),
+        body,
         signal: AbortSignal.timeout(options.deliveryTimeoutMs),
       });
       status = response.status;

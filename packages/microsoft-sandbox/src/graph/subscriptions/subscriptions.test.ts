@@ -107,6 +107,8 @@ describe("subscriptions", () => {
     const created = await subscribe();
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ resource: "me/events", changeType: "created,updated,deleted", clientState: "secret-state", notificationUrl: receiver.url() });
+    // Graph's timestamps: UTC with seven fraction digits.
+    expect(created.body.expirationDateTime).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7}Z$/);
     const handshakes = receiver.received.filter((r) => r.query.has("validationToken"));
     expect(handshakes.map((r) => r.path)).toEqual(["/notifications", "/lifecycle"]);
     expect(handshakes[0]?.contentType).toContain("text/plain");

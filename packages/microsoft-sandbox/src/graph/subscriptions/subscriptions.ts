@@ -6,6 +6,7 @@ import type { StoredItem } from "../event-model";
 import { occurrenceId } from "../ids";
 import type { ItemChange, MailboxStore } from "../mailbox-store";
 import type { SubscriptionOptions } from "../options";
+import { formatUtcTimestamp } from "../time-zones";
 import type { Notifier } from "./notifier";
 
 export type LifecycleEvent = "reauthorizationRequired" | "subscriptionRemoved" | "missed";
@@ -46,8 +47,6 @@ export function subscriptionCalendar(resource: string, mailbox: MailboxStore, di
   return mailbox.defaultCalendar.id;
 }
 
-const isoSeconds = (at: number): string => new Date(at).toISOString().replace(/\.\d{3}Z$/, "Z");
-
 export function renderSubscription(subscription: Subscription): Record<string, unknown> {
   return {
     id: subscription.id,
@@ -58,7 +57,7 @@ export function renderSubscription(subscription: Subscription): Record<string, u
     notificationUrl: subscription.notificationUrl,
     notificationQueryOptions: null,
     lifecycleNotificationUrl: subscription.lifecycleNotificationUrl,
-    expirationDateTime: isoSeconds(subscription.expirationDateTime),
+    expirationDateTime: formatUtcTimestamp(subscription.expirationDateTime),
     creatorId: subscription.creatorId,
     includeResourceData: false,
     latestSupportedTlsVersion: subscription.latestSupportedTlsVersion,
@@ -133,7 +132,7 @@ export class SubscriptionRegistry {
         payload: {
           id: randomUUID(),
           subscriptionId: subscription.id,
-          subscriptionExpirationDateTime: isoSeconds(subscription.expirationDateTime),
+          subscriptionExpirationDateTime: formatUtcTimestamp(subscription.expirationDateTime),
           changeType,
           resource: path,
           resourceData: { "@odata.type": "#Microsoft.Graph.Event", "@odata.id": path, "@odata.etag": `W/"${item.changeKey}"`, id },
@@ -152,7 +151,7 @@ export class SubscriptionRegistry {
       subscriptionId: subscription.id,
       payload: {
         subscriptionId: subscription.id,
-        subscriptionExpirationDateTime: isoSeconds(subscription.expirationDateTime),
+        subscriptionExpirationDateTime: formatUtcTimestamp(subscription.expirationDateTime),
         tenantId: subscription.tenantId,
         clientState: subscription.clientState,
         lifecycleEvent,
