@@ -6,3 +6,4 @@ export * from "./audit-log";
 export * from "./sync-runs";
 export * from "./sync-conflicts";
 export * from "./access";
+export * from "./calendar-feeds";
