@@ -29,7 +29,8 @@ export type DomainErrorCode =
   | "SYNC_ALREADY_RUNNING"
   | "USER_NOT_FOUND"
   | "EXTERNAL_ID_FOREIGN"
-  | "USER_DEACTIVATED";
+  | "USER_DEACTIVATED"
+  | "CALENDAR_FEED_NOT_FOUND";
 
 export class DomainError extends Error {
   constructor(

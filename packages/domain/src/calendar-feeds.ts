@@ -1,0 +1,287 @@
+import { randomUUID } from "node:crypto";
+import type { DatabaseOrTransaction } from "@agenda/db/client";
+import { agendaEvents, calendarFeeds, enrollments, formations, users } from "@agenda/db/schema";
+import { and, asc, eq, gte, isNull, lt, or, sql } from "drizzle-orm";
+import { z } from "zod";
+import { recordAudit } from "./audit";
+import { DomainError } from "./errors";
+import { getFormation, type FormationRow } from "./formations";
+import { renderCalendar, type CalendarEntry } from "./icalendar";
+import { hashSecret, newSecret } from "./secrets";
+import type { User } from "./users";
+import type { Viewer } from "./viewer";
+
+export const CALENDAR_FEED_SECRET_PREFIX = "agd_ics_";
+
+/** What a feed covers: recent past for context, and far enough ahead for a training catalogue. */
+export const FEED_DAYS_BACK = 90;
+export const FEED_MONTHS_AHEAD = 18;
+/**
+ * How long a cancelled formation stays in the feed (counted from its last change) as STATUS:CANCELLED: long enough
+ * for every subscribed client to poll once and mark or remove it, instead of keeping a stale copy.
+ */
+export const CANCELLED_KEPT_DAYS = 30;
+/** What subscribed clients are asked to poll at; most decide on their own (Google: several hours). */
+export const FEED_REFRESH_HOURS = 1;
+
+const DAY_MS = 86_400_000;
+
+/** The few words a feed adds, in its owner's language. */
+const words = {
+  fr: { online: "En ligne :", formations: "Mes formations", agenda: "Mon agenda" },
+  en: { online: "Online:", formations: "My formations", agenda: "My agenda" },
+} satisfies Record<User["locale"], Record<string, string>>;
+
+/** Seals the feed secret at rest (the deployment's token vault): only `open` with the same owner reads it back. */
+export interface SecretSealer {
+  seal(plaintext: string, associatedData: string): string;
+  open(sealed: string, associatedData: string): string;
+}
+
+/** Who acts on a feed: always its owner, signed in; the request id goes to the audit log. */
+export interface FeedActor {
+  userId: string;
+  requestId: string;
+}
+
+export const calendarFeedSettingsInput = z.object({ includePersonalEvents: z.boolean() });
+export const formationIcsInput = z.object({ formationId: z.uuid() });
+
+export interface CalendarFeed {
+  secret: string;
+  includePersonalEvents: boolean;
+  secretIssuedAt: string;
+}
+
+type FeedRow = typeof calendarFeeds.$inferSelect;
+
+function feedOf(row: FeedRow, sealer: SecretSealer): CalendarFeed {
+  return { secret: sealer.open(row.sealedSecret, row.id), includePersonalEvents: row.includePersonalEvents, secretIssuedAt: row.secretIssuedAt.toISOString() };
+}
+
+/** The person's feed, or null when it is off. */
+export async function getCalendarFeed(db: DatabaseOrTransaction, sealer: SecretSealer, userId: string): Promise<CalendarFeed | null> {
+  const [row] = await db.select().from(calendarFeeds).where(eq(calendarFeeds.userId, userId));
+  return row ? feedOf(row, sealer) : null;
+}
+
+/**
+ * A new secret for the person's feed: turns the feed on, or replaces the secret of the one they have, after which the
+ * former address answers 404 at once. Recorded in the audit log, the secret never.
+ */
+export async function issueCalendarFeedSecret(db: DatabaseOrTransaction, sealer: SecretSealer, actor: FeedActor): Promise<CalendarFeed> {
+  return db.transaction(async (tx) => {
+    // Two first creations at once would both insert: the second waits here and then rotates the first's secret.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`calendar-feed\n${actor.userId}`}, 0))`);
+    const [existing] = await tx.select({ id: calendarFeeds.id }).from(calendarFeeds).where(eq(calendarFeeds.userId, actor.userId));
+    const id = existing?.id ?? randomUUID();
+    const secret = newSecret(CALENDAR_FEED_SECRET_PREFIX);
+    const now = new Date();
+    const issued = { secretHash: hashSecret(secret), sealedSecret: sealer.seal(secret, id), secretIssuedAt: now, updatedAt: now };
+    const [row] = existing
+      ? await tx.update(calendarFeeds).set(issued).where(eq(calendarFeeds.id, id)).returning()
+      : await tx
+          .insert(calendarFeeds)
+          .values({ id, userId: actor.userId, ...issued })
+          .returning();
+    if (!row) throw new Error("calendar feed write returned no row");
+    await recordAudit(tx, {
+      userId: actor.userId,
+      actorUserId: actor.userId,
+      action: existing ? "calendar_feed.rotated" : "calendar_feed.created",
+      outcome: "success",
+      requestId: actor.requestId,
+    });
+    return feedOf(row, sealer);
+  });
+}
+
+export async function updateCalendarFeedSettings(
+  db: DatabaseOrTransaction,
+  sealer: SecretSealer,
+  actor: FeedActor,
+  settings: z.output<typeof calendarFeedSettingsInput>,
+): Promise<CalendarFeed> {
+  const [row] = await db
+    .update(calendarFeeds)
+    .set({ includePersonalEvents: settings.includePersonalEvents, updatedAt: new Date() })
+    .where(eq(calendarFeeds.userId, actor.userId))
+    .returning();
+  if (!row) throw new DomainError("CALENDAR_FEED_NOT_FOUND");
+  await recordAudit(db, { userId: actor.userId, actorUserId: actor.userId, action: "calendar_feed.settings_changed", outcome: "success", detail: settings, requestId: actor.requestId });
+  return feedOf(row, sealer);
+}
+
+/** Turns the person's feed off: its address answers 404 from now on. Nothing to do when it is already off. */
+export async function deleteCalendarFeed(db: DatabaseOrTransaction, actor: FeedActor): Promise<{ deleted: boolean }> {
+  const deleted = await db.delete(calendarFeeds).where(eq(calendarFeeds.userId, actor.userId)).returning({ id: calendarFeeds.id });
+  if (deleted.length > 0) {
+    await recordAudit(db, { userId: actor.userId, actorUserId: actor.userId, action: "calendar_feed.deleted", outcome: "success", requestId: actor.requestId });
+  }
+  return { deleted: deleted.length > 0 };
+}
+
+/** Where a feed is, as calendar apps take it: its address, as webcal://, and the "add from the web" pages of Outlook and Google. */
+export interface CalendarFeedLinks {
+  url: string;
+  webcalUrl: string;
+  outlookUrl: string;
+  googleUrl: string;
+}
+
+export function calendarFeedLinks(origin: string, feed: CalendarFeed, locale: User["locale"]): CalendarFeedLinks {
+  const url = `${origin.replace(/\/+$/, "")}/feeds/${feed.secret}.ics`;
+  const webcalUrl = url.replace(/^https?:/, "webcal:");
+  const name = words[locale][feed.includePersonalEvents ? "agenda" : "formations"];
+  return {
+    url,
+    webcalUrl,
+    // Outlook on the web of work and school accounts, the ones a training platform's learners have.
+    outlookUrl: `https://outlook.office.com/calendar/0/addfromweb?url=${encodeURIComponent(url)}&name=${encodeURIComponent(name)}`,
+    googleUrl: `https://calendar.google.com/calendar/r?cid=${encodeURIComponent(webcalUrl)}`,
+  };
+}
+
+/** A feed as a poll finds it by its secret, with the person it belongs to. */
+export interface PolledFeed {
+  id: string;
+  includePersonalEvents: boolean;
+  contentHash: string | null;
+  contentChangedAt: Date | null;
+  owner: Pick<User, "id" | "locale">;
+}
+
+/** The feed a secret opens: none for an unknown, rotated or deleted secret, nor for a person the platform deactivated. */
+export async function findCalendarFeedBySecret(db: DatabaseOrTransaction, secret: string): Promise<PolledFeed | undefined> {
+  if (!secret.startsWith(CALENDAR_FEED_SECRET_PREFIX) || secret.length > 128) return undefined;
+  const [found] = await db
+    .select({ feed: calendarFeeds, owner: { id: users.id, locale: users.locale } })
+    .from(calendarFeeds)
+    .innerJoin(users, eq(users.id, calendarFeeds.userId))
+    .where(and(eq(calendarFeeds.secretHash, hashSecret(secret)), isNull(users.deactivatedAt)));
+  if (!found) return undefined;
+  const { feed, owner } = found;
+  return { id: feed.id, includePersonalEvents: feed.includePersonalEvents, contentHash: feed.contentHash, contentChangedAt: feed.contentChangedAt, owner };
+}
+
+/**
+ * When the feed's content last changed, given the hash of what it holds now: the stored time while the hash is the
+ * same, now (second precision, as HTTP dates have) when it changed. That is what Last-Modified says, and what catches
+ * changes no row's updatedAt shows: an enrolment removed, an event leaving the window.
+ */
+export async function recordCalendarFeedContent(db: DatabaseOrTransaction, feed: PolledFeed, contentHash: string): Promise<Date> {
+  if (feed.contentHash === contentHash && feed.contentChangedAt) return feed.contentChangedAt;
+  const changedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
+  await db.update(calendarFeeds).set({ contentHash, contentChangedAt: changedAt }).where(eq(calendarFeeds.id, feed.id));
+  return changedAt;
+}
+
+/** How an entry points back to the platform and speaks the owner's language. */
+export interface EntryContext {
+  /** The formation's page on the platform (the link Outlook copies carry too). */
+  formationLink: (formationId: string) => string;
+  locale: User["locale"];
+}
+
+export const formationUid = (formationId: string) => `formation-${formationId}@agenda`;
+
+type FormationFields = Pick<FormationRow, "id" | "title" | "description" | "location" | "onlineUrl" | "startsAt" | "endsAt" | "timeZone" | "status" | "version" | "createdAt" | "updatedAt">;
+
+/** A place, or the online link when there is none; with both, the link goes in the description. */
+function placeAndDescription(location: string | null, onlineUrl: string | null, description: string, locale: User["locale"]) {
+  const extra = location && onlineUrl ? `${words[locale].online} ${onlineUrl}` : "";
+  return { location: location ?? onlineUrl, description: [description.trim(), extra].filter(Boolean).join("\n\n") };
+}
+
+export function formationEntry(formation: FormationFields, context: EntryContext): CalendarEntry {
+  return {
+    uid: formationUid(formation.id),
+    sequence: formation.version,
+    title: formation.title,
+    ...placeAndDescription(formation.location, formation.onlineUrl, formation.description, context.locale),
+    url: context.formationLink(formation.id),
+    cancelled: formation.status === "cancelled",
+    when: { startsAt: formation.startsAt, endsAt: formation.endsAt, timeZone: formation.timeZone },
+    createdAt: formation.createdAt,
+    updatedAt: formation.updatedAt,
+  };
+}
+
+function personalEventEntry(event: typeof agendaEvents.$inferSelect, context: EntryContext): CalendarEntry {
+  const allDay = event.isAllDay && event.startDate && event.endDate ? { startDate: event.startDate, endDate: event.endDate } : null;
+  return {
+    uid: `event-${event.id}@agenda`,
+    sequence: event.version,
+    title: event.title,
+    ...placeAndDescription(event.location, event.onlineUrl, event.body, context.locale),
+    url: null,
+    cancelled: false,
+    when: allDay ?? { startsAt: event.startsAt, endsAt: event.endsAt, timeZone: event.timeZone },
+    createdAt: event.createdAt,
+    updatedAt: event.updatedAt,
+  };
+}
+
+/** The span of time a feed covers around `now`. */
+export function feedWindow(now: Date): { from: Date; to: Date } {
+  const to = new Date(now);
+  to.setUTCMonth(to.getUTCMonth() + FEED_MONTHS_AHEAD);
+  return { from: new Date(now.getTime() - FEED_DAYS_BACK * DAY_MS), to };
+}
+
+/**
+ * What a feed holds: the formations the person takes part in (enrolled or training) within the window, cancelled
+ * ones as such for CANCELLED_KEPT_DAYS, and, when the feed says so, the events they made in the agenda (Outlook's own
+ * events are not repeated: they are in the person's Outlook already).
+ */
+export async function calendarFeedEntries(db: DatabaseOrTransaction, feed: PolledFeed, context: EntryContext, now = new Date()): Promise<CalendarEntry[]> {
+  const { from, to } = feedWindow(now);
+  const takesPart = or(
+    eq(formations.trainerId, feed.owner.id),
+    sql`exists (select 1 from ${enrollments} where ${enrollments.formationId} = ${formations.id} and ${enrollments.userId} = ${feed.owner.id})`,
+  );
+  const shown = or(eq(formations.status, "scheduled"), gte(formations.updatedAt, new Date(now.getTime() - CANCELLED_KEPT_DAYS * DAY_MS)));
+  const formationRows = await db
+    .select()
+    .from(formations)
+    .where(and(takesPart, shown, gte(formations.endsAt, from), lt(formations.startsAt, to)))
+    .orderBy(asc(formations.startsAt), asc(formations.id));
+  const entries = formationRows.map((formation) => formationEntry(formation, context));
+  if (!feed.includePersonalEvents) return entries;
+  const personal = await db
+    .select()
+    .from(agendaEvents)
+    .where(and(eq(agendaEvents.ownerId, feed.owner.id), eq(agendaEvents.source, "platform"), isNull(agendaEvents.deletedAt), gte(agendaEvents.endsAt, from), lt(agendaEvents.startsAt, to)))
+    .orderBy(asc(agendaEvents.startsAt), asc(agendaEvents.id));
+  return [...entries, ...personal.map((event) => personalEventEntry(event, context))];
+}
+
+/** The feed's iCalendar text: the same data always gives the same text, so its hash is a faithful ETag. */
+export function renderCalendarFeed(feed: PolledFeed, entries: readonly CalendarEntry[]): string {
+  const name = words[feed.owner.locale][feed.includePersonalEvents ? "agenda" : "formations"];
+  return renderCalendar(entries, { name, refreshIntervalHours: FEED_REFRESH_HOURS });
+}
+
+/**
+ * One formation as a file to import (METHOD:PUBLISH), with the same UID and SEQUENCE as in the feed: a client holding
+ * both keeps one event. Anyone who may see the formation may download it.
+ */
+export async function formationIcs(db: DatabaseOrTransaction, viewer: Viewer, formationId: string, context: EntryContext): Promise<{ filename: string; ics: string }> {
+  const formation = await getFormation(db, viewer, formationId);
+  const [row] = await db.select().from(formations).where(eq(formations.id, formation.id));
+  if (!row) throw new DomainError("FORMATION_NOT_FOUND", { id: formationId });
+  const ics = renderCalendar([formationEntry(row, context)], { name: row.title, method: { name: "PUBLISH", stampedAt: new Date() } });
+  return { filename: `${fileNameOf(row.title)}.ics`, ics };
+}
+
+/** A file name any system accepts: the title's letters and digits, accents dropped. */
+function fileNameOf(title: string): string {
+  const name = title
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/[^A-Za-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 60)
+    .toLowerCase();
+  return name || "formation";
+}
