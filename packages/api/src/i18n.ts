@@ -38,6 +38,7 @@ export type ApiErrorCode =
   | "BATCH_TOO_LARGE"
   | "USER_ONLY"
   | "ADMIN_ONLY"
+  | "CALENDAR_FEEDS_UNAVAILABLE"
   | "DEMO_DISABLED"
   | "DEMO_USER_UNKNOWN"
   | "PAYLOAD_TOO_LARGE"
@@ -99,6 +100,8 @@ const errorMessages: Record<Locale, Catalog> = {
     SESSION_EXPIRED: () => "Votre session a expiré : reconnectez-vous.",
     SESSION_LIFETIME_INVALID: ({ hours }) => `Jeton de session refusé : il doit porter une date d'expiration (exp) à ${hours} h au plus de son émission.`,
     USER_DEACTIVATED: () => "Ce compte a été désactivé sur la plateforme : il n'a plus accès à Agenda.",
+    CALENDAR_FEED_NOT_FOUND: () => "Lien d'abonnement de calendrier inconnu : il a été remplacé ou désactivé, ou n'a pas encore été créé (Paramètres calendrier).",
+    CALENDAR_FEEDS_UNAVAILABLE: () => "Les abonnements de calendrier ne sont pas configurés sur ce serveur : contactez votre administrateur.",
     STREAM_TICKET_ONLY: () => "Ce ticket n'ouvre que le flux d'état de synchronisation : appelez l'API avec votre jeton de session.",
     PLATFORM_KEYS_UNAVAILABLE: () => "Les clés de la plateforme sont injoignables pour vérifier votre session : réessayez dans un instant.",
     BATCH_TOO_LARGE: ({ max }) => `Trop d'appels groupés dans une requête : ${max} au plus.`,
@@ -160,6 +163,8 @@ const errorMessages: Record<Locale, Catalog> = {
     SESSION_EXPIRED: () => "Your session expired: sign in again.",
     SESSION_LIFETIME_INVALID: ({ hours }) => `Session token refused: it must carry an expiry (exp) at most ${hours} h after it was issued.`,
     USER_DEACTIVATED: () => "This account was deactivated on the platform: it no longer has access to Agenda.",
+    CALENDAR_FEED_NOT_FOUND: () => "Unknown calendar subscription link: it was replaced or turned off, or not created yet (Calendar settings).",
+    CALENDAR_FEEDS_UNAVAILABLE: () => "Calendar subscriptions are not set up on this server: contact your administrator.",
     STREAM_TICKET_ONLY: () => "This ticket only opens the sync status stream: call the API with your session token.",
     PLATFORM_KEYS_UNAVAILABLE: () => "The platform's keys cannot be reached to check your session: try again in a moment.",
     BATCH_TOO_LARGE: ({ max }) => `Too many batched calls in one request: ${max} at most.`,

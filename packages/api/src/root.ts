@@ -1,5 +1,6 @@
 import { demoRouter } from "./routers/demo";
 import { eventsRouter } from "./routers/events";
+import { feedsRouter } from "./routers/feeds";
 import { formationsRouter } from "./routers/formations";
 import { integrationsRouter } from "./routers/integrations";
 import { syncRouter } from "./routers/sync";
@@ -22,6 +23,7 @@ export const appRouter = router({
       : { kind: "service" as const, id: ctx.caller.serviceToken.id, name: ctx.caller.serviceToken.name, scopes: ctx.caller.serviceToken.scopes },
   ),
   events: eventsRouter,
+  feeds: feedsRouter,
   formations: formationsRouter,
   integrations: integrationsRouter,
   sync: syncRouter,

@@ -1,4 +1,5 @@
 import type { Database } from "@agenda/db/client";
+import type { SecretSealer } from "@agenda/domain/calendar-feeds";
 import { DomainError } from "@agenda/domain/errors";
 import type { User } from "@agenda/domain/users";
 import { hasServiceScope, type Viewer } from "@agenda/domain/viewer";
@@ -17,6 +18,16 @@ export interface DemoMode {
   signIn(email: string): Promise<{ token: string; user: User } | undefined>;
 }
 
+/** What private calendar feeds need from the deployment. */
+export interface CalendarFeedSettings {
+  /** This server's public origin (BACKEND_URL): the feeds' addresses. */
+  origin: string;
+  /** Where formations link back to (PLATFORM_URL, or this server). */
+  platformUrl: string;
+  /** The deployment's token vault: feed secrets are sealed with it so their owner can read the address again. */
+  sealer: SecretSealer;
+}
+
 export interface Context {
   db: Database;
   caller: Caller | null;
@@ -33,6 +44,8 @@ export interface Context {
   sync: SyncEngine | null;
   /** Live integration statuses (`sync.onStatus`), where this deployment syncs with Microsoft. */
   statusFeed: IntegrationStatusFeed | null;
+  /** Private calendar feeds and `.ics` downloads, where the deployment configured them. */
+  calendarFeeds: CalendarFeedSettings | null;
 }
 
 const trpcCodeOf: Record<ApiErrorCode, TRPC_ERROR_CODE_KEY> = {
@@ -64,6 +77,8 @@ const trpcCodeOf: Record<ApiErrorCode, TRPC_ERROR_CODE_KEY> = {
   OUTLOOK_ACCOUNT_IN_USE: "CONFLICT",
   SYNC_ALREADY_RUNNING: "CONFLICT",
   USER_NOT_FOUND: "NOT_FOUND",
+  CALENDAR_FEED_NOT_FOUND: "NOT_FOUND",
+  CALENDAR_FEEDS_UNAVAILABLE: "SERVICE_UNAVAILABLE",
   EXTERNAL_ID_FOREIGN: "FORBIDDEN",
   UNAUTHENTICATED: "UNAUTHORIZED",
   TOKEN_INVALID: "UNAUTHORIZED",
@@ -234,4 +249,10 @@ export const outlookProcedure = userProcedure.use(({ ctx, next }) => {
 export const syncProcedure = userProcedure.use(({ ctx, next }) => {
   if (!ctx.sync) throw new ApiError("OUTLOOK_UNAVAILABLE", ctx.locale);
   return next({ ctx: { ...ctx, sync: ctx.sync } });
+});
+
+/** A signed-in user, on a deployment serving calendar feeds. */
+export const calendarFeedProcedure = userProcedure.use(({ ctx, next }) => {
+  if (!ctx.calendarFeeds) throw new ApiError("CALENDAR_FEEDS_UNAVAILABLE", ctx.locale);
+  return next({ ctx: { ...ctx, calendarFeeds: ctx.calendarFeeds } });
 });

@@ -32,6 +32,7 @@ function callerFor(user: User) {
     outlook: null,
     sync,
     statusFeed: null,
+    calendarFeeds: null,
   };
   return createCaller(context);
 }
