@@ -6,9 +6,11 @@ import { WebhookRejections } from "@agenda/sync/notifications/webhook-rejections
 import { createRequestContext, requestIdOf, type AppDependencies } from "./context";
 import { operationsRoutes } from "./operations";
 import { RequestBudgets, rateLimit } from "./rate-limit";
-import { requestLog } from "./request-log";
+import { loggablePath, requestLog } from "./request-log";
 import type { RequestVariables } from "./request-variables";
 import { calendarEventsRoutes } from "./routes/calendar-events";
+import { calendarFeedRoutes } from "./routes/calendar-feed";
+import { feedRoutes } from "./routes/feeds";
 import { addinRoutes } from "./routes/addin";
 import { demoRoutes } from "./routes/demo";
 import { outlookRoutes } from "./routes/outlook";
@@ -84,6 +86,9 @@ export function createApp(deps: AppDependencies) {
   app.get("/api/me", (c) => throughProcedure(c, (caller) => caller.me()));
   app.route("/api/users", usersRoutes);
   app.post("/api/demo/sign-in", (c) => throughProcedure(c, async (caller) => caller.demo.signIn(unvalidated(await jsonBody(c)))));
+  app.route("/api/calendar/feed", calendarFeedRoutes);
+  // Outside /api: calendar apps poll it with no credentials but its secret, under a budget of its own.
+  if (deps.calendarFeeds) app.route("/feeds", feedRoutes({ db: deps.db, settings: deps.calendarFeeds, logger, budgets, trustProxy: deps.trustProxy ?? false }));
   if (deps.demo) app.route("/demo", demoRoutes);
   app.route("/addin", addinRoutes(deps.addin ?? { demo: deps.demo !== null, auth: null }));
   app.route("/", webRoutes());
@@ -93,7 +98,7 @@ export function createApp(deps: AppDependencies) {
     return c.json({ error: { code: "ROUTE_NOT_FOUND", message } }, 404);
   });
   app.onError((error, c) => {
-    logger.error({ err: error, method: c.req.method, path: c.req.path }, "request failed");
+    logger.error({ err: error, method: c.req.method, path: loggablePath(c.req.path) }, "request failed");
     const message = errorMessage(localeFromAcceptLanguage(c.req.header("accept-language")), "INTERNAL");
     return c.json({ error: { code: "INTERNAL", message } }, 500);
   });

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { LOCALES, localeFromAcceptLanguage, streamTicketOf, type Authenticator, type Context, type DemoMode, type Locale } from "@agenda/api";
+import { LOCALES, localeFromAcceptLanguage, streamTicketOf, type Authenticator, type CalendarFeedSettings, type Context, type DemoMode, type Locale } from "@agenda/api";
 import type { Database } from "@agenda/db/client";
 import type { IntegrationStatusFeed } from "@agenda/sync/integration-status";
 import type { WebhookRejections } from "@agenda/sync/notifications/webhook-rejections";
@@ -34,6 +34,8 @@ export interface AppDependencies {
   webhookRejections?: WebhookRejections;
   /** The Outlook add-in's sign-in and office.js; unset, its config names no Microsoft app and office.js is served here. */
   addin?: AddinOptions | undefined;
+  /** Private calendar feeds (`/feeds/<secret>.ics`) and `.ics` downloads; unset, their procedures answer that they are unavailable. */
+  calendarFeeds?: CalendarFeedSettings | undefined;
 }
 
 const REQUEST_ID = /^[\w.-]{1,128}$/;
@@ -78,5 +80,6 @@ export async function createRequestContext(deps: AppDependencies, c: HonoContext
     outlook: deps.outlook,
     sync: deps.sync,
     statusFeed: deps.statusFeed ?? null,
+    calendarFeeds: deps.calendarFeeds ?? null,
   };
 }

@@ -79,6 +79,11 @@ const environment = z
     /** Webhook posts carrying nothing Microsoft sent one client address may make per minute (genuine ones never count). */
     RATE_LIMIT_WEBHOOK_REJECTED_PER_MINUTE: z.coerce.number().int().min(1).default(120),
     /**
+     * Polls of one private calendar feed per minute, whoever polls it. Calendar apps poll every hour or so: a few
+     * subscribed devices and a person opening the address stay far under the default, a runaway client does not.
+     */
+    RATE_LIMIT_FEED_PER_MINUTE: z.coerce.number().int().min(1).default(30),
+    /**
      * Whether a proxy in front of the server appends the client's address to X-Forwarded-For: the address budgets are
      * then per client, not per proxy. Only set it when every request comes through such a proxy.
      */

@@ -97,12 +97,15 @@ async function main(): Promise<void> {
     logger,
     security: { allowedOrigins: env.ALLOWED_ORIGINS, hsts: env.NODE_ENV === "production" || origin.startsWith("https:") },
     addin: { demo: env.demoMode, auth: microsoft.addinAuth, officeJsUrl: env.OFFICE_JS_URL },
+    // Feed secrets are sealed with the key that seals Microsoft tokens: its rotation (TOKEN_ENCRYPTION_KEYS) covers them.
+    calendarFeeds: { origin, platformUrl: env.PLATFORM_URL ?? origin, sealer: microsoft.outlook.vault },
     metricsToken: env.METRICS_TOKEN,
     rateLimits: {
       perUserPerMinute: env.RATE_LIMIT_PER_MINUTE,
       perServiceTokenPerMinute: env.RATE_LIMIT_SERVICE_PER_MINUTE,
       perAddressPerMinute: env.RATE_LIMIT_ANONYMOUS_PER_MINUTE,
       rejectedWebhooksPerAddressPerMinute: env.RATE_LIMIT_WEBHOOK_REJECTED_PER_MINUTE,
+      perFeedPerMinute: env.RATE_LIMIT_FEED_PER_MINUTE,
     },
     trustProxy: env.TRUST_PROXY,
   });

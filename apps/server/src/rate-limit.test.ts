@@ -13,7 +13,7 @@ const database = useTestDatabase();
 const SECRET = "rate-limit-test-secret-long-enough-for-hs256";
 
 function appWith(limits: Partial<RateLimits>) {
-  const rateLimits: RateLimits = { perUserPerMinute: 1000, perServiceTokenPerMinute: 1000, perAddressPerMinute: 1000, rejectedWebhooksPerAddressPerMinute: 1000, ...limits };
+  const rateLimits: RateLimits = { perUserPerMinute: 1000, perServiceTokenPerMinute: 1000, perAddressPerMinute: 1000, rejectedWebhooksPerAddressPerMinute: 1000, perFeedPerMinute: 1000, ...limits };
   return createApp({ db: database().db, authenticator: createAuthenticator({ secret: SECRET }), demo: null, outlook: null, sync: null, rateLimits });
 }
 

@@ -17,9 +17,11 @@ export interface RateLimits {
    * address per minute. Posts with a genuine notification are never counted nor refused.
    */
   rejectedWebhooksPerAddressPerMinute: number;
+  /** Polls of one private calendar feed per minute, whoever polls it (its secret is the only credential). */
+  perFeedPerMinute: number;
 }
 
-type BudgetKind = "user" | "service" | "address" | "webhook";
+type BudgetKind = "user" | "service" | "address" | "webhook" | "feed";
 
 export type Spent = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
@@ -50,6 +52,7 @@ export class RequestBudgets {
       service: limiter("service", limits.perServiceTokenPerMinute),
       address: limiter("address", limits.perAddressPerMinute),
       webhook: limiter("webhook", limits.rejectedWebhooksPerAddressPerMinute),
+      feed: limiter("feed", limits.perFeedPerMinute),
     };
   }
 

@@ -64,8 +64,16 @@ describe("the authorization matrix", () => {
   });
 
   it("knows every REST door of the server: each is a procedure's in the table, or a public route with its reason", () => {
-    const app = createApp({ db: database().db, authenticator: { authenticate: async () => null, redeemStreamTicket: async () => "TOKEN_INVALID" }, demo: null, outlook: null, sync: null });
-    const served = app.routes.filter(({ method, path }) => path.startsWith("/api/") && method !== "ALL").map(({ method, path }) => `${method} ${path}`);
+    const app = createApp({
+      db: database().db,
+      authenticator: { authenticate: async () => null, redeemStreamTicket: async () => "TOKEN_INVALID" },
+      demo: null,
+      outlook: null,
+      sync: null,
+      calendarFeeds: world().calendarFeeds,
+    });
+    const answersData = (path: string) => path.startsWith("/api/") || path.startsWith("/feeds/");
+    const served = app.routes.filter(({ method, path }) => answersData(path) && method !== "ALL").map(({ method, path }) => `${method} ${path}`);
     const declared = [...Object.values(ACCESS_TABLE).flatMap(({ rest }) => (rest ?? []).map(({ method, route }) => `${method} ${route}`)), ...Object.keys(PUBLIC_NON_PROCEDURE_ROUTES)];
     expect([...new Set(served)].sort()).toEqual(declared.sort());
   });

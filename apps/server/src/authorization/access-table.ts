@@ -156,6 +156,27 @@ export const ACCESS_TABLE: Record<string, ProcedureAccess> = {
     input: async (world, caller, ownership) => ({ id: await formationOf(world, caller, ownership), ...formationFields }),
   },
 
+  "feeds.get": { expect: people(OK), rest: [{ method: "GET", route: "/api/calendar/feed", request: () => ({ path: "/api/calendar/feed" }) }] },
+  "feeds.rotate": { expect: people(OK), rest: [{ method: "POST", route: "/api/calendar/feed/rotate", request: () => ({ path: "/api/calendar/feed/rotate" }) }] },
+  "feeds.updateSettings": {
+    // Each person changes their own feed, which the input turns on first: there is no one else's to reach.
+    expect: people(OK),
+    input: async (world, caller) => {
+      await world.calendarFeedOf(caller.owner);
+      return { includePersonalEvents: true };
+    },
+    rest: [{ method: "PUT", route: "/api/calendar/feed/settings", request: (input) => ({ path: "/api/calendar/feed/settings", body: input }) }],
+  },
+  "feeds.delete": {
+    expect: people(OK),
+    rest: [{ method: "DELETE", route: "/api/calendar/feed", request: () => ({ path: "/api/calendar/feed" }) }],
+  },
+  "feeds.formationIcs": {
+    // Whoever may see a formation may download it, as formations.get shows it.
+    expect: people((kind) => (kind === "admin" ? OK : { owned: OK, foreign: [404, "FORMATION_NOT_FOUND"] })),
+    input: async (world, caller, ownership) => ({ formationId: await formationOf(world, caller, ownership) }),
+  },
+
   "integrations.list": { expect: people(OK), rest: [{ method: "GET", route: "/api/calendar/integrations", request: () => ({ path: "/api/calendar/integrations" }) }] },
   "integrations.all": { expect: admins(), rest: [{ method: "GET", route: "/api/admin/integrations", request: () => ({ path: "/api/admin/integrations" }) }] },
   "integrations.outlook.authUrl": { expect: people(OK), rest: [{ method: "GET", route: "/api/calendar/outlook/auth-url", request: () => ({ path: "/api/calendar/outlook/auth-url" }) }] },
@@ -211,10 +232,11 @@ export const ACCESS_TABLE: Record<string, ProcedureAccess> = {
 };
 
 /**
- * The /api routes that are no procedure's door, and why each may be called by anyone: what they check instead is
- * the test of their own.
+ * The /api routes that are no procedure's door, and the public routes outside it that answer data, and why each may
+ * be called by anyone: what they check instead is the test of their own.
  */
 export const PUBLIC_NON_PROCEDURE_ROUTES: Record<string, string> = {
   "POST /api/calendar/outlook/notifications": "Microsoft's change notifications: each item checked against its subscription's clientState",
   "POST /api/calendar/outlook/lifecycle": "Microsoft's lifecycle events: each item checked against its subscription's clientState",
+  "GET /feeds/:file": "a person's private calendar feed, polled by calendar apps that cannot sign in: its 256-bit secret is the credential (feeds.test.ts)",
 };

@@ -1,7 +1,8 @@
 import type { AddressInfo } from "node:net";
-import { createAuthenticator, createMicrosoftTokenVerifier, signSessionToken } from "@agenda/api";
+import { createAuthenticator, createMicrosoftTokenVerifier, signSessionToken, type CalendarFeedSettings } from "@agenda/api";
 import type { Database } from "@agenda/db/client";
 import { syncConflicts } from "@agenda/db/schema";
+import { getCalendarFeed, issueCalendarFeedSecret } from "@agenda/domain/calendar-feeds";
 import { seedDemoData } from "@agenda/domain/demo-seed";
 import { createEvent, createEventInput } from "@agenda/domain/events";
 import { upsertFormation, upsertFormationInput } from "@agenda/domain/formations";
@@ -98,6 +99,7 @@ export class CallerWorld {
     private readonly services: OutlookServices,
     private readonly people: Record<PersonKey, User>,
     private readonly callers: Record<CallerKind, Caller>,
+    readonly calendarFeeds: CalendarFeedSettings,
     private readonly stop: () => Promise<void>,
   ) {}
 
@@ -148,6 +150,7 @@ export class CallerWorld {
     const statusFeed = new IntegrationStatusFeed(db);
     await statusFeed.start();
     const verifier = createMicrosoftTokenVerifier(addinAuthSettings({ clientId: TEST_APP.clientId, tenant: "common", authorityHost: sandbox.url }));
+    const calendarFeeds = { origin: "https://agenda.example.test", platformUrl: "https://platform.example.test", sealer: services.vault };
     const app = createApp({
       db,
       authenticator: createAuthenticator({ secret: SECRET }, verifier),
@@ -156,6 +159,7 @@ export class CallerWorld {
       sync,
       statusFeed,
       queue,
+      calendarFeeds,
     });
     const server = serve({ fetch: app.fetch, hostname: "127.0.0.1", port: 0 });
     await new Promise((resolve) => server.once("listening", resolve));
@@ -164,7 +168,7 @@ export class CallerWorld {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await Promise.all([queue.stop(), statusFeed.stop()]);
     };
-    return new CallerWorld(url, db, sandbox, services, people, callers, stop);
+    return new CallerWorld(url, db, sandbox, services, people, callers, calendarFeeds, stop);
   }
 
   caller(kind: CallerKind): Caller {
@@ -201,6 +205,12 @@ export class CallerWorld {
       }),
     );
     return formation.id;
+  }
+
+  /** Turns the person's calendar feed on, when it is not. */
+  async calendarFeedOf(person: User): Promise<void> {
+    if (await getCalendarFeed(this.db, this.services.vault, person.id)) return;
+    await issueCalendarFeedSecret(this.db, this.services.vault, { userId: person.id, requestId: "authorization-world" });
   }
 
   /** A new sync conflict of that person's, not yet reviewed. */

@@ -9,7 +9,7 @@ import { compress } from "hono/compress";
 export const WEB_DIST_DIR = fileURLToPath(new URL("../../../web/dist", import.meta.url));
 
 /** Paths the server answers itself: never the web app, so an unknown API route still gets its JSON 404. */
-const SERVER_PATHS = /^\/(api|trpc|demo|healthz)(\/|$)/;
+const SERVER_PATHS = /^\/(api|trpc|demo|healthz|feeds)(\/|$)/;
 
 /** Vite names built assets after their content: they never change under the same name. */
 const IMMUTABLE_ASSETS = /^\/assets\//;

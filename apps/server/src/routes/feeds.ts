@@ -1,0 +1,72 @@
+import { createHash } from "node:crypto";
+import { errorMessage, localeFromAcceptLanguage, type CalendarFeedSettings } from "@agenda/api";
+import type { Database } from "@agenda/db/client";
+import { calendarFeedEntries, findCalendarFeedBySecret, recordCalendarFeedContent, renderCalendarFeed } from "@agenda/domain/calendar-feeds";
+import type { Logger } from "@agenda/sync/logger";
+import { withLogContext } from "@agenda/sync/logger";
+import { formationLink } from "@agenda/sync/export/formation-event-mapping";
+import { Hono, type Context as HonoContext } from "hono";
+import { compress } from "hono/compress";
+import { etag, RETAINED_304_HEADERS } from "hono/etag";
+import { requestIdOf } from "../context";
+import { clientAddressOf, type RequestBudgets } from "../rate-limit";
+import { requestLog } from "../request-log";
+
+export interface FeedRouteOptions {
+  db: Database;
+  settings: CalendarFeedSettings;
+  logger: Logger;
+  /** Per-feed budgets (and per-address ones for unknown addresses); unset, no limit. */
+  budgets: RequestBudgets | undefined;
+  trustProxy: boolean;
+}
+
+const ICS_SUFFIX = ".ics";
+
+/** A refusal as the REST doors give them: calendar apps show neither, people opening the address in a browser read it. */
+function refusal(c: HonoContext, status: 404 | 429, code: "CALENDAR_FEED_NOT_FOUND" | "RATE_LIMITED", params: Record<string, number> = {}): Response {
+  const message = errorMessage(localeFromAcceptLanguage(c.req.header("accept-language")), code, params);
+  return c.json({ error: { code, message } }, status);
+}
+
+/**
+ * `GET /feeds/<secret>.ics`: a person's private feed, for calendar apps that poll it without signing in. Polling is
+ * cheap for both sides: a weak ETag (the content's hash) and Last-Modified answer 304 when nothing changed, and
+ * `no-cache` makes every client cache ask again, so a rotated or deleted address stops at once.
+ */
+export function feedRoutes(options: FeedRouteOptions) {
+  const { db, settings, budgets } = options;
+  return new Hono()
+    .use("*", async (c, next) => {
+      const requestId = requestIdOf(c);
+      c.header("x-request-id", requestId);
+      await withLogContext({ requestId }, next);
+    })
+    .use("*", requestLog(options.logger))
+    .use("*", compress())
+    .use("*", etag({ retainedHeaders: [...RETAINED_304_HEADERS, "last-modified"] }))
+    .get("/:file", async (c) => {
+      const file = c.req.param("file");
+      const feed = file.endsWith(ICS_SUFFIX) ? await findCalendarFeedBySecret(db, file.slice(0, -ICS_SUFFIX.length)) : undefined;
+      // Each feed has its own budget; addresses guessing at secrets spend the anonymous one.
+      const spent = await budgets?.spend(feed ? "feed" : "address", feed?.id ?? clientAddressOf(c, options.trustProxy));
+      if (spent && !spent.allowed) {
+        c.header("retry-after", String(spent.retryAfterSeconds));
+        return refusal(c, 429, "RATE_LIMITED", { seconds: spent.retryAfterSeconds });
+      }
+      if (!feed) return refusal(c, 404, "CALENDAR_FEED_NOT_FOUND");
+
+      const entries = await calendarFeedEntries(db, feed, { formationLink: (id) => formationLink(settings.platformUrl, id), locale: feed.owner.locale });
+      const text = renderCalendarFeed(feed, entries);
+      const contentHash = createHash("sha256").update(text).digest("base64url");
+      const changedAt = await recordCalendarFeedContent(db, feed, contentHash);
+      // Weak: compression gives the same content other bytes.
+      c.header("etag", `W/"${contentHash}"`);
+      c.header("last-modified", changedAt.toUTCString());
+      c.header("cache-control", "private, no-cache");
+      // If-None-Match wins when both are sent (RFC 9110 13.2.2); the etag middleware answers it.
+      const modifiedSince = c.req.header("if-none-match") ? Number.NaN : Date.parse(c.req.header("if-modified-since") ?? "");
+      if (modifiedSince >= changedAt.getTime()) return c.body(null, 304);
+      return c.body(text, 200, { "content-type": "text/calendar; charset=utf-8" });
+    });
+}
