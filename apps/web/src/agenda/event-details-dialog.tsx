@@ -5,6 +5,7 @@ import { ConflictDetails } from "../sync/conflict-details";
 import type { SyncConflict } from "../sync/sync-types";
 import { Dialog } from "../ui/dialog";
 import { ErrorAlert } from "../ui/error-alert";
+import { AddToCalendarButton } from "./add-to-calendar-button";
 import { isEditable } from "./calendar-events";
 import { EventDetails } from "./event-details";
 
@@ -59,6 +60,7 @@ export function EventDetailsDialog({ event, timeZone, onClose, onEdit, onDelete,
             </div>
           ) : (
             <div className="dialog-actions">
+              {event.formationId && <AddToCalendarButton formationId={event.formationId} title={event.title} />}
               {isEditable(event) && (
                 <>
                   <button type="button" onClick={() => onEdit(event)}>

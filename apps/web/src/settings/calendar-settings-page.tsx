@@ -1,5 +1,6 @@
 import { useTranslation } from "react-i18next";
 import { usePageTitle } from "../ui/use-page-title";
+import { CalendarFeedCard } from "./calendar-feed-card";
 import { OutlookConnectionCard } from "./outlook-connection-card";
 import { SyncActivitySection } from "./sync-activity-section";
 import { useOutlookIntegration } from "./use-outlook-integration";
@@ -14,6 +15,7 @@ export function CalendarSettingsPage() {
       <h1>{t("settings.title")}</h1>
       <p>{t("settings.intro")}</p>
       <OutlookConnectionCard />
+      <CalendarFeedCard />
       <SyncActivitySection integration={integration} />
     </div>
   );
