@@ -1,8 +1,10 @@
+import { readFile } from "node:fs/promises";
+import { readCalendar } from "@agenda/testing/icalendar";
 import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../../web/e2e/support/browser";
 import { FORMATION_ID_CUSTOM_PROPERTY } from "@agenda/addin-manifest/custom-properties";
-import { agendaUrl, connectOutlook, LEARNER, officeCalls, openStubbedTaskpane, outlookCustomProperties, outlookSubjects, saveScreenshot } from "./support/office-host";
+import { agendaApi, agendaUrl, connectOutlook, LEARNER, officeCalls, openStubbedTaskpane, outlookCustomProperties, outlookSubjects, saveScreenshot } from "./support/office-host";
 
 const FORMATION = "RGPD : les fondamentaux";
 
@@ -33,6 +35,28 @@ describe("the Outlook add-in's taskpane", () => {
       expect((await outlookSubjects(LEARNER)).filter((subject) => subject === FORMATION)).toHaveLength(1);
     }
     await saveScreenshot(page, "addin-pushed");
+    await page.close();
+  });
+
+  it("downloads a formation as a published .ics holding the same event as the learner's calendar feed", async () => {
+    const page = await openStubbedTaskpane(context, {});
+    const downloading = page.waitForEvent("download");
+    await page.getByRole("listitem", { name: FORMATION }).getByRole("button", { name: "Ajouter à mon calendrier" }).click();
+    const download = await downloading;
+    expect(download.suggestedFilename()).toBe("rgpd-les-fondamentaux.ics");
+    const file = readCalendar(await readFile(await download.path(), "utf8"));
+    expect(file.method).toBe("PUBLISH");
+    expect(file.events).toHaveLength(1);
+    expect(file.events[0]?.summary).toBe(FORMATION);
+
+    const api = await agendaApi(LEARNER);
+    const formationId = (await api.sync.formations.query()).find(({ title }) => title === FORMATION)?.formationId;
+    expect(file.events[0]?.uid).toBe(`formation-${formationId}@agenda`);
+    const feed = await api.feeds.rotate.mutate();
+    if (!feed.enabled) throw new Error("the feed did not turn on");
+    const inFeed = readCalendar(await (await fetch(feed.url)).text()).events.find(({ uid }) => uid === file.events[0]?.uid);
+    expect(inFeed).toEqual(file.events[0]);
+    await api.feeds.delete.mutate();
     await page.close();
   });
 

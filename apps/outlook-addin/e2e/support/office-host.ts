@@ -42,10 +42,15 @@ async function demoToken(email: string): Promise<string> {
   return ((await response.json()) as { token: string }).token;
 }
 
+/** The product's API as the person, for arranging and checking what the taskpane does. */
+export async function agendaApi(email: string) {
+  const token = await demoToken(email);
+  return createTRPCClient<AppRouter>({ links: [httpLink({ url: agendaUrl("/trpc"), headers: { authorization: `Bearer ${token}` } })] });
+}
+
 /** Connects the person's Outlook (their sandbox mailbox) as the web settings would, through the sandbox's sign-in. */
 export async function connectOutlook(email: string): Promise<void> {
-  const token = await demoToken(email);
-  const api = createTRPCClient<AppRouter>({ links: [httpLink({ url: agendaUrl("/trpc"), headers: { authorization: `Bearer ${token}` } })] });
+  const api = await agendaApi(email);
   const { url } = await api.integrations.outlook.authUrl.mutate();
   const { response } = await signInThroughAuthorizePage(url, { userPrincipalName: email });
   await api.integrations.outlook.callback.mutate({ state: response.get("state") ?? "", code: response.get("code") ?? "" });

@@ -15,6 +15,7 @@ export const en: Messages = {
     pushed: "Added to your Outlook calendar.",
     fill: "Fill with this formation",
     filled: "The appointment was filled with “{{title}}”.",
+    addToCalendar: "Add to my calendar",
     state: {
       in_outlook: "In Outlook",
       pending: "Being sent",

@@ -13,6 +13,7 @@ export const fr = {
     pushed: "Ajoutée à votre calendrier Outlook.",
     fill: "Remplir avec cette formation",
     filled: "Le rendez-vous a été rempli avec « {{title}} ».",
+    addToCalendar: "Ajouter à mon calendrier",
     state: {
       in_outlook: "Dans Outlook",
       pending: "En cours d'envoi",

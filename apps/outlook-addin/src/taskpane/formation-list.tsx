@@ -1,3 +1,4 @@
+import { saveTextFile } from "@agenda/client/save-file";
 import { Badge, Button, makeStyles, Spinner, Text, tokens } from "@fluentui/react-components";
 import { useState } from "react";
 import { useTranslation } from "../i18n/i18n";
@@ -59,6 +60,16 @@ function FormationCard({ formation, adapter, composing }: { formation: Formation
       setNotice({ intent: "error", text: errorMessage(error, t) });
     }
   };
+  // The same event as in the person's calendar feed (one UID): a calendar holding both keeps one.
+  const download = async () => {
+    setNotice(null);
+    try {
+      const { filename, ics } = await api.feeds.formationIcs.query({ formationId: formation.formationId });
+      saveTextFile(document, { name: filename, text: ics, type: "text/calendar" });
+    } catch (error) {
+      setNotice({ intent: "error", text: errorMessage(error, t) });
+    }
+  };
   const when = new Intl.DateTimeFormat(language, { dateStyle: "medium", timeStyle: "short" }).format(new Date(formation.startsAt));
   return (
     <article role="listitem" aria-label={formation.title} data-testid="formation" className={styles.card}>
@@ -75,6 +86,9 @@ function FormationCard({ formation, adapter, composing }: { formation: Formation
           {inOutlook ? t("formations.pushAgain") : t("formations.push")}
         </Button>
         {composing && <Button onClick={() => void fill()}>{t("formations.fill")}</Button>}
+        <Button appearance="subtle" onClick={() => void download()}>
+          {t("formations.addToCalendar")}
+        </Button>
       </div>
       {notice && <Notice intent={notice.intent}>{notice.text}</Notice>}
     </article>

@@ -5,7 +5,7 @@ import { createTRPCClient, TRPCClientError, type TRPCLink } from "@trpc/client";
 import { observable } from "@trpc/server/observable";
 import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ApiClientProvider } from "../api/api-provider";
 import type { Formation, FormationInOutlook, SyncStatus } from "../api/trpc";
 import { LanguageProvider, type Language } from "../i18n/i18n";
@@ -25,6 +25,8 @@ const FORMATION: FormationInOutlook = {
   syncError: null,
 };
 
+const FORMATION_ICS = "BEGIN:VCALENDAR\r\nMETHOD:PUBLISH\r\nEND:VCALENDAR\r\n";
+
 const STATUS: SyncStatus = { state: "not_connected", integrationId: null, accountEmail: null, reason: null, lastSyncAt: null, lastSyncResult: null, mode: null, unreviewedConflicts: 0 };
 
 /** What the server answers a Microsoft token whose account connected no Outlook to the platform. */
@@ -39,7 +41,13 @@ function fakeApi(status: SyncStatus | typeof UNLINKED_ACCOUNT = STATUS, failFirs
   const mutations: Array<{ path: string; input: unknown }> = [];
   let failure = failFirstRead;
   const formation: Partial<Formation> = { id: FORMATION.formationId, title: FORMATION.title, startsAt: FORMATION.startsAt, endsAt: FORMATION.endsAt, location: "Salle Curie", trainer: { id: "t", name: "Thomas Bernard", email: "t@x" }, learnerCount: 12, description: "" };
-  const answers: Record<string, unknown> = { "sync.formations": [FORMATION], "formations.get": formation, "sync.exportFormation": { status: "created" } };
+  const answers: Record<string, unknown> = {
+    "sync.formations": [FORMATION],
+    "formations.get": formation,
+    "sync.exportFormation": { status: "created" },
+    "feeds.formationIcs": { filename: "rgpd-les-fondamentaux.ics", ics: FORMATION_ICS },
+  };
+  const queries: Array<{ path: string; input: unknown }> = [];
   const link: TRPCLink<AppRouter> = () => ({ op }) =>
     observable((observer) => {
       if (status === UNLINKED_ACCOUNT) {
@@ -57,6 +65,7 @@ function fakeApi(status: SyncStatus | typeof UNLINKED_ACCOUNT = STATUS, failFirs
         failure = undefined;
         return;
       }
+      if (op.type === "query") queries.push({ path: op.path, input: op.input });
       if (op.type === "mutation") {
         mutations.push({ path: op.path, input: op.input });
         answers["sync.formations"] = [{ ...FORMATION, outlookState: "in_outlook" }];
@@ -64,7 +73,7 @@ function fakeApi(status: SyncStatus | typeof UNLINKED_ACCOUNT = STATUS, failFirs
       observer.next({ result: { type: "data", data: answers[op.path] } });
       observer.complete();
     });
-  return { link, mutations };
+  return { link, mutations, queries };
 }
 
 function renderTaskpane(item: FakeItem, status?: SyncStatus | typeof UNLINKED_ACCOUNT, language: Language = "fr", failFirstRead?: Error) {
@@ -93,6 +102,30 @@ describe("the taskpane", () => {
     await waitFor(() => expect(card.textContent).toContain("Dans Outlook"));
     expect(screen.getByRole("button", { name: "Renvoyer vers Outlook" })).toBeTruthy();
     expect(api.mutations).toEqual([{ path: "sync.exportFormation", input: { formationId: FORMATION.formationId } }]);
+  });
+
+  it("downloads a formation as the .ics file the server made, to add to any calendar", async () => {
+    const { api } = renderTaskpane({ kind: "message-read" });
+    const saved: Array<{ href: string; download: string; text: Promise<string> }> = [];
+    const blobs = new Map<string, Blob>();
+    const createObjectURL = vi.spyOn(URL, "createObjectURL").mockImplementation((blob) => {
+      blobs.set(`blob:${blobs.size}`, blob as Blob);
+      return `blob:${blobs.size - 1}`;
+    });
+    const click = vi.spyOn(HTMLAnchorElement.prototype, "click").mockImplementation(function (this: HTMLAnchorElement) {
+      saved.push({ href: this.href, download: this.download, text: blobs.get(this.href)?.text() ?? Promise.resolve("") });
+    });
+    try {
+      await userEvent.click(await screen.findByRole("button", { name: "Ajouter à mon calendrier" }));
+      await waitFor(() => expect(saved.map(({ download }) => download)).toEqual(["rgpd-les-fondamentaux.ics"]));
+      expect(await saved[0]?.text).toBe(FORMATION_ICS);
+      expect(blobs.get("blob:0")?.type).toBe("text/calendar");
+      expect(api.queries.filter(({ path }) => path === "feeds.formationIcs")).toEqual([{ path: "feeds.formationIcs", input: { formationId: FORMATION.formationId } }]);
+      expect(api.mutations).toEqual([]);
+    } finally {
+      createObjectURL.mockRestore();
+      click.mockRestore();
+    }
   });
 
   it("fills the appointment being composed with a formation", async () => {
