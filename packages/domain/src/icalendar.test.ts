@@ -64,6 +64,15 @@ describe("iCalendar text", () => {
     expect(event?.location).toBe("Salle 2, Paris");
   });
 
+  it("keeps tabs, reads a lone CR as a line break, makes a lone surrogate U+FFFD, and folds long ASCII lines too", () => {
+    const url = `https://platform.example.test/agenda?formation=${"0123456789".repeat(20)}`;
+    const text = renderCalendar([timed("odd@agenda", "2026-12-01T09:00:00Z", "2026-12-01T10:00:00Z", "Europe/Paris", { title: "Un\tdeux\rtrois \ud83d quatre \ude80", url })], { name: "Agenda" });
+    for (const line of text.split("\r\n")) expect(Buffer.byteLength(line)).toBeLessThanOrEqual(75);
+    const [event] = readCalendar(text).events;
+    expect(event?.summary).toBe("Un\tdeux\ntrois \ufffd quatre \ufffd");
+    expect(event?.url).toBe(url);
+  });
+
   it("marks a publication with its method and stamps it when made; a feed stamps each event with its last revision", () => {
     const entry = timed("one@agenda", "2026-12-01T09:00:00Z", "2026-12-01T10:00:00Z", "Europe/Paris", { sequence: 4, cancelled: true, url: "https://platform.example.test/agenda?formation=1" });
     const published = renderCalendar([entry], { name: "Formation", method: { name: "PUBLISH", stampedAt: new Date("2026-11-02T10:11:12Z") } });
