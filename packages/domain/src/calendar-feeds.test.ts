@@ -1,9 +1,9 @@
-import { agendaEvents, formations } from "@agenda/db/schema";
+import { agendaEvents, calendarFeeds, formations } from "@agenda/db/schema";
 import { useTestDatabase } from "@agenda/testing/database";
 import { readCalendar } from "@agenda/testing/icalendar";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { calendarFeedEntries, formationUid, renderCalendarFeed, type EntryContext, type PolledFeed } from "./calendar-feeds";
+import { CalendarFeedHashes, calendarFeedEntries, formationUid, pollCalendarFeed, renderCalendarFeed, type EntryContext, type FeedVersion, type PolledFeed } from "./calendar-feeds";
 import { createEvent, createEventInput } from "./events";
 import { upsertFormation, upsertFormationInput } from "./formations";
 import { ensureUser, type User } from "./users";
@@ -98,5 +98,79 @@ describe("what a calendar feed holds", () => {
       { uid: formationUid(spring.id), start: moved.startsAt, sequence: 2, status: "CONFIRMED", summary: "Printemps (déplacée)" },
       { uid: formationUid(autumn.id), start: autumn.startsAt, sequence: 2, status: "CANCELLED", summary: "Automne" },
     ]);
+  });
+});
+
+describe("a poll of a calendar feed", () => {
+  /** A feed row for the person, as the secret finds it; and a context counting the events written. */
+  async function polledFeed(owner: User): Promise<PolledFeed> {
+    const [row] = await database().db.insert(calendarFeeds).values({ userId: owner.id, secretHash: `hash-${owner.id}`, sealedSecret: "sealed" }).returning();
+    if (!row) throw new Error("no feed row");
+    return { id: row.id, includePersonalEvents: false, contentHash: null, contentChangedAt: null, owner: { id: owner.id, locale: owner.locale } };
+  }
+
+  function counting() {
+    const written = { events: 0 };
+    const counted: EntryContext = { ...context, formationLink: (id) => (written.events++, context.formationLink(id)) };
+    return { written, counted };
+  }
+
+  const holding = (held: FeedVersion | undefined) => (version: FeedVersion) => version.contentHash === held?.contentHash;
+
+  it("answers a poller holding the current version without writing the text, and writes it again once a row changes, even behind the platform's back", async () => {
+    const { db } = database();
+    const mia = await person("mia");
+    await formation("Une", 5, { learners: [named(mia)] });
+    const other = await formation("Autre", 6, { learners: [named(mia)] });
+    const hashes = new CalendarFeedHashes();
+    const { written, counted } = counting();
+    let feed = await polledFeed(mia);
+
+    const first = await pollCalendarFeed(db, feed, counted, hashes, holding(undefined));
+    expect(first.unchanged).toBe(false);
+    expect(written.events).toBe(2);
+    if (first.unchanged) throw new Error("unreachable");
+    expect(readCalendar(first.text).events.map(({ summary }) => summary)).toEqual(["Une", "Autre"]);
+    feed = { ...feed, contentHash: first.contentHash, contentChangedAt: first.changedAt };
+
+    const again = await pollCalendarFeed(db, feed, counted, hashes, holding(first));
+    expect(again).toEqual({ contentHash: first.contentHash, changedAt: first.changedAt, unchanged: true });
+    expect(written.events).toBe(2);
+
+    // A poller without it gets the text, the same.
+    const fresh = await pollCalendarFeed(db, feed, counted, hashes, holding(undefined));
+    expect(fresh).toEqual({ ...first, unchanged: false });
+
+    // No version raised, no updatedAt moved: the fingerprint covers every column all the same.
+    await db.update(formations).set({ title: "Autre, renommée en base" }).where(eq(formations.id, other.id));
+    const renamed = await pollCalendarFeed(db, feed, counted, hashes, holding(first));
+    if (renamed.unchanged) throw new Error("the rename went unseen");
+    expect(renamed.contentHash).not.toBe(first.contentHash);
+    expect(readCalendar(renamed.text).events.map(({ summary }) => summary)).toEqual(["Une", "Autre, renommée en base"]);
+  });
+
+  it("writes the text again for a change the feed does not show, and still answers 'unchanged' with the same validators", async () => {
+    const { db } = database();
+    const leo = await person("leo");
+    const held = await formation("Gardée", 5, { learners: [named(leo)], externalId: "catalogue-1" });
+    const hashes = new CalendarFeedHashes();
+    const { written, counted } = counting();
+    const feed = await polledFeed(leo);
+    const first = await pollCalendarFeed(db, feed, counted, hashes, holding(undefined));
+
+    await db.update(formations).set({ externalId: "catalogue-2" }).where(eq(formations.id, held.id));
+    const polled = await pollCalendarFeed(db, { ...feed, contentHash: first.contentHash, contentChangedAt: first.changedAt }, counted, hashes, holding(first));
+    expect(polled).toEqual({ contentHash: first.contentHash, changedAt: first.changedAt, unchanged: true });
+    expect(written.events).toBe(2);
+  });
+
+  it("forgets every feed past its bound rather than grow", () => {
+    const hashes = new CalendarFeedHashes(2);
+    hashes.remember("a", "fa", "ha");
+    hashes.remember("b", "fb", "hb");
+    hashes.remember("b", "fb2", "hb2");
+    expect([hashes.hashOf("a", "fa"), hashes.hashOf("b", "fb"), hashes.hashOf("b", "fb2")]).toEqual(["ha", undefined, "hb2"]);
+    hashes.remember("c", "fc", "hc");
+    expect([hashes.hashOf("a", "fa"), hashes.hashOf("c", "fc")]).toEqual([undefined, "hc"]);
   });
 });

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import type { DatabaseOrTransaction } from "@agenda/db/client";
 import { agendaEvents, calendarFeeds, enrollments, formations, users } from "@agenda/db/schema";
 import { and, asc, eq, gte, isNull, lt, or, sql } from "drizzle-orm";
@@ -185,7 +185,23 @@ export interface EntryContext {
 
 export const formationUid = (formationId: string) => `formation-${formationId}@agenda`;
 
-type FormationFields = Pick<FormationRow, "id" | "title" | "description" | "location" | "onlineUrl" | "startsAt" | "endsAt" | "timeZone" | "status" | "version" | "createdAt" | "updatedAt">;
+/** What a formation's event is made of: a feed reads these alone. */
+const formationColumns = {
+  id: formations.id,
+  title: formations.title,
+  description: formations.description,
+  location: formations.location,
+  onlineUrl: formations.onlineUrl,
+  startsAt: formations.startsAt,
+  endsAt: formations.endsAt,
+  timeZone: formations.timeZone,
+  status: formations.status,
+  version: formations.version,
+  createdAt: formations.createdAt,
+  updatedAt: formations.updatedAt,
+};
+
+type FormationFields = Pick<FormationRow, keyof typeof formationColumns>;
 
 /** A place, or the online link when there is none; with both, the link goes in the description. */
 function placeAndDescription(location: string | null, onlineUrl: string | null, description: string, locale: User["locale"]) {
@@ -230,29 +246,35 @@ export function feedWindow(now: Date): { from: Date; to: Date } {
 }
 
 /**
- * What a feed holds: the formations the person takes part in (enrolled or training) within the window, cancelled
- * ones as such for CANCELLED_KEPT_DAYS, and, when the feed says so, the events they made in the agenda (Outlook's own
- * events are not repeated: they are in the person's Outlook already).
+ * The formations a feed holds: those the person takes part in (enrolled or training) within the window, cancelled
+ * ones as such for CANCELLED_KEPT_DAYS. Found from their enrolments and the trainer index, then checked against the
+ * window: scanning the window for theirs reads every formation in it, twice as slow with 20,000 others.
  */
-export async function calendarFeedEntries(db: DatabaseOrTransaction, feed: PolledFeed, context: EntryContext, now = new Date()): Promise<CalendarEntry[]> {
+function feedFormations(feed: PolledFeed, now: Date) {
   const { from, to } = feedWindow(now);
-  const takesPart = or(
-    eq(formations.trainerId, feed.owner.id),
-    sql`exists (select 1 from ${enrollments} where ${enrollments.formationId} = ${formations.id} and ${enrollments.userId} = ${feed.owner.id})`,
-  );
+  const takesPart = sql`${formations.id} in (
+    select ${enrollments.formationId} from ${enrollments} where ${enrollments.userId} = ${feed.owner.id}
+    union all select ${formations.id} from ${formations} where ${formations.trainerId} = ${feed.owner.id})`;
   const shown = or(eq(formations.status, "scheduled"), gte(formations.updatedAt, new Date(now.getTime() - CANCELLED_KEPT_DAYS * DAY_MS)));
+  return and(takesPart, shown, gte(formations.endsAt, from), lt(formations.startsAt, to));
+}
+
+/** The person's own events a feed holds when it says so: those made in the agenda (Outlook's are in their Outlook already). */
+function feedPersonalEvents(feed: PolledFeed, now: Date) {
+  const { from, to } = feedWindow(now);
+  return and(eq(agendaEvents.ownerId, feed.owner.id), eq(agendaEvents.source, "platform"), isNull(agendaEvents.deletedAt), gte(agendaEvents.endsAt, from), lt(agendaEvents.startsAt, to));
+}
+
+/** What a feed holds, in order: its formations, then the person's own events when the feed says so. */
+export async function calendarFeedEntries(db: DatabaseOrTransaction, feed: PolledFeed, context: EntryContext, now = new Date()): Promise<CalendarEntry[]> {
   const formationRows = await db
-    .select()
+    .select(formationColumns)
     .from(formations)
-    .where(and(takesPart, shown, gte(formations.endsAt, from), lt(formations.startsAt, to)))
+    .where(feedFormations(feed, now))
     .orderBy(asc(formations.startsAt), asc(formations.id));
   const entries = formationRows.map((formation) => formationEntry(formation, context));
   if (!feed.includePersonalEvents) return entries;
-  const personal = await db
-    .select()
-    .from(agendaEvents)
-    .where(and(eq(agendaEvents.ownerId, feed.owner.id), eq(agendaEvents.source, "platform"), isNull(agendaEvents.deletedAt), gte(agendaEvents.endsAt, from), lt(agendaEvents.startsAt, to)))
-    .orderBy(asc(agendaEvents.startsAt), asc(agendaEvents.id));
+  const personal = await db.select().from(agendaEvents).where(feedPersonalEvents(feed, now)).orderBy(asc(agendaEvents.startsAt), asc(agendaEvents.id));
   return [...entries, ...personal.map((event) => personalEventEntry(event, context))];
 }
 
@@ -260,6 +282,78 @@ export async function calendarFeedEntries(db: DatabaseOrTransaction, feed: Polle
 export function renderCalendarFeed(feed: PolledFeed, entries: readonly CalendarEntry[]): string {
   const name = words[feed.owner.locale][feed.includePersonalEvents ? "agenda" : "formations"];
   return renderCalendar(entries, { name, refreshIntervalHours: FEED_REFRESH_HOURS });
+}
+
+/**
+ * What the rows behind a feed are right now, hashed by PostgreSQL over every column of every row it holds (and the
+ * language and setting that name it), without sending them: the same fingerprint means the same text, as long as
+ * this process writes it the same way.
+ */
+async function feedFingerprint(db: DatabaseOrTransaction, feed: PolledFeed, now: Date): Promise<string> {
+  const rowsHash = (table: typeof formations | typeof agendaEvents, id: typeof formations.id | typeof agendaEvents.id) =>
+    sql<string>`encode(sha256(convert_to(coalesce(string_agg(${table}::text, ',' order by ${id}), ''), 'UTF8')), 'base64')`;
+  const [held] = await db.select({ rows: rowsHash(formations, formations.id) }).from(formations).where(feedFormations(feed, now));
+  const [own] = feed.includePersonalEvents ? await db.select({ rows: rowsHash(agendaEvents, agendaEvents.id) }).from(agendaEvents).where(feedPersonalEvents(feed, now)) : [];
+  return `${feed.owner.locale} ${feed.includePersonalEvents} ${held?.rows ?? ""} ${own?.rows ?? ""}`;
+}
+
+/**
+ * The content hash this process last wrote each feed's text to, by the fingerprint of its rows: a calendar app
+ * polling a feed that did not change gets its 304 for the price of the fingerprint, with no text written. In memory,
+ * so new code or time-zone data writes each feed once more after a deployment. Bounded; emptied past that.
+ */
+export class CalendarFeedHashes {
+  readonly #byFeed = new Map<string, { fingerprint: string; contentHash: string }>();
+
+  constructor(private readonly maxFeeds = 10_000) {}
+
+  hashOf(feedId: string, fingerprint: string): string | undefined {
+    const known = this.#byFeed.get(feedId);
+    return known?.fingerprint === fingerprint ? known.contentHash : undefined;
+  }
+
+  remember(feedId: string, fingerprint: string, contentHash: string): void {
+    if (this.#byFeed.size >= this.maxFeeds && !this.#byFeed.has(feedId)) this.#byFeed.clear();
+    this.#byFeed.set(feedId, { fingerprint, contentHash });
+  }
+}
+
+/** A feed's content as HTTP validators say it: the hash of its text (the ETag) and when it first was so (Last-Modified). */
+export interface FeedVersion {
+  contentHash: string;
+  changedAt: Date;
+}
+
+/** What a poll answers: the text, or nothing when the poller holds it already. */
+export type FeedPoll = FeedVersion & ({ unchanged: true } | { unchanged: false; text: string });
+
+/**
+ * A calendar app's poll: `holds` says whether the poller has this version already (its If-None-Match or
+ * If-Modified-Since). The text is written only when the rows changed since this process last wrote it, or the poller
+ * needs it.
+ */
+export async function pollCalendarFeed(
+  db: DatabaseOrTransaction,
+  feed: PolledFeed,
+  context: EntryContext,
+  hashes: CalendarFeedHashes,
+  holds: (version: FeedVersion) => boolean,
+  now = new Date(),
+): Promise<FeedPoll> {
+  const fingerprint = await feedFingerprint(db, feed, now);
+  const knownHash = hashes.hashOf(feed.id, fingerprint);
+  let known: FeedVersion | undefined;
+  if (knownHash) {
+    known = { contentHash: knownHash, changedAt: await recordCalendarFeedContent(db, feed, knownHash) };
+    if (holds(known)) return { ...known, unchanged: true };
+  }
+  // Read after the fingerprint: a change in between gives this text a fingerprint it does not match, which only
+  // makes the next poll write the text again. Its validators are always those of the text sent.
+  const text = renderCalendarFeed(feed, await calendarFeedEntries(db, feed, context, now));
+  const contentHash = createHash("sha256").update(text).digest("base64url");
+  hashes.remember(feed.id, fingerprint, contentHash);
+  const version = contentHash === known?.contentHash ? known : { contentHash, changedAt: await recordCalendarFeedContent(db, feed, contentHash) };
+  return holds(version) ? { ...version, unchanged: true } : { ...version, unchanged: false, text };
 }
 
 /**

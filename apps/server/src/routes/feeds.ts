@@ -1,13 +1,11 @@
-import { createHash } from "node:crypto";
 import { errorMessage, localeFromAcceptLanguage, type CalendarFeedSettings } from "@agenda/api";
 import type { Database } from "@agenda/db/client";
-import { calendarFeedEntries, findCalendarFeedBySecret, recordCalendarFeedContent, renderCalendarFeed } from "@agenda/domain/calendar-feeds";
+import { CalendarFeedHashes, findCalendarFeedBySecret, pollCalendarFeed, type FeedVersion } from "@agenda/domain/calendar-feeds";
 import type { Logger } from "@agenda/sync/logger";
 import { withLogContext } from "@agenda/sync/logger";
 import { formationLink } from "@agenda/sync/export/formation-event-mapping";
 import { Hono, type Context as HonoContext } from "hono";
 import { compress } from "hono/compress";
-import { etag, RETAINED_304_HEADERS } from "hono/etag";
 import { requestIdOf } from "../context";
 import { clientAddressOf, type RequestBudgets } from "../rate-limit";
 import { requestLog } from "../request-log";
@@ -29,13 +27,30 @@ function refusal(c: HonoContext, status: 404 | 429, code: "CALENDAR_FEED_NOT_FOU
   return c.json({ error: { code, message } }, status);
 }
 
+/** The entity tags an If-None-Match lists (`*` for any), opaque parts only: it compares them weakly (RFC 9110 13.1.2). */
+function listedTags(header: string): string[] {
+  return header.split(",").map((tag) => tag.trim().replace(/^W\//, ""));
+}
+
+/**
+ * Whether the poller holds this version: If-None-Match when sent (it wins over If-Modified-Since, RFC 9110 13.2.2),
+ * else If-Modified-Since.
+ */
+function pollerHolds(c: HonoContext, { contentHash, changedAt }: FeedVersion): boolean {
+  const noneMatch = c.req.header("if-none-match");
+  if (noneMatch !== undefined) return listedTags(noneMatch).some((tag) => tag === "*" || tag === `"${contentHash}"`);
+  return Date.parse(c.req.header("if-modified-since") ?? "") >= changedAt.getTime();
+}
+
 /**
  * `GET /feeds/<secret>.ics`: a person's private feed, for calendar apps that poll it without signing in. Polling is
- * cheap for both sides: a weak ETag (the content's hash) and Last-Modified answer 304 when nothing changed, and
- * `no-cache` makes every client cache ask again, so a rotated or deleted address stops at once.
+ * cheap for both sides: a weak ETag (the content's hash) and Last-Modified answer 304 when nothing changed, found
+ * from a fingerprint of the rows without writing the text, and `no-cache` makes every client cache ask again, so a
+ * rotated or deleted address stops at once.
  */
 export function feedRoutes(options: FeedRouteOptions) {
   const { db, settings, budgets } = options;
+  const hashes = new CalendarFeedHashes();
   return new Hono()
     .use("*", async (c, next) => {
       const requestId = requestIdOf(c);
@@ -44,7 +59,6 @@ export function feedRoutes(options: FeedRouteOptions) {
     })
     .use("*", requestLog(options.logger))
     .use("*", compress())
-    .use("*", etag({ retainedHeaders: [...RETAINED_304_HEADERS, "last-modified"] }))
     .get("/:file", async (c) => {
       const file = c.req.param("file");
       const feed = file.endsWith(ICS_SUFFIX) ? await findCalendarFeedBySecret(db, file.slice(0, -ICS_SUFFIX.length)) : undefined;
@@ -56,17 +70,13 @@ export function feedRoutes(options: FeedRouteOptions) {
       }
       if (!feed) return refusal(c, 404, "CALENDAR_FEED_NOT_FOUND");
 
-      const entries = await calendarFeedEntries(db, feed, { formationLink: (id) => formationLink(settings.platformUrl, id), locale: feed.owner.locale });
-      const text = renderCalendarFeed(feed, entries);
-      const contentHash = createHash("sha256").update(text).digest("base64url");
-      const changedAt = await recordCalendarFeedContent(db, feed, contentHash);
+      const context = { formationLink: (id: string) => formationLink(settings.platformUrl, id), locale: feed.owner.locale };
+      const poll = await pollCalendarFeed(db, feed, context, hashes, (version) => pollerHolds(c, version));
       // Weak: compression gives the same content other bytes.
-      c.header("etag", `W/"${contentHash}"`);
-      c.header("last-modified", changedAt.toUTCString());
+      c.header("etag", `W/"${poll.contentHash}"`);
+      c.header("last-modified", poll.changedAt.toUTCString());
       c.header("cache-control", "private, no-cache");
-      // If-None-Match wins when both are sent (RFC 9110 13.2.2); the etag middleware answers it.
-      const modifiedSince = c.req.header("if-none-match") ? Number.NaN : Date.parse(c.req.header("if-modified-since") ?? "");
-      if (modifiedSince >= changedAt.getTime()) return c.body(null, 304);
-      return c.body(text, 200, { "content-type": "text/calendar; charset=utf-8" });
+      if (poll.unchanged) return c.body(null, 304);
+      return c.body(poll.text, 200, { "content-type": "text/calendar; charset=utf-8" });
     });
 }
