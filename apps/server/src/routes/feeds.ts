@@ -51,6 +51,8 @@ function pollerHolds(c: HonoContext, { contentHash, changedAt }: FeedVersion): b
 export function feedRoutes(options: FeedRouteOptions) {
   const { db, settings, budgets } = options;
   const hashes = new CalendarFeedHashes();
+  // Formation ids are UUIDs, which need no escaping: the link is made once, not parsed again for each of 2,000 events.
+  const linkPrefix = formationLink(settings.platformUrl, "");
   return new Hono()
     .use("*", async (c, next) => {
       const requestId = requestIdOf(c);
@@ -70,7 +72,7 @@ export function feedRoutes(options: FeedRouteOptions) {
       }
       if (!feed) return refusal(c, 404, "CALENDAR_FEED_NOT_FOUND");
 
-      const context = { formationLink: (id: string) => formationLink(settings.platformUrl, id), locale: feed.owner.locale };
+      const context = { formationLink: (id: string) => linkPrefix + id, locale: feed.owner.locale };
       const poll = await pollCalendarFeed(db, feed, context, hashes, (version) => pollerHolds(c, version));
       // Weak: compression gives the same content other bytes.
       c.header("etag", `W/"${poll.contentHash}"`);
