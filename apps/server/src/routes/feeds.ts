@@ -1,11 +1,12 @@
 import { errorMessage, localeFromAcceptLanguage, type CalendarFeedSettings } from "@agenda/api";
 import type { Database } from "@agenda/db/client";
-import { CalendarFeedHashes, findCalendarFeedBySecret, pollCalendarFeed, type FeedVersion } from "@agenda/domain/calendar-feeds";
+import { CALENDAR_FEED_SECRET_PREFIX, CalendarFeedHashes, findCalendarFeedBySecret, pollCalendarFeed, type FeedVersion } from "@agenda/domain/calendar-feeds";
 import type { Logger } from "@agenda/sync/logger";
 import { withLogContext } from "@agenda/sync/logger";
 import { formationLink } from "@agenda/sync/export/formation-event-mapping";
 import { Hono, type Context as HonoContext } from "hono";
 import { compress } from "hono/compress";
+import { z } from "zod";
 import { requestIdOf } from "../context";
 import { clientAddressOf, type RequestBudgets } from "../rate-limit";
 import { requestLog } from "../request-log";
@@ -19,7 +20,11 @@ export interface FeedRouteOptions {
   trustProxy: boolean;
 }
 
-const ICS_SUFFIX = ".ics";
+/** `<secret>.ics`, the secret being its prefix and 32 bytes in base64url; any other name opens no feed. */
+const feedFile = z
+  .string()
+  .regex(new RegExp(`^${CALENDAR_FEED_SECRET_PREFIX}[\\w-]{43}\\.ics$`))
+  .transform((file) => file.slice(0, -".ics".length));
 
 /** A refusal as the REST doors give them: calendar apps show neither, people opening the address in a browser read it. */
 function refusal(c: HonoContext, status: 404 | 429, code: "CALENDAR_FEED_NOT_FOUND" | "RATE_LIMITED", params: Record<string, number> = {}): Response {
@@ -62,8 +67,8 @@ export function feedRoutes(options: FeedRouteOptions) {
     .use("*", requestLog(options.logger))
     .use("*", compress())
     .get("/:file", async (c) => {
-      const file = c.req.param("file");
-      const feed = file.endsWith(ICS_SUFFIX) ? await findCalendarFeedBySecret(db, file.slice(0, -ICS_SUFFIX.length)) : undefined;
+      const secret = feedFile.safeParse(c.req.param("file"));
+      const feed = secret.success ? await findCalendarFeedBySecret(db, secret.data) : undefined;
       // Each feed has its own budget; addresses guessing at secrets spend the anonymous one.
       const spent = await budgets?.spend(feed ? "feed" : "address", feed?.id ?? clientAddressOf(c, options.trustProxy));
       if (spent && !spent.allowed) {
