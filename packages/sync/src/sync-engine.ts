@@ -1,9 +1,9 @@
 import { AGENDA_ADDIN_ID } from "@agenda/addin-manifest/manifest";
-import { agendaEvents, calendarIntegrations, users } from "@agenda/db/schema";
+import { agendaEvents, calendarIntegrations, syncRuns, users } from "@agenda/db/schema";
 import { DomainError } from "@agenda/domain/errors";
 import { graphStatusOf } from "@agenda/graph/graph-client";
 import { USER_FACING_RETRY } from "@agenda/graph/graph-middleware";
-import { and, eq, exists, inArray, isNotNull, isNull, lt, not, or } from "drizzle-orm";
+import { and, eq, exists, gte, inArray, isNotNull, not, or } from "drizzle-orm";
 import { exportFormation, exportFormations, formationsToExport } from "./export/export-formations";
 import { exportPersonalEvents, personalEventsToExport } from "./export/export-personal-events";
 import { importIntegration } from "./import/import-integration";
@@ -202,6 +202,15 @@ export class SyncEngine {
         .where(and(eq(users.id, calendarIntegrations.userId), isNotNull(users.deactivatedAt))),
     );
     const active = and(eq(calendarIntegrations.status, "active"), eq(calendarIntegrations.provider, "outlook"), not(ownerLeft));
+    // The clocks count from the last import: exports write to Outlook but read nothing from it, so a user busy in
+    // the agenda must not postpone the polling of their Outlook.
+    const importedSince = (ms: number) =>
+      exists(
+        this.services.db
+          .select({ id: syncRuns.id })
+          .from(syncRuns)
+          .where(and(eq(syncRuns.integrationId, calendarIntegrations.id), eq(syncRuns.kind, "import"), gte(syncRuns.startedAt, new Date(Date.now() - ms)))),
+      );
     const stale = await this.services.db
       .select({ id: calendarIntegrations.id })
       .from(calendarIntegrations)
@@ -211,9 +220,8 @@ export class SyncEngine {
           eq(calendarIntegrations.importEnabled, true),
           eq(calendarIntegrations.autoSyncEnabled, true),
           or(
-            isNull(calendarIntegrations.lastSyncAt),
-            lt(calendarIntegrations.lastSyncAt, new Date(Date.now() - (this.options.safetyNetIntervalMs ?? 6 * 3_600_000))),
-            and(not(hasLiveSubscription()), lt(calendarIntegrations.lastSyncAt, new Date(Date.now() - this.#pollIntervalMs))),
+            not(importedSince(this.options.safetyNetIntervalMs ?? 6 * 3_600_000)),
+            and(not(hasLiveSubscription()), not(importedSince(this.#pollIntervalMs))),
             hasSubscriptionToRenew(this.options.notifications?.renewBeforeMinutes ?? DEFAULT_SUBSCRIPTION_TIMING.renewBeforeMinutes),
           ),
         ),
