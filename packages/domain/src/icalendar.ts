@@ -140,42 +140,49 @@ function localDateTime(instant: Date, timeZone: string): string | undefined {
 const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
 const isLowSurrogate = (code: number) => code >= 0xdc00 && code <= 0xdfff;
 
+/** What a TEXT value escapes, drops or mends: `\ ; ,`, line breaks, controls but tab, and UTF-16 surrogates. */
+// eslint-disable-next-line no-control-regex -- TEXT cannot hold control characters: finding them is the point.
+const TEXT_SPECIAL = /[\\;,\n\r\u0000-\u0008\u000b-\u001f\u007f\ud800-\udfff]/g;
+
 /**
  * A TEXT value (RFC 5545 3.3.11): `\ ; ,` and newlines escaped, other controls but tab dropped, and a UTF-16
  * surrogate without its other half (which no UTF-8 can carry) made U+FFFD, as encoders make it. A feed escapes a
- * megabyte of text: one pass over the characters, copying the runs that need nothing, took half the time of a regular
- * expression calling back for each match.
+ * megabyte of text: the regular expression finds each special character and the runs between are copied whole,
+ * over twice as fast as a regular expression calling back for each match, a third faster than a loop over characters.
  */
 function text(value: string): string {
+  TEXT_SPECIAL.lastIndex = 0;
+  let found = TEXT_SPECIAL.exec(value);
+  if (found === null) return value;
   let escaped = "";
-  // value[copied, i) is still to be appended as it is.
+  // value[copied, found.index) is still to be appended as it is.
   let copied = 0;
-  for (let i = 0; i < value.length; i++) {
-    const code = value.charCodeAt(i);
+  while (found !== null) {
+    const at = found.index;
+    const code = value.charCodeAt(at);
     let replacement: string;
+    let next = at + 1;
     if (code === 0x5c) replacement = "\\\\";
     else if (code === 0x3b) replacement = "\\;";
     else if (code === 0x2c) replacement = "\\,";
     else if (code === 0x0a) replacement = "\\n";
     else if (code === 0x0d) {
-      // CRLF is one line break.
-      if (value.charCodeAt(i + 1) === 0x0a) {
-        escaped += `${value.slice(copied, i)}\\n`;
-        copied = ++i + 1;
-        continue;
-      }
       replacement = "\\n";
-    } else if (code >= 0x20 && code !== 0x7f && (code < 0xd800 || code > 0xdfff)) continue;
-    else if (code === 0x09) continue;
-    else if (isHighSurrogate(code) && isLowSurrogate(value.charCodeAt(i + 1))) {
-      i++;
+      // CRLF is one line break.
+      if (value.charCodeAt(next) === 0x0a) next++;
+    } else if (isHighSurrogate(code) && isLowSurrogate(value.charCodeAt(next))) {
+      // A whole pair: kept as it is.
+      TEXT_SPECIAL.lastIndex = at + 2;
+      found = TEXT_SPECIAL.exec(value);
       continue;
     } else if (code >= 0xd800) replacement = "\uFFFD";
     else replacement = "";
-    escaped += value.slice(copied, i) + replacement;
-    copied = i + 1;
+    escaped += value.slice(copied, at) + replacement;
+    copied = next;
+    TEXT_SPECIAL.lastIndex = next;
+    found = TEXT_SPECIAL.exec(value);
   }
-  return copied === 0 ? value : escaped + value.slice(copied);
+  return escaped + value.slice(copied);
 }
 
 const CONTINUATION = `${CRLF} `;
