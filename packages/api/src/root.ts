@@ -1,7 +1,9 @@
+import { auditLogRouter } from "./routers/audit-log";
 import { demoRouter } from "./routers/demo";
 import { eventsRouter } from "./routers/events";
 import { formationsRouter } from "./routers/formations";
 import { integrationsRouter } from "./routers/integrations";
+import { serviceTokensRouter } from "./routers/service-tokens";
 import { syncRouter } from "./routers/sync";
 import { usersRouter } from "./routers/users";
 import { authedProcedure, createCallerFactory, router } from "./trpc";
@@ -26,6 +28,8 @@ export const appRouter = router({
   integrations: integrationsRouter,
   sync: syncRouter,
   users: usersRouter,
+  auditLog: auditLogRouter,
+  serviceTokens: serviceTokensRouter,
   demo: demoRouter,
 });
 
