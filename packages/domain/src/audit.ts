@@ -1,6 +1,6 @@
 import type { DatabaseOrTransaction } from "@agenda/db/client";
 import { auditLog, serviceTokens, users } from "@agenda/db/schema";
-import { and, desc, eq, gte, like, lt, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, inArray, like, lt, or, sql, type SQL } from "drizzle-orm";
 import type { PgInsertValue } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import { currentLogContext } from "./context";
@@ -213,7 +213,7 @@ export async function purgeAuditLog(db: DatabaseOrTransaction, retentionDays: nu
   for (;;) {
     const batch = await db
       .delete(auditLog)
-      .where(sql`${auditLog.id} in (select id from ${auditLog} where ${auditLog.occurredAt} < ${before} limit ${PURGE_BATCH})`)
+      .where(inArray(auditLog.id, db.select({ id: auditLog.id }).from(auditLog).where(lt(auditLog.occurredAt, before)).limit(PURGE_BATCH)))
       .returning({ id: auditLog.id });
     deleted += batch.length;
     if (batch.length < PURGE_BATCH) break;
