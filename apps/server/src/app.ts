@@ -50,10 +50,13 @@ export function createApp(deps: AppDependencies) {
     app.use(path, async (c, next) => {
       const requestId = requestIdOf(c);
       c.header("x-request-id", requestId);
-      c.set("ctx", await createRequestContext(deps, c, requestId));
-      c.set("logger", logger);
-      // Every line logged and every sync job queued while answering carries the request id.
-      await withLogContext({ requestId }, next);
+      // Every line logged, sync job queued and audit row written while answering carries the request id, from
+      // authentication on (a first sign-in is recorded there).
+      await withLogContext({ requestId }, async () => {
+        c.set("ctx", await createRequestContext(deps, c, requestId));
+        c.set("logger", logger);
+        await next();
+      });
     });
     app.use(path, requestLog(logger));
     if (apiRateLimit) app.use(path, (c, next) => (WEBHOOK_PATHS.has(c.req.path) ? next() : apiRateLimit(c, next)));
