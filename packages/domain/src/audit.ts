@@ -3,41 +3,11 @@ import { auditLog, serviceTokens, users } from "@agenda/db/schema";
 import { and, desc, eq, gte, inArray, like, lt, or, sql, type SQL } from "drizzle-orm";
 import type { PgInsertValue } from "drizzle-orm/pg-core";
 import { z } from "zod";
+import type { AuditAction } from "./audit-actions";
 import { currentLogContext } from "./context";
 import { isoInstant } from "./time";
 import type { Viewer } from "./viewer";
 
-/**
- * Every action the audit log records, by area. A filter or a page names them; a row may still carry an action from
- * before one was renamed, and is shown as it is.
- */
-export const AUDIT_ACTIONS = [
-  "user.first_sign_in",
-  "user.role_changed",
-  "user.deactivated",
-  "user.reactivated",
-  "outlook.connect",
-  "outlook.reconnect",
-  "outlook.disconnect",
-  "outlook.settings_changed",
-  "outlook.needs_reauth",
-  "outlook.refresh_failed",
-  "outlook.notification_rejected",
-  "formation.created",
-  "formation.updated",
-  "formation.cancelled",
-  "enrolment.added",
-  "enrolment.removed",
-  "calendar_feed.created",
-  "calendar_feed.rotated",
-  "calendar_feed.settings_changed",
-  "calendar_feed.deleted",
-  "admin.job_retried",
-  "service_token.created",
-  "service_token.revoked",
-  "audit_log.purged",
-] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /**
  * One fact for the audit log. The actor is a person (`actorUserId`), an app (`actorServiceTokenId`, with its name as
