@@ -8,12 +8,14 @@ import { operationsRoutes } from "./operations";
 import { RequestBudgets, rateLimit } from "./rate-limit";
 import { loggablePath, requestLog } from "./request-log";
 import type { RequestVariables } from "./request-variables";
+import { auditLogRoutes } from "./routes/audit-log";
 import { calendarEventsRoutes } from "./routes/calendar-events";
 import { calendarFeedRoutes } from "./routes/calendar-feed";
 import { feedRoutes } from "./routes/feeds";
 import { addinRoutes } from "./routes/addin";
 import { demoRoutes } from "./routes/demo";
 import { outlookRoutes } from "./routes/outlook";
+import { serviceTokensRoutes } from "./routes/service-tokens";
 import { usersRoutes } from "./routes/users";
 import { WEBHOOK_PATHS, outlookNotificationRoutes } from "./routes/outlook-notifications";
 import { jsonBody, throughProcedure, unvalidated } from "./routes/rest";
@@ -50,10 +52,13 @@ export function createApp(deps: AppDependencies) {
     app.use(path, async (c, next) => {
       const requestId = requestIdOf(c);
       c.header("x-request-id", requestId);
-      c.set("ctx", await createRequestContext(deps, c, requestId));
-      c.set("logger", logger);
-      // Every line logged and every sync job queued while answering carries the request id.
-      await withLogContext({ requestId }, next);
+      // Every line logged, sync job queued and audit row written while answering carries the request id, from
+      // authentication on (a first sign-in is recorded there).
+      await withLogContext({ requestId }, async () => {
+        c.set("ctx", await createRequestContext(deps, c, requestId));
+        c.set("logger", logger);
+        await next();
+      });
     });
     app.use(path, requestLog(logger));
     if (apiRateLimit) app.use(path, (c, next) => (WEBHOOK_PATHS.has(c.req.path) ? next() : apiRateLimit(c, next)));
@@ -83,6 +88,8 @@ export function createApp(deps: AppDependencies) {
   app.route("/api/calendar", outlookNotificationRoutes({ budgets, trustProxy: deps.trustProxy ?? false, rejections }));
   app.get("/api/admin/integrations", (c) => throughProcedure(c, async (caller) => ({ integrations: await caller.integrations.all() })));
   app.get("/api/admin/sync/failed-jobs", (c) => throughProcedure(c, async (caller) => ({ jobs: await caller.sync.failedJobs() })));
+  app.route("/api/admin/audit-log", auditLogRoutes);
+  app.route("/api/admin/service-tokens", serviceTokensRoutes);
   app.get("/api/me", (c) => throughProcedure(c, (caller) => caller.me()));
   app.route("/api/users", usersRoutes);
   app.post("/api/demo/sign-in", (c) => throughProcedure(c, async (caller) => caller.demo.signIn(unvalidated(await jsonBody(c)))));

@@ -34,6 +34,12 @@ describe("parseEnv", () => {
     expect(() => parseEnv({ TLS_CERT_FILE: "/nowhere/localhost.crt", TLS_KEY: key })).toThrow(/TLS_CERT_FILE: cannot read \/nowhere\/localhost.crt \(ENOENT\)/);
   });
 
+  it("keeps audit entries 400 days unless AUDIT_LOG_RETENTION_DAYS says otherwise, and refuses a retention that is no number of days", () => {
+    expect(parseEnv({}).AUDIT_LOG_RETENTION_DAYS).toBe(400);
+    expect(parseEnv({ AUDIT_LOG_RETENTION_DAYS: "30" }).AUDIT_LOG_RETENTION_DAYS).toBe(30);
+    for (const wrong of ["0", "-5", "1.5", "forever"]) expect(() => parseEnv({ AUDIT_LOG_RETENTION_DAYS: wrong })).toThrow(/AUDIT_LOG_RETENTION_DAYS: /);
+  });
+
   it("names every wrong variable", () => {
     const parse = () => parseEnv({ PORT: "99999", DATABASE_URL: "mysql://nope", PLATFORM_JWT_SECRET: "short" });
     expect(parse).toThrow(InvalidEnvironmentError);

@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { DEFAULT_AUDIT_RETENTION_DAYS } from "@agenda/domain/audit";
 import { deploymentEnvironment, presentVariables, productionUrlIssues, SECRET_VARIABLES, withSecretFiles } from "@agenda/sync/deployment-env";
 import { isLoopbackHost, notificationEnvironment } from "@agenda/sync/notifications/notification-endpoints";
 import { outlookEnvironment } from "@agenda/sync/outlook-config";
@@ -88,6 +89,8 @@ const environment = z
      * then per client, not per proxy. Only set it when every request comes through such a proxy.
      */
     TRUST_PROXY: booleanFlag.default(false),
+    /** Days audit entries are kept; a daily job deletes older ones. */
+    AUDIT_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(DEFAULT_AUDIT_RETENTION_DAYS),
     /** The longest a platform session token may live (`exp` after `iat`), in hours; longer or endless ones are refused. */
     PLATFORM_JWT_MAX_LIFETIME_HOURS: z.coerce.number().min(0.1).max(24 * 30).default(24),
   })

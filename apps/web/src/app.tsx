@@ -15,6 +15,8 @@ const AgendaPage = lazy(() => import("./agenda/agenda-page").then((module) => ({
 const CalendarSettingsPage = lazy(() => import("./settings/calendar-settings-page").then((module) => ({ default: module.CalendarSettingsPage })));
 const OutlookCallbackPage = lazy(() => import("./callback/outlook-callback-page").then((module) => ({ default: module.OutlookCallbackPage })));
 const AdminCalendarSettingsPage = lazy(() => import("./admin/admin-calendar-settings-page").then((module) => ({ default: module.AdminCalendarSettingsPage })));
+const AuditLogPage = lazy(() => import("./admin/audit-log-page").then((module) => ({ default: module.AuditLogPage })));
+const ServiceTokensPage = lazy(() => import("./admin/service-tokens-page").then((module) => ({ default: module.ServiceTokensPage })));
 
 function PageLoading() {
   const { t } = useTranslation();
@@ -52,6 +54,8 @@ export function App() {
             <Route path="/agenda/settings" element={<CalendarSettingsPage />} />
             <Route path="/calendar/callback/outlook" element={<OutlookCallbackPage />} />
             <Route path="/admin/calendar-settings" element={<AdminCalendarSettingsPage />} />
+            <Route path="/admin/audit-log" element={<AuditLogPage />} />
+            <Route path="/admin/service-tokens" element={<ServiceTokensPage />} />
           </Route>
           <Route element={<PublicLayout />}>
             <Route path="/sign-in" element={<SignInPage />} />

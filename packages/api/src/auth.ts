@@ -1,5 +1,5 @@
 import type { Database } from "@agenda/db/client";
-import { SERVICE_TOKEN_PREFIX, findActiveServiceToken, type ServiceToken } from "@agenda/domain/service-tokens";
+import { SERVICE_TOKEN_PREFIX, findActiveServiceToken, noteServiceTokenUse, type ServiceToken } from "@agenda/domain/service-tokens";
 import { redeemStreamTicket } from "@agenda/domain/stream-tickets";
 import { ianaTimeZone } from "@agenda/domain/time";
 import { ensureUser, type User } from "@agenda/domain/users";
@@ -116,8 +116,11 @@ export function createAuthenticator(config: PlatformTokenConfig, microsoft?: Mic
       if (!match?.[1]) return "TOKEN_INVALID";
       const token = match[1];
       if (token.startsWith(SERVICE_TOKEN_PREFIX)) {
+        // Read on every request, never cached: a revoked or expired token is refused from the next request on.
         const serviceToken = await findActiveServiceToken(db, token);
-        return serviceToken ? { kind: "service", serviceToken } : "TOKEN_INVALID";
+        if (!serviceToken) return "TOKEN_INVALID";
+        await noteServiceTokenUse(db, serviceToken);
+        return { kind: "service", serviceToken };
       }
       if (looksLikeMicrosoftToken(token)) return authenticateMicrosoft(db, token);
       const claims = await verifySession(token);

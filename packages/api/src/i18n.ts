@@ -55,6 +55,7 @@ const errorMessages: Record<Locale, Catalog> = {
     EVENT_NOT_FOUND: ({ id }) => `Événement introuvable (${id}).`,
     FORMATION_NOT_FOUND: ({ id }) => `Formation introuvable (${id}).`,
     CONFLICT_NOT_FOUND: ({ id }) => `Conflit de synchronisation introuvable (${id}).`,
+    SERVICE_TOKEN_NOT_FOUND: ({ id }) => `Jeton de service introuvable (${id}).`,
     EVENT_READ_ONLY: () => "Cet événement reflète une formation : modifiez la formation elle-même.",
     VERSION_CONFLICT: () => "L'événement a été modifié entre-temps : rechargez-le puis réessayez.",
     FORBIDDEN: () => "Vous n'avez pas les droits nécessaires pour cette action.",
@@ -119,6 +120,7 @@ const errorMessages: Record<Locale, Catalog> = {
     EVENT_NOT_FOUND: ({ id }) => `Event not found (${id}).`,
     FORMATION_NOT_FOUND: ({ id }) => `Formation not found (${id}).`,
     CONFLICT_NOT_FOUND: ({ id }) => `Sync conflict not found (${id}).`,
+    SERVICE_TOKEN_NOT_FOUND: ({ id }) => `Service token not found (${id}).`,
     EVENT_READ_ONLY: () => "This event mirrors a formation: change the formation itself.",
     VERSION_CONFLICT: () => "The event changed in the meantime: reload it and try again.",
     FORBIDDEN: () => "You are not allowed to do this.",
@@ -193,6 +195,8 @@ const validationMessages = {
     noSettings: "indiquez au moins un réglage à changer.",
     roleFromPlatform: "le rôle d'une personne vient de sa connexion à la plateforme : il ne se fixe pas ici.",
     nulCharacter: "le caractère nul (U+0000) n'est pas accepté.",
+    serviceTokenName: "1 à 64 lettres, chiffres, « . », « _ » ou « - », commençant par une lettre ou un chiffre (le nom de l'application).",
+    inThePast: "cette date est déjà passée.",
   },
   en: {
     rangeInverted: "the end of the range must come after its start.",
@@ -205,6 +209,8 @@ const validationMessages = {
     noSettings: "give at least one setting to change.",
     roleFromPlatform: "a person's role comes from their platform sign-in: it cannot be set here.",
     nulCharacter: "the NUL character (U+0000) is not accepted.",
+    serviceTokenName: "1 to 64 letters, digits, '.', '_' or '-', starting with a letter or a digit (the app's name).",
+    inThePast: "this date has already passed.",
   },
 } satisfies Record<Locale, Record<string, string>>;
 type ValidationKey = keyof (typeof validationMessages)["fr"];

@@ -1,8 +1,10 @@
+import { auditLogRouter } from "./routers/audit-log";
 import { demoRouter } from "./routers/demo";
 import { eventsRouter } from "./routers/events";
 import { feedsRouter } from "./routers/feeds";
 import { formationsRouter } from "./routers/formations";
 import { integrationsRouter } from "./routers/integrations";
+import { serviceTokensRouter } from "./routers/service-tokens";
 import { syncRouter } from "./routers/sync";
 import { usersRouter } from "./routers/users";
 import { authedProcedure, createCallerFactory, router } from "./trpc";
@@ -28,6 +30,8 @@ export const appRouter = router({
   integrations: integrationsRouter,
   sync: syncRouter,
   users: usersRouter,
+  auditLog: auditLogRouter,
+  serviceTokens: serviceTokensRouter,
   demo: demoRouter,
 });
 

@@ -1,6 +1,6 @@
-import { agendaEvents, formations } from "@agenda/db/schema";
+import { agendaEvents, auditLog, formations } from "@agenda/db/schema";
 import { useTestDatabase } from "@agenda/testing/database";
-import { and, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, isNull } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { DEMO_USERS, seedDemoData } from "./demo-seed";
 import { DomainError } from "./errors";
@@ -187,5 +187,29 @@ describe("formations", () => {
       const results = await Promise.all(Array.from({ length: 5 }, (_, index) => upsertFormation(db, crm, formationInput({ externalId: "crm-race", title: `Race ${index}` }))));
       expect(new Set(results.map(({ id }) => id)).size).toBe(1);
     });
+  });
+
+  it("records who created, changed and cancelled a formation, and each enrolment change about its person", async () => {
+    const { db } = database();
+    const p = people("audited");
+    const trainer = await viewerOf(p.trainer);
+    const ana = await ensureUser(db, p.ana);
+    const bob = await ensureUser(db, p.bob);
+    const formation = await upsertFormation(db, trainer, formationInput({ title: "Audited", learners: [named(p.ana)] }));
+    await upsertFormation(db, trainer, formationInput({ id: formation.id, title: "Audited", learners: [named(p.ana)] }));
+    await upsertFormation(db, trainer, formationInput({ id: formation.id, title: "Audited again", location: "Salle 2", learners: [named(p.bob)] }));
+    await upsertFormation(db, platform, formationInput({ id: formation.id, title: "Audited again", location: "Salle 2", status: "cancelled" }));
+
+    const rows = await db.select().from(auditLog).where(eq(auditLog.subjectId, formation.id)).orderBy(asc(auditLog.id));
+    expect(rows.map(({ action, userId, actorKind, actorLabel, detail }) => ({ action, userId, actorKind, actorLabel, detail }))).toEqual([
+      { action: "formation.created", userId: null, actorKind: "user", actorLabel: p.trainer.email, detail: expect.objectContaining({ status: "scheduled" }) },
+      { action: "enrolment.added", userId: ana.id, actorKind: "user", actorLabel: p.trainer.email, detail: null },
+      // Sent again unchanged: nothing recorded.
+      { action: "formation.updated", userId: null, actorKind: "user", actorLabel: p.trainer.email, detail: { changed: ["title", "location"] } },
+      { action: "enrolment.added", userId: bob.id, actorKind: "user", actorLabel: p.trainer.email, detail: null },
+      { action: "enrolment.removed", userId: ana.id, actorKind: "user", actorLabel: p.trainer.email, detail: null },
+      { action: "formation.cancelled", userId: null, actorKind: "service", actorLabel: "test", detail: { changed: ["status"] } },
+    ]);
+    expect(rows.every(({ subjectType, subjectLabel }) => subjectType === "formation" && subjectLabel?.startsWith("Audited"))).toBe(true);
   });
 });

@@ -2,6 +2,7 @@ import type { DatabaseOrTransaction } from "@agenda/db/client";
 import { agendaEvents, enrollments, formations, users } from "@agenda/db/schema";
 import { and, asc, eq, gte, isNull, lt, notInArray, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
+import { actorOf, recordAudit, type AuditEntry } from "./audit";
 import { DomainError } from "./errors";
 import { httpsUrl } from "./link-schema";
 import { ianaTimeZone, isoInstant } from "./time";
@@ -190,6 +191,35 @@ async function externalIdAfterUpsert(
   return ours;
 }
 
+/** What the audit log says of a formation: each field an update changed, by name (their values are the formation's). */
+const AUDITED_FIELDS = ["title", "description", "location", "onlineUrl", "startsAt", "endsAt", "timeZone", "status", "trainerId"] as const satisfies ReadonlyArray<keyof FormationRow>;
+
+/**
+ * The audit entries of one upsert: the formation created, updated (only when something changed, so an app sending its
+ * catalogue again every night writes nothing) or cancelled, and one entry per person enrolled or unenrolled, about them.
+ */
+function formationAuditEntries(
+  viewer: Viewer,
+  existing: FormationRow | undefined,
+  row: FormationRow,
+  enrolments: { added: string[]; removed: string[] },
+): AuditEntry[] {
+  const actor = actorOf(viewer);
+  const subject = { type: "formation", id: row.id, label: row.title };
+  const entries: AuditEntry[] = [];
+  const same = (before: unknown, after: unknown) => (before instanceof Date && after instanceof Date ? before.getTime() === after.getTime() : before === after);
+  const changed = existing ? AUDITED_FIELDS.filter((field) => !same(existing[field], row[field])) : [];
+  if (!existing) {
+    entries.push({ ...actor, action: "formation.created", outcome: "success", subject, detail: { startsAt: row.startsAt.toISOString(), status: row.status, trainerId: row.trainerId } });
+  } else if (changed.length > 0) {
+    const cancelled = existing.status !== "cancelled" && row.status === "cancelled";
+    entries.push({ ...actor, action: cancelled ? "formation.cancelled" : "formation.updated", outcome: "success", subject, detail: { changed } });
+  }
+  for (const userId of enrolments.added) entries.push({ ...actor, userId, action: "enrolment.added", outcome: "success", subject });
+  for (const userId of enrolments.removed) entries.push({ ...actor, userId, action: "enrolment.removed", outcome: "success", subject });
+  return entries;
+}
+
 /**
  * Creates or updates a formation and its enrolments, then brings its participants' agenda events in line.
  * Runs in one transaction: the formation and every agenda event change together or not at all.
@@ -227,19 +257,25 @@ export async function upsertFormation(db: DatabaseOrTransaction, viewer: Viewer,
       : await tx.insert(formations).values(values).returning();
     if (!row) throw new Error("formation write returned no row");
 
+    const enrolments = { added: [] as string[], removed: [] as string[] };
     if (input.learners) {
       const learnerIds = (await ensureNamedPeople(tx, input.learners)).map(({ id }) => id);
-      await tx
+      const removed = await tx
         .delete(enrollments)
-        .where(and(eq(enrollments.formationId, row.id), learnerIds.length ? notInArray(enrollments.userId, learnerIds) : undefined));
+        .where(and(eq(enrollments.formationId, row.id), learnerIds.length ? notInArray(enrollments.userId, learnerIds) : undefined))
+        .returning({ userId: enrollments.userId });
+      enrolments.removed = removed.map(({ userId }) => userId);
       if (learnerIds.length) {
-        await tx
+        const added = await tx
           .insert(enrollments)
           .values(learnerIds.map((userId) => ({ formationId: row.id, userId })))
-          .onConflictDoNothing();
+          .onConflictDoNothing()
+          .returning({ userId: enrollments.userId });
+        enrolments.added = added.map(({ userId }) => userId);
       }
     }
     await alignFormationEvents(tx, row);
+    await recordAudit(tx, formationAuditEntries(viewer, existing, row, enrolments));
     return row.id;
   });
   const [formation] = await selectFormations(db, eq(formations.id, formationId), 1);

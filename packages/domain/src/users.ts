@@ -2,7 +2,7 @@ import type { DatabaseOrTransaction } from "@agenda/db/client";
 import { users } from "@agenda/db/schema";
 import { eq, inArray, sql } from "drizzle-orm";
 import { z } from "zod";
-import { recordAudit } from "./audit";
+import { actorOf, recordAudit } from "./audit";
 import { DomainError } from "./errors";
 import { ianaTimeZone } from "./time";
 import type { Viewer } from "./viewer";
@@ -46,35 +46,51 @@ function differs(user: User, identity: PlatformIdentity): boolean {
 
 /**
  * The user behind a platform sign-in, created the first time we hear of it and kept as the platform says: email,
- * name and role included. Reads only, in the common case where nothing changed.
+ * name and role included. Reads only, in the common case where nothing changed. A first sign-in and a role the
+ * platform changed are recorded in the audit log, once however many requests arrive together.
  */
 export async function ensureUser(db: DatabaseOrTransaction, identity: PlatformIdentity): Promise<User> {
   const [existing] = await db.select().from(users).where(eq(users.platformUserId, identity.platformUserId));
   if (existing && !differs(existing, identity)) return existing;
-  const [user] = await db
-    .insert(users)
-    .values({
-      platformUserId: identity.platformUserId,
-      email: identity.email,
-      name: identity.name,
-      role: identity.role,
-      locale: identity.locale,
-      timeZone: identity.timeZone,
-    })
-    .onConflictDoUpdate({
-      target: users.platformUserId,
-      set: {
+  return db.transaction(async (tx) => {
+    const [created] = await tx
+      .insert(users)
+      .values({
+        platformUserId: identity.platformUserId,
+        email: identity.email,
+        name: identity.name,
+        role: identity.role,
+        locale: identity.locale,
+        timeZone: identity.timeZone,
+      })
+      .onConflictDoNothing({ target: users.platformUserId })
+      .returning();
+    if (created) {
+      await recordAudit(tx, { userId: created.id, actorUserId: created.id, action: "user.first_sign_in", outcome: "success", detail: { role: created.role } });
+      return created;
+    }
+    // Locked: of two requests carrying the same new role, the second sees the first's write and records nothing.
+    const [before] = await tx.select().from(users).where(eq(users.platformUserId, identity.platformUserId)).for("update");
+    if (!before) throw new Error(`user ${identity.platformUserId} vanished while signing in`);
+    if (!differs(before, identity)) return before;
+    const [user] = await tx
+      .update(users)
+      .set({
         email: identity.email,
         name: identity.name,
         role: identity.role,
         locale: identity.locale ?? sql`${users.locale}`,
         timeZone: identity.timeZone ?? sql`${users.timeZone}`,
         updatedAt: new Date(),
-      },
-    })
-    .returning();
-  if (!user) throw new Error("upsert returned no row");
-  return user;
+      })
+      .where(eq(users.id, before.id))
+      .returning();
+    if (!user) throw new Error("update returned no row");
+    if (before.role !== user.role) {
+      await recordAudit(tx, { userId: user.id, actorUserId: user.id, action: "user.role_changed", outcome: "success", detail: { from: before.role, to: user.role, source: "platform sign-in" } });
+    }
+    return user;
+  });
 }
 
 /**
@@ -135,8 +151,7 @@ export async function setUserDeactivated(
     if (!user) throw new DomainError("USER_NOT_FOUND", { id: platformUserId });
     await recordAudit(tx, {
       userId: user.id,
-      actorUserId: actor.kind === "user" ? actor.userId : null,
-      actorServiceTokenId: actor.kind === "service" ? actor.serviceTokenId : null,
+      ...actorOf(actor),
       action: deactivated ? "user.deactivated" : "user.reactivated",
       outcome: "success",
     });

@@ -1,22 +1,10 @@
-import { AsyncLocalStorage } from "node:async_hooks";
 import { createRequire } from "node:module";
+import { currentLogContext } from "@agenda/domain/context";
 import { pino, type DestinationStream, type Logger } from "pino";
 
 export type { Logger } from "pino";
-
-/** What every log line written while handling one request or one job carries (request id, job id, run id). */
-export type LogContext = Record<string, string | undefined>;
-
-const logContextStore = new AsyncLocalStorage<LogContext>();
-
-/** Runs `work` with `fields` added to every log line it writes and to every job it queues (the request id). */
-export function withLogContext<T>(fields: LogContext, work: () => T): T {
-  return logContextStore.run({ ...logContextStore.getStore(), ...fields }, work);
-}
-
-export function currentLogContext(): LogContext {
-  return logContextStore.getStore() ?? {};
-}
+/** Fields added to every log line, every job queued (the request id) and every audit row written inside `withLogContext`. */
+export { currentLogContext, withLogContext, type LogContext } from "@agenda/domain/context";
 
 /**
  * Secrets that may sit in what gets logged (headers, OAuth bodies, configs, job data): pino replaces them wherever

@@ -146,6 +146,8 @@ describe("connecting Outlook", () => {
 
     const reconnected = await connect(dan);
     expect(reconnected).toMatchObject({ id: integration.id, status: "active", statusReason: null });
+    const [reconnect] = await database().db.select().from(auditLog).where(and(eq(auditLog.userId, dan.id), eq(auditLog.action, "outlook.reconnect")));
+    expect(reconnect).toMatchObject({ outcome: "success", actorKind: "user", actorUserId: dan.id, actorLabel: dan.email });
   });
 
   it("refuses a missing, reused, expired or foreign state, and a declined consent, storing nothing", async () => {

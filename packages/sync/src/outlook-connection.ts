@@ -168,7 +168,7 @@ export async function completeOutlookConnection(services: OutlookServices, userI
         userId,
         actorUserId: userId,
         integrationId: id,
-        action: "outlook.connect",
+        action: existing ? "outlook.reconnect" : "outlook.connect",
         outcome: "success",
         detail: { account: connected.accountEmail, tenantId: account.tenantId, reconnect: Boolean(existing), scopes: account.scopes },
       });

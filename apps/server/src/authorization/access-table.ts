@@ -221,6 +221,30 @@ export const ACCESS_TABLE: Record<string, ProcedureAccess> = {
   "sync.failedJobs": { expect: admins(), rest: [{ method: "GET", route: "/api/admin/sync/failed-jobs", request: () => ({ path: "/api/admin/sync/failed-jobs" }) }] },
   "sync.retryJob": { expect: admins(), input: async () => ({ queue: SYNC_QUEUES.import, id: crypto.randomUUID() }) },
 
+  "auditLog.list": {
+    expect: admins(),
+    input: async () => ({ limit: 20 }),
+    lists: { itemOf: (world, person) => world.auditEntryOf(person), ids: (data) => (data as { entries: Array<{ id: string }> }).entries.map(({ id }) => id), seesOthers: ["admin"] },
+    rest: [{ method: "GET", route: "/api/admin/audit-log", request: (input) => ({ path: `/api/admin/audit-log?${queryString(input)}` }) }],
+  },
+
+  "serviceTokens.list": {
+    expect: admins(),
+    input: async () => ({}),
+    lists: { itemOf: (world) => world.serviceTokenOf(), ids: idsOf, seesOthers: ["admin"] },
+    rest: [{ method: "GET", route: "/api/admin/service-tokens", request: (input) => ({ path: `/api/admin/service-tokens?${queryString(input)}` }) }],
+  },
+  "serviceTokens.create": {
+    expect: admins(),
+    input: async () => ({ name: "world-created", scopes: ["formations:read"] }),
+    rest: [{ method: "POST", route: "/api/admin/service-tokens", request: (input) => ({ path: "/api/admin/service-tokens", body: input }) }],
+  },
+  "serviceTokens.revoke": {
+    expect: admins(),
+    input: async (world) => ({ id: await world.serviceTokenOf() }),
+    rest: [{ method: "DELETE", route: "/api/admin/service-tokens/:id", request: idPath("/api/admin/service-tokens") }],
+  },
+
   "users.deactivate": userAccessChange("deactivate"),
   "users.reactivate": userAccessChange("reactivate"),
 

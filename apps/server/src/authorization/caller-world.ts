@@ -1,7 +1,8 @@
 import type { AddressInfo } from "node:net";
 import { createAuthenticator, createMicrosoftTokenVerifier, signSessionToken, type CalendarFeedSettings } from "@agenda/api";
 import type { Database } from "@agenda/db/client";
-import { syncConflicts } from "@agenda/db/schema";
+import { auditLog, syncConflicts } from "@agenda/db/schema";
+import { recordAudit } from "@agenda/domain/audit";
 import { getCalendarFeed, issueCalendarFeedSecret } from "@agenda/domain/calendar-feeds";
 import { seedDemoData } from "@agenda/domain/demo-seed";
 import { createEvent, createEventInput } from "@agenda/domain/events";
@@ -18,6 +19,7 @@ import { SyncQueue } from "@agenda/sync/sync-queue";
 import { testOutlookServices } from "@agenda/sync/testing/connect";
 import { TEST_APP, TEST_REDIRECT_URI } from "@agenda/testing/sandbox";
 import { serve } from "@hono/node-server";
+import { desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll } from "vitest";
 import { addinAuthSettings } from "../addin-auth";
 import { createApp } from "../app";
@@ -233,6 +235,18 @@ export class CallerWorld {
   /** Connects the person's Outlook again (after a test disconnected it), if the world had it connected. */
   async reconnect(person: User): Promise<void> {
     if (person.id !== this.people.dee.id) await connect(this.services, person);
+  }
+
+  /** A new audit entry about that person; its id, as `auditLog.list` answers it. */
+  async auditEntryOf(person: User): Promise<string> {
+    await recordAudit(this.db, { userId: person.id, actorUserId: person.id, action: "outlook.settings_changed", outcome: "success", detail: { changes: {} } });
+    const [entry] = await this.db.select({ id: auditLog.id }).from(auditLog).where(eq(auditLog.userId, person.id)).orderBy(desc(auditLog.id)).limit(1);
+    return String(entry?.id);
+  }
+
+  /** A new service token, still usable; its id. */
+  async serviceTokenOf(): Promise<string> {
+    return (await createServiceToken(this.db, { name: "world-spare", scopes: ["formations:read"] })).serviceToken.id;
   }
 
   /** A platform user nobody else uses, for procedures that change a user. */

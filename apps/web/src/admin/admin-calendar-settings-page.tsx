@@ -4,6 +4,7 @@ import { formatInstant } from "../format/date-format";
 import { useCurrentUser } from "../session/current-user";
 import { ErrorAlert } from "../ui/error-alert";
 import { usePageTitle } from "../ui/use-page-title";
+import { AdminNavigation } from "./admin-navigation";
 import { FailedJobsSection } from "./failed-jobs-section";
 import { useAllIntegrations } from "./use-all-integrations";
 import { ScrollableTable } from "../ui/scrollable-table";
@@ -59,6 +60,7 @@ export function AdminCalendarSettingsPage() {
   const user = useCurrentUser();
   return (
     <div className="admin-page">
+      <AdminNavigation />
       <h1 id="admin-title">{t("admin.title")}</h1>
       {user.role === "admin" ? (
         <>

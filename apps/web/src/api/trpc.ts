@@ -13,6 +13,8 @@ export type Integration = RouterOutputs["integrations"]["list"][number];
 export type IntegrationStatus = Integration["status"];
 export type AdminIntegration = RouterOutputs["integrations"]["all"][number];
 export type OutlookCalendar = RouterOutputs["integrations"]["outlook"]["calendars"][number];
+export type AuditLogEntry = RouterOutputs["auditLog"]["list"]["entries"][number];
+export type ServiceTokenView = RouterOutputs["serviceTokens"]["list"][number];
 export type SignedInUser = Extract<RouterOutputs["me"], { kind: "user" }>;
 export type UserRole = SignedInUser["role"];
 /** The live status `sync.onStatus` streams (the server's `IntegrationStatus`). */

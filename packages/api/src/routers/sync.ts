@@ -2,6 +2,7 @@ import { listConflicts, listConflictsInput, reviewConflict, reviewConflictInput 
 import { formationOutlookStates } from "@agenda/sync/formation-outlook-states";
 import { SYNC_QUEUES } from "@agenda/sync/sync-queue";
 import { listSyncRuns, listSyncRunsInput } from "@agenda/sync/sync-runs";
+import { actorOf, recordAudit } from "@agenda/domain/audit";
 import { issueStreamTicket } from "@agenda/domain/stream-tickets";
 import { z } from "zod";
 import { ApiError, adminProcedure, router, streamProcedure, syncProcedure, userProcedure } from "../trpc";
@@ -51,6 +52,7 @@ export const syncRouter = router({
       const queue = ctx.sync?.queue;
       if (!queue) throw new ApiError("OUTLOOK_UNAVAILABLE", ctx.locale);
       await queue.retryJob(input.queue, input.id);
+      await recordAudit(ctx.db, { ...actorOf(ctx.viewer), action: "admin.job_retried", outcome: "success", subject: { type: "job", id: input.id, label: input.queue } });
       return { retried: input.id };
     }),
 });

@@ -42,7 +42,10 @@ export const serviceTokens = pgTable(
     tokenHash: text().notNull(),
     scopes: text().array().notNull().default(sql`'{}'::text[]`),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** When it last authenticated a request, to the minute (written at most once a minute). */
     lastUsedAt: timestamp({ withTimezone: true }),
+    /** Refused from then on; none: until revoked. */
+    expiresAt: timestamp({ withTimezone: true }),
     revokedAt: timestamp({ withTimezone: true }),
   },
   (table) => [uniqueIndex("service_tokens_token_hash_key").on(table.tokenHash)],
