@@ -1,3 +1,4 @@
+import { saveTextFile } from "@agenda/client/save-file";
 import { AUDIT_ACTIONS, AUDIT_AREAS, isAuditAction } from "@agenda/domain/audit-actions";
 import { DateTime } from "luxon";
 import { useState, type FormEvent } from "react";
@@ -11,7 +12,6 @@ import { ScrollableTable } from "../ui/scrollable-table";
 import { usePageTitle } from "../ui/use-page-title";
 import { AdminNavigation } from "./admin-navigation";
 import { auditLogCsv } from "./audit-log-csv";
-import { saveTextFile } from "./save-text-file";
 import { useAuditLog, type AuditLogFilters } from "./use-audit-log";
 
 /** The most an export gathers: past that, narrower filters say more than a bigger file. */
@@ -171,7 +171,7 @@ function useCsvExport(filters: AuditLogFilters) {
         setState((current) => ({ ...current, count: entries.length }));
       } while (cursor && entries.length < EXPORT_MAX);
       const kept = entries.slice(0, EXPORT_MAX);
-      saveTextFile(`audit-log-${DateTime.now().toFormat("yyyy-LL-dd-HHmm")}.csv`, auditLogCsv(kept), "text/csv;charset=utf-8");
+      saveTextFile(document, { name: `audit-log-${DateTime.now().toFormat("yyyy-LL-dd-HHmm")}.csv`, text: auditLogCsv(kept), type: "text/csv;charset=utf-8" });
       setState({ running: false, count: kept.length, truncated: Boolean(cursor), error: null });
     } catch (error) {
       setState({ running: false, count: 0, truncated: false, error });
