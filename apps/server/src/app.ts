@@ -1,8 +1,8 @@
 import { errorMessage, handleTrpcRequest, localeFromAcceptLanguage } from "@agenda/api";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { createLogger, withLogContext } from "@agenda/sync/logger";
-import { WebhookRejections } from "@agenda/sync/notifications/webhook-rejections";
+import { createLogger, withLogContext } from "@agenda/observability/logger";
+import { WebhookRejections } from "@agenda/sync/webhook-rejections";
 import { createRequestContext, requestIdOf, type AppDependencies } from "./context";
 import { operationsRoutes } from "./operations";
 import { RequestBudgets, rateLimit } from "./rate-limit";
@@ -13,7 +13,7 @@ import { addinRoutes } from "./routes/addin";
 import { demoRoutes } from "./routes/demo";
 import { outlookRoutes } from "./routes/outlook";
 import { usersRoutes } from "./routes/users";
-import { WEBHOOK_PATHS, outlookNotificationRoutes } from "./routes/outlook-notifications";
+import { WEBHOOK_PATHS, outlookWebhookRoutes } from "./routes/outlook-webhooks";
 import { jsonBody, throughProcedure, unvalidated } from "./routes/rest";
 import { webRoutes } from "./routes/web";
 import { apiCors, securityHeaders } from "./security";
@@ -77,8 +77,10 @@ export function createApp(deps: AppDependencies) {
   );
   app.route("/api/calendar/events", calendarEventsRoutes);
   app.route("/api/calendar", outlookRoutes);
-  const rejections = deps.webhookRejections ?? new WebhookRejections(deps.db, logger);
-  app.route("/api/calendar", outlookNotificationRoutes({ budgets, trustProxy: deps.trustProxy ?? false, rejections }));
+  if (deps.sync) {
+    const rejections = deps.webhookRejections ?? new WebhookRejections(deps.db, logger);
+    app.route("/api/calendar", outlookWebhookRoutes({ db: deps.db, queue: deps.sync.queue, rejections, budgets, trustProxy: deps.trustProxy ?? false }));
+  }
   app.get("/api/admin/integrations", (c) => throughProcedure(c, async (caller) => ({ integrations: await caller.integrations.all() })));
   app.get("/api/admin/sync/failed-jobs", (c) => throughProcedure(c, async (caller) => ({ jobs: await caller.sync.failedJobs() })));
   app.get("/api/me", (c) => throughProcedure(c, (caller) => caller.me()));

@@ -1,4 +1,4 @@
-import type { Logger } from "@agenda/sync/logger";
+import type { Logger } from "@agenda/observability/logger";
 import type { MiddlewareHandler } from "hono";
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FORMATION_ID_PROPERTY } from "../outlook-event-tags";
+import { FORMATION_ID_PROPERTY } from "./outlook-event-tags";
 import { formationLink, formationToGraphEvent, formationToGraphEventChanges, graphDateTime, PRODUCT_OWNED_FIELDS, type ExportedFormation } from "./formation-event-mapping";
 
 const formation: ExportedFormation = {

@@ -3,7 +3,7 @@ import { offsetMinutes, wallClockIn } from "@agenda/domain/time";
 import type { DateTimeTimeZone, Event as GraphEvent } from "@microsoft/microsoft-graph-types";
 import { customPropertiesExtendedPropertyId, customPropertiesValue, FORMATION_ID_CUSTOM_PROPERTY } from "@agenda/addin-manifest/custom-properties";
 import { findWindows } from "windows-iana";
-import { FORMATION_CATEGORY, FORMATION_ID_PROPERTY } from "../outlook-event-tags";
+import { FORMATION_CATEGORY, FORMATION_ID_PROPERTY } from "./outlook-event-tags";
 
 /** What of a formation its Outlook copy shows. */
 export type ExportedFormation = Pick<FormationRow, "id" | "title" | "description" | "location" | "onlineUrl" | "startsAt" | "endsAt" | "timeZone">;
