@@ -4,7 +4,7 @@ import { DomainError } from "@agenda/domain/errors";
 import { graphStatusOf } from "@agenda/graph/graph-client";
 import { USER_FACING_RETRY } from "@agenda/graph/graph-middleware";
 import type { DatabaseOrTransaction } from "@agenda/db/client";
-import { and, eq, exists, inArray, isNotNull, isNull, lt, not, or } from "drizzle-orm";
+import { and, eq, exists, inArray, isNotNull, isNull, lt, not, or, type SQL } from "drizzle-orm";
 import { outlookFailureOf, type OutlookServices } from "./connection/outlook-services";
 import { exportFormation, exportFormations, formationsToExport } from "./export/formation-writes";
 import { exportPersonalEvents, personalEventsToExport } from "./export/personal-event-writes";
@@ -191,35 +191,28 @@ export class SyncEngine {
         .from(users)
         .where(and(eq(users.id, calendarIntegrations.userId), isNotNull(users.deactivatedAt))),
     );
-    const active = and(eq(calendarIntegrations.status, "active"), eq(calendarIntegrations.provider, "outlook"), not(ownerLeft));
-    const stale = await this.services.db
-      .select({ id: calendarIntegrations.id })
-      .from(calendarIntegrations)
-      .where(
-        and(
-          active,
-          eq(calendarIntegrations.importEnabled, true),
-          eq(calendarIntegrations.autoSyncEnabled, true),
-          or(
-            isNull(calendarIntegrations.lastSyncAt),
-            lt(calendarIntegrations.lastSyncAt, new Date(Date.now() - (this.options.safetyNetIntervalMs ?? 6 * 3_600_000))),
-            and(not(hasLiveSubscription()), lt(calendarIntegrations.lastSyncAt, new Date(Date.now() - this.#pollIntervalMs))),
-            hasSubscriptionToRenew(this.options.notifications?.renewBeforeMinutes ?? DEFAULT_SUBSCRIPTION_TIMING.renewBeforeMinutes),
-          ),
-        ),
-      );
-    // Changes are exported as they happen; this sweep only catches what an export left behind (a failure, a crash).
     const { db } = this.services;
-    const behind = await db
-      .select({ id: calendarIntegrations.id })
-      .from(calendarIntegrations)
-      .where(
-        and(
-          active,
-          eq(calendarIntegrations.exportEnabled, true),
-          or(exists(formationsToExport(db, calendarIntegrations)), exists(personalEventsToExport(db, calendarIntegrations))),
+    const active = (condition: SQL | undefined) =>
+      db
+        .select({ id: calendarIntegrations.id })
+        .from(calendarIntegrations)
+        .where(and(eq(calendarIntegrations.status, "active"), eq(calendarIntegrations.provider, "outlook"), not(ownerLeft), condition));
+    const stale = await active(
+      and(
+        eq(calendarIntegrations.importEnabled, true),
+        eq(calendarIntegrations.autoSyncEnabled, true),
+        or(
+          isNull(calendarIntegrations.lastSyncAt),
+          lt(calendarIntegrations.lastSyncAt, new Date(Date.now() - (this.options.safetyNetIntervalMs ?? 6 * 3_600_000))),
+          and(not(hasLiveSubscription()), lt(calendarIntegrations.lastSyncAt, new Date(Date.now() - this.#pollIntervalMs))),
+          hasSubscriptionToRenew(this.options.notifications?.renewBeforeMinutes ?? DEFAULT_SUBSCRIPTION_TIMING.renewBeforeMinutes),
         ),
-      );
+      ),
+    );
+    // Changes are exported as they happen; this sweep only catches what an export left behind (a failure, a crash).
+    const behind = await active(
+      and(eq(calendarIntegrations.exportEnabled, true), or(exists(formationsToExport(db, calendarIntegrations)), exists(personalEventsToExport(db, calendarIntegrations)))),
+    );
     await this.queue.enqueueImports(db, stale.map(({ id }) => id), "schedule");
     await this.queue.enqueueExports(db, behind.map(({ id }) => id), "schedule");
     return { imports: stale.length, exports: behind.length };

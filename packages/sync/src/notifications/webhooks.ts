@@ -92,38 +92,6 @@ async function verify<T extends { subscriptionId: string; clientState?: string |
   return { accepted, rejected: rejected.length };
 }
 
-/** Change notifications: each mailbox that changed gets one debounced delta import, however many items named it. */
-async function receiveChangeNotifications(
-  db: DatabaseOrTransaction,
-  queue: NotificationQueue,
-  body: z.output<typeof changeNotificationBatch>,
-  rejections: WebhookRejections,
-): Promise<ItemCounts> {
-  const { accepted, rejected } = await verify(db, "notifications", body.value, rejections);
-  await queue.enqueueNotificationImports(db, accepted.map(({ integrationId }) => integrationId));
-  return { accepted: accepted.length, rejected };
-}
-
-/**
- * Lifecycle events: `reauthorizationRequired` renews the subscription (a job); `subscriptionRemoved` forgets it,
- * so the next import recreates it, and imports; `missed` imports by delta to catch what was lost.
- */
-async function receiveLifecycleEvents(
-  db: DatabaseOrTransaction,
-  queue: NotificationQueue,
-  body: z.output<typeof lifecycleEventBatch>,
-  rejections: WebhookRejections,
-): Promise<ItemCounts> {
-  const { accepted, rejected } = await verify(db, "lifecycle", body.value, rejections);
-  const renewals = accepted.filter(({ item }) => item.lifecycleEvent === "reauthorizationRequired");
-  const imports = accepted.filter(({ item }) => item.lifecycleEvent !== "reauthorizationRequired");
-  const removed = imports.filter(({ item }) => item.lifecycleEvent === "subscriptionRemoved").map(({ subscriptionRowId }) => subscriptionRowId);
-  if (removed.length > 0) await db.delete(graphSubscriptions).where(inArray(graphSubscriptions.id, removed));
-  await queue.enqueueSubscriptionRenewals(db, renewals.map(({ item, integrationId }) => ({ integrationId, subscriptionId: item.subscriptionId })));
-  await queue.enqueueNotificationImports(db, imports.map(({ integrationId }) => integrationId));
-  return { accepted: accepted.length, rejected };
-}
-
 /** Microsoft's request to a webhook: the validation handshake's token, or a body to read as a batch. */
 export interface WebhookRequest {
   validationToken: string | undefined;
@@ -143,12 +111,32 @@ async function answer<T extends z.ZodType>(request: WebhookRequest, schema: T, r
   return { status: 202, ...(await receive(batch.data)) };
 }
 
-/** Answers Microsoft's post to the change-notifications webhook. */
+/**
+ * Answers Microsoft's post to the change-notifications webhook: each mailbox that changed gets one debounced delta
+ * import, however many items named it.
+ */
 export function answerChangeNotifications(db: DatabaseOrTransaction, queue: NotificationQueue, rejections: WebhookRejections, request: WebhookRequest): Promise<WebhookAnswer> {
-  return answer(request, changeNotificationBatch, (batch) => receiveChangeNotifications(db, queue, batch, rejections));
+  return answer(request, changeNotificationBatch, async (batch) => {
+    const { accepted, rejected } = await verify(db, "notifications", batch.value, rejections);
+    await queue.enqueueNotificationImports(db, accepted.map(({ integrationId }) => integrationId));
+    return { accepted: accepted.length, rejected };
+  });
 }
 
-/** Answers Microsoft's post to the lifecycle webhook. */
+/**
+ * Answers Microsoft's post to the lifecycle webhook: `reauthorizationRequired` renews the subscription (a job);
+ * `subscriptionRemoved` forgets it, so the next import recreates it, and imports; `missed` imports by delta to catch
+ * what was lost.
+ */
 export function answerLifecycleEvents(db: DatabaseOrTransaction, queue: NotificationQueue, rejections: WebhookRejections, request: WebhookRequest): Promise<WebhookAnswer> {
-  return answer(request, lifecycleEventBatch, (batch) => receiveLifecycleEvents(db, queue, batch, rejections));
+  return answer(request, lifecycleEventBatch, async (batch) => {
+    const { accepted, rejected } = await verify(db, "lifecycle", batch.value, rejections);
+    const renewals = accepted.filter(({ item }) => item.lifecycleEvent === "reauthorizationRequired");
+    const imports = accepted.filter(({ item }) => item.lifecycleEvent !== "reauthorizationRequired");
+    const removed = imports.filter(({ item }) => item.lifecycleEvent === "subscriptionRemoved").map(({ subscriptionRowId }) => subscriptionRowId);
+    if (removed.length > 0) await db.delete(graphSubscriptions).where(inArray(graphSubscriptions.id, removed));
+    await queue.enqueueSubscriptionRenewals(db, renewals.map(({ item, integrationId }) => ({ integrationId, subscriptionId: item.subscriptionId })));
+    await queue.enqueueNotificationImports(db, imports.map(({ integrationId }) => integrationId));
+    return { accepted: accepted.length, rejected };
+  });
 }
