@@ -244,8 +244,11 @@ export async function disconnectOutlook(
   await db.transaction(async (tx) => {
     await tx.delete(graphSubscriptions).where(eq(graphSubscriptions.integrationId, integration.id));
     await tx.delete(syncCursors).where(eq(syncCursors.integrationId, integration.id));
-    await tx.delete(agendaEvents).where(and(eq(agendaEvents.integrationId, integration.id), eq(agendaEvents.source, "outlook")));
-    await tx
+    const removed = await tx
+      .delete(agendaEvents)
+      .where(and(eq(agendaEvents.integrationId, integration.id), eq(agendaEvents.source, "outlook")))
+      .returning({ id: agendaEvents.id });
+    const unlinked = await tx
       .update(agendaEvents)
       .set({
         integrationId: null,
@@ -259,7 +262,8 @@ export async function disconnectOutlook(
         version: sql`${agendaEvents.version} + 1`,
         updatedAt: new Date(),
       })
-      .where(eq(agendaEvents.integrationId, integration.id));
+      .where(eq(agendaEvents.integrationId, integration.id))
+      .returning({ id: agendaEvents.id });
     await tx
       .update(calendarIntegrations)
       .set({ encryptedTokenCache: null, status: "disconnected", statusReason: null, updatedAt: new Date() })
@@ -272,7 +276,7 @@ export async function disconnectOutlook(
       outcome: notRemovedFromOutlook ? "failure" : "success",
       detail: { removeExportedFormations: options.removeExportedFormations, removedFromOutlook, notRemovedFromOutlook },
     });
-    await publishIntegrationStatus(tx, userId);
+    await publishIntegrationStatus(tx, userId, { created: 0, updated: unlinked.length, deleted: removed.length, failed: 0 });
   });
   services.forget(integration.id);
   return { removedFromOutlook, notRemovedFromOutlook };

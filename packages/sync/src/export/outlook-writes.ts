@@ -232,7 +232,7 @@ class Writer<Row extends CopyState> {
     // The client counted the batch envelopes; Outlook counts (and throttles) each request inside them.
     this.run.stats.requests += stats.subRequests;
     this.run.stats.throttled += stats.throttled;
-    for (const key of ["created", "updated", "deleted"] as const) this.run.stats[key] += this.counts[key];
+    for (const key of ["created", "updated", "deleted", "failed"] as const) this.run.stats[key] += this.counts[key];
     return this.counts;
   }
 

@@ -25,6 +25,8 @@ export interface SyncStats {
   created: number;
   updated: number;
   deleted: number;
+  /** Events whose write to Outlook failed (they say so now); counted for the status stream, not kept on the run. */
+  failed: number;
   /** Graph requests sent, retries included. */
   requests: number;
   throttled: number;
@@ -149,7 +151,7 @@ export async function runSync<T>(
     if (!(await isUserActive(db, integration.userId))) throw new DomainError("USER_DEACTIVATED");
 
     await closeInterruptedRuns(db, integrationId);
-    const stats: SyncStats = { created: 0, updated: 0, deleted: 0, requests: 0, throttled: 0, issues: [] };
+    const stats: SyncStats = { created: 0, updated: 0, deleted: 0, failed: 0, requests: 0, throttled: 0, issues: [] };
     const [row] = await db.insert(syncRuns).values({ integrationId, kind, trigger, worker: THIS_PROCESS }).returning({ id: syncRuns.id });
     if (!row) throw new Error("sync run insert returned no row");
     await publishIntegrationStatus(db, integration.userId);
@@ -172,7 +174,7 @@ export async function runSync<T>(
         .update(calendarIntegrations)
         .set({ lastSyncAt: new Date(), lastSyncResult: { ok: status === "succeeded", ...counts, ...(error ? { error } : {}) } })
         .where(eq(calendarIntegrations.id, integrationId));
-      await publishIntegrationStatus(db, integration.userId);
+      await publishIntegrationStatus(db, integration.userId, { ...counts, failed: stats.failed });
       recordSyncRun(kind, trigger, status, Date.now() - started);
       const outcome = { runId: row.id, integrationId, kind, trigger, status, ...counts, requests: stats.requests, throttled: stats.throttled, durationMs: Date.now() - started };
       if (error) services.logger.warn({ ...outcome, error }, "sync run failed");

@@ -1,9 +1,9 @@
 import { calendarIntegrations, graphSubscriptions, syncConflicts, syncRuns } from "@agenda/db/schema";
 import { ensureUser, type User } from "@agenda/domain/users";
 import { useTestDatabase } from "@agenda/testing/database";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { IntegrationStatusFeed, publishIntegrationStatus, readIntegrationStatus, type IntegrationStatus } from "./integration-status";
+import { IntegrationStatusFeed, INTEGRATION_STATUS_CHANNEL, publishIntegrationStatus, readIntegrationStatus, type EventChanges, type IntegrationStatus, type LiveIntegrationStatus } from "./integration-status";
 import { withIntegrationLock } from "../runs/sync-run";
 
 const database = useTestDatabase();
@@ -168,6 +168,74 @@ describe("IntegrationStatusFeed", () => {
       abort.abort();
       benAbort.abort();
       await benStatuses.return();
+      await feed.stop();
+    }
+  });
+
+  /** Statuses of the stream until what they say of changed events adds up to `total`. */
+  async function eventsChangedUntil(statuses: AsyncGenerator<LiveIntegrationStatus>, total: number): Promise<LiveIntegrationStatus[]> {
+    const seen: LiveIntegrationStatus[] = [];
+    const counted = () => seen.reduce((sum, { eventsChanged }) => sum + (eventsChanged ? eventsChanged.created + eventsChanged.updated + eventsChanged.deleted + eventsChanged.failed : 0), 0);
+    while (counted() < total) seen.push((await statuses.next()).value as LiveIntegrationStatus);
+    return seen;
+  }
+
+  it("says which events the runs ended since its previous status changed, even when the status reads the same", async () => {
+    const feed = new IntegrationStatusFeed(db());
+    const abort = new AbortController();
+    const statuses = feed.statuses(ana.id, abort.signal);
+    try {
+      expect((await statuses.next()).value).not.toHaveProperty("eventsChanged");
+      const changed: EventChanges[] = [
+        { created: 2, updated: 0, deleted: 0, failed: 0 },
+        { created: 0, updated: 1, deleted: 1, failed: 1 },
+      ];
+      for (const eventsChanged of changed) await publishIntegrationStatus(db(), ana.id, eventsChanged);
+      const seen = await eventsChangedUntil(statuses, 5);
+      // However the two runs fell between the stream's reads, each event they changed is told once.
+      const told = seen.map(({ eventsChanged }) => eventsChanged ?? { created: 0, updated: 0, deleted: 0, failed: 0 });
+      expect(told.reduce((sum, next) => ({ created: sum.created + next.created, updated: sum.updated + next.updated, deleted: sum.deleted + next.deleted, failed: sum.failed + next.failed }))).toEqual({
+        created: 2,
+        updated: 1,
+        deleted: 1,
+        failed: 1,
+      });
+
+      // A run that changed nothing, on an unchanged status, is not told at all: the next status is the next change.
+      await publishIntegrationStatus(db(), ana.id);
+      await publishIntegrationStatus(db(), ana.id, { created: 0, updated: 0, deleted: 0, failed: 0 });
+      await setIntegration({ autoSyncEnabled: false });
+      await publishIntegrationStatus(db(), ana.id);
+      const next = (await statuses.next()).value as LiveIntegrationStatus;
+      expect(next).toMatchObject({ mode: null });
+      expect(next).not.toHaveProperty("eventsChanged");
+    } finally {
+      abort.abort();
+      await setIntegration({ autoSyncEnabled: true });
+      await feed.stop();
+    }
+  });
+
+  it("reads back from the runs' records what they changed while its connection was lost", async () => {
+    const feed = new IntegrationStatusFeed(db());
+    const abort = new AbortController();
+    const statuses = feed.statuses(ana.id, abort.signal);
+    try {
+      await statuses.next();
+      // A run ends, but the feed hears nothing of it: its notification is lost with the connection.
+      const finishedAt = new Date();
+      await db()
+        .insert(syncRuns)
+        .values({ integrationId, kind: "export", trigger: "change", status: "succeeded", startedAt: finishedAt, finishedAt, updated: 1, issues: [{ message: "refused", eventId: integrationId }] });
+      const [dropped] = await db().execute<{ dropped: boolean }>(
+        sql`select bool_or(pg_terminate_backend(pid)) as dropped from pg_stat_activity
+            where datname = current_database() and pid <> pg_backend_pid() and query = ${`listen "${INTEGRATION_STATUS_CHANNEL}"`}`,
+      );
+      expect(dropped?.dropped).toBe(true);
+      const [status] = await eventsChangedUntil(statuses, 2);
+      expect(status?.eventsChanged).toEqual({ created: 0, updated: 1, deleted: 0, failed: 1 });
+    } finally {
+      abort.abort();
       await feed.stop();
     }
   });

@@ -1,7 +1,7 @@
 import type { Database, DatabaseOrTransaction } from "@agenda/db/client";
 import { calendarIntegrations, graphSubscriptions, syncConflicts, syncRuns, type LastSyncResult } from "@agenda/db/schema";
 import { isUserActive } from "@agenda/domain/users";
-import { and, count, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, count, eq, gt, isNull, sql, sum } from "drizzle-orm";
 
 /** Postgres channel on which any process says "this user's integration status may have changed" (payload: user id). */
 export const INTEGRATION_STATUS_CHANNEL = "agenda_integration_status";
@@ -68,14 +68,70 @@ export async function readIntegrationStatus(db: DatabaseOrTransaction, userId: s
 }
 
 /**
- * Tells every process's feed that this user's status may have changed. Inside a transaction Postgres delivers it at
- * commit (and drops it on rollback), so subscribers never read a state that is not there yet.
+ * What sync runs changed in the user's agenda: events created, updated or deleted, and events whose write to Outlook
+ * failed (their sync state says so now).
  */
-export async function publishIntegrationStatus(db: DatabaseOrTransaction, userId: string): Promise<void> {
-  await db.execute(sql`select pg_notify(${INTEGRATION_STATUS_CHANNEL}, ${userId})`);
+export interface EventChanges {
+  created: number;
+  updated: number;
+  deleted: number;
+  failed: number;
 }
 
-type Wake = () => void;
+const EVENT_CHANGE_KEYS = ["created", "updated", "deleted", "failed"] as const;
+
+const NO_EVENT_CHANGES: EventChanges = { created: 0, updated: 0, deleted: 0, failed: 0 };
+
+const changedAny = (changes: EventChanges) => EVENT_CHANGE_KEYS.some((key) => changes[key] > 0);
+
+function eventChanges(count: (key: keyof EventChanges) => number): EventChanges {
+  return { created: count("created"), updated: count("updated"), deleted: count("deleted"), failed: count("failed") };
+}
+
+const addEventChanges = (into: EventChanges, more: EventChanges) => EVENT_CHANGE_KEYS.forEach((key) => (into[key] += more[key]));
+
+/** A status as `IntegrationStatusFeed` streams it: with what the runs ended since the previous one changed, if anything. */
+export type LiveIntegrationStatus = IntegrationStatus & { eventsChanged?: EventChanges };
+
+/**
+ * Tells every process's feed that this user's status may have changed, and what a run that just ended changed in
+ * their agenda. Inside a transaction Postgres delivers it at commit (and drops it on rollback), so subscribers never
+ * read a state that is not there yet.
+ */
+export async function publishIntegrationStatus(db: DatabaseOrTransaction, userId: string, eventsChanged: EventChanges = NO_EVENT_CHANGES): Promise<void> {
+  const payload = changedAny(eventsChanged) ? [userId, ...EVENT_CHANGE_KEYS.map((key) => eventsChanged[key])].join(" ") : userId;
+  await db.execute(sql`select pg_notify(${INTEGRATION_STATUS_CHANNEL}, ${payload})`);
+}
+
+/** A notification's user, and the changes it carries (`<user id>[ <created> <updated> <deleted> <failed>]`). */
+function readNotification(payload: string): { userId: string; eventsChanged: EventChanges | undefined } {
+  const [userId = "", ...counts] = payload.split(" ");
+  const numbers = counts.map(Number);
+  if (numbers.length !== EVENT_CHANGE_KEYS.length || !numbers.every(Number.isSafeInteger)) return { userId, eventsChanged: undefined };
+  return { userId, eventsChanged: eventChanges((key) => numbers[EVENT_CHANGE_KEYS.indexOf(key)] ?? 0) };
+}
+
+/**
+ * What the runs of the user's Outlook that ended since `since` changed, read back from their records: for the
+ * notifications a feed may have missed while its connection was down. Each process stamps its own runs, so `since`
+ * reaches a minute further back than asked; counting a run twice costs a reload at most.
+ */
+async function eventsChangedSince(db: DatabaseOrTransaction, userId: string, since: Date): Promise<EventChanges> {
+  // A run keeps no count of its failed writes, but an issue naming the event of each.
+  const failed = sql`(select count(*) from jsonb_array_elements(${syncRuns.issues}) as issue where issue->>'eventId' is not null)`;
+  const [sums] = await db
+    .select({ created: sum(syncRuns.created), updated: sum(syncRuns.updated), deleted: sum(syncRuns.deleted), failed: sum(failed) })
+    .from(syncRuns)
+    .innerJoin(calendarIntegrations, eq(calendarIntegrations.id, syncRuns.integrationId))
+    .where(and(eq(calendarIntegrations.userId, userId), gt(syncRuns.finishedAt, new Date(since.getTime() - CLOCK_SLACK_MS))));
+  return eventChanges((key) => Number(sums?.[key] ?? 0));
+}
+
+const CLOCK_SLACK_MS = 60_000;
+
+/** Wakes one subscriber: with what a run changed, or `MISSED` when notifications may have been lost. */
+type Wake = (news?: EventChanges | typeof MISSED) => void;
+const MISSED = Symbol("notifications missed");
 
 /**
  * Live integration statuses for the subscribers of this process: one LISTEN connection whatever their number, each
@@ -93,12 +149,17 @@ export class IntegrationStatusFeed {
       await this.#listening;
       return;
     }
+    let reconnecting = false;
     const listening = this.db.$client.listen(
       INTEGRATION_STATUS_CHANNEL,
-      (userId) => this.#wake(this.#subscribers.get(userId)),
+      (payload) => {
+        const { userId, eventsChanged } = readNotification(payload);
+        this.#wake(this.#subscribers.get(userId), eventsChanged);
+      },
       // Also runs after the driver re-established a lost connection: whatever was published meanwhile is re-read.
       () => {
-        for (const wakes of this.#subscribers.values()) this.#wake(wakes);
+        for (const wakes of this.#subscribers.values()) this.#wake(wakes, reconnecting ? MISSED : undefined);
+        reconnecting = true;
       },
     );
     this.#listening = listening;
@@ -119,13 +180,20 @@ export class IntegrationStatusFeed {
   /**
    * The user's current status, then the status after each change, until `signal` aborts or the user is deactivated
    * (deactivating publishes their status, so open streams end at once). A burst of changes while the consumer is
-   * busy is read once, and a status equal to the last one yielded is not yielded again.
+   * busy is read once, and a status equal to the last one yielded is not yielded again, unless runs changed the
+   * user's events meanwhile: then it says how many (`eventsChanged`), summed over the runs ended since the previous
+   * status, so a consumer never misses a change to read again however the runs fell between its reads.
    */
-  async *statuses(userId: string, signal: AbortSignal): AsyncGenerator<IntegrationStatus, void, undefined> {
+  async *statuses(userId: string, signal: AbortSignal): AsyncGenerator<LiveIntegrationStatus, void, undefined> {
     let pending = false;
-    let resume: Wake | undefined;
-    const wake: Wake = () => {
+    let resume: (() => void) | undefined;
+    let eventsChanged = { ...NO_EVENT_CHANGES };
+    let readAt: Date | undefined;
+    let missedSince: Date | undefined;
+    const wake: Wake = (news) => {
       pending = true;
+      if (news === MISSED) missedSince ??= readAt;
+      else if (news) addEventChanges(eventsChanged, news);
       resume?.();
     };
     const onAbort = () => resume?.();
@@ -139,11 +207,18 @@ export class IntegrationStatusFeed {
       while (!signal.aborted) {
         pending = false;
         if (!(await isUserActive(this.db, userId))) return;
+        readAt = new Date();
         const status = await readIntegrationStatus(this.db, userId);
+        if (missedSince) {
+          addEventChanges(eventsChanged, await eventsChangedSince(this.db, userId, missedSince));
+          missedSince = undefined;
+        }
         const serialized = JSON.stringify(status);
-        if (serialized !== last && !signal.aborted) {
+        if ((serialized !== last || changedAny(eventsChanged)) && !signal.aborted) {
           last = serialized;
-          yield status;
+          const changes = eventsChanged;
+          eventsChanged = { ...NO_EVENT_CHANGES };
+          yield changedAny(changes) ? { ...status, eventsChanged: changes } : status;
         }
         if (!pending && !signal.aborted) await new Promise<void>((resolve) => (resume = resolve));
         resume = undefined;
@@ -155,7 +230,7 @@ export class IntegrationStatusFeed {
     }
   }
 
-  #wake(wakes: Set<Wake> | undefined): void {
-    for (const wake of wakes ?? []) wake();
+  #wake(wakes: Set<Wake> | undefined, news?: EventChanges | typeof MISSED): void {
+    for (const wake of wakes ?? []) wake(news);
   }
 }
