@@ -13,7 +13,7 @@ import { addinRoutes } from "./routes/addin";
 import { demoRoutes } from "./routes/demo";
 import { outlookRoutes } from "./routes/outlook";
 import { usersRoutes } from "./routes/users";
-import { WEBHOOK_PATHS, outlookWebhookRoutes } from "./routes/outlook-webhooks";
+import { WEBHOOK_PATHS, outlookWebhookRoutes, outlookWebhooksWithoutSync } from "./routes/outlook-webhooks";
 import { jsonBody, throughProcedure, unvalidated } from "./routes/rest";
 import { webRoutes } from "./routes/web";
 import { apiCors, securityHeaders } from "./security";
@@ -77,10 +77,10 @@ export function createApp(deps: AppDependencies) {
   );
   app.route("/api/calendar/events", calendarEventsRoutes);
   app.route("/api/calendar", outlookRoutes);
-  if (deps.sync) {
-    const rejections = deps.webhookRejections ?? new WebhookRejections(deps.db, logger);
-    app.route("/api/calendar", outlookWebhookRoutes({ db: deps.db, queue: deps.sync.queue, rejections, budgets, trustProxy: deps.trustProxy ?? false }));
-  }
+  const webhooks = deps.sync
+    ? outlookWebhookRoutes({ db: deps.db, queue: deps.sync.queue, rejections: deps.webhookRejections ?? new WebhookRejections(deps.db, logger), budgets, trustProxy: deps.trustProxy ?? false })
+    : outlookWebhooksWithoutSync();
+  app.route("/api/calendar", webhooks);
   app.get("/api/admin/integrations", (c) => throughProcedure(c, async (caller) => ({ integrations: await caller.integrations.all() })));
   app.get("/api/admin/sync/failed-jobs", (c) => throughProcedure(c, async (caller) => ({ jobs: await caller.sync.failedJobs() })));
   app.get("/api/me", (c) => throughProcedure(c, (caller) => caller.me()));

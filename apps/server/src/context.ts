@@ -15,7 +15,7 @@ export interface AppDependencies {
   authenticator: Authenticator;
   demo: DemoMode | null;
   outlook: OutlookServices | null;
-  /** The sync engine and its job queue; unset, the sync procedures answer that Outlook is unavailable and no webhook listens. */
+  /** The sync engine and its job queue; unset, the sync procedures answer that Outlook is unavailable, the webhooks 503. */
   sync: Sync | null;
   /** Feeds `sync.onStatus`; without it the subscription answers that Outlook is unavailable. */
   statusFeed?: IntegrationStatusFeed | null;

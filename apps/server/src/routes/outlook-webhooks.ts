@@ -38,6 +38,12 @@ export function outlookWebhookRoutes({ db, queue, rejections, budgets, trustProx
     .post("/outlook/lifecycle", async (c) => reply(c, await answerLifecycleEvents(db, queue, rejections, await webhookRequestOf(c))));
 }
 
+/** The same doors in a process built without the sync (tests of other parts): Microsoft is asked to deliver again later. */
+export function outlookWebhooksWithoutSync() {
+  const unavailable = (c: Context) => c.text("No job queue to take the notifications: deliver them again later.", 503);
+  return new Hono().post("/outlook/notifications", unavailable).post("/outlook/lifecycle", unavailable);
+}
+
 /** The validation handshake's token, or the body (undefined when it is not JSON). */
 async function webhookRequestOf(c: Context): Promise<WebhookRequest> {
   const validationToken = c.req.query("validationToken");
