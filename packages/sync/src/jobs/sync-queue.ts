@@ -202,7 +202,8 @@ export class SyncQueue {
   }
 
   async enqueueSubscriptionRenewals(db: DatabaseOrTransaction, renewals: SubscriptionJob[]): Promise<string[]> {
-    return this.#enqueue(db, SYNC_QUEUES.renewal, renewals.map((data) => ({ data, singletonKey: data.subscriptionId })), 0);
+    const jobs = renewals.map((data) => ({ data, singletonKey: data.subscriptionId }));
+    return this.#enqueue(db, SYNC_QUEUES.renewal, jobs.sort((a, b) => a.singletonKey.localeCompare(b.singletonKey)), 0);
   }
 
   /**
@@ -273,8 +274,12 @@ const COMPLETION_SLACK_MS = 15;
 const wakeUp = z.object({ queue: z.string(), delayMs: z.number().nonnegative() });
 type WakeUp = z.output<typeof wakeUp>;
 
+/**
+ * One job per integration, in the order of their ids: two transactions queueing jobs for the same mailboxes wait for
+ * each other's singleton keys in the same order, never each for the other.
+ */
 function syncJobs(integrationIds: Iterable<string>, trigger: SyncRunTrigger): JobToQueue[] {
-  return [...new Set(integrationIds)].map((integrationId) => ({ data: { integrationId, trigger }, singletonKey: integrationId }));
+  return [...new Set(integrationIds)].sort().map((integrationId) => ({ data: { integrationId, trigger }, singletonKey: integrationId }));
 }
 
 /** Wakes this process's worker of the queue named in a NOTIFY payload, when its job is due. */

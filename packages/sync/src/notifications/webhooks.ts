@@ -134,9 +134,12 @@ export function answerLifecycleEvents(db: DatabaseOrTransaction, queue: Notifica
     const renewals = accepted.filter(({ item }) => item.lifecycleEvent === "reauthorizationRequired");
     const imports = accepted.filter(({ item }) => item.lifecycleEvent !== "reauthorizationRequired");
     const removed = imports.filter(({ item }) => item.lifecycleEvent === "subscriptionRemoved").map(({ subscriptionRowId }) => subscriptionRowId);
-    if (removed.length > 0) await db.delete(graphSubscriptions).where(inArray(graphSubscriptions.id, removed));
-    await queue.enqueueSubscriptionRenewals(db, renewals.map(({ item, integrationId }) => ({ integrationId, subscriptionId: item.subscriptionId })));
-    await queue.enqueueNotificationImports(db, imports.map(({ integrationId }) => integrationId));
+    // A subscription is forgotten only with the import that recreates it queued.
+    await db.transaction(async (tx) => {
+      if (removed.length > 0) await tx.delete(graphSubscriptions).where(inArray(graphSubscriptions.id, removed));
+      await queue.enqueueSubscriptionRenewals(tx, renewals.map(({ item, integrationId }) => ({ integrationId, subscriptionId: item.subscriptionId })));
+      await queue.enqueueNotificationImports(tx, imports.map(({ integrationId }) => integrationId));
+    });
     return { accepted: accepted.length, rejected };
   });
 }
