@@ -1,10 +1,10 @@
 import { AGENDA_ADDIN_ID } from "@agenda/addin-manifest/manifest";
-import { agendaEvents, calendarIntegrations, users } from "@agenda/db/schema";
+import { agendaEvents, calendarIntegrations, syncRuns, users } from "@agenda/db/schema";
 import { DomainError } from "@agenda/domain/errors";
 import { graphStatusOf } from "@agenda/graph/graph-client";
 import { USER_FACING_RETRY } from "@agenda/graph/graph-middleware";
 import type { DatabaseOrTransaction } from "@agenda/db/client";
-import { and, eq, exists, inArray, isNotNull, isNull, lt, not, or, type SQL } from "drizzle-orm";
+import { and, eq, exists, gte, inArray, isNotNull, not, or, type SQL } from "drizzle-orm";
 import { outlookFailureOf, type OutlookServices } from "./connection/outlook-services";
 import { exportFormation, exportFormations, formationsToExport } from "./export/formation-writes";
 import { exportPersonalEvents, personalEventsToExport } from "./export/personal-event-writes";
@@ -181,30 +181,38 @@ export class SyncEngine {
   }
 
   /**
-   * Queues an import of every auto-synced integration not synced lately (polled ones every poll interval, notified
+   * Queues an import of every auto-synced integration not imported lately (polled ones every poll interval, notified
    * ones every safety-net interval) or holding a subscription to renew, and an export of every exporting one.
    */
   async enqueueDue(): Promise<{ imports: number; exports: number }> {
+    const { db } = this.services;
     const ownerLeft = exists(
-      this.services.db
+      db
         .select({ id: users.id })
         .from(users)
         .where(and(eq(users.id, calendarIntegrations.userId), isNotNull(users.deactivatedAt))),
     );
-    const { db } = this.services;
     const active = (condition: SQL | undefined) =>
       db
         .select({ id: calendarIntegrations.id })
         .from(calendarIntegrations)
         .where(and(eq(calendarIntegrations.status, "active"), eq(calendarIntegrations.provider, "outlook"), not(ownerLeft), condition));
+    // The clocks count from the last import: exports write to Outlook but read nothing from it, so a user busy in
+    // the agenda must not postpone the polling of their Outlook.
+    const importedSince = (ms: number) =>
+      exists(
+        db
+          .select({ id: syncRuns.id })
+          .from(syncRuns)
+          .where(and(eq(syncRuns.integrationId, calendarIntegrations.id), eq(syncRuns.kind, "import"), gte(syncRuns.startedAt, new Date(Date.now() - ms)))),
+      );
     const stale = await active(
       and(
         eq(calendarIntegrations.importEnabled, true),
         eq(calendarIntegrations.autoSyncEnabled, true),
         or(
-          isNull(calendarIntegrations.lastSyncAt),
-          lt(calendarIntegrations.lastSyncAt, new Date(Date.now() - (this.options.safetyNetIntervalMs ?? 6 * 3_600_000))),
-          and(not(hasLiveSubscription()), lt(calendarIntegrations.lastSyncAt, new Date(Date.now() - this.#pollIntervalMs))),
+          not(importedSince(this.options.safetyNetIntervalMs ?? 6 * 3_600_000)),
+          and(not(hasLiveSubscription()), not(importedSince(this.#pollIntervalMs))),
           hasSubscriptionToRenew(this.options.notifications?.renewBeforeMinutes ?? DEFAULT_SUBSCRIPTION_TIMING.renewBeforeMinutes),
         ),
       ),

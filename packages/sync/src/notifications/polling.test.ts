@@ -1,4 +1,4 @@
-import { calendarIntegrations, graphSubscriptions, syncRuns } from "@agenda/db/schema";
+import { graphSubscriptions, syncRuns } from "@agenda/db/schema";
 import { useTestDatabase } from "@agenda/testing/database";
 import { useSandbox } from "@agenda/testing/sandbox";
 import { and, eq } from "drizzle-orm";
@@ -48,8 +48,13 @@ async function finishedImports(integrationId: string, count: number) {
   throw new Error(`no ${count} finished imports for ${integrationId}`);
 }
 
-const lastSyncedAgo = (integrationId: string, ms: number) =>
-  database().db.update(calendarIntegrations).set({ lastSyncAt: new Date(Date.now() - ms) }).where(eq(calendarIntegrations.id, integrationId));
+/** Moves the integration's imports `ms` into the past (a finished import then, if it had none). */
+async function lastImportedAgo(integrationId: string, ms: number) {
+  const startedAt = new Date(Date.now() - ms);
+  const imports = and(eq(syncRuns.integrationId, integrationId), eq(syncRuns.kind, "import"));
+  const moved = await database().db.update(syncRuns).set({ startedAt, finishedAt: startedAt }).where(imports).returning({ id: syncRuns.id });
+  if (moved.length === 0) await database().db.insert(syncRuns).values({ integrationId, kind: "import", trigger: "change", status: "succeeded", startedAt, finishedAt: startedAt });
+}
 
 describe("the polling fallback", () => {
   it("polls an integration whose webhook cannot be validated, every poll interval", async () => {
@@ -62,7 +67,9 @@ describe("the polling fallback", () => {
     expect((await listIntegrations(database().db, user.id))[0]?.syncMode).toBe("polling");
 
     expect(await engine.enqueueDue()).toMatchObject({ imports: 0 });
-    await lastSyncedAgo(integration.id, POLL_INTERVAL_MS + 1_000);
+    await lastImportedAgo(integration.id, POLL_INTERVAL_MS + 1_000);
+    // An export since then wrote to Outlook but read nothing from it: the poll is still due.
+    await engine.handlers().export({ integrationId: integration.id, trigger: "change" });
     expect(await engine.enqueueDue()).toMatchObject({ imports: 1 });
     const runs = await finishedImports(integration.id, 2);
     expect(runs.map(({ trigger, status }) => `${trigger}:${status}`)).toEqual(["change:succeeded", "schedule:succeeded"]);
@@ -70,18 +77,18 @@ describe("the polling fallback", () => {
 
   it("imports an integration with live subscriptions only at the safety-net interval, or to renew them", async () => {
     const { user, integration } = await connectTestUser(services, { name: "Hana", mailbox: "hana@contoso.test" });
-    await lastSyncedAgo(integration.id, 10 * 60_000);
+    await lastImportedAgo(integration.id, 10 * 60_000);
     const expiresAt = new Date(Date.now() + 3 * 86_400_000);
     await database().db.insert(graphSubscriptions).values({ integrationId: integration.id, subscriptionId: "live-subscription", resource: "me/calendar/events", clientStateHash: "0".repeat(64), expiresAt });
     expect((await listIntegrations(database().db, user.id)).map(({ syncMode }) => syncMode)).toEqual(["notifications"]);
 
     expect(await engine.enqueueDue()).toMatchObject({ imports: 0 });
-    await lastSyncedAgo(integration.id, 6 * 3_600_000 + 1_000);
+    await lastImportedAgo(integration.id, 6 * 3_600_000 + 1_000);
     expect(await engine.enqueueDue()).toMatchObject({ imports: 1 });
-    await finishedImports(integration.id, 1);
+    await finishedImports(integration.id, 2);
 
     // Expiring within the renewal lead: due whatever the last sync.
-    await lastSyncedAgo(integration.id, 1_000);
+    await lastImportedAgo(integration.id, 1_000);
     await database().db.update(graphSubscriptions).set({ expiresAt: new Date(Date.now() + 3_600_000) }).where(eq(graphSubscriptions.integrationId, integration.id));
     expect(await engine.enqueueDue()).toMatchObject({ imports: 1 });
   });
