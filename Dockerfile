@@ -21,6 +21,7 @@ COPY packages/db/package.json packages/db/
 COPY packages/domain/package.json packages/domain/
 COPY packages/graph/package.json packages/graph/
 COPY packages/microsoft-sandbox/package.json packages/microsoft-sandbox/
+COPY packages/observability/package.json packages/observability/
 COPY packages/sync/package.json packages/sync/
 COPY packages/testing/package.json packages/testing/
 RUN npm ci --no-audit --no-fund

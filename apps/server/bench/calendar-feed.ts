@@ -21,7 +21,7 @@ import {
   type EntryContext,
 } from "@agenda/domain/calendar-feeds";
 import { ensureUser } from "@agenda/domain/users";
-import { formationLink } from "@agenda/sync/export/formation-event-mapping";
+import { formationLink } from "@agenda/domain/links";
 import { createTokenVault, generateVaultKey, parseVaultKey } from "@agenda/sync/token-vault";
 import { sql } from "drizzle-orm";
 import { createApp } from "../src/app";

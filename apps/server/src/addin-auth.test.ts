@@ -7,8 +7,9 @@ import { createServiceToken } from "@agenda/domain/service-tokens";
 import { ensureUser } from "@agenda/domain/users";
 import { eq } from "drizzle-orm";
 import { SigningKeys, signInThroughAuthorizePage } from "@agenda/microsoft-sandbox";
-import { SyncEngine } from "@agenda/sync/sync-engine";
+import type { Sync } from "@agenda/sync";
 import { connectTestUser, testOutlookServices } from "@agenda/sync/testing/connect";
+import { startQueueOnlySync } from "@agenda/sync/testing/sync";
 import { useTestDatabase } from "@agenda/testing/database";
 import { TEST_APP, TEST_REDIRECT_URI, useSandbox } from "@agenda/testing/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -64,16 +65,19 @@ async function mutate(path: string, token: string, input: unknown): Promise<Answ
 
 const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
 
+let sync: Sync | undefined;
+
 beforeAll(async () => {
   const { db } = database();
   const outlook = testOutlookServices(db, sandbox());
+  sync = await startQueueOnlySync(outlook, database().url);
   const verifier = createMicrosoftTokenVerifier(addinAuthSettings({ clientId: TEST_APP.clientId, tenant: "common", authorityHost: sandbox().url }));
   const app = createApp({
     db,
     authenticator: createAuthenticator({ secret: "addin-auth-test-secret-long-enough-for-hs256" }, verifier),
     demo: null,
     outlook,
-    sync: new SyncEngine(outlook, "https://platform.example.test"),
+    sync,
   });
   const { user } = await connectTestUser(outlook, { name: "Léa", mailbox: "lea@contoso.test" });
   leaUserId = user.id;
@@ -94,7 +98,10 @@ beforeAll(async () => {
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 
-afterAll(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+afterAll(async () => {
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await sync?.stop(1_000);
+});
 
 describe("Microsoft access tokens for the product's API (the Outlook add-in's)", () => {
   it("let a sandbox-issued token reach me and sync.formations as the user who connected that account", async () => {

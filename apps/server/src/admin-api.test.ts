@@ -7,7 +7,7 @@ import { recordAudit } from "@agenda/domain/audit";
 import { createServiceToken } from "@agenda/domain/service-tokens";
 import { ensureUser, type User } from "@agenda/domain/users";
 import type { ServiceScope } from "@agenda/domain/viewer";
-import { capturingLogger } from "@agenda/sync/testing/capturing-logger";
+import { capturingLogger } from "@agenda/observability/capturing-logger";
 import { useTestDatabase } from "@agenda/testing/database";
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";

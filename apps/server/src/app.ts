@@ -1,8 +1,8 @@
 import { errorMessage, handleTrpcRequest, localeFromAcceptLanguage } from "@agenda/api";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { createLogger, withLogContext } from "@agenda/sync/logger";
-import { WebhookRejections } from "@agenda/sync/notifications/webhook-rejections";
+import { createLogger, withLogContext } from "@agenda/observability/logger";
+import { WebhookRejections } from "@agenda/sync/webhook-rejections";
 import { createRequestContext, requestIdOf, type AppDependencies } from "./context";
 import { operationsRoutes } from "./operations";
 import { RequestBudgets, rateLimit } from "./rate-limit";
@@ -17,7 +17,7 @@ import { demoRoutes } from "./routes/demo";
 import { outlookRoutes } from "./routes/outlook";
 import { serviceTokensRoutes } from "./routes/service-tokens";
 import { usersRoutes } from "./routes/users";
-import { WEBHOOK_PATHS, outlookNotificationRoutes } from "./routes/outlook-notifications";
+import { WEBHOOK_PATHS, outlookWebhookRoutes, outlookWebhooksWithoutSync } from "./routes/outlook-webhooks";
 import { jsonBody, throughProcedure, unvalidated } from "./routes/rest";
 import { webRoutes } from "./routes/web";
 import { apiCors, securityHeaders } from "./security";
@@ -84,8 +84,10 @@ export function createApp(deps: AppDependencies) {
   );
   app.route("/api/calendar/events", calendarEventsRoutes);
   app.route("/api/calendar", outlookRoutes);
-  const rejections = deps.webhookRejections ?? new WebhookRejections(deps.db, logger);
-  app.route("/api/calendar", outlookNotificationRoutes({ budgets, trustProxy: deps.trustProxy ?? false, rejections }));
+  const webhooks = deps.sync
+    ? outlookWebhookRoutes({ db: deps.db, queue: deps.sync.queue, rejections: deps.webhookRejections ?? new WebhookRejections(deps.db, logger), budgets, trustProxy: deps.trustProxy ?? false })
+    : outlookWebhooksWithoutSync();
+  app.route("/api/calendar", webhooks);
   app.get("/api/admin/integrations", (c) => throughProcedure(c, async (caller) => ({ integrations: await caller.integrations.all() })));
   app.get("/api/admin/sync/failed-jobs", (c) => throughProcedure(c, async (caller) => ({ jobs: await caller.sync.failedJobs() })));
   app.route("/api/admin/audit-log", auditLogRoutes);

@@ -1,6 +1,6 @@
 import type { Database } from "@agenda/db/client";
 import { purgeAuditLog } from "@agenda/domain/audit";
-import type { Logger } from "@agenda/sync/logger";
+import type { Logger } from "@agenda/observability/logger";
 import PgBoss from "pg-boss";
 import postgres from "postgres";
 

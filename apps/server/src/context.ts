@@ -2,10 +2,10 @@ import { randomUUID } from "node:crypto";
 import { LOCALES, localeFromAcceptLanguage, streamTicketOf, type Authenticator, type CalendarFeedSettings, type Context, type DemoMode, type Locale } from "@agenda/api";
 import type { Database } from "@agenda/db/client";
 import type { IntegrationStatusFeed } from "@agenda/sync/integration-status";
-import type { WebhookRejections } from "@agenda/sync/notifications/webhook-rejections";
+import type { WebhookRejections } from "@agenda/sync/webhook-rejections";
 import type { OutlookServices } from "@agenda/sync/outlook-services";
-import type { Logger } from "@agenda/sync/logger";
-import type { SyncEngine } from "@agenda/sync/sync-engine";
+import type { Logger } from "@agenda/observability/logger";
+import type { Sync } from "@agenda/sync";
 import type { Context as HonoContext } from "hono";
 import type { RateLimits } from "./rate-limit";
 import type { AddinOptions } from "./routes/addin";
@@ -15,7 +15,8 @@ export interface AppDependencies {
   authenticator: Authenticator;
   demo: DemoMode | null;
   outlook: OutlookServices | null;
-  sync: SyncEngine | null;
+  /** The sync engine and its job queue; unset, the sync procedures answer that Outlook is unavailable, the webhooks 503. */
+  sync: Sync | null;
   /** Feeds `sync.onStatus`; without it the subscription answers that Outlook is unavailable. */
   statusFeed?: IntegrationStatusFeed | null;
   /** Where requests and failures are logged; unset, errors only, as JSON on standard output. */

@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_AUDIT_RETENTION_DAYS } from "@agenda/domain/audit";
 import { deploymentEnvironment, presentVariables, productionUrlIssues, SECRET_VARIABLES, withSecretFiles } from "@agenda/sync/deployment-env";
-import { isLoopbackHost, notificationEnvironment } from "@agenda/sync/notifications/notification-endpoints";
+import { isLoopbackHost, notificationEnvironment } from "@agenda/sync/notification-endpoints";
 import { outlookEnvironment } from "@agenda/sync/outlook-config";
 import { z } from "zod";
 

@@ -1,8 +1,9 @@
 import type { AddressInfo } from "node:net";
 import { createAuthenticator, signSessionToken, type AppRouter } from "@agenda/api";
 import { upsertFormation, upsertFormationInput } from "@agenda/domain/formations";
-import { SyncEngine } from "@agenda/sync/sync-engine";
+import type { Sync } from "@agenda/sync";
 import { connectTestUser, testOutlookServices } from "@agenda/sync/testing/connect";
+import { startQueueOnlySync } from "@agenda/sync/testing/sync";
 import { useTestDatabase } from "@agenda/testing/database";
 import { sandboxMailboxEvents, useSandbox } from "@agenda/testing/sandbox";
 import { serve, type ServerType } from "@hono/node-server";
@@ -18,20 +19,23 @@ const CONCURRENT_PUSHES = 6;
 
 let server: ServerType;
 let origin: string;
-let sync: SyncEngine;
+let sync: Sync;
 let noa: Awaited<ReturnType<typeof connectTestUser>>;
 
 beforeAll(async () => {
   const { db } = database();
   const outlook = testOutlookServices(db, sandbox());
-  sync = new SyncEngine(outlook, "https://platform.example.test");
+  sync = await startQueueOnlySync(outlook, database().url);
   const app = createApp({ db, authenticator: createAuthenticator({ secret: SECRET }), demo: null, outlook, sync });
   server = serve({ fetch: app.fetch, hostname: "127.0.0.1", port: 0 });
   await new Promise((resolve) => server.once("listening", resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   noa = await connectTestUser(outlook, { name: "Noa", mailbox: "noa@contoso.test" });
 });
-afterAll(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
+afterAll(async () => {
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  await sync?.stop(1_000);
+});
 
 describe("sync.exportFormation pushed many times at once (the add-in's one-click push, clicked impatiently)", () => {
   it("creates one Outlook event, and every call and the export job agree on it", { timeout: 60_000 }, async () => {
@@ -54,7 +58,7 @@ describe("sync.exportFormation pushed many times at once (the add-in's one-click
 
     const [job, ...pushes] = await Promise.all([
       // The automatic export (a formation change, a connection) racing the clicks.
-      sync.handlers().export({ integrationId: integration.id, trigger: "change" }),
+      sync.engine.handlers().export({ integrationId: integration.id, trigger: "change" }),
       ...Array.from({ length: CONCURRENT_PUSHES }, () => api.sync.exportFormation.mutate({ formationId: formation.id })),
     ]);
 

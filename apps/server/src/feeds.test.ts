@@ -5,7 +5,7 @@ import { formationUid } from "@agenda/domain/calendar-feeds";
 import { upsertFormation, upsertFormationInput } from "@agenda/domain/formations";
 import { ensureUser, setUserDeactivated, type User } from "@agenda/domain/users";
 import type { Viewer } from "@agenda/domain/viewer";
-import { createLogger } from "@agenda/sync/logger";
+import { createLogger } from "@agenda/observability/logger";
 import { createTokenVault, generateVaultKey, parseVaultKey } from "@agenda/sync/token-vault";
 import { useTestDatabase } from "@agenda/testing/database";
 import { readCalendar } from "@agenda/testing/icalendar";

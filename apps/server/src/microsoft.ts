@@ -1,7 +1,7 @@
 import type { Database } from "@agenda/db/client";
 import { DEMO_USERS } from "@agenda/domain/demo-seed";
 import { DEFAULT_TLS_DIR, startSandbox, type RegisteredClient, type Sandbox } from "@agenda/microsoft-sandbox";
-import type { Logger } from "@agenda/sync/logger";
+import type { Logger } from "@agenda/observability/logger";
 import { createOutlookServices } from "@agenda/sync/outlook-config";
 import type { OutlookServices } from "@agenda/sync/outlook-services";
 import { parseVaultKey } from "@agenda/sync/token-vault";

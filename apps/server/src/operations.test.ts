@@ -6,8 +6,8 @@ import { createAuthenticator } from "@agenda/api";
 import { createDatabase, type DatabaseConnection } from "@agenda/db/client";
 import { startEmbeddedPostgres, type RunningPostgres } from "@agenda/db/embedded";
 import { migrateDatabase } from "@agenda/db/migrate";
-import { recordGraphAttempt, recordSyncRun } from "@agenda/sync/operations/metrics";
-import { capturingLogger } from "@agenda/sync/testing/capturing-logger";
+import { recordGraphAttempt, recordSyncRun } from "@agenda/observability/metrics";
+import { capturingLogger } from "@agenda/observability/capturing-logger";
 import { SyncQueue } from "@agenda/sync/sync-queue";
 import { useTestDatabase } from "@agenda/testing/database";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -102,8 +102,7 @@ describe("/metrics", () => {
   const database = useTestDatabase();
   let queue: SyncQueue;
   beforeAll(async () => {
-    const refuse = () => Promise.reject(new Error("this queue takes no jobs"));
-    queue = await SyncQueue.start({ databaseUrl: database().url, work: false, handlers: { import: refuse, export: refuse, renewSubscription: refuse, maintenance: refuse } });
+    queue = await SyncQueue.start({ databaseUrl: database().url });
   });
   afterAll(() => queue.stop(1_000));
 
@@ -117,7 +116,7 @@ describe("/metrics", () => {
 
   it("exposes sync runs, Graph requests, throttling, queues, subscriptions and integrations", async () => {
     const app = createApp({ db: database().db, authenticator, demo: null, outlook: null, sync: null, metricsToken: METRICS_TOKEN });
-    await queue.enqueueImport(randomUUID(), "manual");
+    await queue.enqueueImports(database().db, [randomUUID()], "manual");
     recordSyncRun("import", "manual", "succeeded", 1_200);
     recordGraphAttempt({ method: "GET", url: "https://graph.test/v1.0/me/events", status: 429, durationMs: 5, requestId: null, retryInMs: 2_000 });
     recordGraphAttempt({ method: "GET", url: "https://graph.test/v1.0/me/events", status: 200, durationMs: 5, requestId: null, retryInMs: undefined });

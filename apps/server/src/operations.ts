@@ -1,7 +1,8 @@
 import type { Database } from "@agenda/db/client";
-import type { Logger } from "@agenda/sync/logger";
-import { bearerMatches, metricsRegistryFor } from "@agenda/sync/operations/metrics";
-import { checkReadiness, databaseCheck, migrationsCheck, queueCheck, type ReadinessCheck } from "@agenda/sync/operations/readiness";
+import type { Logger } from "@agenda/observability/logger";
+import { bearerMatches, metricsRegistryFor } from "@agenda/observability/metrics";
+import { checkReadiness, databaseCheck, migrationsCheck, queueCheck, type ReadinessCheck } from "@agenda/observability/readiness";
+import { SYNC_JOB_QUEUES } from "@agenda/sync/sync-queue";
 import { Hono } from "hono";
 
 export interface OperationsOptions {
@@ -18,7 +19,7 @@ export interface OperationsOptions {
 export function operationsRoutes(options: OperationsOptions) {
   const checks: ReadinessCheck[] = [databaseCheck(options.db), migrationsCheck(options.db)];
   if (options.queue) checks.push(queueCheck(options.queue));
-  const registry = metricsRegistryFor(options.db);
+  const registry = metricsRegistryFor(options.db, SYNC_JOB_QUEUES);
   const { metricsToken, logger } = options;
 
   return new Hono()

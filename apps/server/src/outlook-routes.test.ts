@@ -3,12 +3,13 @@ import { ensureUser } from "@agenda/domain/users";
 import { MicrosoftIdentity } from "@agenda/graph/microsoft-identity";
 import { signInThroughAuthorizePage } from "@agenda/microsoft-sandbox";
 import { OutlookServices } from "@agenda/sync/outlook-services";
-import { SyncEngine } from "@agenda/sync/sync-engine";
+import type { Sync } from "@agenda/sync";
+import { startQueueOnlySync } from "@agenda/sync/testing/sync";
 import { upsertFormation, upsertFormationInput } from "@agenda/domain/formations";
 import { createTokenVault, generateVaultKey, parseVaultKey } from "@agenda/sync/token-vault";
 import { useTestDatabase } from "@agenda/testing/database";
 import { TEST_APP, TEST_REDIRECT_URI, useSandbox } from "@agenda/testing/sandbox";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "./app";
 
 const database = useTestDatabase();
@@ -18,6 +19,7 @@ const SECRET = "outlook-routes-test-secret-long-enough-for-hs256";
 let app: ReturnType<typeof createApp>;
 let learner: Record<string, string>;
 let admin: Record<string, string>;
+let sync: Sync | undefined;
 
 beforeAll(async () => {
   const { db } = database();
@@ -29,12 +31,15 @@ beforeAll(async () => {
     redirectUri: TEST_REDIRECT_URI,
   });
   const outlook = new OutlookServices(db, identity, createTokenVault(parseVaultKey(generateVaultKey("t"))), sandbox().url);
-  app = createApp({ db, authenticator: createAuthenticator({ secret: SECRET }), demo: null, outlook, sync: new SyncEngine(outlook, "https://platform.example.test") });
+  sync = await startQueueOnlySync(outlook, database().url);
+  app = createApp({ db, authenticator: createAuthenticator({ secret: SECRET }), demo: null, outlook, sync });
   const lea = await ensureUser(db, { platformUserId: "lea", email: "lea@contoso.test", name: "Léa", role: "learner" });
   const boss = await ensureUser(db, { platformUserId: "boss", email: "boss@example.test", name: "Boss", role: "admin", locale: "en" });
   learner = { authorization: `Bearer ${await signSessionToken(SECRET, lea)}`, "content-type": "application/json" };
   admin = { authorization: `Bearer ${await signSessionToken(SECRET, boss)}` };
 });
+
+afterAll(() => sync?.stop(1_000));
 
 describe("the spec's Outlook endpoints", () => {
   it("connect, list, configure and disconnect through REST", async () => {

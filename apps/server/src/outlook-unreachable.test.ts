@@ -5,12 +5,13 @@ import { MicrosoftIdentity } from "@agenda/graph/microsoft-identity";
 import { refusingOrigin } from "@agenda/graph/testing/listeners";
 import { signInThroughAuthorizePage } from "@agenda/microsoft-sandbox";
 import { OutlookServices } from "@agenda/sync/outlook-services";
-import { SyncEngine } from "@agenda/sync/sync-engine";
+import type { Sync } from "@agenda/sync";
 import { connectTestUser, testOutlookServices } from "@agenda/sync/testing/connect";
+import { startQueueOnlySync } from "@agenda/sync/testing/sync";
 import { useTestDatabase } from "@agenda/testing/database";
 import { TEST_APP, TEST_REDIRECT_URI, useSandbox } from "@agenda/testing/sandbox";
 import { desc, eq } from "drizzle-orm";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "./app";
 
 const database = useTestDatabase();
@@ -29,14 +30,23 @@ let graphDown: ReturnType<typeof createApp>;
 /** The same when it is Microsoft's identity platform that refuses them. */
 let identityDown: ReturnType<typeof createApp>;
 
-function appOn(services: OutlookServices) {
-  return createApp({ db: database().db, authenticator: createAuthenticator({ secret: SECRET }), demo: null, outlook: services, sync: new SyncEngine(services, "https://platform.example.test") });
+/** Every sync started here, stopped when the file ends. */
+const syncs: Sync[] = [];
+
+async function syncOn(services: OutlookServices): Promise<Sync> {
+  const sync = await startQueueOnlySync(services, database().url);
+  syncs.push(sync);
+  return sync;
+}
+
+async function appOn(services: OutlookServices) {
+  return createApp({ db: database().db, authenticator: createAuthenticator({ secret: SECRET }), demo: null, outlook: services, sync: await syncOn(services) });
 }
 
 beforeAll(async () => {
   const { db } = database();
   reachable = testOutlookServices(db, sandbox());
-  graphDown = appOn(new OutlookServices(db, reachable.identity, reachable.vault, await refusingOrigin()));
+  graphDown = await appOn(new OutlookServices(db, reachable.identity, reachable.vault, await refusingOrigin()));
   const closedAuthority = await refusingOrigin();
   const unreachableIdentity = new MicrosoftIdentity({
     clientId: TEST_APP.clientId,
@@ -45,8 +55,9 @@ beforeAll(async () => {
     knownAuthorities: [new URL(closedAuthority).host],
     redirectUri: TEST_REDIRECT_URI,
   });
-  identityDown = appOn(new OutlookServices(db, unreachableIdentity, reachable.vault, sandbox().url));
+  identityDown = await appOn(new OutlookServices(db, unreachableIdentity, reachable.vault, sandbox().url));
 });
+afterAll(() => Promise.all(syncs.map((sync) => sync.stop(1_000))));
 
 /** A platform user with Outlook connected while Microsoft was reachable, and a formation of theirs already in Outlook. */
 async function connectedWithAFormation(name: string): Promise<{ integrationId: string; headers: Record<string, string>; formationId: string }> {
@@ -62,7 +73,7 @@ async function connectedWithAFormation(name: string): Promise<{ integrationId: s
       learners: [{ platformUserId: user.platformUserId, email: user.email, name }],
     }),
   );
-  await new SyncEngine(reachable, "https://platform.example.test").exportFormationNow(user.id, formation.id);
+  await (await syncOn(reachable)).engine.exportFormationNow(user.id, formation.id);
   return { integrationId: integration.id, headers: { authorization: `Bearer ${await signSessionToken(SECRET, user)}`, "content-type": "application/json" }, formationId: formation.id };
 }
 

@@ -1,4 +1,4 @@
-import type { Logger } from "@agenda/sync/logger";
+import type { Logger } from "@agenda/observability/logger";
 import type { MiddlewareHandler } from "hono";
 
 /** A private calendar feed's address is its only credential: its secret never reaches a log. */

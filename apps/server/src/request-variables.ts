@@ -1,5 +1,5 @@
 import type { Context } from "@agenda/api";
-import type { Logger } from "@agenda/sync/logger";
+import type { Logger } from "@agenda/observability/logger";
 
 /** What the request middleware puts on every Hono context. */
 export interface RequestVariables {

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createAuthenticator, signSessionToken } from "@agenda/api";
 import { ensureUser } from "@agenda/domain/users";
-import { capturingLogger } from "@agenda/sync/testing/capturing-logger";
+import { capturingLogger } from "@agenda/observability/capturing-logger";
 import { useTestDatabase } from "@agenda/testing/database";
 import { serve } from "@hono/node-server";
 import { beforeAll, describe, expect, it } from "vitest";

@@ -5,8 +5,9 @@ import { createServiceToken } from "@agenda/domain/service-tokens";
 import type { User } from "@agenda/domain/users";
 import { IntegrationStatusFeed, type IntegrationStatus } from "@agenda/sync/integration-status";
 import type { OutlookServices } from "@agenda/sync/outlook-services";
-import { SyncEngine } from "@agenda/sync/sync-engine";
+import type { Sync } from "@agenda/sync";
 import { connectTestUser, testOutlookServices } from "@agenda/sync/testing/connect";
+import { startQueueOnlySync } from "@agenda/sync/testing/sync";
 import { useTestDatabase } from "@agenda/testing/database";
 import { sandboxAdmin, TEST_APP, useSandbox } from "@agenda/testing/sandbox";
 import { serve, type ServerType } from "@hono/node-server";
@@ -26,6 +27,7 @@ let server: ServerType;
 let origin: string;
 let services: OutlookServices;
 let feed: IntegrationStatusFeed;
+let sync: Sync | undefined;
 const people: Record<"ana" | "ben", { user: User; token: string; integrationId: string }> = {} as never;
 
 beforeAll(async () => {
@@ -34,7 +36,7 @@ beforeAll(async () => {
   feed = new IntegrationStatusFeed(db);
   await feed.start();
   const verifier = createMicrosoftTokenVerifier(addinAuthSettings({ clientId: TEST_APP.clientId, tenant: "common", authorityHost: sandbox().url }));
-  const app = createApp({ db, authenticator: createAuthenticator({ secret: SECRET }, verifier), demo: null, outlook: services, sync: new SyncEngine(services, "https://platform.example.test"), statusFeed: feed });
+  const app = createApp({ db, authenticator: createAuthenticator({ secret: SECRET }, verifier), demo: null, outlook: services, sync: (sync = await startQueueOnlySync(services, database().url)), statusFeed: feed });
   server = serve({ fetch: app.fetch, hostname: "127.0.0.1", port: 0 });
   await new Promise((resolve) => server.once("listening", resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -46,6 +48,7 @@ beforeAll(async () => {
 afterAll(async () => {
   server?.close();
   await feed?.stop();
+  await sync?.stop(1_000);
 });
 
 /**

@@ -1,5 +1,5 @@
 import { deploymentEnvironment, presentVariables, productionUrlIssues, withSecretFiles } from "@agenda/sync/deployment-env";
-import { notificationEnvironment } from "@agenda/sync/notifications/notification-endpoints";
+import { notificationEnvironment } from "@agenda/sync/notification-endpoints";
 import { outlookEnvironment } from "@agenda/sync/outlook-config";
 import { z } from "zod";
 

@@ -1,7 +1,6 @@
 import { agendaEvents, calendarIntegrations, syncRuns } from "@agenda/db/schema";
 import type { RequestLogEntry } from "@agenda/microsoft-sandbox";
-import { SyncEngine } from "@agenda/sync/sync-engine";
-import { INTERRUPTED_RUN } from "@agenda/sync/sync-run";
+import { INTERRUPTED_RUN } from "@agenda/sync/run-history";
 import { SYNC_QUEUES, SyncQueue } from "@agenda/sync/sync-queue";
 import { connectTestUser, testOutlookEnvironment, testOutlookServices } from "@agenda/sync/testing/connect";
 import { useTestDatabase } from "@agenda/testing/database";
@@ -17,9 +16,8 @@ const sandbox = useSandbox([{ userPrincipalName: "ines@contoso.test" }, { userPr
 
 let queue: SyncQueue;
 beforeAll(async () => {
-  const services = testOutlookServices(database().db, sandbox());
   // Created here first, the queues retry after 1 s (not 15): the hand-over shows within the test.
-  queue = await SyncQueue.start({ databaseUrl: database().url, work: false, handlers: new SyncEngine(services, "https://platform.example.test").handlers(), retry: { limit: 3, delaySeconds: 1 } });
+  queue = await SyncQueue.start({ databaseUrl: database().url, retry: { limit: 3, delaySeconds: 1 } });
   return () => queue.stop(2_000);
 });
 
@@ -69,7 +67,7 @@ describe("a worker stopped by SIGTERM during a sync", () => {
     const integration = await connectWithEvents("ines@contoso.test");
     await sandboxAdmin(sandbox(), "PATCH", "/faults", { latencyMinMs: 60, latencyMaxMs: 80 });
     const worker = await startWorkerProcess(workerEnv());
-    await queue.enqueueImport(integration.id, "manual");
+    await queue.enqueueImports(database().db, [integration.id], "manual");
     await waitFor(async () => (await runsOf(integration.id)).find((run) => run.status === "running"), "the import");
 
     // 128 + SIGTERM: the exit hook's own exit once shutdown is done (a process killed outright reports null).
@@ -84,7 +82,7 @@ describe("a worker stopped by SIGTERM during a sync", () => {
     const integration = await connectWithEvents("jules@contoso.test");
     await sandboxAdmin(sandbox(), "PATCH", "/faults", { latencyMinMs: 250, latencyMaxMs: 300 });
     const first = await startWorkerProcess(workerEnv({ SHUTDOWN_TIMEOUT_SECONDS: "1" }));
-    await queue.enqueueImport(integration.id, "manual");
+    await queue.enqueueImports(database().db, [integration.id], "manual");
     const interrupted = await waitFor(async () => (await runsOf(integration.id)).find((run) => run.status === "running"), "the import");
     await first.stop();
     expect(await importJobStates(integration.id)).toEqual(["retry"]);

@@ -2,7 +2,6 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { agendaEvents, syncRuns } from "@agenda/db/schema";
-import { SyncEngine } from "@agenda/sync/sync-engine";
 import { SyncQueue } from "@agenda/sync/sync-queue";
 import { connectTestUser, testOutlookEnvironment, testOutlookServices } from "@agenda/sync/testing/connect";
 import { useTestDatabase } from "@agenda/testing/database";
@@ -35,9 +34,9 @@ describe("the sync worker process", () => {
     worker.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     worker.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
     // The web side only queues: it takes no jobs itself.
-    const server = await SyncQueue.start({ databaseUrl: database().url, work: false, handlers: new SyncEngine(services, "https://platform.example.test").handlers() });
+    const server = await SyncQueue.start({ databaseUrl: database().url });
     try {
-      await server.enqueueImport(integration.id, "manual");
+      await server.enqueueImports(database().db, [integration.id], "manual");
       let run: typeof syncRuns.$inferSelect | undefined;
       for (let waited = 0; waited < 900 && run?.status !== "succeeded"; waited++) {
         await new Promise((resolve) => setTimeout(resolve, 100));

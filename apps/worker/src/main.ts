@@ -1,10 +1,9 @@
 import { createDatabase } from "@agenda/db/client";
 import { migrateDatabase } from "@agenda/db/migrate";
-import { createLogger, loggerSettingsFor } from "@agenda/sync/logger";
+import { createLogger, loggerSettingsFor } from "@agenda/observability/logger";
+import { startSync } from "@agenda/sync";
+import { subscriptionSettingsFor } from "@agenda/sync/notification-endpoints";
 import { createOutlookServices } from "@agenda/sync/outlook-config";
-import { subscriptionSettingsFor } from "@agenda/sync/notifications/subscriptions";
-import { SyncEngine } from "@agenda/sync/sync-engine";
-import { SyncQueue } from "@agenda/sync/sync-queue";
 import exitHook from "async-exit-hook";
 import { parseWorkerEnv } from "./env";
 import { startWorkerOperationsServer } from "./operations-server";
@@ -30,13 +29,20 @@ async function main(): Promise<void> {
   }, logger);
   const publicUrl = env.OUTLOOK_NOTIFICATION_URL ?? env.BACKEND_URL;
   const notifications = subscriptionSettingsFor(outlook.graphOrigin, publicUrl);
-  const engine = new SyncEngine(outlook, env.PLATFORM_URL, { notifications, pollIntervalMs: env.SYNC_POLL_INTERVAL_SECONDS * 1000, addinId: env.OUTLOOK_ADDIN_ID });
-  const queue = await SyncQueue.start({ databaseUrl: env.DATABASE_URL, work: true, handlers: engine.handlers(), pollingIntervalSeconds: env.SYNC_POLL_SECONDS, logger });
-  engine.attach(queue);
+  const sync = await startSync({
+    outlook,
+    databaseUrl: env.DATABASE_URL,
+    platformUrl: env.PLATFORM_URL,
+    work: true,
+    notifications,
+    pollIntervalMs: env.SYNC_POLL_INTERVAL_SECONDS * 1000,
+    addinId: env.OUTLOOK_ADDIN_ID,
+    queue: { pollingIntervalSeconds: env.SYNC_POLL_SECONDS },
+  });
   const operations =
     env.METRICS_PORT === undefined
       ? undefined
-      : await startWorkerOperationsServer({ db: database.db, queue, host: env.METRICS_HOST, port: env.METRICS_PORT, metricsToken: env.METRICS_TOKEN, logger });
+      : await startWorkerOperationsServer({ db: database.db, queue: sync.queue, host: env.METRICS_HOST, port: env.METRICS_PORT, metricsToken: env.METRICS_TOKEN, logger });
   logger.info(`Agenda sync worker ${process.pid} is taking jobs (Graph at ${outlook.graphOrigin}).`);
   logger.info(
     notifications
@@ -50,7 +56,7 @@ async function main(): Promise<void> {
   // database ends its mailbox lock, so that retry never runs beside it.
   exitHook((done) => {
     operations?.server.close();
-    queue
+    sync
       .stop(env.SHUTDOWN_TIMEOUT_SECONDS * 1000)
       .then(() => database.close())
       .catch((error: unknown) => logger.error({ err: error }, "shutdown failed"))

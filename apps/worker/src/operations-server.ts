@@ -2,9 +2,10 @@ import { once } from "node:events";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Database } from "@agenda/db/client";
-import type { Logger } from "@agenda/sync/logger";
-import { bearerMatches, metricsRegistryFor } from "@agenda/sync/operations/metrics";
-import { checkReadiness, databaseCheck, migrationsCheck, queueCheck } from "@agenda/sync/operations/readiness";
+import type { Logger } from "@agenda/observability/logger";
+import { bearerMatches, metricsRegistryFor } from "@agenda/observability/metrics";
+import { checkReadiness, databaseCheck, migrationsCheck, queueCheck } from "@agenda/observability/readiness";
+import { SYNC_JOB_QUEUES } from "@agenda/sync/sync-queue";
 
 export interface WorkerOperationsOptions {
   db: Database;
@@ -23,7 +24,7 @@ export interface WorkerOperationsOptions {
  */
 export async function startWorkerOperationsServer(options: WorkerOperationsOptions): Promise<{ server: Server; port: number }> {
   const checks = [databaseCheck(options.db), migrationsCheck(options.db), queueCheck(options.queue)];
-  const registry = metricsRegistryFor(options.db);
+  const registry = metricsRegistryFor(options.db, SYNC_JOB_QUEUES);
   const server = createServer((request, response) => {
     const answer = async () => {
       const path = new URL(request.url ?? "/", "http://worker").pathname;

@@ -3,7 +3,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { agendaEvents, calendarIntegrations, syncRuns } from "@agenda/db/schema";
 import type { RequestLogEntry } from "@agenda/microsoft-sandbox";
-import { SyncEngine } from "@agenda/sync/sync-engine";
 import { SYNC_QUEUES, SyncQueue } from "@agenda/sync/sync-queue";
 import { connectTestUser, testOutlookEnvironment, testOutlookServices } from "@agenda/sync/testing/connect";
 import { useTestDatabase } from "@agenda/testing/database";
@@ -67,14 +66,14 @@ describe("the scaled-out topology: one server, two workers, one Postgres", () =>
       SYNC_POLL_SECONDS: "0.5",
     });
     const integrations = await database().db.select({ id: calendarIntegrations.id, mailboxId: calendarIntegrations.msObjectId }).from(calendarIntegrations);
-    const queue = await SyncQueue.start({ databaseUrl: database().url, work: false, handlers: new SyncEngine(services, "https://platform.example.test").handlers() });
+    const queue = await SyncQueue.start({ databaseUrl: database().url });
     try {
       for (const url of [topology.server.url, ...topology.workers.map((worker) => worker.operationsUrl)]) expect((await fetch(`${url}/readyz`)).status).toBe(200);
 
       const syncing = Date.now();
       // Every mailbox twice over (the second one waits behind the first): both workers want every mailbox.
-      for (const { id } of integrations) await queue.enqueueImport(id, "manual");
-      for (const { id } of integrations) await queue.enqueueImport(id, "schedule");
+      await queue.enqueueImports(database().db, integrations.map(({ id }) => id), "manual");
+      await queue.enqueueImports(database().db, integrations.map(({ id }) => id), "schedule");
       for (let waited = 0; waited < 900 && (await jobsLeft()) > 0; waited++) await new Promise((resolve) => setTimeout(resolve, 100));
       expect(await jobsLeft(), topology.workers.map((worker) => worker.output()).join("\n")).toBe(0);
       console.info(`100 mailboxes: connected in ${connectMs} ms, synced by two workers in ${Date.now() - syncing} ms`);

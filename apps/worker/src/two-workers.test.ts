@@ -2,7 +2,6 @@ import { calendarIntegrations, syncRuns } from "@agenda/db/schema";
 import { upsertFormation, upsertFormationInput } from "@agenda/domain/formations";
 import type { User } from "@agenda/domain/users";
 import type { RequestLogEntry } from "@agenda/microsoft-sandbox";
-import { SyncEngine } from "@agenda/sync/sync-engine";
 import { SYNC_QUEUES, SyncQueue } from "@agenda/sync/sync-queue";
 import { connectTestUser, testOutlookEnvironment, testOutlookServices } from "@agenda/sync/testing/connect";
 import { useTestDatabase } from "@agenda/testing/database";
@@ -61,17 +60,16 @@ describe("two sync workers on one Postgres", () => {
     await sandboxAdmin(sandbox(), "DELETE", "/requests");
 
     const workers = await Promise.all([startWorkerProcess(workerEnv()), startWorkerProcess(workerEnv())]);
-    const queue = await SyncQueue.start({ databaseUrl: database().url, work: false, handlers: new SyncEngine(services, "https://platform.example.test").handlers() });
+    const queue = await SyncQueue.start({ databaseUrl: database().url });
     try {
       for (let round = 1; round <= ROUNDS; round++) {
         for (const mailbox of MAILBOXES) await seedEvents(mailbox, round);
         await scheduleFormations(connected.map(({ user }) => user), round);
         // Each mailbox gets an import and an export at once, twice over: both workers want every mailbox.
-        for (const { id } of integrations) {
-          await queue.enqueueImport(id, "manual");
-          await queue.enqueueExport(id, "change");
-        }
-        for (const { id } of integrations) await queue.enqueueImport(id, "schedule");
+        const ids = integrations.map(({ id }) => id);
+        await queue.enqueueImports(database().db, ids, "manual");
+        await queue.enqueueExports(database().db, ids, "change");
+        await queue.enqueueImports(database().db, ids, "schedule");
         for (let waited = 0; waited < 600 && (await jobsLeft()) > 0; waited++) await new Promise((resolve) => setTimeout(resolve, 100));
         expect(await jobsLeft(), workers.map((worker) => worker.output()).join("\n")).toBe(0);
       }

@@ -5,7 +5,7 @@ import type { User } from "@agenda/domain/users";
 import { hasServiceScope, type Viewer } from "@agenda/domain/viewer";
 import type { IntegrationStatusFeed } from "@agenda/sync/integration-status";
 import type { OutlookServices } from "@agenda/sync/outlook-services";
-import type { SyncEngine } from "@agenda/sync/sync-engine";
+import type { Sync } from "@agenda/sync";
 import { TRPCError, initTRPC } from "@trpc/server";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
@@ -41,7 +41,7 @@ export interface Context {
   /** Microsoft (or the sandbox), when this deployment talks to it. */
   outlook: OutlookServices | null;
   /** Imports, exports and the job queue, when this deployment talks to Microsoft. */
-  sync: SyncEngine | null;
+  sync: Sync | null;
   /** Live integration statuses (`sync.onStatus`), where this deployment syncs with Microsoft. */
   statusFeed: IntegrationStatusFeed | null;
   /** Private calendar feeds and `.ics` downloads, where the deployment configured them. */

@@ -12,3 +12,10 @@ export function httpsUrlOrNull(value: unknown): string | null {
     return null;
   }
 }
+
+/** The platform page of a formation: `{platformUrl}/agenda?formation={id}`, keeping any base path of the platform. */
+export function formationLink(platformUrl: string, formationId: string): string {
+  const url = new URL(`${platformUrl.replace(/\/+$/, "")}/agenda`);
+  url.searchParams.set("formation", formationId);
+  return url.toString();
+}

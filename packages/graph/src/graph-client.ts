@@ -55,8 +55,16 @@ export function graphStatusOf(error: unknown): number | undefined {
   return error instanceof GraphError ? error.statusCode : undefined;
 }
 
+/** Graph's answer about an item that is not there (any more). */
+export function isGoneStatus(status: number | undefined): boolean {
+  return status === 404 || status === 410;
+}
+
 /** Graph's answer to a DELETE of something already gone: 404, 410, or 403 for cancelled meetings (seen in Odoo). */
+export function isAlreadyGoneStatus(status: number | undefined): boolean {
+  return isGoneStatus(status) || status === 403;
+}
+
 export function isAlreadyGone(error: unknown): boolean {
-  const status = graphStatusOf(error);
-  return status === 404 || status === 410 || status === 403;
+  return isAlreadyGoneStatus(graphStatusOf(error));
 }

@@ -8,7 +8,7 @@ import { startEmbeddedPostgres } from "@agenda/db/embedded";
 import { migrateDatabase } from "@agenda/db/migrate";
 import type { SandboxOptions } from "@agenda/microsoft-sandbox";
 import { TEST_APP, sandboxAdmin } from "@agenda/testing/sandbox";
-import type { OutlookServices } from "../src/outlook-services";
+import type { OutlookServices } from "../src/connection/outlook-services";
 import { connectTestUser, testOutlookServices } from "../src/testing/connect";
 
 /** What a sync benchmark runs against: a throw-away PostgreSQL, a sandbox on its own thread, and the services. */

@@ -8,9 +8,10 @@ import { enrollments, formations } from "@agenda/db/schema";
 import { alignFormationEvents } from "@agenda/domain/formations";
 import { ensureUser } from "@agenda/domain/users";
 import { inArray, sql } from "drizzle-orm";
-import { exportFormations, type ExportCounts } from "../src/export/export-formations";
-import { isBatchEnvelope, peakConcurrentRequests, type LoggedRequest } from "../src/export/sandbox-request-log";
-import { runSync } from "../src/sync-run";
+import { exportFormations } from "../src/export/formation-writes";
+import type { ExportCounts } from "../src/export/outlook-writes";
+import { isBatchEnvelope, peakConcurrentRequests, type LoggedRequest } from "../src/testing/sandbox-request-log";
+import { runSync } from "../src/runs/sync-run";
 import { startBenchEnvironment, type BenchEnvironment } from "./bench-environment";
 
 const FORMATIONS = 1_000;

@@ -9,7 +9,7 @@
  */
 import { getHeapStatistics } from "node:v8";
 import { importIntegration } from "../src/import/import-integration";
-import { runSync } from "../src/sync-run";
+import { runSync } from "../src/runs/sync-run";
 import { benchEvents, megabytes, seedMailbox, startBenchEnvironment, type BenchEnvironment } from "./bench-environment";
 
 const BIG_MAILBOX_EVENTS = 10_000;

@@ -10,9 +10,8 @@ import type { RequestLogEntry } from "@agenda/microsoft-sandbox";
 import { listEvents, updateEvent } from "@agenda/domain/events";
 import { agendaEvents, calendarIntegrations } from "@agenda/db/schema";
 import { and, eq, isNull } from "drizzle-orm";
-import { subscriptionSettingsFor } from "../src/notifications/subscriptions";
-import { SyncEngine } from "../src/sync-engine";
-import { SyncQueue } from "../src/sync-queue";
+import { subscriptionSettingsFor } from "../src/notifications/notification-endpoints";
+import { startSync, type Sync } from "../src/start-sync";
 import { startNotificationReceiver } from "../src/testing/notification-receiver";
 import { benchEvents, seedMailbox, startBenchEnvironment } from "./bench-environment";
 
@@ -41,12 +40,21 @@ async function until<T>(probe: () => Promise<T | undefined>, what: string): Prom
 }
 
 const environment = await startBenchEnvironment({ throttling: { enabled: true } });
-let queue: SyncQueue | undefined;
-const receiver = await startNotificationReceiver(environment.db, () => queue);
+let sync: Sync | undefined;
+const receiver = await startNotificationReceiver(environment.db, () => {
+  if (!sync) throw new Error("the sync is not started yet");
+  return sync.queue;
+});
 try {
-  const engine = new SyncEngine(environment.services, "https://platform.example.test", { notifications: subscriptionSettingsFor(environment.sandboxUrl, receiver.url) });
-  queue = await SyncQueue.start({ databaseUrl: environment.databaseUrl, work: true, handlers: engine.handlers(), pollingIntervalSeconds: 2 });
-  engine.attach(queue);
+  sync = await startSync({
+    outlook: environment.services,
+    databaseUrl: environment.databaseUrl,
+    platformUrl: "https://platform.example.test",
+    work: true,
+    notifications: subscriptionSettingsFor(environment.sandboxUrl, receiver.url),
+    queue: { pollingIntervalSeconds: 2 },
+  });
+  const { engine } = sync;
 
   const [connected] = await environment.connectMailboxes(["lea"]);
   if (!connected) throw new Error("no mailbox connected");
@@ -55,7 +63,7 @@ try {
   if (!integration) throw new Error("integration missing");
   const owner = integration.userId;
   const ids = await seedMailbox(environment, mailbox, benchEvents(CHANGES, "Réunion", 60));
-  await engine.integrationChanged(integrationId);
+  await engine.integrationChanged(environment.db, integrationId);
   await until(async () => {
     const rows = await environment.db.select({ id: agendaEvents.id }).from(agendaEvents).where(and(eq(agendaEvents.ownerId, owner), isNull(agendaEvents.deletedAt)));
     return rows.length >= CHANGES ? rows : undefined;
@@ -79,8 +87,10 @@ try {
   const outbound: number[] = [];
   for (const [n, row] of owned.slice(0, CHANGES).entries()) {
     const startedAt = Date.now();
-    await updateEvent(environment.db, owner, { id: row.id, title: `Changée dans la plateforme ${n}` });
-    await engine.eventChanged(owner);
+    await environment.db.transaction(async (tx) => {
+      await updateEvent(tx, owner, { id: row.id, title: `Changée dans la plateforme ${n}` });
+      await engine.eventChanged(tx, owner);
+    });
     const written = await until(async () => {
       const { value } = (await environment.admin("GET", `/requests?mailbox=${mailbox}&limit=20`)) as { value: RequestLogEntry[] };
       return value.find((entry) => entry.method === "PATCH" && entry.status < 300 && Date.parse(entry.at) >= startedAt);
@@ -90,7 +100,7 @@ try {
   }
   report("(b) platform → Outlook", outbound);
 } finally {
-  await queue?.stop(5_000);
+  await sync?.stop(5_000);
   await receiver.close();
   await environment.stop();
 }

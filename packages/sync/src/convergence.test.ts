@@ -6,11 +6,12 @@ import { useTestDatabase } from "@agenda/testing/database";
 import { sandboxAdmin, type SandboxMailboxEvent, sandboxMailboxEvents, useSandbox } from "@agenda/testing/sandbox";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { subscriptionSettingsFor } from "./notifications/subscriptions";
-import type { OutlookServices } from "./outlook-services";
-import { SyncEngine } from "./sync-engine";
-import { SYNC_QUEUES, SyncQueue } from "./sync-queue";
-import { withIntegrationLock } from "./sync-run";
+import { subscriptionSettingsFor } from "./notifications/notification-endpoints";
+import type { OutlookServices } from "./connection/outlook-services";
+import { SYNC_QUEUES } from "./jobs/sync-queue";
+import { startSync, type Sync } from "./start-sync";
+import type { SyncEngine } from "./sync-engine";
+import { withIntegrationLock } from "./runs/sync-run";
 import { connectTestUser, testOutlookServices } from "./testing/connect";
 import { startNotificationReceiver, type NotificationReceiver } from "./testing/notification-receiver";
 
@@ -28,8 +29,8 @@ const database = useTestDatabase();
 const sandbox = useSandbox([{ userPrincipalName: MAILBOX }]);
 
 let services: OutlookServices;
+let sync: Sync;
 let engine: SyncEngine;
-let queue: SyncQueue;
 let receiver: NotificationReceiver;
 let user: User;
 let integrationId: string;
@@ -111,7 +112,7 @@ async function changeBothSides(random: ReturnType<typeof randomSource>, size: nu
           touches.platform.add(target.id);
           touches.platformDeleted.add(target.id);
         }
-        await engine.eventChanged(user.id);
+        await engine.eventChanged(database().db, user.id);
       } else {
         // The Outlook side: the same person in Outlook, formation copies included.
         const target = random.pick(outlook);
@@ -135,14 +136,18 @@ async function changeBothSides(random: ReturnType<typeof randomSource>, size: nu
 
 beforeAll(async () => {
   services = testOutlookServices(database().db, sandbox());
-  receiver = await startNotificationReceiver(database().db, () => queue);
-  engine = new SyncEngine(services, "https://platform.example.test", {
+  receiver = await startNotificationReceiver(database().db, () => sync.queue);
+  sync = await startSync({
+    outlook: services,
+    databaseUrl: database().url,
+    platformUrl: "https://platform.example.test",
+    work: true,
     notifications: subscriptionSettingsFor(sandbox().url, receiver.url),
     // Maintenance is run by the test when it wants the safety net: every integration is then due.
     safetyNetIntervalMs: 0,
+    queue: { maintenanceCron: "0 0 1 1 *", retry: { limit: 8, delaySeconds: 1 } },
   });
-  queue = await SyncQueue.start({ databaseUrl: database().url, work: true, handlers: engine.handlers(), maintenanceCron: "0 0 1 1 *", retry: { limit: 8, delaySeconds: 1 } });
-  engine.attach(queue);
+  ({ engine } = sync);
   const connected = await connectTestUser(services, { name: "Léa", mailbox: MAILBOX });
   user = connected.user;
   integrationId = connected.integration.id;
@@ -150,13 +155,13 @@ beforeAll(async () => {
     const input = { externalId, title: `Formation ${externalId}`, location: "Salle 1", startsAt: "2026-12-14T09:00:00Z", endsAt: "2026-12-14T12:00:00Z", timeZone: "Europe/Paris", learners: [{ platformUserId: user.platformUserId, email: user.email, name: user.name }] };
     await upsertFormation(database().db, { kind: "service", serviceTokenId: "test", serviceName: "test", scopes: ["formations:write"] }, upsertFormationInput.parse(input));
   }
-  await engine.integrationChanged(integrationId);
-  await queue.enqueueExport(integrationId, "change");
+  await engine.integrationChanged(database().db, integrationId);
+  await sync.queue.enqueueExports(database().db, [integrationId], "change");
   await drained();
 }, 120_000);
 
 afterAll(async () => {
-  await queue?.stop(5_000);
+  await sync?.stop(5_000);
   await receiver?.close();
 });
 

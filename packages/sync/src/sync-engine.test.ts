@@ -10,11 +10,12 @@ import { sandboxAdmin, sandboxMailboxEvents, useSandbox } from "@agenda/testing/
 import { createEvent } from "@agenda/domain/events";
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { disconnectOutlook } from "./outlook-connection";
-import type { OutlookServices } from "./outlook-services";
-import { SyncEngine } from "./sync-engine";
-import { SYNC_QUEUES, SyncQueue } from "./sync-queue";
-import { listSyncRuns } from "./sync-runs";
+import { disconnectOutlook } from "./connection/outlook-connection";
+import type { OutlookServices } from "./connection/outlook-services";
+import { SYNC_QUEUES, type SyncQueue } from "./jobs/sync-queue";
+import { startSync, type Sync } from "./start-sync";
+import type { SyncEngine } from "./sync-engine";
+import { listSyncRuns } from "./runs/run-history";
 import { holdIntegrationLockElsewhere, within } from "./testing/concurrency";
 import { connectTestUser, testOutlookServices } from "./testing/connect";
 
@@ -23,17 +24,23 @@ const mailboxes = ["ana", "ben", "carla", "dan", "eve", "fay", "gus", "hana", "i
 const sandbox = useSandbox(mailboxes.map((userPrincipalName) => ({ userPrincipalName })));
 
 let services: OutlookServices;
+let sync: Sync;
 let engine: SyncEngine;
 let queue: SyncQueue;
 
 beforeAll(async () => {
   services = testOutlookServices(database().db, sandbox());
-  engine = new SyncEngine(services, "https://platform.example.test");
-  queue = await SyncQueue.start({ databaseUrl: database().url, work: true, handlers: engine.handlers(), pollingIntervalSeconds: 0.5, retry: { limit: 0, delaySeconds: 1 } });
-  engine.attach(queue);
+  sync = await startSync({
+    outlook: services,
+    databaseUrl: database().url,
+    platformUrl: "https://platform.example.test",
+    work: true,
+    queue: { pollingIntervalSeconds: 0.5, retry: { limit: 0, delaySeconds: 1 } },
+  });
+  ({ engine, queue } = sync);
 });
 afterAll(async () => {
-  await queue?.stop(5_000);
+  await sync?.stop(5_000);
 });
 
 
@@ -101,7 +108,7 @@ describe("the sync engine", () => {
   it("sends a changed formation to its participants' Outlook through the queue, and removes it on request at disconnect", async () => {
     const { user, integration } = await connectTestUser(services, { name: "Carla", mailbox: "carla@contoso.test" });
     const formation = await formationFor(user, "Gestion de projet");
-    await engine.formationChanged(formation.id);
+    await engine.formationChanged(database().db, formation.id);
     expect(await finishedRun(integration.id, "export")).toMatchObject({ status: "succeeded", trigger: "change", created: 1 });
     expect((await mailboxEvents("carla@contoso.test")).map(({ subject, categories }) => ({ subject, categories }))).toEqual([{ subject: "Gestion de projet", categories: ["Formation"] }]);
 
@@ -139,7 +146,7 @@ describe("the sync engine", () => {
 
     await database().db.update(calendarIntegrations).set({ status: "active", statusReason: null, exportCalendarId: "a-calendar-that-does-not-exist" }).where(eq(calendarIntegrations.id, integration.id));
     await formationFor(user, "Prise de parole");
-    await queue.enqueueExport(integration.id, "schedule");
+    await queue.enqueueExports(database().db, [integration.id], "schedule");
     let failed = await queue.failedJobs();
     for (let waited = 0; waited < 150 && !failed.some((job) => job.integrationId === integration.id); waited++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -161,7 +168,7 @@ describe("the sync engine", () => {
       const { integration } = await connectTestUser(services, { name: "Jan", mailbox: "jan@contoso.test" });
       const runsBefore = (await listSyncRuns(db, user.id, 50)).filter(({ kind }) => kind === "export").length;
       // What the API's callback does once Microsoft answered: nothing here asks for an export.
-      await engine.integrationChanged(integration.id);
+      await engine.integrationChanged(database().db, integration.id);
       for (let waited = 0; waited < 150; waited++) {
         const exports = (await listSyncRuns(db, user.id, 50)).filter(({ kind, status }) => kind === "export" && status !== "running");
         if (exports.length > runsBefore) return exports[0];

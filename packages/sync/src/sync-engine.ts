@@ -3,14 +3,16 @@ import { agendaEvents, calendarIntegrations, syncRuns, users } from "@agenda/db/
 import { DomainError } from "@agenda/domain/errors";
 import { graphStatusOf } from "@agenda/graph/graph-client";
 import { USER_FACING_RETRY } from "@agenda/graph/graph-middleware";
-import { and, eq, exists, gte, inArray, isNotNull, not, or } from "drizzle-orm";
-import { exportFormation, exportFormations, formationsToExport } from "./export/export-formations";
-import { exportPersonalEvents, personalEventsToExport } from "./export/export-personal-events";
+import type { DatabaseOrTransaction } from "@agenda/db/client";
+import { and, eq, exists, gte, inArray, isNotNull, not, or, type SQL } from "drizzle-orm";
+import { outlookFailureOf, type OutlookServices } from "./connection/outlook-services";
+import { exportFormation, exportFormations, formationsToExport } from "./export/formation-writes";
+import { exportPersonalEvents, personalEventsToExport } from "./export/personal-event-writes";
 import { importIntegration } from "./import/import-integration";
-import { DEFAULT_SUBSCRIPTION_TIMING, ensureSubscriptions, hasLiveSubscription, hasSubscriptionToRenew, renewSubscriptionNow, type SubscriptionSettings } from "./notifications/subscriptions";
-import { outlookFailureOf, type OutlookServices } from "./outlook-services";
-import type { SubscriptionJob, SyncJob, SyncJobHandlers, SyncQueue } from "./sync-queue";
-import { runSync, withIntegrationLock, type IntegrationRow, type SyncRun, type SyncRunTrigger } from "./sync-run";
+import type { SubscriptionJob, SyncJob, SyncJobHandlers, SyncQueue } from "./jobs/sync-queue";
+import { DEFAULT_SUBSCRIPTION_TIMING, type SubscriptionSettings } from "./notifications/notification-endpoints";
+import { ensureSubscriptions, hasLiveSubscription, hasSubscriptionToRenew, renewSubscriptionNow } from "./notifications/subscriptions";
+import { runSync, withIntegrationLock, type IntegrationRow, type SyncRun, type SyncRunTrigger } from "./runs/sync-run";
 
 /** Failures retrying cannot fix: the user must reconnect (the integration already says so), or left the platform. */
 const NEEDS_THE_USER = new Set(["OUTLOOK_NEEDS_REAUTH", "OUTLOOK_NOT_CONNECTED", "USER_DEACTIVATED"]);
@@ -27,27 +29,17 @@ export interface SyncEngineOptions {
 }
 
 /**
- * The sync engine as the product runs it: imports and exports on demand (the API) or as jobs (the queue), and the
- * periodic maintenance that queues what is due.
+ * The sync engine as the product runs it: imports and exports on demand (the API) or as jobs (the queue), the jobs
+ * that changes in the platform call for, and the periodic maintenance that queues what is due.
  */
 export class SyncEngine {
-  #queue: SyncQueue | undefined;
-
   constructor(
     readonly services: OutlookServices,
+    private readonly queue: SyncQueue,
     /** Where people find formations on the platform: exported events link back there. */
     private readonly platformUrl: string,
     private readonly options: SyncEngineOptions = {},
   ) {}
-
-  /** Jobs go to this queue from now on (formation changes, maintenance). */
-  attach(queue: SyncQueue): void {
-    this.#queue = queue;
-  }
-
-  get queue(): SyncQueue | undefined {
-    return this.#queue;
-  }
 
   async #connectedIntegration(userId: string): Promise<IntegrationRow> {
     const [integration] = await this.services.db
@@ -114,8 +106,8 @@ export class SyncEngine {
    * import rather than racing it: the import first finds the copies a previous connection left in Outlook, so a
    * reconnection never duplicates them.
    */
-  async integrationChanged(integrationId: string): Promise<void> {
-    await this.#queue?.enqueueImport(integrationId, "change");
+  async integrationChanged(db: DatabaseOrTransaction, integrationId: string): Promise<void> {
+    await this.queue.enqueueImports(db, [integrationId], "change");
   }
 
   readonly #subscriptionFailedAt = new Map<string, number>();
@@ -141,7 +133,7 @@ export class SyncEngine {
     // Formations to put back, platform edits that won a conflict: Outlook hears of them now, not at the next change.
     // After a connection or a settings change, whatever the user's Outlook lacks goes at once too (`integrationChanged`).
     const justChanged = trigger === "change" && run.integration.exportEnabled;
-    if (result.toExport > 0 || justChanged) await this.#queue?.enqueueExport(run.integration.id, "change");
+    if (result.toExport > 0 || justChanged) await this.queue.enqueueExports(run.db, [run.integration.id], "change");
     return result;
   }
 
@@ -189,88 +181,67 @@ export class SyncEngine {
   }
 
   /**
-   * Queues an import of every auto-synced integration not synced lately (polled ones every poll interval, notified
+   * Queues an import of every auto-synced integration not imported lately (polled ones every poll interval, notified
    * ones every safety-net interval) or holding a subscription to renew, and an export of every exporting one.
    */
   async enqueueDue(): Promise<{ imports: number; exports: number }> {
-    const queue = this.#queue;
-    if (!queue) return { imports: 0, exports: 0 };
+    const { db } = this.services;
     const ownerLeft = exists(
-      this.services.db
+      db
         .select({ id: users.id })
         .from(users)
         .where(and(eq(users.id, calendarIntegrations.userId), isNotNull(users.deactivatedAt))),
     );
-    const active = and(eq(calendarIntegrations.status, "active"), eq(calendarIntegrations.provider, "outlook"), not(ownerLeft));
+    const active = (condition: SQL | undefined) =>
+      db
+        .select({ id: calendarIntegrations.id })
+        .from(calendarIntegrations)
+        .where(and(eq(calendarIntegrations.status, "active"), eq(calendarIntegrations.provider, "outlook"), not(ownerLeft), condition));
     // The clocks count from the last import: exports write to Outlook but read nothing from it, so a user busy in
     // the agenda must not postpone the polling of their Outlook.
     const importedSince = (ms: number) =>
       exists(
-        this.services.db
+        db
           .select({ id: syncRuns.id })
           .from(syncRuns)
           .where(and(eq(syncRuns.integrationId, calendarIntegrations.id), eq(syncRuns.kind, "import"), gte(syncRuns.startedAt, new Date(Date.now() - ms)))),
       );
-    const stale = await this.services.db
-      .select({ id: calendarIntegrations.id })
-      .from(calendarIntegrations)
-      .where(
-        and(
-          active,
-          eq(calendarIntegrations.importEnabled, true),
-          eq(calendarIntegrations.autoSyncEnabled, true),
-          or(
-            not(importedSince(this.options.safetyNetIntervalMs ?? 6 * 3_600_000)),
-            and(not(hasLiveSubscription()), not(importedSince(this.#pollIntervalMs))),
-            hasSubscriptionToRenew(this.options.notifications?.renewBeforeMinutes ?? DEFAULT_SUBSCRIPTION_TIMING.renewBeforeMinutes),
-          ),
+    const stale = await active(
+      and(
+        eq(calendarIntegrations.importEnabled, true),
+        eq(calendarIntegrations.autoSyncEnabled, true),
+        or(
+          not(importedSince(this.options.safetyNetIntervalMs ?? 6 * 3_600_000)),
+          and(not(hasLiveSubscription()), not(importedSince(this.#pollIntervalMs))),
+          hasSubscriptionToRenew(this.options.notifications?.renewBeforeMinutes ?? DEFAULT_SUBSCRIPTION_TIMING.renewBeforeMinutes),
         ),
-      );
+      ),
+    );
     // Changes are exported as they happen; this sweep only catches what an export left behind (a failure, a crash).
-    const { db } = this.services;
-    const behind = await db
-      .select({ id: calendarIntegrations.id })
-      .from(calendarIntegrations)
-      .where(
-        and(
-          active,
-          eq(calendarIntegrations.exportEnabled, true),
-          or(exists(formationsToExport(db, calendarIntegrations)), exists(personalEventsToExport(db, calendarIntegrations))),
-        ),
-      );
-    for (const { id } of stale) await queue.enqueueImport(id, "schedule");
-    for (const { id } of behind) await queue.enqueueExport(id, "schedule");
+    const behind = await active(
+      and(eq(calendarIntegrations.exportEnabled, true), or(exists(formationsToExport(db, calendarIntegrations)), exists(personalEventsToExport(db, calendarIntegrations)))),
+    );
+    await this.queue.enqueueImports(db, stale.map(({ id }) => id), "schedule");
+    await this.queue.enqueueExports(db, behind.map(({ id }) => id), "schedule");
     return { imports: stale.length, exports: behind.length };
   }
 
-  /**
-   * One of the user's agenda events changed in the platform: an export of their active integration, at once. The
-   * change is already saved: a queue refusing the job does not fail it, the event stays pending for the next export.
-   */
-  async eventChanged(userId: string): Promise<void> {
-    const queue = this.#queue;
-    if (!queue) return;
-    const [integration] = await this.services.db
+  /** One of the user's agenda events changed in the platform: an export of their active integration, with the change. */
+  async eventChanged(tx: DatabaseOrTransaction, userId: string): Promise<void> {
+    const integrations = await tx
       .select({ id: calendarIntegrations.id })
       .from(calendarIntegrations)
       .where(and(eq(calendarIntegrations.userId, userId), eq(calendarIntegrations.provider, "outlook"), eq(calendarIntegrations.status, "active")));
-    if (!integration) return;
-    try {
-      await queue.enqueueExport(integration.id, "change");
-    } catch (error) {
-      this.services.logger.error({ err: error, integrationId: integration.id }, "export not queued; the next export sends the change");
-    }
+    await this.queue.enqueueExports(tx, integrations.map(({ id }) => id), "change");
   }
 
-  /** A formation changed: queue an export for each participant whose Outlook receives formations. */
-  async formationChanged(formationId: string): Promise<void> {
-    const queue = this.#queue;
-    if (!queue) return;
-    const owners = this.services.db.select({ ownerId: agendaEvents.ownerId }).from(agendaEvents).where(eq(agendaEvents.formationId, formationId));
-    const integrations = await this.services.db
+  /** A formation changed: an export for each participant whose Outlook receives formations, with the change, in one write. */
+  async formationChanged(tx: DatabaseOrTransaction, formationId: string): Promise<void> {
+    const owners = tx.select({ ownerId: agendaEvents.ownerId }).from(agendaEvents).where(eq(agendaEvents.formationId, formationId));
+    const integrations = await tx
       .select({ id: calendarIntegrations.id })
       .from(calendarIntegrations)
       .where(and(eq(calendarIntegrations.status, "active"), eq(calendarIntegrations.exportEnabled, true), inArray(calendarIntegrations.userId, owners)));
-    for (const { id } of integrations) await queue.enqueueExport(id, "change");
+    await this.queue.enqueueExports(tx, integrations.map(({ id }) => id), "change");
   }
 }

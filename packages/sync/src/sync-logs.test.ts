@@ -3,20 +3,19 @@ import { useTestDatabase } from "@agenda/testing/database";
 import { sandboxAdmin, useSandbox } from "@agenda/testing/sandbox";
 import { eq } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
-import { withLogContext } from "./logger";
-import { OutlookServices } from "./outlook-services";
-import { SyncEngine } from "./sync-engine";
-import { SyncQueue } from "./sync-queue";
-import { capturingLogger } from "./testing/capturing-logger";
+import { withLogContext } from "@agenda/observability/logger";
+import { OutlookServices } from "./connection/outlook-services";
+import { startSync, type Sync } from "./start-sync";
+import { capturingLogger } from "@agenda/observability/capturing-logger";
 import { connectTestUser, testOutlookServices } from "./testing/connect";
 
 const database = useTestDatabase();
 const sandbox = useSandbox([{ userPrincipalName: "lea@contoso.test" }]);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-let queue: SyncQueue | undefined;
+let sync: Sync | undefined;
 afterAll(async () => {
-  await queue?.stop(5_000);
+  await sync?.stop(5_000);
 });
 
 describe("sync logs", () => {
@@ -28,10 +27,15 @@ describe("sync logs", () => {
     await sandboxAdmin(sandbox(), "POST", "/mailboxes/lea@contoso.test/events", {
       events: [{ subject: "Revue", start: { dateTime: "2026-12-08T09:00:00", timeZone: "UTC" }, end: { dateTime: "2026-12-08T10:00:00", timeZone: "UTC" } }],
     });
-    const engine = new SyncEngine(services, "https://platform.example.test");
-    queue = await SyncQueue.start({ databaseUrl: database().url, work: true, handlers: engine.handlers(), pollingIntervalSeconds: 1, maintenanceCron: "0 0 1 1 *", logger: logs.logger });
-    const started = queue;
-    await withLogContext({ requestId: "req-support-7" }, () => started.enqueueImport(integration.id, "manual"));
+    sync = await startSync({
+      outlook: services,
+      databaseUrl: database().url,
+      platformUrl: "https://platform.example.test",
+      work: true,
+      queue: { pollingIntervalSeconds: 1, maintenanceCron: "0 0 1 1 *" },
+    });
+    const { queue } = sync;
+    await withLogContext({ requestId: "req-support-7" }, () => queue.enqueueImports(database().db, [integration.id], "manual"));
 
     // The run is recorded, then its end logged: wait for both.
     const runFinishedLogged = () => logs.lines.some((line) => line.includes('"sync run finished"'));

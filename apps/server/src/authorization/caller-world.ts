@@ -14,9 +14,8 @@ import { signInThroughAuthorizePage, type Sandbox } from "@agenda/microsoft-sand
 import { IntegrationStatusFeed } from "@agenda/sync/integration-status";
 import { beginOutlookConnection, completeOutlookConnection } from "@agenda/sync/outlook-connection";
 import type { OutlookServices } from "@agenda/sync/outlook-services";
-import { SyncEngine } from "@agenda/sync/sync-engine";
-import { SyncQueue } from "@agenda/sync/sync-queue";
 import { testOutlookServices } from "@agenda/sync/testing/connect";
+import { startQueueOnlySync } from "@agenda/sync/testing/sync";
 import { TEST_APP, TEST_REDIRECT_URI } from "@agenda/testing/sandbox";
 import { serve } from "@hono/node-server";
 import { desc, eq } from "drizzle-orm";
@@ -146,9 +145,7 @@ export class CallerWorld {
     ) as Record<CallerKind, Caller>;
 
     // Jobs are queued, never run: what is checked is who may ask, not what the sync then does.
-    const sync = new SyncEngine(services, "https://platform.example.test");
-    const queue = await SyncQueue.start({ databaseUrl, work: false, handlers: sync.handlers() });
-    sync.attach(queue);
+    const sync = await startQueueOnlySync(services, databaseUrl);
     const statusFeed = new IntegrationStatusFeed(db);
     await statusFeed.start();
     const verifier = createMicrosoftTokenVerifier(addinAuthSettings({ clientId: TEST_APP.clientId, tenant: "common", authorityHost: sandbox.url }));
@@ -160,7 +157,7 @@ export class CallerWorld {
       outlook: services,
       sync,
       statusFeed,
-      queue,
+      queue: sync.queue,
       calendarFeeds,
     });
     const server = serve({ fetch: app.fetch, hostname: "127.0.0.1", port: 0 });
@@ -168,7 +165,7 @@ export class CallerWorld {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const stop = async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await Promise.all([queue.stop(), statusFeed.stop()]);
+      await Promise.all([sync.stop(), statusFeed.stop()]);
     };
     return new CallerWorld(url, db, sandbox, services, people, callers, calendarFeeds, stop);
   }

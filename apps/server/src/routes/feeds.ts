@@ -1,9 +1,9 @@
 import { errorMessage, localeFromAcceptLanguage, type CalendarFeedSettings } from "@agenda/api";
 import type { Database } from "@agenda/db/client";
 import { CALENDAR_FEED_SECRET_PREFIX, CalendarFeedHashes, findCalendarFeedBySecret, pollCalendarFeed, type FeedVersion } from "@agenda/domain/calendar-feeds";
-import type { Logger } from "@agenda/sync/logger";
-import { withLogContext } from "@agenda/sync/logger";
-import { formationLink } from "@agenda/sync/export/formation-event-mapping";
+import type { Logger } from "@agenda/observability/logger";
+import { withLogContext } from "@agenda/observability/logger";
+import { formationLink } from "@agenda/domain/links";
 import { Hono, type Context as HonoContext } from "hono";
 import { compress } from "hono/compress";
 import { z } from "zod";

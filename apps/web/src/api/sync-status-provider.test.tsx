@@ -87,9 +87,27 @@ describe("SyncStatusProvider", () => {
     expect(live()).toBe("syncing live");
     expect(server.eventLists).toBe(loaded);
 
-    await send({ ...idle, lastSyncAt: "2026-11-24T10:05:00.000Z", lastSyncResult: { ok: true, created: 1, updated: 0, deleted: 0 } });
+    await send({ ...idle, lastSyncAt: "2026-11-24T10:05:00.000Z", lastSyncResult: { ok: true, created: 1, updated: 0, deleted: 0 }, eventsChanged: { created: 1, updated: 0, deleted: 0, failed: 0 } });
     expect(live()).toBe("idle live");
     await waitFor(() => expect(server.eventLists).toBe(loaded + 1));
+  });
+
+  it("leaves the agenda as it is after a sync that changed no event, and reads it again when the stream says one did", async () => {
+    storeSessionToken("token-of-lea");
+    const { server, link, send } = fakeServer();
+    renderWithServer(link);
+    await send(idle);
+    const loaded = server.eventLists;
+    await send({ ...idle, state: "syncing" });
+    await send({ ...idle, lastSyncAt: "2026-11-24T10:05:00.000Z", lastSyncResult: { ok: true, created: 0, updated: 0, deleted: 0 } });
+    expect(live()).toBe("idle live");
+    // The export that followed an import wrote nothing; the import before it created an event (both ended between two reads).
+    await send({ ...idle, lastSyncAt: "2026-11-24T10:10:00.000Z", lastSyncResult: { ok: true, created: 0, updated: 0, deleted: 0 }, eventsChanged: { created: 1, updated: 0, deleted: 0, failed: 0 } });
+    await waitFor(() => expect(server.eventLists).toBe(loaded + 1));
+    await send({ ...idle, state: "syncing", lastSyncAt: "2026-11-24T10:10:00.000Z" });
+    await send({ ...idle, lastSyncAt: "2026-11-24T10:15:00.000Z", lastSyncResult: { ok: true, created: 0, updated: 0, deleted: 0 } });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(server.eventLists).toBe(loaded + 1);
   });
 
   it("signs out when the stream is refused for a bad session, and closes the stream", async () => {

@@ -11,17 +11,17 @@ const RETRY_AFTER_MS = 10_000;
 /**
  * One `sync.onStatus` stream for the signed-in person, reporting each status and whether it is live. Any status but
  * "syncing" after the first one says something changed (the server sends no repeats): a sync ended, the connection
- * or its settings changed. What that may have changed is read again, on screen or not yet, so an Outlook change
- * shows in the agenda without a reload.
+ * or its settings changed, and what the settings and sync pages show is read again. The agenda is read again only
+ * when the stream says events changed (`eventsChanged`), on screen or not yet, so an Outlook change shows in it
+ * without a reload, and a poll or an export that changed nothing costs no request.
  */
 function StatusStream({ onChange }: { onChange: (live: LiveSyncStatus) => void }) {
   const utils = trpc.useUtils();
   const previous = useRef<SyncStatus | undefined>(undefined);
   const { status, data, error, reset } = trpc.sync.onStatus.useSubscription(undefined, {
     onData: (next) => {
-      if (previous.current && next.state !== "syncing") {
-        void Promise.all([utils.events.invalidate(), utils.integrations.list.invalidate(), utils.sync.invalidate()]);
-      }
+      if (next.eventsChanged) void utils.events.invalidate();
+      if (previous.current && next.state !== "syncing") void Promise.all([utils.integrations.list.invalidate(), utils.sync.invalidate()]);
       previous.current = next;
     },
   });

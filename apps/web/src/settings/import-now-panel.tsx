@@ -5,8 +5,9 @@ import { ErrorAlert } from "../ui/error-alert";
 
 /**
  * "Importer les événements": runs an import of the connected Outlook now. While it runs (this request, or any sync
- * the live status reports, such as one a notification started) the button waits and a progress bar shows; then the
- * counts of what changed.
+ * the live status reports, such as one a notification started) a progress bar shows; then the counts of what
+ * changed. Only the person's own request holds the button: a sync starting on its own never swallows a click, whose
+ * import then runs once the mailbox is free.
  */
 export function ImportNowPanel() {
   const { t } = useTranslation();
@@ -17,7 +18,7 @@ export function ImportNowPanel() {
     <section className="card" aria-labelledby="import-now-title" aria-busy={busy}>
       <h2 id="import-now-title">{t("importNow.title")}</h2>
       <div className="card-actions">
-        <button type="button" disabled={busy} onClick={() => importNow.mutate()}>
+        <button type="button" disabled={importNow.isPending} onClick={() => importNow.mutate()}>
           {t("importNow.action")}
         </button>
         {busy && <progress className="sync-progress" aria-label={importNow.isPending ? t("importNow.importing") : t("importNow.syncing")} />}

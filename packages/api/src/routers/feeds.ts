@@ -10,7 +10,7 @@ import {
   type CalendarFeed,
 } from "@agenda/domain/calendar-feeds";
 import type { User } from "@agenda/domain/users";
-import { formationLink } from "@agenda/sync/export/formation-event-mapping";
+import { formationLink } from "@agenda/domain/links";
 import { calendarFeedProcedure, router, type CalendarFeedSettings } from "../trpc";
 
 /** What the person is shown of their feed: its links and setting, or that it is off. */

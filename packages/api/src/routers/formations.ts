@@ -5,9 +5,12 @@ import { authedProcedure, router } from "../trpc";
 export const formationsRouter = router({
   list: authedProcedure.input(listFormationsInput).query(({ ctx, input }) => listFormations(ctx.db, ctx.viewer, input)),
   get: authedProcedure.input(formationIdInput).query(({ ctx, input }) => getFormation(ctx.db, ctx.viewer, input.id)),
-  upsert: authedProcedure.input(upsertFormationInput).mutation(async ({ ctx, input }) => {
-    const formation = await upsertFormation(ctx.db, ctx.viewer, input);
-    await ctx.sync?.formationChanged(formation.id);
-    return formation;
-  }),
+  /** The formation, its participants' agenda events and their exports change in one transaction. */
+  upsert: authedProcedure.input(upsertFormationInput).mutation(({ ctx, input }) =>
+    ctx.db.transaction(async (tx) => {
+      const formation = await upsertFormation(tx, ctx.viewer, input);
+      await ctx.sync?.engine.formationChanged(tx, formation.id);
+      return formation;
+    }),
+  ),
 });

@@ -12,14 +12,14 @@ export const integrationsRouter = router({
     /** Finishes it with what Microsoft's redirect carried; the first import (and the subscriptions) follow as a job. */
     callback: outlookProcedure.input(outlookCallbackInput).mutation(async ({ ctx, input }) => {
       const integration = await completeOutlookConnection(ctx.outlook, ctx.user.id, input);
-      await ctx.sync?.integrationChanged(integration.id);
+      await ctx.sync?.engine.integrationChanged(ctx.db, integration.id);
       return integration;
     }),
     calendars: outlookProcedure.query(({ ctx }) => listOutlookCalendars(ctx.outlook, ctx.user.id)),
     /** Also re-syncs as a job: newly selected calendars are imported, subscriptions follow auto-sync and the calendars. */
     updateSettings: outlookProcedure.input(updateOutlookSettingsInput).mutation(async ({ ctx, input }) => {
       const integration = await updateOutlookSettings(ctx.outlook, ctx.user.id, input);
-      await ctx.sync?.integrationChanged(integration.id);
+      await ctx.sync?.engine.integrationChanged(ctx.db, integration.id);
       return integration;
     }),
     disconnect: outlookProcedure.input(disconnectOutlookInput).mutation(({ ctx, input }) => disconnectOutlook(ctx.outlook, ctx.user.id, input)),

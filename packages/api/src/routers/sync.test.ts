@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { upsertFormation, upsertFormationInput } from "@agenda/domain/formations";
 import { ensureUser, type User } from "@agenda/domain/users";
 import { recordConflict } from "@agenda/sync/conflicts";
-import type { SyncEngine } from "@agenda/sync/sync-engine";
+import type { Sync } from "@agenda/sync";
 import { useTestDatabase } from "@agenda/testing/database";
 import { TRPCError } from "@trpc/server";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -20,7 +20,7 @@ beforeAll(async () => {
 });
 
 function callerFor(user: User) {
-  const sync = { eventChanged: async (userId: string) => void changed.push(userId) } as unknown as SyncEngine;
+  const sync = { engine: { eventChanged: async (_tx: unknown, userId: string) => void changed.push(userId) } } as unknown as Sync;
   const context: Context = {
     db: database().db,
     caller: { kind: "user", user, tokenExpiresAt: new Date(Date.now() + 3_600_000) },

@@ -1,7 +1,7 @@
 import { listConflicts, listConflictsInput, reviewConflict, reviewConflictInput } from "@agenda/sync/conflicts";
 import { formationOutlookStates } from "@agenda/sync/formation-outlook-states";
 import { SYNC_QUEUES } from "@agenda/sync/sync-queue";
-import { listSyncRuns, listSyncRunsInput } from "@agenda/sync/sync-runs";
+import { listSyncRuns, listSyncRunsInput } from "@agenda/sync/run-history";
 import { actorOf, recordAudit } from "@agenda/domain/audit";
 import { issueStreamTicket } from "@agenda/domain/stream-tickets";
 import { z } from "zod";
@@ -11,8 +11,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Syncing the signed-in user's Outlook now, what past runs did, and (admins) jobs that failed for good. */
 export const syncRouter = router({
-  importNow: syncProcedure.mutation(({ ctx }) => ctx.sync.importNow(ctx.user.id)),
-  exportFormation: syncProcedure.input(z.object({ formationId: z.uuid() })).mutation(({ ctx, input }) => ctx.sync.exportFormationNow(ctx.user.id, input.formationId)),
+  importNow: syncProcedure.mutation(({ ctx }) => ctx.sync.engine.importNow(ctx.user.id)),
+  exportFormation: syncProcedure.input(z.object({ formationId: z.uuid() })).mutation(({ ctx, input }) => ctx.sync.engine.exportFormationNow(ctx.user.id, input.formationId)),
   runs: userProcedure.input(listSyncRunsInput).query(({ ctx, input }) => listSyncRuns(ctx.db, ctx.user.id, input.limit)),
   /**
    * A single-use ticket, valid for a minute, that opens the caller's `onStatus` stream: browsers' EventSource puts
@@ -40,18 +40,17 @@ export const syncRouter = router({
     if (signal.aborted) return;
     throw new ApiError(tokenExpired.signal.aborted ? "TOKEN_EXPIRED" : "USER_DEACTIVATED", ctx.locale);
   }),
-  /** Conflicts the sync settled for the caller, newest first: both versions, and which one was kept. */
+  /** Conflicts the sync resolved for the caller, newest first: both versions, and which one was kept. */
   conflicts: userProcedure.input(listConflictsInput).query(({ ctx, input }) => listConflicts(ctx.db, ctx.user.id, input)),
   reviewConflict: userProcedure.input(reviewConflictInput).mutation(({ ctx, input }) => reviewConflict(ctx.db, ctx.user.id, input.id)),
   /** The caller's current and upcoming formations and where each stands in their Outlook. */
   formations: userProcedure.query(({ ctx }) => formationOutlookStates(ctx.db, ctx.user.id)),
-  failedJobs: adminProcedure.query(async ({ ctx }) => (await ctx.sync?.queue?.failedJobs()) ?? []),
+  failedJobs: adminProcedure.query(async ({ ctx }) => (await ctx.sync?.queue.failedJobs()) ?? []),
   retryJob: adminProcedure
     .input(z.object({ queue: z.enum([SYNC_QUEUES.import, SYNC_QUEUES.export]), id: z.uuid() }))
     .mutation(async ({ ctx, input }) => {
-      const queue = ctx.sync?.queue;
-      if (!queue) throw new ApiError("OUTLOOK_UNAVAILABLE", ctx.locale);
-      await queue.retryJob(input.queue, input.id);
+      if (!ctx.sync) throw new ApiError("OUTLOOK_UNAVAILABLE", ctx.locale);
+      await ctx.sync.queue.retryJob(input.queue, input.id);
       await recordAudit(ctx.db, { ...actorOf(ctx.viewer), action: "admin.job_retried", outcome: "success", subject: { type: "job", id: input.id, label: input.queue } });
       return { retried: input.id };
     }),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { FORMATION_ID_PROPERTY } from "../outlook-event-tags";
-import { formationLink, formationToGraphEvent, formationToGraphEventChanges, graphDateTime, PRODUCT_OWNED_FIELDS, type ExportedFormation } from "./formation-event-mapping";
+import { FORMATION_ID_PROPERTY } from "./outlook-event-tags";
+import { formationToGraphEvent, formationToGraphEventChanges, graphDateTime, PRODUCT_OWNED_FIELDS, type ExportedFormation } from "./formation-event-mapping";
+import { formationLink } from "@agenda/domain/links";
 
 const formation: ExportedFormation = {
   id: "5b0f7c57-0d2e-4d8e-9c51-1f2e3d4c5b6a",

@@ -1,9 +1,10 @@
 import type { FormationRow } from "@agenda/domain/formations";
 import { offsetMinutes, wallClockIn } from "@agenda/domain/time";
+import { formationLink } from "@agenda/domain/links";
 import type { DateTimeTimeZone, Event as GraphEvent } from "@microsoft/microsoft-graph-types";
 import { customPropertiesExtendedPropertyId, customPropertiesValue, FORMATION_ID_CUSTOM_PROPERTY } from "@agenda/addin-manifest/custom-properties";
 import { findWindows } from "windows-iana";
-import { FORMATION_CATEGORY, FORMATION_ID_PROPERTY } from "../outlook-event-tags";
+import { FORMATION_CATEGORY, FORMATION_ID_PROPERTY } from "./outlook-event-tags";
 
 /** What of a formation its Outlook copy shows. */
 export type ExportedFormation = Pick<FormationRow, "id" | "title" | "description" | "location" | "onlineUrl" | "startsAt" | "endsAt" | "timeZone">;
@@ -44,13 +45,6 @@ const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char);
-}
-
-/** The platform page of a formation: `{platformUrl}/agenda?formation={id}`, keeping any base path of the platform. */
-export function formationLink(platformUrl: string, formationId: string): string {
-  const url = new URL(`${platformUrl.replace(/\/+$/, "")}/agenda`);
-  url.searchParams.set("formation", formationId);
-  return url.toString();
 }
 
 function link(href: string, text: string): string {

@@ -5,12 +5,12 @@ import { sandboxMailboxEvents } from "@agenda/testing/sandbox";
 import { and, asc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { importIntegration } from "../import/import-integration";
-import { runSync } from "../sync-run";
+import { runSync } from "../runs/sync-run";
 import { connectTestUser } from "../testing/connect";
 import { mailboxOf, useTestMailboxes } from "../testing/mailboxes";
 import { scheduleExcelFormation } from "../testing/formations";
-import { exportFormations } from "./export-formations";
-import { isBatchEnvelope, type LoggedRequest } from "./sandbox-request-log";
+import { exportFormations } from "./formation-writes";
+import { isBatchEnvelope, type LoggedRequest } from "../testing/sandbox-request-log";
 
 const MAILBOXES = ["fay", "gus", "hal"];
 const { database, sandbox, services, admin } = useTestMailboxes(MAILBOXES);

@@ -7,17 +7,6 @@ export const MAX_BATCH_REQUESTS = 20;
 /** Sent on every request: ids that survive moves between calendars. */
 export const PREFER_IMMUTABLE_IDS = 'IdType="ImmutableId"';
 
-/** Times in UTC and the body as text, as the import reads events: a copy read back after a 412 compares with its row. */
-export const REREAD_PREFER = `outlook.timezone="UTC", outlook.body-content-type="text", ${PREFER_IMMUTABLE_IDS}`;
-
-/** Rewrites of one copy after a 412 within one run: a copy that keeps changing under our feet is left for the next run. */
-export const MAX_REWRITES = 3;
-
-/** A write conditioned on the copy being as last seen: Outlook answers 412 when it changed since. */
-export function ifMatch(changeKey: string | null): Record<string, string> {
-  return changeKey ? { "If-Match": `W/"${changeKey}"` } : {};
-}
-
 /** One request of a batch. Only idempotent ones belong here (GET, PATCH, DELETE, a create carrying a transactionId). */
 export interface BatchSubRequest {
   method: "GET" | "POST" | "PATCH" | "DELETE";
@@ -41,7 +30,7 @@ export interface BatchItem<T> {
 }
 
 /** The final answer to one request: a success, a refusal, or the last transient failure once retrying stopped. */
-export interface SettledItem<T> {
+export interface AnsweredRequest<T> {
   tag: T;
   response: BatchSubResponse;
   /** The response is a transient failure (429, 5xx) that was retried as long as allowed: try again later. */
@@ -123,13 +112,13 @@ async function postBatch<T>(graph: Client, pending: Array<Pending<T>>): Promise<
  * Retry-After among them is over (Outlook throttles again whatever comes earlier); 500, 502 and those without a
  * Retry-After back off exponentially with full jitter, request by request. Retried requests go first.
  *
- * `settle` receives the final answers of each batch before the next one is sent (so the caller records them, e.g.
+ * `onAnswered` receives the final answers of each batch before the next one is sent (so the caller records them, e.g.
  * persists the ids of created events) and may return follow-up requests, queued behind the others.
  */
 export async function sendInBatches<T>(
   graph: Client,
   items: Array<BatchItem<T>>,
-  settle: (settled: Array<SettledItem<T>>) => Promise<Array<BatchItem<T>>>,
+  onAnswered: (answered: Array<AnsweredRequest<T>>) => Promise<Array<BatchItem<T>>>,
   retry: Partial<BatchRetrySettings> = {},
 ): Promise<BatchStats> {
   const settings = { ...DEFAULT_BATCH_RETRY, ...retry };
@@ -151,14 +140,14 @@ export async function sendInBatches<T>(
     const responses = await postBatch(graph, batch);
     stats.subRequests += batch.length;
 
-    const settled: Array<SettledItem<T>> = [];
+    const answered: Array<AnsweredRequest<T>> = [];
     const again: Array<Pending<T>> = [];
     let longestRetryAfter = 0;
     for (const [index, pending] of batch.entries()) {
       // A batch answer missing one of its requests says nothing about it: as retryable as a 500.
       const response = responses.get(String(index + 1)) ?? { status: 500, headers: {}, body: { error: { code: "MissingBatchResponse", message: "No answer to this request in the batch." } } };
       if (!TRANSIENT.has(response.status)) {
-        settled.push({ tag: pending.item.tag, response, retriesExhausted: false });
+        answered.push({ tag: pending.item.tag, response, retriesExhausted: false });
         continue;
       }
       const throttled = response.status === 429;
@@ -173,7 +162,7 @@ export async function sendInBatches<T>(
         (throttled ? pending.throttles >= settings.maxThrottledAttempts : pending.failures >= settings.maxAttempts) ||
         (retryAfter !== undefined && retryAfter > settings.maxRetryAfterMs);
       if (exhausted) {
-        settled.push({ tag: pending.item.tag, response, retriesExhausted: true });
+        answered.push({ tag: pending.item.tag, response, retriesExhausted: true });
         continue;
       }
       if (retryAfter !== undefined) {
@@ -187,7 +176,7 @@ export async function sendInBatches<T>(
     }
     if (longestRetryAfter > 0) mailboxFreeAt = Date.now() + longestRetryAfter;
     queue = [...again, ...waiting];
-    if (settled.length > 0) queue.push(...(await settle(settled)).map(enqueue));
+    if (answered.length > 0) queue.push(...(await onAnswered(answered)).map(enqueue));
   }
   return stats;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bodyEditedSinceSync, graphBodyOf, personalEventToGraphEvent, personalEventToGraphEventChanges, sameBodyReading } from "./personal-event-mapping";
+import { bodyEditedSinceSync, graphBodyOf, personalEventToGraphEvent, personalEventToGraphEventChanges } from "./personal-event-mapping";
 
 describe("graphBodyOf", () => {
   it.each([
@@ -47,23 +47,5 @@ describe("writing the body only when it was edited here", () => {
     expect(bodyEditedSinceSync({ source: "outlook", body: "x", outlookBody: null })).toBe(false);
     expect(bodyEditedSinceSync({ source: "platform", body: "x", outlookBody: null })).toBe(true);
     expect(bodyEditedSinceSync({ source: "platform", body: "x", outlookBody: "x" })).toBe(false);
-  });
-});
-
-describe("sameBodyReading", () => {
-  it.each([
-    ["<p>Salle <b>3</b> &amp; visio</p><ul><li>Budget</li><li>Planning</li></ul>", "Salle 3 & visio\r\nBudget\r\nPlanning"],
-    ["<html><head><style>p { color: red }</style></head><body><p>&lt;nom&gt;&nbsp;&#233;t&#xE9;</p></body></html>", "<nom> été"],
-    ["Texte simple", "  Texte simple\r\n"],
-  ])("reads %j as Outlook's text %j", (platformBody, outlookText) => {
-    expect(sameBodyReading(platformBody, outlookText)).toBe(true);
-  });
-
-  it.each([
-    ["<p>Salle 3</p>", "Salle 4"],
-    ["x < y", "x > y"],
-    ["<p>Budget</p>", ""],
-  ])("tells %j from %j", (platformBody, outlookText) => {
-    expect(sameBodyReading(platformBody, outlookText)).toBe(false);
   });
 });

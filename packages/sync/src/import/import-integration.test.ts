@@ -6,10 +6,10 @@ import { sandboxAdmin, useSandbox } from "@agenda/testing/sandbox";
 import type { Event } from "@microsoft/microsoft-graph-types";
 import { and, eq, isNotNull, isNull, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { OutlookServices } from "../outlook-services";
-import { runSync } from "../sync-run";
+import { OutlookServices } from "../connection/outlook-services";
+import { runSync } from "../runs/sync-run";
 import { connectTestUser, testOutlookServices } from "../testing/connect";
-import { ianaTimeZoneOf } from "./graph-event-mapping";
+import { ianaTimeZoneOf } from "../reconcile/graph-event-mapping";
 import { importIntegration, type ImportOptions } from "./import-integration";
 
 const database = useTestDatabase();

@@ -6,9 +6,9 @@ import { GraphError } from "@microsoft/microsoft-graph-client";
 import type { Calendar } from "@microsoft/microsoft-graph-types";
 import { and, eq, gt, inArray, isNotNull, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import { toSnakeCase } from "drizzle-orm/casing";
-import type { SyncRun } from "../sync-run";
-import { graphEventToAgendaEvent, type GraphDeltaItem, type GraphEventContext, type GraphEventMapping, type ImportedAgendaEvent } from "./graph-event-mapping";
-import { adoptOwnCopy, isPlainOutlookRow, settleOutlookChange, type AgendaEventRow, type Settled } from "./outlook-changes";
+import type { SyncRun } from "../runs/sync-run";
+import { graphEventToAgendaEvent, type GraphDeltaItem, type GraphEventContext, type GraphEventMapping, type ImportedAgendaEvent } from "../reconcile/graph-event-mapping";
+import { adoptOwnCopy, isPlainOutlookRow, applyOutlookChange, type AgendaEventRow, type OutlookChangeOutcome } from "../reconcile/outlook-changes";
 
 const DAY_MS = 86_400_000;
 /** Outlook's largest delta page. */
@@ -224,7 +224,7 @@ async function upsertPlainEvents(tx: DatabaseOrTransaction, context: GraphEventC
   return { created: counts?.created ?? 0, updated: counts?.updated ?? 0, deleted: 0, toExport: 0 };
 }
 
-function addSettled(counts: Counts, { effect, needsExport }: Settled): void {
+function addOutcome(counts: Counts, { effect, needsExport }: OutlookChangeOutcome): void {
   if (effect !== "none") counts[effect]++;
   if (needsExport) counts.toExport++;
 }
@@ -264,9 +264,9 @@ async function upsertEvents(tx: DatabaseOrTransaction, run: SyncRun, context: Gr
     else plain.push(event);
   }
   const counts = plain.length > 0 ? await upsertPlainEvents(tx, context, plain) : emptyCounts();
-  const settle = { integrationId, runId: run.id };
+  const conflicts = { integrationId, runId: run.id };
   for (const { row, event, adopt } of special) {
-    addSettled(counts, adopt ? await adoptOwnCopy(tx, settle, row, event) : await settleOutlookChange(tx, settle, row, { kind: "edited", event }));
+    addOutcome(counts, adopt ? await adoptOwnCopy(tx, conflicts, row, event) : await applyOutlookChange(tx, conflicts, row, { kind: "edited", event }));
   }
   return counts;
 }
@@ -296,7 +296,7 @@ async function applyRemovals(tx: DatabaseOrTransaction, run: SyncRun, integratio
     counts.deleted += tombstoned.length;
   }
   for (const row of rows.filter((candidate) => !isPlainOutlookRow(candidate))) {
-    addSettled(counts, await settleOutlookChange(tx, { integrationId, runId: run.id }, row, { kind: "removed" }));
+    addOutcome(counts, await applyOutlookChange(tx, { integrationId, runId: run.id }, row, { kind: "removed" }));
   }
   return counts;
 }

@@ -60,3 +60,22 @@ export function notificationEndpoints(graphOrigin: string, publicUrl: string | u
   const base = publicUrl.replace(/\/+$/, "");
   return { notificationUrl: `${base}${NOTIFICATION_PATHS.notifications}`, lifecycleNotificationUrl: `${base}${NOTIFICATION_PATHS.lifecycle}` };
 }
+
+/** Where notifications go, and how long subscriptions live. */
+export interface SubscriptionSettings extends NotificationEndpoints {
+  /**
+   * Lifetime asked for. Outlook's maximum is 4,230 minutes in Microsoft's docs snapshot and 10,080 in later sources,
+   * and a request beyond it fails: the default stays under the lower one.
+   */
+  lifetimeMinutes: number;
+  /** Subscriptions expiring sooner than this are renewed (maintenance looks every minute). */
+  renewBeforeMinutes: number;
+}
+
+export const DEFAULT_SUBSCRIPTION_TIMING = { lifetimeMinutes: 4_200, renewBeforeMinutes: 24 * 60 } as const;
+
+/** Subscription settings for a deployment whose public URL is `publicUrl`; null when Graph cannot reach it. */
+export function subscriptionSettingsFor(graphOrigin: string, publicUrl: string | undefined): SubscriptionSettings | null {
+  const endpoints = notificationEndpoints(graphOrigin, publicUrl);
+  return endpoints && { ...endpoints, ...DEFAULT_SUBSCRIPTION_TIMING };
+}

@@ -4,20 +4,22 @@ import { useTestDatabase } from "@agenda/testing/database";
 import { sandboxAdmin, useSandbox } from "@agenda/testing/sandbox";
 import { and, eq, gte, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { listIntegrations, updateOutlookSettings } from "../integrations";
-import { disconnectOutlook } from "../outlook-connection";
-import type { OutlookServices } from "../outlook-services";
-import { SyncEngine } from "../sync-engine";
-import { SyncQueue } from "../sync-queue";
-import { silentLogger } from "../logger";
-import { capturingLogger } from "../testing/capturing-logger";
-import { metricsRegistryFor } from "../operations/metrics";
+import { listIntegrations, updateOutlookSettings } from "../connection/integrations";
+import { disconnectOutlook } from "../connection/outlook-connection";
+import type { OutlookServices } from "../connection/outlook-services";
+import { SYNC_JOB_QUEUES } from "../jobs/sync-queue";
+import { startSync, type Sync } from "../start-sync";
+import type { SyncEngine } from "../sync-engine";
+import { silentLogger } from "@agenda/observability/logger";
+import { capturingLogger } from "@agenda/observability/capturing-logger";
+import { metricsRegistryFor } from "@agenda/observability/metrics";
 import { connectTestUser, testOutlookServices } from "../testing/connect";
 import { startNotificationReceiver, type NotificationReceiver } from "../testing/notification-receiver";
 import { NOTIFICATION_PATHS } from "./notification-endpoints";
-import { answerWebhook } from "./notification-receiver";
+import { answerChangeNotifications } from "./webhooks";
 import { WebhookRejections } from "./webhook-rejections";
-import { ensureSubscriptions, renewSubscriptionNow, subscriptionSettingsFor, type SubscriptionContext, type SubscriptionSettings } from "./subscriptions";
+import { subscriptionSettingsFor, type SubscriptionSettings } from "./notification-endpoints";
+import { ensureSubscriptions, renewSubscriptionNow, type SubscriptionContext } from "./subscriptions";
 
 const database = useTestDatabase();
 const MAILBOXES = ["ana", "ben", "carla", "dan", "eve", "fay", "gus", "hal", "ida"].map((name) => `${name}@contoso.test`);
@@ -32,32 +34,31 @@ const LIFETIME_MINUTES = 180;
 const DEBOUNCE_MS = 3_000;
 
 let services: OutlookServices;
+let sync: Sync;
 let engine: SyncEngine;
-let queue: SyncQueue;
 let receiver: NotificationReceiver;
 const webhookLogs = capturingLogger("warn");
 let settings: SubscriptionSettings;
 
 beforeAll(async () => {
   services = testOutlookServices(database().db, sandbox());
-  receiver = await startNotificationReceiver(database().db, () => queue, webhookLogs.logger);
+  receiver = await startNotificationReceiver(database().db, () => sync.queue, webhookLogs.logger);
   const endpoints = subscriptionSettingsFor(sandbox().url, receiver.url);
   if (!endpoints) throw new Error("the sandbox should reach the loopback receiver");
   settings = { ...endpoints, lifetimeMinutes: LIFETIME_MINUTES, renewBeforeMinutes: 10 };
-  engine = new SyncEngine(services, "https://platform.example.test", { notifications: settings });
-  // Maintenance stays out of the way (yearly): each test decides when imports happen.
-  queue = await SyncQueue.start({
+  sync = await startSync({
+    outlook: services,
     databaseUrl: database().url,
+    platformUrl: "https://platform.example.test",
     work: true,
-    handlers: engine.handlers(),
-    notificationDebounceMs: DEBOUNCE_MS,
-    maintenanceCron: "0 0 1 1 *",
-    retry: { limit: 0, delaySeconds: 1 },
+    notifications: settings,
+    // Maintenance stays out of the way (yearly): each test decides when imports happen.
+    queue: { notificationDebounceMs: DEBOUNCE_MS, maintenanceCron: "0 0 1 1 *", retry: { limit: 0, delaySeconds: 1 } },
   });
-  engine.attach(queue);
+  ({ engine } = sync);
 });
 afterAll(async () => {
-  await queue?.stop(5_000);
+  await sync?.stop(5_000);
   await receiver?.close();
 });
 
@@ -107,7 +108,7 @@ async function settledRuns(integrationId: string) {
 /** Connects a mailbox the way the API does: the import job that follows creates the subscriptions. */
 async function connectAndSubscribe(name: string) {
   const connected = await connectTestUser(services, { name, mailbox: `${name.toLowerCase()}@contoso.test` });
-  await engine.integrationChanged(connected.integration.id);
+  await engine.integrationChanged(database().db, connected.integration.id);
   await waitFor("the first import", async () => (await runsOf(connected.integration.id)).some(({ status }) => status === "succeeded"));
   return connected;
 }
@@ -126,7 +127,7 @@ async function genuineSubscription(integrationId: string) {
 
 /** This process's count of webhook items rejected for `reason`. */
 async function rejectedItemsCounted(reason: string): Promise<number> {
-  const counter = await metricsRegistryFor(database().db).getSingleMetric("agenda_webhook_items_rejected_total")?.get();
+  const counter = await metricsRegistryFor(database().db, SYNC_JOB_QUEUES).getSingleMetric("agenda_webhook_items_rejected_total")?.get();
   return counter?.values.find(({ labels }) => labels.kind === "notifications" && labels.reason === reason)?.value ?? 0;
 }
 
@@ -240,7 +241,7 @@ describe("Outlook change notifications", () => {
     const { integration } = await connectAndSubscribe("Hal");
     const runsBefore = (await settledRuns(integration.id)).length;
     const genuine = await genuineSubscription(integration.id);
-    const flooded = await startNotificationReceiver(database().db, () => queue, webhookLogs.logger);
+    const flooded = await startNotificationReceiver(database().db, () => sync.queue, webhookLogs.logger);
     const logsBefore = webhookLogs.lines.length;
     const countedBefore = await rejectedItemsCounted("unknown_subscription");
     const floodStartedAt = new Date();
@@ -272,7 +273,7 @@ describe("Outlook change notifications", () => {
     const { integration } = await connectAndSubscribe("Ida");
     const genuine = await genuineSubscription(integration.id);
     const rejections = new WebhookRejections(database().db, silentLogger);
-    const answer = (body: unknown, validationToken?: string) => answerWebhook("notifications", { validationToken, body }, database().db, queue, rejections);
+    const answer = (body: unknown, validationToken?: string) => answerChangeNotifications(database().db, sync.queue, rejections, { validationToken, body });
     try {
       expect(await answer(undefined, "token")).toMatchObject({ status: 200, accepted: 0, rejected: 0 });
       expect(await answer({ value: [genuine, { ...genuine, clientState: "wrong" }, { subscriptionId: randomUUID(), clientState: "guess" }] })).toEqual({ status: 202, accepted: 1, rejected: 2 });
@@ -353,7 +354,7 @@ describe("Outlook change notifications", () => {
     const resourcesAfter = async (change: Parameters<typeof updateOutlookSettings>[2]) => {
       const before = (await settledRuns(integration.id)).length;
       await updateOutlookSettings(services, user.id, change);
-      await engine.integrationChanged(integration.id);
+      await engine.integrationChanged(database().db, integration.id);
       await waitFor("the import after the change", async () => (await settledRuns(integration.id)).length > before);
       return (await subscriptionsOf(integration.id)).map(({ resource }) => resource).sort();
     };

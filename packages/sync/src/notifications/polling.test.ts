@@ -3,12 +3,12 @@ import { useTestDatabase } from "@agenda/testing/database";
 import { useSandbox } from "@agenda/testing/sandbox";
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { listIntegrations } from "../integrations";
-import type { OutlookServices } from "../outlook-services";
-import { SyncEngine } from "../sync-engine";
-import { SyncQueue } from "../sync-queue";
+import { listIntegrations } from "../connection/integrations";
+import type { OutlookServices } from "../connection/outlook-services";
+import { startSync, type Sync } from "../start-sync";
+import type { SyncEngine } from "../sync-engine";
 import { connectTestUser, testOutlookServices } from "../testing/connect";
-import { subscriptionSettingsFor } from "./subscriptions";
+import { subscriptionSettingsFor } from "./notification-endpoints";
 
 const database = useTestDatabase();
 const sandbox = useSandbox(["gil", "hana"].map((name) => ({ userPrincipalName: `${name}@contoso.test` })));
@@ -16,19 +16,27 @@ const sandbox = useSandbox(["gil", "hana"].map((name) => ({ userPrincipalName: `
 const POLL_INTERVAL_MS = 60_000;
 
 let services: OutlookServices;
+let sync: Sync;
 let engine: SyncEngine;
-let queue: SyncQueue;
 
 beforeAll(async () => {
   services = testOutlookServices(database().db, sandbox());
   // Nothing listens on port 9 (discard): Graph's validation handshake fails and subscriptions cannot be created.
   const notifications = subscriptionSettingsFor(sandbox().url, "http://127.0.0.1:9");
-  engine = new SyncEngine(services, "https://platform.example.test", { notifications, pollIntervalMs: POLL_INTERVAL_MS, safetyNetIntervalMs: 6 * 3_600_000 });
-  queue = await SyncQueue.start({ databaseUrl: database().url, work: true, handlers: engine.handlers(), maintenanceCron: "0 0 1 1 *", retry: { limit: 0, delaySeconds: 1 } });
-  engine.attach(queue);
+  sync = await startSync({
+    outlook: services,
+    databaseUrl: database().url,
+    platformUrl: "https://platform.example.test",
+    work: true,
+    notifications,
+    pollIntervalMs: POLL_INTERVAL_MS,
+    safetyNetIntervalMs: 6 * 3_600_000,
+    queue: { maintenanceCron: "0 0 1 1 *", retry: { limit: 0, delaySeconds: 1 } },
+  });
+  ({ engine } = sync);
 });
 afterAll(async () => {
-  await queue?.stop(5_000);
+  await sync?.stop(5_000);
 });
 
 async function finishedImports(integrationId: string, count: number) {
@@ -51,7 +59,7 @@ async function lastImportedAgo(integrationId: string, ms: number) {
 describe("the polling fallback", () => {
   it("polls an integration whose webhook cannot be validated, every poll interval", async () => {
     const { user, integration } = await connectTestUser(services, { name: "Gil", mailbox: "gil@contoso.test" });
-    await engine.integrationChanged(integration.id);
+    await engine.integrationChanged(database().db, integration.id);
     const [first] = await finishedImports(integration.id, 1);
     expect(first).toMatchObject({ status: "succeeded", trigger: "change" });
     expect(first?.issues.map(({ message }) => message).join()).toMatch(/Change notifications unavailable, polling instead: .*validation/i);

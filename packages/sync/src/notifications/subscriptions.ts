@@ -1,33 +1,15 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { DatabaseOrTransaction } from "@agenda/db/client";
-import { graphSubscriptions } from "@agenda/db/schema";
+import { type calendarIntegrations, graphSubscriptions } from "@agenda/db/schema";
 import { graphStatusOf } from "@agenda/graph/graph-client";
 import type { Client } from "@microsoft/microsoft-graph-client";
 import type { Subscription } from "@microsoft/microsoft-graph-types";
 import { and, eq, inArray, sql } from "drizzle-orm";
-import type { IntegrationRow } from "../sync-run";
-import { notificationEndpoints, type NotificationEndpoints } from "./notification-endpoints";
+import type { SubscriptionSettings } from "./notification-endpoints";
+
+type IntegrationRow = typeof calendarIntegrations.$inferSelect;
 
 export type GraphSubscriptionRow = typeof graphSubscriptions.$inferSelect;
-
-/** Where notifications go, and how long subscriptions live. */
-export interface SubscriptionSettings extends NotificationEndpoints {
-  /**
-   * Lifetime asked for. Outlook's maximum is 4,230 minutes in Microsoft's docs snapshot and 10,080 in later sources,
-   * and a request beyond it fails: the default stays under the lower one.
-   */
-  lifetimeMinutes: number;
-  /** Subscriptions expiring sooner than this are renewed (maintenance looks every minute). */
-  renewBeforeMinutes: number;
-}
-
-export const DEFAULT_SUBSCRIPTION_TIMING = { lifetimeMinutes: 4_200, renewBeforeMinutes: 24 * 60 } as const;
-
-/** Subscription settings for a deployment whose public URL is `publicUrl`; null when Graph cannot reach it. */
-export function subscriptionSettingsFor(graphOrigin: string, publicUrl: string | undefined): SubscriptionSettings | null {
-  const endpoints = notificationEndpoints(graphOrigin, publicUrl);
-  return endpoints && { ...endpoints, ...DEFAULT_SUBSCRIPTION_TIMING };
-}
 
 /** What an integration's subscriptions are handled with: a sync run has all of it. */
 export interface SubscriptionContext {

@@ -3,7 +3,7 @@ import { auditLog } from "@agenda/db/schema";
 import { useTestDatabase } from "@agenda/testing/database";
 import { asc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { capturingLogger } from "../testing/capturing-logger";
+import { capturingLogger } from "@agenda/observability/capturing-logger";
 import { WebhookRejections, type RejectedItem } from "./webhook-rejections";
 
 const database = useTestDatabase();

@@ -1,8 +1,8 @@
 import type { Database } from "@agenda/db/client";
 import { recordAudit } from "@agenda/domain/audit";
-import type { Logger } from "../logger";
-import { recordWebhookItemRejected } from "../operations/metrics";
-import type { WebhookKind } from "./notification-receiver";
+import type { Logger } from "@agenda/observability/logger";
+import { recordWebhookItemRejected } from "@agenda/observability/metrics";
+import type { WebhookKind } from "./webhooks";
 
 export type RejectionReason = "unknown_subscription" | "client_state_mismatch";
 

@@ -1,5 +1,5 @@
 import { createDatabase } from "@agenda/db/client";
-import { withIntegrationLock } from "../sync-run";
+import { withIntegrationLock } from "../runs/sync-run";
 
 /**
  * Takes an integration's lock from a pool of its own, as another process syncing that mailbox would, and holds it

@@ -2,11 +2,11 @@ import type { Database } from "@agenda/db/client";
 import { ensureUser, type User } from "@agenda/domain/users";
 import { signInThroughAuthorizePage, type Sandbox } from "@agenda/microsoft-sandbox";
 import { TEST_APP, TEST_REDIRECT_URI } from "@agenda/testing/sandbox";
-import type { IntegrationView } from "../integrations";
-import { beginOutlookConnection, completeOutlookConnection } from "../outlook-connection";
-import { createOutlookServices } from "../outlook-config";
-import type { OutlookServices } from "../outlook-services";
-import { generateVaultKey, parseVaultKey } from "../token-vault";
+import type { IntegrationView } from "../connection/integrations";
+import { beginOutlookConnection, completeOutlookConnection } from "../connection/outlook-connection";
+import { createOutlookServices } from "../connection/outlook-config";
+import type { OutlookServices } from "../connection/outlook-services";
+import { generateVaultKey, parseVaultKey } from "../connection/token-vault";
 
 /** The vault key test services seal tokens with; a worker process under test is given the same one. */
 export const TEST_VAULT_KEY = generateVaultKey("tests");

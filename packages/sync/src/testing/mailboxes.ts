@@ -1,8 +1,8 @@
 import { useTestDatabase } from "@agenda/testing/database";
 import { sandboxAdmin, sandboxMailboxEvents, useSandbox, type SandboxMailboxEvent } from "@agenda/testing/sandbox";
 import { beforeAll } from "vitest";
-import { FORMATION_ID_PROPERTY } from "../outlook-event-tags";
-import type { OutlookServices } from "../outlook-services";
+import { FORMATION_ID_PROPERTY } from "../export/outlook-event-tags";
+import type { OutlookServices } from "../connection/outlook-services";
 import { testOutlookServices } from "./connect";
 
 export const mailboxOf = (name: string) => `${name}@contoso.test`;

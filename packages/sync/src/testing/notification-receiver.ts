@@ -2,9 +2,9 @@ import { once } from "node:events";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Database } from "@agenda/db/client";
-import { silentLogger, type Logger } from "../logger";
+import { silentLogger, type Logger } from "@agenda/observability/logger";
 import { NOTIFICATION_PATHS } from "../notifications/notification-endpoints";
-import { answerWebhook, type NotificationQueue, type WebhookKind } from "../notifications/notification-receiver";
+import { answerChangeNotifications, answerLifecycleEvents, type NotificationQueue } from "../notifications/webhooks";
 import { WebhookRejections } from "../notifications/webhook-rejections";
 
 export interface NotificationReceiver {
@@ -24,23 +24,27 @@ async function readBody(request: IncomingMessage): Promise<unknown> {
   }
 }
 
-/** The product's two webhooks on a plain Node server, for package tests that have no app: same functions, same answers. */
-export async function startNotificationReceiver(db: Database, queue: () => NotificationQueue | undefined, logger: Logger = silentLogger): Promise<NotificationReceiver> {
-  const kinds = new Map<string, WebhookKind>([
-    [NOTIFICATION_PATHS.notifications, "notifications"],
-    [NOTIFICATION_PATHS.lifecycle, "lifecycle"],
-  ]);
+/**
+ * The product's two webhooks on a plain Node server, for package tests that have no app: same functions, same answers.
+ * `queue` is asked for at each request: Microsoft validates the webhooks when a subscription is made, before a test's
+ * queue may exist.
+ */
+export async function startNotificationReceiver(db: Database, queue: () => NotificationQueue, logger: Logger = silentLogger): Promise<NotificationReceiver> {
   const rejections = new WebhookRejections(db, logger);
+  const answers = new Map<string, typeof answerChangeNotifications>([
+    [NOTIFICATION_PATHS.notifications, answerChangeNotifications],
+    [NOTIFICATION_PATHS.lifecycle, answerLifecycleEvents],
+  ]);
   const server = createServer((request, response) => {
     const url = new URL(request.url ?? "/", "http://127.0.0.1");
-    const kind = request.method === "POST" ? kinds.get(url.pathname) : undefined;
-    if (!kind) {
+    const answer = request.method === "POST" ? answers.get(url.pathname) : undefined;
+    if (!answer) {
       response.writeHead(404).end();
       return;
     }
     const validationToken = url.searchParams.get("validationToken") ?? undefined;
     void (validationToken === undefined ? readBody(request) : Promise.resolve(undefined))
-      .then((body) => answerWebhook(kind, { validationToken, body }, db, queue(), rejections))
+      .then((body) => answer(db, queue(), rejections, { validationToken, body }))
       .then((answer) => {
         if (answer.text === undefined) response.writeHead(answer.status).end();
         else response.writeHead(answer.status, { "content-type": "text/plain; charset=utf-8" }).end(answer.text);

@@ -1,0 +1,1 @@
+export { databaseTestConfig as default } from "../../vitest.shared.ts";
