@@ -1,16 +1,10 @@
 // Benchmark: a learner's private calendar feed of 2,000 formations (several zones, some cancelled) among 20,000 others.
 // Target: generated in well under 50 ms on the 2-core reference machine; and the 304 a calendar app gets when nothing
 // changed, found without writing the text. Runs on a throw-away embedded PostgreSQL.
-import { chmod, mkdtemp, rm } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { serve } from "@hono/node-server";
 import { createAuthenticator } from "@agenda/api";
-import { createDatabase } from "@agenda/db/client";
-import { startEmbeddedPostgres } from "@agenda/db/embedded";
-import { migrateDatabase } from "@agenda/db/migrate";
 import {
   CalendarFeedHashes,
   calendarFeedEntries,
@@ -25,6 +19,7 @@ import { formationLink } from "@agenda/domain/links";
 import { createTokenVault, generateVaultKey, parseVaultKey } from "@agenda/sync/token-vault";
 import { sql } from "drizzle-orm";
 import { createApp } from "../src/app";
+import { percentile, throwAwayDatabase } from "./bench-database";
 
 const FEED_EVENTS = 2_000;
 const OTHER_FORMATIONS = 20_000;
@@ -32,10 +27,6 @@ const WARMUP = 30;
 const MEASURED = 300;
 const TARGET_MS = 50;
 const ORIGIN = "https://agenda.example.test";
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
 
 async function timed(label: string, run: () => Promise<unknown> | unknown, target?: number): Promise<void> {
   for (let i = 0; i < WARMUP; i++) await run();
@@ -53,11 +44,7 @@ async function timed(label: string, run: () => Promise<unknown> | unknown, targe
   );
 }
 
-const workDir = await mkdtemp(join(tmpdir(), "agenda-bench-"));
-await chmod(workDir, 0o755);
-const cluster = await startEmbeddedPostgres({ dataDir: join(workDir, "postgres"), disposable: true });
-await migrateDatabase(cluster.url);
-const { db, close } = createDatabase(cluster.url);
+const { db, dispose } = await throwAwayDatabase();
 
 const seedStart = performance.now();
 const learner = await ensureUser(db, { platformUserId: "bench-learner", email: "learner@example.test", name: "Bench learner", role: "learner" });
@@ -153,6 +140,4 @@ await timed("GET over HTTP, 304 on If-Modified-Since", async () => {
 });
 
 server.close();
-await close();
-await cluster.stop();
-await rm(workDir, { recursive: true, force: true });
+await dispose();

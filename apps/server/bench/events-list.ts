@@ -1,18 +1,13 @@
 // Benchmark: latency of `events.list` for one month, over HTTP, with 100,000 events spread over 1,000 users.
 // Target: p99 under 15 ms on the 2-core reference machine. Runs on a throw-away embedded PostgreSQL.
-import { chmod, mkdtemp, rm } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { serve } from "@hono/node-server";
 import { createAuthenticator, signSessionToken } from "@agenda/api";
-import { createDatabase } from "@agenda/db/client";
-import { startEmbeddedPostgres } from "@agenda/db/embedded";
-import { migrateDatabase } from "@agenda/db/migrate";
 import { users } from "@agenda/db/schema";
 import { sql } from "drizzle-orm";
 import { createApp } from "../src/app";
+import { percentile, throwAwayDatabase } from "./bench-database";
 
 const USERS = 1_000;
 const EVENTS_PER_USER = 100;
@@ -20,15 +15,7 @@ const WARMUP_REQUESTS = 300;
 const MEASURED_REQUESTS = 3_000;
 const SECRET = "benchmark-secret-long-enough-for-hs256-signing";
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
-
-const workDir = await mkdtemp(join(tmpdir(), "agenda-bench-"));
-await chmod(workDir, 0o755);
-const cluster = await startEmbeddedPostgres({ dataDir: join(workDir, "postgres"), disposable: true });
-await migrateDatabase(cluster.url);
-const { db, close } = createDatabase(cluster.url);
+const { db, dispose } = await throwAwayDatabase();
 
 const seedStart = performance.now();
 await db.execute(sql`
@@ -92,6 +79,4 @@ for (const concurrency of [1, 4]) {
 }
 
 server.close();
-await close();
-await cluster.stop();
-await rm(workDir, { recursive: true, force: true });
+await dispose();
