@@ -3,6 +3,7 @@ import { readCalendar } from "@agenda/testing/icalendar";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { agendaUrl, apiGet, apiToken, DEMO, signIn } from "./support/agenda";
+import { seriousAccessibilityViolations } from "./support/axe";
 import { launchChromium, saveScreenshot } from "./support/browser";
 
 interface ListedEvent {
@@ -50,6 +51,14 @@ describe("a private calendar feed from the settings page", () => {
     expect(await card().getByRole("link", { name: "Ajouter à Google Agenda" }).getAttribute("href")).toContain(encodeURIComponent(url.replace(/^https?:/, "webcal:")));
     await card().getByText(/se mettent à jour à leur rythme/).waitFor();
     await saveScreenshot(page, "calendar-feed-settings");
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await page.getByLabel("Langue").selectOption("en");
+    const inEnglish = page.getByRole("region", { name: "Subscribe from another calendar" });
+    await inEnglish.getByText(/refresh at their own pace/).waitFor();
+    await saveScreenshot(page, "calendar-feed-settings-en");
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await page.getByLabel("Language").selectOption("fr");
+    await card().waitFor();
 
     // As a calendar app polls it: the address alone, no session.
     const answer = await fetch(url);
