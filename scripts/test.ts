@@ -16,16 +16,31 @@ const cluster = await startEmbeddedPostgres({ dataDir: join(workDir, "postgres")
 let exitCode = 1;
 try {
   exitCode = await new Promise<number>((resolve) => {
-    const turbo = spawn("npx", ["turbo", "run", "typecheck", "lint", "test", "--continue", "--concurrency=3", "--output-logs=errors-only", ...process.argv.slice(2)], {
-      stdio: "inherit",
-      env: {
-        ...process.env,
-        AGENDA_TEST_POSTGRES_URL: cluster.adminUrl,
-        AGENDA_TEST_REPORT_DIR: reportDir,
-        TURBO_TELEMETRY_DISABLED: "1",
-        TURBO_NO_UPDATE_NOTIFIER: "1",
+    const turbo = spawn(
+      "npx",
+      [
+        "turbo",
+        "run",
+        "typecheck",
+        "lint",
+        "//#format:check",
+        "test",
+        "--continue",
+        "--concurrency=3",
+        "--output-logs=errors-only",
+        ...process.argv.slice(2),
+      ],
+      {
+        stdio: "inherit",
+        env: {
+          ...process.env,
+          AGENDA_TEST_POSTGRES_URL: cluster.adminUrl,
+          AGENDA_TEST_REPORT_DIR: reportDir,
+          TURBO_TELEMETRY_DISABLED: "1",
+          TURBO_NO_UPDATE_NOTIFIER: "1",
+        },
       },
-    });
+    );
     turbo.on("exit", (code) => resolve(code ?? 1));
   });
 } finally {
