@@ -15,7 +15,13 @@ export const baseTestConfig: ViteUserConfig = defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: process.env.AGENDA_TEST_REPORT_DIR
-      ? ["default", ["json", { outputFile: join(process.env.AGENDA_TEST_REPORT_DIR, `${process.cwd().replaceAll(sep, "_")}.json`) }]]
+      ? [
+          "default",
+          [
+            "json",
+            { outputFile: join(process.env.AGENDA_TEST_REPORT_DIR, `${process.cwd().replaceAll(sep, "_")}.json`) },
+          ],
+        ]
       : ["default"],
   },
 });
@@ -23,7 +29,10 @@ export const baseTestConfig: ViteUserConfig = defineConfig({
 const setup = (file: string) => fileURLToPath(new URL(`./packages/testing/src/${file}`, import.meta.url));
 
 /** For workspaces whose tests call the Microsoft sandbox: its local CA is trusted by every test worker. */
-export const sandboxTestConfig: ViteUserConfig = mergeConfig(baseTestConfig, defineConfig({ test: { globalSetup: [setup("trust-sandbox-ca.ts")] } }));
+export const sandboxTestConfig: ViteUserConfig = mergeConfig(
+  baseTestConfig,
+  defineConfig({ test: { globalSetup: [setup("trust-sandbox-ca.ts")] } }),
+);
 
 /** For workspaces whose tests use the database (and the sandbox): one real PostgreSQL per run, one database per test file. */
 export const databaseTestConfig: ViteUserConfig = mergeConfig(

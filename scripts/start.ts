@@ -9,11 +9,23 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 
 // The server serves the web app from apps/web/dist and the Outlook add-in from apps/outlook-addin/dist: build them
 // first (turbo replays its cache when nothing changed). `--only`: the workspaces they depend on have nothing to build.
-const build = spawnSync("npx", ["turbo", "run", "build", "--filter=@agenda/web", "--filter=@agenda/outlook-addin", "--only", "--output-logs=errors-only"], {
-  cwd: root,
-  stdio: "inherit",
-  env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1", TURBO_NO_UPDATE_NOTIFIER: "1" },
-});
+const build = spawnSync(
+  "npx",
+  [
+    "turbo",
+    "run",
+    "build",
+    "--filter=@agenda/web",
+    "--filter=@agenda/outlook-addin",
+    "--only",
+    "--output-logs=errors-only",
+  ],
+  {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1", TURBO_NO_UPDATE_NOTIFIER: "1" },
+  },
+);
 if (build.status !== 0) {
   console.error("Building the web app or the Outlook add-in failed (see above): npm start stops here.");
   process.exit(build.status ?? 1);

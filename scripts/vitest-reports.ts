@@ -4,7 +4,12 @@ import { join } from "node:path";
 interface VitestJsonReport {
   numPassedTests: number;
   numFailedTests: number;
-  testResults: Array<{ name: string; status: string; message?: string; assertionResults: Array<{ status: string; fullName: string; failureMessages?: string[] }> }>;
+  testResults: Array<{
+    name: string;
+    status: string;
+    message?: string;
+    assertionResults: Array<{ status: string; fullName: string; failureMessages?: string[] }>;
+  }>;
 }
 
 /**
@@ -23,10 +28,14 @@ export async function concludeRun(dir: string, turboExitCode: number, whatElseFa
     for (const result of report.testResults) {
       if (result.status === "failed" && result.assertionResults.every(({ status }) => status !== "failed")) {
         failed++;
-        console.error(`failed: ${result.name}\n  ${(result.message ?? "its setup failed").slice(0, 1500).replaceAll("\n", "\n  ")}`);
+        console.error(
+          `failed: ${result.name}\n  ${(result.message ?? "its setup failed").slice(0, 1500).replaceAll("\n", "\n  ")}`,
+        );
       }
       for (const test of result.assertionResults.filter(({ status }) => status === "failed")) {
-        console.error(`failed: ${result.name} > ${test.fullName}\n  ${(test.failureMessages ?? []).join("\n").slice(0, 1500).replaceAll("\n", "\n  ")}`);
+        console.error(
+          `failed: ${result.name} > ${test.fullName}\n  ${(test.failureMessages ?? []).join("\n").slice(0, 1500).replaceAll("\n", "\n  ")}`,
+        );
       }
     }
   }

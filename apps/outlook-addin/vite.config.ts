@@ -10,5 +10,11 @@ export default defineConfig({
   server: { proxy: { "/api": server, "/trpc": server, "/addin/config.json": server, "/addin/office": server } },
   // The pane, and the sign-in dialog Office opens where it offers no nested app authentication (MSAL's standard
   // client, kept out of the pane). One chunk per page on purpose; bench/ watches the pane's gzipped size instead.
-  build: { outDir: "dist", emptyOutDir: true, manifest: true, chunkSizeWarningLimit: 600, rollupOptions: { input: ["taskpane.html", "sign-in.html"] } },
+  build: {
+    outDir: "dist",
+    emptyOutDir: true,
+    manifest: true,
+    chunkSizeWarningLimit: 600,
+    rollupOptions: { input: ["taskpane.html", "sign-in.html"] },
+  },
 });

@@ -24,7 +24,8 @@ interface SandboxTokens {
 
 async function serverConfig(): Promise<AddinConfig & { clientId: string; authority: string; apiScope: string }> {
   const config = (await (await fetch(agendaUrl("/addin/config.json"))).json()) as AddinConfig;
-  if (!config.clientId || !config.authority || !config.apiScope) throw new Error("the demo product configures no Microsoft app for the add-in");
+  if (!config.clientId || !config.authority || !config.apiScope)
+    throw new Error("the demo product configures no Microsoft app for the add-in");
   return { ...config, clientId: config.clientId, authority: config.authority, apiScope: config.apiScope };
 }
 
@@ -38,14 +39,27 @@ async function sandboxApiTokens(email: string): Promise<SandboxTokens> {
   const verifier = randomBytes(32).toString("base64url");
   const url = new URL(`${authority}/oauth2/v2.0/authorize`);
   const challenge = createHash("sha256").update(verifier).digest("base64url");
-  for (const [name, value] of Object.entries({ client_id: clientId, response_type: "code", redirect_uri: redirectUri, scope: `${apiScope} openid profile`, code_challenge: challenge, code_challenge_method: "S256" })) {
+  for (const [name, value] of Object.entries({
+    client_id: clientId,
+    response_type: "code",
+    redirect_uri: redirectUri,
+    scope: `${apiScope} openid profile`,
+    code_challenge: challenge,
+    code_challenge_method: "S256",
+  })) {
     url.searchParams.set(name, value);
   }
   const { response } = await signInThroughAuthorizePage(url.toString(), { userPrincipalName: email });
   const answer = await fetch(`${authority}/oauth2/v2.0/token`, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded", origin: new URL(redirectUri).origin },
-    body: new URLSearchParams({ grant_type: "authorization_code", client_id: clientId, code: response.get("code") ?? "", redirect_uri: redirectUri, code_verifier: verifier }),
+    body: new URLSearchParams({
+      grant_type: "authorization_code",
+      client_id: clientId,
+      code: response.get("code") ?? "",
+      redirect_uri: redirectUri,
+      code_verifier: verifier,
+    }),
   });
   if (!answer.ok) throw new Error(`the sandbox refused the code: ${await answer.text()}`);
   return (await answer.json()) as SandboxTokens;
@@ -59,7 +73,8 @@ async function sandboxApiTokens(email: string): Promise<SandboxTokens> {
 function fakeNestedAppAuthBridge(tokens: SandboxTokens, account: Record<string, string>, apiScope: string): void {
   const listeners: Array<(message: { data: string }) => void> = [];
   const requests: Array<{ method: string; tokenParams?: { scope?: string; clientId?: string } }> = [];
-  const answer = (response: Record<string, unknown>) => setTimeout(() => listeners.forEach((listener) => listener({ data: JSON.stringify(response) })), 0);
+  const answer = (response: Record<string, unknown>) =>
+    setTimeout(() => listeners.forEach((listener) => listener({ data: JSON.stringify(response) })), 0);
   Object.assign(window, {
     __naaRequests: requests,
     nestedAppAuthBridge: {
@@ -70,11 +85,36 @@ function fakeNestedAppAuthBridge(tokens: SandboxTokens, account: Record<string, 
         requests.push(request);
         const envelope = { messageType: "NestedAppAuthResponse", requestId: request.requestId };
         if (request.method === "GetInitContext") {
-          answer({ ...envelope, success: true, initContext: { sdkName: "fake-outlook", sdkVersion: "1.0.0", capabilities: { queryAccount: false } } });
-        } else if ((request.method === "GetToken" || request.method === "GetTokenPopup") && request.tokenParams?.scope?.split(" ").includes(apiScope)) {
-          answer({ ...envelope, success: true, token: { access_token: tokens.access_token, id_token: tokens.id_token, expires_in: tokens.expires_in, scope: tokens.scope }, account });
+          answer({
+            ...envelope,
+            success: true,
+            initContext: { sdkName: "fake-outlook", sdkVersion: "1.0.0", capabilities: { queryAccount: false } },
+          });
+        } else if (
+          (request.method === "GetToken" || request.method === "GetTokenPopup") &&
+          request.tokenParams?.scope?.split(" ").includes(apiScope)
+        ) {
+          answer({
+            ...envelope,
+            success: true,
+            token: {
+              access_token: tokens.access_token,
+              id_token: tokens.id_token,
+              expires_in: tokens.expires_in,
+              scope: tokens.scope,
+            },
+            account,
+          });
         } else {
-          answer({ ...envelope, success: false, error: { status: "PERSISTENT_ERROR", code: "unsupported", description: `the fake bridge does not answer ${request.method}` } });
+          answer({
+            ...envelope,
+            success: false,
+            error: {
+              status: "PERSISTENT_ERROR",
+              code: "unsupported",
+              description: `the fake bridge does not answer ${request.method}`,
+            },
+          });
         }
       },
     },
@@ -83,20 +123,41 @@ function fakeNestedAppAuthBridge(tokens: SandboxTokens, account: Record<string, 
 
 /** The bridge's account, as Outlook describes the signed-in person (from the tokens' own claims). */
 function accountOf(tokens: SandboxTokens, authority: string): Record<string, string> {
-  const claims = JSON.parse(Buffer.from(tokens.id_token.split(".")[1] ?? "", "base64url").toString("utf8")) as { oid: string; tid: string; preferred_username: string; name: string };
-  return { homeAccountId: `${claims.oid}.${claims.tid}`, environment: new URL(authority).host, tenantId: claims.tid, localAccountId: claims.oid, username: claims.preferred_username, name: claims.name };
+  const claims = JSON.parse(Buffer.from(tokens.id_token.split(".")[1] ?? "", "base64url").toString("utf8")) as {
+    oid: string;
+    tid: string;
+    preferred_username: string;
+    name: string;
+  };
+  return {
+    homeAccountId: `${claims.oid}.${claims.tid}`,
+    environment: new URL(authority).host,
+    tenantId: claims.tid,
+    localAccountId: claims.oid,
+    username: claims.preferred_username,
+    name: claims.name,
+  };
 }
 
 /** office.js answered empty (the stub stands in for it) and the server's configuration outside demo mode. */
 async function outsideDemoMode(context: BrowserContext): Promise<void> {
-  await context.route("**/addin/office/office.js", (route) => route.fulfill({ contentType: "text/javascript", body: "" }));
+  await context.route("**/addin/office/office.js", (route) =>
+    route.fulfill({ contentType: "text/javascript", body: "" }),
+  );
   await context.route("**/addin/config.json", async (route) => {
     const response = await route.fetch();
     await route.fulfill({ response, json: { ...((await response.json()) as AddinConfig), demo: false } });
   });
 }
 
-const paneHost = (change: Partial<FakeOfficeOptions>): FakeOfficeOptions => ({ host: "Outlook", answers: true, item: { kind: "message-read" }, displayLanguage: "fr-FR", emailAddress: LEARNER, ...change });
+const paneHost = (change: Partial<FakeOfficeOptions>): FakeOfficeOptions => ({
+  host: "Outlook",
+  answers: true,
+  item: { kind: "message-read" },
+  displayLanguage: "fr-FR",
+  emailAddress: LEARNER,
+  ...change,
+});
 
 describe("the add-in's Microsoft sign-in", () => {
   let browser: Browser;
@@ -108,14 +169,20 @@ describe("the add-in's Microsoft sign-in", () => {
   afterAll(() => browser.close());
 
   /** The taskpane in Outlook with NAA: the bridge hands it `email`'s token. */
-  async function openWithNestedAppAuth(email: string): Promise<{ context: BrowserContext; page: Page; apiScope: string }> {
+  async function openWithNestedAppAuth(
+    email: string,
+  ): Promise<{ context: BrowserContext; page: Page; apiScope: string }> {
     const { authority, apiScope } = await serverConfig();
     const tokens = await sandboxApiTokens(email);
     const context = await browser.newContext({ viewport: { width: 360, height: 900 }, locale: "fr-FR" });
     await outsideDemoMode(context);
     const page = await context.newPage();
-    await page.addInitScript({ content: `window.Office = (${fakeOffice.toString()})(${JSON.stringify(paneHost({}))});` });
-    await page.addInitScript({ content: `(${fakeNestedAppAuthBridge.toString()})(${JSON.stringify(tokens)}, ${JSON.stringify(accountOf(tokens, authority))}, ${JSON.stringify(apiScope)});` });
+    await page.addInitScript({
+      content: `window.Office = (${fakeOffice.toString()})(${JSON.stringify(paneHost({}))});`,
+    });
+    await page.addInitScript({
+      content: `(${fakeNestedAppAuthBridge.toString()})(${JSON.stringify(tokens)}, ${JSON.stringify(accountOf(tokens, authority))}, ${JSON.stringify(apiScope)});`,
+    });
     return { context, page, apiScope };
   }
 
@@ -123,7 +190,11 @@ describe("the add-in's Microsoft sign-in", () => {
     const { context, page, apiScope } = await openWithNestedAppAuth(LEARNER);
     await page.goto(agendaUrl("/addin/taskpane.html"));
     await page.getByRole("listitem", { name: FORMATION }).waitFor();
-    const requests = await page.evaluate(() => (window as unknown as { __naaRequests: Array<{ method: string; tokenParams?: { scope?: string } }> }).__naaRequests);
+    const requests = await page.evaluate(
+      () =>
+        (window as unknown as { __naaRequests: Array<{ method: string; tokenParams?: { scope?: string } }> })
+          .__naaRequests,
+    );
     // The pane's first requests leave together (queries, the status subscription): each may ask the bridge.
     const [init, ...tokenRequests] = requests;
     expect(init?.method).toBe("GetInitContext");
@@ -143,7 +214,9 @@ describe("the add-in's Microsoft sign-in", () => {
     // One script for every page of the context: the dialog's page gets a host of its own, which answers the pane.
     const pane = JSON.stringify(paneHost({ nestedAppAuth: false, dialog: { kind: "window" } }));
     const dialog = JSON.stringify(paneHost({ item: null }));
-    await context.addInitScript({ content: `window.Office = (${fakeOffice.toString()})(location.pathname.endsWith("/addin/sign-in.html") ? ${dialog} : ${pane});` });
+    await context.addInitScript({
+      content: `window.Office = (${fakeOffice.toString()})(location.pathname.endsWith("/addin/sign-in.html") ? ${dialog} : ${pane});`,
+    });
     const page = await context.newPage();
     const opened = context.waitForEvent("page");
     await page.goto(agendaUrl("/addin/taskpane.html"));
@@ -157,7 +230,9 @@ describe("the add-in's Microsoft sign-in", () => {
     await Promise.all([signIn.waitForEvent("close"), signIn.getByRole("button", { name: "Accept" }).click()]);
 
     await page.getByRole("listitem", { name: FORMATION }).waitFor();
-    const calls = await page.evaluate(() => (window as unknown as { Office: { __calls: Array<{ method: string; value: unknown }> } }).Office.__calls);
+    const calls = await page.evaluate(
+      () => (window as unknown as { Office: { __calls: Array<{ method: string; value: unknown }> } }).Office.__calls,
+    );
     expect(calls.filter(({ method }) => method.startsWith("ui.") || method.startsWith("dialog."))).toEqual([
       { method: "ui.displayDialogAsync", value: agendaUrl("/addin/sign-in.html") },
       { method: "dialog.close", value: null },

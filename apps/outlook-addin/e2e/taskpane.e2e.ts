@@ -4,7 +4,17 @@ import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../../web/e2e/support/browser";
 import { FORMATION_ID_CUSTOM_PROPERTY } from "@agenda/addin-manifest/custom-properties";
-import { agendaApi, agendaUrl, connectOutlook, LEARNER, officeCalls, openStubbedTaskpane, outlookCustomProperties, outlookSubjects, saveScreenshot } from "./support/office-host";
+import {
+  agendaApi,
+  agendaUrl,
+  connectOutlook,
+  LEARNER,
+  officeCalls,
+  openStubbedTaskpane,
+  outlookCustomProperties,
+  outlookSubjects,
+  saveScreenshot,
+} from "./support/office-host";
 
 const FORMATION = "RGPD : les fondamentaux";
 
@@ -41,7 +51,10 @@ describe("the Outlook add-in's taskpane", () => {
   it("downloads a formation as a published .ics holding the same event as the learner's calendar feed", async () => {
     const page = await openStubbedTaskpane(context, {});
     const downloading = page.waitForEvent("download");
-    await page.getByRole("listitem", { name: FORMATION }).getByRole("button", { name: "Ajouter à mon calendrier" }).click();
+    await page
+      .getByRole("listitem", { name: FORMATION })
+      .getByRole("button", { name: "Ajouter à mon calendrier" })
+      .click();
     const download = await downloading;
     expect(download.suggestedFilename()).toBe("rgpd-les-fondamentaux.ics");
     const file = readCalendar(await readFile(await download.path(), "utf8"));
@@ -54,18 +67,34 @@ describe("the Outlook add-in's taskpane", () => {
     expect(file.events[0]?.uid).toBe(`formation-${formationId}@agenda`);
     const feed = await api.feeds.rotate.mutate();
     if (!feed.enabled) throw new Error("the feed did not turn on");
-    const inFeed = readCalendar(await (await fetch(feed.url)).text()).events.find(({ uid }) => uid === file.events[0]?.uid);
+    const inFeed = readCalendar(await (await fetch(feed.url)).text()).events.find(
+      ({ uid }) => uid === file.events[0]?.uid,
+    );
     expect(inFeed).toEqual(file.events[0]);
     await api.feeds.delete.mutate();
     await page.close();
   });
 
   it("fills the appointment being composed with a formation", async () => {
-    const page = await openStubbedTaskpane(context, { item: { kind: "appointment-compose" }, displayLanguage: "en-US" });
-    await page.getByRole("listitem", { name: FORMATION }).getByRole("button", { name: "Fill with this formation" }).click();
+    const page = await openStubbedTaskpane(context, {
+      item: { kind: "appointment-compose" },
+      displayLanguage: "en-US",
+    });
+    await page
+      .getByRole("listitem", { name: FORMATION })
+      .getByRole("button", { name: "Fill with this formation" })
+      .click();
     await page.getByText(`The appointment was filled with “${FORMATION}”.`).waitFor();
     const calls = (await officeCalls(page)).filter(({ method }) => !method.startsWith("mailbox."));
-    expect(calls.map(({ method }) => method)).toEqual(["subject.setAsync", "start.setAsync", "end.setAsync", "location.setAsync", "body.setAsync", "customProperties.set", "customProperties.saveAsync"]);
+    expect(calls.map(({ method }) => method)).toEqual([
+      "subject.setAsync",
+      "start.setAsync",
+      "end.setAsync",
+      "location.setAsync",
+      "body.setAsync",
+      "customProperties.set",
+      "customProperties.saveAsync",
+    ]);
     expect(calls[0]?.value).toBe(FORMATION);
     expect(calls.at(-1)?.value).toEqual({ [FORMATION_ID_CUSTOM_PROPERTY]: expect.any(String) });
     await saveScreenshot(page, "addin-compose-filled");
@@ -75,13 +104,22 @@ describe("the Outlook add-in's taskpane", () => {
   it("shows the formation an appointment in read mode is", async () => {
     const formationId = await (async () => {
       const page = await openStubbedTaskpane(context, { item: { kind: "appointment-compose" } });
-      await page.getByRole("listitem", { name: FORMATION }).getByRole("button", { name: "Remplir avec cette formation" }).click();
+      await page
+        .getByRole("listitem", { name: FORMATION })
+        .getByRole("button", { name: "Remplir avec cette formation" })
+        .click();
       await page.getByText(/Le rendez-vous a été rempli/).waitFor();
       const saved = (await officeCalls(page)).at(-1)?.value as Record<string, string>;
       await page.close();
       return saved[FORMATION_ID_CUSTOM_PROPERTY] ?? "";
     })();
-    const page = await openStubbedTaskpane(context, { item: { kind: "appointment-read", subject: FORMATION, customProperties: { [FORMATION_ID_CUSTOM_PROPERTY]: formationId } } });
+    const page = await openStubbedTaskpane(context, {
+      item: {
+        kind: "appointment-read",
+        subject: FORMATION,
+        customProperties: { [FORMATION_ID_CUSTOM_PROPERTY]: formationId },
+      },
+    });
     const details = page.getByTestId("current-formation");
     await details.getByText(`Cette formation : ${FORMATION}`).waitFor();
     await details.getByText("Vous êtes inscrit(e) à cette formation.").waitFor();
@@ -94,7 +132,9 @@ describe("the Outlook add-in's taskpane", () => {
     const customProperties = await outlookCustomProperties(LEARNER, FORMATION);
     expect(customProperties).toEqual({ [FORMATION_ID_CUSTOM_PROPERTY]: expect.any(String) });
     // A renamed copy without its category: only the custom property can say which formation it is.
-    const page = await openStubbedTaskpane(context, { item: { kind: "appointment-read", subject: "Renommé dans Outlook", categories: [], customProperties } });
+    const page = await openStubbedTaskpane(context, {
+      item: { kind: "appointment-read", subject: "Renommé dans Outlook", categories: [], customProperties },
+    });
     await page.getByTestId("current-formation").getByText(`Cette formation : ${FORMATION}`).waitFor();
     await page.close();
   });
@@ -102,7 +142,10 @@ describe("the Outlook add-in's taskpane", () => {
   it("says it belongs in Outlook when office.js loads in a plain browser", async () => {
     const page = await context.newPage();
     await page.goto(agendaUrl("/addin/taskpane.html"));
-    await page.getByRole("alert").getByText(/ouvrez-le depuis Outlook/).waitFor();
+    await page
+      .getByRole("alert")
+      .getByText(/ouvrez-le depuis Outlook/)
+      .waitFor();
     await saveScreenshot(page, "addin-outside-office");
     await page.close();
   });
@@ -110,10 +153,16 @@ describe("the Outlook add-in's taskpane", () => {
   it("says Outlook did not answer when office.js never does", async () => {
     const page = await context.newPage();
     await page.route("**/addin/office/office.js", (route) =>
-      route.fulfill({ contentType: "text/javascript", body: "window.Office = { onReady: () => new Promise(() => {}), HostType: { Outlook: 'Outlook' } };" }),
+      route.fulfill({
+        contentType: "text/javascript",
+        body: "window.Office = { onReady: () => new Promise(() => {}), HostType: { Outlook: 'Outlook' } };",
+      }),
     );
     await page.goto(agendaUrl("/addin/taskpane.html"));
-    await page.getByRole("alert").getByText(/Outlook n'a pas répondu/).waitFor({ timeout: 20_000 });
+    await page
+      .getByRole("alert")
+      .getByText(/Outlook n'a pas répondu/)
+      .waitFor({ timeout: 20_000 });
     await saveScreenshot(page, "addin-office-no-answer");
     await page.close();
   });

@@ -47,7 +47,12 @@ async function timed(label: string, run: () => Promise<unknown> | unknown, targe
 const { db, dispose } = await throwAwayDatabase();
 
 const seedStart = performance.now();
-const learner = await ensureUser(db, { platformUserId: "bench-learner", email: "learner@example.test", name: "Bench learner", role: "learner" });
+const learner = await ensureUser(db, {
+  platformUserId: "bench-learner",
+  email: "learner@example.test",
+  name: "Bench learner",
+  role: "learner",
+});
 await db.execute(sql`
   insert into users (platform_user_id, email, name, role)
   select 'bench-' || n, 'bench-' || n || '@example.test', 'Bench user ' || n, 'learner' from generate_series(1, 1000) as n`);
@@ -78,7 +83,9 @@ await db.execute(sql`
   insert into enrollments (formation_id, user_id)
   select made.id, users.id from made join users on users.platform_user_id = 'bench-' || (split_part(made.external_id, '-', 2)::int % 1000 + 1)`);
 await db.execute(sql`analyze`);
-console.log(`seeded ${FEED_EVENTS} formations for the learner and ${OTHER_FORMATIONS} for 1,000 others in ${Math.round(performance.now() - seedStart)} ms`);
+console.log(
+  `seeded ${FEED_EVENTS} formations for the learner and ${OTHER_FORMATIONS} for 1,000 others in ${Math.round(performance.now() - seedStart)} ms`,
+);
 
 const vault = createTokenVault(parseVaultKey(generateVaultKey("bench")));
 const { secret } = await issueCalendarFeedSecret(db, vault, { userId: learner.id, requestId: "bench" });
@@ -90,9 +97,14 @@ const context: EntryContext = { formationLink: (id) => linkPrefix + id, locale: 
 const entries = await calendarFeedEntries(db, feed, context);
 const text = renderCalendarFeed(feed, entries);
 console.log(`feed: ${entries.length} events, ${(Buffer.byteLength(text) / 1024).toFixed(0)} KiB of iCalendar`);
-if (entries.length !== FEED_EVENTS) throw new Error(`expected ${FEED_EVENTS} events in the feed, found ${entries.length}`);
+if (entries.length !== FEED_EVENTS)
+  throw new Error(`expected ${FEED_EVENTS} events in the feed, found ${entries.length}`);
 
-await timed("generation: the iCalendar text of 2,000 events (renderCalendarFeed)", () => renderCalendarFeed(feed, entries), TARGET_MS);
+await timed(
+  "generation: the iCalendar text of 2,000 events (renderCalendarFeed)",
+  () => renderCalendarFeed(feed, entries),
+  TARGET_MS,
+);
 // What a poll costs when the feed changed: its rows fingerprinted, read from PostgreSQL, written as iCalendar and
 // hashed for the ETag.
 await timed("a poll of a changed feed, 200 with the text", async () => {
@@ -102,7 +114,13 @@ await timed("a poll of a changed feed, 200 with the text", async () => {
 const hashes = new CalendarFeedHashes();
 const current = await pollCalendarFeed(db, feed, context, hashes, () => false);
 await timed("a poll of an unchanged feed, 304 from the fingerprint alone", async () => {
-  const poll = await pollCalendarFeed(db, { ...feed, contentHash: current.contentHash, contentChangedAt: current.changedAt }, context, hashes, ({ contentHash }) => contentHash === current.contentHash);
+  const poll = await pollCalendarFeed(
+    db,
+    { ...feed, contentHash: current.contentHash, contentChangedAt: current.changedAt },
+    context,
+    hashes,
+    ({ contentHash }) => contentHash === current.contentHash,
+  );
   if (!poll.unchanged) throw new Error("an unchanged feed was written again");
 });
 

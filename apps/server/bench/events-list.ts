@@ -30,10 +30,18 @@ await db.execute(sql`
          'Europe/Paris'
   from users u cross join generate_series(1, ${EVENTS_PER_USER}) as e(n)`);
 await db.execute(sql`analyze`);
-const [{ count } = { count: 0 }] = (await db.execute<{ count: number }>(sql`select count(*)::int as count from agenda_events`)) as unknown as { count: number }[];
+const [{ count } = { count: 0 }] = (await db.execute<{ count: number }>(
+  sql`select count(*)::int as count from agenda_events`,
+)) as unknown as { count: number }[];
 console.log(`seeded ${count} events over ${USERS} users in ${Math.round(performance.now() - seedStart)} ms`);
 
-const app = createApp({ db, authenticator: createAuthenticator({ secret: SECRET }), demo: null, outlook: null, sync: null });
+const app = createApp({
+  db,
+  authenticator: createAuthenticator({ secret: SECRET }),
+  demo: null,
+  outlook: null,
+  sync: null,
+});
 const server = serve({ fetch: app.fetch, hostname: "127.0.0.1", port: 0 });
 await new Promise((resolve) => server.once("listening", resolve));
 const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -47,7 +55,9 @@ async function listOneMonth(i: number): Promise<number> {
   const to = new Date(Date.UTC(2026, month + 1, 1)).toISOString();
   const input = encodeURIComponent(JSON.stringify({ from, to }));
   const started = performance.now();
-  const response = await fetch(`${origin}/trpc/events.list?input=${input}`, { headers: { authorization: `Bearer ${tokens[i % tokens.length]}` } });
+  const response = await fetch(`${origin}/trpc/events.list?input=${input}`, {
+    headers: { authorization: `Bearer ${tokens[i % tokens.length]}` },
+  });
   const body = (await response.json()) as { result?: { data: unknown[] } };
   if (!response.ok || !body.result) throw new Error(`events.list answered ${response.status}`);
   return performance.now() - started;

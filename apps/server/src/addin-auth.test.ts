@@ -31,35 +31,67 @@ let leaUserId: string;
 /** An access token for the product's API as the sandbox's token endpoint issues it after a real sign-in. */
 async function sandboxApiToken(userPrincipalName: string): Promise<string> {
   const url = new URL(`${sandbox().authority()}/oauth2/v2.0/authorize`);
-  for (const [name, value] of Object.entries({ client_id: TEST_APP.clientId, response_type: "code", redirect_uri: TEST_REDIRECT_URI, scope: `${API_SCOPE} openid profile` })) {
+  for (const [name, value] of Object.entries({
+    client_id: TEST_APP.clientId,
+    response_type: "code",
+    redirect_uri: TEST_REDIRECT_URI,
+    scope: `${API_SCOPE} openid profile`,
+  })) {
     url.searchParams.set(name, value);
   }
   const { response } = await signInThroughAuthorizePage(url.toString(), { userPrincipalName });
   const answer = await fetch(`${sandbox().authority()}/oauth2/v2.0/token`, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ grant_type: "authorization_code", client_id: TEST_APP.clientId, client_secret: TEST_APP.secrets[0] ?? "", code: response.get("code") ?? "", redirect_uri: TEST_REDIRECT_URI }),
+    body: new URLSearchParams({
+      grant_type: "authorization_code",
+      client_id: TEST_APP.clientId,
+      client_secret: TEST_APP.secrets[0] ?? "",
+      code: response.get("code") ?? "",
+      redirect_uri: TEST_REDIRECT_URI,
+    }),
   });
   return ((await answer.json()) as { access_token: string }).access_token;
 }
 
 /** A token with the claims of a valid one for Léa, changed as given, signed by the sandbox's key unless told. */
-async function forgedToken(changes: Record<string, unknown>, options: { lifetimeSeconds?: number; keys?: SigningKeys } = {}): Promise<string> {
+async function forgedToken(
+  changes: Record<string, unknown>,
+  options: { lifetimeSeconds?: number; keys?: SigningKeys } = {},
+): Promise<string> {
   const lea = sandbox().directory.findByUserPrincipalName("lea@contoso.test");
   if (!lea) throw new Error("no Léa in the sandbox");
-  const claims = { aud: TEST_APP.clientId, iss: `${sandbox().url}/${lea.tenantId}/v2.0`, ver: "2.0", oid: lea.id, tid: lea.tenantId, azp: TEST_APP.clientId, scp: "access_as_user", ...changes };
+  const claims = {
+    aud: TEST_APP.clientId,
+    iss: `${sandbox().url}/${lea.tenantId}/v2.0`,
+    ver: "2.0",
+    oid: lea.id,
+    tid: lea.tenantId,
+    azp: TEST_APP.clientId,
+    scp: "access_as_user",
+    ...changes,
+  };
   return (options.keys ?? sandbox().signing).sign(claims, options.lifetimeSeconds ?? 600);
 }
 
-type Answer = { status: number; body: { result?: { data: unknown }; error?: { message: string; data: { appCode: string } } } };
+type Answer = {
+  status: number;
+  body: { result?: { data: unknown }; error?: { message: string; data: { appCode: string } } };
+};
 
 async function call(path: string, token: string, locale: "fr" | "en" = "en"): Promise<Answer> {
-  const response = await fetch(`${origin}/trpc/${path}`, { headers: { authorization: `Bearer ${token}`, "x-agenda-locale": locale } });
+  const response = await fetch(`${origin}/trpc/${path}`, {
+    headers: { authorization: `Bearer ${token}`, "x-agenda-locale": locale },
+  });
   return { status: response.status, body: (await response.json()) as never };
 }
 
 async function mutate(path: string, token: string, input: unknown): Promise<Answer> {
-  const response = await fetch(`${origin}/trpc/${path}`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "x-agenda-locale": "en" }, body: JSON.stringify(input) });
+  const response = await fetch(`${origin}/trpc/${path}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json", "x-agenda-locale": "en" },
+    body: JSON.stringify(input),
+  });
   return { status: response.status, body: (await response.json()) as never };
 }
 
@@ -71,7 +103,9 @@ beforeAll(async () => {
   const { db } = database();
   const outlook = testOutlookServices(db, sandbox());
   sync = await startQueueOnlySync(outlook, database().url);
-  const verifier = createMicrosoftTokenVerifier(addinAuthSettings({ clientId: TEST_APP.clientId, tenant: "common", authorityHost: sandbox().url }));
+  const verifier = createMicrosoftTokenVerifier(
+    addinAuthSettings({ clientId: TEST_APP.clientId, tenant: "common", authorityHost: sandbox().url }),
+  );
   const app = createApp({
     db,
     authenticator: createAuthenticator({ secret: "addin-auth-test-secret-long-enough-for-hs256" }, verifier),
@@ -107,18 +141,51 @@ describe("Microsoft access tokens for the product's API (the Outlook add-in's)",
   it("let a sandbox-issued token reach me and sync.formations as the user who connected that account", async () => {
     const token = await sandboxApiToken("lea@contoso.test");
     const me = await call("me", token);
-    expect(me).toMatchObject({ status: 200, body: { result: { data: { kind: "user", id: leaUserId, email: "lea@contoso.test" } } } });
+    expect(me).toMatchObject({
+      status: 200,
+      body: { result: { data: { kind: "user", id: leaUserId, email: "lea@contoso.test" } } },
+    });
     const formations = await call("sync.formations", token);
     expect(formations.status).toBe(200);
     expect(formations.body.result?.data).toEqual([expect.objectContaining({ title: "Sécurité au travail" })]);
   });
 
   it.each([
-    ["a wrong audience", () => forgedToken({ aud: "api://00000000-0000-0000-0000-000000000000" }), "MICROSOFT_TOKEN_AUDIENCE", /another application/, /autre application/],
-    ["a wrong issuer", () => forgedToken({ iss: "https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0" }), "MICROSOFT_TOKEN_ISSUER", /unexpected issuer/, /émetteur inattendu/],
-    ["an expired token", () => forgedToken({}, { lifetimeSeconds: -120 }), "MICROSOFT_TOKEN_EXPIRED", /Expired/, /expiré/],
-    ["another key's signature", async () => forgedToken({}, { keys: await SigningKeys.generate() }), "MICROSOFT_TOKEN_SIGNATURE", /signature/, /signature/],
-    ["a token without access_as_user", () => forgedToken({ scp: "User.Read" }), "MICROSOFT_TOKEN_SCOPE", /access_as_user/, /access_as_user/],
+    [
+      "a wrong audience",
+      () => forgedToken({ aud: "api://00000000-0000-0000-0000-000000000000" }),
+      "MICROSOFT_TOKEN_AUDIENCE",
+      /another application/,
+      /autre application/,
+    ],
+    [
+      "a wrong issuer",
+      () => forgedToken({ iss: "https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0" }),
+      "MICROSOFT_TOKEN_ISSUER",
+      /unexpected issuer/,
+      /émetteur inattendu/,
+    ],
+    [
+      "an expired token",
+      () => forgedToken({}, { lifetimeSeconds: -120 }),
+      "MICROSOFT_TOKEN_EXPIRED",
+      /Expired/,
+      /expiré/,
+    ],
+    [
+      "another key's signature",
+      async () => forgedToken({}, { keys: await SigningKeys.generate() }),
+      "MICROSOFT_TOKEN_SIGNATURE",
+      /signature/,
+      /signature/,
+    ],
+    [
+      "a token without access_as_user",
+      () => forgedToken({ scp: "User.Read" }),
+      "MICROSOFT_TOKEN_SCOPE",
+      /access_as_user/,
+      /access_as_user/,
+    ],
   ])("refuse %s with 401 saying why, in English and French", async (_case, token, appCode, english, french) => {
     const forged = await token();
     const en = await call("me", forged, "en");
@@ -186,7 +253,13 @@ describe("what a Microsoft token may do", () => {
     const lea = sandbox().directory.findByUserPrincipalName("lea@contoso.test");
     const valid = await sandboxApiToken("lea@contoso.test");
     const [header, payload] = valid.split(".");
-    const claims = { tid: lea?.tenantId, oid: lea?.id, scp: "access_as_user", aud: TEST_APP.clientId, exp: Math.floor(Date.now() / 1000) + 600 };
+    const claims = {
+      tid: lea?.tenantId,
+      oid: lea?.id,
+      scp: "access_as_user",
+      aud: TEST_APP.clientId,
+      exp: Math.floor(Date.now() / 1000) + 600,
+    };
     const kid = (JSON.parse(Buffer.from(header ?? "", "base64url").toString()) as { kid: string }).kid;
     const crafted = [
       `${base64url({ alg: "none" })}.${base64url(claims)}.`,
@@ -207,26 +280,47 @@ describe("what a Microsoft token may do", () => {
 
   it("answers 503 OUTLOOK_UNAVAILABLE, not a 500, when Microsoft's keys cannot be fetched", async () => {
     const { db } = database();
-    const unreachable = createMicrosoftTokenVerifier(addinAuthSettings({ clientId: TEST_APP.clientId, tenant: "common", authorityHost: "https://127.0.0.1:9" }));
-    const app = createApp({ db, authenticator: createAuthenticator({ secret: "addin-auth-test-secret-long-enough-for-hs256" }, unreachable), demo: null, outlook: null, sync: null });
-    const answer = await app.request("/api/me", { headers: { authorization: `Bearer ${await sandboxApiToken("lea@contoso.test")}`, "accept-language": "en" } });
+    const unreachable = createMicrosoftTokenVerifier(
+      addinAuthSettings({ clientId: TEST_APP.clientId, tenant: "common", authorityHost: "https://127.0.0.1:9" }),
+    );
+    const app = createApp({
+      db,
+      authenticator: createAuthenticator({ secret: "addin-auth-test-secret-long-enough-for-hs256" }, unreachable),
+      demo: null,
+      outlook: null,
+      sync: null,
+    });
+    const answer = await app.request("/api/me", {
+      headers: { authorization: `Bearer ${await sandboxApiToken("lea@contoso.test")}`, "accept-language": "en" },
+    });
     expect(answer.status).toBe(503);
-    expect(await answer.json()).toEqual({ error: { code: "OUTLOOK_UNAVAILABLE", message: expect.stringMatching(/Microsoft/) } });
+    expect(await answer.json()).toEqual({
+      error: { code: "OUTLOOK_UNAVAILABLE", message: expect.stringMatching(/Microsoft/) },
+    });
   });
 });
 
 describe("addinAuthSettings", () => {
   it("asks for access_as_user under api://<client id> by default, or under OUTLOOK_API_AUDIENCE, and accepts both audiences", () => {
-    const azure = { clientId: "11111111-2222-3333-4444-555555555555", tenant: "organizations", authorityHost: "https://login.microsoftonline.com" };
+    const azure = {
+      clientId: "11111111-2222-3333-4444-555555555555",
+      tenant: "organizations",
+      authorityHost: "https://login.microsoftonline.com",
+    };
     expect(addinAuthSettings(azure)).toEqual({
       clientId: azure.clientId,
       authority: "https://login.microsoftonline.com/organizations",
       apiScope: `api://${azure.clientId}/access_as_user`,
       audiences: [azure.clientId, `api://${azure.clientId}`],
     });
-    const custom = addinAuthSettings({ ...azure, applicationIdUri: "api://agenda.example.com/11111111-2222-3333-4444-555555555555" });
+    const custom = addinAuthSettings({
+      ...azure,
+      applicationIdUri: "api://agenda.example.com/11111111-2222-3333-4444-555555555555",
+    });
     expect(custom.apiScope).toBe("api://agenda.example.com/11111111-2222-3333-4444-555555555555/access_as_user");
     expect(custom.audiences).toEqual([azure.clientId, "api://agenda.example.com/11111111-2222-3333-4444-555555555555"]);
-    expect(() => parseEnv({ OUTLOOK_API_AUDIENCE: "agenda" })).toThrow(/OUTLOOK_API_AUDIENCE: must be an Application ID URI/);
+    expect(() => parseEnv({ OUTLOOK_API_AUDIENCE: "agenda" })).toThrow(
+      /OUTLOOK_API_AUDIENCE: must be an Application ID URI/,
+    );
   });
 });

@@ -12,7 +12,12 @@ export interface AddinAuthSettings extends MicrosoftTokenConfig {
  * The add-in's token settings for an app registration: the Azure app (OUTLOOK_CLIENT_ID, OUTLOOK_TENANT,
  * OUTLOOK_AUTHORITY_HOST, OUTLOOK_API_AUDIENCE), or in demo mode the sandbox's demo app, the sandbox issuing the tokens.
  */
-export function addinAuthSettings(app: { clientId: string; tenant: string; authorityHost: string; applicationIdUri?: string }): AddinAuthSettings {
+export function addinAuthSettings(app: {
+  clientId: string;
+  tenant: string;
+  authorityHost: string;
+  applicationIdUri?: string;
+}): AddinAuthSettings {
   const applicationIdUri = app.applicationIdUri ?? `api://${app.clientId}`;
   return {
     clientId: app.clientId,

@@ -85,25 +85,43 @@ export function createApp(deps: AppDependencies) {
   app.route("/api/calendar/events", calendarEventsRoutes);
   app.route("/api/calendar", outlookRoutes);
   const webhooks = deps.sync
-    ? outlookWebhookRoutes({ db: deps.db, queue: deps.sync.queue, rejections: deps.webhookRejections ?? new WebhookRejections(deps.db, logger), budgets, trustProxy: deps.trustProxy ?? false })
+    ? outlookWebhookRoutes({
+        db: deps.db,
+        queue: deps.sync.queue,
+        rejections: deps.webhookRejections ?? new WebhookRejections(deps.db, logger),
+        budgets,
+        trustProxy: deps.trustProxy ?? false,
+      })
     : outlookWebhooksWithoutSync();
   app.route("/api/calendar", webhooks);
-  app.get("/api/admin/integrations", (c) => throughProcedure(c, async (caller) => ({ integrations: await caller.integrations.all() })));
-  app.get("/api/admin/sync/failed-jobs", (c) => throughProcedure(c, async (caller) => ({ jobs: await caller.sync.failedJobs() })));
+  app.get("/api/admin/integrations", (c) =>
+    throughProcedure(c, async (caller) => ({ integrations: await caller.integrations.all() })),
+  );
+  app.get("/api/admin/sync/failed-jobs", (c) =>
+    throughProcedure(c, async (caller) => ({ jobs: await caller.sync.failedJobs() })),
+  );
   app.route("/api/admin/audit-log", auditLogRoutes);
   app.route("/api/admin/service-tokens", serviceTokensRoutes);
   app.get("/api/me", (c) => throughProcedure(c, (caller) => caller.me()));
   app.route("/api/users", usersRoutes);
-  app.post("/api/demo/sign-in", (c) => throughProcedure(c, async (caller) => caller.demo.signIn(unvalidated(await jsonBody(c)))));
+  app.post("/api/demo/sign-in", (c) =>
+    throughProcedure(c, async (caller) => caller.demo.signIn(unvalidated(await jsonBody(c)))),
+  );
   app.route("/api/calendar/feed", calendarFeedRoutes);
   // Outside /api: calendar apps poll it with no credentials but its secret, under a budget of its own.
-  if (deps.calendarFeeds) app.route("/feeds", feedRoutes({ db: deps.db, settings: deps.calendarFeeds, logger, budgets, trustProxy: deps.trustProxy ?? false }));
+  if (deps.calendarFeeds)
+    app.route(
+      "/feeds",
+      feedRoutes({ db: deps.db, settings: deps.calendarFeeds, logger, budgets, trustProxy: deps.trustProxy ?? false }),
+    );
   if (deps.demo) app.route("/demo", demoRoutes);
   app.route("/addin", addinRoutes(deps.addin ?? { demo: deps.demo !== null, auth: null }));
   app.route("/", webRoutes());
 
   app.notFound((c) => {
-    const message = errorMessage(localeFromAcceptLanguage(c.req.header("accept-language")), "ROUTE_NOT_FOUND", { path: `${c.req.method} ${c.req.path}` });
+    const message = errorMessage(localeFromAcceptLanguage(c.req.header("accept-language")), "ROUTE_NOT_FOUND", {
+      path: `${c.req.method} ${c.req.path}`,
+    });
     return c.json({ error: { code: "ROUTE_NOT_FOUND", message } }, 404);
   });
   app.onError((error, c) => {

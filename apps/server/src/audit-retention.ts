@@ -26,7 +26,11 @@ export class AuditRetention {
 
   static async start(options: AuditRetentionOptions): Promise<AuditRetention> {
     const { logger } = options;
-    const boss = new PgBoss({ connectionString: options.databaseUrl, max: 2, application_name: "agenda-audit-retention" });
+    const boss = new PgBoss({
+      connectionString: options.databaseUrl,
+      max: 2,
+      application_name: "agenda-audit-retention",
+    });
     boss.on("error", (error: Error) => logger.error({ err: error }, "audit retention queue error"));
     await boss.start();
     // pg-boss creates a queue by attaching a partition: two processes doing it at once (servers and the sync queue's
@@ -34,7 +38,8 @@ export class AuditRetention {
     const session = postgres(options.databaseUrl, { max: 1, onnotice: () => undefined });
     try {
       await session`select pg_advisory_lock(hashtextextended('agenda:sync-queue-setup', 0))`;
-      if (!(await boss.getQueue(AUDIT_PURGE_QUEUE))) await boss.createQueue(AUDIT_PURGE_QUEUE, { name: AUDIT_PURGE_QUEUE, policy: "singleton", retryLimit: 2 });
+      if (!(await boss.getQueue(AUDIT_PURGE_QUEUE)))
+        await boss.createQueue(AUDIT_PURGE_QUEUE, { name: AUDIT_PURGE_QUEUE, policy: "singleton", retryLimit: 2 });
     } finally {
       await session.end();
     }

@@ -1,5 +1,14 @@
 import { randomUUID } from "node:crypto";
-import { LOCALES, localeFromAcceptLanguage, streamTicketOf, type Authenticator, type CalendarFeedSettings, type Context, type DemoMode, type Locale } from "@agenda/api";
+import {
+  LOCALES,
+  localeFromAcceptLanguage,
+  streamTicketOf,
+  type Authenticator,
+  type CalendarFeedSettings,
+  type Context,
+  type DemoMode,
+  type Locale,
+} from "@agenda/api";
 import type { Database } from "@agenda/db/client";
 import type { IntegrationStatusFeed } from "@agenda/sync/integration-status";
 import type { WebhookRejections } from "@agenda/sync/webhook-rejections";
@@ -65,7 +74,12 @@ export async function createRequestContext(deps: AppDependencies, c: HonoContext
   const authorization = c.req.header("authorization");
   const ticket = authorization ? undefined : streamTicketOf(c.req.raw);
   const authenticated = ticket === undefined ? await deps.authenticator.authenticate(deps.db, authorization) : null;
-  const redeemed = ticket === undefined ? null : ticket === null ? "TOKEN_INVALID" : await deps.authenticator.redeemStreamTicket(deps.db, ticket);
+  const redeemed =
+    ticket === undefined
+      ? null
+      : ticket === null
+        ? "TOKEN_INVALID"
+        : await deps.authenticator.redeemStreamTicket(deps.db, ticket);
   const caller = authenticated === null || typeof authenticated === "string" ? null : authenticated;
   const streamCaller = redeemed === null || typeof redeemed === "string" ? null : redeemed;
   const person = caller?.kind === "user" ? caller.user : streamCaller?.user;
@@ -73,7 +87,14 @@ export async function createRequestContext(deps: AppDependencies, c: HonoContext
   return {
     db: deps.db,
     caller,
-    authFailure: typeof authenticated === "string" ? authenticated : typeof redeemed === "string" ? redeemed : streamCaller ? "STREAM_TICKET_ONLY" : null,
+    authFailure:
+      typeof authenticated === "string"
+        ? authenticated
+        : typeof redeemed === "string"
+          ? redeemed
+          : streamCaller
+            ? "STREAM_TICKET_ONLY"
+            : null,
     streamCaller,
     locale,
     requestId,

@@ -12,7 +12,8 @@ const JULIE: Person = { name: "Julie Moreau", address: "julie.moreau@formation.d
 const CLIENT: Person = { name: "Nadia Benali", address: "nadia.benali@hexaplan.example" };
 
 const DAY_MS = 86_400_000;
-const addDays = (date: string, days: number): string => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+const addDays = (date: string, days: number): string =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 
 /** The Monday of the week `now` falls in, in `timeZone`; on a weekend the next one, so the demo opens on a working week. */
 export function demoWeekMonday(now: Date, timeZone: string): string {
@@ -38,11 +39,17 @@ function demoWeek(monday: string, timeZone: string): { defaultCalendar: object[]
         end: at(0, "10:00"),
         location: { displayName: "Salle Curie" },
         attendees: attendees(SOPHIE, KARIM, JULIE),
-        recurrence: { pattern: { type: "weekly", interval: 1, daysOfWeek: ["monday"] }, range: { type: "noEnd", startDate: day(0) } },
+        recurrence: {
+          pattern: { type: "weekly", interval: 1, daysOfWeek: ["monday"] },
+          range: { type: "noEnd", startDate: day(0) },
+        },
       },
       {
         subject: "Bilan de formation avec Hexaplan",
-        body: { contentType: "text", content: "Retours des stagiaires sur « Management d'équipe à distance » et suite du plan de formation." },
+        body: {
+          contentType: "text",
+          content: "Retours des stagiaires sur « Management d'équipe à distance » et suite du plan de formation.",
+        },
         start: at(1, "11:00"),
         end: at(1, "12:00"),
         isOnlineMeeting: true,
@@ -80,14 +87,21 @@ function demoWeek(monday: string, timeZone: string): { defaultCalendar: object[]
  * Fills each mailbox with the demo week around `now`, through the sandbox's admin API (what a person does in
  * Outlook), in-process: the demo's Outlook has something to import from the first connection.
  */
-export async function seedDemoOutlookWeeks(sandbox: Sandbox, mailboxes: Array<{ userPrincipalName: string; timeZone: string }>, now = new Date()): Promise<void> {
+export async function seedDemoOutlookWeeks(
+  sandbox: Sandbox,
+  mailboxes: Array<{ userPrincipalName: string; timeZone: string }>,
+  now = new Date(),
+): Promise<void> {
   const post = async (path: string, body: object): Promise<unknown> => {
     const response = await sandbox.graph.admin.request(`/api/mailboxes/${path}`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify(body),
     });
-    if (!response.ok) throw new Error(`the Microsoft sandbox refused the demo week (${path}): ${response.status} ${await response.text()}`);
+    if (!response.ok)
+      throw new Error(
+        `the Microsoft sandbox refused the demo week (${path}): ${response.status} ${await response.text()}`,
+      );
     return response.json();
   };
   for (const { userPrincipalName, timeZone } of mailboxes) {

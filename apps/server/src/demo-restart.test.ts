@@ -39,10 +39,17 @@ async function startDemo(): Promise<{ sandboxUrl: string }> {
 
 /** Léa's calls to the running server, signed in through demo sign-in: an answer other than 200 fails with its body. */
 async function signInLea(): Promise<(path: string, init?: RequestInit) => Promise<Record<string, unknown>>> {
-  const signIn = await fetch(`${server?.url}/api/demo/sign-in`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: LEA }) });
+  const signIn = await fetch(`${server?.url}/api/demo/sign-in`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: LEA }),
+  });
   const { token } = (await signIn.json()) as { token: string };
   return async (path, init = {}) => {
-    const response = await fetch(`${server?.url}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" } });
+    const response = await fetch(`${server?.url}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    });
     const body = await response.text();
     expect(response.status, `${path}: ${body}`).toBe(200);
     return JSON.parse(body) as Record<string, unknown>;
@@ -58,13 +65,20 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined | nul
   throw new Error(`timed out waiting for ${what}:\n${server?.output() ?? ""}`);
 }
 
-type ListedEvent = { title: string; isAllDay: boolean; onlineUrl: string | null; outlook: { calendarId: string | null; seriesMasterId: string | null } | null };
+type ListedEvent = {
+  title: string;
+  isAllDay: boolean;
+  onlineUrl: string | null;
+  outlook: { calendarId: string | null; seriesMasterId: string | null } | null;
+};
 
 /** Léa's Outlook events of the weeks around now, which hold the demo week whatever the day. */
 async function outlookEventsAroundNow(api: Awaited<ReturnType<typeof signInLea>>): Promise<ListedEvent[]> {
   const from = new Date(Date.now() - 8 * 86_400_000).toISOString();
   const to = new Date(Date.now() + 15 * 86_400_000).toISOString();
-  const { events } = (await api(`/api/calendar/events?sources=outlook&from=${from}&to=${to}`)) as { events: ListedEvent[] };
+  const { events } = (await api(`/api/calendar/events?sources=outlook&from=${from}&to=${to}`)) as {
+    events: ListedEvent[];
+  };
   return events;
 }
 
@@ -75,84 +89,139 @@ const DEMO_WEEK_IN_OUTLOOK = 6;
 
 /** What Léa keeps in her Outlook herself, apart from the formations Agenda sent there (they carry its tag). */
 async function leasOwnOutlookEvents(sandboxUrl: string): Promise<SandboxMailboxEvent[]> {
-  return (await sandboxMailboxEvents({ url: sandboxUrl }, LEA)).filter(({ singleValueExtendedProperties }) => !singleValueExtendedProperties?.length);
+  return (await sandboxMailboxEvents({ url: sandboxUrl }, LEA)).filter(
+    ({ singleValueExtendedProperties }) => !singleValueExtendedProperties?.length,
+  );
 }
 
 describe("the demo across a restart", () => {
   let firstSandboxUrl = "";
 
-  it("fills Léa's Outlook with a working week, which her first import brings into the agenda", { timeout: 120_000 }, async () => {
-    ({ sandboxUrl: firstSandboxUrl } = await startDemo());
-    try {
+  it(
+    "fills Léa's Outlook with a working week, which her first import brings into the agenda",
+    { timeout: 120_000 },
+    async () => {
+      ({ sandboxUrl: firstSandboxUrl } = await startDemo());
+      try {
+        const api = await signInLea();
+        const { url } = (await api("/api/calendar/outlook/auth-url")) as { url: string };
+        const { response } = await signInThroughAuthorizePage(url, { userPrincipalName: LEA });
+        await api("/api/calendar/outlook/callback", {
+          method: "POST",
+          body: JSON.stringify(Object.fromEntries(response)),
+        });
+        await api("/api/calendar/outlook/import", { method: "POST" });
+
+        const imported = await outlookEventsAroundNow(api);
+        expect(new Set(imported.map(({ title }) => title))).toEqual(
+          new Set([
+            "Point d'équipe hebdomadaire",
+            "Bilan de formation avec Hexaplan",
+            "Salon Learning Technologies France",
+            "Revue du catalogue de formations",
+            "Déjeuner d'équipe",
+          ]),
+        );
+        const weekly = titled(imported, "Point d'équipe hebdomadaire");
+        expect(weekly.length).toBeGreaterThanOrEqual(2);
+        expect(weekly[0]?.outlook?.seriesMasterId).toEqual(expect.any(String));
+        expect(new Set(weekly.map(({ outlook }) => outlook?.seriesMasterId)).size).toBe(1);
+        expect(titled(imported, "Salon Learning Technologies France")).toEqual([
+          expect.objectContaining({ isAllDay: true }),
+        ]);
+        expect(titled(imported, "Bilan de formation avec Hexaplan")).toEqual([
+          expect.objectContaining({ onlineUrl: expect.stringMatching(/^https:\/\/teams\.microsoft\.com\//) }),
+        ]);
+        expect(titled(imported, "Revue du catalogue de formations")).toHaveLength(1);
+        expect(titled(imported, "Déjeuner d'équipe")).toHaveLength(1);
+
+        // The appointment kept in another calendar arrives once that calendar is imported too.
+        const calendars = (await api("/api/calendar/outlook/calendars")) as unknown as Array<{
+          id: string;
+          name: string;
+        }>;
+        expect(calendars.map(({ name }) => name).sort()).toEqual(["Calendar", "Personnel"]);
+        await api("/api/calendar/integrations/outlook/settings", {
+          method: "PUT",
+          body: JSON.stringify({ importCalendarIds: calendars.map(({ id }) => id) }),
+        });
+        await api("/api/calendar/outlook/import", { method: "POST" });
+        const personal = calendars.find(({ name }) => name === "Personnel");
+        expect(titled(await outlookEventsAroundNow(api), "Rendez-vous chez le dentiste")).toEqual([
+          expect.objectContaining({ outlook: expect.objectContaining({ calendarId: personal?.id }) }),
+        ]);
+        expect(await leasOwnOutlookEvents(firstSandboxUrl)).toHaveLength(DEMO_WEEK_IN_OUTLOOK);
+      } finally {
+        await server?.stop();
+      }
+    },
+  );
+
+  it(
+    "keeps Léa's import, export and notifications working after the restart, with no reconnect and no second demo week",
+    { timeout: 120_000 },
+    async () => {
+      const restartedAt = new Date();
+      const { sandboxUrl } = await startDemo();
       const api = await signInLea();
-      const { url } = (await api("/api/calendar/outlook/auth-url")) as { url: string };
-      const { response } = await signInThroughAuthorizePage(url, { userPrincipalName: LEA });
-      await api("/api/calendar/outlook/callback", { method: "POST", body: JSON.stringify(Object.fromEntries(response)) });
-      await api("/api/calendar/outlook/import", { method: "POST" });
 
-      const imported = await outlookEventsAroundNow(api);
-      expect(new Set(imported.map(({ title }) => title))).toEqual(
-        new Set(["Point d'équipe hebdomadaire", "Bilan de formation avec Hexaplan", "Salon Learning Technologies France", "Revue du catalogue de formations", "Déjeuner d'équipe"]),
+      await api("/api/calendar/outlook/import", { method: "POST" });
+      expect(await leasOwnOutlookEvents(sandboxUrl)).toHaveLength(DEMO_WEEK_IN_OUTLOOK);
+      expect(titled(await outlookEventsAroundNow(api), "Revue du catalogue de formations")).toHaveLength(1);
+
+      const [excel] = await database()
+        .db.select({ id: formations.id, title: formations.title })
+        .from(formations)
+        .where(eq(formations.externalId, "demo-formation-excel"));
+      if (!excel) throw new Error("the demo seed makes the Excel formation");
+      await api("/api/calendar/outlook/export-formation", {
+        method: "POST",
+        body: JSON.stringify({ formationId: excel.id }),
+      });
+      expect((await sandboxMailboxEvents({ url: sandboxUrl }, LEA)).map(({ subject }) => subject)).toContain(
+        excel.title,
       );
-      const weekly = titled(imported, "Point d'équipe hebdomadaire");
-      expect(weekly.length).toBeGreaterThanOrEqual(2);
-      expect(weekly[0]?.outlook?.seriesMasterId).toEqual(expect.any(String));
-      expect(new Set(weekly.map(({ outlook }) => outlook?.seriesMasterId)).size).toBe(1);
-      expect(titled(imported, "Salon Learning Technologies France")).toEqual([expect.objectContaining({ isAllDay: true })]);
-      expect(titled(imported, "Bilan de formation avec Hexaplan")).toEqual([expect.objectContaining({ onlineUrl: expect.stringMatching(/^https:\/\/teams\.microsoft\.com\//) })]);
-      expect(titled(imported, "Revue du catalogue de formations")).toHaveLength(1);
-      expect(titled(imported, "Déjeuner d'équipe")).toHaveLength(1);
 
-      // The appointment kept in another calendar arrives once that calendar is imported too.
-      const calendars = (await api("/api/calendar/outlook/calendars")) as unknown as Array<{ id: string; name: string }>;
-      expect(calendars.map(({ name }) => name).sort()).toEqual(["Calendar", "Personnel"]);
-      await api("/api/calendar/integrations/outlook/settings", { method: "PUT", body: JSON.stringify({ importCalendarIds: calendars.map(({ id }) => id) }) });
-      await api("/api/calendar/outlook/import", { method: "POST" });
-      const personal = calendars.find(({ name }) => name === "Personnel");
-      expect(titled(await outlookEventsAroundNow(api), "Rendez-vous chez le dentiste")).toEqual([expect.objectContaining({ outlook: expect.objectContaining({ calendarId: personal?.id }) })]);
-      expect(await leasOwnOutlookEvents(firstSandboxUrl)).toHaveLength(DEMO_WEEK_IN_OUTLOOK);
-    } finally {
+      const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+      await sandboxAdmin({ url: sandboxUrl }, "POST", `/mailboxes/${LEA}/events`, {
+        events: [
+          {
+            subject: "Ajouté dans Outlook après le redémarrage",
+            start: { dateTime: `${tomorrow}T14:00:00`, timeZone: "UTC" },
+            end: { dateTime: `${tomorrow}T15:00:00`, timeZone: "UTC" },
+          },
+        ],
+      });
+      await waitFor(
+        "the Outlook event in events.list",
+        async () => titled(await outlookEventsAroundNow(api), "Ajouté dans Outlook après le redémarrage").length > 0,
+      );
+      const notified = await database()
+        .db.select()
+        .from(syncRuns)
+        .where(and(eq(syncRuns.trigger, "notification"), gt(syncRuns.startedAt, restartedAt)));
+      expect(notified.length).toBeGreaterThan(0);
+      expect(sandboxUrl).toBe(firstSandboxUrl);
+    },
+  );
+
+  it(
+    "refuses to start when another program took the sandbox's port, and says how to free it or choose another",
+    { timeout: 60_000 },
+    async () => {
       await server?.stop();
-    }
-  });
-
-  it("keeps Léa's import, export and notifications working after the restart, with no reconnect and no second demo week", { timeout: 120_000 }, async () => {
-    const restartedAt = new Date();
-    const { sandboxUrl } = await startDemo();
-    const api = await signInLea();
-
-    await api("/api/calendar/outlook/import", { method: "POST" });
-    expect(await leasOwnOutlookEvents(sandboxUrl)).toHaveLength(DEMO_WEEK_IN_OUTLOOK);
-    expect(titled(await outlookEventsAroundNow(api), "Revue du catalogue de formations")).toHaveLength(1);
-
-    const [excel] = await database().db.select({ id: formations.id, title: formations.title }).from(formations).where(eq(formations.externalId, "demo-formation-excel"));
-    if (!excel) throw new Error("the demo seed makes the Excel formation");
-    await api("/api/calendar/outlook/export-formation", { method: "POST", body: JSON.stringify({ formationId: excel.id }) });
-    expect((await sandboxMailboxEvents({ url: sandboxUrl }, LEA)).map(({ subject }) => subject)).toContain(excel.title);
-
-    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-    await sandboxAdmin({ url: sandboxUrl }, "POST", `/mailboxes/${LEA}/events`, {
-      events: [{ subject: "Ajouté dans Outlook après le redémarrage", start: { dateTime: `${tomorrow}T14:00:00`, timeZone: "UTC" }, end: { dateTime: `${tomorrow}T15:00:00`, timeZone: "UTC" } }],
-    });
-    await waitFor("the Outlook event in events.list", async () => titled(await outlookEventsAroundNow(api), "Ajouté dans Outlook après le redémarrage").length > 0);
-    const notified = await database().db.select().from(syncRuns).where(and(eq(syncRuns.trigger, "notification"), gt(syncRuns.startedAt, restartedAt)));
-    expect(notified.length).toBeGreaterThan(0);
-    expect(sandboxUrl).toBe(firstSandboxUrl);
-  });
-
-  it("refuses to start when another program took the sandbox's port, and says how to free it or choose another", { timeout: 60_000 }, async () => {
-    await server?.stop();
-    const port = Number(new URL(firstSandboxUrl).port);
-    const squatter = createServer().listen(port, "127.0.0.1");
-    await once(squatter, "listening");
-    try {
-      const { code, output } = await runServerExpectingFailure(env);
-      expect(code).toBe(1);
-      expect(output).toContain(`cannot listen on 127.0.0.1:${port}`);
-      expect(output).toContain(`lsof -nP -iTCP:${port}`);
-      expect(output).toContain("set SANDBOX_PORT to another port");
-    } finally {
-      squatter.close();
-    }
-  });
+      const port = Number(new URL(firstSandboxUrl).port);
+      const squatter = createServer().listen(port, "127.0.0.1");
+      await once(squatter, "listening");
+      try {
+        const { code, output } = await runServerExpectingFailure(env);
+        expect(code).toBe(1);
+        expect(output).toContain(`cannot listen on 127.0.0.1:${port}`);
+        expect(output).toContain(`lsof -nP -iTCP:${port}`);
+        expect(output).toContain("set SANDBOX_PORT to another port");
+      } finally {
+        squatter.close();
+      }
+    },
+  );
 });

@@ -1,7 +1,13 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_AUDIT_RETENTION_DAYS } from "@agenda/domain/audit";
-import { deploymentEnvironment, presentVariables, productionUrlIssues, SECRET_VARIABLES, withSecretFiles } from "@agenda/sync/deployment-env";
+import {
+  deploymentEnvironment,
+  presentVariables,
+  productionUrlIssues,
+  SECRET_VARIABLES,
+  withSecretFiles,
+} from "@agenda/sync/deployment-env";
 import { isLoopbackHost, notificationEnvironment } from "@agenda/sync/notification-endpoints";
 import { outlookEnvironment } from "@agenda/sync/outlook-config";
 import { z } from "zod";
@@ -12,7 +18,11 @@ const booleanFlag = z.enum(["true", "false", "1", "0"]).transform((value) => val
 const optionalUrl = z.url({ protocol: /^https?$/ }).optional();
 
 /** Demo mode unless DEMO_MODE says otherwise: on when no Azure app is configured, outside production. */
-function demoModeOf(env: { DEMO_MODE?: boolean | undefined; OUTLOOK_CLIENT_ID?: string | undefined; NODE_ENV: string }): boolean {
+function demoModeOf(env: {
+  DEMO_MODE?: boolean | undefined;
+  OUTLOOK_CLIENT_ID?: string | undefined;
+  NODE_ENV: string;
+}): boolean {
   return env.DEMO_MODE ?? (!env.OUTLOOK_CLIENT_ID && env.NODE_ENV !== "production");
 }
 
@@ -26,8 +36,17 @@ const environment = z
     ALLOWED_ORIGINS: z
       .string()
       .default("")
-      .transform((list) => list.split(",").map((origin) => origin.trim()).filter(Boolean))
-      .pipe(z.array(z.union([z.literal("*"), z.url({ protocol: /^https?$/ }).transform((origin) => new URL(origin).origin)]))),
+      .transform((list) =>
+        list
+          .split(",")
+          .map((origin) => origin.trim())
+          .filter(Boolean),
+      )
+      .pipe(
+        z.array(
+          z.union([z.literal("*"), z.url({ protocol: /^https?$/ }).transform((origin) => new URL(origin).origin)]),
+        ),
+      ),
     /** Interface the server listens on; demo mode turns itself on only on a loopback one (127.0.0.0/8, ::1, localhost). */
     HOST: z.string().min(1).default("127.0.0.1"),
     /**
@@ -36,7 +55,10 @@ const environment = z
      * given as files (TLS_CERT_FILE, TLS_KEY_FILE). Unset: plain HTTP, TLS ends at a proxy in front.
      */
     TLS_CERT: z.string().includes("-----BEGIN CERTIFICATE-----", { message: "must be a PEM certificate" }).optional(),
-    TLS_KEY: z.string().regex(/-----BEGIN [A-Z ]*PRIVATE KEY-----/, "must be a PEM private key").optional(),
+    TLS_KEY: z
+      .string()
+      .regex(/-----BEGIN [A-Z ]*PRIVATE KEY-----/, "must be a PEM private key")
+      .optional(),
     PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
     DATA_DIR: z.string().min(1).default(resolve(repositoryRoot, ".data")),
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
@@ -63,7 +85,10 @@ const environment = z
      * The Application ID URI the Azure app exposes its `access_as_user` scope under, for the Outlook add-in's tokens;
      * default `api://<OUTLOOK_CLIENT_ID>`.
      */
-    OUTLOOK_API_AUDIENCE: z.string().regex(/^(api|https):\/\/\S+$/, "must be an Application ID URI such as api://<client id>").optional(),
+    OUTLOOK_API_AUDIENCE: z
+      .string()
+      .regex(/^(api|https):\/\/\S+$/, "must be an Application ID URI such as api://<client id>")
+      .optional(),
     /**
      * Where the Outlook add-in loads office.js: Microsoft's CDN (https://appsforoffice.microsoft.com/lib/1/hosted/office.js).
      * Unset (demo mode, offline deployments): the server serves `@microsoft/office-js` itself under /addin/office/.
@@ -92,7 +117,11 @@ const environment = z
     /** Days audit entries are kept; a daily job deletes older ones. */
     AUDIT_LOG_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(DEFAULT_AUDIT_RETENTION_DAYS),
     /** The longest a platform session token may live (`exp` after `iat`), in hours; longer or endless ones are refused. */
-    PLATFORM_JWT_MAX_LIFETIME_HOURS: z.coerce.number().min(0.1).max(24 * 30).default(24),
+    PLATFORM_JWT_MAX_LIFETIME_HOURS: z.coerce
+      .number()
+      .min(0.1)
+      .max(24 * 30)
+      .default(24),
   })
   .superRefine((env, ctx) => {
     const demo = demoModeOf(env);
@@ -110,34 +139,64 @@ const environment = z
       ctx.addIssue({
         code: "custom",
         path: ["PLATFORM_JWT_SECRET"],
-        message: "outside demo mode, set PLATFORM_JWT_SECRET or PLATFORM_JWKS_URL so platform session tokens can be verified",
+        message:
+          "outside demo mode, set PLATFORM_JWT_SECRET or PLATFORM_JWKS_URL so platform session tokens can be verified",
       });
     }
     if (Boolean(env.TLS_CERT) !== Boolean(env.TLS_KEY)) {
-      ctx.addIssue({ code: "custom", path: [env.TLS_CERT ? "TLS_KEY" : "TLS_CERT"], message: "set TLS_CERT and TLS_KEY together (or their _FILE twins)" });
+      ctx.addIssue({
+        code: "custom",
+        path: [env.TLS_CERT ? "TLS_KEY" : "TLS_CERT"],
+        message: "set TLS_CERT and TLS_KEY together (or their _FILE twins)",
+      });
     }
     if (env.PLATFORM_JWT_SECRET && env.PLATFORM_JWKS_URL) {
-      ctx.addIssue({ code: "custom", path: ["PLATFORM_JWKS_URL"], message: "set PLATFORM_JWT_SECRET or PLATFORM_JWKS_URL, not both" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["PLATFORM_JWKS_URL"],
+        message: "set PLATFORM_JWT_SECRET or PLATFORM_JWKS_URL, not both",
+      });
     }
     if (env.OUTLOOK_CLIENT_ID || env.NODE_ENV === "production") {
       for (const name of ["OUTLOOK_CLIENT_SECRET", "OUTLOOK_REDIRECT_URI"] as const) {
-        const message = env.OUTLOOK_CLIENT_ID ? "required once OUTLOOK_CLIENT_ID is set" : "required in production (the Azure app)";
+        const message = env.OUTLOOK_CLIENT_ID
+          ? "required once OUTLOOK_CLIENT_ID is set"
+          : "required in production (the Azure app)";
         if (!env[name]) ctx.addIssue({ code: "custom", path: [name], message });
       }
     }
     if (!demo && !env.TOKEN_ENCRYPTION_KEY) {
-      ctx.addIssue({ code: "custom", path: ["TOKEN_ENCRYPTION_KEY"], message: "required outside demo mode: Microsoft tokens are stored encrypted with it" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["TOKEN_ENCRYPTION_KEY"],
+        message: "required outside demo mode: Microsoft tokens are stored encrypted with it",
+      });
     }
     if (!demo && !env.OUTLOOK_CLIENT_ID) {
-      ctx.addIssue({ code: "custom", path: ["OUTLOOK_CLIENT_ID"], message: "required outside demo mode (demo mode uses the Microsoft sandbox)" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["OUTLOOK_CLIENT_ID"],
+        message: "required outside demo mode (demo mode uses the Microsoft sandbox)",
+      });
     }
     if (demo && env.NODE_ENV === "production") {
       ctx.addIssue({ code: "custom", path: ["DEMO_MODE"], message: "demo mode cannot run with NODE_ENV=production" });
     }
     if (env.NODE_ENV === "production") {
-      if (!env.DATABASE_URL) ctx.addIssue({ code: "custom", path: ["DATABASE_URL"], message: "required in production: the embedded PostgreSQL is for development and demos" });
-      for (const { variable, message } of productionUrlIssues(env)) ctx.addIssue({ code: "custom", path: [variable], message });
-      if (env.ALLOWED_ORIGINS.includes("*")) ctx.addIssue({ code: "custom", path: ["ALLOWED_ORIGINS"], message: "cannot be * in production: list the origins" });
+      if (!env.DATABASE_URL)
+        ctx.addIssue({
+          code: "custom",
+          path: ["DATABASE_URL"],
+          message: "required in production: the embedded PostgreSQL is for development and demos",
+        });
+      for (const { variable, message } of productionUrlIssues(env))
+        ctx.addIssue({ code: "custom", path: [variable], message });
+      if (env.ALLOWED_ORIGINS.includes("*"))
+        ctx.addIssue({
+          code: "custom",
+          path: ["ALLOWED_ORIGINS"],
+          message: "cannot be * in production: list the origins",
+        });
     }
   })
   .transform((env) => ({
@@ -159,7 +218,9 @@ export class InvalidEnvironmentError extends Error {
 
 /** Parses the environment once, at boot; the error names every variable that is missing or wrong. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
-  const result = environment.safeParse(presentVariables(withSecretFiles(source, [...SECRET_VARIABLES, "TLS_CERT", "TLS_KEY"])));
+  const result = environment.safeParse(
+    presentVariables(withSecretFiles(source, [...SECRET_VARIABLES, "TLS_CERT", "TLS_KEY"])),
+  );
   if (!result.success) throw new InvalidEnvironmentError(result.error.issues);
   return result.data;
 }

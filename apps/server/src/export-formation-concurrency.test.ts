@@ -53,19 +53,27 @@ describe("sync.exportFormation pushed many times at once (the add-in's one-click
       }),
     );
     const api = createTRPCClient<AppRouter>({
-      links: [httpLink({ url: `${origin}/trpc`, headers: { authorization: `Bearer ${await signSessionToken(SECRET, user)}` } })],
+      links: [
+        httpLink({
+          url: `${origin}/trpc`,
+          headers: { authorization: `Bearer ${await signSessionToken(SECRET, user)}` },
+        }),
+      ],
     });
 
     const [job, ...pushes] = await Promise.all([
       // The automatic export (a formation change, a connection) racing the clicks.
       sync.engine.handlers().export({ integrationId: integration.id, trigger: "change" }),
-      ...Array.from({ length: CONCURRENT_PUSHES }, () => api.sync.exportFormation.mutate({ formationId: formation.id })),
+      ...Array.from({ length: CONCURRENT_PUSHES }, () =>
+        api.sync.exportFormation.mutate({ formationId: formation.id }),
+      ),
     ]);
 
     const events = await sandboxMailboxEvents(sandbox(), "noa@contoso.test");
     expect(events).toEqual([expect.objectContaining({ subject: "Gestes et postures" })]);
     expect(pushes).toHaveLength(CONCURRENT_PUSHES);
-    for (const pushed of pushes) expect(pushed).toMatchObject({ id: events[0]?.immutableId, subject: "Gestes et postures" });
+    for (const pushed of pushes)
+      expect(pushed).toMatchObject({ id: events[0]?.immutableId, subject: "Gestes et postures" });
     expect(job).toMatchObject({ issues: 0 });
   });
 });

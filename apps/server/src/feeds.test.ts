@@ -18,7 +18,12 @@ const database = useTestDatabase();
 const SECRET = "feeds-test-secret-long-enough-for-hs256-signing";
 const ORIGIN = "https://agenda.example.test";
 const PLATFORM_URL = "https://platform.example.test";
-const catalogue: Viewer = { kind: "service", serviceTokenId: "catalogue", serviceName: "catalogue", scopes: ["formations:write"] };
+const catalogue: Viewer = {
+  kind: "service",
+  serviceTokenId: "catalogue",
+  serviceName: "catalogue",
+  scopes: ["formations:write"],
+};
 const vault = createTokenVault(parseVaultKey(generateVaultKey("k1")));
 
 interface FeedView {
@@ -31,9 +36,18 @@ interface FeedView {
 }
 
 function appWith(options: { rateLimits?: Partial<RateLimits>; logLines?: string[] } = {}) {
-  const rateLimits = options.rateLimits && { perUserPerMinute: 1000, perServiceTokenPerMinute: 1000, perAddressPerMinute: 1000, rejectedWebhooksPerAddressPerMinute: 1000, perFeedPerMinute: 1000, ...options.rateLimits };
+  const rateLimits = options.rateLimits && {
+    perUserPerMinute: 1000,
+    perServiceTokenPerMinute: 1000,
+    perAddressPerMinute: 1000,
+    rejectedWebhooksPerAddressPerMinute: 1000,
+    perFeedPerMinute: 1000,
+    ...options.rateLimits,
+  };
   const lines = options.logLines;
-  const logger = lines && createLogger({ level: "info", name: "server", destination: { write: (line: string) => lines.push(line) } });
+  const logger =
+    lines &&
+    createLogger({ level: "info", name: "server", destination: { write: (line: string) => lines.push(line) } });
   return createApp({
     db: database().db,
     authenticator: createAuthenticator({ secret: SECRET }),
@@ -49,7 +63,13 @@ function appWith(options: { rateLimits?: Partial<RateLimits>; logLines?: string[
 type App = ReturnType<typeof appWith>;
 
 async function signedIn(name: string): Promise<{ user: User; headers: Record<string, string> }> {
-  const user = await ensureUser(database().db, { platformUserId: `feeds-${name}`, email: `${name}@example.test`, name, role: "learner", locale: "en" });
+  const user = await ensureUser(database().db, {
+    platformUserId: `feeds-${name}`,
+    email: `${name}@example.test`,
+    name,
+    role: "learner",
+    locale: "en",
+  });
   return { user, headers: { authorization: `Bearer ${await signSessionToken(SECRET, user)}` } };
 }
 
@@ -60,7 +80,8 @@ async function turnOn(app: App, headers: Record<string, string>): Promise<FeedVi
 }
 
 /** What a calendar app polling the address gets. */
-const poll = (app: App, view: FeedView, headers: Record<string, string> = {}) => app.request(new URL(view.url).pathname, { headers });
+const poll = (app: App, view: FeedView, headers: Record<string, string> = {}) =>
+  app.request(new URL(view.url).pathname, { headers });
 
 const named = (user: User) => ({ platformUserId: user.platformUserId, email: user.email, name: user.name });
 
@@ -81,7 +102,10 @@ describe("a person's private calendar feed", () => {
       outlookUrl: `https://outlook.office.com/calendar/0/addfromweb?url=${encodeURIComponent(first.url)}&name=My%20formations`,
       googleUrl: `https://calendar.google.com/calendar/r?cid=${encodeURIComponent(`webcal://agenda.example.test/feeds/${secret}.ics`)}`,
     });
-    expect(await (await app.request("/api/calendar/feed", { headers })).json()).toMatchObject({ enabled: true, url: first.url });
+    expect(await (await app.request("/api/calendar/feed", { headers })).json()).toMatchObject({
+      enabled: true,
+      url: first.url,
+    });
     expect((await poll(app, first)).status).toBe(200);
 
     const [row] = await db.select().from(calendarFeeds).where(eq(calendarFeeds.userId, user.id));
@@ -92,16 +116,26 @@ describe("a person's private calendar feed", () => {
     expect(second.url).not.toBe(first.url);
     const refused = await poll(app, first, { "accept-language": "en" });
     expect(refused.status).toBe(404);
-    expect(await refused.json()).toEqual({ error: { code: "CALENDAR_FEED_NOT_FOUND", message: expect.stringContaining("replaced or turned off") } });
+    expect(await refused.json()).toEqual({
+      error: { code: "CALENDAR_FEED_NOT_FOUND", message: expect.stringContaining("replaced or turned off") },
+    });
     expect((await poll(app, second)).status).toBe(200);
 
     expect((await app.request("/api/calendar/feed", { method: "DELETE", headers })).status).toBe(204);
     expect((await poll(app, second)).status).toBe(404);
     expect(await (await app.request("/api/calendar/feed", { headers })).json()).toEqual({ enabled: false });
 
-    const audited = await db.select().from(auditLog).where(and(eq(auditLog.userId, user.id), like(auditLog.action, "calendar_feed.%"))).orderBy(asc(auditLog.id));
+    const audited = await db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.userId, user.id), like(auditLog.action, "calendar_feed.%")))
+      .orderBy(asc(auditLog.id));
     expect(audited.map(({ action, outcome, actorUserId }) => ({ action, outcome, actorUserId }))).toEqual(
-      ["calendar_feed.created", "calendar_feed.rotated", "calendar_feed.deleted"].map((action) => ({ action, outcome: "success", actorUserId: user.id })),
+      ["calendar_feed.created", "calendar_feed.rotated", "calendar_feed.deleted"].map((action) => ({
+        action,
+        outcome: "success",
+        actorUserId: user.id,
+      })),
     );
     expect(audited.every(({ requestId }) => requestId)).toBe(true);
     expect(JSON.stringify(audited)).not.toContain("agd_ics_");
@@ -114,7 +148,13 @@ describe("a person's private calendar feed", () => {
     const formation = await upsertFormation(
       db,
       catalogue,
-      upsertFormationInput.parse({ title: "Accessibilité", startsAt: "2027-03-28T09:00:00+02:00", endsAt: "2027-03-28T17:00:00+02:00", timeZone: "Europe/Paris", learners: [named(user)] }),
+      upsertFormationInput.parse({
+        title: "Accessibilité",
+        startsAt: "2027-03-28T09:00:00+02:00",
+        endsAt: "2027-03-28T17:00:00+02:00",
+        timeZone: "Europe/Paris",
+        learners: [named(user)],
+      }),
     );
     const view = await turnOn(app, headers);
 
@@ -126,7 +166,13 @@ describe("a person's private calendar feed", () => {
     const lastModified = answer.headers.get("last-modified") ?? "";
     expect(etag).toMatch(/^W\/"[\w-]{43}"$/);
     const [event] = readCalendar(await answer.text()).events;
-    expect(event).toMatchObject({ uid: formationUid(formation.id), summary: "Accessibilité", start: formation.startsAt, end: formation.endsAt, url: `${PLATFORM_URL}/agenda?formation=${formation.id}` });
+    expect(event).toMatchObject({
+      uid: formationUid(formation.id),
+      summary: "Accessibilité",
+      start: formation.startsAt,
+      end: formation.endsAt,
+      url: `${PLATFORM_URL}/agenda?formation=${formation.id}`,
+    });
 
     const unchanged = await poll(app, view, { "if-none-match": etag });
     expect(unchanged.status).toBe(304);
@@ -138,7 +184,18 @@ describe("a person's private calendar feed", () => {
     expect((await poll(app, view)).headers.get("last-modified")).toBe(lastModified);
 
     // An unenrolment changes no row a date could be read from: the content's hash sees it.
-    await upsertFormation(db, catalogue, upsertFormationInput.parse({ id: formation.id, title: "Accessibilité", startsAt: formation.startsAt, endsAt: formation.endsAt, timeZone: "Europe/Paris", learners: [] }));
+    await upsertFormation(
+      db,
+      catalogue,
+      upsertFormationInput.parse({
+        id: formation.id,
+        title: "Accessibilité",
+        startsAt: formation.startsAt,
+        endsAt: formation.endsAt,
+        timeZone: "Europe/Paris",
+        learners: [],
+      }),
+    );
     const changed = await poll(app, view, { "if-none-match": etag });
     expect(changed.status).toBe(200);
     expect(changed.headers.get("etag")).not.toBe(etag);
@@ -151,19 +208,64 @@ describe("a person's private calendar feed", () => {
     const { user, headers } = await signedIn("ines");
     const learners = [named(user)];
     // Paris springs forward on 28 March 2027 and falls back on 31 October: both days are an hour short or long.
-    const spring = await upsertFormation(db, catalogue, upsertFormationInput.parse({ title: "Printemps", startsAt: "2027-03-28T01:30:00+01:00", endsAt: "2027-03-28T10:00:00+02:00", timeZone: "Europe/Paris", learners }));
-    const autumn = await upsertFormation(db, catalogue, upsertFormationInput.parse({ title: "Automne", startsAt: "2027-10-31T02:30:00+01:00", endsAt: "2027-10-31T12:00:00+01:00", timeZone: "Europe/Paris", learners }));
+    const spring = await upsertFormation(
+      db,
+      catalogue,
+      upsertFormationInput.parse({
+        title: "Printemps",
+        startsAt: "2027-03-28T01:30:00+01:00",
+        endsAt: "2027-03-28T10:00:00+02:00",
+        timeZone: "Europe/Paris",
+        learners,
+      }),
+    );
+    const autumn = await upsertFormation(
+      db,
+      catalogue,
+      upsertFormationInput.parse({
+        title: "Automne",
+        startsAt: "2027-10-31T02:30:00+01:00",
+        endsAt: "2027-10-31T12:00:00+01:00",
+        timeZone: "Europe/Paris",
+        learners,
+      }),
+    );
     const view = await turnOn(app, headers);
     const read = async () => readCalendar(await (await poll(app, view)).text()).events;
 
-    expect((await read()).map(({ uid, start, end, sequence, status }) => ({ uid, start, end, sequence, status }))).toEqual([
+    expect(
+      (await read()).map(({ uid, start, end, sequence, status }) => ({ uid, start, end, sequence, status })),
+    ).toEqual([
       { uid: formationUid(spring.id), start: spring.startsAt, end: spring.endsAt, sequence: 1, status: "CONFIRMED" },
       { uid: formationUid(autumn.id), start: autumn.startsAt, end: autumn.endsAt, sequence: 1, status: "CONFIRMED" },
     ]);
 
-    const moved = await upsertFormation(db, catalogue, upsertFormationInput.parse({ id: spring.id, title: "Printemps", startsAt: "2027-03-28T14:00:00+02:00", endsAt: "2027-03-28T17:00:00+02:00", timeZone: "Europe/Paris" }));
-    await upsertFormation(db, catalogue, upsertFormationInput.parse({ id: autumn.id, title: "Automne", startsAt: autumn.startsAt, endsAt: autumn.endsAt, timeZone: "Europe/Paris", status: "cancelled" }));
-    expect((await read()).map(({ uid, start, end, sequence, status }) => ({ uid, start, end, sequence, status }))).toEqual([
+    const moved = await upsertFormation(
+      db,
+      catalogue,
+      upsertFormationInput.parse({
+        id: spring.id,
+        title: "Printemps",
+        startsAt: "2027-03-28T14:00:00+02:00",
+        endsAt: "2027-03-28T17:00:00+02:00",
+        timeZone: "Europe/Paris",
+      }),
+    );
+    await upsertFormation(
+      db,
+      catalogue,
+      upsertFormationInput.parse({
+        id: autumn.id,
+        title: "Automne",
+        startsAt: autumn.startsAt,
+        endsAt: autumn.endsAt,
+        timeZone: "Europe/Paris",
+        status: "cancelled",
+      }),
+    );
+    expect(
+      (await read()).map(({ uid, start, end, sequence, status }) => ({ uid, start, end, sequence, status })),
+    ).toEqual([
       { uid: formationUid(spring.id), start: moved.startsAt, end: moved.endsAt, sequence: 2, status: "CONFIRMED" },
       { uid: formationUid(autumn.id), start: autumn.startsAt, end: autumn.endsAt, sequence: 2, status: "CANCELLED" },
     ]);
@@ -175,9 +277,17 @@ describe("a person's private calendar feed", () => {
     });
     expect(created.status).toBe(201);
     expect(await read()).toHaveLength(2);
-    const settings = await app.request("/api/calendar/feed/settings", { method: "PUT", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify({ includePersonalEvents: true }) });
+    const settings = await app.request("/api/calendar/feed/settings", {
+      method: "PUT",
+      headers: { ...headers, "content-type": "application/json" },
+      body: JSON.stringify({ includePersonalEvents: true }),
+    });
     expect(await settings.json()).toMatchObject({ enabled: true, url: view.url, includePersonalEvents: true });
-    expect((await read()).find(({ summary }) => summary === "Congés")).toMatchObject({ allDay: true, start: "2027-04-01", end: "2027-04-03" });
+    expect((await read()).find(({ summary }) => summary === "Congés")).toMatchObject({
+      allDay: true,
+      start: "2027-04-01",
+      end: "2027-04-03",
+    });
   });
 
   it("gives each feed its own budget, and unknown addresses the anonymous one", async () => {
@@ -188,7 +298,9 @@ describe("a person's private calendar feed", () => {
     const refused = await poll(app, busy, { "accept-language": "en" });
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
-    expect(await refused.json()).toEqual({ error: { code: "RATE_LIMITED", message: expect.stringMatching(/^Too many requests/) } });
+    expect(await refused.json()).toEqual({
+      error: { code: "RATE_LIMITED", message: expect.stringMatching(/^Too many requests/) },
+    });
     expect((await poll(app, calm)).status).toBe(200);
 
     const guesses = Array.from({ length: 4 }, () => app.request(`/feeds/agd_ics_${"a".repeat(43)}.ics`));
@@ -201,7 +313,9 @@ describe("a person's private calendar feed", () => {
     const view = await turnOn(app, (await signedIn("discreet")).headers);
     await poll(app, view);
     await app.request("/feeds/agd_ics_unknown.ics");
-    const requests = lines.map((line) => JSON.parse(line) as { msg: string; path?: string; status?: number }).filter(({ msg }) => msg === "request");
+    const requests = lines
+      .map((line) => JSON.parse(line) as { msg: string; path?: string; status?: number })
+      .filter(({ msg }) => msg === "request");
     expect(requests.filter(({ path }) => path?.startsWith("/feeds/"))).toEqual([
       expect.objectContaining({ path: "/feeds/[secret]", status: 200 }),
       expect.objectContaining({ path: "/feeds/[secret]", status: 404 }),
@@ -214,7 +328,12 @@ describe("a person's private calendar feed", () => {
     const app = appWith();
     const { user, headers } = await signedIn("gone");
     const view = await turnOn(app, headers);
-    const admin = await ensureUser(db, { platformUserId: "feeds-admin", email: "admin@example.test", name: "Admin", role: "admin" });
+    const admin = await ensureUser(db, {
+      platformUserId: "feeds-admin",
+      email: "admin@example.test",
+      name: "Admin",
+      role: "admin",
+    });
     await setUserDeactivated(db, { kind: "user", userId: admin.id, role: "admin" }, user.platformUserId, true);
     expect((await poll(app, view)).status).toBe(404);
   });
@@ -229,9 +348,19 @@ describe("a formation as an .ics file", () => {
     const formation = await upsertFormation(
       db,
       catalogue,
-      upsertFormationInput.parse({ title: "Sécurité réseau", startsAt: "2027-01-12T09:00:00+01:00", endsAt: "2027-01-12T12:00:00+01:00", timeZone: "Europe/Paris", learners: [named(user)] }),
+      upsertFormationInput.parse({
+        title: "Sécurité réseau",
+        startsAt: "2027-01-12T09:00:00+01:00",
+        endsAt: "2027-01-12T12:00:00+01:00",
+        timeZone: "Europe/Paris",
+        learners: [named(user)],
+      }),
     );
-    const download = (as: Record<string, string>) => app.request(`/trpc/feeds.formationIcs?input=${encodeURIComponent(JSON.stringify({ formationId: formation.id }))}`, { headers: as });
+    const download = (as: Record<string, string>) =>
+      app.request(
+        `/trpc/feeds.formationIcs?input=${encodeURIComponent(JSON.stringify({ formationId: formation.id }))}`,
+        { headers: as },
+      );
 
     const answer = (await (await download(headers)).json()) as { result: { data: { filename: string; ics: string } } };
     expect(answer.result.data.filename).toBe("securite-reseau.ics");
@@ -242,6 +371,8 @@ describe("a formation as an .ics file", () => {
 
     const refused = await download(stranger.headers);
     expect(refused.status).toBe(404);
-    expect(((await refused.json()) as { error: { data: { appCode: string } } }).error.data.appCode).toBe("FORMATION_NOT_FOUND");
+    expect(((await refused.json()) as { error: { data: { appCode: string } } }).error.data.appCode).toBe(
+      "FORMATION_NOT_FOUND",
+    );
   });
 });

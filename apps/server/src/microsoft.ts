@@ -51,7 +51,9 @@ function demoAppRegistration(secret: string, origin: string): RegisteredClient {
 /** Why the demo cannot start its sandbox, and the ways out, for the person reading the failed start. */
 function sandboxPortTaken(port: number, sandboxPort: number | undefined, sandboxDir: string): Error {
   const chosenBy =
-    sandboxPort === undefined ? `the port the demo's sandbox has listened on since its first start, kept in ${join(sandboxDir, "port")}` : `SANDBOX_PORT=${sandboxPort}`;
+    sandboxPort === undefined
+      ? `the port the demo's sandbox has listened on since its first start, kept in ${join(sandboxDir, "port")}`
+      : `SANDBOX_PORT=${sandboxPort}`;
   return new Error(
     `The Microsoft sandbox cannot listen on 127.0.0.1:${port} (${chosenBy}): another program holds that port — ` +
       `an Agenda started on another data directory, \`npm run sandbox\`, or anything else; \`lsof -nP -iTCP:${port} -sTCP:LISTEN\` names it.\n` +
@@ -64,20 +66,31 @@ function sandboxPortTaken(port: number, sandboxPort: number | undefined, sandbox
  * Microsoft for this deployment: the real identity platform and Graph when an Azure app is configured, otherwise
  * the Microsoft sandbox started here (demo mode), with mailboxes for the demo users.
  */
-export async function connectMicrosoft(env: Env, db: Database, origin: string, demoSecrets: DemoSecrets | undefined, logger?: Logger): Promise<MicrosoftConnection> {
-  const vaultKey = env.TOKEN_ENCRYPTION_KEY ?? (demoSecrets ? parseVaultKey(demoSecrets.tokenEncryptionKey) : undefined);
+export async function connectMicrosoft(
+  env: Env,
+  db: Database,
+  origin: string,
+  demoSecrets: DemoSecrets | undefined,
+  logger?: Logger,
+): Promise<MicrosoftConnection> {
+  const vaultKey =
+    env.TOKEN_ENCRYPTION_KEY ?? (demoSecrets ? parseVaultKey(demoSecrets.tokenEncryptionKey) : undefined);
   if (!vaultKey) throw new Error("TOKEN_ENCRYPTION_KEY is required outside demo mode");
   const vault = { vaultKey, formerVaultKeys: env.TOKEN_ENCRYPTION_KEYS ?? [], tenant: env.OUTLOOK_TENANT };
 
   if (env.OUTLOOK_CLIENT_ID && env.OUTLOOK_CLIENT_SECRET && env.OUTLOOK_REDIRECT_URI) {
-    const outlook = createOutlookServices(db, {
-      ...vault,
-      clientId: env.OUTLOOK_CLIENT_ID,
-      clientSecret: env.OUTLOOK_CLIENT_SECRET,
-      redirectUri: env.OUTLOOK_REDIRECT_URI,
-      authorityHost: env.OUTLOOK_AUTHORITY_HOST,
-      graphOrigin: env.GRAPH_ORIGIN,
-    }, logger);
+    const outlook = createOutlookServices(
+      db,
+      {
+        ...vault,
+        clientId: env.OUTLOOK_CLIENT_ID,
+        clientSecret: env.OUTLOOK_CLIENT_SECRET,
+        redirectUri: env.OUTLOOK_REDIRECT_URI,
+        authorityHost: env.OUTLOOK_AUTHORITY_HOST,
+        graphOrigin: env.GRAPH_ORIGIN,
+      },
+      logger,
+    );
     const addinAuth = addinAuthSettings({
       clientId: env.OUTLOOK_CLIENT_ID,
       tenant: env.OUTLOOK_TENANT,
@@ -86,11 +99,16 @@ export async function connectMicrosoft(env: Env, db: Database, origin: string, d
     });
     return { outlook, sandbox: null, addinAuth, stop: async () => {} };
   }
-  if (!demoSecrets) throw new Error("OUTLOOK_CLIENT_ID, OUTLOOK_CLIENT_SECRET and OUTLOOK_REDIRECT_URI are required outside demo mode");
+  if (!demoSecrets)
+    throw new Error("OUTLOOK_CLIENT_ID, OUTLOOK_CLIENT_SECRET and OUTLOOK_REDIRECT_URI are required outside demo mode");
 
   const app = demoAppRegistration(demoSecrets.outlookClientSecret, origin);
   const sandboxDir = join(env.DATA_DIR, "sandbox");
-  const mailboxes = Object.values(DEMO_USERS).map((user) => ({ userPrincipalName: user.email, displayName: user.name, timeZone: user.timeZone }));
+  const mailboxes = Object.values(DEMO_USERS).map((user) => ({
+    userPrincipalName: user.email,
+    displayName: user.name,
+    timeZone: user.timeZone,
+  }));
   const sandbox = await startSandbox({
     // Connected accounts are bound to the sandbox's origin (MSAL keys its token cache by the authority's host:port).
     port: env.SANDBOX_PORT ?? "kept",
@@ -100,17 +118,27 @@ export async function connectMicrosoft(env: Env, db: Database, origin: string, d
     users: mailboxes,
     identity: { clients: [app], autoConsent: true },
   }).catch((error: unknown) => {
-    throw (error as NodeJS.ErrnoException).code === "EADDRINUSE" ? sandboxPortTaken((error as { port: number }).port, env.SANDBOX_PORT, sandboxDir) : error;
+    throw (error as NodeJS.ErrnoException).code === "EADDRINUSE"
+      ? sandboxPortTaken((error as { port: number }).port, env.SANDBOX_PORT, sandboxDir)
+      : error;
   });
   if (!sandbox.restored) await seedDemoOutlookWeeks(sandbox, mailboxes);
-  const outlook = createOutlookServices(db, {
-    ...vault,
+  const outlook = createOutlookServices(
+    db,
+    {
+      ...vault,
+      clientId: app.clientId,
+      clientSecret: demoSecrets.outlookClientSecret,
+      redirectUri: `${origin}${OUTLOOK_CALLBACK_PATH}`,
+      authorityHost: sandbox.url,
+      graphOrigin: sandbox.url,
+    },
+    logger,
+  );
+  const addinAuth = addinAuthSettings({
     clientId: app.clientId,
-    clientSecret: demoSecrets.outlookClientSecret,
-    redirectUri: `${origin}${OUTLOOK_CALLBACK_PATH}`,
+    tenant: env.OUTLOOK_TENANT,
     authorityHost: sandbox.url,
-    graphOrigin: sandbox.url,
-  }, logger);
-  const addinAuth = addinAuthSettings({ clientId: app.clientId, tenant: env.OUTLOOK_TENANT, authorityHost: sandbox.url });
+  });
   return { outlook, sandbox, addinAuth, stop: () => sandbox.stop() };
 }

@@ -1,7 +1,13 @@
 import type { Database } from "@agenda/db/client";
 import type { Logger } from "@agenda/observability/logger";
 import { bearerMatches, metricsRegistryFor } from "@agenda/observability/metrics";
-import { checkReadiness, databaseCheck, migrationsCheck, queueCheck, type ReadinessCheck } from "@agenda/observability/readiness";
+import {
+  checkReadiness,
+  databaseCheck,
+  migrationsCheck,
+  queueCheck,
+  type ReadinessCheck,
+} from "@agenda/observability/readiness";
 import { SYNC_JOB_QUEUES } from "@agenda/sync/sync-queue";
 import { Hono } from "hono";
 
@@ -26,12 +32,20 @@ export function operationsRoutes(options: OperationsOptions) {
     .get("/healthz", (c) => c.json({ status: "ok" }))
     .get("/readyz", async (c) => {
       const report = await checkReadiness(checks, logger);
-      return c.json({ status: report.ready ? "ready" : "unavailable", checks: report.checks }, report.ready ? 200 : 503);
+      return c.json(
+        { status: report.ready ? "ready" : "unavailable", checks: report.checks },
+        report.ready ? 200 : 503,
+      );
     })
     .get("/metrics", async (c) => {
       if (!metricsToken || !bearerMatches(c.req.header("authorization"), metricsToken)) {
         c.header("www-authenticate", 'Bearer realm="metrics"');
-        return c.text(metricsToken ? "metrics need the METRICS_TOKEN bearer token\n" : "metrics are disabled: METRICS_TOKEN is not set\n", 401);
+        return c.text(
+          metricsToken
+            ? "metrics need the METRICS_TOKEN bearer token\n"
+            : "metrics are disabled: METRICS_TOKEN is not set\n",
+          401,
+        );
       }
       return c.body(await registry.metrics(), 200, { "content-type": registry.contentType });
     });

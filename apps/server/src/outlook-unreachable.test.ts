@@ -15,7 +15,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "./app";
 
 const database = useTestDatabase();
-const sandbox = useSandbox(["lea", "ben", "cleo"].map((name) => ({ userPrincipalName: `${name}@contoso.test`, displayName: name })));
+const sandbox = useSandbox(
+  ["lea", "ben", "cleo"].map((name) => ({ userPrincipalName: `${name}@contoso.test`, displayName: name })),
+);
 const SECRET = "outlook-unreachable-test-secret-long-enough-for-hs256";
 
 /**
@@ -40,7 +42,13 @@ async function syncOn(services: OutlookServices): Promise<Sync> {
 }
 
 async function appOn(services: OutlookServices) {
-  return createApp({ db: database().db, authenticator: createAuthenticator({ secret: SECRET }), demo: null, outlook: services, sync: await syncOn(services) });
+  return createApp({
+    db: database().db,
+    authenticator: createAuthenticator({ secret: SECRET }),
+    demo: null,
+    outlook: services,
+    sync: await syncOn(services),
+  });
 }
 
 beforeAll(async () => {
@@ -60,7 +68,9 @@ beforeAll(async () => {
 afterAll(() => Promise.all(syncs.map((sync) => sync.stop(1_000))));
 
 /** A platform user with Outlook connected while Microsoft was reachable, and a formation of theirs already in Outlook. */
-async function connectedWithAFormation(name: string): Promise<{ integrationId: string; headers: Record<string, string>; formationId: string }> {
+async function connectedWithAFormation(
+  name: string,
+): Promise<{ integrationId: string; headers: Record<string, string>; formationId: string }> {
   const { user, integration } = await connectTestUser(reachable, { name, mailbox: `${name}@contoso.test` });
   const formation = await upsertFormation(
     database().db,
@@ -74,7 +84,11 @@ async function connectedWithAFormation(name: string): Promise<{ integrationId: s
     }),
   );
   await (await syncOn(reachable)).engine.exportFormationNow(user.id, formation.id);
-  return { integrationId: integration.id, headers: { authorization: `Bearer ${await signSessionToken(SECRET, user)}`, "content-type": "application/json" }, formationId: formation.id };
+  return {
+    integrationId: integration.id,
+    headers: { authorization: `Bearer ${await signSessionToken(SECRET, user)}`, "content-type": "application/json" },
+    formationId: formation.id,
+  };
 }
 
 /** Sends a request, timing it. */
@@ -93,28 +107,48 @@ describe("Microsoft out of reach", () => {
       ["/api/calendar/outlook/import", { method: "POST", headers }],
       ["/api/calendar/outlook/export-formation", { method: "POST", headers, body: JSON.stringify({ formationId }) }],
       ["/api/calendar/outlook/calendars", { headers }],
-      ["/api/calendar/integrations/outlook/settings", { method: "PUT", headers, body: JSON.stringify({ importCalendarIds: ["a-calendar"] }) }],
+      [
+        "/api/calendar/integrations/outlook/settings",
+        { method: "PUT", headers, body: JSON.stringify({ importCalendarIds: ["a-calendar"] }) },
+      ],
     ];
     for (const [path, init] of calls) {
       const { response, body, elapsedMs } = await timed(graphDown, path, init);
-      expect({ path, status: response.status, body }).toEqual({ path, status: 503, body: { error: { code: "OUTLOOK_UNREACHABLE", message: unreachableIn("fr") } } });
+      expect({ path, status: response.status, body }).toEqual({
+        path,
+        status: 503,
+        body: { error: { code: "OUTLOOK_UNREACHABLE", message: unreachableIn("fr") } },
+      });
       expect(elapsedMs).toBeLessThan(BOUND_MS);
     }
 
-    const { response, body, elapsedMs } = await timed(graphDown, "/trpc/sync.importNow", { method: "POST", headers: { ...headers, "x-agenda-locale": "en" } });
+    const { response, body, elapsedMs } = await timed(graphDown, "/trpc/sync.importNow", {
+      method: "POST",
+      headers: { ...headers, "x-agenda-locale": "en" },
+    });
     expect(response.status).toBe(503);
-    expect(body).toMatchObject({ error: { message: unreachableIn("en"), data: { appCode: "OUTLOOK_UNREACHABLE", httpStatus: 503 } } });
+    expect(body).toMatchObject({
+      error: { message: unreachableIn("en"), data: { appCode: "OUTLOOK_UNREACHABLE", httpStatus: 503 } },
+    });
     expect(elapsedMs).toBeLessThan(BOUND_MS);
 
-    const runs = await database().db.select().from(syncRuns).where(eq(syncRuns.integrationId, integrationId)).orderBy(desc(syncRuns.startedAt));
+    const runs = await database()
+      .db.select()
+      .from(syncRuns)
+      .where(eq(syncRuns.integrationId, integrationId))
+      .orderBy(desc(syncRuns.startedAt));
     expect(runs.map(({ kind, status, error }) => ({ kind, status, error }))).toEqual([
       { kind: "import", status: "failed", error: "OUTLOOK_UNREACHABLE" },
       { kind: "export", status: "failed", error: "OUTLOOK_UNREACHABLE" },
       { kind: "import", status: "failed", error: "OUTLOOK_UNREACHABLE" },
       { kind: "export", status: "succeeded", error: null },
     ]);
-    const integrations = (await (await graphDown.request("/api/calendar/integrations", { headers })).json()) as { integrations: Array<{ status: string; lastSyncResult: unknown }> };
-    expect(integrations.integrations).toMatchObject([{ status: "active", lastSyncResult: { ok: false, error: "OUTLOOK_UNREACHABLE" } }]);
+    const integrations = (await (await graphDown.request("/api/calendar/integrations", { headers })).json()) as {
+      integrations: Array<{ status: string; lastSyncResult: unknown }>;
+    };
+    expect(integrations.integrations).toMatchObject([
+      { status: "active", lastSyncResult: { ok: false, error: "OUTLOOK_UNREACHABLE" } },
+    ]);
   });
 
   it("says so when it is the identity platform that is out of reach, without asking the user to reconnect", async () => {
@@ -124,32 +158,61 @@ describe("Microsoft out of reach", () => {
       ["/api/calendar/outlook/auth-url", { headers }],
     ] as Array<[string, RequestInit]>) {
       const { response, body, elapsedMs } = await timed(identityDown, path, init);
-      expect({ path, status: response.status, body }).toEqual({ path, status: 503, body: { error: { code: "OUTLOOK_UNREACHABLE", message: unreachableIn("fr") } } });
+      expect({ path, status: response.status, body }).toEqual({
+        path,
+        status: 503,
+        body: { error: { code: "OUTLOOK_UNREACHABLE", message: unreachableIn("fr") } },
+      });
       expect(elapsedMs).toBeLessThan(BOUND_MS);
     }
     // A sign-in begun while Microsoft was reachable, whose code cannot be redeemed now.
-    const { url } = (await (await graphDown.request("/api/calendar/outlook/auth-url", { headers })).json()) as { url: string };
+    const { url } = (await (await graphDown.request("/api/calendar/outlook/auth-url", { headers })).json()) as {
+      url: string;
+    };
     const { response: redirect } = await signInThroughAuthorizePage(url, { userPrincipalName: "ben@contoso.test" });
-    const callback = await timed(identityDown, "/api/calendar/outlook/callback", { method: "POST", headers, body: JSON.stringify(Object.fromEntries(redirect)) });
-    expect({ status: callback.response.status, body: callback.body }).toEqual({ status: 503, body: { error: { code: "OUTLOOK_UNREACHABLE", message: unreachableIn("fr") } } });
+    const callback = await timed(identityDown, "/api/calendar/outlook/callback", {
+      method: "POST",
+      headers,
+      body: JSON.stringify(Object.fromEntries(redirect)),
+    });
+    expect({ status: callback.response.status, body: callback.body }).toEqual({
+      status: 503,
+      body: { error: { code: "OUTLOOK_UNREACHABLE", message: unreachableIn("fr") } },
+    });
     expect(callback.elapsedMs).toBeLessThan(BOUND_MS);
-    const integrations = (await (await identityDown.request("/api/calendar/integrations", { headers })).json()) as { integrations: Array<{ status: string }> };
+    const integrations = (await (await identityDown.request("/api/calendar/integrations", { headers })).json()) as {
+      integrations: Array<{ status: string }>;
+    };
     expect(integrations.integrations).toMatchObject([{ status: "active" }]);
   });
 
   it("refuses a connection whose account Graph cannot be asked about, changing nothing, and disconnects without waiting on Outlook", async () => {
     const { headers } = await connectedWithAFormation("cleo");
-    const listed = async () => ((await (await graphDown.request("/api/calendar/integrations", { headers })).json()) as { integrations: unknown[] }).integrations;
+    const listed = async () =>
+      (
+        (await (await graphDown.request("/api/calendar/integrations", { headers })).json()) as {
+          integrations: unknown[];
+        }
+      ).integrations;
     const before = await listed();
-    const { url } = (await (await graphDown.request("/api/calendar/outlook/auth-url", { headers })).json()) as { url: string };
+    const { url } = (await (await graphDown.request("/api/calendar/outlook/auth-url", { headers })).json()) as {
+      url: string;
+    };
     const { response: redirect } = await signInThroughAuthorizePage(url, { userPrincipalName: "cleo@contoso.test" });
-    const callback = await timed(graphDown, "/api/calendar/outlook/callback", { method: "POST", headers, body: JSON.stringify(Object.fromEntries(redirect)) });
+    const callback = await timed(graphDown, "/api/calendar/outlook/callback", {
+      method: "POST",
+      headers,
+      body: JSON.stringify(Object.fromEntries(redirect)),
+    });
     expect(callback.response.status).toBe(503);
     expect(callback.body).toEqual({ error: { code: "OUTLOOK_UNREACHABLE", message: unreachableIn("fr") } });
     expect(callback.elapsedMs).toBeLessThan(BOUND_MS);
     expect(await listed()).toEqual(before);
 
-    const disconnected = await timed(graphDown, "/api/calendar/integrations/outlook?removeExportedFormations=true", { method: "DELETE", headers });
+    const disconnected = await timed(graphDown, "/api/calendar/integrations/outlook?removeExportedFormations=true", {
+      method: "DELETE",
+      headers,
+    });
     expect(disconnected.response.status).toBe(200);
     expect(disconnected.body).toEqual({ removedFromOutlook: 0, notRemovedFromOutlook: 1 });
     expect(disconnected.elapsedMs).toBeLessThan(BOUND_MS);

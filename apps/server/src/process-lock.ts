@@ -4,8 +4,13 @@ import { dirname } from "node:path";
 import { isProcessAlive } from "@agenda/db/embedded";
 
 export class AlreadyRunningError extends Error {
-  constructor(readonly pid: number, lockFile: string) {
-    super(`Agenda is already running (pid ${pid}) on this data directory (${lockFile}). Stop it first (Ctrl-C in its terminal, or kill ${pid}).`);
+  constructor(
+    readonly pid: number,
+    lockFile: string,
+  ) {
+    super(
+      `Agenda is already running (pid ${pid}) on this data directory (${lockFile}). Stop it first (Ctrl-C in its terminal, or kill ${pid}).`,
+    );
     this.name = "AlreadyRunningError";
   }
 }
@@ -27,7 +32,8 @@ export async function acquireProcessLock(lockFile: string): Promise<() => Promis
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const owner = Number.parseInt(await readFile(lockFile, "utf8").catch(() => ""), 10);
-      if (Number.isInteger(owner) && owner !== process.pid && isProcessAlive(owner)) throw new AlreadyRunningError(owner, lockFile);
+      if (Number.isInteger(owner) && owner !== process.pid && isProcessAlive(owner))
+        throw new AlreadyRunningError(owner, lockFile);
       await unlink(lockFile).catch(() => undefined);
     }
   }

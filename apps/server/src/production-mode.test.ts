@@ -28,7 +28,10 @@ describe("the server in production mode", () => {
   });
 
   it("names a secret file it cannot read", { timeout: 60_000 }, async () => {
-    const { code, output } = await runServerExpectingFailure({ NODE_ENV: "production", OUTLOOK_CLIENT_SECRET_FILE: "/nonexistent/agenda-client-secret" });
+    const { code, output } = await runServerExpectingFailure({
+      NODE_ENV: "production",
+      OUTLOOK_CLIENT_SECRET_FILE: "/nonexistent/agenda-client-secret",
+    });
     expect(code).toBe(1);
     expect(output).toMatch(/OUTLOOK_CLIENT_SECRET_FILE: cannot read \/nonexistent\/agenda-client-secret \(ENOENT\)/);
   });

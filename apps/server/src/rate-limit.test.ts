@@ -13,8 +13,22 @@ const database = useTestDatabase();
 const SECRET = "rate-limit-test-secret-long-enough-for-hs256";
 
 function appWith(limits: Partial<RateLimits>) {
-  const rateLimits: RateLimits = { perUserPerMinute: 1000, perServiceTokenPerMinute: 1000, perAddressPerMinute: 1000, rejectedWebhooksPerAddressPerMinute: 1000, perFeedPerMinute: 1000, ...limits };
-  return createApp({ db: database().db, authenticator: createAuthenticator({ secret: SECRET }), demo: null, outlook: null, sync: null, rateLimits });
+  const rateLimits: RateLimits = {
+    perUserPerMinute: 1000,
+    perServiceTokenPerMinute: 1000,
+    perAddressPerMinute: 1000,
+    rejectedWebhooksPerAddressPerMinute: 1000,
+    perFeedPerMinute: 1000,
+    ...limits,
+  };
+  return createApp({
+    db: database().db,
+    authenticator: createAuthenticator({ secret: SECRET }),
+    demo: null,
+    outlook: null,
+    sync: null,
+    rateLimits,
+  });
 }
 
 async function listening(app: ReturnType<typeof createApp>) {
@@ -29,15 +43,29 @@ describe("API rate limits", () => {
     const app = appWith({ perUserPerMinute: 3, perServiceTokenPerMinute: 5 });
     const greedy = (await createServiceToken(db, { name: "greedy", scopes: ["formations:write"] })).token;
     const polite = (await createServiceToken(db, { name: "polite", scopes: ["formations:write"] })).token;
-    const ana = await signSessionToken(SECRET, await ensureUser(db, { platformUserId: "ana", email: "ana@example.test", name: "Ana", role: "learner", locale: "fr" }));
-    const get = (token: string, locale = "en") => app.request("/api/admin/integrations", { headers: { authorization: `Bearer ${token}`, "accept-language": locale } });
+    const ana = await signSessionToken(
+      SECRET,
+      await ensureUser(db, {
+        platformUserId: "ana",
+        email: "ana@example.test",
+        name: "Ana",
+        role: "learner",
+        locale: "fr",
+      }),
+    );
+    const get = (token: string, locale = "en") =>
+      app.request("/api/admin/integrations", {
+        headers: { authorization: `Bearer ${token}`, "accept-language": locale },
+      });
 
     for (let request = 0; request < 5; request++) expect((await get(greedy)).status).not.toBe(429);
     const refused = await get(greedy);
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect(Number(refused.headers.get("retry-after"))).toBeLessThanOrEqual(60);
-    expect(await refused.json()).toEqual({ error: { code: "RATE_LIMITED", message: expect.stringMatching(/^Too many requests: try again in \d+ s\.$/) } });
+    expect(await refused.json()).toEqual({
+      error: { code: "RATE_LIMITED", message: expect.stringMatching(/^Too many requests: try again in \d+ s\.$/) },
+    });
 
     for (let request = 0; request < 5; request++) expect((await get(polite)).status).not.toBe(429);
     for (let request = 0; request < 3; request++) expect((await get(ana)).status).not.toBe(429);
@@ -56,7 +84,11 @@ describe("API rate limits", () => {
         retryAfters.push(response.headers.get("retry-after"));
         return response;
       };
-      const options = (locale: string) => ({ url, fetch: fetchNotingRetryAfter, headers: { authorization: `Bearer ${token}`, "accept-language": locale } });
+      const options = (locale: string) => ({
+        url,
+        fetch: fetchNotingRetryAfter,
+        headers: { authorization: `Bearer ${token}`, "accept-language": locale },
+      });
       const single = createTRPCClient<AppRouter>({ links: [httpLink(options("fr"))] });
       const batched = createTRPCClient<AppRouter>({ links: [httpBatchLink(options("en"))] });
 
@@ -64,7 +96,11 @@ describe("API rate limits", () => {
       expect(await single.me.query()).toMatchObject({ kind: "service" });
       const refused = await single.me.query().catch((error: unknown) => error);
       expect(refused).toBeInstanceOf(TRPCClientError);
-      expect((refused as TRPCClientError<AppRouter>).data).toMatchObject({ code: "TOO_MANY_REQUESTS", httpStatus: 429, appCode: "RATE_LIMITED" });
+      expect((refused as TRPCClientError<AppRouter>).data).toMatchObject({
+        code: "TOO_MANY_REQUESTS",
+        httpStatus: 429,
+        appCode: "RATE_LIMITED",
+      });
       expect((refused as Error).message).toMatch(/^Trop de requêtes : réessayez dans \d+ s\.$/);
 
       const [me, integrations] = await Promise.allSettled([batched.me.query(), batched.integrations.all.query()]);
@@ -89,7 +125,9 @@ describe("API rate limits", () => {
   it("leave Microsoft's webhooks and the probes alone", async () => {
     const app = appWith({ perUserPerMinute: 1, perServiceTokenPerMinute: 1, perAddressPerMinute: 1 });
     for (let request = 0; request < 5; request++) {
-      expect((await app.request("/api/calendar/outlook/notifications?validationToken=abc", { method: "POST" })).status).not.toBe(429);
+      expect(
+        (await app.request("/api/calendar/outlook/notifications?validationToken=abc", { method: "POST" })).status,
+      ).not.toBe(429);
       expect((await app.request("/healthz")).status).toBe(200);
     }
   });
@@ -99,15 +137,21 @@ describe("API rate limits", () => {
     const app = appWith({ perServiceTokenPerMinute: 12 });
     const token = (await createServiceToken(db, { name: "batcher", scopes: ["formations:read"] })).token;
     const batch = (calls: number) =>
-      app.request(`/trpc/${Array.from({ length: calls }, () => "me").join(",")}?batch=1&input=${encodeURIComponent(JSON.stringify({}))}`, {
-        headers: { authorization: `Bearer ${token}`, "accept-language": "en" },
-      });
+      app.request(
+        `/trpc/${Array.from({ length: calls }, () => "me").join(",")}?batch=1&input=${encodeURIComponent(JSON.stringify({}))}`,
+        {
+          headers: { authorization: `Bearer ${token}`, "accept-language": "en" },
+        },
+      );
 
     const tooBig = await batch(21);
     expect(tooBig.status).toBe(400);
     const refusals = (await tooBig.json()) as Array<{ error: { message: string; data: { appCode: string } } }>;
     expect(refusals).toHaveLength(21);
-    expect(refusals[0]?.error).toMatchObject({ message: "Too many batched calls in one request: 20 at most.", data: { appCode: "BATCH_TOO_LARGE" } });
+    expect(refusals[0]?.error).toMatchObject({
+      message: "Too many batched calls in one request: 20 at most.",
+      data: { appCode: "BATCH_TOO_LARGE" },
+    });
 
     // Three requests, thirteen calls: the budget of twelve is spent by the calls, not the requests.
     expect((await batch(10)).status).toBe(200);
@@ -117,9 +161,18 @@ describe("API rate limits", () => {
 
   it("count a token in tRPC's connectionParams like one in the header: a session token there is refused, on the sender's address budget", async () => {
     const { db } = database();
-    const ana = await signSessionToken(SECRET, await ensureUser(db, { platformUserId: "ana-side-door", email: "ana.side@example.test", name: "Ana", role: "learner" }));
+    const ana = await signSessionToken(
+      SECRET,
+      await ensureUser(db, {
+        platformUserId: "ana-side-door",
+        email: "ana.side@example.test",
+        name: "Ana",
+        role: "learner",
+      }),
+    );
     const app = appWith({ perUserPerMinute: 5, perAddressPerMinute: 20 });
-    const sideDoor = () => app.request(`/trpc/me?connectionParams=${encodeURIComponent(JSON.stringify({ token: ana }))}`);
+    const sideDoor = () =>
+      app.request(`/trpc/me?connectionParams=${encodeURIComponent(JSON.stringify({ token: ana }))}`);
     const statuses: number[] = [];
     for (let request = 0; request < 40; request++) statuses.push((await sideDoor()).status);
     expect(statuses.filter((status) => status === 200)).toHaveLength(0);
@@ -129,7 +182,15 @@ describe("API rate limits", () => {
 
   it("count a stream ticket on its person's budget, the same budget as their header calls", async () => {
     const { db } = database();
-    const ana = await signSessionToken(SECRET, await ensureUser(db, { platformUserId: "ana-ticket", email: "ana.ticket@example.test", name: "Ana", role: "learner" }));
+    const ana = await signSessionToken(
+      SECRET,
+      await ensureUser(db, {
+        platformUserId: "ana-ticket",
+        email: "ana.ticket@example.test",
+        name: "Ana",
+        role: "learner",
+      }),
+    );
     const app = appWith({ perUserPerMinute: 4 });
     const headers = { authorization: `Bearer ${ana}`, "content-type": "application/json" };
     const ticket = async () => {
@@ -139,11 +200,15 @@ describe("API rate limits", () => {
     const first = await ticket();
     const second = await ticket();
     // A ticket opens only its stream: anything else is refused, and still spent from the person's budget.
-    const misuse = await app.request(`/trpc/me?connectionParams=${encodeURIComponent(JSON.stringify({ ticket: first }))}`);
+    const misuse = await app.request(
+      `/trpc/me?connectionParams=${encodeURIComponent(JSON.stringify({ ticket: first }))}`,
+    );
     expect(misuse.status).toBe(403);
     expect(await misuse.json()).toMatchObject({ error: { data: { appCode: "STREAM_TICKET_ONLY" } } });
     expect((await app.request("/trpc/me", { headers })).status).toBe(200);
-    const over = await app.request(`/trpc/me?connectionParams=${encodeURIComponent(JSON.stringify({ ticket: second }))}`);
+    const over = await app.request(
+      `/trpc/me?connectionParams=${encodeURIComponent(JSON.stringify({ ticket: second }))}`,
+    );
     expect(over.status).toBe(429);
   });
 
@@ -151,7 +216,8 @@ describe("API rate limits", () => {
     const { db } = database();
     const token = (await createServiceToken(db, { name: "shared", scopes: ["formations:read"] })).token;
     const [first, second] = [appWith({ perServiceTokenPerMinute: 6 }), appWith({ perServiceTokenPerMinute: 6 })];
-    const get = (app: ReturnType<typeof createApp>) => app.request("/api/me", { headers: { authorization: `Bearer ${token}` } });
+    const get = (app: ReturnType<typeof createApp>) =>
+      app.request("/api/me", { headers: { authorization: `Bearer ${token}` } });
     for (let request = 0; request < 3; request++) {
       expect((await get(first)).status).toBe(200);
       expect((await get(second)).status).toBe(200);

@@ -90,7 +90,12 @@ function budgetOf(ctx: Context, address: string): { kind: BudgetKind; key: strin
 }
 
 /** Answers a refusal in the envelope the caller reads: tRPC's for the typed API, `{ error }` for the REST doors. */
-async function refuse(c: HonoContext<{ Variables: RequestVariables }>, error: ApiError, status: 400 | 429, headers: Record<string, string>): Promise<Response> {
+async function refuse(
+  c: HonoContext<{ Variables: RequestVariables }>,
+  error: ApiError,
+  status: 400 | 429,
+  headers: Record<string, string>,
+): Promise<Response> {
   if (c.req.path.startsWith(`${TRPC_ENDPOINT}/`)) return refuseTrpcRequest(c.req.raw, TRPC_ENDPOINT, error, headers);
   for (const [name, value] of Object.entries(headers)) c.header(name, value);
   return c.json({ error: { code: error.appCode, message: error.message } }, status);
@@ -101,11 +106,15 @@ async function refuse(c: HonoContext<{ Variables: RequestVariables }>, error: Ap
  * caller's budget, and answers 429 with Retry-After once it is spent. Runs after the request context is built, so a
  * stream ticket in `connectionParams` counts exactly like a token in the header.
  */
-export function rateLimit(budgets: RequestBudgets, trustProxy: boolean): MiddlewareHandler<{ Variables: RequestVariables }> {
+export function rateLimit(
+  budgets: RequestBudgets,
+  trustProxy: boolean,
+): MiddlewareHandler<{ Variables: RequestVariables }> {
   return async (c, next) => {
     const { ctx } = c.var;
     const calls = c.req.path.startsWith(`${TRPC_ENDPOINT}/`) ? trpcCallCount(c.req.raw, TRPC_ENDPOINT) : 1;
-    if (calls > MAX_TRPC_BATCH) return refuse(c, new ApiError("BATCH_TOO_LARGE", ctx.locale, { max: MAX_TRPC_BATCH }), 400, {});
+    if (calls > MAX_TRPC_BATCH)
+      return refuse(c, new ApiError("BATCH_TOO_LARGE", ctx.locale, { max: MAX_TRPC_BATCH }), 400, {});
     const budget = budgetOf(ctx, clientAddressOf(c, trustProxy));
     const spent = await budgets.spend(budget.kind, budget.key, calls);
     if (spent.allowed) return next();

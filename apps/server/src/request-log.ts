@@ -18,6 +18,14 @@ export function requestLog(logger: Logger): MiddlewareHandler {
   return async (c, next) => {
     const started = performance.now();
     await next();
-    logger.info({ method: c.req.method, path: loggablePath(c.req.path), status: c.res.status, durationMs: Math.round(performance.now() - started) }, "request");
+    logger.info(
+      {
+        method: c.req.method,
+        path: loggablePath(c.req.path),
+        status: c.res.status,
+        durationMs: Math.round(performance.now() - started),
+      },
+      "request",
+    );
   };
 }

@@ -30,21 +30,40 @@ beforeAll(async () => {
     demo: createDemoMode(db, SECRET),
     outlook: null,
     sync: null,
-    addin: { demo: true, auth: null, distDir: addinDist, officeJsUrl: "https://appsforoffice.microsoft.com/lib/1/hosted/office.js" },
+    addin: {
+      demo: true,
+      auth: null,
+      distDir: addinDist,
+      officeJsUrl: "https://appsforoffice.microsoft.com/lib/1/hosted/office.js",
+    },
     security: { allowedOrigins: [LMS], hsts: true },
     logger: logs.logger,
   });
-  const ana = await ensureUser(db, { platformUserId: "ana-security", email: "ana.security@example.test", name: "Ana", role: "learner", locale: "fr" });
+  const ana = await ensureUser(db, {
+    platformUserId: "ana-security",
+    email: "ana.security@example.test",
+    name: "Ana",
+    role: "learner",
+    locale: "fr",
+  });
   token = await signSessionToken(SECRET, ana);
 });
 
-const directives = (response: Response) => (response.headers.get("content-security-policy") ?? "").split(";").map((directive) => directive.trim());
+const directives = (response: Response) =>
+  (response.headers.get("content-security-policy") ?? "").split(";").map((directive) => directive.trim());
 
 describe("security headers", () => {
   it("on an API answer: nobody frames it, scripts from self, HSTS, no sniffing, a referrer policy", async () => {
     const response = await app.request("/api/me", { headers: { authorization: `Bearer ${token}` } });
     expect(response.status).toBe(200);
-    expect(directives(response)).toEqual(expect.arrayContaining(["default-src 'self'", "script-src 'self'", "frame-ancestors 'none'", "object-src 'none'"]));
+    expect(directives(response)).toEqual(
+      expect.arrayContaining([
+        "default-src 'self'",
+        "script-src 'self'",
+        "frame-ancestors 'none'",
+        "object-src 'none'",
+      ]),
+    );
     expect(response.headers.get("x-frame-options")).toBe("DENY");
     expect(response.headers.get("strict-transport-security")).toBe("max-age=31536000; includeSubDomains");
     expect(response.headers.get("x-content-type-options")).toBe("nosniff");
@@ -65,7 +84,9 @@ describe("security headers", () => {
     const response = await app.request("/addin/taskpane.html");
     expect(response.status).toBe(200);
     const frameAncestors = directives(response).find((directive) => directive.startsWith("frame-ancestors"));
-    expect(frameAncestors).toBe("frame-ancestors 'self' https://outlook.office.com https://outlook.office365.com https://*.outlook.com https://outlook.live.com");
+    expect(frameAncestors).toBe(
+      "frame-ancestors 'self' https://outlook.office.com https://outlook.office365.com https://*.outlook.com https://outlook.live.com",
+    );
     expect(directives(response)).toContain("script-src 'self' https://appsforoffice.microsoft.com");
     expect(response.headers.get("x-frame-options")).toBeNull();
     expect(response.headers.get("x-content-type-options")).toBe("nosniff");
@@ -79,19 +100,38 @@ describe("security headers", () => {
         demo: null,
         outlook: null,
         sync: null,
-        addin: { demo: false, auth: { clientId: "b8a1f6c2-5d3e-4f7a-9c2b-1e0d3a4f5b6c", authority, apiScope: "api://b8a1f6c2-5d3e-4f7a-9c2b-1e0d3a4f5b6c/access_as_user" } },
+        addin: {
+          demo: false,
+          auth: {
+            clientId: "b8a1f6c2-5d3e-4f7a-9c2b-1e0d3a4f5b6c",
+            authority,
+            apiScope: "api://b8a1f6c2-5d3e-4f7a-9c2b-1e0d3a4f5b6c/access_as_user",
+          },
+        },
       });
     const sandboxPage = await withAuthority("https://127.0.0.1:8443/common").request("/addin/config.json");
     expect(directives(sandboxPage)).toContain("connect-src 'self' https://127.0.0.1:8443");
-    const microsoftPage = await withAuthority("https://login.microsoftonline.com/organizations").request("/addin/sign-in.html");
+    const microsoftPage = await withAuthority("https://login.microsoftonline.com/organizations").request(
+      "/addin/sign-in.html",
+    );
     expect(directives(microsoftPage)).toContain("connect-src 'self' https://login.microsoftonline.com");
-    expect(directives(await app.request("/addin/taskpane.html"))).toContain("connect-src 'self' https://login.microsoftonline.com");
+    expect(directives(await app.request("/addin/taskpane.html"))).toContain(
+      "connect-src 'self' https://login.microsoftonline.com",
+    );
     // The web agenda reaches no authority from the browser.
-    expect(directives(await withAuthority("https://127.0.0.1:8443/common").request("/healthz"))).toContain("connect-src 'self'");
+    expect(directives(await withAuthority("https://127.0.0.1:8443/common").request("/healthz"))).toContain(
+      "connect-src 'self'",
+    );
   });
 
   it("sends no HSTS when the deployment is not served over HTTPS", async () => {
-    const plain = createApp({ db: database().db, authenticator: createAuthenticator({ secret: SECRET }), demo: null, outlook: null, sync: null });
+    const plain = createApp({
+      db: database().db,
+      authenticator: createAuthenticator({ secret: SECRET }),
+      demo: null,
+      outlook: null,
+      sync: null,
+    });
     const response = await plain.request("/healthz");
     expect(response.headers.get("strict-transport-security")).toBeNull();
     expect(directives(response)).toContain("frame-ancestors 'none'");
@@ -104,7 +144,9 @@ describe("CORS on /api and /trpc", () => {
     expect(allowed.headers.get("access-control-allow-origin")).toBe(LMS);
     expect(allowed.headers.get("access-control-expose-headers")).toContain("x-request-id");
     expect(allowed.headers.get("access-control-allow-credentials")).toBeNull();
-    const refused = await app.request("/api/me", { headers: { origin: "https://evil.example.com", authorization: `Bearer ${token}` } });
+    const refused = await app.request("/api/me", {
+      headers: { origin: "https://evil.example.com", authorization: `Bearer ${token}` },
+    });
     expect(refused.headers.get("access-control-allow-origin")).toBeNull();
   });
 
@@ -112,7 +154,11 @@ describe("CORS on /api and /trpc", () => {
     const preflight = (origin: string) =>
       app.request("/trpc/events.create", {
         method: "OPTIONS",
-        headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "authorization, content-type" },
+        headers: {
+          origin,
+          "access-control-request-method": "POST",
+          "access-control-request-headers": "authorization, content-type",
+        },
       });
     const allowed = await preflight(LMS);
     expect(allowed.status).toBe(204);
@@ -129,11 +175,19 @@ describe("request logs", () => {
     const before = logs.lines.length;
     await app.request("/api/me", { headers: { authorization: `Bearer ${token}`, "x-request-id": "support-42" } });
     // Whatever a client puts in the query string (a stream ticket, a misplaced token): only the path is logged.
-    await app.request(`/trpc/sync.onStatus?connectionParams=${encodeURIComponent(JSON.stringify({ token }))}&token=${token}`);
+    await app.request(
+      `/trpc/sync.onStatus?connectionParams=${encodeURIComponent(JSON.stringify({ token }))}&token=${token}`,
+    );
     const written = logs.lines.slice(before).map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(written).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ msg: "request", requestId: "support-42", method: "GET", path: "/api/me", status: 200 }),
+        expect.objectContaining({
+          msg: "request",
+          requestId: "support-42",
+          method: "GET",
+          path: "/api/me",
+          status: 200,
+        }),
         expect.objectContaining({ msg: "request", path: "/trpc/sync.onStatus" }),
       ]),
     );
@@ -156,7 +210,9 @@ describe("refusals before the body is read", () => {
         socket.on("close", () => resolve({ head, closed: true }));
         setTimeout(() => resolve({ head, closed: false }), 5_000);
       });
-      socket.write(`POST /api/calendar/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: ${2 * 1024 * 1024}\r\n\r\n`);
+      socket.write(
+        `POST /api/calendar/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: ${2 * 1024 * 1024}\r\n\r\n`,
+      );
       socket.write("x".repeat(64 * 1024));
       const { head, closed } = await answer;
       socket.destroy();
@@ -168,10 +224,20 @@ describe("refusals before the body is read", () => {
       const agent = new Agent({ keepAlive: true, maxSockets: 1 });
       const send = (method: string, path: string, body?: string) =>
         new Promise<number>((resolve, reject) => {
-          const call = httpRequest({ agent, host: "127.0.0.1", port, method, path, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" } }, (response) => {
-            response.resume();
-            response.on("end", () => resolve(response.statusCode ?? 0));
-          });
+          const call = httpRequest(
+            {
+              agent,
+              host: "127.0.0.1",
+              port,
+              method,
+              path,
+              headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+            },
+            (response) => {
+              response.resume();
+              response.on("end", () => resolve(response.statusCode ?? 0));
+            },
+          );
           call.on("error", reject);
           call.end(body);
         });

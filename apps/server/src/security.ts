@@ -7,7 +7,12 @@ import { secureHeaders } from "hono/secure-headers";
  * Outlook for Windows, which is Outlook on the web in a shell. Classic Outlook for Windows and Outlook for Mac open
  * the pane in a web view of their own, not in a frame, so they need no entry here.
  */
-export const OUTLOOK_FRAME_ANCESTORS = ["https://outlook.office.com", "https://outlook.office365.com", "https://*.outlook.com", "https://outlook.live.com"];
+export const OUTLOOK_FRAME_ANCESTORS = [
+  "https://outlook.office.com",
+  "https://outlook.office365.com",
+  "https://*.outlook.com",
+  "https://outlook.live.com",
+];
 
 /** Microsoft's sign-in origin: where the add-in's sign-in dialog talks to unless another authority is configured. */
 const MICROSOFT_LOGIN_ORIGIN = "https://login.microsoftonline.com";
@@ -50,7 +55,11 @@ export function securityHeaders(options: SecurityOptions): MiddlewareHandler {
     referrerPolicy: "strict-origin-when-cross-origin",
     xContentTypeOptions: "nosniff",
   } as const;
-  const agenda = secureHeaders({ ...common, xFrameOptions: "DENY", contentSecurityPolicy: { ...BASE_POLICY, frameAncestors: ["'none'"] } });
+  const agenda = secureHeaders({
+    ...common,
+    xFrameOptions: "DENY",
+    contentSecurityPolicy: { ...BASE_POLICY, frameAncestors: ["'none'"] },
+  });
   const addin = secureHeaders({
     ...common,
     // X-Frame-Options cannot name several origins: frame-ancestors says who may frame these pages.

@@ -1,5 +1,11 @@
 import type { AddressInfo } from "node:net";
-import { createAuthenticator, createMicrosoftTokenVerifier, errorMessage, signSessionToken, type AppRouter } from "@agenda/api";
+import {
+  createAuthenticator,
+  createMicrosoftTokenVerifier,
+  errorMessage,
+  signSessionToken,
+  type AppRouter,
+} from "@agenda/api";
 import { calendarIntegrations } from "@agenda/db/schema";
 import { createServiceToken } from "@agenda/domain/service-tokens";
 import type { User } from "@agenda/domain/users";
@@ -20,7 +26,11 @@ import { addinAuthSettings } from "./addin-auth";
 import { createApp } from "./app";
 
 const database = useTestDatabase();
-const sandbox = useSandbox([{ userPrincipalName: "ana@contoso.test" }, { userPrincipalName: "ben@contoso.test" }, { userPrincipalName: "cleo@contoso.test" }]);
+const sandbox = useSandbox([
+  { userPrincipalName: "ana@contoso.test" },
+  { userPrincipalName: "ben@contoso.test" },
+  { userPrincipalName: "cleo@contoso.test" },
+]);
 const SECRET = "sync-status-test-secret-long-enough-for-hs256";
 
 let server: ServerType;
@@ -35,8 +45,17 @@ beforeAll(async () => {
   services = testOutlookServices(db, sandbox());
   feed = new IntegrationStatusFeed(db);
   await feed.start();
-  const verifier = createMicrosoftTokenVerifier(addinAuthSettings({ clientId: TEST_APP.clientId, tenant: "common", authorityHost: sandbox().url }));
-  const app = createApp({ db, authenticator: createAuthenticator({ secret: SECRET }, verifier), demo: null, outlook: services, sync: (sync = await startQueueOnlySync(services, database().url)), statusFeed: feed });
+  const verifier = createMicrosoftTokenVerifier(
+    addinAuthSettings({ clientId: TEST_APP.clientId, tenant: "common", authorityHost: sandbox().url }),
+  );
+  const app = createApp({
+    db,
+    authenticator: createAuthenticator({ secret: SECRET }, verifier),
+    demo: null,
+    outlook: services,
+    sync: (sync = await startQueueOnlySync(services, database().url)),
+    statusFeed: feed,
+  });
   server = serve({ fetch: app.fetch, hostname: "127.0.0.1", port: 0 });
   await new Promise((resolve) => server.once("listening", resolve));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -59,7 +78,11 @@ function watchStatus(token: string | null, options: { connectionParams?: Record<
   const links =
     options.connectionParams || token === null
       ? [httpSubscriptionLink({ url: `${origin}/trpc`, EventSource, connectionParams: options.connectionParams })]
-      : ticketedSubscriptionLinks({ url: `${origin}/trpc`, EventSource, requestTicket: async () => (await api(token).sync.statusTicket.mutate()).ticket });
+      : ticketedSubscriptionLinks({
+          url: `${origin}/trpc`,
+          EventSource,
+          requestTicket: async () => (await api(token).sync.statusTicket.mutate()).ticket,
+        });
   const client = createTRPCClient<AppRouter>({ links });
   const received: IntegrationStatus[] = [];
   const waiting: Array<(status: IntegrationStatus) => void> = [];
@@ -75,7 +98,10 @@ function watchStatus(token: string | null, options: { connectionParams?: Record<
   });
   return {
     /** The next status streamed, in order. */
-    next: () => new Promise<IntegrationStatus>((resolve) => (received.length ? resolve(received.shift() as IntegrationStatus) : waiting.push(resolve))),
+    next: () =>
+      new Promise<IntegrationStatus>((resolve) =>
+        received.length ? resolve(received.shift() as IntegrationStatus) : waiting.push(resolve),
+      ),
     failure,
     close: () => subscription.unsubscribe(),
   };
@@ -85,12 +111,22 @@ function watchStatus(token: string | null, options: { connectionParams?: Record<
 async function addinToken(mailbox: string, lifetimeSeconds: number): Promise<string> {
   const owner = sandbox().directory.findByUserPrincipalName(mailbox);
   if (!owner) throw new Error(`no ${mailbox} in the sandbox`);
-  const claims = { aud: TEST_APP.clientId, iss: `${sandbox().url}/${owner.tenantId}/v2.0`, ver: "2.0", oid: owner.id, tid: owner.tenantId, azp: TEST_APP.clientId, scp: "access_as_user" };
+  const claims = {
+    aud: TEST_APP.clientId,
+    iss: `${sandbox().url}/${owner.tenantId}/v2.0`,
+    ver: "2.0",
+    oid: owner.id,
+    tid: owner.tenantId,
+    azp: TEST_APP.clientId,
+    scp: "access_as_user",
+  };
   return sandbox().signing.sign(claims, lifetimeSeconds);
 }
 
 function api(token: string) {
-  return createTRPCClient<AppRouter>({ links: [httpLink({ url: `${origin}/trpc`, headers: { authorization: `Bearer ${token}` } })] });
+  return createTRPCClient<AppRouter>({
+    links: [httpLink({ url: `${origin}/trpc`, headers: { authorization: `Bearer ${token}` } })],
+  });
 }
 
 /**
@@ -103,7 +139,11 @@ async function holdIntegration(integrationId: string): Promise<() => Promise<voi
   let locked: () => void = () => undefined;
   const lockTaken = new Promise<void>((resolve) => (locked = resolve));
   const transaction = database().db.transaction(async (tx) => {
-    await tx.select({ id: calendarIntegrations.id }).from(calendarIntegrations).where(eq(calendarIntegrations.id, integrationId)).for("no key update");
+    await tx
+      .select({ id: calendarIntegrations.id })
+      .from(calendarIntegrations)
+      .where(eq(calendarIntegrations.id, integrationId))
+      .for("no key update");
     locked();
     await released;
   });
@@ -119,7 +159,11 @@ describe("sync.onStatus over SSE", () => {
     const { ana, ben } = people;
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
     await sandboxAdmin(sandbox(), "POST", "/mailboxes/ana@contoso.test/events", {
-      events: [10, 14].map((hour) => ({ subject: `Réunion ${hour}h`, start: { dateTime: `${tomorrow}T${hour}:00:00`, timeZone: "UTC" }, end: { dateTime: `${tomorrow}T${hour + 1}:00:00`, timeZone: "UTC" } })),
+      events: [10, 14].map((hour) => ({
+        subject: `Réunion ${hour}h`,
+        start: { dateTime: `${tomorrow}T${hour}:00:00`, timeZone: "UTC" },
+        end: { dateTime: `${tomorrow}T${hour + 1}:00:00`, timeZone: "UTC" },
+      })),
     });
     const anaStatus = watchStatus(ana.token);
     const benStatus = watchStatus(ben.token);
@@ -134,7 +178,11 @@ describe("sync.onStatus over SSE", () => {
         mode: "polling",
         unreviewedConflicts: 0,
       });
-      expect(await benStatus.next()).toMatchObject({ state: "idle", integrationId: ben.integrationId, lastSyncAt: null });
+      expect(await benStatus.next()).toMatchObject({
+        state: "idle",
+        integrationId: ben.integrationId,
+        lastSyncAt: null,
+      });
 
       const release = await holdIntegration(ana.integrationId);
       const imported = api(ana.token).sync.importNow.mutate();
@@ -147,7 +195,12 @@ describe("sync.onStatus over SSE", () => {
 
       // Ben's next status is his own settings change: none of Ana's came before it.
       await api(ben.token).integrations.outlook.updateSettings.mutate({ autoSyncEnabled: false });
-      expect(await benStatus.next()).toMatchObject({ integrationId: ben.integrationId, accountEmail: "ben@contoso.test", mode: null, lastSyncAt: null });
+      expect(await benStatus.next()).toMatchObject({
+        integrationId: ben.integrationId,
+        accountEmail: "ben@contoso.test",
+        mode: null,
+        lastSyncAt: null,
+      });
       await api(ben.token).integrations.outlook.disconnect.mutate({ removeExportedFormations: false });
       expect(await benStatus.next()).toMatchObject({ state: "not_connected", integrationId: null });
     } finally {
@@ -163,11 +216,20 @@ describe("sync.onStatus over SSE", () => {
       expect(await anaStatus.next()).toMatchObject({ state: "idle" });
       await sandboxAdmin(sandbox(), "POST", "/identity/grants/revoke", { user: "ana@contoso.test" });
       // The access token held still works until it expires: Graph refusing it makes the run refresh, which fails.
-      await sandboxAdmin(sandbox(), "POST", "/faults/reject-tokens", { count: 1, issuedBefore: Math.floor(Date.now() / 1000) + 60 });
-      await expect(api(ana.token).sync.importNow.mutate()).rejects.toMatchObject({ data: { appCode: "OUTLOOK_NEEDS_REAUTH" } });
+      await sandboxAdmin(sandbox(), "POST", "/faults/reject-tokens", {
+        count: 1,
+        issuedBefore: Math.floor(Date.now() / 1000) + 60,
+      });
+      await expect(api(ana.token).sync.importNow.mutate()).rejects.toMatchObject({
+        data: { appCode: "OUTLOOK_NEEDS_REAUTH" },
+      });
       let status = await anaStatus.next();
       while (status.state === "syncing") status = await anaStatus.next();
-      expect(status).toMatchObject({ state: "needs_reauth", integrationId: ana.integrationId, reason: expect.stringContaining("AADSTS50173") });
+      expect(status).toMatchObject({
+        state: "needs_reauth",
+        integrationId: ana.integrationId,
+        reason: expect.stringContaining("AADSTS50173"),
+      });
     } finally {
       anaStatus.close();
     }
@@ -175,13 +237,20 @@ describe("sync.onStatus over SSE", () => {
 
   it("ends the stream with TOKEN_EXPIRED once the token that opened it expires, a platform session's or the add-in's", async () => {
     const { ana } = people;
-    for (const shortLivedToken of [() => signSessionToken(SECRET, ana.user, { lifetimeSeconds: 2 }), () => addinToken("ana@contoso.test", 2)]) {
+    for (const shortLivedToken of [
+      () => signSessionToken(SECRET, ana.user, { lifetimeSeconds: 2 }),
+      () => addinToken("ana@contoso.test", 2),
+    ]) {
       const shortLived = watchStatus(await shortLivedToken());
       try {
         expect(await shortLived.next()).toMatchObject({ integrationId: ana.integrationId });
         const error = await shortLived.failure;
         expect(error).toBeInstanceOf(TRPCClientError);
-        expect((error as TRPCClientError<AppRouter>).data).toMatchObject({ code: "UNAUTHORIZED", httpStatus: 401, appCode: "TOKEN_EXPIRED" });
+        expect((error as TRPCClientError<AppRouter>).data).toMatchObject({
+          code: "UNAUTHORIZED",
+          httpStatus: 401,
+          appCode: "TOKEN_EXPIRED",
+        });
         expect((error as Error).message).toBe(errorMessage(ana.user.locale, "TOKEN_EXPIRED"));
       } finally {
         shortLived.close();
@@ -200,7 +269,11 @@ describe("sync.onStatus over SSE", () => {
           EventSource,
           connectionParams: async () => {
             tokensIssued++;
-            return { ticket: (await api(await signSessionToken(SECRET, ana.user, { lifetimeSeconds: 2 })).sync.statusTicket.mutate()).ticket };
+            return {
+              ticket: (
+                await api(await signSessionToken(SECRET, ana.user, { lifetimeSeconds: 2 })).sync.statusTicket.mutate()
+              ).ticket,
+            };
           },
         }),
       ],
@@ -226,7 +299,12 @@ describe("sync.onStatus over SSE", () => {
 
   it("refuses a subscriber without a valid ticket, and a session token put where the ticket goes", async () => {
     const { token } = people.ana;
-    const attempts: Array<Record<string, string> | undefined> = [undefined, { ticket: "agd_tkt_not-a-ticket" }, { token }, { ticket: token }];
+    const attempts: Array<Record<string, string> | undefined> = [
+      undefined,
+      { ticket: "agd_tkt_not-a-ticket" },
+      { token },
+      { ticket: token },
+    ];
     for (const connectionParams of attempts) {
       const refused = watchStatus(null, connectionParams ? { connectionParams } : {});
       const error = await refused.failure;
@@ -244,7 +322,10 @@ describe("sync.onStatus over SSE", () => {
       const second = watchStatus(null, { connectionParams: { ticket } });
       const error = await second.failure;
       second.close();
-      expect((error as TRPCClientError<AppRouter>).data).toMatchObject({ code: "UNAUTHORIZED", appCode: "TOKEN_INVALID" });
+      expect((error as TRPCClientError<AppRouter>).data).toMatchObject({
+        code: "UNAUTHORIZED",
+        appCode: "TOKEN_INVALID",
+      });
     } finally {
       first.close();
     }
@@ -259,15 +340,21 @@ describe("sync.onStatus over SSE", () => {
       const { token: hr } = await createServiceToken(db, { name: "hr", scopes: ["users:write"] });
       await api(hr).users.deactivate.mutate({ platformUserId: user.platformUserId });
       const error = await cleo.failure;
-      expect((error as TRPCClientError<AppRouter>).data).toMatchObject({ code: "UNAUTHORIZED", appCode: "USER_DEACTIVATED" });
+      expect((error as TRPCClientError<AppRouter>).data).toMatchObject({
+        code: "UNAUTHORIZED",
+        appCode: "USER_DEACTIVATED",
+      });
     } finally {
       cleo.close();
     }
   });
 
   it("gives no ticket to a service token: streams belong to people, and the subscriber hears why", async () => {
-    const serviceToken = (await createServiceToken(database().db, { name: "watcher", scopes: ["formations:write"] })).token;
-    await expect(api(serviceToken).sync.statusTicket.mutate()).rejects.toMatchObject({ data: { code: "FORBIDDEN", appCode: "USER_ONLY" } });
+    const serviceToken = (await createServiceToken(database().db, { name: "watcher", scopes: ["formations:write"] }))
+      .token;
+    await expect(api(serviceToken).sync.statusTicket.mutate()).rejects.toMatchObject({
+      data: { code: "FORBIDDEN", appCode: "USER_ONLY" },
+    });
     const service = watchStatus(serviceToken);
     const error = await service.failure;
     service.close();

@@ -47,7 +47,10 @@ async function timeMonthRender(page: Page, button: string): Promise<number> {
     const start = performance.now();
     document.querySelector<HTMLButtonElement>(selector)?.click();
     // A month of thousands of events has a "+N autres" in every day.
-    while (document.querySelector(".fc-toolbar-title")?.textContent === titleBefore || document.querySelectorAll(".fc-day:not(.fc-day-other) .event-hidden-count").length < 28) {
+    while (
+      document.querySelector(".fc-toolbar-title")?.textContent === titleBefore ||
+      document.querySelectorAll(".fc-day:not(.fc-day-other) .event-hidden-count").length < 28
+    ) {
       await new Promise((resolve) => requestAnimationFrame(resolve));
     }
     // The frame after the one that has the events: they are painted by then.
@@ -76,7 +79,11 @@ try {
   await page.evaluate((value) => localStorage.setItem("agenda.session-token", value), token);
 
   await page.goto(`${server.url}/agenda`, { waitUntil: "load" });
-  await page.waitForFunction(() => document.querySelectorAll(".fc-day:not(.fc-day-other) .event-hidden-count").length >= 28, undefined, { timeout: 30_000 });
+  await page.waitForFunction(
+    () => document.querySelectorAll(".fc-day:not(.fc-day-other) .event-hidden-count").length >= 28,
+    undefined,
+    { timeout: 30_000 },
+  );
   const firstView = await page.evaluate(() => performance.now());
   // Sizes as they went over the wire (gzipped by the server) and once decoded, for every script the page loaded:
   // by name, as the chunks Vite preloads through <link rel="modulepreload"> are not "script"-initiated.
@@ -84,12 +91,19 @@ try {
     performance
       .getEntriesByType("resource")
       .filter((entry) => new URL(entry.name).pathname.endsWith(".js"))
-      .map((entry) => ({ encoded: (entry as PerformanceResourceTiming).encodedBodySize, decoded: (entry as PerformanceResourceTiming).decodedBodySize })),
+      .map((entry) => ({
+        encoded: (entry as PerformanceResourceTiming).encodedBodySize,
+        decoded: (entry as PerformanceResourceTiming).decodedBodySize,
+      })),
   );
   const encoded = scripts.reduce((sum, script) => sum + script.encoded, 0);
   const decoded = scripts.reduce((sum, script) => sum + script.decoded, 0);
-  console.log(`JavaScript for /agenda: ${kb(encoded)} gzipped (${kb(decoded)} uncompressed, ${scripts.length} file(s)); target < 250 KB: ${encoded < 250 * 1024 ? "met" : "MISSED"}`);
-  console.log(`/agenda opened with ${EVENTS} events this month: month shown ${Math.round(firstView)} ms after navigation (bundle, sign-in check, events.list and render)`);
+  console.log(
+    `JavaScript for /agenda: ${kb(encoded)} gzipped (${kb(decoded)} uncompressed, ${scripts.length} file(s)); target < 250 KB: ${encoded < 250 * 1024 ? "met" : "MISSED"}`,
+  );
+  console.log(
+    `/agenda opened with ${EVENTS} events this month: month shown ${Math.round(firstView)} ms after navigation (bundle, sign-in check, events.list and render)`,
+  );
 
   // Away and back: the month's events come from the cache, so this is FullCalendar rendering them.
   const renders: number[] = [];

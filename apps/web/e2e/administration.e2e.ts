@@ -15,7 +15,10 @@ async function outlookConnected(token: string): Promise<boolean> {
 }
 
 async function disconnectOutlook(token: string): Promise<void> {
-  const response = await fetch(agendaUrl("/api/calendar/integrations/outlook?removeExportedFormations=false"), { method: "DELETE", headers: { authorization: `Bearer ${token}` } });
+  const response = await fetch(agendaUrl("/api/calendar/integrations/outlook?removeExportedFormations=false"), {
+    method: "DELETE",
+    headers: { authorization: `Bearer ${token}` },
+  });
   if (!response.ok) throw new Error(`disconnect: ${response.status} ${await response.text()}`);
 }
 
@@ -53,7 +56,12 @@ describe("administration: the audit log and service tokens", () => {
     // Switched off and back on: two settings changes, and Thomas keeps his settings.
     const autoSync = trainer.getByRole("switch", { name: "Synchroniser automatiquement" });
     for (let change = 0; change < 2; change++) {
-      await Promise.all([trainer.waitForResponse((response) => response.url().includes("integrations.outlook.updateSettings") && response.ok()), autoSync.click()]);
+      await Promise.all([
+        trainer.waitForResponse(
+          (response) => response.url().includes("integrations.outlook.updateSettings") && response.ok(),
+        ),
+        autoSync.click(),
+      ]);
       await trainer.getByText("Paramètres enregistrés.").waitFor();
     }
     await trainer.close();
@@ -76,9 +84,14 @@ describe("administration: the audit log and service tokens", () => {
     expect(await seriousAccessibilityViolations(admin)).toEqual([]);
     await saveScreenshot(admin, "admin-audit-log-by-person");
 
-    const [download] = await Promise.all([admin.waitForEvent("download"), admin.getByRole("button", { name: "Export as CSV" }).click()]);
+    const [download] = await Promise.all([
+      admin.waitForEvent("download"),
+      admin.getByRole("button", { name: "Export as CSV" }).click(),
+    ]);
     const csv = await readFile((await download.path()) ?? "", "utf8");
-    expect(csv.split("\r\n")[0]).toBe("\uFEFFoccurredAt,action,outcome,actorKind,actor,userId,user,subjectType,subjectId,subject,integrationId,requestId,detail");
+    expect(csv.split("\r\n")[0]).toBe(
+      "\uFEFFoccurredAt,action,outcome,actorKind,actor,userId,user,subjectType,subjectId,subject,integrationId,requestId,detail",
+    );
     expect(csv).toContain("outlook.settings_changed");
     expect(csv).toMatch(/outlook\.(re)?connect,success,user,thomas\.bernard@formation\.demo/);
   });
@@ -113,7 +126,10 @@ describe("administration: the audit log and service tokens", () => {
 
     await admin.goto(agendaUrl("/admin/audit-log?action=service_token."));
     const entries = admin.getByRole("region", { name: "Audit log" });
-    await entries.getByRole("row", { name: /Service token revoked/ }).first().waitFor();
+    await entries
+      .getByRole("row", { name: /Service token revoked/ })
+      .first()
+      .waitFor();
     const created = entries.getByRole("row", { name: /Service token created/ }).first();
     expect(await created.textContent()).toContain("e2e-catalogue");
     expect(await created.textContent()).toContain(DEMO.admin);

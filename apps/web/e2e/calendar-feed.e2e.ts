@@ -47,9 +47,15 @@ describe("a private calendar feed from the settings page", () => {
     await card().getByLabel("Adresse du calendrier (https)").waitFor();
     const url = await feedUrl();
     expect(url).toMatch(new RegExp(`^${agendaUrl("/feeds/agd_ics_")}[\\w-]{43}\\.ics$`));
-    expect(await card().getByLabel("Adresse webcal:// (Apple Calendrier, Thunderbird)").inputValue()).toBe(url.replace(/^https?:/, "webcal:"));
-    expect(await card().getByRole("link", { name: "Ajouter à Google Agenda" }).getAttribute("href")).toContain(encodeURIComponent(url.replace(/^https?:/, "webcal:")));
-    await card().getByText(/se mettent à jour à leur rythme/).waitFor();
+    expect(await card().getByLabel("Adresse webcal:// (Apple Calendrier, Thunderbird)").inputValue()).toBe(
+      url.replace(/^https?:/, "webcal:"),
+    );
+    expect(await card().getByRole("link", { name: "Ajouter à Google Agenda" }).getAttribute("href")).toContain(
+      encodeURIComponent(url.replace(/^https?:/, "webcal:")),
+    );
+    await card()
+      .getByText(/se mettent à jour à leur rythme/)
+      .waitFor();
     await saveScreenshot(page, "calendar-feed-settings");
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await page.getByLabel("Langue").selectOption("en");

@@ -21,7 +21,9 @@ describe("the web agenda under the server's Content-Security-Policy", () => {
     await signIn(page, DEMO.learner);
     await page.locator(".fc-event").first().waitFor();
     // FullCalendar's injected stylesheet applied: its toolbar is laid out as a flex row.
-    expect(await page.locator(".fc-header-toolbar").evaluate((toolbar) => getComputedStyle(toolbar).display)).toBe("flex");
+    expect(await page.locator(".fc-header-toolbar").evaluate((toolbar) => getComputedStyle(toolbar).display)).toBe(
+      "flex",
+    );
     expect(violations).toEqual([]);
   });
 });

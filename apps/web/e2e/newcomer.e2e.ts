@@ -45,7 +45,9 @@ describe("a newcomer's first connection", () => {
     await page.getByRole("link", { name: "Back to the calendar settings" }).click();
     await page.waitForURL(agendaUrl("/agenda/settings"));
 
-    const row = page.getByRole("region", { name: "My formations in Outlook" }).getByRole("row", { name: new RegExp(`^${FORMATION}`) });
+    const row = page
+      .getByRole("region", { name: "My formations in Outlook" })
+      .getByRole("row", { name: new RegExp(`^${FORMATION}`) });
     await row.getByText("In Outlook", { exact: true }).waitFor({ timeout: 20_000 });
     await saveScreenshot(page, "newcomer-formation-in-outlook");
     expect((await outlookEvents(DEMO.admin)).map(({ subject }) => subject)).toContain(FORMATION);
@@ -57,9 +59,14 @@ describe("a newcomer's first connection", () => {
     if (!seeded) throw new Error(`the demo mailbox holds no ${SEEDED_MEETING}`);
     await page.goto(agendaUrl("/agenda"));
     await page.locator(".fc-daygrid-day").first().waitFor();
-    const monthOf = (date: Date) => new Intl.DateTimeFormat("en", { timeZone: "Europe/Paris", month: "numeric", year: "numeric" }).format(date);
-    if (monthOf(new Date(`${seeded.start.dateTime}Z`)) !== monthOf(new Date())) await page.getByRole("button", { name: /^Next/ }).first().click();
-    await page.locator(".fc-event.event-source-outlook", { hasText: SEEDED_MEETING }).first().waitFor({ timeout: 20_000 });
+    const monthOf = (date: Date) =>
+      new Intl.DateTimeFormat("en", { timeZone: "Europe/Paris", month: "numeric", year: "numeric" }).format(date);
+    if (monthOf(new Date(`${seeded.start.dateTime}Z`)) !== monthOf(new Date()))
+      await page.getByRole("button", { name: /^Next/ }).first().click();
+    await page
+      .locator(".fc-event.event-source-outlook", { hasText: SEEDED_MEETING })
+      .first()
+      .waitFor({ timeout: 20_000 });
     await saveScreenshot(page, "newcomer-outlook-week");
   });
 });

@@ -34,7 +34,9 @@ describe("connecting Outlook from the calendar settings", () => {
     await page.waitForURL(agendaUrl("/calendar/callback/outlook?*"));
     const alert = page.getByRole("alert");
     await alert.waitFor();
-    expect(await alert.textContent()).toBe("Vous avez refusé l'accès à votre calendrier Outlook : rien n'a été connecté.");
+    expect(await alert.textContent()).toBe(
+      "Vous avez refusé l'accès à votre calendrier Outlook : rien n'a été connecté.",
+    );
     await saveScreenshot(page, "callback-consent-denied");
   });
 
@@ -51,12 +53,18 @@ describe("connecting Outlook from the calendar settings", () => {
     await page.waitForURL(agendaUrl("/agenda/settings"));
     await page.getByTestId("outlook-status").filter({ hasText: "Connecté" }).waitFor();
     expect(await page.locator(".outlook-status").textContent()).toContain(DEMO.learner);
-    await page.getByRole("checkbox", { name: /Calendar/ }).first().waitFor();
+    await page
+      .getByRole("checkbox", { name: /Calendar/ })
+      .first()
+      .waitFor();
     await saveScreenshot(page, "settings-connected");
   });
 
   it("saves the sync switches and the calendars", async () => {
-    const saved = () => page.waitForResponse((response) => response.url().includes("integrations.outlook.updateSettings") && response.ok());
+    const saved = () =>
+      page.waitForResponse(
+        (response) => response.url().includes("integrations.outlook.updateSettings") && response.ok(),
+      );
     const importSwitch = page.getByRole("switch", { name: "Importer mes événements Outlook dans l'agenda" });
     const before = await importSwitch.isChecked();
     await Promise.all([saved(), importSwitch.click()]);
@@ -68,8 +76,15 @@ describe("connecting Outlook from the calendar settings", () => {
     await Promise.all([saved(), calendar.click()]);
     await expect.poll(() => calendar.isChecked()).toBe(true);
     await page.reload();
-    expect(await page.getByRole("checkbox", { name: /Calendar/ }).first().isChecked()).toBe(true);
-    expect(await page.getByRole("switch", { name: "Importer mes événements Outlook dans l'agenda" }).isChecked()).toBe(!before);
+    expect(
+      await page
+        .getByRole("checkbox", { name: /Calendar/ })
+        .first()
+        .isChecked(),
+    ).toBe(true);
+    expect(await page.getByRole("switch", { name: "Importer mes événements Outlook dans l'agenda" }).isChecked()).toBe(
+      !before,
+    );
     await saveScreenshot(page, "settings-saved");
   });
 
@@ -101,7 +116,9 @@ describe("connecting Outlook from the calendar settings", () => {
     await page.goto(agendaUrl("/agenda/settings"));
     await page.getByRole("button", { name: "Déconnecter", exact: true }).click();
     const dialog = page.getByRole("dialog", { name: "Déconnecter Outlook ?" });
-    await dialog.getByRole("checkbox", { name: "Supprimer aussi d'Outlook les formations que l'agenda y a exportées" }).check();
+    await dialog
+      .getByRole("checkbox", { name: "Supprimer aussi d'Outlook les formations que l'agenda y a exportées" })
+      .check();
     await saveScreenshot(page, "settings-disconnect-dialog");
     await dialog.getByRole("button", { name: "Déconnecter Outlook" }).click();
     await dialog.waitFor({ state: "hidden" });

@@ -4,7 +4,13 @@ import { agendaUrl, apiGet, apiToken, DEMO, signIn } from "./support/agenda";
 import { seriousAccessibilityViolations } from "./support/axe";
 import { launchChromium, saveScreenshot } from "./support/browser";
 import { tabTo } from "./support/keyboard";
-import { deleteOutlookEvent, editOutlookEvent, outlookEventBody, outlookEvents, seedOutlookEvents } from "./support/sandbox";
+import {
+  deleteOutlookEvent,
+  editOutlookEvent,
+  outlookEventBody,
+  outlookEvents,
+  seedOutlookEvents,
+} from "./support/sandbox";
 import { jobState, seedFailedImportJob } from "./support/sync-jobs";
 
 const HOUR_MS = 3_600_000;
@@ -13,14 +19,16 @@ const MEETING = "Point d'équipe (Outlook)";
 const MOVED_MEETING = "Point d'équipe déplacé (Outlook)";
 
 /** Month and year of a moment in Paris, the demo learner's zone: which month the agenda must show. */
-const parisMonth = (date: Date) => new Intl.DateTimeFormat("fr", { timeZone: "Europe/Paris", month: "numeric", year: "numeric" }).format(date);
+const parisMonth = (date: Date) =>
+  new Intl.DateTimeFormat("fr", { timeZone: "Europe/Paris", month: "numeric", year: "numeric" }).format(date);
 
 /** The agenda's month view, moved on to the month holding `date` when it is not the current one. */
 async function openAgendaAt(page: Page, date: Date): Promise<void> {
   await page.goto(agendaUrl("/agenda"));
   await page.getByRole("heading", { level: 1, name: "Mon agenda" }).waitFor();
   await page.locator(".fc-daygrid-day").first().waitFor();
-  if (parisMonth(date) !== parisMonth(new Date())) await page.getByRole("button", { name: "Suivant", exact: true }).click();
+  if (parisMonth(date) !== parisMonth(new Date()))
+    await page.getByRole("button", { name: "Suivant", exact: true }).click();
 }
 
 async function openSettings(page: Page): Promise<void> {
@@ -32,13 +40,19 @@ async function openSettings(page: Page): Promise<void> {
 async function formationStart(): Promise<Date> {
   const now = Date.now();
   const range = `from=${new Date(now).toISOString()}&to=${new Date(now + 30 * 86_400_000).toISOString()}`;
-  const { events } = await apiGet<{ events: Array<{ title: string; startsAt: string }> }>(await apiToken(DEMO.learner), `/api/calendar/events?${range}`);
+  const { events } = await apiGet<{ events: Array<{ title: string; startsAt: string }> }>(
+    await apiToken(DEMO.learner),
+    `/api/calendar/events?${range}`,
+  );
   const formation = events.find(({ title }) => title === FORMATION);
   if (!formation) throw new Error(`${FORMATION} is not in the learner's agenda`);
   return new Date(formation.startsAt);
 }
 
-const formationRow = (page: Page) => page.getByRole("region", { name: "Mes formations dans Outlook" }).getByRole("row", { name: new RegExp(`^${FORMATION}`) });
+const formationRow = (page: Page) =>
+  page
+    .getByRole("region", { name: "Mes formations dans Outlook" })
+    .getByRole("row", { name: new RegExp(`^${FORMATION}`) });
 
 describe("syncing with Outlook from the web agenda", () => {
   let browser: Browser;
@@ -51,7 +65,9 @@ describe("syncing with Outlook from the web agenda", () => {
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     // The owner puts a meeting in their Outlook before connecting it.
-    const [meeting] = await seedOutlookEvents(DEMO.learner, [outlookEventBody(MEETING, meetingStart, 30, "Salle Curie")]);
+    const [meeting] = await seedOutlookEvents(DEMO.learner, [
+      outlookEventBody(MEETING, meetingStart, 30, "Salle Curie"),
+    ]);
     if (!meeting) throw new Error("the sandbox seeded no event");
     meetingId = meeting.id;
     await signIn(page, DEMO.learner);
@@ -73,7 +89,10 @@ describe("syncing with Outlook from the web agenda", () => {
     await result.waitFor();
     await saveScreenshot(page, "sync-import-result");
     const runs = page.getByRole("region", { name: "Synchronisations récentes" });
-    await runs.getByRole("row", { name: /Import\s+Manuel\s+Réussie/ }).first().waitFor();
+    await runs
+      .getByRole("row", { name: /Import\s+Manuel\s+Réussie/ })
+      .first()
+      .waitFor();
 
     await openAgendaAt(page, meetingStart);
     const meeting = page.locator(".fc-event.event-source-outlook", { hasText: MEETING });
@@ -92,8 +111,13 @@ describe("syncing with Outlook from the web agenda", () => {
     await widget.getByText(MEETING).waitFor();
     expect(await widget.getByRole("listitem").count()).toBeLessThanOrEqual(5);
     // The demo's Outlook week may hold an event under way before it.
-    expect(await widget.getByRole("listitem").filter({ hasText: MEETING }).textContent()).toContain(`Événement Outlook – ${MEETING}`);
-    await page.getByTestId("widget-outlook-state").filter({ hasText: /^(Connecté|Synchronisation en cours…)$/ }).waitFor();
+    expect(await widget.getByRole("listitem").filter({ hasText: MEETING }).textContent()).toContain(
+      `Événement Outlook – ${MEETING}`,
+    );
+    await page
+      .getByTestId("widget-outlook-state")
+      .filter({ hasText: /^(Connecté|Synchronisation en cours…)$/ })
+      .waitFor();
     expect(await seriousAccessibilityViolations(page)).toEqual([]);
     await saveScreenshot(page, "home-calendar-widget");
     await widget.getByRole("link", { name: "Paramètres calendrier" }).click();
@@ -109,7 +133,9 @@ describe("syncing with Outlook from the web agenda", () => {
     if ((await exportButton.count()) > 0) {
       await exportButton.click();
       await page.getByText(`« ${FORMATION} » est dans Outlook.`).waitFor();
-      expect(await page.getByRole("link", { name: "Ouvrir dans Outlook", exact: true }).getAttribute("href")).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/admin\/item\?itemid=/);
+      expect(await page.getByRole("link", { name: "Ouvrir dans Outlook", exact: true }).getAttribute("href")).toMatch(
+        /^https:\/\/127\.0\.0\.1:\d+\/admin\/item\?itemid=/,
+      );
     }
     await row.getByText("Dans Outlook", { exact: true }).waitFor();
     expect((await outlookEvents(DEMO.learner)).map(({ subject }) => subject)).toContain(FORMATION);
@@ -171,7 +197,9 @@ describe("syncing with Outlook from the web agenda", () => {
     await editOutlookEvent(DEMO.learner, meetingId, { subject: MOVED_MEETING });
     // Outlook notifies the server, which imports the change and tells the page, which reads its events again.
     await page.locator(".fc-event.event-source-outlook", { hasText: MOVED_MEETING }).waitFor({ timeout: 45_000 });
-    expect(await page.evaluate(() => (window as unknown as { stillTheSamePage?: boolean }).stillTheSamePage)).toBe(true);
+    expect(await page.evaluate(() => (window as unknown as { stillTheSamePage?: boolean }).stillTheSamePage)).toBe(
+      true,
+    );
     await saveScreenshot(page, "sync-live-update");
   });
 
@@ -201,7 +229,9 @@ describe("syncing with Outlook from the web agenda", () => {
     await page.getByLabel("Langue").selectOption("en");
     await page.goto(agendaUrl("/calendar/callback/outlook?state=unknown&code=abc"));
     // Léa's profile is in French: the message follows the interface.
-    await page.getByText("Unknown Outlook sign-in link: start 'Connect Outlook' again from the calendar settings.").waitFor();
+    await page
+      .getByText("Unknown Outlook sign-in link: start 'Connect Outlook' again from the calendar settings.")
+      .waitFor();
     await saveScreenshot(page, "callback-error-english");
     await page.getByLabel("Language").selectOption("fr");
   });
@@ -210,7 +240,9 @@ describe("syncing with Outlook from the web agenda", () => {
     await openSettings(page);
     await page.getByRole("button", { name: "Déconnecter", exact: true }).click();
     const dialog = page.getByRole("dialog", { name: "Déconnecter Outlook ?" });
-    await dialog.getByRole("checkbox", { name: "Supprimer aussi d'Outlook les formations que l'agenda y a exportées" }).check();
+    await dialog
+      .getByRole("checkbox", { name: "Supprimer aussi d'Outlook les formations que l'agenda y a exportées" })
+      .check();
     await dialog.getByRole("button", { name: "Déconnecter Outlook" }).click();
     await page.getByText("Outlook est déconnecté.").waitFor();
     expect((await outlookEvents(DEMO.learner)).map(({ subject }) => subject)).not.toContain(FORMATION);
@@ -218,7 +250,9 @@ describe("syncing with Outlook from the web agenda", () => {
 
     await page.goto(agendaUrl("/"));
     await page.getByTestId("widget-outlook-state").filter({ hasText: "Non connecté" }).waitFor();
-    expect(await page.getByRole("region", { name: "Mes prochains événements" }).textContent()).not.toContain(MOVED_MEETING);
+    expect(await page.getByRole("region", { name: "Mes prochains événements" }).textContent()).not.toContain(
+      MOVED_MEETING,
+    );
     await saveScreenshot(page, "sync-disconnected");
   });
 });

@@ -79,8 +79,14 @@ describe("personal events in Mon agenda", () => {
   });
 
   it("moves the event to another day by dragging it, keeping its time", async () => {
-    const event = page.locator(`td.fc-daygrid-day[data-date="${today.toISODate()}"] .event-source-platform`, { hasText: title });
-    await drag(page, event, await centreOf(page.locator(`td.fc-daygrid-day[data-date="${otherDay.toISODate()}"] .fc-daygrid-day-frame`)));
+    const event = page.locator(`td.fc-daygrid-day[data-date="${today.toISODate()}"] .event-source-platform`, {
+      hasText: title,
+    });
+    await drag(
+      page,
+      event,
+      await centreOf(page.locator(`td.fc-daygrid-day[data-date="${otherDay.toISODate()}"] .fc-daygrid-day-frame`)),
+    );
     await page.getByRole("status").filter({ hasText: "a été mis à jour" }).waitFor();
     const stored = await storedEvent(token, title, today);
     expect(stored?.startsAt).toBe(otherDay.set({ hour: 14 }).toJSDate().toISOString());
@@ -100,7 +106,9 @@ describe("personal events in Mon agenda", () => {
     if (!slot) throw new Error("no 16:00 slot");
     await drag(page, resizer, { x: (await centreOf(event)).x, y: slot.y + slot.height / 2 });
     await page.getByRole("status").filter({ hasText: "a été mis à jour" }).waitFor();
-    await expect.poll(async () => (await storedEvent(token, title, today))?.endsAt).toBe(otherDay.set({ hour: 16, minute: 30 }).toJSDate().toISOString());
+    await expect
+      .poll(async () => (await storedEvent(token, title, today))?.endsAt)
+      .toBe(otherDay.set({ hour: 16, minute: 30 }).toJSDate().toISOString());
     await saveScreenshot(page, "event-resized");
     await page.getByRole("button", { name: "Mois", exact: true }).click();
   });

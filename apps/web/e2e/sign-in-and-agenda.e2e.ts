@@ -14,7 +14,11 @@ async function titlesOverTwoMonths(page: Page): Promise<Set<string>> {
   await page.locator(".fc-event").first().waitFor();
   const titles = new Set(await visibleEventTitles(page));
   await page.locator(".fc-next-button").click();
-  await page.locator(".fc-event").first().waitFor({ timeout: 5_000 }).catch(() => undefined);
+  await page
+    .locator(".fc-event")
+    .first()
+    .waitFor({ timeout: 5_000 })
+    .catch(() => undefined);
   for (const title of await visibleEventTitles(page)) titles.add(title);
   await page.locator(".fc-today-button").click();
   return titles;
@@ -51,7 +55,11 @@ describe("demo sign-in and Mon agenda", () => {
     for (const title of formations) expect(shown).toContain(title);
 
     const legend = page.getByRole("region", { name: "Légende" });
-    expect(await legend.getByRole("listitem").allTextContents()).toEqual(["Formation", "Événement Outlook", "Événement personnel"]);
+    expect(await legend.getByRole("listitem").allTextContents()).toEqual([
+      "Formation",
+      "Événement Outlook",
+      "Événement personnel",
+    ]);
     await saveScreenshot(page, "agenda-month");
     await page.close();
   });
@@ -124,7 +132,11 @@ describe("demo sign-in and Mon agenda", () => {
       await fetch(agendaUrl("/api/calendar/events"), {
         method: "POST",
         headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-        body: JSON.stringify({ title: `Réunion ${hour} h`, startsAt: startsAt.toISO(), endsAt: startsAt.plus({ minutes: 30 }).toISO() }),
+        body: JSON.stringify({
+          title: `Réunion ${hour} h`,
+          startsAt: startsAt.toISO(),
+          endsAt: startsAt.plus({ minutes: 30 }).toISO(),
+        }),
       });
     }
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -133,7 +145,12 @@ describe("demo sign-in and Mon agenda", () => {
     // Camille's profile is in English.
     const more = day.locator(".fc-event", { hasText: "+3 more" });
     await more.waitFor();
-    expect(await day.locator(".fc-event .event-title").allTextContents()).toEqual(["Réunion 8 h", "Réunion 9 h", "Réunion 10 h", "+3 more"]);
+    expect(await day.locator(".fc-event .event-title").allTextContents()).toEqual([
+      "Réunion 8 h",
+      "Réunion 9 h",
+      "Réunion 10 h",
+      "+3 more",
+    ]);
     await saveScreenshot(page, "agenda-busy-day");
     await more.click();
     await page.locator(`.fc-timeGridDay-view .fc-col-header-cell[data-date="${today.toISODate()}"]`).waitFor();

@@ -12,11 +12,19 @@ import { SignInPage } from "./session/sign-in-page";
 // the calendar's.
 const HomePage = lazy(() => import("./home/home-page").then((module) => ({ default: module.HomePage })));
 const AgendaPage = lazy(() => import("./agenda/agenda-page").then((module) => ({ default: module.AgendaPage })));
-const CalendarSettingsPage = lazy(() => import("./settings/calendar-settings-page").then((module) => ({ default: module.CalendarSettingsPage })));
-const OutlookCallbackPage = lazy(() => import("./callback/outlook-callback-page").then((module) => ({ default: module.OutlookCallbackPage })));
-const AdminCalendarSettingsPage = lazy(() => import("./admin/admin-calendar-settings-page").then((module) => ({ default: module.AdminCalendarSettingsPage })));
+const CalendarSettingsPage = lazy(() =>
+  import("./settings/calendar-settings-page").then((module) => ({ default: module.CalendarSettingsPage })),
+);
+const OutlookCallbackPage = lazy(() =>
+  import("./callback/outlook-callback-page").then((module) => ({ default: module.OutlookCallbackPage })),
+);
+const AdminCalendarSettingsPage = lazy(() =>
+  import("./admin/admin-calendar-settings-page").then((module) => ({ default: module.AdminCalendarSettingsPage })),
+);
 const AuditLogPage = lazy(() => import("./admin/audit-log-page").then((module) => ({ default: module.AuditLogPage })));
-const ServiceTokensPage = lazy(() => import("./admin/service-tokens-page").then((module) => ({ default: module.ServiceTokensPage })));
+const ServiceTokensPage = lazy(() =>
+  import("./admin/service-tokens-page").then((module) => ({ default: module.ServiceTokensPage })),
+);
 
 function PageLoading() {
   const { t } = useTranslation();

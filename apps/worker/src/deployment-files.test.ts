@@ -36,7 +36,9 @@ const service = z.object({
   // An empty `${NAME:-}` reads as null: compose then passes NAME through unset.
   environment: z
     .record(z.string(), z.string().nullable())
-    .transform((env) => Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== null)))
+    .transform((env) =>
+      Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== null)),
+    )
     .optional(),
   command: z.array(z.string()).optional(),
   healthcheck: healthcheck.optional(),
@@ -57,7 +59,9 @@ describe("docker-compose.yml", () => {
     for (const name of ["worker-1", "worker-2"]) {
       const worker = services[name];
       expect(worker?.command).toEqual(["node", "--import", "tsx", "apps/worker/src/main.ts"]);
-      expect(worker?.healthcheck?.test.join(" ")).toContain(`http://127.0.0.1:${worker?.environment?.METRICS_PORT}/readyz`);
+      expect(worker?.healthcheck?.test.join(" ")).toContain(
+        `http://127.0.0.1:${worker?.environment?.METRICS_PORT}/readyz`,
+      );
       expect(worker?.depends_on?.postgres?.condition).toBe("service_healthy");
     }
   });
@@ -69,7 +73,11 @@ describe("docker-compose.yml", () => {
       expect(env).toMatchObject({ NODE_ENV: "production", METRICS_PORT: 9464, METRICS_HOST: "0.0.0.0" });
       expect(env.DATABASE_URL).toBe(services.server?.environment?.DATABASE_URL);
     }
-    expect(services.server?.environment).toMatchObject({ NODE_ENV: "production", SYNC_WORKER: "false", METRICS_TOKEN: operatorValues.METRICS_TOKEN });
+    expect(services.server?.environment).toMatchObject({
+      NODE_ENV: "production",
+      SYNC_WORKER: "false",
+      METRICS_TOKEN: operatorValues.METRICS_TOKEN,
+    });
   });
 
   it("refuses to start without a secret it needs", () => {
@@ -96,10 +104,14 @@ describe("Dockerfile", () => {
   it("installs every workspace: a new one forgotten here would break npm ci in the image", () => {
     const workspaces = ["apps", "packages"].flatMap((folder) =>
       readdirSync(`${root}${folder}`, { withFileTypes: true })
-        .filter((entry) => entry.isDirectory() && readdirSync(`${root}${folder}/${entry.name}`).includes("package.json"))
+        .filter(
+          (entry) => entry.isDirectory() && readdirSync(`${root}${folder}/${entry.name}`).includes("package.json"),
+        )
         .map((entry) => `${folder}/${entry.name}/package.json`),
     );
-    const copied = [...dockerfile.matchAll(/^COPY ((?:apps|packages)\/[\w-]+\/package\.json) /gm)].map((match) => match[1]);
+    const copied = [...dockerfile.matchAll(/^COPY ((?:apps|packages)\/[\w-]+\/package\.json) /gm)].map(
+      (match) => match[1],
+    );
     expect(copied.sort()).toEqual(workspaces.sort());
   });
 

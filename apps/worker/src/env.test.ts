@@ -24,15 +24,25 @@ describe("parseWorkerEnv", () => {
   });
 
   it("refuses plain http for the redirect URI and BACKEND_URL in production only", () => {
-    const unsafe = { ...worker, OUTLOOK_REDIRECT_URI: "http://agenda.example.com/cb", BACKEND_URL: "http://agenda.example.com" };
-    expect(() => parseWorkerEnv(unsafe)).toThrow(/OUTLOOK_REDIRECT_URI: must be an https:\/\/ URL in production[\s\S]*BACKEND_URL: must be an https/);
-    expect(parseWorkerEnv({ ...unsafe, NODE_ENV: "development" })).toMatchObject({ BACKEND_URL: "http://agenda.example.com" });
+    const unsafe = {
+      ...worker,
+      OUTLOOK_REDIRECT_URI: "http://agenda.example.com/cb",
+      BACKEND_URL: "http://agenda.example.com",
+    };
+    expect(() => parseWorkerEnv(unsafe)).toThrow(
+      /OUTLOOK_REDIRECT_URI: must be an https:\/\/ URL in production[\s\S]*BACKEND_URL: must be an https/,
+    );
+    expect(parseWorkerEnv({ ...unsafe, NODE_ENV: "development" })).toMatchObject({
+      BACKEND_URL: "http://agenda.example.com",
+    });
   });
 
   it("reads secrets from files, and names a secret missing either way", () => {
     const directory = mkdtempSync(join(tmpdir(), "agenda-worker-secrets-"));
     writeFileSync(join(directory, "database-url"), "postgres://agenda:p4ss@db.internal/agenda\n");
-    expect(parseWorkerEnv({ ...worker, DATABASE_URL: undefined, DATABASE_URL_FILE: join(directory, "database-url") })).toMatchObject({
+    expect(
+      parseWorkerEnv({ ...worker, DATABASE_URL: undefined, DATABASE_URL_FILE: join(directory, "database-url") }),
+    ).toMatchObject({
       DATABASE_URL: "postgres://agenda:p4ss@db.internal/agenda",
     });
     expect(() => parseWorkerEnv({ ...worker, TOKEN_ENCRYPTION_KEY: undefined })).toThrow(/TOKEN_ENCRYPTION_KEY: /);

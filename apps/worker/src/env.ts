@@ -1,4 +1,9 @@
-import { deploymentEnvironment, presentVariables, productionUrlIssues, withSecretFiles } from "@agenda/sync/deployment-env";
+import {
+  deploymentEnvironment,
+  presentVariables,
+  productionUrlIssues,
+  withSecretFiles,
+} from "@agenda/sync/deployment-env";
 import { notificationEnvironment } from "@agenda/sync/notification-endpoints";
 import { outlookEnvironment } from "@agenda/sync/outlook-config";
 import { z } from "zod";
@@ -35,7 +40,8 @@ const environment = z
   .superRefine(
     (env, ctx) => {
       if (env.NODE_ENV !== "production") return;
-      for (const { variable, message } of productionUrlIssues(env)) ctx.addIssue({ code: "custom", path: [variable], message });
+      for (const { variable, message } of productionUrlIssues(env))
+        ctx.addIssue({ code: "custom", path: [variable], message });
     },
     { when: () => true },
   );

@@ -17,7 +17,13 @@ describe("the sync worker process", () => {
     const services = testOutlookServices(database().db, sandbox());
     const { user, integration } = await connectTestUser(services, { name: "Ana", mailbox: "ana@contoso.test" });
     await sandboxAdmin(sandbox(), "POST", "/mailboxes/ana@contoso.test/events", {
-      events: [{ subject: "Point hebdo", start: { dateTime: "2026-12-07T09:00:00", timeZone: "UTC" }, end: { dateTime: "2026-12-07T09:30:00", timeZone: "UTC" } }],
+      events: [
+        {
+          subject: "Point hebdo",
+          start: { dateTime: "2026-12-07T09:00:00", timeZone: "UTC" },
+          end: { dateTime: "2026-12-07T09:30:00", timeZone: "UTC" },
+        },
+      ],
     });
 
     const worker = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./main.ts", import.meta.url))], {
@@ -46,7 +52,9 @@ describe("the sync worker process", () => {
       const imported = await database()
         .db.select({ title: agendaEvents.title })
         .from(agendaEvents)
-        .where(and(eq(agendaEvents.ownerId, user.id), eq(agendaEvents.source, "outlook"), isNull(agendaEvents.deletedAt)));
+        .where(
+          and(eq(agendaEvents.ownerId, user.id), eq(agendaEvents.source, "outlook"), isNull(agendaEvents.deletedAt)),
+        );
       expect(imported).toEqual([{ title: "Point hebdo" }]);
       expect(output).toContain("sync worker");
     } finally {

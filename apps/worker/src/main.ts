@@ -17,16 +17,20 @@ async function main(): Promise<void> {
   const logger = createLogger({ ...loggerSettingsFor(env.NODE_ENV, env.LOG_LEVEL), name: "worker" });
   await migrateDatabase(env.DATABASE_URL);
   const database = createDatabase(env.DATABASE_URL);
-  const outlook = createOutlookServices(database.db, {
-    clientId: env.OUTLOOK_CLIENT_ID,
-    clientSecret: env.OUTLOOK_CLIENT_SECRET,
-    redirectUri: env.OUTLOOK_REDIRECT_URI,
-    tenant: env.OUTLOOK_TENANT,
-    authorityHost: env.OUTLOOK_AUTHORITY_HOST,
-    graphOrigin: env.GRAPH_ORIGIN,
-    vaultKey: env.TOKEN_ENCRYPTION_KEY,
-    formerVaultKeys: env.TOKEN_ENCRYPTION_KEYS ?? [],
-  }, logger);
+  const outlook = createOutlookServices(
+    database.db,
+    {
+      clientId: env.OUTLOOK_CLIENT_ID,
+      clientSecret: env.OUTLOOK_CLIENT_SECRET,
+      redirectUri: env.OUTLOOK_REDIRECT_URI,
+      tenant: env.OUTLOOK_TENANT,
+      authorityHost: env.OUTLOOK_AUTHORITY_HOST,
+      graphOrigin: env.GRAPH_ORIGIN,
+      vaultKey: env.TOKEN_ENCRYPTION_KEY,
+      formerVaultKeys: env.TOKEN_ENCRYPTION_KEYS ?? [],
+    },
+    logger,
+  );
   const publicUrl = env.OUTLOOK_NOTIFICATION_URL ?? env.BACKEND_URL;
   const notifications = subscriptionSettingsFor(outlook.graphOrigin, publicUrl);
   const sync = await startSync({
@@ -42,14 +46,24 @@ async function main(): Promise<void> {
   const operations =
     env.METRICS_PORT === undefined
       ? undefined
-      : await startWorkerOperationsServer({ db: database.db, queue: sync.queue, host: env.METRICS_HOST, port: env.METRICS_PORT, metricsToken: env.METRICS_TOKEN, logger });
+      : await startWorkerOperationsServer({
+          db: database.db,
+          queue: sync.queue,
+          host: env.METRICS_HOST,
+          port: env.METRICS_PORT,
+          metricsToken: env.METRICS_TOKEN,
+          logger,
+        });
   logger.info(`Agenda sync worker ${process.pid} is taking jobs (Graph at ${outlook.graphOrigin}).`);
   logger.info(
     notifications
       ? `Outlook changes are notified at ${notifications.notificationUrl}.`
       : `Outlook changes are polled every ${env.SYNC_POLL_INTERVAL_SECONDS} s (${publicUrl ? `Microsoft cannot reach ${publicUrl}` : "BACKEND_URL is not set"}).`,
   );
-  if (operations) logger.info(`Worker ${process.pid} probes and metrics at http://${env.METRICS_HOST}:${operations.port}/readyz and /metrics.`);
+  if (operations)
+    logger.info(
+      `Worker ${process.pid} probes and metrics at http://${env.METRICS_HOST}:${operations.port}/readyz and /metrics.`,
+    );
 
   // SIGTERM: stop taking jobs and let running ones finish, then close the database. pg-boss fails a job still running
   // after SHUTDOWN_TIMEOUT_SECONDS, so another worker retries it (an import resumes from its saved page); closing the

@@ -22,21 +22,25 @@ export interface WorkerOperationsOptions {
  * A worker serves no API: this small HTTP server on METRICS_PORT answers orchestrators' probes (/healthz, /readyz)
  * and Prometheus (/metrics). Resolves with the port it listens on.
  */
-export async function startWorkerOperationsServer(options: WorkerOperationsOptions): Promise<{ server: Server; port: number }> {
+export async function startWorkerOperationsServer(
+  options: WorkerOperationsOptions,
+): Promise<{ server: Server; port: number }> {
   const checks = [databaseCheck(options.db), migrationsCheck(options.db), queueCheck(options.queue)];
   const registry = metricsRegistryFor(options.db, SYNC_JOB_QUEUES);
   const server = createServer((request, response) => {
     const answer = async () => {
       const path = new URL(request.url ?? "/", "http://worker").pathname;
       if (request.method !== "GET") return response.writeHead(405).end();
-      if (path === "/healthz") return response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok" }));
+      if (path === "/healthz")
+        return response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: "ok" }));
       if (path === "/readyz") {
         const report = await checkReadiness(checks, options.logger);
         const body = JSON.stringify({ status: report.ready ? "ready" : "unavailable", checks: report.checks });
         return response.writeHead(report.ready ? 200 : 503, { "content-type": "application/json" }).end(body);
       }
       if (path === "/metrics") {
-        if (options.metricsToken && !bearerMatches(request.headers.authorization, options.metricsToken)) return response.writeHead(401).end();
+        if (options.metricsToken && !bearerMatches(request.headers.authorization, options.metricsToken))
+          return response.writeHead(401).end();
         return response.writeHead(200, { "content-type": registry.contentType }).end(await registry.metrics());
       }
       return response.writeHead(404).end();

@@ -15,7 +15,12 @@ describe("the sync worker in production mode", () => {
       PLATFORM_URL: "https://platform.example.com",
     });
     expect(await worker.exited).toBe(1);
-    for (const expected of [/OUTLOOK_CLIENT_SECRET: /, /TOKEN_ENCRYPTION_KEY: /, /OUTLOOK_REDIRECT_URI: must be an https:\/\/ URL in production/, /BACKEND_URL: must be an https/]) {
+    for (const expected of [
+      /OUTLOOK_CLIENT_SECRET: /,
+      /TOKEN_ENCRYPTION_KEY: /,
+      /OUTLOOK_REDIRECT_URI: must be an https:\/\/ URL in production/,
+      /BACKEND_URL: must be an https/,
+    ]) {
       expect(worker.output()).toMatch(expected);
     }
   });

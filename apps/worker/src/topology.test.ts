@@ -21,7 +21,8 @@ const database = useTestDatabase();
 const sandbox = useSandbox(MAILBOXES.map((userPrincipalName) => ({ userPrincipalName })));
 
 async function inBatches<T>(items: T[], work: (item: T, index: number) => Promise<unknown>): Promise<void> {
-  for (let start = 0; start < items.length; start += BATCH) await Promise.all(items.slice(start, start + BATCH).map((item, offset) => work(item, start + offset)));
+  for (let start = 0; start < items.length; start += BATCH)
+    await Promise.all(items.slice(start, start + BATCH).map((item, offset) => work(item, start + offset)));
 }
 
 async function jobsLeft(): Promise<number> {
@@ -65,35 +66,63 @@ describe("the scaled-out topology: one server, two workers, one Postgres", () =>
       PLATFORM_URL: "https://platform.example.test",
       SYNC_POLL_SECONDS: "0.5",
     });
-    const integrations = await database().db.select({ id: calendarIntegrations.id, mailboxId: calendarIntegrations.msObjectId }).from(calendarIntegrations);
+    const integrations = await database()
+      .db.select({ id: calendarIntegrations.id, mailboxId: calendarIntegrations.msObjectId })
+      .from(calendarIntegrations);
     const queue = await SyncQueue.start({ databaseUrl: database().url });
     try {
-      for (const url of [topology.server.url, ...topology.workers.map((worker) => worker.operationsUrl)]) expect((await fetch(`${url}/readyz`)).status).toBe(200);
+      for (const url of [topology.server.url, ...topology.workers.map((worker) => worker.operationsUrl)])
+        expect((await fetch(`${url}/readyz`)).status).toBe(200);
 
       const syncing = Date.now();
       // Every mailbox twice over (the second one waits behind the first): both workers want every mailbox.
-      await queue.enqueueImports(database().db, integrations.map(({ id }) => id), "manual");
-      await queue.enqueueImports(database().db, integrations.map(({ id }) => id), "schedule");
-      for (let waited = 0; waited < 900 && (await jobsLeft()) > 0; waited++) await new Promise((resolve) => setTimeout(resolve, 100));
+      await queue.enqueueImports(
+        database().db,
+        integrations.map(({ id }) => id),
+        "manual",
+      );
+      await queue.enqueueImports(
+        database().db,
+        integrations.map(({ id }) => id),
+        "schedule",
+      );
+      for (let waited = 0; waited < 900 && (await jobsLeft()) > 0; waited++)
+        await new Promise((resolve) => setTimeout(resolve, 100));
       expect(await jobsLeft(), topology.workers.map((worker) => worker.output()).join("\n")).toBe(0);
       console.info(`100 mailboxes: connected in ${connectMs} ms, synced by two workers in ${Date.now() - syncing} ms`);
 
       const runs = await database().db.select().from(syncRuns);
       expect(runs.filter(({ status }) => status !== "succeeded")).toEqual([]);
-      const spans: RunSpan[] = runs.map((run) => ({ integrationId: run.integrationId, worker: run.worker ?? "", start: run.startedAt.getTime(), end: run.finishedAt?.getTime() ?? Number.NaN }));
+      const spans: RunSpan[] = runs.map((run) => ({
+        integrationId: run.integrationId,
+        worker: run.worker ?? "",
+        start: run.startedAt.getTime(),
+        end: run.finishedAt?.getTime() ?? Number.NaN,
+      }));
       // Only the workers synced (the server takes no jobs), both of them, and every mailbox.
-      expect(new Set(spans.map(({ worker }) => worker.split(" ")[1]))).toEqual(new Set(topology.workers.map((worker) => String(worker.process.pid))));
+      expect(new Set(spans.map(({ worker }) => worker.split(" ")[1]))).toEqual(
+        new Set(topology.workers.map((worker) => String(worker.process.pid))),
+      );
       expect(new Set(spans.map(({ integrationId }) => integrationId)).size).toBe(MAILBOXES.length);
       expect(overlappingRuns(spans)).toEqual([]);
 
-      const { value: log } = (await sandboxAdmin(sandbox(), "GET", "/requests?limit=10000")) as { value: RequestLogEntry[] };
+      const { value: log } = (await sandboxAdmin(sandbox(), "GET", "/requests?limit=10000")) as {
+        value: RequestLogEntry[];
+      };
       const integrationOfMailbox = new Map(integrations.map(({ id, mailboxId }) => [mailboxId, id]));
-      const runsOf = (mailboxId: string, pid: string) => spans.filter((span) => span.integrationId === integrationOfMailbox.get(mailboxId) && span.worker.endsWith(` ${pid}`));
+      const runsOf = (mailboxId: string, pid: string) =>
+        spans.filter(
+          (span) => span.integrationId === integrationOfMailbox.get(mailboxId) && span.worker.endsWith(` ${pid}`),
+        );
       expect(log.length).toBeGreaterThanOrEqual(MAILBOXES.length);
       expect(requestsOutsideTheirRuns(log, runsOf)).toEqual([]);
 
       // Each worker counts the runs it made on its own /metrics: together, every run.
-      const counted = await Promise.all(topology.workers.map(async (worker) => metricTotal(await (await fetch(`${worker.operationsUrl}/metrics`)).text(), "agenda_sync_runs_total")));
+      const counted = await Promise.all(
+        topology.workers.map(async (worker) =>
+          metricTotal(await (await fetch(`${worker.operationsUrl}/metrics`)).text(), "agenda_sync_runs_total"),
+        ),
+      );
       expect(counted.every((runsOfWorker) => runsOfWorker > 0)).toBe(true);
       expect(counted.reduce((sum, runsOfWorker) => sum + runsOfWorker, 0)).toBe(runs.length);
 

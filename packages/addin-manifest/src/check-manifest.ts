@@ -125,7 +125,8 @@ export function checkManifest(xml: string): ManifestProblem[] {
     report("root", `the root must be <OfficeApp xmlns="${OFFICE_NS}">, not <${root.tagName}>`);
     return problems;
   }
-  if (root.getAttributeNS(XSI_NS, "type") !== "MailApp") report("root", 'the root must have xsi:type="MailApp" (an Outlook add-in)');
+  if (root.getAttributeNS(XSI_NS, "type") !== "MailApp")
+    report("root", 'the root must have xsi:type="MailApp" (an Outlook add-in)');
 
   checkChildren(root, OFFICE_NS, TOP_LEVEL, "OfficeApp", report);
   const top = (name: string) => allChildElements(root).find((child) => child.localName === name);
@@ -134,20 +135,36 @@ export function checkManifest(xml: string): ManifestProblem[] {
   if (top("Id") && !GUID.test(id)) report("guid", `<Id> must be a GUID, not "${id}"`);
   const version = text(top("Version"));
   if (top("Version") && !VERSION.test(version)) report("version", `<Version> must look like 1.0.0.0, not "${version}"`);
-  for (const [name, maxLength] of [["DisplayName", 125], ["Description", 250]] as const) {
+  for (const [name, maxLength] of [
+    ["DisplayName", 125],
+    ["Description", 250],
+  ] as const) {
     const element = top(name);
-    const values = element ? [element.getAttribute("DefaultValue") ?? "", ...allChildElements(element).map((override) => override.getAttribute("Value") ?? "")] : [];
-    if (values.some((value) => value.length > maxLength)) report("string-length", `<${name}> values must have at most ${maxLength} characters`);
+    const values = element
+      ? [
+          element.getAttribute("DefaultValue") ?? "",
+          ...allChildElements(element).map((override) => override.getAttribute("Value") ?? ""),
+        ]
+      : [];
+    if (values.some((value) => value.length > maxLength))
+      report("string-length", `<${name}> values must have at most ${maxLength} characters`);
   }
   const permissions = text(top("Permissions"));
   if (top("Permissions") && !(PERMISSIONS as readonly string[]).includes(permissions)) {
     report("permissions", `<Permissions> must be one of ${PERMISSIONS.join(", ")}, not "${permissions}"`);
   }
-  const mailboxSet = descendants(top("Requirements"), OFFICE_NS, "Set").find((set) => set.getAttribute("Name") === "Mailbox");
+  const mailboxSet = descendants(top("Requirements"), OFFICE_NS, "Set").find(
+    (set) => set.getAttribute("Name") === "Mailbox",
+  );
   if (top("Requirements") && !mailboxSet?.getAttribute("MinVersion")) {
-    report("required", '<Requirements> must name the Mailbox set with a MinVersion (<Set Name="Mailbox" MinVersion="1.1"/>)');
+    report(
+      "required",
+      '<Requirements> must name the Mailbox set with a MinVersion (<Set Name="Mailbox" MinVersion="1.1"/>)',
+    );
   }
-  const readForm = descendants(top("FormSettings"), OFFICE_NS, "Form").find((form) => form.getAttributeNS(XSI_NS, "type") === "ItemRead");
+  const readForm = descendants(top("FormSettings"), OFFICE_NS, "Form").find(
+    (form) => form.getAttributeNS(XSI_NS, "type") === "ItemRead",
+  );
   if (top("FormSettings") && !descendants(readForm, OFFICE_NS, "SourceLocation")[0]) {
     report("required", '<FormSettings> must hold <Form xsi:type="ItemRead"> with DesktopSettings/SourceLocation');
   }
@@ -167,8 +184,16 @@ function checkVersionOverrides(outer: Element, report: Report): void {
   }
   const outerChildren = allChildElements(outer);
   const inner = outerChildren.at(-1);
-  if (!inner || inner.localName !== "VersionOverrides" || inner.namespaceURI !== OVERRIDES_11_NS || inner.getAttributeNS(XSI_NS, "type") !== "VersionOverridesV1_1") {
-    report("nesting", `<VersionOverrides> V1_0 must end with a nested xsi:type="VersionOverridesV1_1" in ${OVERRIDES_11_NS}`);
+  if (
+    !inner ||
+    inner.localName !== "VersionOverrides" ||
+    inner.namespaceURI !== OVERRIDES_11_NS ||
+    inner.getAttributeNS(XSI_NS, "type") !== "VersionOverridesV1_1"
+  ) {
+    report(
+      "nesting",
+      `<VersionOverrides> V1_0 must end with a nested xsi:type="VersionOverridesV1_1" in ${OVERRIDES_11_NS}`,
+    );
     return;
   }
   if (outerChildren.length > 1) {
@@ -184,19 +209,36 @@ function checkVersionOverrides(outer: Element, report: Report): void {
   for (const point of descendants(inner, OVERRIDES_11_NS, "ExtensionPoint")) {
     const type = point.getAttributeNS(XSI_NS, "type") ?? "";
     if (!(EXTENSION_POINT_TYPES as readonly string[]).includes(type)) {
-      report("extension-point", `ExtensionPoint xsi:type="${type}" is not an Outlook extension point (${EXTENSION_POINT_TYPES.join(", ")})`);
+      report(
+        "extension-point",
+        `ExtensionPoint xsi:type="${type}" is not an Outlook extension point (${EXTENSION_POINT_TYPES.join(", ")})`,
+      );
     }
-    for (const element of [...descendants(point, OVERRIDES_11_NS, "Group"), ...descendants(point, OVERRIDES_11_NS, "Control")]) {
+    for (const element of [
+      ...descendants(point, OVERRIDES_11_NS, "Group"),
+      ...descendants(point, OVERRIDES_11_NS, "Control"),
+    ]) {
       const id = element.getAttribute("id") ?? "";
-      if (!id || id.length > MAX_ID_LENGTH) report("id-length", `<${element.localName} id="${id}"> needs an id of 1 to ${MAX_ID_LENGTH} characters`);
+      if (!id || id.length > MAX_ID_LENGTH)
+        report("id-length", `<${element.localName} id="${id}"> needs an id of 1 to ${MAX_ID_LENGTH} characters`);
       if (ids.has(id)) report("duplicate-id", `the id "${id}" is used twice`);
       ids.add(id);
     }
     for (const control of descendants(point, OVERRIDES_11_NS, "Control")) {
-      checkChildren(control, OVERRIDES_11_NS, CONTROL_CHILDREN, `Control ${control.getAttribute("id") ?? ""}`, report, "control");
+      checkChildren(
+        control,
+        OVERRIDES_11_NS,
+        CONTROL_CHILDREN,
+        `Control ${control.getAttribute("id") ?? ""}`,
+        report,
+        "control",
+      );
       const sizes = descendants(control, BT_NS, "Image").map((image) => image.getAttribute("size") ?? "");
       if (BUTTON_ICON_SIZES.some((size) => !sizes.includes(size))) {
-        report("icon-sizes", `Control ${control.getAttribute("id") ?? ""} needs icons of sizes ${BUTTON_ICON_SIZES.join(", ")} (has ${sizes.join(", ") || "none"})`);
+        report(
+          "icon-sizes",
+          `Control ${control.getAttribute("id") ?? ""} needs icons of sizes ${BUTTON_ICON_SIZES.join(", ")} (has ${sizes.join(", ") || "none"})`,
+        );
       }
     }
   }
@@ -207,7 +249,10 @@ function checkVersionOverrides(outer: Element, report: Report): void {
       report("pinning", "<SupportsPinning> belongs in a ShowTaskpane <Action>, after its SourceLocation");
     }
     if (compareVersions(defaultMinVersion, "1.5") < 0) {
-      report("pinning", `<SupportsPinning> needs Mailbox 1.5: the VersionOverrides requirement is ${defaultMinVersion}`);
+      report(
+        "pinning",
+        `<SupportsPinning> needs Mailbox 1.5: the VersionOverrides requirement is ${defaultMinVersion}`,
+      );
     }
   }
 
@@ -219,7 +264,10 @@ function checkVersionOverrides(outer: Element, report: Report): void {
     }
     const bucket = bucketOf(element);
     if (bucket && !declared.get(bucket)?.has(resid)) {
-      report("resid", `<${element.tagName} resid="${resid}"> resolves in no <bt:${BUCKETS[bucket].element}> of Resources/bt:${bucket}`);
+      report(
+        "resid",
+        `<${element.tagName} resid="${resid}"> resolves in no <bt:${BUCKETS[bucket].element}> of Resources/bt:${bucket}`,
+      );
     }
   }
 }
@@ -235,8 +283,12 @@ function declaredResources(resources: Element, report: Report): Map<Bucket, Set<
         const id = entry.getAttribute("id") ?? "";
         if (ids.has(id)) report("duplicate-id", `Resources/bt:${bucket} declares "${id}" twice`);
         ids.add(id);
-        if (id.length > MAX_RESID_LENGTH) report("resid-length", `resource id "${id}" must have at most ${MAX_RESID_LENGTH} characters`);
-        const values = [entry.getAttribute("DefaultValue") ?? "", ...childElements(entry, BT_NS).map((override) => override.getAttribute("Value") ?? "")];
+        if (id.length > MAX_RESID_LENGTH)
+          report("resid-length", `resource id "${id}" must have at most ${MAX_RESID_LENGTH} characters`);
+        const values = [
+          entry.getAttribute("DefaultValue") ?? "",
+          ...childElements(entry, BT_NS).map((override) => override.getAttribute("Value") ?? ""),
+        ];
         if (values.some((value) => value.length > BUCKETS[bucket].maxLength)) {
           report("string-length", `Resources/bt:${bucket} "${id}" exceeds ${BUCKETS[bucket].maxLength} characters`);
         }
@@ -272,7 +324,8 @@ function checkUrls(root: Element, report: Report): void {
       .map((attribute) => attribute.value);
     if (allChildElements(element).length === 0) values.push(text(element));
     for (const value of values) {
-      if (URL_LIKE.test(value) && !value.toLowerCase().startsWith("https://")) report("https", `<${element.tagName}> has a non-HTTPS URL: ${value}`);
+      if (URL_LIKE.test(value) && !value.toLowerCase().startsWith("https://"))
+        report("https", `<${element.tagName}> has a non-HTTPS URL: ${value}`);
     }
   }
 }
@@ -320,7 +373,11 @@ function descendants(root: Element | undefined, namespace: string | null, localN
   const found: Element[] = [];
   const visit = (element: Element) => {
     for (const child of allChildElements(element)) {
-      if ((namespace === null || child.namespaceURI === namespace) && (localName === null || child.localName === localName)) found.push(child);
+      if (
+        (namespace === null || child.namespaceURI === namespace) &&
+        (localName === null || child.localName === localName)
+      )
+        found.push(child);
       visit(child);
     }
   };

@@ -17,7 +17,13 @@ const usage = `Writes the Outlook add-in's manifest.xml for a deployment.
 --out     where to write (default manifest.xml at the repository root)`;
 
 const { values } = parseArgs({
-  options: { origin: { type: "string" }, id: { type: "string" }, out: { type: "string" }, icons: { type: "string" }, help: { type: "boolean" } },
+  options: {
+    origin: { type: "string" },
+    id: { type: "string" },
+    out: { type: "string" },
+    icons: { type: "string" },
+    help: { type: "boolean" },
+  },
 });
 
 if (values.help) {
@@ -30,7 +36,9 @@ if (values.help) {
   const xml = renderManifest(agendaManifest(values.origin ?? DEMO_ORIGIN, values.id));
   const problems = checkManifest(xml);
   if (problems.length > 0) {
-    console.error(`The manifest would be invalid:\n${problems.map(({ rule, message }) => `  - [${rule}] ${message}`).join("\n")}\n\n${usage}`);
+    console.error(
+      `The manifest would be invalid:\n${problems.map(({ rule, message }) => `  - [${rule}] ${message}`).join("\n")}\n\n${usage}`,
+    );
     process.exit(1);
   }
   const out = values.out ?? join(repositoryRoot, "manifest.xml");

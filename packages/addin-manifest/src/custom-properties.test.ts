@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { customPropertiesExtendedPropertyId, customPropertiesValue, FORMATION_ID_CUSTOM_PROPERTY } from "./custom-properties";
+import {
+  customPropertiesExtendedPropertyId,
+  customPropertiesValue,
+  FORMATION_ID_CUSTOM_PROPERTY,
+} from "./custom-properties";
 
 describe("the add-in's custom properties as Graph sees them", () => {
   it("live in PS_PUBLIC_STRINGS under cecp- and the add-in id, lower case, without braces or urn:uuid", () => {
@@ -10,7 +14,9 @@ describe("the add-in's custom properties as Graph sees them", () => {
   });
 
   it("hold a JSON object of at most 2,500 characters", () => {
-    expect(JSON.parse(customPropertiesValue({ [FORMATION_ID_CUSTOM_PROPERTY]: "f-1" }))).toEqual({ agendaFormationId: "f-1" });
+    expect(JSON.parse(customPropertiesValue({ [FORMATION_ID_CUSTOM_PROPERTY]: "f-1" }))).toEqual({
+      agendaFormationId: "f-1",
+    });
     expect(() => customPropertiesValue({ note: "x".repeat(2_500) })).toThrow(RangeError);
   });
 });

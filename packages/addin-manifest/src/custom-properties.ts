@@ -15,13 +15,17 @@ const MAX_VALUE_LENGTH = 2_500;
 /** Graph's extended property id for the custom properties of the add-in whose manifest `Id` is `addinId`. */
 export function customPropertiesExtendedPropertyId(addinId: string): string {
   // The spec's derivation of <ID>: lower case, no braces, no urn:uuid prefix.
-  const id = addinId.toLowerCase().replace(/[{}]/g, "").replace(/^urn:uuid:/, "");
+  const id = addinId
+    .toLowerCase()
+    .replace(/[{}]/g, "")
+    .replace(/^urn:uuid:/, "");
   return `String ${PS_PUBLIC_STRINGS} Name cecp-${id}`;
 }
 
 /** The property's value for these custom properties. */
 export function customPropertiesValue(properties: Record<string, string>): string {
   const value = JSON.stringify(properties);
-  if (value.length > MAX_VALUE_LENGTH) throw new RangeError(`custom properties take at most ${MAX_VALUE_LENGTH} characters, not ${value.length}`);
+  if (value.length > MAX_VALUE_LENGTH)
+    throw new RangeError(`custom properties take at most ${MAX_VALUE_LENGTH} characters, not ${value.length}`);
   return value;
 }

@@ -67,9 +67,11 @@ export function agendaManifest(origin: string, id = AGENDA_ADDIN_ID): AddinManif
     defaultLocale: "en-US",
     displayName: { default: "Agenda", overrides: { "fr-FR": "Agenda" } },
     description: {
-      default: "Your formations in Outlook: add them to your calendar, fill an appointment with one, see your sync status.",
+      default:
+        "Your formations in Outlook: add them to your calendar, fill an appointment with one, see your sync status.",
       overrides: {
-        "fr-FR": "Vos formations dans Outlook : ajoutez-les à votre calendrier, remplissez un rendez-vous, suivez la synchronisation.",
+        "fr-FR":
+          "Vos formations dans Outlook : ajoutez-les à votre calendrier, remplissez un rendez-vous, suivez la synchronisation.",
       },
     },
     origin: origin.replace(/\/+$/, ""),
@@ -81,13 +83,19 @@ export function agendaManifest(origin: string, id = AGENDA_ADDIN_ID): AddinManif
     // SupportsPinning and the ItemChanged event a pinned pane listens to both arrive with Mailbox 1.5.
     commandsMailbox: "1.5",
     button: {
-      surfaces: ["AppointmentOrganizerCommandSurface", "AppointmentAttendeeCommandSurface", "MessageReadCommandSurface"],
+      surfaces: [
+        "AppointmentOrganizerCommandSurface",
+        "AppointmentAttendeeCommandSurface",
+        "MessageReadCommandSurface",
+      ],
       groupLabel: { default: "Agenda", overrides: { "fr-FR": "Agenda" } },
       label: { default: "Formations", overrides: { "fr-FR": "Formations" } },
       tooltipTitle: { default: "Open Agenda", overrides: { "fr-FR": "Ouvrir Agenda" } },
       tooltipDescription: {
         default: "Shows your formations, adds one to your calendar or fills this appointment with it.",
-        overrides: { "fr-FR": "Affiche vos formations, en ajoute une à votre calendrier ou en remplit ce rendez-vous." },
+        overrides: {
+          "fr-FR": "Affiche vos formations, en ajoute une à votre calendrier ou en remplit ce rendez-vous.",
+        },
       },
       supportsPinning: true,
     },

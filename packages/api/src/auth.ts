@@ -1,11 +1,21 @@
 import type { Database } from "@agenda/db/client";
-import { SERVICE_TOKEN_PREFIX, findActiveServiceToken, noteServiceTokenUse, type ServiceToken } from "@agenda/domain/service-tokens";
+import {
+  SERVICE_TOKEN_PREFIX,
+  findActiveServiceToken,
+  noteServiceTokenUse,
+  type ServiceToken,
+} from "@agenda/domain/service-tokens";
 import { redeemStreamTicket } from "@agenda/domain/stream-tickets";
 import { ianaTimeZone } from "@agenda/domain/time";
 import { ensureUser, type User } from "@agenda/domain/users";
 import { SignJWT, createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from "jose";
 import { z } from "zod";
-import { findUserByMicrosoftAccount, looksLikeMicrosoftToken, type MicrosoftTokenFailure, type MicrosoftTokenVerifier } from "./microsoft-tokens";
+import {
+  findUserByMicrosoftAccount,
+  looksLikeMicrosoftToken,
+  type MicrosoftTokenFailure,
+  type MicrosoftTokenVerifier,
+} from "./microsoft-tokens";
 
 /** How platform session tokens are verified: a shared HS256 secret, or the platform's JWKS. */
 export interface PlatformTokenConfig {
@@ -23,7 +33,8 @@ export const DEFAULT_SESSION_MAX_LIFETIME_SECONDS = 24 * 3600;
  * Who is calling. A person's `tokenExpiresAt` is when the credential they called with expires; streams end then.
  * Every credential ends at a known time: platform sessions carry `exp`, Microsoft tokens too.
  */
-export type Caller = { kind: "user"; user: User; tokenExpiresAt: Date } | { kind: "service"; serviceToken: ServiceToken };
+export type Caller =
+  { kind: "user"; user: User; tokenExpiresAt: Date } | { kind: "service"; serviceToken: ServiceToken };
 
 /** A stream ticket's holder: they may open that one stream, and nothing else. */
 export interface StreamCaller {
@@ -68,7 +79,9 @@ export interface Authenticator {
 /** Keys or metadata that could not be fetched: the platform's or Microsoft's trouble, not the token's. */
 function isKeysUnavailable(error: unknown): boolean {
   if (!(error instanceof errors.JOSEError)) return true;
-  return error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || error.code === "ERR_JOSE_GENERIC";
+  return (
+    error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || error.code === "ERR_JOSE_GENERIC"
+  );
 }
 
 /**
@@ -133,7 +146,9 @@ export function createAuthenticator(config: PlatformTokenConfig, microsoft?: Mic
         locale: claims.locale,
         timeZone: claims.zoneinfo,
       });
-      return user.deactivatedAt ? "USER_DEACTIVATED" : { kind: "user", user, tokenExpiresAt: new Date(claims.exp * 1000) };
+      return user.deactivatedAt
+        ? "USER_DEACTIVATED"
+        : { kind: "user", user, tokenExpiresAt: new Date(claims.exp * 1000) };
     },
 
     async redeemStreamTicket(db, ticket) {
@@ -151,7 +166,13 @@ export async function signSessionToken(
   user: User,
   options: { issuer?: string; audience?: string; lifetimeSeconds?: number } = {},
 ): Promise<string> {
-  const jwt = new SignJWT({ email: user.email, name: user.name, role: user.role, locale: user.locale, zoneinfo: user.timeZone })
+  const jwt = new SignJWT({
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    locale: user.locale,
+    zoneinfo: user.timeZone,
+  })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(user.platformUserId)
     .setIssuedAt()

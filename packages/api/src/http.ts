@@ -4,7 +4,6 @@ import { MAX_TRPC_BATCH } from "./limits";
 import { appRouter } from "./root";
 import type { ApiError, Context } from "./trpc";
 
-
 interface TrpcRequestOptions {
   endpoint: string;
   onInternalError: (error: unknown, path: string | undefined) => void;
@@ -53,7 +52,12 @@ export function streamTicketOf(request: Request): string | null | undefined {
  * Answers every call of a request to the typed API mounted at `endpoint` with `error` (a spent rate budget…), in
  * the envelope tRPC clients read, one per call of a batch, with `headers` added (Retry-After…).
  */
-export function refuseTrpcRequest(request: Request, endpoint: string, error: ApiError, headers: Record<string, string>): Promise<Response> {
+export function refuseTrpcRequest(
+  request: Request,
+  endpoint: string,
+  error: ApiError,
+  headers: Record<string, string>,
+): Promise<Response> {
   return fetchRequestHandler({
     endpoint,
     req: request,

@@ -21,8 +21,12 @@ describe("validationIssues", () => {
     const inverted = listEventsInput.safeParse({ from: "2026-12-10T00:00:00Z", to: "2026-12-01T00:00:00Z" });
     const missing = listEventsInput.safeParse({ from: 20261210 });
     if (inverted.success || missing.success) throw new Error("both inputs are invalid");
-    expect(validationIssues("en", inverted.error)).toEqual([{ path: "to", message: "the end of the range must come after its start." }]);
-    expect(validationIssues("fr", inverted.error)).toEqual([{ path: "to", message: "la fin de la période doit suivre son début." }]);
+    expect(validationIssues("en", inverted.error)).toEqual([
+      { path: "to", message: "the end of the range must come after its start." },
+    ]);
+    expect(validationIssues("fr", inverted.error)).toEqual([
+      { path: "to", message: "la fin de la période doit suivre son début." },
+    ]);
     expect(validationIssues("fr", missing.error)[0]?.message).toMatch(/attendu/);
     expect(validationIssues("en", missing.error)[0]?.message).toMatch(/expected/i);
   });

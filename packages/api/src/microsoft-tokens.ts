@@ -39,7 +39,14 @@ export interface MicrosoftTokenVerifier {
    * The account, why the token is refused, TOKEN_INVALID when it is not even a well-formed signed JWT, or
    * OUTLOOK_UNAVAILABLE when Microsoft's keys could not be fetched to check it. Never throws.
    */
-  verify(token: string): Promise<(MicrosoftAccount & { expiresAt: Date }) | Exclude<MicrosoftTokenFailure, "MICROSOFT_ACCOUNT_UNKNOWN"> | "TOKEN_INVALID" | "OUTLOOK_UNAVAILABLE">;
+  verify(
+    token: string,
+  ): Promise<
+    | (MicrosoftAccount & { expiresAt: Date })
+    | Exclude<MicrosoftTokenFailure, "MICROSOFT_ACCOUNT_UNKNOWN">
+    | "TOKEN_INVALID"
+    | "OUTLOOK_UNAVAILABLE"
+  >;
 }
 
 const metadataSchema = z.object({ issuer: z.string().min(1), jwks_uri: z.url() });
@@ -116,7 +123,12 @@ async function fetchMetadata(authority: string): Promise<{ issuer: string; jwks:
  * Names what jose refused. Keys or metadata that could not be fetched (network, timeout, a broken answer) are
  * Microsoft's trouble, not the token's: OUTLOOK_UNAVAILABLE, a 503 the caller may retry.
  */
-function failureOf(error: unknown): Exclude<MicrosoftTokenFailure, "MICROSOFT_ACCOUNT_UNKNOWN" | "MICROSOFT_TOKEN_SCOPE"> | "TOKEN_INVALID" | "OUTLOOK_UNAVAILABLE" {
+function failureOf(
+  error: unknown,
+):
+  | Exclude<MicrosoftTokenFailure, "MICROSOFT_ACCOUNT_UNKNOWN" | "MICROSOFT_TOKEN_SCOPE">
+  | "TOKEN_INVALID"
+  | "OUTLOOK_UNAVAILABLE" {
   if (error instanceof errors.JWTExpired) return "MICROSOFT_TOKEN_EXPIRED";
   if (error instanceof errors.JWTClaimValidationFailed) {
     if (error.claim === "iss") return "MICROSOFT_TOKEN_ISSUER";
@@ -131,14 +143,22 @@ function failureOf(error: unknown): Exclude<MicrosoftTokenFailure, "MICROSOFT_AC
   ) {
     return "MICROSOFT_TOKEN_SIGNATURE";
   }
-  if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid || !(error instanceof errors.JOSEError) || error.code === "ERR_JOSE_GENERIC") {
+  if (
+    error instanceof errors.JWKSTimeout ||
+    error instanceof errors.JWKSInvalid ||
+    !(error instanceof errors.JOSEError) ||
+    error.code === "ERR_JOSE_GENERIC"
+  ) {
     return "OUTLOOK_UNAVAILABLE";
   }
   return "TOKEN_INVALID";
 }
 
 /** The platform user who connected this Microsoft account to Agenda (a disconnected integration no longer counts). */
-export async function findUserByMicrosoftAccount(db: DatabaseOrTransaction, account: MicrosoftAccount): Promise<User | undefined> {
+export async function findUserByMicrosoftAccount(
+  db: DatabaseOrTransaction,
+  account: MicrosoftAccount,
+): Promise<User | undefined> {
   const [row] = await db
     .select({ user: users })
     .from(calendarIntegrations)

@@ -22,7 +22,12 @@ export const appRouter = router({
           locale: ctx.caller.user.locale,
           timeZone: ctx.caller.user.timeZone,
         }
-      : { kind: "service" as const, id: ctx.caller.serviceToken.id, name: ctx.caller.serviceToken.name, scopes: ctx.caller.serviceToken.scopes },
+      : {
+          kind: "service" as const,
+          id: ctx.caller.serviceToken.id,
+          name: ctx.caller.serviceToken.name,
+          scopes: ctx.caller.serviceToken.scopes,
+        },
   ),
   events: eventsRouter,
   feeds: feedsRouter,

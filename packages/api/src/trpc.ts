@@ -11,7 +11,14 @@ import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
 import { ZodError } from "zod";
 import type { AuthFailure, Caller, StreamCaller } from "./auth";
-import { errorMessage, validationIssues, validationSummary, type ApiErrorCode, type Locale, type ValidationIssue } from "./i18n";
+import {
+  errorMessage,
+  validationIssues,
+  validationSummary,
+  type ApiErrorCode,
+  type Locale,
+  type ValidationIssue,
+} from "./i18n";
 
 /** Present only in demo mode: what demo sign-in needs to stand in for the platform. */
 export interface DemoMode {
@@ -131,8 +138,10 @@ export function describeError(error: TRPCError, locale: Locale): ErrorDetails {
     const issues = validationIssues(locale, error.cause);
     return { appCode: "INVALID_INPUT", message: validationSummary(locale, issues), issues };
   }
-  if (error.code === "PAYLOAD_TOO_LARGE") return { appCode: "PAYLOAD_TOO_LARGE", message: errorMessage(locale, "PAYLOAD_TOO_LARGE", { limit: "1048576" }) };
-  if (error.code === "PARSE_ERROR") return { appCode: "MALFORMED_JSON", message: errorMessage(locale, "MALFORMED_JSON") };
+  if (error.code === "PAYLOAD_TOO_LARGE")
+    return { appCode: "PAYLOAD_TOO_LARGE", message: errorMessage(locale, "PAYLOAD_TOO_LARGE", { limit: "1048576" }) };
+  if (error.code === "PARSE_ERROR")
+    return { appCode: "MALFORMED_JSON", message: errorMessage(locale, "MALFORMED_JSON") };
   if (error.code === "NOT_FOUND") return { appCode: "ROUTE_NOT_FOUND", message: error.message };
   if (error.code === "BAD_REQUEST") return { appCode: "INVALID_INPUT", message: error.message };
   return { appCode: "INTERNAL", message: errorMessage(locale, "INTERNAL") };
@@ -142,10 +151,21 @@ export function describeError(error: TRPCError, locale: Locale): ErrorDetails {
  * How the REST doors answer a failed procedure: the tRPC error's HTTP status, and `{ error: { code, message, issues? } }`
  * in the caller's language. Anything that is not a tRPC error is an internal error and says nothing more.
  */
-export function restErrorOf(error: unknown, locale: Locale): { status: number; body: { error: { code: ApiErrorCode; message: string; issues?: ValidationIssue[] } }; internal: boolean } {
+export function restErrorOf(
+  error: unknown,
+  locale: Locale,
+): {
+  status: number;
+  body: { error: { code: ApiErrorCode; message: string; issues?: ValidationIssue[] } };
+  internal: boolean;
+} {
   const trpcError = error instanceof TRPCError ? error : new TRPCError({ code: "INTERNAL_SERVER_ERROR", cause: error });
   const { appCode, message, issues } = describeError(trpcError, locale);
-  return { status: getHTTPStatusCodeFromError(trpcError), body: { error: { code: appCode, message, issues } }, internal: trpcError.code === "INTERNAL_SERVER_ERROR" };
+  return {
+    status: getHTTPStatusCodeFromError(trpcError),
+    body: { error: { code: appCode, message, issues } },
+    internal: trpcError.code === "INTERNAL_SERVER_ERROR",
+  };
 }
 
 const t = initTRPC.context<Context>().create({
@@ -154,7 +174,13 @@ const t = initTRPC.context<Context>().create({
     return {
       ...shape,
       message: details.message,
-      data: { code: shape.data.code, httpStatus: shape.data.httpStatus, path: shape.data.path, appCode: details.appCode, issues: details.issues },
+      data: {
+        code: shape.data.code,
+        httpStatus: shape.data.httpStatus,
+        path: shape.data.path,
+        appCode: details.appCode,
+        issues: details.issues,
+      },
     };
   },
   // Subscriptions stay open for hours: pings keep proxies from closing a quiet stream, and a client that hears
@@ -207,7 +233,12 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   const viewer: Viewer =
     caller.kind === "user"
       ? { kind: "user", userId: caller.user.id, role: caller.user.role }
-      : { kind: "service", serviceTokenId: caller.serviceToken.id, serviceName: caller.serviceToken.name, scopes: caller.serviceToken.scopes };
+      : {
+          kind: "service",
+          serviceTokenId: caller.serviceToken.id,
+          serviceName: caller.serviceToken.name,
+          scopes: caller.serviceToken.scopes,
+        };
   return next({ ctx: { ...ctx, caller, viewer } });
 });
 
@@ -219,7 +250,8 @@ export const userProcedure = authedProcedure.use(({ ctx, next }) => {
 
 /** Who may tell Agenda that a platform user left or came back: the platform's own apps (`users:write`) and admins. */
 export const userAdministrationProcedure = authedProcedure.use(({ ctx, next }) => {
-  const allowed = ctx.viewer.kind === "service" ? hasServiceScope(ctx.viewer, "users:write") : ctx.viewer.role === "admin";
+  const allowed =
+    ctx.viewer.kind === "service" ? hasServiceScope(ctx.viewer, "users:write") : ctx.viewer.role === "admin";
   if (!allowed) throw new ApiError("FORBIDDEN", ctx.locale);
   return next();
 });
@@ -235,7 +267,8 @@ export const adminProcedure = userProcedure.use(({ ctx, next }) => {
  * issued for exactly this procedure (what browsers' EventSource sends, in the URL).
  */
 export const streamProcedure = publicProcedure.use(({ ctx, path, next }) => {
-  const holder = ctx.streamCaller?.purpose === path ? ctx.streamCaller : ctx.caller?.kind === "user" ? ctx.caller : null;
+  const holder =
+    ctx.streamCaller?.purpose === path ? ctx.streamCaller : ctx.caller?.kind === "user" ? ctx.caller : null;
   if (!holder) throw new ApiError(ctx.caller ? "USER_ONLY" : (ctx.authFailure ?? "UNAUTHENTICATED"), ctx.locale);
   return next({ ctx: { ...ctx, user: holder.user, tokenExpiresAt: holder.tokenExpiresAt } });
 });

@@ -22,7 +22,11 @@ afterAll(async () => {
 });
 
 async function demoToken(email: string): Promise<string> {
-  const response = await fetch(`${server.url}/api/demo/sign-in`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email }) });
+  const response = await fetch(`${server.url}/api/demo/sign-in`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email }),
+  });
   return ((await response.json()) as { token: string }).token;
 }
 
@@ -31,7 +35,11 @@ describe("createAgendaClient against a running server", () => {
     const client = createAgendaClient({ url: server.url, token: await demoToken("lea.martin@formation.demo") });
     expect(await client.me.query()).toMatchObject({ kind: "user", email: "lea.martin@formation.demo" });
 
-    const created = await client.events.create.mutate({ title: "Révisions", startsAt: "2026-12-04T14:00:00+01:00", endsAt: "2026-12-04T16:00:00+01:00" });
+    const created = await client.events.create.mutate({
+      title: "Révisions",
+      startsAt: "2026-12-04T14:00:00+01:00",
+      endsAt: "2026-12-04T16:00:00+01:00",
+    });
     const [listed, formations] = await Promise.all([
       client.events.list.query({ from: "2026-12-04T00:00:00Z", to: "2026-12-05T00:00:00Z" }),
       client.formations.list.query({}),
@@ -53,7 +61,9 @@ describe("createAgendaClient against a running server", () => {
     });
     expect(formation).toMatchObject({ externalId: "catalogue-42", learnerCount: 1 });
 
-    const failure = await client.events.list.query({ from: "2026-12-01T00:00:00Z", to: "2026-12-31T00:00:00Z" }).catch((error: unknown) => error);
+    const failure = await client.events.list
+      .query({ from: "2026-12-01T00:00:00Z", to: "2026-12-31T00:00:00Z" })
+      .catch((error: unknown) => error);
     expect(agendaErrorCode(failure)).toBe("USER_ONLY");
     expect((failure as Error).message).toBe("Only signed-in users can do this, not service tokens.");
   });

@@ -30,7 +30,8 @@ export function ticketedSubscriptionLinks(options: TicketedSubscriptionOptions):
             prepared = ticket;
             stream = next(op).subscribe(observer);
           },
-          (error: unknown) => observer.error(TRPCClientError.from(error instanceof Error ? error : new Error(String(error)))),
+          (error: unknown) =>
+            observer.error(TRPCClientError.from(error instanceof Error ? error : new Error(String(error)))),
         );
         return () => {
           stopped = true;

@@ -70,7 +70,9 @@ describe("embedded PostgreSQL", () => {
       expect(await opens(first.url, "agenda-embedded")).toBe(false);
       expect(await opens(first.url, `${kept.password}x`)).toBe(false);
       const sql = postgres(first.adminUrl, { max: 1, onnotice: () => {} });
-      const rules = await sql<{ address: string; auth_method: string }[]>`select address, auth_method from pg_hba_file_rules where type = 'host'`;
+      const rules = await sql<
+        { address: string; auth_method: string }[]
+      >`select address, auth_method from pg_hba_file_rules where type = 'host'`;
       await sql.end();
       expect(rules.length).toBeGreaterThan(0);
       for (const rule of rules) expect(rule, rule.address).toMatchObject({ auth_method: "scram-sha-256" });
@@ -97,7 +99,10 @@ describe("embedded PostgreSQL", () => {
     await mkdir(dataDir, { recursive: true });
     await legacy.initialise();
     await legacy.start();
-    const before = postgres(`postgres://agenda:agenda-embedded@127.0.0.1:${port}/postgres`, { max: 1, onnotice: () => {} });
+    const before = postgres(`postgres://agenda:agenda-embedded@127.0.0.1:${port}/postgres`, {
+      max: 1,
+      onnotice: () => {},
+    });
     await before`create table kept (value text)`;
     await before`insert into kept values ('from before')`;
     await before.end();
@@ -128,11 +133,23 @@ describe("embedded PostgreSQL", () => {
       await Promise.all([migrateDatabase(cluster.url), migrateDatabase(cluster.url)]);
       await migrateDatabase(cluster.url);
       const sql = postgres(cluster.url, { max: 1, onnotice: () => {} });
-      const tables = await sql<{ tablename: string }[]>`select tablename from pg_tables where schemaname = 'public' order by tablename`;
+      const tables = await sql<
+        { tablename: string }[]
+      >`select tablename from pg_tables where schemaname = 'public' order by tablename`;
       const applied = await sql`select count(*)::int as count from drizzle.__drizzle_migrations`;
       await sql.end();
       expect(tables.map(({ tablename }) => tablename)).toEqual(
-        expect.arrayContaining(["users", "formations", "enrollments", "calendar_integrations", "agenda_events", "sync_cursors", "graph_subscriptions", "audit_log", "service_tokens"]),
+        expect.arrayContaining([
+          "users",
+          "formations",
+          "enrollments",
+          "calendar_integrations",
+          "agenda_events",
+          "sync_cursors",
+          "graph_subscriptions",
+          "audit_log",
+          "service_tokens",
+        ]),
       );
       expect(applied[0]?.count).toBeGreaterThan(0);
     } finally {

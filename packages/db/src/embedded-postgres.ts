@@ -83,7 +83,9 @@ async function connectAsAdmin(port: number, password: string, passwordFile: stri
   } catch (error) {
     await legacy.end();
     if ((error as { code?: string }).code !== INVALID_PASSWORD) throw error;
-    throw new Error(`The password in ${passwordFile} does not open the PostgreSQL cluster beside it: restore that file, or remove both to start a new cluster.`);
+    throw new Error(
+      `The password in ${passwordFile} does not open the PostgreSQL cluster beside it: restore that file, or remove both to start a new cluster.`,
+    );
   }
 }
 
@@ -94,7 +96,9 @@ export async function findFreePort(): Promise<number> {
     server.on("error", reject);
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }

@@ -35,8 +35,16 @@ describe("migration 0005_outlook_body", () => {
     const sql = postgres(cluster.url, { max: 1, onnotice: () => {} });
     try {
       await migrate(drizzle({ client: sql, casing: "snake_case" }), { migrationsFolder: before });
-      const [user] = await sql<{ id: string }[]>`insert into users (platform_user_id, email, name) values ('p1', 'a@b.test', 'A') returning id`;
-      const event = (title: string, source: string, graphEventId: string | null, version: number, outlookVersion: number | null) => sql`
+      const [user] = await sql<
+        { id: string }[]
+      >`insert into users (platform_user_id, email, name) values ('p1', 'a@b.test', 'A') returning id`;
+      const event = (
+        title: string,
+        source: string,
+        graphEventId: string | null,
+        version: number,
+        outlookVersion: number | null,
+      ) => sql`
         insert into agenda_events (owner_id, source, title, body, starts_at, ends_at, time_zone, graph_event_id, version, outlook_version)
         values (${user?.id ?? ""}, ${source}, ${title}, ${`body of ${title}`}, now(), now(), 'UTC', ${graphEventId}, ${version}, ${outlookVersion})`;
       await event("in line", "outlook", "g1", 2, 2);
@@ -46,7 +54,9 @@ describe("migration 0005_outlook_body", () => {
       await event("formation", "formation", "g4", 1, null);
 
       await migrateDatabase(cluster.url);
-      const rows = await sql<{ title: string; outlookBody: string | null }[]>`select title, outlook_body as "outlookBody" from agenda_events order by title`;
+      const rows = await sql<
+        { title: string; outlookBody: string | null }[]
+      >`select title, outlook_body as "outlookBody" from agenda_events order by title`;
       expect(rows).toEqual([
         { title: "exported", outlookBody: "body of exported" },
         { title: "formation", outlookBody: null },

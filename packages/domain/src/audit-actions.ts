@@ -37,4 +37,6 @@ export function isAuditAction(action: string): action is AuditAction {
 
 /** The areas of the actions (`outlook`, `formation`…), in the order the list names them first. */
 export type AuditArea = AuditAction extends `${infer Area}.${string}` ? Area : never;
-export const AUDIT_AREAS = [...new Set(AUDIT_ACTIONS.map((action) => action.slice(0, action.indexOf(".")) as AuditArea))];
+export const AUDIT_AREAS = [
+  ...new Set(AUDIT_ACTIONS.map((action) => action.slice(0, action.indexOf(".")) as AuditArea)),
+];

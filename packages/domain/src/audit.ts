@@ -8,7 +8,6 @@ import { currentLogContext } from "./context";
 import { isoInstant } from "./time";
 import type { Viewer } from "./viewer";
 
-
 /**
  * One fact for the audit log. The actor is a person (`actorUserId`), an app (`actorServiceTokenId`, with its name as
  * `actorLabel`), or, with neither, the system (`actorLabel` saying which part of it). People's emails are looked up as
@@ -65,7 +64,10 @@ function rowOf(entry: AuditEntry): PgInsertValue<typeof auditLog> {
 }
 
 /** Appends to the audit log, one row per entry. Callers pass facts, never tokens or secrets. */
-export async function recordAudit(db: DatabaseOrTransaction, entries: AuditEntry | readonly AuditEntry[]): Promise<void> {
+export async function recordAudit(
+  db: DatabaseOrTransaction,
+  entries: AuditEntry | readonly AuditEntry[],
+): Promise<void> {
   const rows = (Array.isArray(entries) ? entries : [entries]).map(rowOf);
   if (rows.length > 0) await db.insert(auditLog).values(rows);
 }
@@ -125,7 +127,10 @@ async function personFilter(db: DatabaseOrTransaction, input: ListAuditLogInput)
     .where(sql`lower(${users.email}) = lower(${input.userEmail})`);
   if (known) return about(known.id);
   // Someone no longer known: only the labels the rows kept still say it was them (a scan, for a rare question).
-  return or(sql`lower(${auditLog.userLabel}) = lower(${input.userEmail})`, and(eq(auditLog.actorKind, "user"), sql`lower(${auditLog.actorLabel}) = lower(${input.userEmail})`));
+  return or(
+    sql`lower(${auditLog.userLabel}) = lower(${input.userEmail})`,
+    and(eq(auditLog.actorKind, "user"), sql`lower(${auditLog.actorLabel}) = lower(${input.userEmail})`),
+  );
 }
 
 /** The audit log, newest first, a page at a time, filtered by person, action and period. */
@@ -177,17 +182,31 @@ export const DEFAULT_AUDIT_RETENTION_DAYS = 400;
 const PURGE_BATCH = 5_000;
 
 /** Deletes the entries older than the retention period, and records that it did (with how many). */
-export async function purgeAuditLog(db: DatabaseOrTransaction, retentionDays: number, now = new Date()): Promise<{ deleted: number; before: string }> {
+export async function purgeAuditLog(
+  db: DatabaseOrTransaction,
+  retentionDays: number,
+  now = new Date(),
+): Promise<{ deleted: number; before: string }> {
   const before = new Date(now.getTime() - retentionDays * 86_400_000);
   let deleted = 0;
   for (;;) {
     const batch = await db
       .delete(auditLog)
-      .where(inArray(auditLog.id, db.select({ id: auditLog.id }).from(auditLog).where(lt(auditLog.occurredAt, before)).limit(PURGE_BATCH)))
+      .where(
+        inArray(
+          auditLog.id,
+          db.select({ id: auditLog.id }).from(auditLog).where(lt(auditLog.occurredAt, before)).limit(PURGE_BATCH),
+        ),
+      )
       .returning({ id: auditLog.id });
     deleted += batch.length;
     if (batch.length < PURGE_BATCH) break;
   }
-  await recordAudit(db, { action: "audit_log.purged", outcome: "success", actorLabel: "retention", detail: { retentionDays, before: before.toISOString(), deleted } });
+  await recordAudit(db, {
+    action: "audit_log.purged",
+    outcome: "success",
+    actorLabel: "retention",
+    detail: { retentionDays, before: before.toISOString(), deleted },
+  });
   return { deleted, before: before.toISOString() };
 }

@@ -3,7 +3,16 @@ import { useTestDatabase } from "@agenda/testing/database";
 import { readCalendar } from "@agenda/testing/icalendar";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { CalendarFeedHashes, calendarFeedEntries, formationUid, pollCalendarFeed, renderCalendarFeed, type EntryContext, type FeedVersion, type PolledFeed } from "./calendar-feeds";
+import {
+  CalendarFeedHashes,
+  calendarFeedEntries,
+  formationUid,
+  pollCalendarFeed,
+  renderCalendarFeed,
+  type EntryContext,
+  type FeedVersion,
+  type PolledFeed,
+} from "./calendar-feeds";
 import { createEvent, createEventInput } from "./events";
 import { upsertFormation, upsertFormationInput } from "./formations";
 import { ensureUser, type User } from "./users";
@@ -11,8 +20,16 @@ import type { Viewer } from "./viewer";
 
 const database = useTestDatabase();
 
-const platform: Viewer = { kind: "service", serviceTokenId: "catalogue", serviceName: "catalogue", scopes: ["formations:write"] };
-const context: EntryContext = { formationLink: (id) => `https://platform.example.test/agenda?formation=${id}`, locale: "fr" };
+const platform: Viewer = {
+  kind: "service",
+  serviceTokenId: "catalogue",
+  serviceName: "catalogue",
+  scopes: ["formations:write"],
+};
+const context: EntryContext = {
+  formationLink: (id) => `https://platform.example.test/agenda?formation=${id}`,
+  locale: "fr",
+};
 const DAY_MS = 86_400_000;
 
 async function person(name: string, role: User["role"] = "learner"): Promise<User> {
@@ -27,12 +44,24 @@ async function formation(title: string, days: number, fields: Record<string, unk
   return upsertFormation(
     database().db,
     platform,
-    upsertFormationInput.parse({ title, startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 3 * 3_600_000).toISOString(), timeZone: "Europe/Paris", ...fields }),
+    upsertFormationInput.parse({
+      title,
+      startsAt: startsAt.toISOString(),
+      endsAt: new Date(startsAt.getTime() + 3 * 3_600_000).toISOString(),
+      timeZone: "Europe/Paris",
+      ...fields,
+    }),
   );
 }
 
 function feedOf(owner: User, includePersonalEvents = false): PolledFeed {
-  return { id: owner.id, includePersonalEvents, contentHash: null, contentChangedAt: null, owner: { id: owner.id, locale: owner.locale } };
+  return {
+    id: owner.id,
+    includePersonalEvents,
+    contentHash: null,
+    contentChangedAt: null,
+    owner: { id: owner.id, locale: owner.locale },
+  };
 }
 
 describe("what a calendar feed holds", () => {
@@ -48,14 +77,47 @@ describe("what a calendar feed holds", () => {
     await formation("Trop lointaine", 600, { learners: [named(lea)] });
     const recent = await formation("Passée récente", -20, { learners: [named(lea)] });
     const cancelled = await formation("Annulée", 20, { learners: [named(lea)], status: "cancelled" });
-    const longCancelled = await formation("Annulée il y a longtemps", 25, { learners: [named(lea)], status: "cancelled" });
-    await db.update(formations).set({ updatedAt: new Date(Date.now() - 31 * DAY_MS) }).where(eq(formations.id, longCancelled.id));
+    const longCancelled = await formation("Annulée il y a longtemps", 25, {
+      learners: [named(lea)],
+      status: "cancelled",
+    });
+    await db
+      .update(formations)
+      .set({ updatedAt: new Date(Date.now() - 31 * DAY_MS) })
+      .where(eq(formations.id, longCancelled.id));
 
-    const timed = await createEvent(db, lea, createEventInput.parse({ title: "Dentiste", startsAt: new Date(Date.now() + 3 * DAY_MS).toISOString(), endsAt: new Date(Date.now() + 3 * DAY_MS + 3_600_000).toISOString() }));
-    const allDay = await createEvent(db, lea, createEventInput.parse({ title: "Congés", isAllDay: true, startDate: "2027-02-01", endDate: "2027-02-03" }));
-    const deleted = await createEvent(db, lea, createEventInput.parse({ title: "Supprimé", startsAt: new Date(Date.now() + DAY_MS).toISOString(), endsAt: new Date(Date.now() + DAY_MS + 3_600_000).toISOString() }));
+    const timed = await createEvent(
+      db,
+      lea,
+      createEventInput.parse({
+        title: "Dentiste",
+        startsAt: new Date(Date.now() + 3 * DAY_MS).toISOString(),
+        endsAt: new Date(Date.now() + 3 * DAY_MS + 3_600_000).toISOString(),
+      }),
+    );
+    const allDay = await createEvent(
+      db,
+      lea,
+      createEventInput.parse({ title: "Congés", isAllDay: true, startDate: "2027-02-01", endDate: "2027-02-03" }),
+    );
+    const deleted = await createEvent(
+      db,
+      lea,
+      createEventInput.parse({
+        title: "Supprimé",
+        startsAt: new Date(Date.now() + DAY_MS).toISOString(),
+        endsAt: new Date(Date.now() + DAY_MS + 3_600_000).toISOString(),
+      }),
+    );
     await db.update(agendaEvents).set({ deletedAt: new Date() }).where(eq(agendaEvents.id, deleted.id));
-    await db.insert(agendaEvents).values({ ownerId: lea.id, source: "outlook", title: "Réunion Outlook", startsAt: new Date(Date.now() + DAY_MS), endsAt: new Date(Date.now() + DAY_MS + 3_600_000), timeZone: "Europe/Paris" });
+    await db.insert(agendaEvents).values({
+      ownerId: lea.id,
+      source: "outlook",
+      title: "Réunion Outlook",
+      startsAt: new Date(Date.now() + DAY_MS),
+      endsAt: new Date(Date.now() + DAY_MS + 3_600_000),
+      timeZone: "Europe/Paris",
+    });
 
     const formationsOnly = await calendarFeedEntries(db, feedOf(lea), context);
     expect(formationsOnly.map(({ uid, cancelled: isCancelled }) => ({ uid, isCancelled }))).toEqual([
@@ -66,36 +128,102 @@ describe("what a calendar feed holds", () => {
     ]);
 
     const withPersonal = await calendarFeedEntries(db, feedOf(lea, true), context);
-    expect(withPersonal.map(({ uid }) => uid).slice(4)).toEqual([`event-${timed.id}@agenda`, `event-${allDay.id}@agenda`]);
+    expect(withPersonal.map(({ uid }) => uid).slice(4)).toEqual([
+      `event-${timed.id}@agenda`,
+      `event-${allDay.id}@agenda`,
+    ]);
     const read = readCalendar(renderCalendarFeed(feedOf(lea, true), withPersonal));
     expect(read.name).toBe("Mon agenda");
-    expect(read.events.find(({ uid }) => uid === `event-${allDay.id}@agenda`)).toMatchObject({ allDay: true, start: "2027-02-01", end: "2027-02-03", summary: "Congés" });
+    expect(read.events.find(({ uid }) => uid === `event-${allDay.id}@agenda`)).toMatchObject({
+      allDay: true,
+      start: "2027-02-01",
+      end: "2027-02-03",
+      summary: "Congés",
+    });
   });
 
   it("keeps each formation's UID as it changes, raises its SEQUENCE, and gives the platform's instants on DST days, cancelled ones marked", async () => {
     const { db } = database();
     const ana = await person("ana");
     // Paris changes to summer time on 28 March 2027 at 02:00 and back on 31 October at 03:00.
-    const spring = await upsertFormation(db, platform, upsertFormationInput.parse({ title: "Printemps", startsAt: "2027-03-28T01:30:00+01:00", endsAt: "2027-03-28T17:00:00+02:00", timeZone: "Europe/Paris", learners: [named(ana)] }));
-    const autumn = await upsertFormation(db, platform, upsertFormationInput.parse({ title: "Automne", startsAt: "2027-10-31T01:30:00+02:00", endsAt: "2027-10-31T04:00:00+01:00", timeZone: "Europe/Paris", learners: [named(ana)], location: "Salle 2", onlineUrl: "https://meet.example.test/automne" }));
+    const spring = await upsertFormation(
+      db,
+      platform,
+      upsertFormationInput.parse({
+        title: "Printemps",
+        startsAt: "2027-03-28T01:30:00+01:00",
+        endsAt: "2027-03-28T17:00:00+02:00",
+        timeZone: "Europe/Paris",
+        learners: [named(ana)],
+      }),
+    );
+    const autumn = await upsertFormation(
+      db,
+      platform,
+      upsertFormationInput.parse({
+        title: "Automne",
+        startsAt: "2027-10-31T01:30:00+02:00",
+        endsAt: "2027-10-31T04:00:00+01:00",
+        timeZone: "Europe/Paris",
+        learners: [named(ana)],
+        location: "Salle 2",
+        onlineUrl: "https://meet.example.test/automne",
+      }),
+    );
     // Read as of mid-January 2027, when both are ahead.
     const now = new Date("2027-01-15T00:00:00Z");
-    const read = async () => readCalendar(renderCalendarFeed(feedOf(ana), await calendarFeedEntries(db, feedOf(ana), context, now))).events;
+    const read = async () =>
+      readCalendar(renderCalendarFeed(feedOf(ana), await calendarFeedEntries(db, feedOf(ana), context, now))).events;
 
     const before = await read();
     expect(before.map(({ uid, start, end, sequence, status }) => ({ uid, start, end, sequence, status }))).toEqual([
       { uid: formationUid(spring.id), start: spring.startsAt, end: spring.endsAt, sequence: 1, status: "CONFIRMED" },
       { uid: formationUid(autumn.id), start: autumn.startsAt, end: autumn.endsAt, sequence: 1, status: "CONFIRMED" },
     ]);
-    expect(before[1]).toMatchObject({ location: "Salle 2", url: `https://platform.example.test/agenda?formation=${autumn.id}` });
+    expect(before[1]).toMatchObject({
+      location: "Salle 2",
+      url: `https://platform.example.test/agenda?formation=${autumn.id}`,
+    });
     expect(before[1]?.description).toContain("En ligne : https://meet.example.test/automne");
 
-    const moved = await upsertFormation(db, platform, upsertFormationInput.parse({ id: spring.id, title: "Printemps (déplacée)", startsAt: "2027-03-28T09:00:00+02:00", endsAt: "2027-03-28T12:00:00+02:00", timeZone: "Europe/Paris" }));
-    await upsertFormation(db, platform, upsertFormationInput.parse({ id: autumn.id, title: "Automne", startsAt: autumn.startsAt, endsAt: autumn.endsAt, timeZone: "Europe/Paris", status: "cancelled" }));
-    await db.update(formations).set({ updatedAt: new Date(now.getTime() - 5 * DAY_MS) }).where(eq(formations.id, autumn.id));
+    const moved = await upsertFormation(
+      db,
+      platform,
+      upsertFormationInput.parse({
+        id: spring.id,
+        title: "Printemps (déplacée)",
+        startsAt: "2027-03-28T09:00:00+02:00",
+        endsAt: "2027-03-28T12:00:00+02:00",
+        timeZone: "Europe/Paris",
+      }),
+    );
+    await upsertFormation(
+      db,
+      platform,
+      upsertFormationInput.parse({
+        id: autumn.id,
+        title: "Automne",
+        startsAt: autumn.startsAt,
+        endsAt: autumn.endsAt,
+        timeZone: "Europe/Paris",
+        status: "cancelled",
+      }),
+    );
+    await db
+      .update(formations)
+      .set({ updatedAt: new Date(now.getTime() - 5 * DAY_MS) })
+      .where(eq(formations.id, autumn.id));
     const after = await read();
-    expect(after.map(({ uid, start, sequence, status, summary }) => ({ uid, start, sequence, status, summary }))).toEqual([
-      { uid: formationUid(spring.id), start: moved.startsAt, sequence: 2, status: "CONFIRMED", summary: "Printemps (déplacée)" },
+    expect(
+      after.map(({ uid, start, sequence, status, summary }) => ({ uid, start, sequence, status, summary })),
+    ).toEqual([
+      {
+        uid: formationUid(spring.id),
+        start: moved.startsAt,
+        sequence: 2,
+        status: "CONFIRMED",
+        summary: "Printemps (déplacée)",
+      },
       { uid: formationUid(autumn.id), start: autumn.startsAt, sequence: 2, status: "CANCELLED", summary: "Automne" },
     ]);
   });
@@ -104,9 +232,18 @@ describe("what a calendar feed holds", () => {
 describe("a poll of a calendar feed", () => {
   /** A feed row for the person, as the secret finds it; and a context counting the events written. */
   async function polledFeed(owner: User): Promise<PolledFeed> {
-    const [row] = await database().db.insert(calendarFeeds).values({ userId: owner.id, secretHash: `hash-${owner.id}`, sealedSecret: "sealed" }).returning();
+    const [row] = await database()
+      .db.insert(calendarFeeds)
+      .values({ userId: owner.id, secretHash: `hash-${owner.id}`, sealedSecret: "sealed" })
+      .returning();
     if (!row) throw new Error("no feed row");
-    return { id: row.id, includePersonalEvents: false, contentHash: null, contentChangedAt: null, owner: { id: owner.id, locale: owner.locale } };
+    return {
+      id: row.id,
+      includePersonalEvents: false,
+      contentHash: null,
+      contentChangedAt: null,
+      owner: { id: owner.id, locale: owner.locale },
+    };
   }
 
   function counting() {
@@ -115,7 +252,8 @@ describe("a poll of a calendar feed", () => {
     return { written, counted };
   }
 
-  const holding = (held: FeedVersion | undefined) => (version: FeedVersion) => version.contentHash === held?.contentHash;
+  const holding = (held: FeedVersion | undefined) => (version: FeedVersion) =>
+    version.contentHash === held?.contentHash;
 
   it("answers a poller holding the current version without writing the text, and writes it again once a row changes, even behind the platform's back", async () => {
     const { db } = database();
@@ -159,7 +297,13 @@ describe("a poll of a calendar feed", () => {
     const first = await pollCalendarFeed(db, feed, counted, hashes, holding(undefined));
 
     await db.update(formations).set({ externalId: "catalogue-2" }).where(eq(formations.id, held.id));
-    const polled = await pollCalendarFeed(db, { ...feed, contentHash: first.contentHash, contentChangedAt: first.changedAt }, counted, hashes, holding(first));
+    const polled = await pollCalendarFeed(
+      db,
+      { ...feed, contentHash: first.contentHash, contentChangedAt: first.changedAt },
+      counted,
+      hashes,
+      holding(first),
+    );
     expect(polled).toEqual({ contentHash: first.contentHash, changedAt: first.changedAt, unchanged: true });
     expect(written.events).toBe(2);
   });
@@ -169,7 +313,11 @@ describe("a poll of a calendar feed", () => {
     hashes.remember("a", "fa", "ha");
     hashes.remember("b", "fb", "hb");
     hashes.remember("b", "fb2", "hb2");
-    expect([hashes.hashOf("a", "fa"), hashes.hashOf("b", "fb"), hashes.hashOf("b", "fb2")]).toEqual(["ha", undefined, "hb2"]);
+    expect([hashes.hashOf("a", "fa"), hashes.hashOf("b", "fb"), hashes.hashOf("b", "fb2")]).toEqual([
+      "ha",
+      undefined,
+      "hb2",
+    ]);
     hashes.remember("c", "fc", "hc");
     expect([hashes.hashOf("a", "fa"), hashes.hashOf("c", "fc")]).toEqual([undefined, "hc"]);
   });

@@ -56,11 +56,19 @@ export interface CalendarFeed {
 type FeedRow = typeof calendarFeeds.$inferSelect;
 
 function feedOf(row: FeedRow, sealer: SecretSealer): CalendarFeed {
-  return { secret: sealer.open(row.sealedSecret, row.id), includePersonalEvents: row.includePersonalEvents, secretIssuedAt: row.secretIssuedAt.toISOString() };
+  return {
+    secret: sealer.open(row.sealedSecret, row.id),
+    includePersonalEvents: row.includePersonalEvents,
+    secretIssuedAt: row.secretIssuedAt.toISOString(),
+  };
 }
 
 /** The person's feed, or null when it is off. */
-export async function getCalendarFeed(db: DatabaseOrTransaction, sealer: SecretSealer, userId: string): Promise<CalendarFeed | null> {
+export async function getCalendarFeed(
+  db: DatabaseOrTransaction,
+  sealer: SecretSealer,
+  userId: string,
+): Promise<CalendarFeed | null> {
   const [row] = await db.select().from(calendarFeeds).where(eq(calendarFeeds.userId, userId));
   return row ? feedOf(row, sealer) : null;
 }
@@ -69,15 +77,27 @@ export async function getCalendarFeed(db: DatabaseOrTransaction, sealer: SecretS
  * A new secret for the person's feed: turns the feed on, or replaces the secret of the one they have, after which the
  * former address answers 404 at once. Recorded in the audit log, the secret never.
  */
-export async function issueCalendarFeedSecret(db: DatabaseOrTransaction, sealer: SecretSealer, actor: FeedActor): Promise<CalendarFeed> {
+export async function issueCalendarFeedSecret(
+  db: DatabaseOrTransaction,
+  sealer: SecretSealer,
+  actor: FeedActor,
+): Promise<CalendarFeed> {
   return db.transaction(async (tx) => {
     // Two first creations at once would both insert: the second waits here and then rotates the first's secret.
     await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`calendar-feed\n${actor.userId}`}, 0))`);
-    const [existing] = await tx.select({ id: calendarFeeds.id }).from(calendarFeeds).where(eq(calendarFeeds.userId, actor.userId));
+    const [existing] = await tx
+      .select({ id: calendarFeeds.id })
+      .from(calendarFeeds)
+      .where(eq(calendarFeeds.userId, actor.userId));
     const id = existing?.id ?? randomUUID();
     const secret = newSecret(CALENDAR_FEED_SECRET_PREFIX);
     const now = new Date();
-    const issued = { secretHash: hashSecret(secret), sealedSecret: sealer.seal(secret, id), secretIssuedAt: now, updatedAt: now };
+    const issued = {
+      secretHash: hashSecret(secret),
+      sealedSecret: sealer.seal(secret, id),
+      secretIssuedAt: now,
+      updatedAt: now,
+    };
     const [row] = existing
       ? await tx.update(calendarFeeds).set(issued).where(eq(calendarFeeds.id, id)).returning()
       : await tx
@@ -108,15 +128,31 @@ export async function updateCalendarFeedSettings(
     .where(eq(calendarFeeds.userId, actor.userId))
     .returning();
   if (!row) throw new DomainError("CALENDAR_FEED_NOT_FOUND");
-  await recordAudit(db, { userId: actor.userId, actorUserId: actor.userId, action: "calendar_feed.settings_changed", outcome: "success", detail: settings, requestId: actor.requestId });
+  await recordAudit(db, {
+    userId: actor.userId,
+    actorUserId: actor.userId,
+    action: "calendar_feed.settings_changed",
+    outcome: "success",
+    detail: settings,
+    requestId: actor.requestId,
+  });
   return feedOf(row, sealer);
 }
 
 /** Turns the person's feed off: its address answers 404 from now on. Nothing to do when it is already off. */
 export async function deleteCalendarFeed(db: DatabaseOrTransaction, actor: FeedActor): Promise<{ deleted: boolean }> {
-  const deleted = await db.delete(calendarFeeds).where(eq(calendarFeeds.userId, actor.userId)).returning({ id: calendarFeeds.id });
+  const deleted = await db
+    .delete(calendarFeeds)
+    .where(eq(calendarFeeds.userId, actor.userId))
+    .returning({ id: calendarFeeds.id });
   if (deleted.length > 0) {
-    await recordAudit(db, { userId: actor.userId, actorUserId: actor.userId, action: "calendar_feed.deleted", outcome: "success", requestId: actor.requestId });
+    await recordAudit(db, {
+      userId: actor.userId,
+      actorUserId: actor.userId,
+      action: "calendar_feed.deleted",
+      outcome: "success",
+      requestId: actor.requestId,
+    });
   }
   return { deleted: deleted.length > 0 };
 }
@@ -152,7 +188,10 @@ export interface PolledFeed {
 }
 
 /** The feed a secret opens: none for an unknown, rotated or deleted secret, nor for a person the platform deactivated. */
-export async function findCalendarFeedBySecret(db: DatabaseOrTransaction, secret: string): Promise<PolledFeed | undefined> {
+export async function findCalendarFeedBySecret(
+  db: DatabaseOrTransaction,
+  secret: string,
+): Promise<PolledFeed | undefined> {
   if (!secret.startsWith(CALENDAR_FEED_SECRET_PREFIX) || secret.length > 128) return undefined;
   const [found] = await db
     .select({ feed: calendarFeeds, owner: { id: users.id, locale: users.locale } })
@@ -161,7 +200,13 @@ export async function findCalendarFeedBySecret(db: DatabaseOrTransaction, secret
     .where(and(eq(calendarFeeds.secretHash, hashSecret(secret)), isNull(users.deactivatedAt)));
   if (!found) return undefined;
   const { feed, owner } = found;
-  return { id: feed.id, includePersonalEvents: feed.includePersonalEvents, contentHash: feed.contentHash, contentChangedAt: feed.contentChangedAt, owner };
+  return {
+    id: feed.id,
+    includePersonalEvents: feed.includePersonalEvents,
+    contentHash: feed.contentHash,
+    contentChangedAt: feed.contentChangedAt,
+    owner,
+  };
 }
 
 /**
@@ -169,7 +214,11 @@ export async function findCalendarFeedBySecret(db: DatabaseOrTransaction, secret
  * same, now (second precision, as HTTP dates have) when it changed. That is what Last-Modified says, and what catches
  * changes no row's updatedAt shows: an enrolment removed, an event leaving the window.
  */
-export async function recordCalendarFeedContent(db: DatabaseOrTransaction, feed: PolledFeed, contentHash: string): Promise<Date> {
+export async function recordCalendarFeedContent(
+  db: DatabaseOrTransaction,
+  feed: PolledFeed,
+  contentHash: string,
+): Promise<Date> {
   if (feed.contentHash === contentHash && feed.contentChangedAt) return feed.contentChangedAt;
   const changedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
   await db.update(calendarFeeds).set({ contentHash, contentChangedAt: changedAt }).where(eq(calendarFeeds.id, feed.id));
@@ -204,7 +253,12 @@ const formationColumns = {
 type FormationFields = Pick<FormationRow, keyof typeof formationColumns>;
 
 /** A place, or the online link when there is none; with both, the link goes in the description. */
-function placeAndDescription(location: string | null, onlineUrl: string | null, description: string, locale: User["locale"]) {
+function placeAndDescription(
+  location: string | null,
+  onlineUrl: string | null,
+  description: string,
+  locale: User["locale"],
+) {
   const extra = location && onlineUrl ? `${words[locale].online} ${onlineUrl}` : "";
   return { location: location ?? onlineUrl, description: [description.trim(), extra].filter(Boolean).join("\n\n") };
 }
@@ -224,7 +278,8 @@ export function formationEntry(formation: FormationFields, context: EntryContext
 }
 
 function personalEventEntry(event: typeof agendaEvents.$inferSelect, context: EntryContext): CalendarEntry {
-  const allDay = event.isAllDay && event.startDate && event.endDate ? { startDate: event.startDate, endDate: event.endDate } : null;
+  const allDay =
+    event.isAllDay && event.startDate && event.endDate ? { startDate: event.startDate, endDate: event.endDate } : null;
   return {
     uid: `event-${event.id}@agenda`,
     sequence: event.version,
@@ -255,18 +310,32 @@ function feedFormations(feed: PolledFeed, now: Date) {
   const takesPart = sql`${formations.id} in (
     select ${enrollments.formationId} from ${enrollments} where ${enrollments.userId} = ${feed.owner.id}
     union all select ${formations.id} from ${formations} where ${formations.trainerId} = ${feed.owner.id})`;
-  const shown = or(eq(formations.status, "scheduled"), gte(formations.updatedAt, new Date(now.getTime() - CANCELLED_KEPT_DAYS * DAY_MS)));
+  const shown = or(
+    eq(formations.status, "scheduled"),
+    gte(formations.updatedAt, new Date(now.getTime() - CANCELLED_KEPT_DAYS * DAY_MS)),
+  );
   return and(takesPart, shown, gte(formations.endsAt, from), lt(formations.startsAt, to));
 }
 
 /** The person's own events a feed holds when it says so: those made in the agenda (Outlook's are in their Outlook already). */
 function feedPersonalEvents(feed: PolledFeed, now: Date) {
   const { from, to } = feedWindow(now);
-  return and(eq(agendaEvents.ownerId, feed.owner.id), eq(agendaEvents.source, "platform"), isNull(agendaEvents.deletedAt), gte(agendaEvents.endsAt, from), lt(agendaEvents.startsAt, to));
+  return and(
+    eq(agendaEvents.ownerId, feed.owner.id),
+    eq(agendaEvents.source, "platform"),
+    isNull(agendaEvents.deletedAt),
+    gte(agendaEvents.endsAt, from),
+    lt(agendaEvents.startsAt, to),
+  );
 }
 
 /** What a feed holds, in order: its formations, then the person's own events when the feed says so. */
-export async function calendarFeedEntries(db: DatabaseOrTransaction, feed: PolledFeed, context: EntryContext, now = new Date()): Promise<CalendarEntry[]> {
+export async function calendarFeedEntries(
+  db: DatabaseOrTransaction,
+  feed: PolledFeed,
+  context: EntryContext,
+  now = new Date(),
+): Promise<CalendarEntry[]> {
   const formationRows = await db
     .select(formationColumns)
     .from(formations)
@@ -274,7 +343,11 @@ export async function calendarFeedEntries(db: DatabaseOrTransaction, feed: Polle
     .orderBy(asc(formations.startsAt), asc(formations.id));
   const entries = formationRows.map((formation) => formationEntry(formation, context));
   if (!feed.includePersonalEvents) return entries;
-  const personal = await db.select().from(agendaEvents).where(feedPersonalEvents(feed, now)).orderBy(asc(agendaEvents.startsAt), asc(agendaEvents.id));
+  const personal = await db
+    .select()
+    .from(agendaEvents)
+    .where(feedPersonalEvents(feed, now))
+    .orderBy(asc(agendaEvents.startsAt), asc(agendaEvents.id));
   return [...entries, ...personal.map((event) => personalEventEntry(event, context))];
 }
 
@@ -291,11 +364,20 @@ export function renderCalendarFeed(feed: PolledFeed, entries: readonly CalendarE
  * process writes it the same way. A third of the time of hashing the rows' text.
  */
 async function feedFingerprint(db: DatabaseOrTransaction, feed: PolledFeed, now: Date): Promise<string> {
-  const versionsHash = (table: typeof formations | typeof agendaEvents, id: typeof formations.id | typeof agendaEvents.id) =>
+  const versionsHash = (
+    table: typeof formations | typeof agendaEvents,
+    id: typeof formations.id | typeof agendaEvents.id,
+  ) =>
     sql<string>`encode(sha256(convert_to(coalesce(string_agg(${id}::text || ':' || ${table}.xmin::text, ',' order by ${id}), ''), 'UTF8')), 'base64')`;
-  const [held] = await db.select({ versions: versionsHash(formations, formations.id) }).from(formations).where(feedFormations(feed, now));
+  const [held] = await db
+    .select({ versions: versionsHash(formations, formations.id) })
+    .from(formations)
+    .where(feedFormations(feed, now));
   const [own] = feed.includePersonalEvents
-    ? await db.select({ versions: versionsHash(agendaEvents, agendaEvents.id) }).from(agendaEvents).where(feedPersonalEvents(feed, now))
+    ? await db
+        .select({ versions: versionsHash(agendaEvents, agendaEvents.id) })
+        .from(agendaEvents)
+        .where(feedPersonalEvents(feed, now))
     : [];
   return `${feed.owner.locale} ${feed.includePersonalEvents} ${held?.versions ?? ""} ${own?.versions ?? ""}`;
 }
@@ -355,7 +437,10 @@ export async function pollCalendarFeed(
   const text = renderCalendarFeed(feed, await calendarFeedEntries(db, feed, context, now));
   const contentHash = createHash("sha256").update(text).digest("base64url");
   hashes.remember(feed.id, fingerprint, contentHash);
-  const version = contentHash === known?.contentHash ? known : { contentHash, changedAt: await recordCalendarFeedContent(db, feed, contentHash) };
+  const version =
+    contentHash === known?.contentHash
+      ? known
+      : { contentHash, changedAt: await recordCalendarFeedContent(db, feed, contentHash) };
   return holds(version) ? { ...version, unchanged: true } : { ...version, unchanged: false, text };
 }
 
@@ -363,11 +448,19 @@ export async function pollCalendarFeed(
  * One formation as a file to import (METHOD:PUBLISH), with the same UID and SEQUENCE as in the feed: a client holding
  * both keeps one event. Anyone who may see the formation may download it.
  */
-export async function formationIcs(db: DatabaseOrTransaction, viewer: Viewer, formationId: string, context: EntryContext): Promise<{ filename: string; ics: string }> {
+export async function formationIcs(
+  db: DatabaseOrTransaction,
+  viewer: Viewer,
+  formationId: string,
+  context: EntryContext,
+): Promise<{ filename: string; ics: string }> {
   const formation = await getFormation(db, viewer, formationId);
   const [row] = await db.select().from(formations).where(eq(formations.id, formation.id));
   if (!row) throw new DomainError("FORMATION_NOT_FOUND", { id: formationId });
-  const ics = renderCalendar([formationEntry(row, context)], { name: row.title, method: { name: "PUBLISH", stampedAt: new Date() } });
+  const ics = renderCalendar([formationEntry(row, context)], {
+    name: row.title,
+    method: { name: "PUBLISH", stampedAt: new Date() },
+  });
   return { filename: `${fileNameOf(row.title)}.ics`, ics };
 }
 

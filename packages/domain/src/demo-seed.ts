@@ -37,10 +37,42 @@ function named({ platformUserId, email, name }: PlatformIdentity): NamedPerson {
 }
 
 const DEMO_FORMATIONS = [
-  { externalId: "demo-formation-excel", title: "Excel avancé : tableaux croisés dynamiques", daysFromNow: 2, hour: 9, hours: 3, location: "Salle Turing, Paris", enrolled: true },
-  { externalId: "demo-formation-management", title: "Management d'équipe à distance", daysFromNow: 5, hour: 14, hours: 2, online: true, enrolled: true },
-  { externalId: "demo-formation-rgpd", title: "RGPD : les fondamentaux", daysFromNow: 9, hour: 10, hours: 4, location: "Salle Lovelace, Lyon", enrolled: true },
-  { externalId: "demo-formation-python", title: "Initiation à Python", daysFromNow: 16, hour: 9, hours: 7, location: "Salle Hopper, Paris", enrolled: false },
+  {
+    externalId: "demo-formation-excel",
+    title: "Excel avancé : tableaux croisés dynamiques",
+    daysFromNow: 2,
+    hour: 9,
+    hours: 3,
+    location: "Salle Turing, Paris",
+    enrolled: true,
+  },
+  {
+    externalId: "demo-formation-management",
+    title: "Management d'équipe à distance",
+    daysFromNow: 5,
+    hour: 14,
+    hours: 2,
+    online: true,
+    enrolled: true,
+  },
+  {
+    externalId: "demo-formation-rgpd",
+    title: "RGPD : les fondamentaux",
+    daysFromNow: 9,
+    hour: 10,
+    hours: 4,
+    location: "Salle Lovelace, Lyon",
+    enrolled: true,
+  },
+  {
+    externalId: "demo-formation-python",
+    title: "Initiation à Python",
+    daysFromNow: 16,
+    hour: 9,
+    hours: 7,
+    location: "Salle Hopper, Paris",
+    enrolled: false,
+  },
 ];
 
 /** `hour` o'clock UTC, `daysFromNow` days ahead: whole hours so the demo reads well. */
@@ -57,22 +89,31 @@ export async function seedDemoData(db: DatabaseOrTransaction, now = new Date()):
   const seeded = await db
     .select({ externalId: formations.externalId })
     .from(formations)
-    .where(inArray(formations.externalId, DEMO_FORMATIONS.map(({ externalId }) => externalId)));
+    .where(
+      inArray(
+        formations.externalId,
+        DEMO_FORMATIONS.map(({ externalId }) => externalId),
+      ),
+    );
   const already = new Set(seeded.map(({ externalId }) => externalId));
   for (const formation of DEMO_FORMATIONS.filter(({ externalId }) => !already.has(externalId))) {
     const startsAt = dayAt(now, formation.daysFromNow, formation.hour);
-    await upsertFormation(db, { kind: "service", serviceTokenId: "demo-seed", serviceName: "demo-seed", scopes: ["formations:write"] }, {
-      externalId: formation.externalId,
-      title: formation.title,
-      description: `${formation.title} — formation de démonstration.`,
-      location: formation.location ?? null,
-      onlineUrl: formation.online ? "https://teams.microsoft.com/l/meetup-join/demo" : null,
-      startsAt,
-      endsAt: new Date(startsAt.getTime() + formation.hours * 3_600_000),
-      timeZone: "Europe/Paris",
-      status: "scheduled",
-      trainer: named(DEMO_USERS.trainer),
-      learners: formation.enrolled ? [named(DEMO_USERS.learner)] : [],
-    });
+    await upsertFormation(
+      db,
+      { kind: "service", serviceTokenId: "demo-seed", serviceName: "demo-seed", scopes: ["formations:write"] },
+      {
+        externalId: formation.externalId,
+        title: formation.title,
+        description: `${formation.title} — formation de démonstration.`,
+        location: formation.location ?? null,
+        onlineUrl: formation.online ? "https://teams.microsoft.com/l/meetup-join/demo" : null,
+        startsAt,
+        endsAt: new Date(startsAt.getTime() + formation.hours * 3_600_000),
+        timeZone: "Europe/Paris",
+        status: "scheduled",
+        trainer: named(DEMO_USERS.trainer),
+        learners: formation.enrolled ? [named(DEMO_USERS.learner)] : [],
+      },
+    );
   }
 }

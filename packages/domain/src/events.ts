@@ -22,14 +22,23 @@ export const DEFAULT_LIST_WINDOW = { daysBack: 30, daysAhead: 90 } as const;
  * The range `events.list` answers: the one asked for, its missing end filled in with a window of the default length,
  * or the default window around `now`. What cannot be read as an instant is left as given, for validation to refuse.
  */
-export function eventsWindow(asked: { from?: string | undefined; to?: string | undefined }, now = new Date()): { from: string; to: string } {
+export function eventsWindow(
+  asked: { from?: string | undefined; to?: string | undefined },
+  now = new Date(),
+): { from: string; to: string } {
   const length = (DEFAULT_LIST_WINDOW.daysBack + DEFAULT_LIST_WINDOW.daysAhead) * DAY_MS;
   const shifted = (instant: string | undefined, by: number) => {
     const time = instant === undefined ? Number.NaN : Date.parse(instant);
     return Number.isNaN(time) ? undefined : new Date(time + by).toISOString();
   };
-  const from = asked.from ?? shifted(asked.to, -length) ?? new Date(now.getTime() - DEFAULT_LIST_WINDOW.daysBack * DAY_MS).toISOString();
-  const to = asked.to ?? shifted(asked.from, length) ?? new Date(now.getTime() + DEFAULT_LIST_WINDOW.daysAhead * DAY_MS).toISOString();
+  const from =
+    asked.from ??
+    shifted(asked.to, -length) ??
+    new Date(now.getTime() - DEFAULT_LIST_WINDOW.daysBack * DAY_MS).toISOString();
+  const to =
+    asked.to ??
+    shifted(asked.from, length) ??
+    new Date(now.getTime() + DEFAULT_LIST_WINDOW.daysAhead * DAY_MS).toISOString();
   return { from, to };
 }
 
@@ -47,7 +56,10 @@ export const listEventsInput = z
       .object({ from: isoInstant, to: isoInstant, sources: z.array(eventSourceSchema).optional() })
       // Zod runs refinements even when a field failed: the range is only judged between two instants.
       .refine(({ from, to }) => !isRange(from, to) || to > from, { message: "rangeInverted", path: ["to"] })
-      .refine(({ from, to }) => !isRange(from, to) || to.getTime() - from.getTime() <= MAX_LIST_RANGE_DAYS * DAY_MS, { message: "rangeTooLong", path: ["to"] }),
+      .refine(({ from, to }) => !isRange(from, to) || to.getTime() - from.getTime() <= MAX_LIST_RANGE_DAYS * DAY_MS, {
+        message: "rangeTooLong",
+        path: ["to"],
+      }),
   );
 
 const eventFields = {
@@ -65,8 +77,7 @@ const eventFields = {
 };
 
 type EventTiming =
-  | { isAllDay: false; startsAt: Date; endsAt: Date }
-  | { isAllDay: true; startDate: string; endDate: string };
+  { isAllDay: false; startsAt: Date; endsAt: Date } | { isAllDay: true; startDate: string; endDate: string };
 
 interface TimingFields {
   isAllDay?: boolean | undefined;
@@ -202,7 +213,11 @@ function timingOf(fields: TimingFields): EventTiming {
 const visible = (ownerId: string) => and(eq(agendaEvents.ownerId, ownerId), isNull(agendaEvents.deletedAt));
 
 /** The owner's events overlapping [from, to), earliest first. */
-export async function listEvents(db: DatabaseOrTransaction, ownerId: string, input: ListEventsInput): Promise<AgendaEvent[]> {
+export async function listEvents(
+  db: DatabaseOrTransaction,
+  ownerId: string,
+  input: ListEventsInput,
+): Promise<AgendaEvent[]> {
   const rows = await db
     .select()
     .from(agendaEvents)
@@ -261,7 +276,11 @@ function assertEditable(row: AgendaEventRow): void {
   if (row.source === "formation") throw new DomainError("EVENT_READ_ONLY", { id: row.id });
 }
 
-export async function updateEvent(db: DatabaseOrTransaction, ownerId: string, input: UpdateEventInput): Promise<AgendaEvent> {
+export async function updateEvent(
+  db: DatabaseOrTransaction,
+  ownerId: string,
+  input: UpdateEventInput,
+): Promise<AgendaEvent> {
   const current = await findOwnedEvent(db, ownerId, input.id);
   assertEditable(current);
   if (input.expectedVersion !== undefined && input.expectedVersion !== current.version) {

@@ -76,7 +76,11 @@ function visibleTo(viewer: Viewer): SQL | undefined {
 
 const learnerCount = sql<number>`(select count(*)::int from ${enrollments} where ${enrollments.formationId} = ${formations.id})`;
 
-async function selectFormations(db: DatabaseOrTransaction, where: SQL | undefined, limit: number): Promise<Formation[]> {
+async function selectFormations(
+  db: DatabaseOrTransaction,
+  where: SQL | undefined,
+  limit: number,
+): Promise<Formation[]> {
   const rows = await db
     .select({ formation: formations, trainer: { id: users.id, name: users.name, email: users.email }, learnerCount })
     .from(formations)
@@ -102,7 +106,11 @@ async function selectFormations(db: DatabaseOrTransaction, where: SQL | undefine
   }));
 }
 
-export async function listFormations(db: DatabaseOrTransaction, viewer: Viewer, input: ListFormationsInput): Promise<Formation[]> {
+export async function listFormations(
+  db: DatabaseOrTransaction,
+  viewer: Viewer,
+  input: ListFormationsInput,
+): Promise<Formation[]> {
   const where = and(
     visibleTo(viewer),
     input.to ? lt(formations.startsAt, input.to) : undefined,
@@ -137,7 +145,11 @@ function mayClaimUnnamespaced(viewer: Viewer): boolean {
 }
 
 /** The formation an upsert changes, locked for the transaction; undefined when it creates one. */
-async function findExisting(db: DatabaseOrTransaction, viewer: Viewer, input: UpsertFormationInput): Promise<FormationRow | undefined> {
+async function findExisting(
+  db: DatabaseOrTransaction,
+  viewer: Viewer,
+  input: UpsertFormationInput,
+): Promise<FormationRow | undefined> {
   if (input.id) {
     const [row] = await db.select().from(formations).where(eq(formations.id, input.id)).for("update");
     if (!row) throw new DomainError("FORMATION_NOT_FOUND", { id: input.id });
@@ -151,7 +163,9 @@ async function findExisting(db: DatabaseOrTransaction, viewer: Viewer, input: Up
   const [row] = await db
     .select()
     .from(formations)
-    .where(and(eq(formations.externalId, input.externalId), or(eq(formations.externalIdNamespace, namespace), claimable)))
+    .where(
+      and(eq(formations.externalId, input.externalId), or(eq(formations.externalIdNamespace, namespace), claimable)),
+    )
     .orderBy(sql`${formations.externalIdNamespace} nulls last`)
     .limit(1)
     .for("update");
@@ -187,12 +201,23 @@ async function externalIdAfterUpsert(
     .select({ id: formations.id })
     .from(formations)
     .where(and(eq(formations.externalIdNamespace, namespace), eq(formations.externalId, input.externalId)));
-  if (taken && taken.id !== existing?.id) throw new DomainError("EXTERNAL_ID_FOREIGN", { externalId: input.externalId });
+  if (taken && taken.id !== existing?.id)
+    throw new DomainError("EXTERNAL_ID_FOREIGN", { externalId: input.externalId });
   return ours;
 }
 
 /** What the audit log says of a formation: each field an update changed, by name (their values are the formation's). */
-const AUDITED_FIELDS = ["title", "description", "location", "onlineUrl", "startsAt", "endsAt", "timeZone", "status", "trainerId"] as const satisfies ReadonlyArray<keyof FormationRow>;
+const AUDITED_FIELDS = [
+  "title",
+  "description",
+  "location",
+  "onlineUrl",
+  "startsAt",
+  "endsAt",
+  "timeZone",
+  "status",
+  "trainerId",
+] as const satisfies ReadonlyArray<keyof FormationRow>;
 
 /**
  * The audit entries of one upsert: the formation created, updated (only when something changed, so an app sending its
@@ -207,16 +232,31 @@ function formationAuditEntries(
   const actor = actorOf(viewer);
   const subject = { type: "formation", id: row.id, label: row.title };
   const entries: AuditEntry[] = [];
-  const same = (before: unknown, after: unknown) => (before instanceof Date && after instanceof Date ? before.getTime() === after.getTime() : before === after);
+  const same = (before: unknown, after: unknown) =>
+    before instanceof Date && after instanceof Date ? before.getTime() === after.getTime() : before === after;
   const changed = existing ? AUDITED_FIELDS.filter((field) => !same(existing[field], row[field])) : [];
   if (!existing) {
-    entries.push({ ...actor, action: "formation.created", outcome: "success", subject, detail: { startsAt: row.startsAt.toISOString(), status: row.status, trainerId: row.trainerId } });
+    entries.push({
+      ...actor,
+      action: "formation.created",
+      outcome: "success",
+      subject,
+      detail: { startsAt: row.startsAt.toISOString(), status: row.status, trainerId: row.trainerId },
+    });
   } else if (changed.length > 0) {
     const cancelled = existing.status !== "cancelled" && row.status === "cancelled";
-    entries.push({ ...actor, action: cancelled ? "formation.cancelled" : "formation.updated", outcome: "success", subject, detail: { changed } });
+    entries.push({
+      ...actor,
+      action: cancelled ? "formation.cancelled" : "formation.updated",
+      outcome: "success",
+      subject,
+      detail: { changed },
+    });
   }
-  for (const userId of enrolments.added) entries.push({ ...actor, userId, action: "enrolment.added", outcome: "success", subject });
-  for (const userId of enrolments.removed) entries.push({ ...actor, userId, action: "enrolment.removed", outcome: "success", subject });
+  for (const userId of enrolments.added)
+    entries.push({ ...actor, userId, action: "enrolment.added", outcome: "success", subject });
+  for (const userId of enrolments.removed)
+    entries.push({ ...actor, userId, action: "enrolment.removed", outcome: "success", subject });
   return entries;
 }
 
@@ -224,7 +264,11 @@ function formationAuditEntries(
  * Creates or updates a formation and its enrolments, then brings its participants' agenda events in line.
  * Runs in one transaction: the formation and every agenda event change together or not at all.
  */
-export async function upsertFormation(db: DatabaseOrTransaction, viewer: Viewer, input: UpsertFormationInput): Promise<Formation> {
+export async function upsertFormation(
+  db: DatabaseOrTransaction,
+  viewer: Viewer,
+  input: UpsertFormationInput,
+): Promise<Formation> {
   assertMayWrite(viewer);
   const formationId = await db.transaction(async (tx) => {
     const existing = await findExisting(tx, viewer, input);
@@ -262,7 +306,12 @@ export async function upsertFormation(db: DatabaseOrTransaction, viewer: Viewer,
       const learnerIds = (await ensureNamedPeople(tx, input.learners)).map(({ id }) => id);
       const removed = await tx
         .delete(enrollments)
-        .where(and(eq(enrollments.formationId, row.id), learnerIds.length ? notInArray(enrollments.userId, learnerIds) : undefined))
+        .where(
+          and(
+            eq(enrollments.formationId, row.id),
+            learnerIds.length ? notInArray(enrollments.userId, learnerIds) : undefined,
+          ),
+        )
         .returning({ userId: enrollments.userId });
       enrolments.removed = removed.map(({ userId }) => userId);
       if (learnerIds.length) {
@@ -288,7 +337,10 @@ export async function upsertFormation(db: DatabaseOrTransaction, viewer: Viewer,
  * everyone else, and everyone once it is cancelled, has its event tombstoned so the removal reaches Outlook.
  */
 export async function alignFormationEvents(db: DatabaseOrTransaction, formation: FormationRow): Promise<void> {
-  const enrolled = await db.select({ userId: enrollments.userId }).from(enrollments).where(eq(enrollments.formationId, formation.id));
+  const enrolled = await db
+    .select({ userId: enrollments.userId })
+    .from(enrollments)
+    .where(eq(enrollments.formationId, formation.id));
   const participantIds = new Set(enrolled.map(({ userId }) => userId));
   if (formation.trainerId) participantIds.add(formation.trainerId);
   const participants = formation.status === "scheduled" ? [...participantIds] : [];
@@ -308,7 +360,14 @@ export async function alignFormationEvents(db: DatabaseOrTransaction, formation:
   if (participants.length) {
     await db
       .insert(agendaEvents)
-      .values(participants.map((ownerId) => ({ ownerId, source: "formation" as const, formationId: formation.id, ...mirrored })))
+      .values(
+        participants.map((ownerId) => ({
+          ownerId,
+          source: "formation" as const,
+          formationId: formation.id,
+          ...mirrored,
+        })),
+      )
       .onConflictDoUpdate({
         target: [agendaEvents.ownerId, agendaEvents.formationId],
         targetWhere: sql`${agendaEvents.formationId} is not null`,

@@ -4,7 +4,13 @@ import { renderCalendar, type CalendarEntry } from "./icalendar";
 
 const REVISED = new Date("2026-06-01T08:00:00Z");
 
-function timed(uid: string, startsAt: string, endsAt: string, timeZone: string, fields: Partial<CalendarEntry> = {}): CalendarEntry {
+function timed(
+  uid: string,
+  startsAt: string,
+  endsAt: string,
+  timeZone: string,
+  fields: Partial<CalendarEntry> = {},
+): CalendarEntry {
   return {
     uid,
     sequence: 1,
@@ -35,18 +41,36 @@ describe("iCalendar text", () => {
     const read = readCalendar(renderCalendar(entries, { name: "Mes formations" }));
     expect(read.timezones.sort()).toEqual(["America/New_York", "Asia/Kolkata", "Europe/Paris"]);
     expect(read.events.map(({ uid, start, end, tzid }) => ({ uid, start, end, tzid }))).toEqual([
-      { uid: "spring@agenda", start: "2026-03-29T00:30:00.000Z", end: "2026-03-29T15:00:00.000Z", tzid: "Europe/Paris" },
+      {
+        uid: "spring@agenda",
+        start: "2026-03-29T00:30:00.000Z",
+        end: "2026-03-29T15:00:00.000Z",
+        tzid: "Europe/Paris",
+      },
       // A wall clock cannot say which 02:30 is meant: those go as UTC instants.
       { uid: "autumn-first@agenda", start: "2026-10-25T00:30:00.000Z", end: "2026-10-25T09:00:00.000Z", tzid: null },
       { uid: "autumn-second@agenda", start: "2026-10-25T01:30:00.000Z", end: "2026-10-25T09:00:00.000Z", tzid: null },
-      { uid: "new-york@agenda", start: "2026-03-08T06:30:00.000Z", end: "2026-03-08T14:00:00.000Z", tzid: "America/New_York" },
-      { uid: "kolkata@agenda", start: "2026-12-01T04:00:00.000Z", end: "2026-12-01T06:00:00.000Z", tzid: "Asia/Kolkata" },
+      {
+        uid: "new-york@agenda",
+        start: "2026-03-08T06:30:00.000Z",
+        end: "2026-03-08T14:00:00.000Z",
+        tzid: "America/New_York",
+      },
+      {
+        uid: "kolkata@agenda",
+        start: "2026-12-01T04:00:00.000Z",
+        end: "2026-12-01T06:00:00.000Z",
+        tzid: "Asia/Kolkata",
+      },
       { uid: "utc@agenda", start: "2026-12-02T09:00:00.000Z", end: "2026-12-02T10:00:00.000Z", tzid: null },
     ]);
   });
 
   it("writes all-day events as dates, the end exclusive", () => {
-    const entry: CalendarEntry = { ...timed("days@agenda", "2026-10-24T00:00:00Z", "2026-10-26T00:00:00Z", "Europe/Paris"), when: { startDate: "2026-10-24", endDate: "2026-10-26" } };
+    const entry: CalendarEntry = {
+      ...timed("days@agenda", "2026-10-24T00:00:00Z", "2026-10-26T00:00:00Z", "Europe/Paris"),
+      when: { startDate: "2026-10-24", endDate: "2026-10-26" },
+    };
     const text = renderCalendar([entry], { name: "Agenda" });
     expect(text).toContain("DTSTART;VALUE=DATE:20261024\r\n");
     expect(readCalendar(text).events[0]).toMatchObject({ allDay: true, start: "2026-10-24", end: "2026-10-26" });
@@ -55,7 +79,16 @@ describe("iCalendar text", () => {
   it("escapes text and folds long lines at 75 octets without cutting a character, so the text comes back whole", () => {
     const title = `Sécurité; réseaux, \\ «IPv6» 🚀 ${"é".repeat(60)}`;
     const description = `Première ligne\r\nDeuxième ; ligne, avec 🚀\nTroisième\u0007 ${"x".repeat(200)}`;
-    const text = renderCalendar([timed("text@agenda", "2026-12-01T09:00:00Z", "2026-12-01T10:00:00Z", "Europe/Paris", { title, description, location: "Salle 2, Paris" })], { name: "Agenda" });
+    const text = renderCalendar(
+      [
+        timed("text@agenda", "2026-12-01T09:00:00Z", "2026-12-01T10:00:00Z", "Europe/Paris", {
+          title,
+          description,
+          location: "Salle 2, Paris",
+        }),
+      ],
+      { name: "Agenda" },
+    );
     for (const line of text.split("\r\n")) expect(Buffer.byteLength(line)).toBeLessThanOrEqual(75);
     expect(text.endsWith("END:VCALENDAR\r\n")).toBe(true);
     const [event] = readCalendar(text).events;
@@ -66,7 +99,15 @@ describe("iCalendar text", () => {
 
   it("keeps tabs, reads a lone CR as a line break, makes a lone surrogate U+FFFD, and folds long ASCII lines too", () => {
     const url = `https://platform.example.test/agenda?formation=${"0123456789".repeat(20)}`;
-    const text = renderCalendar([timed("odd@agenda", "2026-12-01T09:00:00Z", "2026-12-01T10:00:00Z", "Europe/Paris", { title: "Un\tdeux\rtrois \ud83d quatre \ude80", url })], { name: "Agenda" });
+    const text = renderCalendar(
+      [
+        timed("odd@agenda", "2026-12-01T09:00:00Z", "2026-12-01T10:00:00Z", "Europe/Paris", {
+          title: "Un\tdeux\rtrois \ud83d quatre \ude80",
+          url,
+        }),
+      ],
+      { name: "Agenda" },
+    );
     for (const line of text.split("\r\n")) expect(Buffer.byteLength(line)).toBeLessThanOrEqual(75);
     const [event] = readCalendar(text).events;
     expect(event?.summary).toBe("Un\tdeux\ntrois \ufffd quatre \ufffd");
@@ -74,11 +115,22 @@ describe("iCalendar text", () => {
   });
 
   it("marks a publication with its method and stamps it when made; a feed stamps each event with its last revision", () => {
-    const entry = timed("one@agenda", "2026-12-01T09:00:00Z", "2026-12-01T10:00:00Z", "Europe/Paris", { sequence: 4, cancelled: true, url: "https://platform.example.test/agenda?formation=1" });
-    const published = renderCalendar([entry], { name: "Formation", method: { name: "PUBLISH", stampedAt: new Date("2026-11-02T10:11:12Z") } });
+    const entry = timed("one@agenda", "2026-12-01T09:00:00Z", "2026-12-01T10:00:00Z", "Europe/Paris", {
+      sequence: 4,
+      cancelled: true,
+      url: "https://platform.example.test/agenda?formation=1",
+    });
+    const published = renderCalendar([entry], {
+      name: "Formation",
+      method: { name: "PUBLISH", stampedAt: new Date("2026-11-02T10:11:12Z") },
+    });
     expect(published).toContain("METHOD:PUBLISH\r\n");
     expect(published).toContain("DTSTAMP:20261102T101112Z\r\n");
-    expect(readCalendar(published).events[0]).toMatchObject({ sequence: 4, status: "CANCELLED", url: "https://platform.example.test/agenda?formation=1" });
+    expect(readCalendar(published).events[0]).toMatchObject({
+      sequence: 4,
+      status: "CANCELLED",
+      url: "https://platform.example.test/agenda?formation=1",
+    });
     const feed = renderCalendar([entry], { name: "Formation", refreshIntervalHours: 1 });
     expect(feed).not.toContain("METHOD:");
     expect(feed).toContain("DTSTAMP:20260601T080000Z\r\n");

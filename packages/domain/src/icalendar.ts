@@ -199,7 +199,8 @@ function fold(line: string): string {
   if (octets === line.length) {
     // ASCII, an octet a character: cut every 75, then 74 after the space.
     let folded = line.slice(0, MAX_LINE_OCTETS);
-    for (let start = MAX_LINE_OCTETS; start < line.length; start += MAX_LINE_OCTETS - 1) folded += CONTINUATION + line.slice(start, start + MAX_LINE_OCTETS - 1);
+    for (let start = MAX_LINE_OCTETS; start < line.length; start += MAX_LINE_OCTETS - 1)
+      folded += CONTINUATION + line.slice(start, start + MAX_LINE_OCTETS - 1);
     return folded;
   }
   let folded = "";
@@ -223,7 +224,11 @@ function fold(line: string): string {
 }
 
 function dateTimeLines(entry: CalendarEntry): [start: string, end: string] {
-  if ("startDate" in entry.when) return [`DTSTART;VALUE=DATE:${dateValue(entry.when.startDate)}`, `DTEND;VALUE=DATE:${dateValue(entry.when.endDate)}`];
+  if ("startDate" in entry.when)
+    return [
+      `DTSTART;VALUE=DATE:${dateValue(entry.when.startDate)}`,
+      `DTEND;VALUE=DATE:${dateValue(entry.when.endDate)}`,
+    ];
   const { startsAt, endsAt, timeZone } = entry.when;
   const zone = vtimezoneOf(timeZone);
   const start = zone && localDateTime(startsAt, timeZone);
@@ -251,7 +256,11 @@ export function renderCalendar(entries: readonly CalendarEntry[], options: Calen
   const lines = ["BEGIN:VCALENDAR", "VERSION:2.0", `PRODID:${PRODUCT_ID}`, "CALSCALE:GREGORIAN"];
   if (options.method) lines.push(`METHOD:${options.method.name}`);
   lines.push(`NAME:${text(options.name)}`, `X-WR-CALNAME:${text(options.name)}`);
-  if (options.refreshIntervalHours) lines.push(`REFRESH-INTERVAL;VALUE=DURATION:PT${options.refreshIntervalHours}H`, `X-PUBLISHED-TTL:PT${options.refreshIntervalHours}H`);
+  if (options.refreshIntervalHours)
+    lines.push(
+      `REFRESH-INTERVAL;VALUE=DURATION:PT${options.refreshIntervalHours}H`,
+      `X-PUBLISHED-TTL:PT${options.refreshIntervalHours}H`,
+    );
   let calendar = "";
   for (const line of lines) calendar += fold(line) + CRLF;
 

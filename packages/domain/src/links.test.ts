@@ -3,7 +3,10 @@ import { httpsUrlOrNull } from "./links";
 
 describe("httpsUrlOrNull", () => {
   it("keeps https URLs as they were written", () => {
-    for (const url of ["https://teams.microsoft.com/l/meetup-join/19%3ameeting_abc%40thread.v2/0", "HTTPS://Example.test/a?b=c#d"]) {
+    for (const url of [
+      "https://teams.microsoft.com/l/meetup-join/19%3ameeting_abc%40thread.v2/0",
+      "HTTPS://Example.test/a?b=c#d",
+    ]) {
       expect(httpsUrlOrNull(url)).toBe(url);
     }
   });

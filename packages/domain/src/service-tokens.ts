@@ -72,7 +72,12 @@ export async function createServiceToken(
   return db.transaction(async (tx) => {
     const [serviceToken] = await tx
       .insert(serviceTokens)
-      .values({ name: input.name, scopes: input.scopes, tokenHash: hashSecret(token), expiresAt: input.expiresAt ?? null })
+      .values({
+        name: input.name,
+        scopes: input.scopes,
+        tokenHash: hashSecret(token),
+        expiresAt: input.expiresAt ?? null,
+      })
       .returning();
     if (!serviceToken) throw new Error("insert returned no row");
     await recordAudit(tx, {
@@ -87,17 +92,30 @@ export async function createServiceToken(
 }
 
 /** What an admin gets back from creating a token: the token itself, this once, and its view. */
-export async function issueServiceToken(db: DatabaseOrTransaction, actor: AuditActor, input: CreateServiceTokenInput): Promise<{ token: string; serviceToken: ServiceTokenView }> {
+export async function issueServiceToken(
+  db: DatabaseOrTransaction,
+  actor: AuditActor,
+  input: CreateServiceTokenInput,
+): Promise<{ token: string; serviceToken: ServiceTokenView }> {
   const { token, serviceToken } = await createServiceToken(db, input, actor);
   return { token, serviceToken: viewOf(serviceToken) };
 }
 
 /** The token behind a clear one, while it is neither revoked nor expired. */
-export async function findActiveServiceToken(db: DatabaseOrTransaction, token: string): Promise<ServiceToken | undefined> {
+export async function findActiveServiceToken(
+  db: DatabaseOrTransaction,
+  token: string,
+): Promise<ServiceToken | undefined> {
   const [serviceToken] = await db
     .select()
     .from(serviceTokens)
-    .where(and(eq(serviceTokens.tokenHash, hashSecret(token)), isNull(serviceTokens.revokedAt), or(isNull(serviceTokens.expiresAt), gt(serviceTokens.expiresAt, sql`now()`))));
+    .where(
+      and(
+        eq(serviceTokens.tokenHash, hashSecret(token)),
+        isNull(serviceTokens.revokedAt),
+        or(isNull(serviceTokens.expiresAt), gt(serviceTokens.expiresAt, sql`now()`)),
+      ),
+    );
   return serviceToken;
 }
 
@@ -116,13 +134,19 @@ export async function noteServiceTokenUse(db: DatabaseOrTransaction, serviceToke
     .where(
       and(
         eq(serviceTokens.id, serviceToken.id),
-        or(isNull(serviceTokens.lastUsedAt), lt(serviceTokens.lastUsedAt, sql`now() - make_interval(secs => ${LAST_USED_PRECISION_MS / 1000})`)),
+        or(
+          isNull(serviceTokens.lastUsedAt),
+          lt(serviceTokens.lastUsedAt, sql`now() - make_interval(secs => ${LAST_USED_PRECISION_MS / 1000})`),
+        ),
       ),
     );
 }
 
 /** Every service token, those still usable first, newest first. */
-export async function listServiceTokens(db: DatabaseOrTransaction, input: z.output<typeof listServiceTokensInput>): Promise<ServiceTokenView[]> {
+export async function listServiceTokens(
+  db: DatabaseOrTransaction,
+  input: z.output<typeof listServiceTokensInput>,
+): Promise<ServiceTokenView[]> {
   const rows = await db
     .select()
     .from(serviceTokens)
@@ -133,7 +157,11 @@ export async function listServiceTokens(db: DatabaseOrTransaction, input: z.outp
 }
 
 /** Revokes a token: the next request carrying it is refused. Revoking it again changes nothing and records nothing. */
-export async function revokeServiceToken(db: DatabaseOrTransaction, actor: AuditActor, id: string): Promise<ServiceTokenView> {
+export async function revokeServiceToken(
+  db: DatabaseOrTransaction,
+  actor: AuditActor,
+  id: string,
+): Promise<ServiceTokenView> {
   return db.transaction(async (tx) => {
     const [revoked] = await tx
       .update(serviceTokens)
@@ -141,7 +169,12 @@ export async function revokeServiceToken(db: DatabaseOrTransaction, actor: Audit
       .where(and(eq(serviceTokens.id, id), isNull(serviceTokens.revokedAt)))
       .returning();
     if (revoked) {
-      await recordAudit(tx, { ...actorOf(actor), action: "service_token.revoked", outcome: "success", subject: { type: "service_token", id, label: revoked.name } });
+      await recordAudit(tx, {
+        ...actorOf(actor),
+        action: "service_token.revoked",
+        outcome: "success",
+        subject: { type: "service_token", id, label: revoked.name },
+      });
       return viewOf(revoked);
     }
     const [existing] = await tx.select().from(serviceTokens).where(eq(serviceTokens.id, id));

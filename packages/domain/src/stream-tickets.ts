@@ -31,7 +31,10 @@ export async function redeemStreamTicket(
   ticket: string,
 ): Promise<{ user: User; purpose: string; sessionExpiresAt: Date } | undefined> {
   if (!ticket.startsWith(STREAM_TICKET_PREFIX) || ticket.length > 128) return undefined;
-  const [spent] = await db.delete(streamTickets).where(eq(streamTickets.ticketHash, hashSecret(ticket))).returning();
+  const [spent] = await db
+    .delete(streamTickets)
+    .where(eq(streamTickets.ticketHash, hashSecret(ticket)))
+    .returning();
   if (!spent || spent.expiresAt.getTime() <= Date.now()) return undefined;
   const [user] = await db.select().from(users).where(eq(users.id, spent.userId));
   return user ? { user, purpose: spent.purpose, sessionExpiresAt: spent.sessionExpiresAt } : undefined;

@@ -53,7 +53,11 @@ function spelledInCase(zone: string, n: number): string {
 describe("wallClockIn", () => {
   it("keeps one formatter per zone however callers spell it, and answers each zone's wall clock", () => {
     const instant = new Date("2026-07-01T08:00:00Z");
-    const expected = { "Europe/Paris": "2026-07-01T10:00:00", "America/New_York": "2026-07-01T04:00:00", "Asia/Tokyo": "2026-07-01T17:00:00" };
+    const expected = {
+      "Europe/Paris": "2026-07-01T10:00:00",
+      "America/New_York": "2026-07-01T04:00:00",
+      "Asia/Tokyo": "2026-07-01T17:00:00",
+    };
     const zones = Object.entries(expected);
     const before = wallClockZoneCount();
     const wrong: string[] = [];

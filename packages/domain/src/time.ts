@@ -54,7 +54,11 @@ function wallClockFormatter(timeZone: string): Intl.DateTimeFormat {
 
 /** The wall-clock time of an instant in an IANA zone, without offset (Graph's `dateTime` form): `2026-03-29T09:30:00`. */
 export function wallClockIn(instant: Date, timeZone: string): string {
-  const parts = Object.fromEntries(wallClockFormatter(timeZone).formatToParts(instant).map(({ type, value }) => [type, value]));
+  const parts = Object.fromEntries(
+    wallClockFormatter(timeZone)
+      .formatToParts(instant)
+      .map(({ type, value }) => [type, value]),
+  );
   return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
 }
 
@@ -65,7 +69,9 @@ export function wallClockZoneCount(): number {
 
 /** Offset of `timeZone` from UTC at `instant`, in minutes. */
 export function offsetMinutes(instant: Date, timeZone: string): number {
-  return Math.round((Date.parse(`${wallClockIn(instant, timeZone)}Z`) - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
+  return Math.round(
+    (Date.parse(`${wallClockIn(instant, timeZone)}Z`) - Math.floor(instant.getTime() / 1000) * 1000) / 60_000,
+  );
 }
 
 /** The instant a calendar date starts in a time zone (local midnight), DST included. */

@@ -66,11 +66,21 @@ export async function ensureUser(db: DatabaseOrTransaction, identity: PlatformId
       .onConflictDoNothing({ target: users.platformUserId })
       .returning();
     if (created) {
-      await recordAudit(tx, { userId: created.id, actorUserId: created.id, action: "user.first_sign_in", outcome: "success", detail: { role: created.role } });
+      await recordAudit(tx, {
+        userId: created.id,
+        actorUserId: created.id,
+        action: "user.first_sign_in",
+        outcome: "success",
+        detail: { role: created.role },
+      });
       return created;
     }
     // Locked: of two requests carrying the same new role, the second sees the first's write and records nothing.
-    const [before] = await tx.select().from(users).where(eq(users.platformUserId, identity.platformUserId)).for("update");
+    const [before] = await tx
+      .select()
+      .from(users)
+      .where(eq(users.platformUserId, identity.platformUserId))
+      .for("update");
     if (!before) throw new Error(`user ${identity.platformUserId} vanished while signing in`);
     if (!differs(before, identity)) return before;
     const [user] = await tx
@@ -87,7 +97,13 @@ export async function ensureUser(db: DatabaseOrTransaction, identity: PlatformId
       .returning();
     if (!user) throw new Error("update returned no row");
     if (before.role !== user.role) {
-      await recordAudit(tx, { userId: user.id, actorUserId: user.id, action: "user.role_changed", outcome: "success", detail: { from: before.role, to: user.role, source: "platform sign-in" } });
+      await recordAudit(tx, {
+        userId: user.id,
+        actorUserId: user.id,
+        action: "user.role_changed",
+        outcome: "success",
+        detail: { from: before.role, to: user.role, source: "platform sign-in" },
+      });
     }
     return user;
   });
@@ -101,12 +117,25 @@ export async function ensureNamedPeople(db: DatabaseOrTransaction, people: reado
   if (people.length === 0) return [];
   await db
     .insert(users)
-    .values(people.map(({ platformUserId, email, name, locale, timeZone }) => ({ platformUserId, email, name, locale, timeZone })))
+    .values(
+      people.map(({ platformUserId, email, name, locale, timeZone }) => ({
+        platformUserId,
+        email,
+        name,
+        locale,
+        timeZone,
+      })),
+    )
     .onConflictDoNothing({ target: users.platformUserId });
   const rows = await db
     .select()
     .from(users)
-    .where(inArray(users.platformUserId, people.map(({ platformUserId }) => platformUserId)));
+    .where(
+      inArray(
+        users.platformUserId,
+        people.map(({ platformUserId }) => platformUserId),
+      ),
+    );
   const byPlatformId = new Map(rows.map((user) => [user.platformUserId, user]));
   return people.map(({ platformUserId }) => {
     const user = byPlatformId.get(platformUserId);

@@ -1,5 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { GraphClientError, type Context, type Middleware, type MiddlewareOptions } from "@microsoft/microsoft-graph-client";
+import {
+  GraphClientError,
+  type Context,
+  type Middleware,
+  type MiddlewareOptions,
+} from "@microsoft/microsoft-graph-client";
 import type { MailboxLimiter } from "./mailbox-limiter";
 
 /** How one request may be retried. Pass it with `.middlewareOptions([new GraphRequestPolicy({ idempotent: true })])`. */
@@ -168,7 +173,8 @@ export class ResilienceMiddleware extends Link {
 
   async execute(context: Context): Promise<void> {
     const method = (context.options?.method ?? "GET").toUpperCase();
-    const policy = context.middlewareControl?.getMiddlewareOptions(GraphRequestPolicy) as GraphRequestPolicy | undefined;
+    const policy = context.middlewareControl?.getMiddlewareOptions(GraphRequestPolicy) as
+      GraphRequestPolicy | undefined;
     const idempotent = policy?.idempotent ?? method !== "POST";
     const clientRequestId = randomUUID();
     setHeader(context, "client-request-id", clientRequestId);
@@ -184,7 +190,10 @@ export class ResilienceMiddleware extends Link {
       }
       const response = context.response as Response | undefined;
       const status = response?.status;
-      const retryInMs = attempt < this.settings.maxAttempts ? this.#retryDelay(response, idempotent, attempt, Date.now() - firstStarted) : undefined;
+      const retryInMs =
+        attempt < this.settings.maxAttempts
+          ? this.#retryDelay(response, idempotent, attempt, Date.now() - firstStarted)
+          : undefined;
       this.onAttempt?.({
         method,
         url: urlOf(context.request),
@@ -203,7 +212,12 @@ export class ResilienceMiddleware extends Link {
     }
   }
 
-  #retryDelay(response: Response | undefined, idempotent: boolean, attempt: number, elapsedMs: number): number | undefined {
+  #retryDelay(
+    response: Response | undefined,
+    idempotent: boolean,
+    attempt: number,
+    elapsedMs: number,
+  ): number | undefined {
     const backoff = Math.random() * Math.min(this.settings.maxDelayMs, this.settings.baseDelayMs * 2 ** (attempt - 1));
     if (!response) {
       const budgetLeft = this.settings.networkBudgetMs - elapsedMs;
@@ -293,7 +307,10 @@ export class FetchMiddleware implements Middleware {
   async execute(context: Context): Promise<void> {
     setHeader(context, "User-Agent", this.userAgent);
     try {
-      context.response = await fetch(context.request, { ...context.options, signal: AbortSignal.timeout(this.timeoutMs) } as RequestInit);
+      context.response = await fetch(context.request, {
+        ...context.options,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      } as RequestInit);
     } catch (error) {
       const reason = networkFailureOf(error);
       throw reason === undefined ? error : new MicrosoftUnreachableError(originOf(urlOf(context.request)), reason);

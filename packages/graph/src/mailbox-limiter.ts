@@ -8,7 +8,13 @@ export class MailboxLimiter {
   #inFlight = 0;
   #peakInFlight = 0;
 
-  constructor(readonly limits: { maxConcurrent: number; requestsPerWindow: number; windowMs: number } = { maxConcurrent: 4, requestsPerWindow: 10_000, windowMs: 600_000 }) {}
+  constructor(
+    readonly limits: { maxConcurrent: number; requestsPerWindow: number; windowMs: number } = {
+      maxConcurrent: 4,
+      requestsPerWindow: 10_000,
+      windowMs: 600_000,
+    },
+  ) {}
 
   /** The most requests this limiter ever let run at once. */
   get peakInFlight(): number {

@@ -5,10 +5,19 @@ import { createGraphClient } from "./graph-client";
 import { MicrosoftAuthError, MicrosoftIdentity } from "./microsoft-identity";
 import { refusingOrigin } from "./testing/listeners";
 
-const sandbox = useSandbox([{ userPrincipalName: "ana@contoso.test", displayName: "Ana" }, { userPrincipalName: "ben@contoso.test" }]);
+const sandbox = useSandbox([
+  { userPrincipalName: "ana@contoso.test", displayName: "Ana" },
+  { userPrincipalName: "ben@contoso.test" },
+]);
 
 function identity({ clientSecret = TEST_APP.secrets[0] ?? "", origin = sandbox().url } = {}) {
-  return new MicrosoftIdentity({ clientId: TEST_APP.clientId, clientSecret, authority: `${origin}/common`, knownAuthorities: [new URL(origin).host], redirectUri: TEST_REDIRECT_URI });
+  return new MicrosoftIdentity({
+    clientId: TEST_APP.clientId,
+    clientSecret,
+    authority: `${origin}/common`,
+    knownAuthorities: [new URL(origin).host],
+    redirectUri: TEST_REDIRECT_URI,
+  });
 }
 
 async function signIn(client: MicrosoftIdentity, upn: string) {
@@ -19,7 +28,10 @@ async function signIn(client: MicrosoftIdentity, upn: string) {
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<MicrosoftAuthError> {
-  const error = await promise.then(() => undefined, (caught: unknown) => caught);
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
   if (!(error instanceof MicrosoftAuthError)) throw new Error(`expected a MicrosoftAuthError, got ${String(error)}`);
   return error;
 }
@@ -37,7 +49,9 @@ describe("MicrosoftIdentity against the sandbox", () => {
     expect(refreshed.accessToken).not.toBe(account.accessToken);
     expect(refreshed.tokenCache).not.toBe(account.tokenCache);
 
-    const me = await createGraphClient({ origin: sandbox().url, accessToken: async () => refreshed.accessToken }).api("/me").get();
+    const me = await createGraphClient({ origin: sandbox().url, accessToken: async () => refreshed.accessToken })
+      .api("/me")
+      .get();
     expect(me).toMatchObject({ userPrincipalName: "ana@contoso.test" });
   });
 
@@ -53,18 +67,29 @@ describe("MicrosoftIdentity against the sandbox", () => {
     expect(await failureOf(client.redeemCode(grant))).toMatchObject({ failure: "invalidGrant", aadsts: 54005 });
 
     await sandboxAdmin(sandbox(), "POST", "/identity/grants/revoke", { user: "ben@contoso.test" });
-    expect(await failureOf(client.acquireToken(account.tokenCache, account.homeAccountId, { forceRefresh: true }))).toMatchObject({ failure: "reauthRequired", aadsts: 50173 });
-    expect(await failureOf(client.acquireToken(account.tokenCache, "someone.else"))).toMatchObject({ failure: "reauthRequired" });
+    expect(
+      await failureOf(client.acquireToken(account.tokenCache, account.homeAccountId, { forceRefresh: true })),
+    ).toMatchObject({ failure: "reauthRequired", aadsts: 50173 });
+    expect(await failureOf(client.acquireToken(account.tokenCache, "someone.else"))).toMatchObject({
+      failure: "reauthRequired",
+    });
   });
 
   it("says Microsoft is unreachable, not that it refused, when its identity platform cannot be reached", async () => {
-    expect(await failureOf(identity({ origin: await refusingOrigin() }).beginAuthorization({ state: "state-2" }))).toMatchObject({ failure: "unreachable" });
+    expect(
+      await failureOf(identity({ origin: await refusingOrigin() }).beginAuthorization({ state: "state-2" })),
+    ).toMatchObject({ failure: "unreachable" });
 
     // The authority's metadata is known, then the token endpoint goes away (a sandbox stopped, a network down).
-    const vanishing = await startSandbox({ users: [{ userPrincipalName: "cleo@contoso.test" }], identity: { clients: [TEST_APP] } });
+    const vanishing = await startSandbox({
+      users: [{ userPrincipalName: "cleo@contoso.test" }],
+      identity: { clients: [TEST_APP] },
+    });
     const client = identity({ origin: vanishing.url });
     const account = await client.redeemCode(await signIn(client, "cleo@contoso.test"));
     await vanishing.stop();
-    expect(await failureOf(client.acquireToken(account.tokenCache, account.homeAccountId, { forceRefresh: true }))).toMatchObject({ failure: "unreachable" });
+    expect(
+      await failureOf(client.acquireToken(account.tokenCache, account.homeAccountId, { forceRefresh: true })),
+    ).toMatchObject({ failure: "unreachable" });
   });
 });

@@ -1,4 +1,12 @@
-import { AuthError, ConfidentialClientApplication, CryptoProvider, LogLevel, type Configuration, type INetworkModule, type NetworkResponse } from "@azure/msal-node";
+import {
+  AuthError,
+  ConfidentialClientApplication,
+  CryptoProvider,
+  LogLevel,
+  type Configuration,
+  type INetworkModule,
+  type NetworkResponse,
+} from "@azure/msal-node";
 import { networkFailureOf } from "./graph-middleware";
 
 /** Delegated permissions the product asks for; MSAL adds openid, profile and offline_access (the refresh token). */
@@ -39,7 +47,15 @@ export interface AccessToken {
  * password change): only the user can fix it by connecting again. `transient`: worth retrying later.
  * `unreachable`: Microsoft could not be reached (refused connection, DNS, TLS, no answer in time): it refused nothing.
  */
-export type MicrosoftAuthFailure = "reauthRequired" | "invalidClient" | "redirectUriMismatch" | "consentRequired" | "invalidGrant" | "transient" | "unreachable" | "other";
+export type MicrosoftAuthFailure =
+  | "reauthRequired"
+  | "invalidClient"
+  | "redirectUriMismatch"
+  | "consentRequired"
+  | "invalidGrant"
+  | "transient"
+  | "unreachable"
+  | "other";
 
 export class MicrosoftAuthError extends Error {
   constructor(
@@ -66,10 +82,15 @@ const IDENTITY_TIMEOUT_MS = 10_000;
  */
 const timedNetworkClient: INetworkModule = {
   sendGetRequestAsync: (url, options, timeout) => sendIdentityRequest(url, { headers: options?.headers }, timeout),
-  sendPostRequestAsync: (url, options) => sendIdentityRequest(url, { method: "POST", headers: options?.headers, body: options?.body }),
+  sendPostRequestAsync: (url, options) =>
+    sendIdentityRequest(url, { method: "POST", headers: options?.headers, body: options?.body }),
 };
 
-async function sendIdentityRequest<T>(url: string, init: RequestInit, timeoutMs = IDENTITY_TIMEOUT_MS): Promise<NetworkResponse<T>> {
+async function sendIdentityRequest<T>(
+  url: string,
+  init: RequestInit,
+  timeoutMs = IDENTITY_TIMEOUT_MS,
+): Promise<NetworkResponse<T>> {
   const response = await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
   const text = await response.text();
   try {
@@ -83,8 +104,10 @@ async function sendIdentityRequest<T>(url: string, init: RequestInit, timeoutMs 
 /** Turns whatever MSAL threw into a failure the product can act on. */
 export function classifyMsalError(error: unknown): MicrosoftAuthError {
   if (error instanceof MicrosoftAuthError) return error;
-  if (!(error instanceof AuthError)) return new MicrosoftAuthError("transient", undefined, error instanceof Error ? error.message : String(error));
-  if (error.errorCode === "network_error") return new MicrosoftAuthError("unreachable", undefined, "Microsoft's identity platform could not be reached");
+  if (!(error instanceof AuthError))
+    return new MicrosoftAuthError("transient", undefined, error instanceof Error ? error.message : String(error));
+  if (error.errorCode === "network_error")
+    return new MicrosoftAuthError("unreachable", undefined, "Microsoft's identity platform could not be reached");
   const aadstsMatch = /AADSTS(\d+)/.exec(error.errorMessage);
   const aadsts = aadstsMatch ? Number(aadstsMatch[1]) : undefined;
   // MSAL wraps Microsoft's description ("Error(s): … Description: AADSTS…: text Trace ID: … Correlation ID: …"):
@@ -92,13 +115,21 @@ export function classifyMsalError(error: unknown): MicrosoftAuthError {
   const described = /Description:\s*([\s\S]*)/.exec(error.errorMessage)?.[1] ?? error.errorMessage;
   const description = (described.split(/\s*(?:Trace ID|Correlation ID|Timestamp):/)[0] ?? "").trim() || error.errorCode;
   const code = error.errorCode;
-  if (code === "invalid_client" || aadsts === 7000215 || aadsts === 70002 || aadsts === 700016) return new MicrosoftAuthError("invalidClient", aadsts, description);
+  if (code === "invalid_client" || aadsts === 7000215 || aadsts === 70002 || aadsts === 700016)
+    return new MicrosoftAuthError("invalidClient", aadsts, description);
   if (aadsts === 50011 || aadsts === 500113) return new MicrosoftAuthError("redirectUriMismatch", aadsts, description);
-  if (code === "consent_required" || aadsts === 65001) return new MicrosoftAuthError("consentRequired", aadsts, description);
-  if (aadsts !== undefined && REAUTH_CODES.has(aadsts)) return new MicrosoftAuthError("reauthRequired", aadsts, description);
-  if (code === "interaction_required" || code === "no_tokens_found" || code === "login_required") return new MicrosoftAuthError("reauthRequired", aadsts, description);
+  if (code === "consent_required" || aadsts === 65001)
+    return new MicrosoftAuthError("consentRequired", aadsts, description);
+  if (aadsts !== undefined && REAUTH_CODES.has(aadsts))
+    return new MicrosoftAuthError("reauthRequired", aadsts, description);
+  if (code === "interaction_required" || code === "no_tokens_found" || code === "login_required")
+    return new MicrosoftAuthError("reauthRequired", aadsts, description);
   if (code === "invalid_grant") return new MicrosoftAuthError("invalidGrant", aadsts, description);
-  if (code === "temporarily_unavailable" || code === "server_error" || /network|ECONN|ETIMEDOUT|timed? ?out/i.test(`${code} ${error.errorMessage}`)) {
+  if (
+    code === "temporarily_unavailable" ||
+    code === "server_error" ||
+    /network|ECONN|ETIMEDOUT|timed? ?out/i.test(`${code} ${error.errorMessage}`)
+  ) {
     return new MicrosoftAuthError("transient", aadsts, description);
   }
   return new MicrosoftAuthError("other", aadsts, description);
@@ -129,7 +160,10 @@ export class MicrosoftIdentity {
         authorityMetadata: await this.#authorityMetadata,
       },
       // MSAL logs nothing unless asked; errors reach the caller as exceptions, never as token-bearing logs.
-      system: { loggerOptions: { logLevel: LogLevel.Error, piiLoggingEnabled: false, loggerCallback: () => {} }, networkClient: timedNetworkClient },
+      system: {
+        loggerOptions: { logLevel: LogLevel.Error, piiLoggingEnabled: false, loggerCallback: () => {} },
+        networkClient: timedNetworkClient,
+      },
     };
     return new ConfidentialClientApplication(configuration);
   }
@@ -138,17 +172,25 @@ export class MicrosoftIdentity {
     const url = `${this.config.authority.replace(/\/$/, "")}/v2.0/.well-known/openid-configuration`;
     const response = await fetch(url, { signal: AbortSignal.timeout(IDENTITY_TIMEOUT_MS) }).catch((error: unknown) => {
       const reason = networkFailureOf(error);
-      throw reason === undefined ? error : new MicrosoftAuthError("unreachable", undefined, `${new URL(url).origin} unreachable: ${reason}`);
+      throw reason === undefined
+        ? error
+        : new MicrosoftAuthError("unreachable", undefined, `${new URL(url).origin} unreachable: ${reason}`);
     });
-    if (!response.ok) throw new MicrosoftAuthError("transient", undefined, `authority metadata answered ${response.status} at ${url}`);
+    if (!response.ok)
+      throw new MicrosoftAuthError("transient", undefined, `authority metadata answered ${response.status} at ${url}`);
     return response.text();
   }
 
   /** The Microsoft sign-in URL for a new connection, with its PKCE verifier to keep server-side until the callback. */
-  async beginAuthorization(options: { state: string; loginHint?: string }): Promise<{ url: string; codeVerifier: string }> {
+  async beginAuthorization(options: {
+    state: string;
+    loginHint?: string;
+  }): Promise<{ url: string; codeVerifier: string }> {
     const { verifier, challenge } = await this.#crypto.generatePkceCodes();
     try {
-      const url = await (await this.#application()).getAuthCodeUrl({
+      const url = await (
+        await this.#application()
+      ).getAuthCodeUrl({
         scopes: GRAPH_SCOPES,
         redirectUri: this.config.redirectUri,
         state: options.state,
@@ -174,7 +216,8 @@ export class MicrosoftIdentity {
         redirectUri: this.config.redirectUri,
       });
       const account = result.account;
-      if (!account || !result.expiresOn) throw new MicrosoftAuthError("other", undefined, "Microsoft answered without an account");
+      if (!account || !result.expiresOn)
+        throw new MicrosoftAuthError("other", undefined, "Microsoft answered without an account");
       return {
         homeAccountId: account.homeAccountId,
         tenantId: account.tenantId,
@@ -195,14 +238,22 @@ export class MicrosoftIdentity {
    * An access token for the account in `tokenCache`: the cached one while it is valid for 5 more minutes, else a new
    * one through the refresh token (MSAL's own rule). `forceRefresh` after Graph refused a token as expired.
    */
-  async acquireToken(tokenCache: string, homeAccountId: string, options: { forceRefresh?: boolean } = {}): Promise<AccessToken> {
+  async acquireToken(
+    tokenCache: string,
+    homeAccountId: string,
+    options: { forceRefresh?: boolean } = {},
+  ): Promise<AccessToken> {
     try {
       const application = await this.#application();
       const cache = application.getTokenCache();
       cache.deserialize(tokenCache);
       const account = await cache.getAccountByHomeId(homeAccountId);
       if (!account) throw new MicrosoftAuthError("reauthRequired", undefined, "no account in the token cache");
-      const result = await application.acquireTokenSilent({ account, scopes: GRAPH_SCOPES, forceRefresh: options.forceRefresh });
+      const result = await application.acquireTokenSilent({
+        account,
+        scopes: GRAPH_SCOPES,
+        forceRefresh: options.forceRefresh,
+      });
       if (!result.expiresOn) throw new MicrosoftAuthError("other", undefined, "Microsoft answered without an expiry");
       return { accessToken: result.accessToken, expiresOn: result.expiresOn, tokenCache: cache.serialize() };
     } catch (error) {

@@ -16,24 +16,44 @@ const DELTA_PAGE_SIZE = 200;
 const GET_REQUESTS = 6_000;
 const GET_CONCURRENCY = 16;
 
-const sandbox = await startSandbox({ port: 0, users: [{ userPrincipalName: "bench@contoso.example" }], graph: { throttling: { enabled: false } } });
+const sandbox = await startSandbox({
+  port: 0,
+  users: [{ userPrincipalName: "bench@contoso.example" }],
+  graph: { throttling: { enabled: false } },
+});
 const ca = await readFile(sandbox.caCertPath);
 const agent = new Agent({ keepAlive: true, ca });
 const user = sandbox.directory.findByUserPrincipalName("bench@contoso.example");
 if (!user) throw new Error("bench user missing");
 const token = await sandbox.signing.sign(
-  { oid: user.id, tid: user.tenantId, azp: "bench-app", scp: "Calendars.ReadWrite User.Read", aud: GRAPH_AUDIENCE, iss: `${sandbox.url}/${user.tenantId}/v2.0` },
+  {
+    oid: user.id,
+    tid: user.tenantId,
+    azp: "bench-app",
+    scp: "Calendars.ReadWrite User.Read",
+    aud: GRAPH_AUDIENCE,
+    iss: `${sandbox.url}/${user.tenantId}/v2.0`,
+  },
   3600,
 );
 
-function call(method: string, url: string, headers: Record<string, string> = {}, body?: string): Promise<{ status: number; text: string }> {
+function call(
+  method: string,
+  url: string,
+  headers: Record<string, string> = {},
+  body?: string,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const outgoing = request(url, { method, agent, headers: { Authorization: `Bearer ${token}`, ...headers } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on("data", (chunk: Buffer) => chunks.push(chunk));
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-      response.on("error", reject);
-    });
+    const outgoing = request(
+      url,
+      { method, agent, headers: { Authorization: `Bearer ${token}`, ...headers } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+        response.on("error", reject);
+      },
+    );
     outgoing.on("error", reject);
     outgoing.end(body);
   });
@@ -55,7 +75,12 @@ async function seed(): Promise<string> {
         categories: ["Agenda"],
       };
     });
-    const response = await call("POST", `${sandbox.url}/admin/api/mailboxes/${user?.id}/events`, { "Content-Type": "application/json" }, JSON.stringify({ events }));
+    const response = await call(
+      "POST",
+      `${sandbox.url}/admin/api/mailboxes/${user?.id}/events`,
+      { "Content-Type": "application/json" },
+      JSON.stringify({ events }),
+    );
     if (response.status !== 201) throw new Error(`seeding failed: ${response.status} ${response.text.slice(0, 200)}`);
     firstId ||= (JSON.parse(response.text) as { value: { id: string }[] }).value[0]?.id ?? "";
   }
@@ -65,7 +90,8 @@ async function seed(): Promise<string> {
 async function pageDelta(): Promise<{ pages: number; items: number; wallMs: number; sandboxMs: number }> {
   sandbox.graph.requestLog.clear();
   const started = performance.now();
-  let link: string | undefined = `${sandbox.graphBaseUrl}/me/calendarView/delta?startDateTime=2030-03-01T00:00:00Z&endDateTime=2030-04-01T00:00:00Z`;
+  let link: string | undefined =
+    `${sandbox.graphBaseUrl}/me/calendarView/delta?startDateTime=2030-03-01T00:00:00Z&endDateTime=2030-04-01T00:00:00Z`;
   let pages = 0;
   let items = 0;
   for (let guard = 0; link && guard < 10_000; guard++) {
@@ -117,7 +143,13 @@ async function simpleGets(eventId: string): Promise<{ perSecond: number; sandbox
   sandbox.graph.requestLog.clear();
   const worker = new Worker(GET_LOAD, {
     eval: true,
-    workerData: { url: `${sandbox.graphBaseUrl}/me/events/${eventId}`, token, ca: ca.toString(), total: GET_REQUESTS, concurrency: GET_CONCURRENCY },
+    workerData: {
+      url: `${sandbox.graphBaseUrl}/me/events/${eventId}`,
+      token,
+      ca: ca.toString(),
+      total: GET_REQUESTS,
+      concurrency: GET_CONCURRENCY,
+    },
   });
   const { seconds, failures } = await new Promise<{ seconds: number; failures: number }>((resolve, reject) => {
     worker.once("message", resolve);

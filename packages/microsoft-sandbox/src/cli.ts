@@ -86,7 +86,9 @@ async function main(): Promise<void> {
     identity: {
       clients: [demoClient],
       autoConsent: settings.autoConsent,
-      ...(settings.accessTokenLifetimeSeconds ? { accessTokenLifetimeSeconds: settings.accessTokenLifetimeSeconds } : {}),
+      ...(settings.accessTokenLifetimeSeconds
+        ? { accessTokenLifetimeSeconds: settings.accessTokenLifetimeSeconds }
+        : {}),
     },
   });
 

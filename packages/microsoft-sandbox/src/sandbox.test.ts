@@ -90,7 +90,9 @@ describe("startSandbox", () => {
   });
 
   it("serves Graph on the same origin: the real Graph client reads /me with a token from the sandbox's token endpoint", async () => {
-    const sandbox = await started({ users: [{ userPrincipalName: "adele@contoso.example", displayName: "Adele Vance" }] });
+    const sandbox = await started({
+      users: [{ userPrincipalName: "adele@contoso.example", displayName: "Adele Vance" }],
+    });
     const signedIn = await signInWithMsal(msalClient(sandbox), "adele@contoso.example", ["User.Read"]);
     const client = Client.init({
       baseUrl: `${sandbox.url}/`,
@@ -116,7 +118,11 @@ describe("startSandbox", () => {
 
   it("keeps users, grants, refresh tokens and the signing key across a restart when persisting", async () => {
     const dataDir = await temporaryDirectory();
-    const first = await startSandbox({ persist: true, dataDir, users: [{ userPrincipalName: "adele@contoso.example" }] });
+    const first = await startSandbox({
+      persist: true,
+      dataDir,
+      users: [{ userPrincipalName: "adele@contoso.example" }],
+    });
     const signedIn = await signInWithMsal(msalClient(first), "adele@contoso.example");
     const refreshToken = await refreshTokenFor(first, "adele@contoso.example");
     const seeded = await fetch(`${first.url}/admin/api/mailboxes/adele@contoso.example/events`, {
@@ -139,7 +145,9 @@ describe("startSandbox", () => {
     expect(saved).not.toContain(refreshToken);
 
     const second = await started({ persist: true, dataDir });
-    expect(second.directory.findByUserPrincipalName("adele@contoso.example")?.id).toBe(signedIn.account!.localAccountId);
+    expect(second.directory.findByUserPrincipalName("adele@contoso.example")?.id).toBe(
+      signedIn.account!.localAccountId,
+    );
     await expect(second.signing.verifyAccessToken(signedIn.accessToken)).resolves.toMatchObject({
       oid: signedIn.account!.localAccountId,
     });
@@ -147,9 +155,9 @@ describe("startSandbox", () => {
       headers: { authorization: `Bearer ${signedIn.accessToken}` },
     });
     expect(events.status).toBe(200);
-    expect(((await events.json()) as { value: Array<{ subject: string }> }).value.map((event) => event.subject)).toEqual([
-      "Kept across restarts",
-    ]);
+    expect(
+      ((await events.json()) as { value: Array<{ subject: string }> }).value.map((event) => event.subject),
+    ).toEqual(["Kept across restarts"]);
     const refreshed = await refreshWith(second, refreshToken);
     expect(refreshed.status).toBe(200);
     expect(refreshed.body.refresh_token).toEqual(expect.any(String));
@@ -158,7 +166,7 @@ describe("startSandbox", () => {
     ]);
   });
 
-  it("listens again on the port of its previous start with port \"kept\", and says so when another program took it", async () => {
+  it('listens again on the port of its previous start with port "kept", and says so when another program took it', async () => {
     const dataDir = await temporaryDirectory();
     const first = await startSandbox({ persist: true, dataDir, port: "kept" });
     expect(first.restored).toBe(false);
@@ -167,14 +175,21 @@ describe("startSandbox", () => {
     const second = await started({ persist: true, dataDir, port: "kept" });
     expect(second.url).toBe(first.url);
     expect(second.restored).toBe(true);
-    await expect(startSandbox({ persist: true, dataDir, port: "kept" })).rejects.toMatchObject({ code: "EADDRINUSE", port: Number(new URL(first.url).port) });
+    await expect(startSandbox({ persist: true, dataDir, port: "kept" })).rejects.toMatchObject({
+      code: "EADDRINUSE",
+      port: Number(new URL(first.url).port),
+    });
   });
 
   it("keeps the port it was told last, so that leaving the setting out later stays on it", async () => {
     const dataDir = await temporaryDirectory();
     const first = await startSandbox({ persist: true, dataDir, port: "kept" });
     await first.stop();
-    const moved = await startSandbox({ persist: true, dataDir, port: await freePortBesides(Number(new URL(first.url).port)) });
+    const moved = await startSandbox({
+      persist: true,
+      dataDir,
+      port: await freePortBesides(Number(new URL(first.url).port)),
+    });
     await moved.stop();
 
     const again = await started({ persist: true, dataDir, port: "kept" });
@@ -189,10 +204,13 @@ describe("startSandbox", () => {
 
   it("starts empty when not persisting", async () => {
     const dataDir = await temporaryDirectory();
-    const first = await startSandbox({ persist: true, dataDir, users: [{ userPrincipalName: "adele@contoso.example" }] });
+    const first = await startSandbox({
+      persist: true,
+      dataDir,
+      users: [{ userPrincipalName: "adele@contoso.example" }],
+    });
     await first.stop();
     const second = await started({ dataDir });
     expect(second.directory.list()).toEqual([]);
   });
 });
-

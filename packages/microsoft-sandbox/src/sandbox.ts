@@ -95,7 +95,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     await next();
     // Graph sets its own request-id (it also goes in error bodies); everything else gets one here.
     if (!c.res.headers.has("request-id")) c.res.headers.set("request-id", randomUUID());
-    if (clientRequestId && !c.res.headers.has("client-request-id")) c.res.headers.set("client-request-id", clientRequestId);
+    if (clientRequestId && !c.res.headers.has("client-request-id"))
+      c.res.headers.set("client-request-id", clientRequestId);
   });
   app.route("/v1.0", graph.api);
   app.route("/admin/api/identity", identity.admin);

@@ -1,5 +1,14 @@
 import { randomUUID, type webcrypto } from "node:crypto";
-import { SignJWT, exportJWK, generateKeyPair, importJWK, jwtVerify, createLocalJWKSet, type JWK, type JSONWebKeySet } from "jose";
+import {
+  SignJWT,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  jwtVerify,
+  createLocalJWKSet,
+  type JWK,
+  type JSONWebKeySet,
+} from "jose";
 
 /** Claims of a Graph access token issued by the sandbox; the Graph side trusts only these. */
 export interface AccessTokenClaims {
@@ -39,9 +48,17 @@ export class SigningKeys {
   }
 
   static async fromPrivateJwk(jwk: JWK): Promise<SigningKeys> {
-    if (jwk.kty !== "RSA" || !jwk.kid || !jwk.n || !jwk.e || !jwk.d) throw new Error("Not an RS256 private JWK with a kid");
+    if (jwk.kty !== "RSA" || !jwk.kid || !jwk.n || !jwk.e || !jwk.d)
+      throw new Error("Not an RS256 private JWK with a kid");
     const privateKey = (await importJWK(jwk, "RS256", { extractable: true })) as webcrypto.CryptoKey;
-    return new SigningKeys(jwk.kid, privateKey, { kty: "RSA", n: jwk.n, e: jwk.e, kid: jwk.kid, alg: "RS256", use: "sig" });
+    return new SigningKeys(jwk.kid, privateKey, {
+      kty: "RSA",
+      n: jwk.n,
+      e: jwk.e,
+      kid: jwk.kid,
+      alg: "RS256",
+      use: "sig",
+    });
   }
 
   jwks(): JSONWebKeySet {

@@ -26,10 +26,13 @@ async function handshake(caPem: string, certPem: string, keyPem: string, servern
   const { port } = server.address() as AddressInfo;
   try {
     return await new Promise<number>((resolve, reject) => {
-      const req = request({ host: "127.0.0.1", port, ca: caPem, path: "/", ...(servername ? { servername } : {}) }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = request(
+        { host: "127.0.0.1", port, ca: caPem, path: "/", ...(servername ? { servername } : {}) },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on("error", reject);
       req.end();
     });

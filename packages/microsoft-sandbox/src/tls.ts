@@ -28,7 +28,11 @@ const SERVER_LIFETIME_DAYS = 397;
 /** A server certificate this close to expiry is re-issued (by the same CA, so clients keep trusting it). */
 const SERVER_RENEWAL_MARGIN_DAYS = 30;
 
-const KEY_ALGORITHM: webcrypto.EcKeyGenParams & webcrypto.EcdsaParams = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" };
+const KEY_ALGORITHM: webcrypto.EcKeyGenParams & webcrypto.EcdsaParams = {
+  name: "ECDSA",
+  namedCurve: "P-256",
+  hash: "SHA-256",
+};
 
 // The library looks for a browser's `self.crypto`; Node's WebCrypto is the same API under another name.
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[1]);

@@ -5,8 +5,16 @@ import { capturingLogger } from "./capturing-logger";
 describe("createLogger", () => {
   it("writes JSON lines with the log context of the code that logs", () => {
     const { logger, lines } = capturingLogger();
-    withLogContext({ requestId: "req-1" }, () => withLogContext({ runId: "run-1" }, () => logger.info({ status: 200 }, "done")));
-    expect(JSON.parse(lines[0] ?? "{}")).toMatchObject({ level: 30, msg: "done", status: 200, requestId: "req-1", runId: "run-1" });
+    withLogContext({ requestId: "req-1" }, () =>
+      withLogContext({ runId: "run-1" }, () => logger.info({ status: 200 }, "done")),
+    );
+    expect(JSON.parse(lines[0] ?? "{}")).toMatchObject({
+      level: 30,
+      msg: "done",
+      status: 200,
+      requestId: "req-1",
+      runId: "run-1",
+    });
     expect(currentLogContext()).toEqual({});
   });
 
@@ -15,12 +23,28 @@ describe("createLogger", () => {
     logger.info({
       headers: { authorization: "Bearer eyJ-session-token", cookie: "sid=cookie-secret" },
       token: "top-level-token",
-      body: { access_token: "ms-access-token", refresh_token: "ms-refresh-token", code: "oauth-code", client_secret: "azure-secret" },
+      body: {
+        access_token: "ms-access-token",
+        refresh_token: "ms-refresh-token",
+        code: "oauth-code",
+        client_secret: "azure-secret",
+      },
       config: { clientSecret: "azure-client-secret" },
       notification: { clientState: "client-state-secret" },
       query: { code: "callback-code" },
     });
-    for (const secret of ["oauth-code", "eyJ-session-token", "cookie-secret", "top-level-token", "ms-access-token", "ms-refresh-token", "azure-secret", "azure-client-secret", "client-state-secret", "callback-code"]) {
+    for (const secret of [
+      "oauth-code",
+      "eyJ-session-token",
+      "cookie-secret",
+      "top-level-token",
+      "ms-access-token",
+      "ms-refresh-token",
+      "azure-secret",
+      "azure-client-secret",
+      "client-state-secret",
+      "callback-code",
+    ]) {
       expect(text()).not.toContain(secret);
     }
     expect(text()).toContain("[redacted]");

@@ -44,7 +44,7 @@ export const REDACTED_PATHS = [
   "*.password",
   "*.headers.authorization",
   "*.headers.cookie",
-  "*.headers[\"x-agenda-service-token\"]",
+  '*.headers["x-agenda-service-token"]',
 ];
 
 export interface LoggerOptions {
@@ -75,7 +75,10 @@ export function createLogger(options: LoggerOptions): Logger {
     mixin: () => currentLogContext(),
   };
   if (options.pretty && !options.destination && prettyPrinterInstalled()) {
-    return pino({ ...settings, transport: { target: "pino-pretty", options: { ignore: "pid,hostname", translateTime: "SYS:HH:MM:ss.l" } } });
+    return pino({
+      ...settings,
+      transport: { target: "pino-pretty", options: { ignore: "pid,hostname", translateTime: "SYS:HH:MM:ss.l" } },
+    });
   }
   return pino(settings, options.destination);
 }
@@ -84,6 +87,9 @@ export function createLogger(options: LoggerOptions): Logger {
 export const silentLogger: Logger = pino({ level: "silent" });
 
 /** The level and format the environment asks for: JSON in production and tests, pretty in development. */
-export function loggerSettingsFor(nodeEnv: string, logLevel: string | undefined): Pick<LoggerOptions, "level" | "pretty"> {
+export function loggerSettingsFor(
+  nodeEnv: string,
+  logLevel: string | undefined,
+): Pick<LoggerOptions, "level" | "pretty"> {
   return { level: logLevel ?? "info", pretty: nodeEnv === "development" };
 }

@@ -71,7 +71,12 @@ function databaseRegistry(db: Database, jobQueues: readonly string[]): Registry 
     help: "1 when the database answered this scrape, 0 when it did not (its gauges are left out then).",
     registers: [registry],
     async collect() {
-      this.set(await db.execute(sql`select 1`).then(() => 1, () => 0));
+      this.set(
+        await db.execute(sql`select 1`).then(
+          () => 1,
+          () => 0,
+        ),
+      );
     },
   });
   /** A scrape still serves this process's counters when the database is down. */
@@ -130,7 +135,8 @@ function databaseRegistry(db: Database, jobQueues: readonly string[]): Registry 
       const rows = await db.execute<{ status: string; integrations: number }>(
         sql`select status::text, count(*)::int as integrations from calendar_integrations group by status`,
       );
-      for (const status of ["active", "needs_reauth", "error", "disconnected"]) gauge.set({ status }, rows.find((row) => row.status === status)?.integrations ?? 0);
+      for (const status of ["active", "needs_reauth", "error", "disconnected"])
+        gauge.set({ status }, rows.find((row) => row.status === status)?.integrations ?? 0);
     }),
   });
   return registry;

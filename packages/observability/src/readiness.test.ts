@@ -11,11 +11,20 @@ describe("checkReadiness", () => {
     const raw = "password authentication failed for user agenda at 10.0.0.5";
     const vault = { name: "vault", check: () => Promise.reject(new Error(raw)) };
     const report = await checkReadiness([databaseCheck(database().db), vault], logger);
-    expect(report).toEqual({ ready: false, checks: { database: { ok: true }, vault: { ok: false, reason: "unreachable" } } });
+    expect(report).toEqual({
+      ready: false,
+      checks: { database: { ok: true }, vault: { ok: false, reason: "unreachable" } },
+    });
     expect(JSON.stringify(report)).not.toContain("password authentication failed");
     expect(JSON.stringify(report)).not.toContain("10.0.0.5");
     expect(lines.map((line) => JSON.parse(line) as unknown)).toContainEqual(
-      expect.objectContaining({ level: 40, msg: "readiness check failed", check: "vault", reason: "unreachable", err: expect.objectContaining({ message: raw }) }),
+      expect.objectContaining({
+        level: 40,
+        msg: "readiness check failed",
+        check: "vault",
+        reason: "unreachable",
+        err: expect.objectContaining({ message: raw }),
+      }),
     );
   });
 
@@ -23,6 +32,9 @@ describe("checkReadiness", () => {
     const { logger } = capturingLogger();
     const hanging = { name: "hanging", check: () => new Promise<void>(() => {}) };
     const report = await checkReadiness([hanging, queueCheck({ accepting: false })], logger);
-    expect(report.checks).toEqual({ hanging: { ok: false, reason: "timeout" }, queue: { ok: false, reason: "stopped" } });
+    expect(report.checks).toEqual({
+      hanging: { ok: false, reason: "timeout" },
+      queue: { ok: false, reason: "stopped" },
+    });
   });
 });

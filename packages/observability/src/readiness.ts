@@ -41,7 +41,9 @@ const journal = z.object({ entries: z.array(z.object({ tag: z.string(), when: z.
 
 /** The newest migration this build ships (drizzle records its `when` as the applied row's created_at). */
 async function latestShippedMigration(): Promise<{ tag: string; when: number }> {
-  const { entries } = journal.parse(JSON.parse(await readFile(join(migrationsFolder, "meta", "_journal.json"), "utf8")));
+  const { entries } = journal.parse(
+    JSON.parse(await readFile(join(migrationsFolder, "meta", "_journal.json"), "utf8")),
+  );
   const latest = entries.at(-1);
   if (!latest) throw new Error("the drizzle journal lists no migration");
   return latest;
@@ -57,8 +59,11 @@ export function migrationsCheck(db: Database): ReadinessCheck {
     name: "migrations",
     async check() {
       const latest = await latestShippedMigration();
-      const [row] = await db.execute<{ applied: string | null }>(sql`select max(created_at)::text as applied from drizzle.__drizzle_migrations`);
-      if (Number(row?.applied ?? 0) < latest.when) throw new NotReadyError("not_migrated", `migration ${latest.tag} is not applied`);
+      const [row] = await db.execute<{ applied: string | null }>(
+        sql`select max(created_at)::text as applied from drizzle.__drizzle_migrations`,
+      );
+      if (Number(row?.applied ?? 0) < latest.when)
+        throw new NotReadyError("not_migrated", `migration ${latest.tag} is not applied`);
     },
   };
 }
@@ -75,7 +80,10 @@ export function queueCheck(queue: { readonly accepting: boolean }): ReadinessChe
 function withinTimeout(check: ReadinessCheck): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new NotReadyError("timeout", `no answer in ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+    timer = setTimeout(
+      () => reject(new NotReadyError("timeout", `no answer in ${CHECK_TIMEOUT_MS} ms`)),
+      CHECK_TIMEOUT_MS,
+    );
   });
   return Promise.race([check.check(), timeout]).finally(() => clearTimeout(timer));
 }

@@ -34,10 +34,13 @@ export async function startBenchEnvironment(graph: SandboxOptions["graph"] = {})
 
   // On Node 20 a worker does not inherit the parent's module hooks: it registers tsx itself before loading the sandbox.
   const workerMain = new URL("./sandbox-worker.ts", import.meta.url).href;
-  const worker = new Worker(`import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(workerMain)}); });`, {
-    eval: true,
-    workerData: { port: 0, identity: { clients: [TEST_APP], autoConsent: true }, graph } satisfies SandboxOptions,
-  });
+  const worker = new Worker(
+    `import("tsx/esm/api").then(({ register }) => { register(); return import(${JSON.stringify(workerMain)}); });`,
+    {
+      eval: true,
+      workerData: { port: 0, identity: { clients: [TEST_APP], autoConsent: true }, graph } satisfies SandboxOptions,
+    },
+  );
   const [sandbox] = (await once(worker, "message")) as [{ url: string }];
 
   const services = testOutlookServices(connection.db, sandbox);
@@ -51,7 +54,9 @@ export async function startBenchEnvironment(graph: SandboxOptions["graph"] = {})
     admin,
     async connectMailboxes(names) {
       const mailboxes = names.map((name) => `${name}@contoso.test`);
-      await admin("POST", "/mailboxes", { mailboxes: mailboxes.map((userPrincipalName, n) => ({ userPrincipalName, displayName: names[n] })) });
+      await admin("POST", "/mailboxes", {
+        mailboxes: mailboxes.map((userPrincipalName, n) => ({ userPrincipalName, displayName: names[n] })),
+      });
       const connected: Array<{ mailbox: string; integrationId: string }> = [];
       for (const [n, mailbox] of mailboxes.entries()) {
         const { integration } = await connectTestUser(services, { name: names[n] ?? mailbox, mailbox });
@@ -87,10 +92,16 @@ export function benchEvents(count: number, prefix: string, days = 300): Array<Re
 }
 
 /** Seeds a mailbox in chunks the admin API takes at once. */
-export async function seedMailbox(environment: BenchEnvironment, mailbox: string, events: Array<Record<string, unknown>>): Promise<string[]> {
+export async function seedMailbox(
+  environment: BenchEnvironment,
+  mailbox: string,
+  events: Array<Record<string, unknown>>,
+): Promise<string[]> {
   const ids: string[] = [];
   for (let offset = 0; offset < events.length; offset += 2_500) {
-    const { value } = (await environment.admin("POST", `/mailboxes/${mailbox}/events`, { events: events.slice(offset, offset + 2_500) })) as { value: Array<{ immutableId: string }> };
+    const { value } = (await environment.admin("POST", `/mailboxes/${mailbox}/events`, {
+      events: events.slice(offset, offset + 2_500),
+    })) as { value: Array<{ immutableId: string }> };
     ids.push(...value.map(({ immutableId }) => immutableId));
   }
   return ids;

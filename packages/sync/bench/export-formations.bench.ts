@@ -22,7 +22,12 @@ const verdict = (ok: boolean): string => (ok ? "OK" : "MISSED");
 /** Formations the mailbox's user learns in, written in bulk, then mirrored into the agenda by the domain's own rule. */
 async function scheduleFormations(environment: BenchEnvironment, mailbox: string): Promise<string[]> {
   const { db } = environment;
-  const learner = await ensureUser(db, { platformUserId: `test-${mailbox}`, email: mailbox, name: mailbox, role: "learner" });
+  const learner = await ensureUser(db, {
+    platformUserId: `test-${mailbox}`,
+    email: mailbox,
+    name: mailbox,
+    role: "learner",
+  });
   const first = Date.UTC(2027, 0, 4, 8);
   const rows = await db
     .insert(formations)
@@ -46,7 +51,11 @@ async function scheduleFormations(environment: BenchEnvironment, mailbox: string
 }
 
 /** Changes every formation the way the domain does (new version, rows re-aligned). */
-async function changeFormations(environment: BenchEnvironment, ids: string[], change: { title?: string; status?: "cancelled" }): Promise<void> {
+async function changeFormations(
+  environment: BenchEnvironment,
+  ids: string[],
+  change: { title?: string; status?: "cancelled" },
+): Promise<void> {
   await environment.db.transaction(async (tx) => {
     const changed = await tx
       .update(formations)
@@ -57,10 +66,17 @@ async function changeFormations(environment: BenchEnvironment, ids: string[], ch
   });
 }
 
-async function measuredExport(environment: BenchEnvironment, integrationId: string, mailbox: string, label: string): Promise<ExportCounts> {
+async function measuredExport(
+  environment: BenchEnvironment,
+  integrationId: string,
+  mailbox: string,
+  label: string,
+): Promise<ExportCounts> {
   await environment.admin("DELETE", "/requests");
   const started = performance.now();
-  const { result, stats } = await runSync(environment.services, integrationId, "export", "manual", (run) => exportFormations(run, { platformUrl: PLATFORM_URL }));
+  const { result, stats } = await runSync(environment.services, integrationId, "export", "manual", (run) =>
+    exportFormations(run, { platformUrl: PLATFORM_URL }),
+  );
   const wallMs = performance.now() - started;
   const { value: log } = (await environment.admin("GET", `/requests?mailbox=${mailbox}`)) as { value: LoggedRequest[] };
   const batches = log.filter(isBatchEnvelope);
@@ -68,15 +84,21 @@ async function measuredExport(environment: BenchEnvironment, integrationId: stri
   const subRequests = served.filter(({ batchId }) => batchId).length;
   const refusedForConcurrency = served.filter(({ injected }) => injected === "throttled:concurrency").length;
   const envelopesAtOnce = environment.services.limiters.for(integrationId).peakInFlight;
-  console.log(`${label}: ${result.created} created, ${result.updated} updated, ${result.deleted} deleted, ${result.failed} failed, ${stats.issues.length} issues`);
-  console.log(`    $batch requests ${batches.length} (target ≤ 50): ${verdict(batches.length <= 50)}; sub-requests ${subRequests}; other requests ${served.length - subRequests}`);
+  console.log(
+    `${label}: ${result.created} created, ${result.updated} updated, ${result.deleted} deleted, ${result.failed} failed, ${stats.issues.length} issues`,
+  );
+  console.log(
+    `    $batch requests ${batches.length} (target ≤ 50): ${verdict(batches.length <= 50)}; sub-requests ${subRequests}; other requests ${served.length - subRequests}`,
+  );
   console.log(
     `    in flight (target ≤ 4): ${verdict(refusedForConcurrency === 0 && envelopesAtOnce === 1)}: the sandbox's 4-concurrent limit refused ${refusedForConcurrency} requests, ` +
       `at most ${envelopesAtOnce} request(s) of ours in flight at once (each $batch runs ≤ 4 sub-requests at a time); ` +
       `peak from the log's timestamps ${peakConcurrentRequests(served)} (an upper bound: thread preemption between the log's two clocks can overstate it)`,
   );
   const sandboxMs = batches.reduce((sum, { durationMs }) => sum + durationMs, 0);
-  console.log(`    throttled (429) ${served.filter(({ status }) => status === 429).length}; wall time ${wallMs.toFixed(0)} ms, of which ${sandboxMs.toFixed(0)} ms inside the sandbox's $batch handling`);
+  console.log(
+    `    throttled (429) ${served.filter(({ status }) => status === 429).length}; wall time ${wallMs.toFixed(0)} ms, of which ${sandboxMs.toFixed(0)} ms inside the sandbox's $batch handling`,
+  );
   return result;
 }
 
@@ -89,7 +111,9 @@ try {
   console.log(`scheduled ${ids.length} formations in ${(performance.now() - started).toFixed(0)} ms`);
 
   await measuredExport(environment, target.integrationId, target.mailbox, `export of ${FORMATIONS} formations`);
-  const { value: events } = (await environment.admin("GET", `/mailboxes/${target.mailbox}/events`)) as { value: unknown[] };
+  const { value: events } = (await environment.admin("GET", `/mailboxes/${target.mailbox}/events`)) as {
+    value: unknown[];
+  };
   console.log(`    mailbox holds ${events.length} events: ${verdict(events.length === FORMATIONS)}`);
 
   await changeFormations(environment, ids, { title: "Renamed" });
@@ -97,7 +121,9 @@ try {
 
   await changeFormations(environment, ids, { status: "cancelled" });
   await measuredExport(environment, target.integrationId, target.mailbox, `cancellation of ${FORMATIONS} formations`);
-  const { value: left } = (await environment.admin("GET", `/mailboxes/${target.mailbox}/events`)) as { value: unknown[] };
+  const { value: left } = (await environment.admin("GET", `/mailboxes/${target.mailbox}/events`)) as {
+    value: unknown[];
+  };
   console.log(`    mailbox holds ${left.length} events: ${verdict(left.length === 0)}`);
 } finally {
   await environment.stop();

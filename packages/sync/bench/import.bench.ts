@@ -27,7 +27,15 @@ function mailboxOfAThousand(prefix: string): Array<Record<string, unknown>> {
     body: { contentType: "text", content: "Stand-up" },
     start: { dateTime: `${firstDay}T${hour}:00:00`, timeZone: "Romance Standard Time" },
     end: { dateTime: `${firstDay}T${hour}:30:00`, timeZone: "Romance Standard Time" },
-    recurrence: { pattern: { type: "daily", interval: 1 }, range: { type: "numbered", startDate: firstDay, numberOfOccurrences: 200, recurrenceTimeZone: "Romance Standard Time" } },
+    recurrence: {
+      pattern: { type: "daily", interval: 1 },
+      range: {
+        type: "numbered",
+        startDate: firstDay,
+        numberOfOccurrences: 200,
+        recurrenceTimeZone: "Romance Standard Time",
+      },
+    },
   }));
   return [...benchEvents(200, prefix), ...series];
 }
@@ -76,12 +84,17 @@ try {
   const initial = await importNow(environment, big.integrationId);
   const initialMs = performance.now() - started;
   const pages = initial.result.calendars.reduce((sum, calendar) => sum + calendar.pages, 0);
-  console.log(`(a) initial import of ${BIG_MAILBOX_EVENTS} events: ${initial.result.created} created, ${pages} delta pages`);
-  console.log(`    Graph requests ${initial.stats.requests} (target ≤ pages + 2 = ${pages + 2}): ${verdict(initial.stats.requests <= pages + 2)}`);
+  console.log(
+    `(a) initial import of ${BIG_MAILBOX_EVENTS} events: ${initial.result.created} created, ${pages} delta pages`,
+  );
+  console.log(
+    `    Graph requests ${initial.stats.requests} (target ≤ pages + 2 = ${pages + 2}): ${verdict(initial.stats.requests <= pages + 2)}`,
+  );
   console.log(`    wall time ${seconds(initialMs)} (target < 5 s): ${verdict(initialMs < 5_000)}`);
 
   // (b) Incremental sync after 10 changes: 4 edits, 3 deletions, 3 creations.
-  for (const id of ids.slice(0, 4)) await environment.admin("PATCH", `/mailboxes/${big.mailbox}/events/${id}`, { subject: "Edited in Outlook" });
+  for (const id of ids.slice(0, 4))
+    await environment.admin("PATCH", `/mailboxes/${big.mailbox}/events/${id}`, { subject: "Edited in Outlook" });
   for (const id of ids.slice(100, 103)) await environment.admin("DELETE", `/mailboxes/${big.mailbox}/events/${id}`);
   await seedMailbox(environment, big.mailbox, benchEvents(3, "Late addition", 30));
   started = performance.now();
@@ -89,7 +102,9 @@ try {
   const incrementalMs = performance.now() - started;
   const { created, updated, deleted, calendars } = incremental.result;
   console.log(`(b) incremental sync after 10 changes: ${created} created, ${updated} updated, ${deleted} deleted`);
-  console.log(`    delta rounds ${calendars.length}, pages ${calendars[0]?.pages}, Graph requests ${incremental.stats.requests} (the default calendar's lookup included)`);
+  console.log(
+    `    delta rounds ${calendars.length}, pages ${calendars[0]?.pages}, Graph requests ${incremental.stats.requests} (the default calendar's lookup included)`,
+  );
   console.log(`    wall time ${incrementalMs.toFixed(0)} ms (target < 200 ms): ${verdict(incrementalMs < 200)}`);
 
   // (c) 200 mailboxes of 1,000 events, one after the other.
@@ -108,18 +123,31 @@ try {
     const ms = performance.now() - begun;
     // One collection per mailbox (outside its timing): what a mailbox leaves behind, not its garbage.
     gc?.();
-    perMailbox.push({ ms, heapAfter: heapUsed(), requests: run.stats.requests, pages: run.result.calendars[0]?.pages ?? 0, created: run.result.created });
+    perMailbox.push({
+      ms,
+      heapAfter: heapUsed(),
+      requests: run.stats.requests,
+      pages: run.result.calendars[0]?.pages ?? 0,
+      created: run.result.created,
+    });
   }
   const totalMs = performance.now() - started;
-  const sum = (pick: (entry: (typeof perMailbox)[number]) => number) => perMailbox.reduce((total, entry) => total + pick(entry), 0);
-  console.log(`(c) ${MAILBOXES} mailboxes × ${EVENTS_PER_MAILBOX} events, one after the other: ${sum(({ created }) => created)} events imported in ${seconds(totalMs)}`);
+  const sum = (pick: (entry: (typeof perMailbox)[number]) => number) =>
+    perMailbox.reduce((total, entry) => total + pick(entry), 0);
+  console.log(
+    `(c) ${MAILBOXES} mailboxes × ${EVENTS_PER_MAILBOX} events, one after the other: ${sum(({ created }) => created)} events imported in ${seconds(totalMs)}`,
+  );
   console.log(`    Graph requests ${sum(({ requests }) => requests)} for ${sum(({ pages }) => pages)} delta pages`);
-  console.log(`    per mailbox: mean ${mean(perMailbox.map(({ ms }) => ms)).toFixed(0)} ms, slowest ${Math.max(...perMailbox.map(({ ms }) => ms)).toFixed(0)} ms`);
+  console.log(
+    `    per mailbox: mean ${mean(perMailbox.map(({ ms }) => ms)).toFixed(0)} ms, slowest ${Math.max(...perMailbox.map(({ ms }) => ms)).toFixed(0)} ms`,
+  );
   console.log(
     `    heap left after a mailbox: first 10 ${megabytes(mean(perMailbox.slice(0, 10).map(({ heapAfter }) => heapAfter)))}, ` +
       `last 10 ${megabytes(mean(perMailbox.slice(-10).map(({ heapAfter }) => heapAfter)))}`,
   );
-  console.log(`    process peak RSS ${megabytes(process.resourceUsage().maxRSS * 1024)} (the sandbox thread and its ${MAILBOXES * EVENTS_PER_MAILBOX + BIG_MAILBOX_EVENTS} events included)`);
+  console.log(
+    `    process peak RSS ${megabytes(process.resourceUsage().maxRSS * 1024)} (the sandbox thread and its ${MAILBOXES * EVENTS_PER_MAILBOX + BIG_MAILBOX_EVENTS} events included)`,
+  );
 
   // (d) Live heap during a full re-read (cursor rejected, every event read and upserted again): 1,000 vs 10,000 events.
   const fullReread = async (mailbox: string, integrationId: string) => {
@@ -130,7 +158,9 @@ try {
   if (!small) throw new Error("no mailbox");
   const smallPeak = await fullReread(small.mailbox, small.integrationId);
   const bigPeak = await fullReread(big.mailbox, big.integrationId);
-  console.log(`(d) peak live heap re-reading a mailbox: ${EVENTS_PER_MAILBOX} events ${megabytes(smallPeak)}, ${BIG_MAILBOX_EVENTS} events ${megabytes(bigPeak)}`);
+  console.log(
+    `(d) peak live heap re-reading a mailbox: ${EVENTS_PER_MAILBOX} events ${megabytes(smallPeak)}, ${BIG_MAILBOX_EVENTS} events ${megabytes(bigPeak)}`,
+  );
 } finally {
   await environment.stop();
 }

@@ -10,13 +10,18 @@ import { DEFAULT_TLS_DIR, ensureSandboxCertificates } from "@agenda/microsoft-sa
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const only = process.argv.slice(2);
-const benches = (await readdir(here)).filter((file) => file.endsWith(".bench.ts") && (only.length === 0 || only.some((name) => file.includes(name)))).sort();
+const benches = (await readdir(here))
+  .filter((file) => file.endsWith(".bench.ts") && (only.length === 0 || only.some((name) => file.includes(name))))
+  .sort();
 const { caCertPath } = await ensureSandboxCertificates(DEFAULT_TLS_DIR);
 
 let failed = 0;
 for (const bench of benches) {
   console.log(`\n=== ${bench} ===`);
-  const child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", `${here}${bench}`], { stdio: "inherit", env: { ...process.env, NODE_EXTRA_CA_CERTS: caCertPath } });
+  const child = spawn(process.execPath, ["--expose-gc", "--import", "tsx", `${here}${bench}`], {
+    stdio: "inherit",
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: caCertPath },
+  });
   const [code] = (await once(child, "exit")) as [number | null];
   if (code !== 0) failed++;
 }

@@ -26,7 +26,9 @@ function report(label: string, latencies: number[]): void {
   const sorted = [...latencies].sort((a, b) => a - b);
   const [p50, p90, p99] = [50, 90, 99].map((p) => percentile(sorted, p));
   const verdict = (p50 ?? Infinity) < 300 && (p99 ?? Infinity) < 1_000 ? "targets met" : "TARGETS MISSED";
-  console.log(`${label}: p50 ${p50?.toFixed(0)} ms, p90 ${p90?.toFixed(0)} ms, p99 ${p99?.toFixed(0)} ms, max ${sorted.at(-1)?.toFixed(0)} ms over ${sorted.length} changes (${verdict})`);
+  console.log(
+    `${label}: p50 ${p50?.toFixed(0)} ms, p90 ${p90?.toFixed(0)} ms, p99 ${p99?.toFixed(0)} ms, max ${sorted.at(-1)?.toFixed(0)} ms over ${sorted.length} changes (${verdict})`,
+  );
 }
 
 async function until<T>(probe: () => Promise<T | undefined>, what: string): Promise<T> {
@@ -59,13 +61,19 @@ try {
   const [connected] = await environment.connectMailboxes(["lea"]);
   if (!connected) throw new Error("no mailbox connected");
   const { mailbox, integrationId } = connected;
-  const [integration] = await environment.db.select().from(calendarIntegrations).where(eq(calendarIntegrations.id, integrationId));
+  const [integration] = await environment.db
+    .select()
+    .from(calendarIntegrations)
+    .where(eq(calendarIntegrations.id, integrationId));
   if (!integration) throw new Error("integration missing");
   const owner = integration.userId;
   const ids = await seedMailbox(environment, mailbox, benchEvents(CHANGES, "Réunion", 60));
   await engine.integrationChanged(environment.db, integrationId);
   await until(async () => {
-    const rows = await environment.db.select({ id: agendaEvents.id }).from(agendaEvents).where(and(eq(agendaEvents.ownerId, owner), isNull(agendaEvents.deletedAt)));
+    const rows = await environment.db
+      .select({ id: agendaEvents.id })
+      .from(agendaEvents)
+      .where(and(eq(agendaEvents.ownerId, owner), isNull(agendaEvents.deletedAt)));
     return rows.length >= CHANGES ? rows : undefined;
   }, "the first import");
   const { value: subscriptions } = (await environment.admin("GET", "/subscriptions")) as { value: unknown[] };
@@ -77,12 +85,19 @@ try {
     const subject = `Changée dans Outlook ${n}`;
     const started = performance.now();
     await environment.admin("PATCH", `/mailboxes/${mailbox}/events/${id}`, { subject });
-    await until(async () => ((await listEvents(environment.db, owner, range)).some((event) => event.title === subject) ? true : undefined), `change ${n} in the agenda`);
+    await until(
+      async () =>
+        (await listEvents(environment.db, owner, range)).some((event) => event.title === subject) ? true : undefined,
+      `change ${n} in the agenda`,
+    );
     inbound.push(performance.now() - started);
   }
   report("(a) Outlook → platform", inbound);
 
-  const owned = await environment.db.select({ id: agendaEvents.id }).from(agendaEvents).where(and(eq(agendaEvents.ownerId, owner), isNull(agendaEvents.deletedAt)));
+  const owned = await environment.db
+    .select({ id: agendaEvents.id })
+    .from(agendaEvents)
+    .where(and(eq(agendaEvents.ownerId, owner), isNull(agendaEvents.deletedAt)));
   await environment.admin("DELETE", "/requests");
   const outbound: number[] = [];
   for (const [n, row] of owned.slice(0, CHANGES).entries()) {
@@ -92,7 +107,9 @@ try {
       await engine.eventChanged(tx, owner);
     });
     const written = await until(async () => {
-      const { value } = (await environment.admin("GET", `/requests?mailbox=${mailbox}&limit=20`)) as { value: RequestLogEntry[] };
+      const { value } = (await environment.admin("GET", `/requests?mailbox=${mailbox}&limit=20`)) as {
+        value: RequestLogEntry[];
+      };
       return value.find((entry) => entry.method === "PATCH" && entry.status < 300 && Date.parse(entry.at) >= startedAt);
     }, `change ${n} in Outlook`);
     // The sandbox's clock is this machine's: the end of its PATCH, in milliseconds.

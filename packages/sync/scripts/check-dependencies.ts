@@ -24,14 +24,22 @@ function folderOf(file: string): string {
 
 async function sourceFiles(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const nested = await Promise.all(entries.map((entry) => (entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : [join(dir, entry.name)])));
+  const nested = await Promise.all(
+    entries.map((entry) => (entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : [join(dir, entry.name)])),
+  );
   return nested.flat().filter((file) => file.endsWith(".ts"));
 }
 
 /** The package's own entry points (`@agenda/sync/…`, a `*` standing for any path), with the files they name. */
 async function selfExports(): Promise<Array<[string, string]>> {
-  const manifest = JSON.parse(await readFile(join(packageDir, "package.json"), "utf8")) as { name: string; exports: Record<string, string> };
-  return Object.entries(manifest.exports).map(([subpath, target]) => [join(manifest.name, subpath), join(packageDir, target)]);
+  const manifest = JSON.parse(await readFile(join(packageDir, "package.json"), "utf8")) as {
+    name: string;
+    exports: Record<string, string>;
+  };
+  return Object.entries(manifest.exports).map(([subpath, target]) => [
+    join(manifest.name, subpath),
+    join(packageDir, target),
+  ]);
 }
 
 /** The file an import names, when it is a file of this package. */
@@ -40,7 +48,9 @@ function importedFile(from: string, specifier: string, entryPoints: Array<[strin
   for (const [name, target] of entryPoints) {
     const [prefix = "", suffix] = name.split("*");
     if (suffix === undefined ? specifier === name : specifier.startsWith(prefix) && specifier.endsWith(suffix)) {
-      return suffix === undefined ? target : target.replace("*", specifier.slice(prefix.length, specifier.length - suffix.length));
+      return suffix === undefined
+        ? target
+        : target.replace("*", specifier.slice(prefix.length, specifier.length - suffix.length));
     }
   }
   return undefined;
@@ -88,7 +98,8 @@ const edges = await folderEdges();
 const problems: string[] = [];
 for (const edge of edges) {
   const named = `${edge.file} imports "${edge.specifier}"`;
-  if (APART.some(([a, b]) => (edge.from === a && edge.to === b) || (edge.from === b && edge.to === a))) problems.push(`${named}: ${edge.from}/ and ${edge.to}/ never import each other`);
+  if (APART.some(([a, b]) => (edge.from === a && edge.to === b) || (edge.from === b && edge.to === a)))
+    problems.push(`${named}: ${edge.from}/ and ${edge.to}/ never import each other`);
   if (edge.to === "testing") problems.push(`${named}: testing/ is for tests only`);
 }
 const next = new Map<string, Set<string>>();
@@ -100,10 +111,14 @@ for (const folder of next.keys()) {
   if (!cycle || !key || reported.has(key)) continue;
   reported.add(key);
   const witnesses = cycle.slice(1).map((to, n) => edges.find((edge) => edge.from === cycle[n] && edge.to === to));
-  problems.push(`folders import each other in a circle: ${cycle.join(" -> ")} (${witnesses.map((edge) => `${edge?.file} imports "${edge?.specifier}"`).join("; ")})`);
+  problems.push(
+    `folders import each other in a circle: ${cycle.join(" -> ")} (${witnesses.map((edge) => `${edge?.file} imports "${edge?.specifier}"`).join("; ")})`,
+  );
 }
 
 if (problems.length > 0) {
-  console.error(`packages/sync/src: ${problems.length} import(s) against the direction of its folders:\n${problems.map((problem) => `  ${problem}`).join("\n")}`);
+  console.error(
+    `packages/sync/src: ${problems.length} import(s) against the direction of its folders:\n${problems.map((problem) => `  ${problem}`).join("\n")}`,
+  );
   process.exitCode = 1;
 }

@@ -23,7 +23,13 @@ import { startNotificationReceiver, type NotificationReceiver } from "./testing/
 const MAILBOX = "lea@contoso.test";
 const OPERATIONS = 1_000;
 const BATCH = 20;
-const FAULTS = { seed: 7, errorRate: 0.2, errorStatuses: [429, 503], retryAfterSeconds: 0.05, notificationDropRate: 0.05 };
+const FAULTS = {
+  seed: 7,
+  errorRate: 0.2,
+  errorStatuses: [429, 503],
+  retryAfterSeconds: 0.05,
+  notificationDropRate: 0.05,
+};
 
 const database = useTestDatabase();
 const sandbox = useSandbox([{ userPrincipalName: MAILBOX }]);
@@ -48,7 +54,6 @@ function randomSource(seed: number) {
   return { next, pick: <T>(items: readonly T[]): T | undefined => items[Math.floor(next() * items.length)] };
 }
 
-
 const mailboxEvents = () => sandboxMailboxEvents(sandbox(), MAILBOX);
 
 const liveRows = () => and(eq(agendaEvents.ownerId, user.id), isNull(agendaEvents.deletedAt));
@@ -72,7 +77,13 @@ async function drained(): Promise<void> {
 
 /** A time in December 2026, on the quarter hour, and its end an hour later. */
 function slot(random: ReturnType<typeof randomSource>) {
-  const start = Date.UTC(2026, 11, 1 + Math.floor(random.next() * 28), 7 + Math.floor(random.next() * 10), 15 * Math.floor(random.next() * 4));
+  const start = Date.UTC(
+    2026,
+    11,
+    1 + Math.floor(random.next() * 28),
+    7 + Math.floor(random.next() * 10),
+    15 * Math.floor(random.next() * 4),
+  );
   return { start: new Date(start), end: new Date(start + 3_600_000) };
 }
 
@@ -88,8 +99,18 @@ interface BatchTouches {
 }
 
 /** One batch of random changes on both sides, made while no sync of the mailbox can run ("between two syncs"). */
-async function changeBothSides(random: ReturnType<typeof randomSource>, size: number, label: string): Promise<BatchTouches> {
-  const touches: BatchTouches = { platform: new Set(), outlook: new Set(), platformDeleted: new Set(), outlookDeleted: new Set(), formations: new Set() };
+async function changeBothSides(
+  random: ReturnType<typeof randomSource>,
+  size: number,
+  label: string,
+): Promise<BatchTouches> {
+  const touches: BatchTouches = {
+    platform: new Set(),
+    outlook: new Set(),
+    platformDeleted: new Set(),
+    outlookDeleted: new Set(),
+    formations: new Set(),
+  };
   await withIntegrationLock(database().db, integrationId, async () => {
     const rows = await database().db.select().from(agendaEvents).where(liveRows());
     const rowOfGraphId = new Map(rows.filter((row) => row.graphEventId).map((row) => [row.graphEventId, row]));
@@ -103,9 +124,24 @@ async function changeBothSides(random: ReturnType<typeof randomSource>, size: nu
         // The platform side: a person using the web agenda.
         const target = random.pick(personal.filter((row) => !touches.platformDeleted.has(row.id)));
         if (roll < 0.2 || !target) {
-          await createEvent(database().db, user, { title, body: "", location: `Salle ${index}`, onlineUrl: null, showAs: "busy", isAllDay: false, startsAt: when.start, endsAt: when.end });
+          await createEvent(database().db, user, {
+            title,
+            body: "",
+            location: `Salle ${index}`,
+            onlineUrl: null,
+            showAs: "busy",
+            isAllDay: false,
+            startsAt: when.start,
+            endsAt: when.end,
+          });
         } else if (roll < 0.4) {
-          await updateEvent(database().db, user.id, { id: target.id, title, startsAt: when.start, endsAt: when.end, location: `Salle ${index}` });
+          await updateEvent(database().db, user.id, {
+            id: target.id,
+            title,
+            startsAt: when.start,
+            endsAt: when.end,
+            location: `Salle ${index}`,
+          });
           touches.platform.add(target.id);
         } else {
           await deleteEvent(database().db, user.id, target.id);
@@ -118,9 +154,23 @@ async function changeBothSides(random: ReturnType<typeof randomSource>, size: nu
         const target = random.pick(outlook);
         const row = target ? rowOfGraphId.get(target.immutableId) : undefined;
         if (roll < 0.7 || !target) {
-          await sandboxAdmin(sandbox(), "POST", `/mailboxes/${MAILBOX}/events`, { events: [{ subject: title, start: utc(when.start), end: utc(when.end), location: { displayName: `Bureau ${index}` } }] });
+          await sandboxAdmin(sandbox(), "POST", `/mailboxes/${MAILBOX}/events`, {
+            events: [
+              {
+                subject: title,
+                start: utc(when.start),
+                end: utc(when.end),
+                location: { displayName: `Bureau ${index}` },
+              },
+            ],
+          });
         } else if (roll < 0.9) {
-          await sandboxAdmin(sandbox(), "PATCH", `/mailboxes/${MAILBOX}/events/${target.id}`, { subject: title, start: utc(when.start), end: utc(when.end), location: { displayName: `Bureau ${index}` } });
+          await sandboxAdmin(sandbox(), "PATCH", `/mailboxes/${MAILBOX}/events/${target.id}`, {
+            subject: title,
+            start: utc(when.start),
+            end: utc(when.end),
+            location: { displayName: `Bureau ${index}` },
+          });
           if (row) (row.source === "formation" ? touches.formations : touches.outlook).add(row.id);
         } else {
           await sandboxAdmin(sandbox(), "DELETE", `/mailboxes/${MAILBOX}/events/${target.id}`);
@@ -152,8 +202,20 @@ beforeAll(async () => {
   user = connected.user;
   integrationId = connected.integration.id;
   for (const externalId of ["excel", "word", "teams"]) {
-    const input = { externalId, title: `Formation ${externalId}`, location: "Salle 1", startsAt: "2026-12-14T09:00:00Z", endsAt: "2026-12-14T12:00:00Z", timeZone: "Europe/Paris", learners: [{ platformUserId: user.platformUserId, email: user.email, name: user.name }] };
-    await upsertFormation(database().db, { kind: "service", serviceTokenId: "test", serviceName: "test", scopes: ["formations:write"] }, upsertFormationInput.parse(input));
+    const input = {
+      externalId,
+      title: `Formation ${externalId}`,
+      location: "Salle 1",
+      startsAt: "2026-12-14T09:00:00Z",
+      endsAt: "2026-12-14T12:00:00Z",
+      timeZone: "Europe/Paris",
+      learners: [{ platformUserId: user.platformUserId, email: user.email, name: user.name }],
+    };
+    await upsertFormation(
+      database().db,
+      { kind: "service", serviceTokenId: "test", serviceName: "test", scopes: ["formations:write"] },
+      upsertFormationInput.parse(input),
+    );
   }
   await engine.integrationChanged(database().db, integrationId);
   await sync.queue.enqueueExports(database().db, [integrationId], "change");
@@ -166,44 +228,63 @@ afterAll(async () => {
 });
 
 describe("bidirectional sync under faults", () => {
-  it("converges: the mailbox and the agenda hold the same events, once each, with every conflict logged", { timeout: 600_000 }, async () => {
-    const random = randomSource(2026);
-    const expectedConflicts = new Map<string, string>();
-    await sandboxAdmin(sandbox(), "PATCH", "/faults", FAULTS);
-    for (let batch = 0; batch * BATCH < OPERATIONS; batch++) {
-      if (batch === Math.floor(OPERATIONS / BATCH / 2)) await sandboxAdmin(sandbox(), "POST", "/faults/expire-delta-tokens", { mailbox: MAILBOX });
-      const touches = await changeBothSides(random, BATCH, `b${batch}`);
-      for (const id of touches.platform) {
-        const bothDeleted = touches.platformDeleted.has(id) && touches.outlookDeleted.has(id);
-        if (touches.outlook.has(id) && !bothDeleted) expectedConflicts.set(id, `batch ${batch}: changed on both sides`);
+  it(
+    "converges: the mailbox and the agenda hold the same events, once each, with every conflict logged",
+    { timeout: 600_000 },
+    async () => {
+      const random = randomSource(2026);
+      const expectedConflicts = new Map<string, string>();
+      await sandboxAdmin(sandbox(), "PATCH", "/faults", FAULTS);
+      for (let batch = 0; batch * BATCH < OPERATIONS; batch++) {
+        if (batch === Math.floor(OPERATIONS / BATCH / 2))
+          await sandboxAdmin(sandbox(), "POST", "/faults/expire-delta-tokens", { mailbox: MAILBOX });
+        const touches = await changeBothSides(random, BATCH, `b${batch}`);
+        for (const id of touches.platform) {
+          const bothDeleted = touches.platformDeleted.has(id) && touches.outlookDeleted.has(id);
+          if (touches.outlook.has(id) && !bothDeleted)
+            expectedConflicts.set(id, `batch ${batch}: changed on both sides`);
+        }
+        for (const id of touches.formations) expectedConflicts.set(id, `batch ${batch}: formation changed in Outlook`);
+        await drained();
       }
-      for (const id of touches.formations) expectedConflicts.set(id, `batch ${batch}: formation changed in Outlook`);
+      // Dropped notifications are caught up by the safety-net import (maintenance), then Microsoft behaves again.
+      await sandboxAdmin(sandbox(), "PUT", "/faults", {});
+      await engine.enqueueDue();
       await drained();
-    }
-    // Dropped notifications are caught up by the safety-net import (maintenance), then Microsoft behaves again.
-    await sandboxAdmin(sandbox(), "PUT", "/faults", {});
-    await engine.enqueueDue();
-    await drained();
 
-    const agenda = await database().db.select().from(agendaEvents).where(liveRows());
-    const inOutlook = agenda.filter((row) => !(row.source === "formation" && row.removedFromOutlookAt));
-    const mailbox = await mailboxEvents();
-    const asMailboxSees = (event: SandboxMailboxEvent) => ({
-      id: event.immutableId,
-      title: event.subject,
-      start: new Date(`${event.start.dateTime.slice(0, 19)}Z`).toISOString(),
-      end: new Date(`${event.end.dateTime.slice(0, 19)}Z`).toISOString(),
-      location: event.location?.displayName || null,
-    });
-    const asAgendaSees = (row: (typeof agenda)[number]) => ({ id: row.graphEventId, title: row.title, start: row.startsAt.toISOString(), end: row.endsAt.toISOString(), location: row.location || null });
-    const byId = (a: { id: string | null }, b: { id: string | null }) => (a.id ?? "").localeCompare(b.id ?? "");
-    expect(inOutlook.map(asAgendaSees).sort(byId)).toEqual(mailbox.map(asMailboxSees).sort(byId));
-    expect(new Set(mailbox.map(({ immutableId }) => immutableId)).size).toBe(mailbox.length);
-    expect(agenda.filter((row) => row.syncStatus !== "synced")).toEqual([]);
+      const agenda = await database().db.select().from(agendaEvents).where(liveRows());
+      const inOutlook = agenda.filter((row) => !(row.source === "formation" && row.removedFromOutlookAt));
+      const mailbox = await mailboxEvents();
+      const asMailboxSees = (event: SandboxMailboxEvent) => ({
+        id: event.immutableId,
+        title: event.subject,
+        start: new Date(`${event.start.dateTime.slice(0, 19)}Z`).toISOString(),
+        end: new Date(`${event.end.dateTime.slice(0, 19)}Z`).toISOString(),
+        location: event.location?.displayName || null,
+      });
+      const asAgendaSees = (row: (typeof agenda)[number]) => ({
+        id: row.graphEventId,
+        title: row.title,
+        start: row.startsAt.toISOString(),
+        end: row.endsAt.toISOString(),
+        location: row.location || null,
+      });
+      const byId = (a: { id: string | null }, b: { id: string | null }) => (a.id ?? "").localeCompare(b.id ?? "");
+      expect(inOutlook.map(asAgendaSees).sort(byId)).toEqual(mailbox.map(asMailboxSees).sort(byId));
+      expect(new Set(mailbox.map(({ immutableId }) => immutableId)).size).toBe(mailbox.length);
+      expect(agenda.filter((row) => row.syncStatus !== "synced")).toEqual([]);
 
-    const logged = new Set((await database().db.select({ eventId: syncConflicts.eventId }).from(syncConflicts).where(eq(syncConflicts.ownerId, user.id))).map(({ eventId }) => eventId));
-    const missing = [...expectedConflicts].filter(([id]) => !logged.has(id));
-    expect(missing).toEqual([]);
-    expect(expectedConflicts.size).toBeGreaterThan(0);
-  });
+      const logged = new Set(
+        (
+          await database()
+            .db.select({ eventId: syncConflicts.eventId })
+            .from(syncConflicts)
+            .where(eq(syncConflicts.ownerId, user.id))
+        ).map(({ eventId }) => eventId),
+      );
+      const missing = [...expectedConflicts].filter(([id]) => !logged.has(id));
+      expect(missing).toEqual([]);
+      expect(expectedConflicts.size).toBeGreaterThan(0);
+    },
+  );
 });

@@ -18,7 +18,11 @@ describe("withSecretFiles", () => {
       PLATFORM_JWT_SECRET_FILE: secretFile("jwt", "  jwt-secret-from-file  \n"),
       PORT: "3000",
     });
-    expect(env).toEqual({ OUTLOOK_CLIENT_SECRET: "s3cr3t-from-file", PLATFORM_JWT_SECRET: "jwt-secret-from-file", PORT: "3000" });
+    expect(env).toEqual({
+      OUTLOOK_CLIENT_SECRET: "s3cr3t-from-file",
+      PLATFORM_JWT_SECRET: "jwt-secret-from-file",
+      PORT: "3000",
+    });
   });
 
   it("names the variable whose file cannot be read", () => {
@@ -28,9 +32,9 @@ describe("withSecretFiles", () => {
   });
 
   it("refuses a secret given both ways", () => {
-    expect(() => withSecretFiles({ DATABASE_URL: "postgres://a", DATABASE_URL_FILE: secretFile("db", "postgres://b") })).toThrow(
-      /DATABASE_URL_FILE: set DATABASE_URL or DATABASE_URL_FILE, not both/,
-    );
+    expect(() =>
+      withSecretFiles({ DATABASE_URL: "postgres://a", DATABASE_URL_FILE: secretFile("db", "postgres://b") }),
+    ).toThrow(/DATABASE_URL_FILE: set DATABASE_URL or DATABASE_URL_FILE, not both/);
   });
 
   it("ignores _FILE for variables that are not secrets", () => {
@@ -48,6 +52,11 @@ describe("productionUrlIssues", () => {
         OUTLOOK_NOTIFICATION_URL: "http://localhost:3000",
       }).map((issue) => issue.variable),
     ).toEqual(["OUTLOOK_REDIRECT_URI", "BACKEND_URL"]);
-    expect(productionUrlIssues({ OUTLOOK_REDIRECT_URI: "http://127.0.0.1:3000/calendar/callback/outlook", BACKEND_URL: "https://agenda.example.com" })).toEqual([]);
+    expect(
+      productionUrlIssues({
+        OUTLOOK_REDIRECT_URI: "http://127.0.0.1:3000/calendar/callback/outlook",
+        BACKEND_URL: "https://agenda.example.com",
+      }),
+    ).toEqual([]);
   });
 });

@@ -20,7 +20,9 @@ import { holdIntegrationLockElsewhere, within } from "./testing/concurrency";
 import { connectTestUser, testOutlookServices } from "./testing/connect";
 
 const database = useTestDatabase();
-const mailboxes = ["ana", "ben", "carla", "dan", "eve", "fay", "gus", "hana", "ivy", "jan"].map((name) => `${name}@contoso.test`);
+const mailboxes = ["ana", "ben", "carla", "dan", "eve", "fay", "gus", "hana", "ivy", "jan"].map(
+  (name) => `${name}@contoso.test`,
+);
 const sandbox = useSandbox(mailboxes.map((userPrincipalName) => ({ userPrincipalName })));
 
 let services: OutlookServices;
@@ -42,7 +44,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await sync?.stop(5_000);
 });
-
 
 const mailboxEvents = (mailbox: string) => sandboxMailboxEvents(sandbox(), mailbox);
 
@@ -76,14 +77,20 @@ async function finishedRun(integrationId: string, kind: "import" | "export") {
 
 /** Refused at once, while the sync it gives way to still runs. */
 async function expectAlreadyRunning(sync: Promise<unknown>) {
-  await expect(within(5_000, sync)).rejects.toSatisfy((error) => error instanceof DomainError && error.code === "SYNC_ALREADY_RUNNING");
+  await expect(within(5_000, sync)).rejects.toSatisfy(
+    (error) => error instanceof DomainError && error.code === "SYNC_ALREADY_RUNNING",
+  );
 }
 
 describe("the sync engine", () => {
   it("imports on demand and records the run", async () => {
     const { user } = await connectTestUser(services, { name: "Ana", mailbox: "ana@contoso.test" });
     await sandboxAdmin(sandbox(), "POST", "/mailboxes/ana@contoso.test/events", {
-      events: [1, 2, 3].map((day) => ({ subject: `Réunion ${day}`, start: { dateTime: `2026-12-0${day}T10:00:00`, timeZone: "UTC" }, end: { dateTime: `2026-12-0${day}T11:00:00`, timeZone: "UTC" } })),
+      events: [1, 2, 3].map((day) => ({
+        subject: `Réunion ${day}`,
+        start: { dateTime: `2026-12-0${day}T10:00:00`, timeZone: "UTC" },
+        end: { dateTime: `2026-12-0${day}T11:00:00`, timeZone: "UTC" },
+      })),
     });
     const imported = await engine.importNow(user.id);
     expect(imported).toMatchObject({ created: 3, updated: 0, deleted: 0 });
@@ -109,10 +116,19 @@ describe("the sync engine", () => {
     const { user, integration } = await connectTestUser(services, { name: "Carla", mailbox: "carla@contoso.test" });
     const formation = await formationFor(user, "Gestion de projet");
     await engine.formationChanged(database().db, formation.id);
-    expect(await finishedRun(integration.id, "export")).toMatchObject({ status: "succeeded", trigger: "change", created: 1 });
-    expect((await mailboxEvents("carla@contoso.test")).map(({ subject, categories }) => ({ subject, categories }))).toEqual([{ subject: "Gestion de projet", categories: ["Formation"] }]);
+    expect(await finishedRun(integration.id, "export")).toMatchObject({
+      status: "succeeded",
+      trigger: "change",
+      created: 1,
+    });
+    expect(
+      (await mailboxEvents("carla@contoso.test")).map(({ subject, categories }) => ({ subject, categories })),
+    ).toEqual([{ subject: "Gestion de projet", categories: ["Formation"] }]);
 
-    expect(await disconnectOutlook(services, user.id, { removeExportedFormations: true })).toEqual({ removedFromOutlook: 1, notRemovedFromOutlook: 0 });
+    expect(await disconnectOutlook(services, user.id, { removeExportedFormations: true })).toEqual({
+      removedFromOutlook: 1,
+      notRemovedFromOutlook: 0,
+    });
     expect(await mailboxEvents("carla@contoso.test")).toEqual([]);
   });
 
@@ -128,10 +144,23 @@ describe("the sync engine", () => {
     expect(await scheduledExports()).toBe(0);
 
     // Saved in the platform while no export was queued (a crash between the save and the queue, say).
-    await createEvent(database().db, user, { title: "Révision", body: "", location: null, onlineUrl: null, showAs: "busy", isAllDay: false, startsAt: new Date("2026-12-16T09:00:00Z"), endsAt: new Date("2026-12-16T10:00:00Z") });
+    await createEvent(database().db, user, {
+      title: "Révision",
+      body: "",
+      location: null,
+      onlineUrl: null,
+      showAs: "busy",
+      isAllDay: false,
+      startsAt: new Date("2026-12-16T09:00:00Z"),
+      endsAt: new Date("2026-12-16T10:00:00Z"),
+    });
     await engine.enqueueDue();
     expect(await scheduledExports()).toBe(1);
-    expect(await finishedRun(integration.id, "export")).toMatchObject({ status: "succeeded", trigger: "schedule", created: 1 });
+    expect(await finishedRun(integration.id, "export")).toMatchObject({
+      status: "succeeded",
+      trigger: "schedule",
+      created: 1,
+    });
     expect((await mailboxEvents("eve@contoso.test")).map(({ subject }) => subject)).toEqual(["Révision"]);
 
     await engine.enqueueDue();
@@ -140,11 +169,21 @@ describe("the sync engine", () => {
 
   it("ends the jobs of an integration that needs its user quietly, and keeps failed jobs visible for a retry", async () => {
     const { user, integration } = await connectTestUser(services, { name: "Dan", mailbox: "dan@contoso.test" });
-    await database().db.update(calendarIntegrations).set({ status: "needs_reauth", statusReason: "AADSTS50173" }).where(eq(calendarIntegrations.id, integration.id));
-    await expect(engine.importNow(user.id)).rejects.toSatisfy((error) => error instanceof DomainError && error.code === "OUTLOOK_NEEDS_REAUTH");
-    expect(await engine.handlers().import({ integrationId: integration.id, trigger: "schedule" })).toEqual({ skipped: "OUTLOOK_NEEDS_REAUTH" });
+    await database()
+      .db.update(calendarIntegrations)
+      .set({ status: "needs_reauth", statusReason: "AADSTS50173" })
+      .where(eq(calendarIntegrations.id, integration.id));
+    await expect(engine.importNow(user.id)).rejects.toSatisfy(
+      (error) => error instanceof DomainError && error.code === "OUTLOOK_NEEDS_REAUTH",
+    );
+    expect(await engine.handlers().import({ integrationId: integration.id, trigger: "schedule" })).toEqual({
+      skipped: "OUTLOOK_NEEDS_REAUTH",
+    });
 
-    await database().db.update(calendarIntegrations).set({ status: "active", statusReason: null, exportCalendarId: "a-calendar-that-does-not-exist" }).where(eq(calendarIntegrations.id, integration.id));
+    await database()
+      .db.update(calendarIntegrations)
+      .set({ status: "active", statusReason: null, exportCalendarId: "a-calendar-that-does-not-exist" })
+      .where(eq(calendarIntegrations.id, integration.id));
     await formationFor(user, "Prise de parole");
     await queue.enqueueExports(database().db, [integration.id], "schedule");
     let failed = await queue.failedJobs();
@@ -161,7 +200,12 @@ describe("the sync engine", () => {
 
   it("sends a newly connected user's formations to Outlook at once, and a reconnection does not copy them twice", async () => {
     const { db } = database();
-    const user = await ensureUser(db, { platformUserId: "test-jan@contoso.test", email: "jan@contoso.test", name: "Jan", role: "learner" });
+    const user = await ensureUser(db, {
+      platformUserId: "test-jan@contoso.test",
+      email: "jan@contoso.test",
+      name: "Jan",
+      role: "learner",
+    });
     await formationFor(user, "Sécurité incendie");
     await formationFor(user, "Gestes et postures");
     const connectAndWaitForExport = async () => {
@@ -170,7 +214,9 @@ describe("the sync engine", () => {
       // What the API's callback does once Microsoft answered: nothing here asks for an export.
       await engine.integrationChanged(database().db, integration.id);
       for (let waited = 0; waited < 150; waited++) {
-        const exports = (await listSyncRuns(db, user.id, 50)).filter(({ kind, status }) => kind === "export" && status !== "running");
+        const exports = (await listSyncRuns(db, user.id, 50)).filter(
+          ({ kind, status }) => kind === "export" && status !== "running",
+        );
         if (exports.length > runsBefore) return exports[0];
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
@@ -178,18 +224,29 @@ describe("the sync engine", () => {
     };
 
     expect(await connectAndWaitForExport()).toMatchObject({ status: "succeeded", created: 2 });
-    expect((await mailboxEvents("jan@contoso.test")).map(({ subject }) => subject).sort()).toEqual(["Gestes et postures", "Sécurité incendie"]);
+    expect((await mailboxEvents("jan@contoso.test")).map(({ subject }) => subject).sort()).toEqual([
+      "Gestes et postures",
+      "Sécurité incendie",
+    ]);
 
     await disconnectOutlook(services, user.id, { removeExportedFormations: false });
     await connectAndWaitForExport();
-    expect((await mailboxEvents("jan@contoso.test")).map(({ subject }) => subject).sort()).toEqual(["Gestes et postures", "Sécurité incendie"]);
+    expect((await mailboxEvents("jan@contoso.test")).map(({ subject }) => subject).sort()).toEqual([
+      "Gestes et postures",
+      "Sécurité incendie",
+    ]);
   });
 
   it("stops syncing the Outlook of someone the platform deactivated, and takes it up again once reactivated", async () => {
     const { db } = database();
     const { user, integration } = await connectTestUser(services, { name: "Ivy", mailbox: "ivy@contoso.test" });
     const { serviceToken } = await createServiceToken(db, { name: "hr", scopes: ["users:write"] });
-    const hr: Viewer = { kind: "service", serviceTokenId: serviceToken.id, serviceName: serviceToken.name, scopes: serviceToken.scopes };
+    const hr: Viewer = {
+      kind: "service",
+      serviceTokenId: serviceToken.id,
+      serviceName: serviceToken.name,
+      scopes: serviceToken.scopes,
+    };
     const scheduledImports = async () => {
       const [row] = await db.execute<{ count: number }>(
         sql`select count(*)::int as count from pgboss.job where name = ${SYNC_QUEUES.import} and singleton_key = ${integration.id} and data->>'trigger' = 'schedule'`,
@@ -201,8 +258,12 @@ describe("the sync engine", () => {
     await setUserDeactivated(db, hr, user.platformUserId, true);
     await engine.enqueueDue();
     expect(await scheduledImports()).toBe(0);
-    expect(await engine.handlers().import({ integrationId: integration.id, trigger: "schedule" })).toEqual({ skipped: "USER_DEACTIVATED" });
-    expect(await engine.handlers().export({ integrationId: integration.id, trigger: "change" })).toEqual({ skipped: "USER_DEACTIVATED" });
+    expect(await engine.handlers().import({ integrationId: integration.id, trigger: "schedule" })).toEqual({
+      skipped: "USER_DEACTIVATED",
+    });
+    expect(await engine.handlers().export({ integrationId: integration.id, trigger: "change" })).toEqual({
+      skipped: "USER_DEACTIVATED",
+    });
     expect(await listSyncRuns(db, user.id, 10)).toEqual([]);
 
     await setUserDeactivated(db, hr, user.platformUserId, false);
@@ -214,7 +275,11 @@ describe("the sync engine", () => {
     const { user, integration } = await connectTestUser(services, { name: "Fay", mailbox: "fay@contoso.test" });
     const formation = await formationFor(user, "Droit du travail");
     const another = await formationFor(user, "Management");
-    const runsOf = (kind: "import" | "export") => database().db.select().from(syncRuns).where(and(eq(syncRuns.integrationId, integration.id), eq(syncRuns.kind, kind)));
+    const runsOf = (kind: "import" | "export") =>
+      database()
+        .db.select()
+        .from(syncRuns)
+        .where(and(eq(syncRuns.integrationId, integration.id), eq(syncRuns.kind, kind)));
 
     // The mailbox's lock, held by another process, keeps the first sync running while the others are asked.
     let release = await holdIntegrationLockElsewhere(database().url, integration.id);
@@ -245,7 +310,10 @@ describe("the sync engine", () => {
     const release = await holdIntegrationLockElsewhere(database().url, flooding.integration.id);
     // As many clicks as the pool has connections, each answered or refused later: none may hold up Hana.
     const flood = Array.from({ length: database().db.$client.options.max }, (_, index) =>
-      (index % 2 === 0 ? engine.exportFormationNow(flooding.user.id, formation.id) : engine.importNow(flooding.user.id)).catch((error: unknown) => error),
+      (index % 2 === 0
+        ? engine.exportFormationNow(flooding.user.id, formation.id)
+        : engine.importNow(flooding.user.id)
+      ).catch((error: unknown) => error),
     );
     try {
       expect(await within(5_000, engine.importNow(other.user.id))).toMatchObject({ created: 0 });
@@ -255,6 +323,10 @@ describe("the sync engine", () => {
     // The pushes joined the first one; the imports asked meanwhile were refused.
     const answers = await Promise.all(flood);
     expect(answers[0]).toMatchObject({ subject: "Bureautique" });
-    expect(answers).toEqual(answers.map((_, index) => (index % 2 === 0 ? answers[0] : expect.objectContaining({ code: "SYNC_ALREADY_RUNNING" }))));
+    expect(answers).toEqual(
+      answers.map((_, index) =>
+        index % 2 === 0 ? answers[0] : expect.objectContaining({ code: "SYNC_ALREADY_RUNNING" }),
+      ),
+    );
   });
 });

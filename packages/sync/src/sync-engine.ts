@@ -11,7 +11,12 @@ import { exportPersonalEvents, personalEventsToExport } from "./export/personal-
 import { importIntegration } from "./import/import-integration";
 import type { SubscriptionJob, SyncJob, SyncJobHandlers, SyncQueue } from "./jobs/sync-queue";
 import { DEFAULT_SUBSCRIPTION_TIMING, type SubscriptionSettings } from "./notifications/notification-endpoints";
-import { ensureSubscriptions, hasLiveSubscription, hasSubscriptionToRenew, renewSubscriptionNow } from "./notifications/subscriptions";
+import {
+  ensureSubscriptions,
+  hasLiveSubscription,
+  hasSubscriptionToRenew,
+  renewSubscriptionNow,
+} from "./notifications/subscriptions";
 import { runSync, withIntegrationLock, type IntegrationRow, type SyncRun, type SyncRunTrigger } from "./runs/sync-run";
 
 /** Failures retrying cannot fix: the user must reconnect (the integration already says so), or left the platform. */
@@ -76,7 +81,14 @@ export class SyncEngine {
   async importNow(userId: string) {
     return this.#oneRequestedSyncPerUser(userId, "import", async () => {
       const integration = await this.#connectedIntegration(userId);
-      const summary = await runSync(this.services, integration.id, "import", "manual", (run) => this.#import(run, "manual"), USER_FACING_RETRY);
+      const summary = await runSync(
+        this.services,
+        integration.id,
+        "import",
+        "manual",
+        (run) => this.#import(run, "manual"),
+        USER_FACING_RETRY,
+      );
       const { created, updated, deleted, requests } = summary.stats;
       return { runId: summary.runId, created, updated, deleted, requests, durationMs: summary.durationMs };
     });
@@ -86,7 +98,14 @@ export class SyncEngine {
   async exportFormationNow(userId: string, formationId: string) {
     return this.#oneRequestedSyncPerUser(userId, `export ${formationId}`, async () => {
       const integration = await this.#connectedIntegration(userId);
-      const summary = await runSync(this.services, integration.id, "export", "api", (run) => exportFormation(run, formationId, this.#formationExport()), USER_FACING_RETRY);
+      const summary = await runSync(
+        this.services,
+        integration.id,
+        "export",
+        "api",
+        (run) => exportFormation(run, formationId, this.#formationExport()),
+        USER_FACING_RETRY,
+      );
       return summary.result;
     });
   }
@@ -126,7 +145,10 @@ export class SyncEngine {
         if (failure instanceof DomainError) throw failure;
         this.#subscriptionFailedAt.set(run.integration.id, Date.now());
         const message = error instanceof Error ? error.message : String(error);
-        run.stats.issues.push({ message: `Change notifications unavailable, polling instead: ${message.slice(0, 300)}`, status: graphStatusOf(error) });
+        run.stats.issues.push({
+          message: `Change notifications unavailable, polling instead: ${message.slice(0, 300)}`,
+          status: graphStatusOf(error),
+        });
       }
     }
     const result = await importIntegration(run);
@@ -152,7 +174,10 @@ export class SyncEngine {
   async #renewSubscription(job: SubscriptionJob) {
     const { db } = this.services;
     return withIntegrationLock(db, job.integrationId, async () => {
-      const [integration] = await db.select().from(calendarIntegrations).where(eq(calendarIntegrations.id, job.integrationId));
+      const [integration] = await db
+        .select()
+        .from(calendarIntegrations)
+        .where(eq(calendarIntegrations.id, job.integrationId));
       if (!integration || integration.status !== "active") return { skipped: "inactive" };
       const context = { db, graph: this.services.graphFor(integration.id), integration };
       try {
@@ -171,7 +196,8 @@ export class SyncEngine {
 
   async #job(job: SyncJob, kind: "import" | "export") {
     try {
-      const work = (run: SyncRun): Promise<unknown> => (kind === "import" ? this.#import(run, job.trigger) : this.#export(run));
+      const work = (run: SyncRun): Promise<unknown> =>
+        kind === "import" ? this.#import(run, job.trigger) : this.#export(run);
       const summary = await runSync(this.services, job.integrationId, kind, job.trigger, work);
       return { runId: summary.runId, ...summary.stats, issues: summary.stats.issues.length };
     } catch (error) {
@@ -196,7 +222,14 @@ export class SyncEngine {
       db
         .select({ id: calendarIntegrations.id })
         .from(calendarIntegrations)
-        .where(and(eq(calendarIntegrations.status, "active"), eq(calendarIntegrations.provider, "outlook"), not(ownerLeft), condition));
+        .where(
+          and(
+            eq(calendarIntegrations.status, "active"),
+            eq(calendarIntegrations.provider, "outlook"),
+            not(ownerLeft),
+            condition,
+          ),
+        );
     // The clocks count from the last import: exports write to Outlook but read nothing from it, so a user busy in
     // the agenda must not postpone the polling of their Outlook.
     const importedSince = (ms: number) =>
@@ -204,7 +237,13 @@ export class SyncEngine {
         db
           .select({ id: syncRuns.id })
           .from(syncRuns)
-          .where(and(eq(syncRuns.integrationId, calendarIntegrations.id), eq(syncRuns.kind, "import"), gte(syncRuns.startedAt, new Date(Date.now() - ms)))),
+          .where(
+            and(
+              eq(syncRuns.integrationId, calendarIntegrations.id),
+              eq(syncRuns.kind, "import"),
+              gte(syncRuns.startedAt, new Date(Date.now() - ms)),
+            ),
+          ),
       );
     const stale = await active(
       and(
@@ -213,16 +252,32 @@ export class SyncEngine {
         or(
           not(importedSince(this.options.safetyNetIntervalMs ?? 6 * 3_600_000)),
           and(not(hasLiveSubscription()), not(importedSince(this.#pollIntervalMs))),
-          hasSubscriptionToRenew(this.options.notifications?.renewBeforeMinutes ?? DEFAULT_SUBSCRIPTION_TIMING.renewBeforeMinutes),
+          hasSubscriptionToRenew(
+            this.options.notifications?.renewBeforeMinutes ?? DEFAULT_SUBSCRIPTION_TIMING.renewBeforeMinutes,
+          ),
         ),
       ),
     );
     // Changes are exported as they happen; this sweep only catches what an export left behind (a failure, a crash).
     const behind = await active(
-      and(eq(calendarIntegrations.exportEnabled, true), or(exists(formationsToExport(db, calendarIntegrations)), exists(personalEventsToExport(db, calendarIntegrations)))),
+      and(
+        eq(calendarIntegrations.exportEnabled, true),
+        or(
+          exists(formationsToExport(db, calendarIntegrations)),
+          exists(personalEventsToExport(db, calendarIntegrations)),
+        ),
+      ),
     );
-    await this.queue.enqueueImports(db, stale.map(({ id }) => id), "schedule");
-    await this.queue.enqueueExports(db, behind.map(({ id }) => id), "schedule");
+    await this.queue.enqueueImports(
+      db,
+      stale.map(({ id }) => id),
+      "schedule",
+    );
+    await this.queue.enqueueExports(
+      db,
+      behind.map(({ id }) => id),
+      "schedule",
+    );
     return { imports: stale.length, exports: behind.length };
   }
 
@@ -231,17 +286,40 @@ export class SyncEngine {
     const integrations = await tx
       .select({ id: calendarIntegrations.id })
       .from(calendarIntegrations)
-      .where(and(eq(calendarIntegrations.userId, userId), eq(calendarIntegrations.provider, "outlook"), eq(calendarIntegrations.status, "active")));
-    await this.queue.enqueueExports(tx, integrations.map(({ id }) => id), "change");
+      .where(
+        and(
+          eq(calendarIntegrations.userId, userId),
+          eq(calendarIntegrations.provider, "outlook"),
+          eq(calendarIntegrations.status, "active"),
+        ),
+      );
+    await this.queue.enqueueExports(
+      tx,
+      integrations.map(({ id }) => id),
+      "change",
+    );
   }
 
   /** A formation changed: an export for each participant whose Outlook receives formations, with the change, in one write. */
   async formationChanged(tx: DatabaseOrTransaction, formationId: string): Promise<void> {
-    const owners = tx.select({ ownerId: agendaEvents.ownerId }).from(agendaEvents).where(eq(agendaEvents.formationId, formationId));
+    const owners = tx
+      .select({ ownerId: agendaEvents.ownerId })
+      .from(agendaEvents)
+      .where(eq(agendaEvents.formationId, formationId));
     const integrations = await tx
       .select({ id: calendarIntegrations.id })
       .from(calendarIntegrations)
-      .where(and(eq(calendarIntegrations.status, "active"), eq(calendarIntegrations.exportEnabled, true), inArray(calendarIntegrations.userId, owners)));
-    await this.queue.enqueueExports(tx, integrations.map(({ id }) => id), "change");
+      .where(
+        and(
+          eq(calendarIntegrations.status, "active"),
+          eq(calendarIntegrations.exportEnabled, true),
+          inArray(calendarIntegrations.userId, owners),
+        ),
+      );
+    await this.queue.enqueueExports(
+      tx,
+      integrations.map(({ id }) => id),
+      "change",
+    );
   }
 }

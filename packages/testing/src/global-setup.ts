@@ -8,7 +8,6 @@ import postgres from "postgres";
 import type { TestProject } from "vitest/node";
 import "./provided-context";
 
-
 function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${database}`;

@@ -21,7 +21,12 @@ export interface ReadEvent {
  * Reads iCalendar text with Mozilla's ical.js, a parser independent of ours: times in a zone are turned into instants
  * through the VTIMEZONE definitions the calendar itself holds (and nothing else), so a wrong definition shows.
  */
-export function readCalendar(text: string): { method: string | null; name: string | null; events: ReadEvent[]; timezones: string[] } {
+export function readCalendar(text: string): {
+  method: string | null;
+  name: string | null;
+  events: ReadEvent[];
+  timezones: string[];
+} {
   const calendar = new ICAL.Component(ICAL.parse(text));
   const timezones = calendar.getAllSubcomponents("vtimezone").map((component) => new ICAL.Timezone(component));
   const zones = new Map(timezones.map((zone) => [zone.tzid, zone]));

@@ -15,7 +15,10 @@ export interface ProductProcess {
 
 /** Runs a TypeScript entry point as `npm start` would, with `env` over the test's environment. */
 export function spawnProduct(entryPoint: string, env: Record<string, string>): ProductProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", entryPoint], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", "tsx", entryPoint], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));

@@ -1,4 +1,11 @@
-import { GRAPH_AUDIENCE, startSandbox, type NewDirectoryUser, type RegisteredClient, type Sandbox, type SandboxOptions } from "@agenda/microsoft-sandbox";
+import {
+  GRAPH_AUDIENCE,
+  startSandbox,
+  type NewDirectoryUser,
+  type RegisteredClient,
+  type Sandbox,
+  type SandboxOptions,
+} from "@agenda/microsoft-sandbox";
 import { afterAll, beforeAll } from "vitest";
 
 /** The app registration tests connect as (the sandbox ignores the port of loopback redirect URIs, as Azure does). */
@@ -27,13 +34,19 @@ export function useSandbox(users: NewDirectoryUser[], options: Omit<SandboxOptio
 }
 
 /** Calls the sandbox's admin REST API, failing loudly when it refuses. Only its URL is needed (it may run elsewhere). */
-export async function sandboxAdmin(sandbox: Pick<Sandbox, "url">, method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE", path: string, body?: unknown): Promise<unknown> {
+export async function sandboxAdmin(
+  sandbox: Pick<Sandbox, "url">,
+  method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE",
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
   const response = await fetch(`${sandbox.url}/admin/api${path}`, {
     method,
     headers: body === undefined ? {} : { "content-type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  if (!response.ok) throw new Error(`sandbox admin ${method} ${path} answered ${response.status}: ${await response.text()}`);
+  if (!response.ok)
+    throw new Error(`sandbox admin ${method} ${path} answered ${response.status}: ${await response.text()}`);
   return response.status === 204 ? undefined : response.json();
 }
 
@@ -61,25 +74,43 @@ export interface SandboxMailboxEvent {
   isOnlineMeeting: boolean;
   onlineMeeting: { joinUrl: string } | null;
   attendees: Array<{ type: string; emailAddress: { name: string; address: string } }>;
-  recurrence: { pattern: { type: string; interval: number; daysOfWeek?: string[] }; range: { type: string; startDate: string } } | null;
+  recurrence: {
+    pattern: { type: string; interval: number; daysOfWeek?: string[] };
+    range: { type: string; startDate: string };
+  } | null;
   transactionId?: string;
   singleValueExtendedProperties?: Array<{ id: string; value: string }>;
 }
 
 /** Every event (and series master) of a sandbox mailbox, as its owner sees them in Outlook. */
-export async function sandboxMailboxEvents(sandbox: Pick<Sandbox, "url">, mailbox: string): Promise<SandboxMailboxEvent[]> {
-  return ((await sandboxAdmin(sandbox, "GET", `/mailboxes/${mailbox}/events`)) as { value: SandboxMailboxEvent[] }).value;
+export async function sandboxMailboxEvents(
+  sandbox: Pick<Sandbox, "url">,
+  mailbox: string,
+): Promise<SandboxMailboxEvent[]> {
+  return ((await sandboxAdmin(sandbox, "GET", `/mailboxes/${mailbox}/events`)) as { value: SandboxMailboxEvent[] })
+    .value;
 }
 
 /**
  * A Graph access token for a sandbox mailbox, signed by the sandbox's identity keys as its token endpoint would:
  * for tests of Graph calls, where the sign-in itself is not what is tested.
  */
-export async function mintGraphToken(sandbox: Sandbox, userPrincipalName: string, lifetimeSeconds = 3600): Promise<string> {
+export async function mintGraphToken(
+  sandbox: Sandbox,
+  userPrincipalName: string,
+  lifetimeSeconds = 3600,
+): Promise<string> {
   const user = sandbox.directory.findByUserPrincipalName(userPrincipalName);
   if (!user) throw new Error(`no sandbox mailbox ${userPrincipalName}`);
   return sandbox.signing.sign(
-    { oid: user.id, tid: user.tenantId, azp: TEST_APP.clientId, scp: "Calendars.ReadWrite User.Read", aud: GRAPH_AUDIENCE, iss: `https://sts.windows.net/${user.tenantId}/` },
+    {
+      oid: user.id,
+      tid: user.tenantId,
+      azp: TEST_APP.clientId,
+      scp: "Calendars.ReadWrite User.Read",
+      aud: GRAPH_AUDIENCE,
+      iss: `https://sts.windows.net/${user.tenantId}/`,
+    },
     lifetimeSeconds,
   );
 }

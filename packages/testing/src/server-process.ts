@@ -15,9 +15,14 @@ export async function startServerProcess(env: Record<string, string>): Promise<S
 }
 
 /** Runs the server expecting it to refuse to start; resolves with its exit code and output. */
-export async function runServerExpectingFailure(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+export async function runServerExpectingFailure(
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
   const server = spawnProduct(serverMain, { PORT: "0", ...env });
   // A server that starts after all is stopped: the failing test then ends at once and leaves no server behind.
-  server.printed(/running at/, "the server").then(() => server.stop(), () => undefined);
+  server.printed(/running at/, "the server").then(
+    () => server.stop(),
+    () => undefined,
+  );
   return { code: await server.exited, output: server.output() };
 }

@@ -14,7 +14,8 @@ const builtTaskpane = fileURLToPath(new URL("../../dist/taskpane.html", import.m
 
 /** One real server for the whole end-to-end run, serving the built taskpane under /addin/, as `npm start` runs it. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  if (!existsSync(builtTaskpane)) throw new Error("apps/outlook-addin/dist is missing: `npm run test:e2e -w @agenda/outlook-addin` builds it first");
+  if (!existsSync(builtTaskpane))
+    throw new Error("apps/outlook-addin/dist is missing: `npm run test:e2e -w @agenda/outlook-addin` builds it first");
   const product = await startDemoProduct("addin-e2e");
   project.provide("agendaUrl", product.url);
   project.provide("sandboxUrl", product.sandboxUrl);

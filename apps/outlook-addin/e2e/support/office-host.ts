@@ -26,7 +26,14 @@ export async function saveScreenshot(page: Page, name: string): Promise<void> {
  * the server's office.js answered empty so it does not replace the stub.
  */
 export async function openStubbedTaskpane(context: BrowserContext, host: Partial<FakeOfficeOptions>): Promise<Page> {
-  const options: FakeOfficeOptions = { host: "Outlook", answers: true, item: { kind: "message-read" }, displayLanguage: "fr-FR", emailAddress: LEARNER, ...host };
+  const options: FakeOfficeOptions = {
+    host: "Outlook",
+    answers: true,
+    item: { kind: "message-read" },
+    displayLanguage: "fr-FR",
+    emailAddress: LEARNER,
+    ...host,
+  };
   const page = await context.newPage();
   await page.route("**/addin/office/office.js", (route) => route.fulfill({ contentType: "text/javascript", body: "" }));
   await page.addInitScript({ content: `window.Office = (${fakeOffice.toString()})(${JSON.stringify(options)});` });
@@ -35,17 +42,24 @@ export async function openStubbedTaskpane(context: BrowserContext, host: Partial
 }
 
 /** What the taskpane asked of the stubbed host. */
-export const officeCalls = (page: Page): Promise<OfficeCall[]> => page.evaluate(() => (window as unknown as { Office: { __calls: OfficeCall[] } }).Office.__calls);
+export const officeCalls = (page: Page): Promise<OfficeCall[]> =>
+  page.evaluate(() => (window as unknown as { Office: { __calls: OfficeCall[] } }).Office.__calls);
 
 async function demoToken(email: string): Promise<string> {
-  const response = await fetch(agendaUrl("/api/demo/sign-in"), { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email }) });
+  const response = await fetch(agendaUrl("/api/demo/sign-in"), {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email }),
+  });
   return ((await response.json()) as { token: string }).token;
 }
 
 /** The product's API as the person, for arranging and checking what the taskpane does. */
 export async function agendaApi(email: string) {
   const token = await demoToken(email);
-  return createTRPCClient<AppRouter>({ links: [httpLink({ url: agendaUrl("/trpc"), headers: { authorization: `Bearer ${token}` } })] });
+  return createTRPCClient<AppRouter>({
+    links: [httpLink({ url: agendaUrl("/trpc"), headers: { authorization: `Bearer ${token}` } })],
+  });
 }
 
 /** Connects the person's Outlook (their sandbox mailbox) as the web settings would, through the sandbox's sign-in. */
@@ -53,7 +67,10 @@ export async function connectOutlook(email: string): Promise<void> {
   const api = await agendaApi(email);
   const { url } = await api.integrations.outlook.authUrl.mutate();
   const { response } = await signInThroughAuthorizePage(url, { userPrincipalName: email });
-  await api.integrations.outlook.callback.mutate({ state: response.get("state") ?? "", code: response.get("code") ?? "" });
+  await api.integrations.outlook.callback.mutate({
+    state: response.get("state") ?? "",
+    code: response.get("code") ?? "",
+  });
 }
 
 /**
@@ -63,12 +80,16 @@ export async function connectOutlook(email: string): Promise<void> {
 export async function outlookCustomProperties(mailbox: string, subject: string): Promise<Record<string, string>> {
   const events = await sandboxMailboxEvents({ url: inject("sandboxUrl") }, mailbox);
   const id = customPropertiesExtendedPropertyId(AGENDA_ADDIN_ID).toLowerCase();
-  const value = events.find((event) => event.subject === subject)?.singleValueExtendedProperties?.find((property) => property.id.toLowerCase() === id)?.value;
+  const value = events
+    .find((event) => event.subject === subject)
+    ?.singleValueExtendedProperties?.find((property) => property.id.toLowerCase() === id)?.value;
   return value ? (JSON.parse(value) as Record<string, string>) : {};
 }
 
 /** The subjects of every event in the sandbox mailbox. */
 export async function outlookSubjects(mailbox: string): Promise<string[]> {
-  const { value } = (await sandboxAdmin({ url: inject("sandboxUrl") }, "GET", `/mailboxes/${mailbox}/events`)) as { value: Array<{ subject: string }> };
+  const { value } = (await sandboxAdmin({ url: inject("sandboxUrl") }, "GET", `/mailboxes/${mailbox}/events`)) as {
+    value: Array<{ subject: string }>;
+  };
   return value.map(({ subject }) => subject);
 }

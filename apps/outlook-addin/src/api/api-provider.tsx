@@ -29,6 +29,12 @@ export function useApiQuery<T>(query: ApiQuery<T>): QueryState<T> {
   return useSyncExternalStore(entry.subscribe, entry.snapshot);
 }
 
-export const formationsInOutlook: ApiQuery<FormationInOutlook[]> = { key: "sync.formations", load: (api) => api.sync.formations.query() };
+export const formationsInOutlook: ApiQuery<FormationInOutlook[]> = {
+  key: "sync.formations",
+  load: (api) => api.sync.formations.query(),
+};
 
-export const formationById = (id: string): ApiQuery<Formation> => ({ key: `formations.get ${id}`, load: (api) => api.formations.get.query({ id }) });
+export const formationById = (id: string): ApiQuery<Formation> => ({
+  key: `formations.get ${id}`,
+  load: (api) => api.formations.get.query({ id }),
+});

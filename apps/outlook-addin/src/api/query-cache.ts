@@ -41,7 +41,8 @@ export class QueryEntry<T> {
     this.load()
       .then(
         (data) => this.#settle({ status: "success", data }),
-        (error: unknown) => this.#settle({ status: "error", error: error instanceof Error ? error : new Error(String(error)) }),
+        (error: unknown) =>
+          this.#settle({ status: "error", error: error instanceof Error ? error : new Error(String(error)) }),
       )
       .finally(() => {
         this.#loading = false;

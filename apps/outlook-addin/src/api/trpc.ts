@@ -28,13 +28,20 @@ export function createApiClient(getApiToken: () => Promise<string>, language: La
         true: [
           // The server ends a status stream when the token behind it expires: open it again, with a fresh ticket.
           retryLink({ retry: ({ error, attempts }) => apiErrorCode(error) === "TOKEN_EXPIRED" && attempts < 3 }),
-          ...ticketedSubscriptionLinks({ url: "/trpc", requestTicket: async () => (await client.sync.statusTicket.mutate()).ticket }),
+          ...ticketedSubscriptionLinks({
+            url: "/trpc",
+            requestTicket: async () => (await client.sync.statusTicket.mutate()).ticket,
+          }),
         ],
         false: httpBatchLink({
           url: "/trpc",
           maxItems: MAX_TRPC_BATCH,
           async headers() {
-            return { authorization: `Bearer ${await getApiToken()}`, "x-agenda-locale": language, "accept-language": language };
+            return {
+              authorization: `Bearer ${await getApiToken()}`,
+              "x-agenda-locale": language,
+              "accept-language": language,
+            };
           },
         }),
       }),

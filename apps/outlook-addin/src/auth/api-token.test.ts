@@ -10,7 +10,13 @@ const CONFIG: AddinConfig = {
   authority: "https://login.microsoftonline.com/common",
   apiScope: "api://6b1c3a52-9a3e-4c55-8d0e-2f9f8a8d1c11/access_as_user",
 };
-const ACCOUNT = { homeAccountId: "h", environment: "login.microsoftonline.com", tenantId: "t", username: "lea@contoso.com", localAccountId: "o" } as AccountInfo;
+const ACCOUNT = {
+  homeAccountId: "h",
+  environment: "login.microsoftonline.com",
+  tenantId: "t",
+  username: "lea@contoso.com",
+  localAccountId: "o",
+} as AccountInfo;
 
 /** msal-browser's client as the taskpane uses it: silent first, then the sign-in dialog. */
 function fakeMsal(silent: () => Promise<string>) {
@@ -34,7 +40,15 @@ function fakeMsal(silent: () => Promise<string>) {
 
 /** Outlook as the token source sees it: with or without NAA, and a scripted sign-in dialog. */
 function outlook(nestedAppAuth: boolean, dialog: FakeDialog = { kind: "event", code: 12006 }) {
-  const office = fakeOffice({ host: "Outlook", answers: true, item: null, displayLanguage: "fr-FR", emailAddress: "lea@contoso.com", nestedAppAuth, dialog });
+  const office = fakeOffice({
+    host: "Outlook",
+    answers: true,
+    item: null,
+    displayLanguage: "fr-FR",
+    emailAddress: "lea@contoso.com",
+    nestedAppAuth,
+    dialog,
+  });
   return { office, host: createOfficeAdapter(office as unknown as typeof Office) };
 }
 const NAA = outlook(true).host;
@@ -47,7 +61,9 @@ describe("the add-in's API token", () => {
   });
 
   it("falls back to the sign-in dialog when the person must interact", async () => {
-    const msal = fakeMsal(() => Promise.reject(new InteractionRequiredAuthError("interaction_required", "consent required")));
+    const msal = fakeMsal(() =>
+      Promise.reject(new InteractionRequiredAuthError("interaction_required", "consent required")),
+    );
     expect(await microsoftTokenSource(CONFIG, NAA, msal.create)()).toBe("token-from-dialog");
     expect(msal.requests).toEqual([`silent ${CONFIG.apiScope}`, `popup ${CONFIG.apiScope}`]);
   });
@@ -63,11 +79,16 @@ describe("the add-in's API token", () => {
 
   it("opens the sign-in dialog where Outlook offers no NAA, never MSAL in the pane", async () => {
     const msal = fakeMsal(async () => "never");
-    const answer = JSON.stringify({ accessToken: "token-from-dialog", expiresOn: new Date(Date.now() + 3_600_000).toISOString() });
+    const answer = JSON.stringify({
+      accessToken: "token-from-dialog",
+      expiresOn: new Date(Date.now() + 3_600_000).toISOString(),
+    });
     const { office, host } = outlook(false, { kind: "messages", messages: [{ message: answer }] });
     const getApiToken = microsoftTokenSource(CONFIG, host, msal.create);
     expect([await getApiToken(), await getApiToken()]).toEqual(["token-from-dialog", "token-from-dialog"]);
-    expect(office.__calls.filter(({ method }) => method === "ui.displayDialogAsync")).toEqual([{ method: "ui.displayDialogAsync", value: `${location.origin}/addin/sign-in.html` }]);
+    expect(office.__calls.filter(({ method }) => method === "ui.displayDialogAsync")).toEqual([
+      { method: "ui.displayDialogAsync", value: `${location.origin}/addin/sign-in.html` },
+    ]);
     expect(msal.requests).toEqual([]);
   });
 

@@ -29,14 +29,21 @@ export type SignInHost = Pick<OfficeAdapter, "nestedAppAuthSupported" | "openSig
  * A Microsoft access token for the product's API. Where Outlook offers Nested App Authentication it signs the person
  * in (no window of our own); elsewhere the sign-in dialog (/addin/sign-in.html) runs MSAL and sends the token back.
  */
-export function microsoftTokenSource(config: AddinConfig, host: SignInHost, createClient: (config: AddinConfig) => Promise<IPublicClientApplication> = createNestableClient): () => Promise<string> {
+export function microsoftTokenSource(
+  config: AddinConfig,
+  host: SignInHost,
+  createClient: (config: AddinConfig) => Promise<IPublicClientApplication> = createNestableClient,
+): () => Promise<string> {
   const { apiScope } = config;
-  if (!apiScope || !config.clientId) throw new AddinSignInError("the server has no Microsoft application configured for the add-in");
+  if (!apiScope || !config.clientId)
+    throw new AddinSignInError("the server has no Microsoft application configured for the add-in");
   if (host.nestedAppAuthSupported()) return nestedAppAuthTokenSource(apiScope, () => createClient(config));
   // Loaded on first use: the NAA path and demo sessions never ship the dialog's code.
   let source: Promise<() => Promise<string>> | undefined;
   return async () => {
-    source ??= import("./dialog-token").then(({ dialogTokenSource }) => dialogTokenSource((url) => host.openSignInDialog(url), signInPageUrl()));
+    source ??= import("./dialog-token").then(({ dialogTokenSource }) =>
+      dialogTokenSource((url) => host.openSignInDialog(url), signInPageUrl()),
+    );
     return (await source)();
   };
 }
@@ -45,7 +52,10 @@ export function microsoftTokenSource(config: AddinConfig, host: SignInHost, crea
 const signInPageUrl = () => new URL("/addin/sign-in.html", location.origin).href;
 
 /** NAA: silent first, then Outlook's own interactive prompt when the person must consent. */
-function nestedAppAuthTokenSource(apiScope: string, createClient: () => Promise<IPublicClientApplication>): () => Promise<string> {
+function nestedAppAuthTokenSource(
+  apiScope: string,
+  createClient: () => Promise<IPublicClientApplication>,
+): () => Promise<string> {
   let client: Promise<IPublicClientApplication> | undefined;
   return async () => {
     client ??= createClient();
@@ -76,7 +86,11 @@ export function demoTokenSource(email: string, fetcher: typeof fetch = fetch): (
   let token: Promise<string> | undefined;
   return () => {
     token ??= (async () => {
-      const response = await fetcher("/api/demo/sign-in", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email }) });
+      const response = await fetcher("/api/demo/sign-in", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email }),
+      });
       if (!response.ok) throw new AddinSignInError(`the demo sign-in answered ${response.status}`);
       return ((await response.json()) as { token: string }).token;
     })();

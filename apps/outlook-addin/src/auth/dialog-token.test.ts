@@ -18,7 +18,10 @@ function fakeDialog(clock: { now: number }) {
     open: async (url: string) => {
       opened.push(url);
       await gate;
-      return JSON.stringify({ accessToken: `token-${opened.length}`, expiresOn: new Date(clock.now + HOUR).toISOString() });
+      return JSON.stringify({
+        accessToken: `token-${opened.length}`,
+        expiresOn: new Date(clock.now + HOUR).toISOString(),
+      });
     },
   };
 }
@@ -48,7 +51,10 @@ describe("tokens from the sign-in dialog", () => {
   });
 
   it("open the dialog again after a failed sign-in", async () => {
-    let answers = [JSON.stringify({ error: "AADSTS65004: User declined to consent to access the app." }), JSON.stringify({ accessToken: "t", expiresOn: new Date(Date.now() + HOUR).toISOString() })];
+    let answers = [
+      JSON.stringify({ error: "AADSTS65004: User declined to consent to access the app." }),
+      JSON.stringify({ accessToken: "t", expiresOn: new Date(Date.now() + HOUR).toISOString() }),
+    ];
     const getApiToken = dialogTokenSource(async () => {
       const [answer, ...rest] = answers;
       answers = rest;
@@ -61,7 +67,10 @@ describe("tokens from the sign-in dialog", () => {
 
 describe("the sign-in dialog's answer", () => {
   it("carries the token and its expiry", () => {
-    expect(parseSignInDialogAnswer('{"accessToken":"t","expiresOn":"2026-11-24T09:00:00.000Z"}')).toEqual({ accessToken: "t", expiresOn: new Date("2026-11-24T09:00:00.000Z") });
+    expect(parseSignInDialogAnswer('{"accessToken":"t","expiresOn":"2026-11-24T09:00:00.000Z"}')).toEqual({
+      accessToken: "t",
+      expiresOn: new Date("2026-11-24T09:00:00.000Z"),
+    });
   });
 
   it.each([

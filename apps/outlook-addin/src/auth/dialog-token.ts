@@ -5,7 +5,10 @@ import { AddinSignInError } from "./api-token";
 export const RENEW_BEFORE_EXPIRY_MS = 5 * 60_000;
 
 /** What the sign-in dialog sends with `messageParent`: the API token and its expiry, or why it could not. */
-const dialogAnswer = z.union([z.object({ accessToken: z.string().check(z.minLength(1)), expiresOn: z.iso.datetime() }), z.object({ error: z.string() })]);
+const dialogAnswer = z.union([
+  z.object({ accessToken: z.string().check(z.minLength(1)), expiresOn: z.iso.datetime() }),
+  z.object({ error: z.string() }),
+]);
 export type SignInDialogAnswer = z.infer<typeof dialogAnswer>;
 
 export function parseSignInDialogAnswer(message: string): { accessToken: string; expiresOn: Date } {
@@ -26,7 +29,11 @@ export function parseSignInDialogAnswer(message: string): { accessToken: string;
  * before they expire, then the dialog opens again (MSAL's cache there makes that sign-in silent). Callers arriving
  * while the dialog is open share it: Office opens one dialog at a time.
  */
-export function dialogTokenSource(openDialog: (url: string) => Promise<string>, pageUrl: string, now: () => number = Date.now): () => Promise<string> {
+export function dialogTokenSource(
+  openDialog: (url: string) => Promise<string>,
+  pageUrl: string,
+  now: () => number = Date.now,
+): () => Promise<string> {
   let token: { value: string; renewAt: number } | undefined;
   let pending: Promise<string> | undefined;
   return () => {

@@ -11,7 +11,12 @@ const CONFIG: AddinConfig = {
 
 describe("MSAL's configuration", () => {
   it("declares an authority MSAL does not know, and only then", () => {
-    expect(msalConfiguration({ ...CONFIG, authority: "https://127.0.0.1:8443/common" }, "http://127.0.0.1:3000/addin/sign-in.html").auth).toEqual({
+    expect(
+      msalConfiguration(
+        { ...CONFIG, authority: "https://127.0.0.1:8443/common" },
+        "http://127.0.0.1:3000/addin/sign-in.html",
+      ).auth,
+    ).toEqual({
       clientId: CONFIG.clientId,
       authority: "https://127.0.0.1:8443/common",
       knownAuthorities: ["127.0.0.1:8443"],

@@ -2,7 +2,12 @@ import type { Configuration } from "@azure/msal-browser";
 import type { AddinConfig } from "./api-token";
 
 /** Microsoft's sign-in hosts (public and national clouds), which MSAL knows; any other authority must be declared. */
-const MICROSOFT_AUTHORITY_HOSTS = ["login.microsoftonline.com", "login.microsoftonline.us", "login.chinacloudapi.cn", "login.partner.microsoftonline.cn"];
+const MICROSOFT_AUTHORITY_HOSTS = [
+  "login.microsoftonline.com",
+  "login.microsoftonline.us",
+  "login.chinacloudapi.cn",
+  "login.partner.microsoftonline.cn",
+];
 
 /**
  * MSAL's configuration for the server's Entra app. An authority MSAL does not know (the Microsoft sandbox in demo
@@ -14,7 +19,9 @@ export function msalConfiguration(config: AddinConfig, redirectUri?: string): Co
     auth: {
       clientId: config.clientId ?? "",
       ...(config.authority ? { authority: config.authority } : {}),
-      ...(authorityHost && !MICROSOFT_AUTHORITY_HOSTS.includes(authorityHost) ? { knownAuthorities: [authorityHost] } : {}),
+      ...(authorityHost && !MICROSOFT_AUTHORITY_HOSTS.includes(authorityHost)
+        ? { knownAuthorities: [authorityHost] }
+        : {}),
       ...(redirectUri ? { redirectUri } : {}),
     },
     cache: { cacheLocation: "localStorage" },

@@ -1,7 +1,8 @@
 export const fr = {
   office: {
     waiting: "Connexion à Outlook…",
-    noAnswer: "Outlook n'a pas répondu : le complément n'a pas pu se charger. Vérifiez votre connexion puis rouvrez le volet.",
+    noAnswer:
+      "Outlook n'a pas répondu : le complément n'a pas pu se charger. Vérifiez votre connexion puis rouvrez le volet.",
     outside: "Ce volet est un complément Outlook : ouvrez-le depuis Outlook (un rendez-vous ou un message).",
     retry: "Réessayer",
   },
@@ -39,7 +40,8 @@ export const fr = {
     error: "La dernière synchronisation a échoué.",
     needs_reauth: "Reconnectez Outlook pour reprendre la synchronisation.",
     unknown: "État de la synchronisation inconnu.",
-    unlinked: "Votre compte Microsoft n'est pas encore relié à votre agenda : connectez Outlook depuis les paramètres du calendrier.",
+    unlinked:
+      "Votre compte Microsoft n'est pas encore relié à votre agenda : connectez Outlook depuis les paramètres du calendrier.",
     settings: "Paramètres calendrier",
   },
   auth: {

@@ -3,7 +3,10 @@ import { translate, type Language, type Translate } from "./messages";
 
 export { languageOf, translate, type Language, type MessageKey, type Translate } from "./messages";
 
-const LanguageContext = createContext<{ language: Language; setLanguage: (language: Language) => void }>({ language: "fr", setLanguage: () => undefined });
+const LanguageContext = createContext<{ language: Language; setLanguage: (language: Language) => void }>({
+  language: "fr",
+  setLanguage: () => undefined,
+});
 
 /** The taskpane's language, the browser's until Outlook says its own (`setLanguage`). */
 export function LanguageProvider({ initial, children }: { initial: Language; children: ReactNode }) {

@@ -23,6 +23,8 @@ const CATALOGS: Record<Language, Messages> = { fr, en };
  * taskpane's bundle has a budget (see bench/).
  */
 export function translate(language: Language, key: MessageKey, values: Record<string, string | number> = {}): string {
-  const message = key.split(".").reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], CATALOGS[language]);
+  const message = key
+    .split(".")
+    .reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], CATALOGS[language]);
   return String(message).replace(/\{\{(\w+)\}\}/g, (placeholder, name: string) => String(values[name] ?? placeholder));
 }

@@ -43,12 +43,29 @@ describe("the Office adapter", () => {
   it("refuses to fill an appointment open in read mode", async () => {
     const adapter = adapterOn(fakeOffice(options({ item: { kind: "appointment-read", subject: "RGPD" } })));
     expect(adapter.itemKind()).toBe("appointment-read");
-    await expect(adapter.fillAppointment({ formationId: FORMATION_ID, subject: "x", start: new Date(), end: new Date(), location: "", body: "" })).rejects.toThrow(/composed/);
+    await expect(
+      adapter.fillAppointment({
+        formationId: FORMATION_ID,
+        subject: "x",
+        start: new Date(),
+        end: new Date(),
+        location: "",
+        body: "",
+      }),
+    ).rejects.toThrow(/composed/);
   });
 
   it("reads a read-mode appointment's formation tag and categories", async () => {
-    const item = { kind: "appointment-read", subject: "RGPD", start: "2026-12-01T08:00:00.000Z", categories: ["Formation"], customProperties: { [FORMATION_ID_CUSTOM_PROPERTY]: FORMATION_ID } } as const;
-    expect(await adapterOn(fakeOffice(options({ item: { ...item, categories: [...item.categories] } }))).readAppointment()).toEqual({
+    const item = {
+      kind: "appointment-read",
+      subject: "RGPD",
+      start: "2026-12-01T08:00:00.000Z",
+      categories: ["Formation"],
+      customProperties: { [FORMATION_ID_CUSTOM_PROPERTY]: FORMATION_ID },
+    } as const;
+    expect(
+      await adapterOn(fakeOffice(options({ item: { ...item, categories: [...item.categories] } }))).readAppointment(),
+    ).toEqual({
       subject: "RGPD",
       start: new Date("2026-12-01T08:00:00.000Z"),
       categories: ["Formation"],
@@ -79,7 +96,9 @@ describe("the Office adapter's sign-in", () => {
   });
 
   it("answers the sign-in dialog's first message and closes the dialog", async () => {
-    const office = fakeOffice(options({ dialog: { kind: "messages", messages: [{ message: '{"accessToken":"t"}' }, { message: "later" }] } }));
+    const office = fakeOffice(
+      options({ dialog: { kind: "messages", messages: [{ message: '{"accessToken":"t"}' }, { message: "later" }] } }),
+    );
     expect(await adapterOn(office).openSignInDialog(SIGN_IN_URL)).toBe('{"accessToken":"t"}');
     expect(office.__calls).toEqual([
       { method: "ui.displayDialogAsync", value: SIGN_IN_URL },
@@ -89,7 +108,9 @@ describe("the Office adapter's sign-in", () => {
 
   it("ignores a message from another origin", async () => {
     const forged = { message: '{"accessToken":"forged"}', origin: "https://evil.example.com" };
-    const office = fakeOffice(options({ dialog: { kind: "messages", messages: [forged, { message: '{"accessToken":"t"}' }] } }));
+    const office = fakeOffice(
+      options({ dialog: { kind: "messages", messages: [forged, { message: '{"accessToken":"t"}' }] } }),
+    );
     expect(await adapterOn(office).openSignInDialog(SIGN_IN_URL)).toBe('{"accessToken":"t"}');
   });
 
@@ -99,7 +120,9 @@ describe("the Office adapter's sign-in", () => {
     ["refused while another is open", { kind: "refused", code: 12007 } as const, "already-open"],
     ["unable to load its page", { kind: "event", code: 12002 } as const, "failed"],
   ])("fails with a typed error when the dialog is %s", async (_case, dialog, reason) => {
-    const failure = await adapterOn(fakeOffice(options({ dialog }))).openSignInDialog(SIGN_IN_URL).catch((error: unknown) => error);
+    const failure = await adapterOn(fakeOffice(options({ dialog })))
+      .openSignInDialog(SIGN_IN_URL)
+      .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(OfficeDialogError);
     expect(failure).toMatchObject({ reason, code: dialog.code });
   });
@@ -118,7 +141,8 @@ describe("following the pinned pane's item", () => {
 });
 
 describe("starting Office", () => {
-  const start = (office: ReturnType<typeof fakeOffice> | undefined, timeoutMs = 50) => startOffice(office as unknown as typeof Office | undefined, timeoutMs);
+  const start = (office: ReturnType<typeof fakeOffice> | undefined, timeoutMs = 50) =>
+    startOffice(office as unknown as typeof Office | undefined, timeoutMs);
 
   it("answers with an adapter in Outlook", async () => {
     expect((await start(fakeOffice(options({})))).kind).toBe("outlook");

@@ -50,7 +50,11 @@ export interface OfficeAdapter {
 export type OfficeDialogFailure = "closed" | "blocked" | "already-open" | "failed";
 
 /** Office's dialog error codes (`docs/develop/dialog-handle-errors-events.md`) as the reasons the taskpane tells apart. */
-const DIALOG_FAILURES: Record<number, OfficeDialogFailure> = { 12006: "closed", 12009: "blocked", 12007: "already-open" };
+const DIALOG_FAILURES: Record<number, OfficeDialogFailure> = {
+  12006: "closed",
+  12009: "blocked",
+  12007: "already-open",
+};
 
 export class OfficeDialogError extends Error {
   override name = "OfficeDialogError";
@@ -62,7 +66,8 @@ export class OfficeDialogError extends Error {
 }
 
 /** How `Office.onReady` ended: in Outlook, in a plain browser (host null), or never within the wait. */
-export type OfficeStart = { kind: "outlook"; adapter: OfficeAdapter } | { kind: "outside-office" } | { kind: "no-answer" };
+export type OfficeStart =
+  { kind: "outlook"; adapter: OfficeAdapter } | { kind: "outside-office" } | { kind: "no-answer" };
 
 /** office.js never settles `onReady` when it or one of its files is blocked (office-js #6040): wait this long. */
 export const OFFICE_READY_TIMEOUT_MS = 10_000;
@@ -80,7 +85,8 @@ function settle<T>(run: (callback: (result: Office.AsyncResult<T>) => void) => v
 }
 
 /** Office's `Time`, `Subject`… read with `getAsync` in compose mode, plain values in read mode. */
-const isCompose = (item: Office.Item): boolean => typeof (item as Office.AppointmentCompose).subject?.setAsync === "function";
+const isCompose = (item: Office.Item): boolean =>
+  typeof (item as Office.AppointmentCompose).subject?.setAsync === "function";
 
 export function createOfficeAdapter(office: OfficeApi): OfficeAdapter {
   const mailbox = () => office.context.mailbox;
@@ -99,7 +105,8 @@ export function createOfficeAdapter(office: OfficeApi): OfficeAdapter {
     mailboxAddress: () => mailbox().userProfile.emailAddress,
     async fillAppointment(fill) {
       const current = item();
-      if (!current || !isCompose(current) || current.itemType !== office.MailboxEnums.ItemType.Appointment) throw new Error("no appointment is being composed");
+      if (!current || !isCompose(current) || current.itemType !== office.MailboxEnums.ItemType.Appointment)
+        throw new Error("no appointment is being composed");
       const appointment = current as Office.AppointmentCompose;
       await settle((done) => appointment.subject.setAsync(fill.subject.slice(0, 255), done));
       await settle((done) => appointment.start.setAsync(fill.start, done));
@@ -116,7 +123,9 @@ export function createOfficeAdapter(office: OfficeApi): OfficeAdapter {
       const appointment = current as Office.AppointmentRead;
       const properties = await customProperties(appointment);
       const formationId: unknown = properties.get(FORMATION_ID_CUSTOM_PROPERTY);
-      const categories = appointment.categories ? await settle<Office.CategoryDetails[]>((done) => appointment.categories.getAsync(done)) : [];
+      const categories = appointment.categories
+        ? await settle<Office.CategoryDetails[]>((done) => appointment.categories.getAsync(done))
+        : [];
       return {
         subject: appointment.subject,
         start: appointment.start ?? null,
@@ -164,7 +173,11 @@ export function startOffice(office: OfficeApi | undefined, timeoutMs = OFFICE_RE
     if (typeof office?.onReady !== "function") return;
     void office.onReady((info) => {
       clearTimeout(timer);
-      resolve(info.host === office.HostType.Outlook ? { kind: "outlook", adapter: createOfficeAdapter(office) } : { kind: "outside-office" });
+      resolve(
+        info.host === office.HostType.Outlook
+          ? { kind: "outlook", adapter: createOfficeAdapter(office) }
+          : { kind: "outside-office" },
+      );
     });
   });
 }
@@ -177,13 +190,19 @@ export interface DialogHost {
 }
 
 /** Waits for office.js in the sign-in dialog; null when Office never answers, as for the pane. */
-export function startDialogHost(office: OfficeApi | undefined, timeoutMs = OFFICE_READY_TIMEOUT_MS): Promise<DialogHost | null> {
+export function startDialogHost(
+  office: OfficeApi | undefined,
+  timeoutMs = OFFICE_READY_TIMEOUT_MS,
+): Promise<DialogHost | null> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(null), timeoutMs);
     if (typeof office?.onReady !== "function") return;
     void office.onReady(() => {
       clearTimeout(timer);
-      resolve({ displayLanguage: () => office.context.displayLanguage, messageParent: (message) => office.context.ui.messageParent(message) });
+      resolve({
+        displayLanguage: () => office.context.displayLanguage,
+        messageParent: (message) => office.context.ui.messageParent(message),
+      });
     });
   });
 }

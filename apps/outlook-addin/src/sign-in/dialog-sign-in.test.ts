@@ -1,14 +1,30 @@
-import { InteractionRequiredAuthError, type AccountInfo, type AuthenticationResult, type IPublicClientApplication } from "@azure/msal-browser";
+import {
+  InteractionRequiredAuthError,
+  type AccountInfo,
+  type AuthenticationResult,
+  type IPublicClientApplication,
+} from "@azure/msal-browser";
 import { describe, expect, it } from "vitest";
 import { signInInDialog } from "./dialog-sign-in";
 
 const SCOPE = "api://b8a1f6c2-5d3e-4f7a-9c2b-1e0d3a4f5b6c/access_as_user";
-const ACCOUNT = { homeAccountId: "h", environment: "127.0.0.1:8443", tenantId: "t", username: "lea@contoso.com", localAccountId: "o" } as AccountInfo;
+const ACCOUNT = {
+  homeAccountId: "h",
+  environment: "127.0.0.1:8443",
+  tenantId: "t",
+  username: "lea@contoso.com",
+  localAccountId: "o",
+} as AccountInfo;
 const EXPIRES_ON = new Date("2026-11-24T09:00:00.000Z");
-const result = (accessToken: string) => ({ accessToken, expiresOn: EXPIRES_ON, account: ACCOUNT, scopes: [SCOPE] }) as unknown as AuthenticationResult;
+const result = (accessToken: string) =>
+  ({ accessToken, expiresOn: EXPIRES_ON, account: ACCOUNT, scopes: [SCOPE] }) as unknown as AuthenticationResult;
 
 /** MSAL's standard client as the dialog page uses it, with what it was asked recorded. */
-function fakeMsal(state: { redirected?: AuthenticationResult; cached?: AccountInfo; silent?: () => Promise<AuthenticationResult> }) {
+function fakeMsal(state: {
+  redirected?: AuthenticationResult;
+  cached?: AccountInfo;
+  silent?: () => Promise<AuthenticationResult>;
+}) {
   const calls: string[] = [];
   let active: AccountInfo | null = null;
   const client = {
@@ -50,7 +66,10 @@ describe("the sign-in dialog", () => {
   });
 
   it("signs the known account in again when Microsoft wants interaction", async () => {
-    const { msal, calls } = fakeMsal({ cached: ACCOUNT, silent: () => Promise.reject(new InteractionRequiredAuthError("invalid_grant", "AADSTS700084: expired")) });
+    const { msal, calls } = fakeMsal({
+      cached: ACCOUNT,
+      silent: () => Promise.reject(new InteractionRequiredAuthError("invalid_grant", "AADSTS700084: expired")),
+    });
     expect(await signInInDialog(msal, SCOPE)).toBe("redirecting");
     expect(calls).toEqual([`silent ${SCOPE} for lea@contoso.com`, `redirect ${SCOPE} hint lea@contoso.com`]);
   });

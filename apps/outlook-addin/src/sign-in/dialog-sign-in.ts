@@ -1,4 +1,8 @@
-import { InteractionRequiredAuthError, type AuthenticationResult, type IPublicClientApplication } from "@azure/msal-browser";
+import {
+  InteractionRequiredAuthError,
+  type AuthenticationResult,
+  type IPublicClientApplication,
+} from "@azure/msal-browser";
 import type { SignInDialogAnswer } from "../auth/dialog-token";
 
 /**
@@ -6,7 +10,10 @@ import type { SignInDialogAnswer } from "../auth/dialog-token";
  * the token from MSAL's cache (silently renewed), or leave for Microsoft's sign-in page ("redirecting": the page
  * unloads, and its next load finishes the job).
  */
-export async function signInInDialog(msal: IPublicClientApplication, apiScope: string): Promise<SignInDialogAnswer | "redirecting"> {
+export async function signInInDialog(
+  msal: IPublicClientApplication,
+  apiScope: string,
+): Promise<SignInDialogAnswer | "redirecting"> {
   const redirected = await msal.handleRedirectPromise();
   if (redirected) {
     msal.setActiveAccount(redirected.account);
@@ -27,6 +34,7 @@ export async function signInInDialog(msal: IPublicClientApplication, apiScope: s
 
 function answerOf(result: AuthenticationResult): SignInDialogAnswer {
   // Only a sign-in without a resource scope comes back undated; the pane must know when to renew.
-  if (!result.accessToken || !result.expiresOn) throw new Error(`Microsoft returned no access token for ${result.scopes.join(" ")}`);
+  if (!result.accessToken || !result.expiresOn)
+    throw new Error(`Microsoft returned no access token for ${result.scopes.join(" ")}`);
   return { accessToken: result.accessToken, expiresOn: result.expiresOn.toISOString() };
 }

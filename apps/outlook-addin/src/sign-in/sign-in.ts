@@ -20,7 +20,9 @@ if (!host) {
   show(translate(language, "auth.noOffice"));
 } else {
   show(translate(language, "auth.signingIn"));
-  const answer = await signIn().catch((error: unknown): SignInDialogAnswer => ({ error: error instanceof Error ? error.message : String(error) }));
+  const answer = await signIn().catch((error: unknown): SignInDialogAnswer => ({
+    error: error instanceof Error ? error.message : String(error),
+  }));
   if (answer !== "redirecting") {
     if ("error" in answer) show(translate(language, "auth.failed", { message: answer.error }));
     host.messageParent(JSON.stringify(answer));
@@ -29,7 +31,8 @@ if (!host) {
 
 async function signIn(): Promise<SignInDialogAnswer | "redirecting"> {
   const config = await fetchAddinConfig();
-  if (!config.clientId || !config.apiScope) throw new Error("the server has no Microsoft application configured for the add-in");
+  if (!config.clientId || !config.apiScope)
+    throw new Error("the server has no Microsoft application configured for the add-in");
   // This page is the redirect URI, registered as a single-page application: Microsoft sends the code back here.
   const msal = new PublicClientApplication(msalConfiguration(config, new URL(location.pathname, location.origin).href));
   await msal.initialize();

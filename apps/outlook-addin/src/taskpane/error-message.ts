@@ -12,6 +12,7 @@ export function errorMessage(error: unknown, t: Translate): string {
   const failure = error instanceof TRPCClientError && error.cause ? error.cause : error;
   if (failure instanceof OfficeDialogError && failure.reason === "closed") return t("auth.dialogClosed");
   if (failure instanceof OfficeDialogError && failure.reason === "blocked") return t("auth.dialogBlocked");
-  if (failure instanceof OfficeDialogError || failure instanceof AddinSignInError) return t("auth.failed", { message: failure.message });
+  if (failure instanceof OfficeDialogError || failure instanceof AddinSignInError)
+    return t("auth.failed", { message: failure.message });
   return t("errors.unexpected", { message: failure instanceof Error ? failure.message : String(failure) });
 }

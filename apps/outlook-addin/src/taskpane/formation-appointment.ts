@@ -14,7 +14,11 @@ export interface FormationFacts {
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
 
 /** What "fill with this formation" writes into the appointment being composed. */
-export function formationAppointmentFill(formation: FormationFacts, agendaUrl: string, bodyLine: string): AppointmentFill {
+export function formationAppointmentFill(
+  formation: FormationFacts,
+  agendaUrl: string,
+  bodyLine: string,
+): AppointmentFill {
   return {
     formationId: formation.formationId,
     subject: formation.title,
@@ -29,10 +33,15 @@ export function formationAppointmentFill(formation: FormationFacts, agendaUrl: s
  * Which formation an appointment open in read mode is: the one it was filled with (custom property), or, for a
  * copy the product exported (its category), the formation with the same title and start.
  */
-export function formationOfAppointment(appointment: AppointmentSummary, formations: readonly FormationFacts[]): string | null {
+export function formationOfAppointment(
+  appointment: AppointmentSummary,
+  formations: readonly FormationFacts[],
+): string | null {
   if (appointment.formationId) return appointment.formationId;
   if (!appointment.categories.includes(FORMATION_CATEGORY) || !appointment.start) return null;
   const start = appointment.start.getTime();
-  const match = formations.find((formation) => formation.title === appointment.subject && new Date(formation.startsAt).getTime() === start);
+  const match = formations.find(
+    (formation) => formation.title === appointment.subject && new Date(formation.startsAt).getTime() === start,
+  );
   return match?.formationId ?? null;
 }

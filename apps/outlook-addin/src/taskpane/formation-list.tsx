@@ -32,7 +32,15 @@ const STATE_COLOR = {
   error: "danger",
 } as const;
 
-function FormationCard({ formation, adapter, composing }: { formation: FormationInOutlook; adapter: OfficeAdapter; composing: boolean }) {
+function FormationCard({
+  formation,
+  adapter,
+  composing,
+}: {
+  formation: FormationInOutlook;
+  adapter: OfficeAdapter;
+  composing: boolean;
+}) {
   const { t, language } = useTranslation();
   const styles = useStyles();
   const { api, queries } = useApi();
@@ -54,7 +62,9 @@ function FormationCard({ formation, adapter, composing }: { formation: Formation
   };
   const fill = async () => {
     try {
-      await adapter.fillAppointment(formationAppointmentFill(formation, new URL("/agenda", location.origin).href, t("title")));
+      await adapter.fillAppointment(
+        formationAppointmentFill(formation, new URL("/agenda", location.origin).href, t("title")),
+      );
       setNotice({ intent: "success", text: t("formations.filled", { title: formation.title }) });
     } catch (error) {
       setNotice({ intent: "error", text: errorMessage(error, t) });
@@ -70,7 +80,9 @@ function FormationCard({ formation, adapter, composing }: { formation: Formation
       setNotice({ intent: "error", text: errorMessage(error, t) });
     }
   };
-  const when = new Intl.DateTimeFormat(language, { dateStyle: "medium", timeStyle: "short" }).format(new Date(formation.startsAt));
+  const when = new Intl.DateTimeFormat(language, { dateStyle: "medium", timeStyle: "short" }).format(
+    new Date(formation.startsAt),
+  );
   return (
     <article role="listitem" aria-label={formation.title} data-testid="formation" className={styles.card}>
       <Text weight="semibold">{formation.title}</Text>

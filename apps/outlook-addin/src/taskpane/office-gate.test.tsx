@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import type { OfficeStart } from "../office/office-adapter";
 import { OfficeGate } from "./office-gate";
 
-const gate = (outcome: OfficeStart) => render(<OfficeGate start={() => Promise.resolve(outcome)}>{() => <p>taskpane</p>}</OfficeGate>);
+const gate = (outcome: OfficeStart) =>
+  render(<OfficeGate start={() => Promise.resolve(outcome)}>{() => <p>taskpane</p>}</OfficeGate>);
 
 describe("OfficeGate", () => {
   it("says the pane belongs in Outlook when office.js runs outside Office", async () => {

@@ -5,7 +5,13 @@ import type { OfficeAdapter, OfficeStart } from "../office/office-adapter";
 import { Notice } from "./notice";
 
 /** Renders the taskpane once Office answered from Outlook; says why not otherwise. */
-export function OfficeGate({ start, children }: { start: () => Promise<OfficeStart>; children: (adapter: OfficeAdapter) => ReactNode }) {
+export function OfficeGate({
+  start,
+  children,
+}: {
+  start: () => Promise<OfficeStart>;
+  children: (adapter: OfficeAdapter) => ReactNode;
+}) {
   const { t } = useTranslation();
   const [outcome, setOutcome] = useState<OfficeStart | null>(null);
   useEffect(() => {

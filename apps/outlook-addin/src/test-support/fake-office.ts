@@ -13,7 +13,11 @@ export interface FakeItem {
  * `messageParent` (end-to-end tests); or, for unit tests, send `messages` in order, end with Office's dialog `event` code
  * (12006: closed by the person), or refuse to open with an error `code` (12009: blocked, 12007: one already open).
  */
-export type FakeDialog = { kind: "window" } | { kind: "messages"; messages: Array<{ message: string; origin?: string }> } | { kind: "event"; code: number } | { kind: "refused"; code: number };
+export type FakeDialog =
+  | { kind: "window" }
+  | { kind: "messages"; messages: Array<{ message: string; origin?: string }> }
+  | { kind: "event"; code: number }
+  | { kind: "refused"; code: number };
 
 export interface FakeOfficeOptions {
   /** "Outlook", or null as office.js answers in a plain browser. */
@@ -73,12 +77,25 @@ export function fakeOffice(options: FakeOfficeOptions): FakeOffice {
     const itemType = source.kind === "message-read" ? "message" : "appointment";
     item =
       source.kind === "appointment-compose"
-        ? { itemType, subject: field("subject"), start: field("start"), end: field("end"), location: field("location"), body: field("body"), loadCustomPropertiesAsync }
+        ? {
+            itemType,
+            subject: field("subject"),
+            start: field("start"),
+            end: field("end"),
+            location: field("location"),
+            body: field("body"),
+            loadCustomPropertiesAsync,
+          }
         : {
             itemType,
             subject: source.subject ?? "",
             start: source.start ? new Date(source.start) : undefined,
-            categories: { getAsync: (callback: Callback) => callback(succeeded((source.categories ?? []).map((displayName) => ({ displayName, color: "Preset0" })))) },
+            categories: {
+              getAsync: (callback: Callback) =>
+                callback(
+                  succeeded((source.categories ?? []).map((displayName) => ({ displayName, color: "Preset0" }))),
+                ),
+            },
             loadCustomPropertiesAsync,
           };
   }
@@ -103,7 +120,8 @@ export function fakeOffice(options: FakeOfficeOptions): FakeOffice {
     let closedByAddin = false;
     const relay = (event: MessageEvent<{ fakeOfficeDialogMessage?: unknown }>) => {
       const message = event.data?.fakeOfficeDialogMessage;
-      if (event.source === child && typeof message === "string") dialogHandlers[messageEvent]?.({ message, origin: event.origin });
+      if (event.source === child && typeof message === "string")
+        dialogHandlers[messageEvent]?.({ message, origin: event.origin });
     };
     window.addEventListener("message", relay);
     const watch = setInterval(() => {
@@ -128,11 +146,13 @@ export function fakeOffice(options: FakeOfficeOptions): FakeOffice {
     dialogOpen = true;
     const behaviour = options.dialog ?? { kind: "window" };
     if (behaviour.kind === "window") return openDialogWindow(url, callback);
-    if (behaviour.kind === "refused") return callback({ status: "failed", error: { code: behaviour.code, message: "refused" } });
+    if (behaviour.kind === "refused")
+      return callback({ status: "failed", error: { code: behaviour.code, message: "refused" } });
     callback(succeeded(dialog));
     setTimeout(() => {
       if (behaviour.kind === "messages") {
-        for (const { message, origin } of behaviour.messages) if (dialogOpen) dialogHandlers[messageEvent]?.({ message, origin: origin ?? location.origin });
+        for (const { message, origin } of behaviour.messages)
+          if (dialogOpen) dialogHandlers[messageEvent]?.({ message, origin: origin ?? location.origin });
       } else dialogHandlers[closingEvent]?.({ error: behaviour.code });
     }, 0);
   };
@@ -146,7 +166,11 @@ export function fakeOffice(options: FakeOfficeOptions): FakeOffice {
     HostType: { Outlook: "Outlook" },
     AsyncResultStatus: { Succeeded: "succeeded", Failed: "failed" },
     CoercionType: { Html: "html", Text: "text" },
-    EventType: { ItemChanged: "olkItemSelectedChanged", DialogMessageReceived: messageEvent, DialogEventReceived: closingEvent },
+    EventType: {
+      ItemChanged: "olkItemSelectedChanged",
+      DialogMessageReceived: messageEvent,
+      DialogEventReceived: closingEvent,
+    },
     MailboxEnums: { ItemType: { Message: "message", Appointment: "appointment" } },
     context: {
       displayLanguage: options.displayLanguage,
@@ -154,7 +178,8 @@ export function fakeOffice(options: FakeOfficeOptions): FakeOffice {
         item,
         userProfile: { emailAddress: options.emailAddress, displayName: options.emailAddress },
         addHandlerAsync: (eventType: string) => calls.push({ method: "mailbox.addHandlerAsync", value: eventType }),
-        removeHandlerAsync: (eventType: string) => calls.push({ method: "mailbox.removeHandlerAsync", value: eventType }),
+        removeHandlerAsync: (eventType: string) =>
+          calls.push({ method: "mailbox.removeHandlerAsync", value: eventType }),
       },
       requirements: { isSetSupported: (name: string) => name !== "NestedAppAuth" || options.nestedAppAuth !== false },
       ui: { displayDialogAsync, messageParent },

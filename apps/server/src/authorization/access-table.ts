@@ -29,14 +29,24 @@ export interface ProcedureAccess {
    * For a procedure listing data: makes one item of a person's and reads the ids a successful answer lists. The caller
    * must see their own item, and another's only when `seesOthers` names them.
    */
-  lists?: { itemOf: (world: CallerWorld, person: Caller["owner"]) => Promise<string>; ids: (data: unknown) => string[]; seesOthers: readonly CallerKind[] };
+  lists?: {
+    itemOf: (world: CallerWorld, person: Caller["owner"]) => Promise<string>;
+    ids: (data: unknown) => string[];
+    seesOthers: readonly CallerKind[];
+  };
   /** Puts back what a successful call changed for the caller (a disconnection). */
   restore?: (world: CallerWorld, caller: Caller) => Promise<void>;
 }
 
 const OK = "ok";
 const PEOPLE = ["learner", "otherLearner", "trainer", "otherTrainer", "admin", "microsoftConnected"] as const;
-const SERVICES = ["serviceWithoutScope", "serviceReader", "serviceWriter", "serviceReaderWriter", "serviceUserAdministrator"] as const;
+const SERVICES = [
+  "serviceWithoutScope",
+  "serviceReader",
+  "serviceWriter",
+  "serviceReaderWriter",
+  "serviceUserAdministrator",
+] as const;
 type PersonKind = (typeof PEOPLE)[number];
 type ServiceKind = (typeof SERVICES)[number];
 
@@ -47,8 +57,13 @@ const NOT_SIGNED_IN = {
   deactivatedUser: [401, "USER_DEACTIVATED"],
 } as const satisfies Partial<Record<CallerKind, Expected>>;
 
-function each<K extends string>(kinds: readonly K[], expectation: Expectation | ((kind: K) => Expectation)): Record<K, Expectation> {
-  return Object.fromEntries(kinds.map((kind) => [kind, typeof expectation === "function" ? expectation(kind) : expectation])) as Record<K, Expectation>;
+function each<K extends string>(
+  kinds: readonly K[],
+  expectation: Expectation | ((kind: K) => Expectation),
+): Record<K, Expectation> {
+  return Object.fromEntries(
+    kinds.map((kind) => [kind, typeof expectation === "function" ? expectation(kind) : expectation]),
+  ) as Record<K, Expectation>;
 }
 
 /** Open to everyone, signed in or not. */
@@ -72,31 +87,53 @@ function admins(): Record<CallerKind, Expectation> {
 }
 
 /** People by what the platform made them, apps by their scopes. */
-function byRoleAndScope(forPerson: (kind: PersonKind) => Expectation, forService: (kind: ServiceKind) => Expectation): Record<CallerKind, Expectation> {
+function byRoleAndScope(
+  forPerson: (kind: PersonKind) => Expectation,
+  forService: (kind: ServiceKind) => Expectation,
+): Record<CallerKind, Expectation> {
   return { ...each(PEOPLE, forPerson), ...each(SERVICES, forService), ...NOT_SIGNED_IN };
 }
 
 const isLearner = (kind: PersonKind) => kind === "learner" || kind === "otherLearner" || kind === "microsoftConnected";
-const readsFormations = (kind: ServiceKind) => kind === "serviceReader" || kind === "serviceWriter" || kind === "serviceReaderWriter";
+const readsFormations = (kind: ServiceKind) =>
+  kind === "serviceReader" || kind === "serviceWriter" || kind === "serviceReaderWriter";
 const writesFormations = (kind: ServiceKind) => kind === "serviceWriter" || kind === "serviceReaderWriter";
 
 const OWN_ONLY = { owned: OK, foreign: [404, "EVENT_NOT_FOUND"] } as const;
 const DECEMBER = { from: "2026-12-01T00:00:00Z", to: "2027-01-01T00:00:00Z" };
 const meeting = { title: "Réunion", startsAt: "2026-12-03T10:00:00+01:00", endsAt: "2026-12-03T11:00:00+01:00" };
-const formationFields = { title: "Formation revue", startsAt: "2026-12-16T09:00:00+01:00", endsAt: "2026-12-16T12:00:00+01:00", timeZone: "Europe/Paris" };
+const formationFields = {
+  title: "Formation revue",
+  startsAt: "2026-12-16T09:00:00+01:00",
+  endsAt: "2026-12-16T12:00:00+01:00",
+  timeZone: "Europe/Paris",
+};
 
 /** A query string carrying an input's fields, whatever the input (the fuzz test sends anything through this door). */
 const queryString = (input: unknown) =>
-  new URLSearchParams(Object.entries(typeof input === "object" && input !== null ? input : {}).map(([key, value]): [string, string] => [key, String(value)])).toString();
+  new URLSearchParams(
+    Object.entries(typeof input === "object" && input !== null ? input : {}).map(([key, value]): [string, string] => [
+      key,
+      String(value),
+    ]),
+  ).toString();
 const idsOf = (data: unknown) => (data as Array<{ id: string }>).map(({ id }) => id);
-const eventOf = async (world: CallerWorld, caller: Caller, ownership: Ownership) => ({ id: await world.eventOf(world.personFor(caller, ownership)) });
-const formationOf = async (world: CallerWorld, caller: Caller, ownership: Ownership) => world.formationOf(world.personFor(caller, ownership));
+const eventOf = async (world: CallerWorld, caller: Caller, ownership: Ownership) => ({
+  id: await world.eventOf(world.personFor(caller, ownership)),
+});
+const formationOf = async (world: CallerWorld, caller: Caller, ownership: Ownership) =>
+  world.formationOf(world.personFor(caller, ownership));
 /** A field of an input of any shape, as a path segment or query value carries it. */
-const field = (input: unknown, name: string) => String((typeof input === "object" && input !== null ? (input as Record<string, unknown>)[name] : undefined) ?? "");
+const field = (input: unknown, name: string) =>
+  String((typeof input === "object" && input !== null ? (input as Record<string, unknown>)[name] : undefined) ?? "");
 /** A path segment carrying any text: a lone surrogate, which no URL can carry, becomes U+FFFD as browsers make it. */
-const segment = (text: string) => encodeURIComponent(text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD"));
+const segment = (text: string) =>
+  encodeURIComponent(text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD"));
 /** An input without one of its fields, for the body of a door whose path carries that field. */
-const without = (input: unknown, name: string) => (typeof input === "object" && input !== null && !Array.isArray(input) ? Object.fromEntries(Object.entries(input).filter(([key]) => key !== name)) : input);
+const without = (input: unknown, name: string) =>
+  typeof input === "object" && input !== null && !Array.isArray(input)
+    ? Object.fromEntries(Object.entries(input).filter(([key]) => key !== name))
+    : input;
 const idPath = (prefix: string) => (input: unknown) => ({ path: `${prefix}/${segment(field(input, "id"))}` });
 
 /** Telling Agenda someone left or came back: the platform's apps with `users:write`, and admins. */
@@ -107,7 +144,13 @@ function userAccessChange(action: "deactivate" | "reactivate"): ProcedureAccess 
       (kind) => (kind === "serviceUserAdministrator" ? OK : [403, "FORBIDDEN"]),
     ),
     input: async (world) => ({ platformUserId: (await world.newPerson()).platformUserId }),
-    rest: [{ method: "POST", route: `/api/users/:platformUserId/${action}`, request: (input) => ({ path: `/api/users/${segment(field(input, "platformUserId"))}/${action}` }) }],
+    rest: [
+      {
+        method: "POST",
+        route: `/api/users/:platformUserId/${action}`,
+        request: (input) => ({ path: `/api/users/${segment(field(input, "platformUserId"))}/${action}` }),
+      },
+    ],
   };
 }
 
@@ -118,20 +161,49 @@ export const ACCESS_TABLE: Record<string, ProcedureAccess> = {
     expect: people(OK),
     input: async () => DECEMBER,
     lists: { itemOf: (world, person) => world.eventOf(person), ids: idsOf, seesOthers: [] },
-    rest: [{ method: "GET", route: "/api/calendar/events", request: (input: unknown) => ({ path: `/api/calendar/events?${queryString(input)}` }) }],
+    rest: [
+      {
+        method: "GET",
+        route: "/api/calendar/events",
+        request: (input: unknown) => ({ path: `/api/calendar/events?${queryString(input)}` }),
+      },
+    ],
   },
-  "events.get": { expect: people(OWN_ONLY), input: eventOf, rest: [{ method: "GET", route: "/api/calendar/events/:id", request: idPath("/api/calendar/events") }] },
+  "events.get": {
+    expect: people(OWN_ONLY),
+    input: eventOf,
+    rest: [{ method: "GET", route: "/api/calendar/events/:id", request: idPath("/api/calendar/events") }],
+  },
   "events.create": {
     expect: people(OK),
     input: async () => meeting,
-    rest: [{ method: "POST", route: "/api/calendar/events", request: (input) => ({ path: "/api/calendar/events", body: input }) }],
+    rest: [
+      {
+        method: "POST",
+        route: "/api/calendar/events",
+        request: (input) => ({ path: "/api/calendar/events", body: input }),
+      },
+    ],
   },
   "events.update": {
     expect: people(OWN_ONLY),
     input: async (world, caller, ownership) => ({ ...(await eventOf(world, caller, ownership)), title: "Renommé" }),
-    rest: [{ method: "PUT", route: "/api/calendar/events/:id", request: (input) => ({ path: `/api/calendar/events/${segment(field(input, "id"))}`, body: without(input, "id") }) }],
+    rest: [
+      {
+        method: "PUT",
+        route: "/api/calendar/events/:id",
+        request: (input) => ({
+          path: `/api/calendar/events/${segment(field(input, "id"))}`,
+          body: without(input, "id"),
+        }),
+      },
+    ],
   },
-  "events.delete": { expect: people(OWN_ONLY), input: eventOf, rest: [{ method: "DELETE", route: "/api/calendar/events/:id", request: idPath("/api/calendar/events") }] },
+  "events.delete": {
+    expect: people(OWN_ONLY),
+    input: eventOf,
+    rest: [{ method: "DELETE", route: "/api/calendar/events/:id", request: idPath("/api/calendar/events") }],
+  },
 
   "formations.list": {
     expect: byRoleAndScope(
@@ -139,7 +211,11 @@ export const ACCESS_TABLE: Record<string, ProcedureAccess> = {
       (kind) => (readsFormations(kind) ? OK : [403, "FORBIDDEN"]),
     ),
     input: async () => ({}),
-    lists: { itemOf: (world, person) => world.formationOf(person), ids: idsOf, seesOthers: ["admin", "serviceReader", "serviceWriter", "serviceReaderWriter"] },
+    lists: {
+      itemOf: (world, person) => world.formationOf(person),
+      ids: idsOf,
+      seesOthers: ["admin", "serviceReader", "serviceWriter", "serviceReaderWriter"],
+    },
   },
   "formations.get": {
     expect: byRoleAndScope(
@@ -150,14 +226,30 @@ export const ACCESS_TABLE: Record<string, ProcedureAccess> = {
   },
   "formations.upsert": {
     expect: byRoleAndScope(
-      (kind) => (kind === "admin" ? OK : isLearner(kind) ? [403, "FORBIDDEN"] : { owned: OK, foreign: [403, "TRAINER_ONLY_OWN_FORMATIONS"] }),
+      (kind) =>
+        kind === "admin"
+          ? OK
+          : isLearner(kind)
+            ? [403, "FORBIDDEN"]
+            : { owned: OK, foreign: [403, "TRAINER_ONLY_OWN_FORMATIONS"] },
       (kind) => (writesFormations(kind) ? OK : [403, "FORBIDDEN"]),
     ),
-    input: async (world, caller, ownership) => ({ id: await formationOf(world, caller, ownership), ...formationFields }),
+    input: async (world, caller, ownership) => ({
+      id: await formationOf(world, caller, ownership),
+      ...formationFields,
+    }),
   },
 
-  "feeds.get": { expect: people(OK), rest: [{ method: "GET", route: "/api/calendar/feed", request: () => ({ path: "/api/calendar/feed" }) }] },
-  "feeds.rotate": { expect: people(OK), rest: [{ method: "POST", route: "/api/calendar/feed/rotate", request: () => ({ path: "/api/calendar/feed/rotate" }) }] },
+  "feeds.get": {
+    expect: people(OK),
+    rest: [{ method: "GET", route: "/api/calendar/feed", request: () => ({ path: "/api/calendar/feed" }) }],
+  },
+  "feeds.rotate": {
+    expect: people(OK),
+    rest: [
+      { method: "POST", route: "/api/calendar/feed/rotate", request: () => ({ path: "/api/calendar/feed/rotate" }) },
+    ],
+  },
   "feeds.updateSettings": {
     // Each person changes their own feed, which the input turns on first: there is no one else's to reach.
     expect: people(OK),
@@ -165,7 +257,13 @@ export const ACCESS_TABLE: Record<string, ProcedureAccess> = {
       await world.calendarFeedOf(caller.owner);
       return { includePersonalEvents: true };
     },
-    rest: [{ method: "PUT", route: "/api/calendar/feed/settings", request: (input) => ({ path: "/api/calendar/feed/settings", body: input }) }],
+    rest: [
+      {
+        method: "PUT",
+        route: "/api/calendar/feed/settings",
+        request: (input) => ({ path: "/api/calendar/feed/settings", body: input }),
+      },
+    ],
   },
   "feeds.delete": {
     expect: people(OK),
@@ -177,67 +275,165 @@ export const ACCESS_TABLE: Record<string, ProcedureAccess> = {
     input: async (world, caller, ownership) => ({ formationId: await formationOf(world, caller, ownership) }),
   },
 
-  "integrations.list": { expect: people(OK), rest: [{ method: "GET", route: "/api/calendar/integrations", request: () => ({ path: "/api/calendar/integrations" }) }] },
-  "integrations.all": { expect: admins(), rest: [{ method: "GET", route: "/api/admin/integrations", request: () => ({ path: "/api/admin/integrations" }) }] },
-  "integrations.outlook.authUrl": { expect: people(OK), rest: [{ method: "GET", route: "/api/calendar/outlook/auth-url", request: () => ({ path: "/api/calendar/outlook/auth-url" }) }] },
+  "integrations.list": {
+    expect: people(OK),
+    rest: [
+      { method: "GET", route: "/api/calendar/integrations", request: () => ({ path: "/api/calendar/integrations" }) },
+    ],
+  },
+  "integrations.all": {
+    expect: admins(),
+    rest: [{ method: "GET", route: "/api/admin/integrations", request: () => ({ path: "/api/admin/integrations" }) }],
+  },
+  "integrations.outlook.authUrl": {
+    expect: people(OK),
+    rest: [
+      {
+        method: "GET",
+        route: "/api/calendar/outlook/auth-url",
+        request: () => ({ path: "/api/calendar/outlook/auth-url" }),
+      },
+    ],
+  },
   "integrations.outlook.callback": {
     // Microsoft's answer to a connection another person began is theirs: the OAuth state is bound to who began it.
     expect: people({ owned: OK, foreign: [400, "OAUTH_STATE_FOREIGN"] }),
     input: async (world, caller, ownership) => world.outlookAnswerFor(world.personFor(caller, ownership)),
-    rest: [{ method: "POST", route: "/api/calendar/outlook/callback", request: (input) => ({ path: "/api/calendar/outlook/callback", body: input }) }],
+    rest: [
+      {
+        method: "POST",
+        route: "/api/calendar/outlook/callback",
+        request: (input) => ({ path: "/api/calendar/outlook/callback", body: input }),
+      },
+    ],
   },
-  "integrations.outlook.calendars": { expect: people(OK), rest: [{ method: "GET", route: "/api/calendar/outlook/calendars", request: () => ({ path: "/api/calendar/outlook/calendars" }) }] },
+  "integrations.outlook.calendars": {
+    expect: people(OK),
+    rest: [
+      {
+        method: "GET",
+        route: "/api/calendar/outlook/calendars",
+        request: () => ({ path: "/api/calendar/outlook/calendars" }),
+      },
+    ],
+  },
   "integrations.outlook.updateSettings": {
     expect: people(OK),
     input: async () => ({ autoSyncEnabled: true }),
-    rest: [{ method: "PUT", route: "/api/calendar/integrations/outlook/settings", request: (input) => ({ path: "/api/calendar/integrations/outlook/settings", body: input }) }],
+    rest: [
+      {
+        method: "PUT",
+        route: "/api/calendar/integrations/outlook/settings",
+        request: (input) => ({ path: "/api/calendar/integrations/outlook/settings", body: input }),
+      },
+    ],
   },
   "integrations.outlook.disconnect": {
     expect: people(OK),
     input: async () => ({ removeExportedFormations: false }),
-    rest: [{ method: "DELETE", route: "/api/calendar/integrations/outlook", request: () => ({ path: "/api/calendar/integrations/outlook?removeExportedFormations=false" }) }],
+    rest: [
+      {
+        method: "DELETE",
+        route: "/api/calendar/integrations/outlook",
+        request: () => ({ path: "/api/calendar/integrations/outlook?removeExportedFormations=false" }),
+      },
+    ],
     restore: (world, caller) => world.reconnect(caller.owner),
   },
 
-  "sync.importNow": { expect: people(OK), rest: [{ method: "POST", route: "/api/calendar/outlook/import", request: () => ({ path: "/api/calendar/outlook/import" }) }] },
+  "sync.importNow": {
+    expect: people(OK),
+    rest: [
+      {
+        method: "POST",
+        route: "/api/calendar/outlook/import",
+        request: () => ({ path: "/api/calendar/outlook/import" }),
+      },
+    ],
+  },
   "sync.exportFormation": {
     // Only a formation one takes part in goes to one's Outlook, whatever one may see.
     expect: people({ owned: OK, foreign: [412, "FORMATION_NOT_EXPORTABLE"] }),
     input: async (world, caller, ownership) => ({ formationId: await formationOf(world, caller, ownership) }),
-    rest: [{ method: "POST", route: "/api/calendar/outlook/export-formation", request: (input) => ({ path: "/api/calendar/outlook/export-formation", body: input }) }],
+    rest: [
+      {
+        method: "POST",
+        route: "/api/calendar/outlook/export-formation",
+        request: (input) => ({ path: "/api/calendar/outlook/export-formation", body: input }),
+      },
+    ],
   },
-  "sync.runs": { expect: people(OK), input: async () => ({}), rest: [{ method: "GET", route: "/api/calendar/sync/runs", request: () => ({ path: "/api/calendar/sync/runs" }) }] },
+  "sync.runs": {
+    expect: people(OK),
+    input: async () => ({}),
+    rest: [{ method: "GET", route: "/api/calendar/sync/runs", request: () => ({ path: "/api/calendar/sync/runs" }) }],
+  },
   "sync.statusTicket": { expect: people(OK) },
   "sync.onStatus": { expect: people(OK) },
-  "sync.conflicts": { expect: people(OK), input: async () => ({}), lists: { itemOf: (world, person) => world.conflictOf(person), ids: idsOf, seesOthers: [] } },
+  "sync.conflicts": {
+    expect: people(OK),
+    input: async () => ({}),
+    lists: { itemOf: (world, person) => world.conflictOf(person), ids: idsOf, seesOthers: [] },
+  },
   "sync.reviewConflict": {
     expect: people({ owned: OK, foreign: [404, "CONFLICT_NOT_FOUND"] }),
     input: async (world, caller, ownership) => ({ id: await world.conflictOf(world.personFor(caller, ownership)) }),
   },
   "sync.formations": {
     expect: people(OK),
-    lists: { itemOf: (world, person) => world.formationOf(person), ids: (data) => (data as Array<{ formationId: string }>).map(({ formationId }) => formationId), seesOthers: [] },
+    lists: {
+      itemOf: (world, person) => world.formationOf(person),
+      ids: (data) => (data as Array<{ formationId: string }>).map(({ formationId }) => formationId),
+      seesOthers: [],
+    },
   },
-  "sync.failedJobs": { expect: admins(), rest: [{ method: "GET", route: "/api/admin/sync/failed-jobs", request: () => ({ path: "/api/admin/sync/failed-jobs" }) }] },
+  "sync.failedJobs": {
+    expect: admins(),
+    rest: [
+      { method: "GET", route: "/api/admin/sync/failed-jobs", request: () => ({ path: "/api/admin/sync/failed-jobs" }) },
+    ],
+  },
   "sync.retryJob": { expect: admins(), input: async () => ({ queue: SYNC_QUEUES.import, id: crypto.randomUUID() }) },
 
   "auditLog.list": {
     expect: admins(),
     input: async () => ({ limit: 20 }),
-    lists: { itemOf: (world, person) => world.auditEntryOf(person), ids: (data) => (data as { entries: Array<{ id: string }> }).entries.map(({ id }) => id), seesOthers: ["admin"] },
-    rest: [{ method: "GET", route: "/api/admin/audit-log", request: (input) => ({ path: `/api/admin/audit-log?${queryString(input)}` }) }],
+    lists: {
+      itemOf: (world, person) => world.auditEntryOf(person),
+      ids: (data) => (data as { entries: Array<{ id: string }> }).entries.map(({ id }) => id),
+      seesOthers: ["admin"],
+    },
+    rest: [
+      {
+        method: "GET",
+        route: "/api/admin/audit-log",
+        request: (input) => ({ path: `/api/admin/audit-log?${queryString(input)}` }),
+      },
+    ],
   },
 
   "serviceTokens.list": {
     expect: admins(),
     input: async () => ({}),
     lists: { itemOf: (world) => world.serviceTokenOf(), ids: idsOf, seesOthers: ["admin"] },
-    rest: [{ method: "GET", route: "/api/admin/service-tokens", request: (input) => ({ path: `/api/admin/service-tokens?${queryString(input)}` }) }],
+    rest: [
+      {
+        method: "GET",
+        route: "/api/admin/service-tokens",
+        request: (input) => ({ path: `/api/admin/service-tokens?${queryString(input)}` }),
+      },
+    ],
   },
   "serviceTokens.create": {
     expect: admins(),
     input: async () => ({ name: "world-created", scopes: ["formations:read"] }),
-    rest: [{ method: "POST", route: "/api/admin/service-tokens", request: (input) => ({ path: "/api/admin/service-tokens", body: input }) }],
+    rest: [
+      {
+        method: "POST",
+        route: "/api/admin/service-tokens",
+        request: (input) => ({ path: "/api/admin/service-tokens", body: input }),
+      },
+    ],
   },
   "serviceTokens.revoke": {
     expect: admins(),
@@ -251,7 +447,9 @@ export const ACCESS_TABLE: Record<string, ProcedureAccess> = {
   "demo.signIn": {
     expect: anyone(),
     input: async () => ({ email: "lea.martin@formation.demo" }),
-    rest: [{ method: "POST", route: "/api/demo/sign-in", request: (input) => ({ path: "/api/demo/sign-in", body: input }) }],
+    rest: [
+      { method: "POST", route: "/api/demo/sign-in", request: (input) => ({ path: "/api/demo/sign-in", body: input }) },
+    ],
   },
 };
 
@@ -260,7 +458,10 @@ export const ACCESS_TABLE: Record<string, ProcedureAccess> = {
  * be called by anyone: what they check instead is the test of their own.
  */
 export const PUBLIC_NON_PROCEDURE_ROUTES: Record<string, string> = {
-  "POST /api/calendar/outlook/notifications": "Microsoft's change notifications: each item checked against its subscription's clientState",
-  "POST /api/calendar/outlook/lifecycle": "Microsoft's lifecycle events: each item checked against its subscription's clientState",
-  "GET /feeds/:file": "a person's private calendar feed, polled by calendar apps that cannot sign in: its 256-bit secret is the credential (feeds.test.ts)",
+  "POST /api/calendar/outlook/notifications":
+    "Microsoft's change notifications: each item checked against its subscription's clientState",
+  "POST /api/calendar/outlook/lifecycle":
+    "Microsoft's lifecycle events: each item checked against its subscription's clientState",
+  "GET /feeds/:file":
+    "a person's private calendar feed, polled by calendar apps that cannot sign in: its 256-bit secret is the credential (feeds.test.ts)",
 };

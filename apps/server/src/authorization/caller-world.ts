@@ -1,5 +1,10 @@
 import type { AddressInfo } from "node:net";
-import { createAuthenticator, createMicrosoftTokenVerifier, signSessionToken, type CalendarFeedSettings } from "@agenda/api";
+import {
+  createAuthenticator,
+  createMicrosoftTokenVerifier,
+  signSessionToken,
+  type CalendarFeedSettings,
+} from "@agenda/api";
 import type { Database } from "@agenda/db/client";
 import { auditLog, syncConflicts } from "@agenda/db/schema";
 import { recordAudit } from "@agenda/domain/audit";
@@ -54,7 +59,10 @@ const PEOPLE = {
 } as const satisfies Record<string, { role: Role; mailbox: string; name: string }>;
 type PersonKey = keyof typeof PEOPLE;
 
-export const SANDBOX_MAILBOXES = [...Object.values(PEOPLE).map(({ mailbox, name }) => ({ userPrincipalName: mailbox, displayName: name })), { userPrincipalName: "stranger@contoso.test", displayName: "Stranger" }];
+export const SANDBOX_MAILBOXES = [
+  ...Object.values(PEOPLE).map(({ mailbox, name }) => ({ userPrincipalName: mailbox, displayName: name })),
+  { userPrincipalName: "stranger@contoso.test", displayName: "Stranger" },
+];
 
 /** Whose data a caller owns and whose is foreign to them; callers that are no one own what Léa owns. */
 const OWNERS: Record<CallerKind, { owner: PersonKey; foreign: PersonKey }> = {
@@ -109,15 +117,29 @@ export class CallerWorld {
     await seedDemoData(db);
     const people = {} as Record<PersonKey, User>;
     for (const [key, person] of Object.entries(PEOPLE) as Array<[PersonKey, (typeof PEOPLE)[PersonKey]]>) {
-      people[key] = await ensureUser(db, { platformUserId: `world-${key}`, email: person.mailbox, name: person.name, role: person.role, locale: "en" });
+      people[key] = await ensureUser(db, {
+        platformUserId: `world-${key}`,
+        email: person.mailbox,
+        name: person.name,
+        role: person.role,
+        locale: "en",
+      });
       if (key !== "dee") await connect(services, people[key]);
     }
     const sessions = Object.fromEntries(
-      await Promise.all(Object.entries(people).map(async ([key, user]) => [key, await signSessionToken(SECRET, user)] as const)),
+      await Promise.all(
+        Object.entries(people).map(async ([key, user]) => [key, await signSessionToken(SECRET, user)] as const),
+      ),
     ) as Record<PersonKey, string>;
     const hr = await createServiceToken(db, { name: "world-hr", scopes: ["users:write"] });
-    await setUserDeactivated(db, serviceViewer(hr.serviceToken.id, "world-hr", ["users:write"]), people.dee.platformUserId, true);
-    const service = async (scopes: ServiceScope[]) => (await createServiceToken(db, { name: `world-${scopes.join("+") || "none"}`, scopes })).token;
+    await setUserDeactivated(
+      db,
+      serviceViewer(hr.serviceToken.id, "world-hr", ["users:write"]),
+      people.dee.platformUserId,
+      true,
+    );
+    const service = async (scopes: ServiceScope[]) =>
+      (await createServiceToken(db, { name: `world-${scopes.join("+") || "none"}`, scopes })).token;
 
     const bearer = (token: string) => ({ authorization: `Bearer ${token}`, "accept-language": "en" });
     const tokens: Record<CallerKind, string | null> = {
@@ -140,7 +162,15 @@ export class CallerWorld {
       CALLER_KINDS.map((kind): [CallerKind, Caller] => {
         const token = tokens[kind];
         const { owner, foreign } = OWNERS[kind];
-        return [kind, { kind, headers: token ? bearer(token) : { "accept-language": "en" }, owner: people[owner], foreign: people[foreign] }];
+        return [
+          kind,
+          {
+            kind,
+            headers: token ? bearer(token) : { "accept-language": "en" },
+            owner: people[owner],
+            foreign: people[foreign],
+          },
+        ];
       }),
     ) as Record<CallerKind, Caller>;
 
@@ -148,8 +178,14 @@ export class CallerWorld {
     const sync = await startQueueOnlySync(services, databaseUrl);
     const statusFeed = new IntegrationStatusFeed(db);
     await statusFeed.start();
-    const verifier = createMicrosoftTokenVerifier(addinAuthSettings({ clientId: TEST_APP.clientId, tenant: "common", authorityHost: sandbox.url }));
-    const calendarFeeds = { origin: "https://agenda.example.test", platformUrl: "https://platform.example.test", sealer: services.vault };
+    const verifier = createMicrosoftTokenVerifier(
+      addinAuthSettings({ clientId: TEST_APP.clientId, tenant: "common", authorityHost: sandbox.url }),
+    );
+    const calendarFeeds = {
+      origin: "https://agenda.example.test",
+      platformUrl: "https://platform.example.test",
+      sealer: services.vault,
+    };
     const app = createApp({
       db,
       authenticator: createAuthenticator({ secret: SECRET }, verifier),
@@ -185,7 +221,15 @@ export class CallerWorld {
 
   /** A new personal event of that person, in December 2026. */
   async eventOf(person: User): Promise<string> {
-    const event = await createEvent(this.db, person, createEventInput.parse({ title: "Point", startsAt: "2026-12-10T10:00:00+01:00", endsAt: "2026-12-10T11:00:00+01:00" }));
+    const event = await createEvent(
+      this.db,
+      person,
+      createEventInput.parse({
+        title: "Point",
+        startsAt: "2026-12-10T10:00:00+01:00",
+        endsAt: "2026-12-10T11:00:00+01:00",
+      }),
+    );
     return event.id;
   }
 
@@ -209,15 +253,31 @@ export class CallerWorld {
   /** Turns the person's calendar feed on, when it is not. */
   async calendarFeedOf(person: User): Promise<void> {
     if (await getCalendarFeed(this.db, this.services.vault, person.id)) return;
-    await issueCalendarFeedSecret(this.db, this.services.vault, { userId: person.id, requestId: "authorization-world" });
+    await issueCalendarFeedSecret(this.db, this.services.vault, {
+      userId: person.id,
+      requestId: "authorization-world",
+    });
   }
 
   /** A new sync conflict of that person's, not yet reviewed. */
   async conflictOf(person: User): Promise<string> {
-    const version = { title: "Point", location: null, startsAt: "2026-12-01T09:00:00.000Z", endsAt: "2026-12-01T10:00:00.000Z", isAllDay: false, modifiedAt: null };
+    const version = {
+      title: "Point",
+      location: null,
+      startsAt: "2026-12-01T09:00:00.000Z",
+      endsAt: "2026-12-01T10:00:00.000Z",
+      isAllDay: false,
+      modifiedAt: null,
+    };
     const [conflict] = await this.db
       .insert(syncConflicts)
-      .values({ ownerId: person.id, kind: "edited_on_both_sides", winner: "outlook", platformVersion: version, outlookVersion: version })
+      .values({
+        ownerId: person.id,
+        kind: "edited_on_both_sides",
+        winner: "outlook",
+        platformVersion: version,
+        outlookVersion: version,
+      })
       .returning({ id: syncConflicts.id });
     return conflict?.id ?? "";
   }
@@ -236,8 +296,19 @@ export class CallerWorld {
 
   /** A new audit entry about that person; its id, as `auditLog.list` answers it. */
   async auditEntryOf(person: User): Promise<string> {
-    await recordAudit(this.db, { userId: person.id, actorUserId: person.id, action: "outlook.settings_changed", outcome: "success", detail: { changes: {} } });
-    const [entry] = await this.db.select({ id: auditLog.id }).from(auditLog).where(eq(auditLog.userId, person.id)).orderBy(desc(auditLog.id)).limit(1);
+    await recordAudit(this.db, {
+      userId: person.id,
+      actorUserId: person.id,
+      action: "outlook.settings_changed",
+      outcome: "success",
+      detail: { changes: {} },
+    });
+    const [entry] = await this.db
+      .select({ id: auditLog.id })
+      .from(auditLog)
+      .where(eq(auditLog.userId, person.id))
+      .orderBy(desc(auditLog.id))
+      .limit(1);
     return String(entry?.id);
   }
 
@@ -260,19 +331,34 @@ function serviceViewer(serviceTokenId: string, serviceName: string, scopes: Serv
 async function connect(services: OutlookServices, user: User): Promise<void> {
   const { url } = await beginOutlookConnection(services, user);
   const { response } = await signInThroughAuthorizePage(url, { userPrincipalName: user.email });
-  await completeOutlookConnection(services, user.id, { state: response.get("state") ?? "", code: response.get("code") ?? "" });
+  await completeOutlookConnection(services, user.id, {
+    state: response.get("state") ?? "",
+    code: response.get("code") ?? "",
+  });
 }
 
 /** An access token for the product's API, as the Outlook add-in gets one after a real sign-in at the sandbox. */
 async function microsoftApiToken(sandbox: Sandbox, userPrincipalName: string): Promise<string> {
   const url = new URL(`${sandbox.authority()}/oauth2/v2.0/authorize`);
   const scope = `api://${TEST_APP.clientId}/access_as_user openid profile`;
-  for (const [name, value] of Object.entries({ client_id: TEST_APP.clientId, response_type: "code", redirect_uri: TEST_REDIRECT_URI, scope })) url.searchParams.set(name, value);
+  for (const [name, value] of Object.entries({
+    client_id: TEST_APP.clientId,
+    response_type: "code",
+    redirect_uri: TEST_REDIRECT_URI,
+    scope,
+  }))
+    url.searchParams.set(name, value);
   const { response } = await signInThroughAuthorizePage(url.toString(), { userPrincipalName });
   const answer = await fetch(`${sandbox.authority()}/oauth2/v2.0/token`, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ grant_type: "authorization_code", client_id: TEST_APP.clientId, client_secret: TEST_APP.secrets[0] ?? "", code: response.get("code") ?? "", redirect_uri: TEST_REDIRECT_URI }),
+    body: new URLSearchParams({
+      grant_type: "authorization_code",
+      client_id: TEST_APP.clientId,
+      client_secret: TEST_APP.secrets[0] ?? "",
+      code: response.get("code") ?? "",
+      redirect_uri: TEST_REDIRECT_URI,
+    }),
   });
   return ((await answer.json()) as { access_token: string }).access_token;
 }
@@ -281,7 +367,10 @@ async function microsoftApiToken(sandbox: Sandbox, userPrincipalName: string): P
  * The world for the current test file, started once before its tests on the file's own database and sandbox, and
  * stopped after them.
  */
-export function useCallerWorld(database: () => { db: Database; url: string }, sandbox: () => Sandbox): () => CallerWorld {
+export function useCallerWorld(
+  database: () => { db: Database; url: string },
+  sandbox: () => Sandbox,
+): () => CallerWorld {
   let world: CallerWorld | undefined;
   beforeAll(async () => {
     world = await CallerWorld.start(database().db, database().url, sandbox());
@@ -305,19 +394,35 @@ export interface Answer {
 export type ProcedureType = "query" | "mutation" | "subscription";
 
 /** Calls a procedure through the typed API's door, as tRPC's HTTP links do (a subscription: its first event). */
-export async function callProcedure(url: string, type: ProcedureType, path: string, input: unknown, headers: Record<string, string>): Promise<Answer> {
+export async function callProcedure(
+  url: string,
+  type: ProcedureType,
+  path: string,
+  input: unknown,
+  headers: Record<string, string>,
+): Promise<Answer> {
   const query = input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify(input))}`;
   if (type === "subscription") return firstStreamEvent(`${url}/trpc/${path}${query}`, headers);
   const response =
     type === "query"
       ? await fetch(`${url}/trpc/${path}${query}`, { headers })
-      : await fetch(`${url}/trpc/${path}`, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: input === undefined ? undefined : JSON.stringify(input) });
+      : await fetch(`${url}/trpc/${path}`, {
+          method: "POST",
+          headers: { ...headers, "content-type": "application/json" },
+          body: input === undefined ? undefined : JSON.stringify(input),
+        });
   const body = (await response.json()) as { result?: { data: unknown }; error?: { data?: { appCode?: string } } };
   return { status: response.status, appCode: body.error?.data?.appCode, data: body.result?.data };
 }
 
 /** Calls a REST door. */
-export async function callRest(url: string, method: string, path: string, body: unknown, headers: Record<string, string>): Promise<Answer> {
+export async function callRest(
+  url: string,
+  method: string,
+  path: string,
+  body: unknown,
+  headers: Record<string, string>,
+): Promise<Answer> {
   const response = await fetch(`${url}${path}`, {
     method,
     headers: body === undefined ? headers : { ...headers, "content-type": "application/json" },

@@ -24,8 +24,32 @@ type JsonSchema = {
   maxItems?: number;
 };
 
-const UNICODE = ["Léa Müller", "日本語のタイトル", "עברית", "\u202Eevil\u202C", "zero\u200Bwidth", "emoji 🎓👩‍🏫", "\uD800 lone surrogate", "nul\u0000byte", "line\nbreak\r\n", "<script>alert(1)</script>", "' or 1=1 --"];
-const ODD_ZONES = ["eUrOpE/pArIs", "Mars/Olympus_Mons", "../../etc/passwd", "UTC+25", "", " Europe/Paris", "Europe/Paris\u0000", "Etc/GMT-14", "America/Argentina/ComodRivadavia", "x".repeat(65), "Ü/Ö"];
+const UNICODE = [
+  "Léa Müller",
+  "日本語のタイトル",
+  "עברית",
+  "\u202Eevil\u202C",
+  "zero\u200Bwidth",
+  "emoji 🎓👩‍🏫",
+  "\uD800 lone surrogate",
+  "nul\u0000byte",
+  "line\nbreak\r\n",
+  "<script>alert(1)</script>",
+  "' or 1=1 --",
+];
+const ODD_ZONES = [
+  "eUrOpE/pArIs",
+  "Mars/Olympus_Mons",
+  "../../etc/passwd",
+  "UTC+25",
+  "",
+  " Europe/Paris",
+  "Europe/Paris\u0000",
+  "Etc/GMT-14",
+  "America/Argentina/ComodRivadavia",
+  "x".repeat(65),
+  "Ü/Ö",
+];
 const FAR_DATES = [
   "0001-01-01T00:00:00Z",
   "9999-12-31T23:59:59Z",
@@ -42,11 +66,28 @@ const FAR_DATES = [
 
 /** Values of no sensible shape, for any field or for the whole input. */
 export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
-  fc.constantFrom<unknown>(null, true, false, 0, -1, 1e308, -1e308, Number.MAX_SAFE_INTEGER + 2, "", [], {}, "null", "undefined", "NaN"),
+  fc.constantFrom<unknown>(
+    null,
+    true,
+    false,
+    0,
+    -1,
+    1e308,
+    -1e308,
+    Number.MAX_SAFE_INTEGER + 2,
+    "",
+    [],
+    {},
+    "null",
+    "undefined",
+    "NaN",
+  ),
   fc.constantFrom(...UNICODE),
   fc.integer({ min: 10_000, max: 120_000 }).map((length) => "é".repeat(length)),
   fc.integer({ min: 50, max: 2_000 }).map((depth) => nest(depth)),
-  fc.constant(JSON.parse('{"__proto__": {"role": "admin"}, "constructor": {"prototype": {"isAdmin": true}}}') as unknown),
+  fc.constant(
+    JSON.parse('{"__proto__": {"role": "admin"}, "constructor": {"prototype": {"isAdmin": true}}}') as unknown,
+  ),
   fc.array(fc.jsonValue({ maxDepth: 3 }), { maxLength: 50 }),
   fc.string({ unit: "grapheme", maxLength: 300 }),
 );
@@ -58,16 +99,41 @@ function nest(depth: number): unknown {
 }
 
 function stringFor(schema: JsonSchema, name: string): fc.Arbitrary<string> {
-  if (/zone/i.test(name)) return fc.oneof(fc.constantFrom("Europe/Paris", "UTC", "America/New_York", "Asia/Kolkata", ...ODD_ZONES));
+  if (/zone/i.test(name))
+    return fc.oneof(fc.constantFrom("Europe/Paris", "UTC", "America/New_York", "Asia/Kolkata", ...ODD_ZONES));
   if (schema.format === "date-time" || /At$|^from$|^to$/.test(name)) {
-    return fc.oneof(fc.date({ min: new Date("1900-01-01"), max: new Date("2200-01-01"), noInvalidDate: true }).map((date) => date.toISOString()), fc.constantFrom(...FAR_DATES));
+    return fc.oneof(
+      fc
+        .date({ min: new Date("1900-01-01"), max: new Date("2200-01-01"), noInvalidDate: true })
+        .map((date) => date.toISOString()),
+      fc.constantFrom(...FAR_DATES),
+    );
   }
-  if (schema.format === "date" || /Date$/.test(name)) return fc.oneof(fc.date({ noInvalidDate: true }).map((date) => date.toISOString().slice(0, 10)), fc.constantFrom("2026-02-30", "0000-01-01", "9999-12-31"));
-  if (schema.format === "uuid") return fc.oneof(fc.uuid(), fc.constantFrom("00000000-0000-0000-0000-000000000000", "not-a-uuid"));
-  if (schema.format === "email") return fc.oneof(fc.emailAddress(), fc.constantFrom("lea.martin@formation.demo", "a@b", "x".repeat(400) + "@example.com"));
-  if (/url/i.test(name)) return fc.oneof(fc.webUrl(), fc.constantFrom("javascript:alert(1)", "http://example.com", "https://user:pw@example.com", "data:text/html,hi"));
-  const lengths = fc.oneof(fc.constantFrom(schema.minLength ?? 0, schema.maxLength ?? 0, (schema.maxLength ?? 200) + 1), fc.integer({ min: 0, max: 40 }));
-  return fc.oneof(lengths.chain((length) => fc.string({ minLength: length, maxLength: length })), fc.constantFrom(...UNICODE));
+  if (schema.format === "date" || /Date$/.test(name))
+    return fc.oneof(
+      fc.date({ noInvalidDate: true }).map((date) => date.toISOString().slice(0, 10)),
+      fc.constantFrom("2026-02-30", "0000-01-01", "9999-12-31"),
+    );
+  if (schema.format === "uuid")
+    return fc.oneof(fc.uuid(), fc.constantFrom("00000000-0000-0000-0000-000000000000", "not-a-uuid"));
+  if (schema.format === "email")
+    return fc.oneof(
+      fc.emailAddress(),
+      fc.constantFrom("lea.martin@formation.demo", "a@b", "x".repeat(400) + "@example.com"),
+    );
+  if (/url/i.test(name))
+    return fc.oneof(
+      fc.webUrl(),
+      fc.constantFrom("javascript:alert(1)", "http://example.com", "https://user:pw@example.com", "data:text/html,hi"),
+    );
+  const lengths = fc.oneof(
+    fc.constantFrom(schema.minLength ?? 0, schema.maxLength ?? 0, (schema.maxLength ?? 200) + 1),
+    fc.integer({ min: 0, max: 40 }),
+  );
+  return fc.oneof(
+    lengths.chain((length) => fc.string({ minLength: length, maxLength: length })),
+    fc.constantFrom(...UNICODE),
+  );
 }
 
 function arbitraryFor(schema: JsonSchema, name: string): fc.Arbitrary<unknown> {
@@ -78,16 +144,29 @@ function arbitraryFor(schema: JsonSchema, name: string): fc.Arbitrary<unknown> {
   const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
   switch (type) {
     case "object": {
-      const fields = Object.fromEntries(Object.entries(schema.properties ?? {}).map(([key, property]) => [key, fieldValue(property, key)]));
+      const fields = Object.fromEntries(
+        Object.entries(schema.properties ?? {}).map(([key, property]) => [key, fieldValue(property, key)]),
+      );
       return fc.record(fields, { requiredKeys: (schema.required ?? []).filter((key) => key in fields) });
     }
     case "array":
-      return fc.array(fieldValue(schema.items ?? {}, name), { maxLength: Math.min((schema.maxItems ?? 20) + 2, 1_100) });
+      return fc.array(fieldValue(schema.items ?? {}, name), {
+        maxLength: Math.min((schema.maxItems ?? 20) + 2, 1_100),
+      });
     case "string":
       return stringFor(schema, name);
     case "integer":
     case "number":
-      return fc.oneof(fc.integer(), fc.constantFrom(schema.minimum ?? 0, schema.maximum ?? 0, (schema.minimum ?? 0) - 1, (schema.maximum ?? 0) + 1, 0.5));
+      return fc.oneof(
+        fc.integer(),
+        fc.constantFrom(
+          schema.minimum ?? 0,
+          schema.maximum ?? 0,
+          (schema.minimum ?? 0) - 1,
+          (schema.maximum ?? 0) + 1,
+          0.5,
+        ),
+      );
     case "boolean":
       return fc.boolean();
     case "null":

@@ -22,12 +22,17 @@ const MAX_URL_CHARS = 8_000;
 
 afterAll(() => console.info(`input fuzz: ${calls} generated calls over HTTP (seed ${SEED})`));
 
-const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: ProcedureType; inputs: z.ZodType[] } }>;
+const procedures = appRouter._def.procedures as unknown as Record<
+  string,
+  { _def: { type: ProcedureType; inputs: z.ZodType[] } }
+>;
 
 /** Fuzzed as someone the procedure lets through, so the input reaches validation and the domain behind it. */
 function callerFor(path: string): CallerKind {
   const expect = ACCESS_TABLE[path]?.expect;
-  const allowed = (["admin", "serviceReaderWriter", "serviceUserAdministrator", "learner"] as const).find((kind) => expect?.[kind] === "ok");
+  const allowed = (["admin", "serviceReaderWriter", "serviceUserAdministrator", "learner"] as const).find(
+    (kind) => expect?.[kind] === "ok",
+  );
   return allowed ?? "admin";
 }
 
@@ -39,7 +44,8 @@ function flaw(status: number, body: Refusal | undefined, door: "tRPC" | "REST"):
   if (status < 400) return undefined;
   const code = door === "tRPC" ? body?.error?.data?.appCode : body?.error?.code;
   const message = body?.error?.message;
-  if (typeof code !== "string" || typeof message !== "string" || message.length === 0) return `refused ${status} without a typed error: ${String(JSON.stringify(body)).slice(0, 200)}`;
+  if (typeof code !== "string" || typeof message !== "string" || message.length === 0)
+    return `refused ${status} without a typed error: ${String(JSON.stringify(body)).slice(0, 200)}`;
   return undefined;
 }
 
@@ -66,31 +72,35 @@ describe("every procedure's input, fuzzed over HTTP", () => {
   for (const [path, procedure] of Object.entries(procedures)) {
     const type = procedure._def.type;
     if (type === "subscription") continue;
-    it(`${path}: no 5xx, every refusal a typed 4xx with a message, no connection error`, { timeout: 180_000 }, async () => {
-      const caller = world().caller(callerFor(path));
-      const headers = { ...caller.headers, "content-type": "application/json" };
-      const inputs = fc.sample(inputsFor(procedure._def.inputs[0]), { numRuns: RUNS, seed: SEED });
-      const flaws: string[] = [];
-      for (const input of inputs) {
-        const json = JSON.stringify(input) ?? "null";
-        const shown = json.slice(0, 120);
-        const url = `${world().url}/trpc/${path}?input=${encodeURIComponent(json)}`;
-        if (type === "query" && url.length <= MAX_URL_CHARS) {
-          const problem = await send(url, { headers }, "tRPC");
-          if (problem) flaws.push(`tRPC ${path} ${shown}: ${problem}`);
-        } else if (type === "mutation") {
-          const problem = await send(`${world().url}/trpc/${path}`, { method: "POST", headers, body: json }, "tRPC");
-          if (problem) flaws.push(`tRPC ${path} ${shown}: ${problem}`);
+    it(
+      `${path}: no 5xx, every refusal a typed 4xx with a message, no connection error`,
+      { timeout: 180_000 },
+      async () => {
+        const caller = world().caller(callerFor(path));
+        const headers = { ...caller.headers, "content-type": "application/json" };
+        const inputs = fc.sample(inputsFor(procedure._def.inputs[0]), { numRuns: RUNS, seed: SEED });
+        const flaws: string[] = [];
+        for (const input of inputs) {
+          const json = JSON.stringify(input) ?? "null";
+          const shown = json.slice(0, 120);
+          const url = `${world().url}/trpc/${path}?input=${encodeURIComponent(json)}`;
+          if (type === "query" && url.length <= MAX_URL_CHARS) {
+            const problem = await send(url, { headers }, "tRPC");
+            if (problem) flaws.push(`tRPC ${path} ${shown}: ${problem}`);
+          } else if (type === "mutation") {
+            const problem = await send(`${world().url}/trpc/${path}`, { method: "POST", headers, body: json }, "tRPC");
+            if (problem) flaws.push(`tRPC ${path} ${shown}: ${problem}`);
+          }
+          for (const door of ACCESS_TABLE[path]?.rest ?? []) {
+            const request = door.request(input);
+            if (new URL(request.path, world().url).href.length > MAX_URL_CHARS) continue;
+            const body = request.body === undefined ? undefined : JSON.stringify(request.body);
+            const problem = await send(`${world().url}${request.path}`, { method: door.method, headers, body }, "REST");
+            if (problem) flaws.push(`${door.method} ${door.route} ${shown}: ${problem}`);
+          }
         }
-        for (const door of ACCESS_TABLE[path]?.rest ?? []) {
-          const request = door.request(input);
-          if (new URL(request.path, world().url).href.length > MAX_URL_CHARS) continue;
-          const body = request.body === undefined ? undefined : JSON.stringify(request.body);
-          const problem = await send(`${world().url}${request.path}`, { method: door.method, headers, body }, "REST");
-          if (problem) flaws.push(`${door.method} ${door.route} ${shown}: ${problem}`);
-        }
-      }
-      expect(flaws).toEqual([]);
-    });
+        expect(flaws).toEqual([]);
+      },
+    );
   }
 });

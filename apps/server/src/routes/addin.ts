@@ -11,7 +11,14 @@ import { compress } from "hono/compress";
 export const ADDIN_DIST_DIR = fileURLToPath(new URL("../../../outlook-addin/dist", import.meta.url));
 
 /** The `@microsoft/office-js` dist tree: office.js loads its host scripts and strings from beside itself. */
-export const OFFICE_JS_DIST_DIR = join(dirname(createRequire(fileURLToPath(new URL("../../../outlook-addin/package.json", import.meta.url))).resolve("@microsoft/office-js/package.json")), "dist");
+export const OFFICE_JS_DIST_DIR = join(
+  dirname(
+    createRequire(fileURLToPath(new URL("../../../outlook-addin/package.json", import.meta.url))).resolve(
+      "@microsoft/office-js/package.json",
+    ),
+  ),
+  "dist",
+);
 
 /** Where taskpane.html loads office.js from when the server serves it itself. */
 const LOCAL_OFFICE_JS = "/addin/office/office.js";
@@ -38,25 +45,40 @@ export function addinRoutes(options: AddinOptions) {
   const distDir = options.distDir ?? ADDIN_DIST_DIR;
   const assets = serveStatic({ root: distDir, rewriteRequestPath: (path) => path.replace(/^\/addin/, "") });
   // The package's files change only with its version, which changes the dist tree as a whole: a day of caching.
-  const officeJs = serveStatic({ root: options.officeJsDir ?? OFFICE_JS_DIST_DIR, rewriteRequestPath: (path) => path.replace(/^\/addin\/office/, "") });
+  const officeJs = serveStatic({
+    root: options.officeJsDir ?? OFFICE_JS_DIST_DIR,
+    rewriteRequestPath: (path) => path.replace(/^\/addin\/office/, ""),
+  });
   const pages = new Map<string, Promise<string>>();
   const builtPage = (name: string): Promise<string> | undefined => {
     const file = join(distDir, name);
     if (!pages.has(name) && existsSync(file)) {
-      pages.set(name, readFile(file, "utf8").then((html) => (options.officeJsUrl ? html.replace(`src="${LOCAL_OFFICE_JS}"`, `src="${options.officeJsUrl}"`) : html)));
+      pages.set(
+        name,
+        readFile(file, "utf8").then((html) =>
+          options.officeJsUrl ? html.replace(`src="${LOCAL_OFFICE_JS}"`, `src="${options.officeJsUrl}"`) : html,
+        ),
+      );
     }
     return pages.get(name);
   };
-  const cached = (policy: string): MiddlewareHandler => async (c, next) => {
-    await next();
-    if (c.res.ok) c.header("cache-control", policy);
-  };
+  const cached =
+    (policy: string): MiddlewareHandler =>
+    async (c, next) => {
+      await next();
+      if (c.res.ok) c.header("cache-control", policy);
+    };
 
   const routes = new Hono()
     .get("/config.json", (c) => {
       c.header("cache-control", "no-cache");
       const { auth } = options;
-      return c.json({ demo: options.demo, clientId: auth?.clientId ?? null, authority: auth?.authority ?? null, apiScope: auth?.apiScope ?? null });
+      return c.json({
+        demo: options.demo,
+        clientId: auth?.clientId ?? null,
+        authority: auth?.authority ?? null,
+        apiScope: auth?.apiScope ?? null,
+      });
     })
     .get("/assets/*", cached("public, max-age=31536000, immutable"), compress(), assets);
   for (const name of ADDIN_PAGES) {

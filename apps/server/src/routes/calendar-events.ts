@@ -16,5 +16,9 @@ export const calendarEventsRoutes = new Hono<{ Variables: RequestVariables }>()
   )
   .post("/", (c) => throughProcedure(c, async (caller) => caller.events.create(unvalidated(await jsonBody(c))), 201))
   .get("/:id", (c) => throughProcedure(c, (caller) => caller.events.get({ id: c.req.param("id") })))
-  .put("/:id", (c) => throughProcedure(c, async (caller) => caller.events.update(unvalidated({ ...(await jsonBody(c) as object), id: c.req.param("id") }))))
+  .put("/:id", (c) =>
+    throughProcedure(c, async (caller) =>
+      caller.events.update(unvalidated({ ...((await jsonBody(c)) as object), id: c.req.param("id") })),
+    ),
+  )
   .delete("/:id", (c) => throughProcedure(c, (caller) => caller.events.delete({ id: c.req.param("id") }), 204));

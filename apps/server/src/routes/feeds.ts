@@ -1,6 +1,12 @@
 import { errorMessage, localeFromAcceptLanguage, type CalendarFeedSettings } from "@agenda/api";
 import type { Database } from "@agenda/db/client";
-import { CALENDAR_FEED_SECRET_PREFIX, CalendarFeedHashes, findCalendarFeedBySecret, pollCalendarFeed, type FeedVersion } from "@agenda/domain/calendar-feeds";
+import {
+  CALENDAR_FEED_SECRET_PREFIX,
+  CalendarFeedHashes,
+  findCalendarFeedBySecret,
+  pollCalendarFeed,
+  type FeedVersion,
+} from "@agenda/domain/calendar-feeds";
 import type { Logger } from "@agenda/observability/logger";
 import { withLogContext } from "@agenda/observability/logger";
 import { formationLink } from "@agenda/domain/links";
@@ -27,7 +33,12 @@ const feedFile = z
   .transform((file) => file.slice(0, -".ics".length));
 
 /** A refusal as the REST doors give them: calendar apps show neither, people opening the address in a browser read it. */
-function refusal(c: HonoContext, status: 404 | 429, code: "CALENDAR_FEED_NOT_FOUND" | "RATE_LIMITED", params: Record<string, number> = {}): Response {
+function refusal(
+  c: HonoContext,
+  status: 404 | 429,
+  code: "CALENDAR_FEED_NOT_FOUND" | "RATE_LIMITED",
+  params: Record<string, number> = {},
+): Response {
   const message = errorMessage(localeFromAcceptLanguage(c.req.header("accept-language")), code, params);
   return c.json({ error: { code, message } }, status);
 }

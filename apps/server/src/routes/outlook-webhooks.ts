@@ -1,12 +1,20 @@
 import type { Database } from "@agenda/db/client";
 import type { SyncQueue } from "@agenda/sync/sync-queue";
-import { answerChangeNotifications, answerLifecycleEvents, type WebhookAnswer, type WebhookRequest } from "@agenda/sync/webhooks";
+import {
+  answerChangeNotifications,
+  answerLifecycleEvents,
+  type WebhookAnswer,
+  type WebhookRequest,
+} from "@agenda/sync/webhooks";
 import type { WebhookRejections } from "@agenda/sync/webhook-rejections";
 import { Hono, type Context } from "hono";
 import { clientAddressOf, webhookRefusal, type RequestBudgets } from "../rate-limit";
 
 /** Microsoft's webhooks: outside the callers' budgets (they carry no credentials), with a budget of their own. */
-export const WEBHOOK_PATHS: ReadonlySet<string> = new Set(["/api/calendar/outlook/notifications", "/api/calendar/outlook/lifecycle"]);
+export const WEBHOOK_PATHS: ReadonlySet<string> = new Set([
+  "/api/calendar/outlook/notifications",
+  "/api/calendar/outlook/lifecycle",
+]);
 
 export interface OutlookWebhookDependencies {
   db: Database;
@@ -34,8 +42,12 @@ export function outlookWebhookRoutes({ db, queue, rejections, budgets, trustProx
     return answer.text === undefined ? c.body(null, answer.status) : c.text(answer.text, answer.status);
   };
   return new Hono()
-    .post("/outlook/notifications", async (c) => reply(c, await answerChangeNotifications(db, queue, rejections, await webhookRequestOf(c))))
-    .post("/outlook/lifecycle", async (c) => reply(c, await answerLifecycleEvents(db, queue, rejections, await webhookRequestOf(c))));
+    .post("/outlook/notifications", async (c) =>
+      reply(c, await answerChangeNotifications(db, queue, rejections, await webhookRequestOf(c))),
+    )
+    .post("/outlook/lifecycle", async (c) =>
+      reply(c, await answerLifecycleEvents(db, queue, rejections, await webhookRequestOf(c))),
+    );
 }
 
 /** The same doors in a process built without the sync (tests of other parts): Microsoft is asked to deliver again later. */

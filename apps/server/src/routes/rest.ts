@@ -10,7 +10,11 @@ export type Caller = ReturnType<typeof createCaller>;
  * Answers a REST request through the same tRPC procedure the typed API uses: one implementation, two doors.
  * Errors keep the procedure's status and translated message, in the body `{ error: { code, message, issues? } }`.
  */
-export async function throughProcedure<T>(c: RequestContext, run: (caller: Caller) => Promise<T>, status: ContentfulStatusCode | 204 = 200): Promise<Response> {
+export async function throughProcedure<T>(
+  c: RequestContext,
+  run: (caller: Caller) => Promise<T>,
+  status: ContentfulStatusCode | 204 = 200,
+): Promise<Response> {
   const ctx = c.var.ctx;
   try {
     const result = await run(createCaller(ctx));

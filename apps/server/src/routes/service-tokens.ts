@@ -7,8 +7,14 @@ export const serviceTokensRoutes = new Hono<{ Variables: RequestVariables }>()
   .get("/", (c) =>
     throughProcedure(c, async (caller) => {
       const limit = c.req.query("limit");
-      return { serviceTokens: await caller.serviceTokens.list(unvalidated({ limit: limit === undefined ? undefined : Number(limit) })) };
+      return {
+        serviceTokens: await caller.serviceTokens.list(
+          unvalidated({ limit: limit === undefined ? undefined : Number(limit) }),
+        ),
+      };
     }),
   )
-  .post("/", (c) => throughProcedure(c, async (caller) => caller.serviceTokens.create(unvalidated(await jsonBody(c))), 201))
+  .post("/", (c) =>
+    throughProcedure(c, async (caller) => caller.serviceTokens.create(unvalidated(await jsonBody(c))), 201),
+  )
   .delete("/:id", (c) => throughProcedure(c, (caller) => caller.serviceTokens.revoke({ id: c.req.param("id") })));

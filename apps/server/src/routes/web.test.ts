@@ -32,7 +32,9 @@ describe("the web app's routes", () => {
   });
 
   it("serves built assets for a year, gzipped when the browser takes it", async () => {
-    const response = await appServing(distDir).request("/assets/index-abc123.js", { headers: { "accept-encoding": "gzip" } });
+    const response = await appServing(distDir).request("/assets/index-abc123.js", {
+      headers: { "accept-encoding": "gzip" },
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/javascript/);
     expect(response.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");

@@ -35,7 +35,10 @@ export function webRoutes(distDir = WEB_DIST_DIR) {
     if (!web || SERVER_PATHS.test(c.req.path)) return next();
     const file = await web.assets(c, async () => {});
     if (file) {
-      file.headers.set("cache-control", IMMUTABLE_ASSETS.test(c.req.path) ? "public, max-age=31536000, immutable" : "no-cache");
+      file.headers.set(
+        "cache-control",
+        IMMUTABLE_ASSETS.test(c.req.path) ? "public, max-age=31536000, immutable" : "no-cache",
+      );
       return file;
     }
     const wantsPage = !c.req.path.startsWith("/assets/") && (c.req.header("accept") ?? "").includes("text/html");

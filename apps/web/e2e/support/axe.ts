@@ -19,5 +19,10 @@ export async function seriousAccessibilityViolations(page: Page): Promise<Violat
   const results = await page.evaluate(() => (window as unknown as { axe: { run(): Promise<AxeResults> } }).axe.run());
   return results.violations
     .filter(({ impact }) => impact === "serious" || impact === "critical")
-    .map(({ id, impact, help, nodes }) => ({ id, impact, help, targets: nodes.slice(0, 5).map(({ target }) => target.join(" ")) }));
+    .map(({ id, impact, help, nodes }) => ({
+      id,
+      impact,
+      help,
+      targets: nodes.slice(0, 5).map(({ target }) => target.join(" ")),
+    }));
 }

@@ -17,7 +17,8 @@ const builtIndex = fileURLToPath(new URL("../../dist/index.html", import.meta.ur
 
 /** One real server for the whole end-to-end run, serving the built web app, as `npm start` runs it. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  if (!existsSync(builtIndex)) throw new Error("apps/web/dist is missing: `npm run test:e2e -w @agenda/web` builds it first");
+  if (!existsSync(builtIndex))
+    throw new Error("apps/web/dist is missing: `npm run test:e2e -w @agenda/web` builds it first");
   const product = await startDemoProduct("web-e2e");
   project.provide("agendaUrl", product.url);
   project.provide("agendaDatabaseUrl", product.databaseUrl);

@@ -19,11 +19,20 @@ export interface OutlookEventView {
 /** A one-off Outlook event, in UTC, as Graph's event body has it. */
 export function outlookEventBody(subject: string, start: Date, minutes: number, location?: string) {
   const utc = (date: Date) => ({ dateTime: date.toISOString().slice(0, 19), timeZone: "UTC" });
-  return { subject, start: utc(start), end: utc(new Date(start.getTime() + minutes * 60_000)), ...(location ? { location: { displayName: location } } : {}) };
+  return {
+    subject,
+    start: utc(start),
+    end: utc(new Date(start.getTime() + minutes * 60_000)),
+    ...(location ? { location: { displayName: location } } : {}),
+  };
 }
 
 export async function seedOutlookEvents(mailbox: string, events: unknown[]): Promise<SeededOutlookEvent[]> {
-  return ((await sandboxAdmin(sandbox(), "POST", `/mailboxes/${mailbox}/events`, { events })) as { value: SeededOutlookEvent[] }).value;
+  return (
+    (await sandboxAdmin(sandbox(), "POST", `/mailboxes/${mailbox}/events`, { events })) as {
+      value: SeededOutlookEvent[];
+    }
+  ).value;
 }
 
 export async function editOutlookEvent(mailbox: string, id: string, change: unknown): Promise<void> {
@@ -36,5 +45,6 @@ export async function deleteOutlookEvent(mailbox: string, id: string): Promise<v
 
 /** Every event of the mailbox, whatever its calendar. */
 export async function outlookEvents(mailbox: string): Promise<OutlookEventView[]> {
-  return ((await sandboxAdmin(sandbox(), "GET", `/mailboxes/${mailbox}/events`)) as { value: OutlookEventView[] }).value;
+  return ((await sandboxAdmin(sandbox(), "GET", `/mailboxes/${mailbox}/events`)) as { value: OutlookEventView[] })
+    .value;
 }

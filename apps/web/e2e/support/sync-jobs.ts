@@ -5,7 +5,9 @@ import { inject } from "vitest";
  * Jobs of the server's sync queue (pg-boss, in the server's database). A job fails for good only after minutes of
  * retries with backoff; a test that needs one writes it as pg-boss leaves it.
  */
-async function withDatabase<T>(work: (sql: ReturnType<typeof createDatabase>["db"]["$client"]) => Promise<T>): Promise<T> {
+async function withDatabase<T>(
+  work: (sql: ReturnType<typeof createDatabase>["db"]["$client"]) => Promise<T>,
+): Promise<T> {
   const connection = createDatabase(inject("agendaDatabaseUrl"), { max: 1 });
   try {
     return await work(connection.db.$client);
@@ -30,5 +32,7 @@ export function seedFailedImportJob(email: string, error: string): Promise<strin
 }
 
 export function jobState(id: string): Promise<string | undefined> {
-  return withDatabase(async (sql) => (await sql<Array<{ state: string }>>`select state from pgboss.job where id = ${id}`)[0]?.state);
+  return withDatabase(
+    async (sql) => (await sql<Array<{ state: string }>>`select state from pgboss.job where id = ${id}`)[0]?.state,
+  );
 }

@@ -29,7 +29,9 @@ function IntegrationRow({ integration, timeZone }: { integration: AdminIntegrati
         {result && (
           <>
             <br />
-            <span className="hint">{t("admin.syncCounts", { created: result.created, updated: result.updated, deleted: result.deleted })}</span>
+            <span className="hint">
+              {t("admin.syncCounts", { created: result.created, updated: result.updated, deleted: result.deleted })}
+            </span>
           </>
         )}
       </td>
@@ -45,7 +47,10 @@ function IntegrationsTable({ timeZone }: { timeZone: string }) {
   if (integrations.error) return <ErrorAlert error={integrations.error} />;
   if (integrations.data.length === 0) return <p>{t("admin.empty")}</p>;
   return (
-    <ScrollableTable labelledBy="admin-title" columns={[t("admin.user"), t("admin.account"), t("admin.status"), t("admin.lastSync"), t("admin.lastError")]}>
+    <ScrollableTable
+      labelledBy="admin-title"
+      columns={[t("admin.user"), t("admin.account"), t("admin.status"), t("admin.lastSync"), t("admin.lastError")]}
+    >
       {integrations.data.map((integration) => (
         <IntegrationRow key={integration.id} integration={integration} timeZone={timeZone} />
       ))}

@@ -2,7 +2,21 @@ import { stringify } from "csv-stringify/browser/esm/sync";
 import type { AuditLogEntry } from "../api/trpc";
 
 /** Columns of the export, named as the API names the fields: a spreadsheet or a script reads them the same way. */
-const COLUMNS = ["occurredAt", "action", "outcome", "actorKind", "actor", "userId", "user", "subjectType", "subjectId", "subject", "integrationId", "requestId", "detail"];
+const COLUMNS = [
+  "occurredAt",
+  "action",
+  "outcome",
+  "actorKind",
+  "actor",
+  "userId",
+  "user",
+  "subjectType",
+  "subjectId",
+  "subject",
+  "integrationId",
+  "requestId",
+  "detail",
+];
 
 /**
  * A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, a tab or a carriage return first) gets a leading

@@ -27,7 +27,12 @@ interface FilterForm {
 }
 
 function formOf(params: URLSearchParams): FilterForm {
-  return { person: params.get("person") ?? "", action: params.get("action") ?? "", from: params.get("from") ?? "", to: params.get("to") ?? "" };
+  return {
+    person: params.get("person") ?? "",
+    action: params.get("action") ?? "",
+    from: params.get("from") ?? "",
+    to: params.get("to") ?? "",
+  };
 }
 
 /** The API's filters: a person by email (or id), the days from the first's start to the end of the last, in `timeZone`. */
@@ -52,8 +57,13 @@ function detailLines(detail: Record<string, unknown> | null, prefix = ""): strin
   if (!detail) return [];
   return Object.entries(detail).flatMap(([key, value]) => {
     const name = prefix ? `${prefix}.${key}` : key;
-    if (value && typeof value === "object" && !Array.isArray(value)) return detailLines(value as Record<string, unknown>, name);
-    const shown = Array.isArray(value) ? value.map(String).join(", ") : typeof value === "string" ? value : JSON.stringify(value);
+    if (value && typeof value === "object" && !Array.isArray(value))
+      return detailLines(value as Record<string, unknown>, name);
+    const shown = Array.isArray(value)
+      ? value.map(String).join(", ")
+      : typeof value === "string"
+        ? value
+        : JSON.stringify(value);
     return [`${name}: ${shown}`];
   });
 }
@@ -83,7 +93,10 @@ function EntryRow({ entry, timeZone }: { entry: AuditLogEntry; timeZone: string 
         {entry.user && <div>{entry.user.label ?? entry.user.id}</div>}
         {entry.subject && (
           <div className={entry.user ? "hint" : undefined}>
-            {subjectType === "formation" || subjectType === "service_token" || subjectType === "job" ? t(`auditLog.subjectTypes.${subjectType}`) : subjectType} «&nbsp;{entry.subject.label ?? entry.subject.id}&nbsp;»
+            {subjectType === "formation" || subjectType === "service_token" || subjectType === "job"
+              ? t(`auditLog.subjectTypes.${subjectType}`)
+              : subjectType}{" "}
+            «&nbsp;{entry.subject.label ?? entry.subject.id}&nbsp;»
           </div>
         )}
       </td>
@@ -100,7 +113,8 @@ function EntryRow({ entry, timeZone }: { entry: AuditLogEntry; timeZone: string 
 function FiltersForm({ initial, onApply }: { initial: FilterForm; onApply: (form: FilterForm) => void }) {
   const { t } = useTranslation();
   const [form, setForm] = useState(initial);
-  const set = (field: keyof FilterForm) => (event: { target: { value: string } }) => setForm({ ...form, [field]: event.target.value });
+  const set = (field: keyof FilterForm) => (event: { target: { value: string } }) =>
+    setForm({ ...form, [field]: event.target.value });
   const submit = (event: FormEvent) => {
     event.preventDefault();
     onApply(form);
@@ -158,7 +172,12 @@ function FiltersForm({ initial, onApply }: { initial: FilterForm; onApply: (form
 /** Every entry the filters select, page after page up to EXPORT_MAX, as a CSV file the browser saves. */
 function useCsvExport(filters: AuditLogFilters) {
   const utils = trpc.useUtils();
-  const [state, setState] = useState<{ running: boolean; count: number; truncated: boolean; error: unknown }>({ running: false, count: 0, truncated: false, error: null });
+  const [state, setState] = useState<{ running: boolean; count: number; truncated: boolean; error: unknown }>({
+    running: false,
+    count: 0,
+    truncated: false,
+    error: null,
+  });
   const run = async () => {
     setState({ running: true, count: 0, truncated: false, error: null });
     try {
@@ -171,7 +190,11 @@ function useCsvExport(filters: AuditLogFilters) {
         setState((current) => ({ ...current, count: entries.length }));
       } while (cursor && entries.length < EXPORT_MAX);
       const kept = entries.slice(0, EXPORT_MAX);
-      saveTextFile(document, { name: `audit-log-${DateTime.now().toFormat("yyyy-LL-dd-HHmm")}.csv`, text: auditLogCsv(kept), type: "text/csv;charset=utf-8" });
+      saveTextFile(document, {
+        name: `audit-log-${DateTime.now().toFormat("yyyy-LL-dd-HHmm")}.csv`,
+        text: auditLogCsv(kept),
+        type: "text/csv;charset=utf-8",
+      });
       setState({ running: false, count: kept.length, truncated: Boolean(cursor), error: null });
     } catch (error) {
       setState({ running: false, count: 0, truncated: false, error });
@@ -188,7 +211,8 @@ function AuditLogSection({ timeZone }: { timeZone: string }) {
   const log = useAuditLog(filters);
   const csv = useCsvExport(filters);
   const entries = log.data?.pages.flatMap((page) => page.entries) ?? [];
-  const apply = (next: FilterForm) => setParams(Object.fromEntries(Object.entries(next).filter(([, value]) => value !== "")), { replace: true });
+  const apply = (next: FilterForm) =>
+    setParams(Object.fromEntries(Object.entries(next).filter(([, value]) => value !== "")), { replace: true });
   return (
     <>
       <FiltersForm key={params.toString()} initial={form} onApply={apply} />
@@ -197,7 +221,11 @@ function AuditLogSection({ timeZone }: { timeZone: string }) {
           {t("auditLog.export")}
         </button>
         <p role="status">
-          {csv.running ? t("auditLog.exporting", { count: csv.count }) : csv.truncated ? t("auditLog.exportTruncated", { count: csv.count }) : ""}
+          {csv.running
+            ? t("auditLog.exporting", { count: csv.count })
+            : csv.truncated
+              ? t("auditLog.exportTruncated", { count: csv.count })
+              : ""}
         </p>
       </div>
       <ErrorAlert error={log.error ?? csv.error} />
@@ -209,14 +237,27 @@ function AuditLogSection({ timeZone }: { timeZone: string }) {
         <>
           <ScrollableTable
             labelledBy="audit-log-title"
-            columns={[t("auditLog.columns.when"), t("auditLog.columns.action"), t("auditLog.columns.outcome"), t("auditLog.columns.actor"), t("auditLog.columns.subject"), t("auditLog.columns.detail"), t("auditLog.columns.request")]}
+            columns={[
+              t("auditLog.columns.when"),
+              t("auditLog.columns.action"),
+              t("auditLog.columns.outcome"),
+              t("auditLog.columns.actor"),
+              t("auditLog.columns.subject"),
+              t("auditLog.columns.detail"),
+              t("auditLog.columns.request"),
+            ]}
           >
             {entries.map((entry) => (
               <EntryRow key={entry.id} entry={entry} timeZone={timeZone} />
             ))}
           </ScrollableTable>
           {log.hasNextPage && (
-            <button type="button" className="button-secondary" disabled={log.isFetchingNextPage} onClick={() => void log.fetchNextPage()}>
+            <button
+              type="button"
+              className="button-secondary"
+              disabled={log.isFetchingNextPage}
+              onClick={() => void log.fetchNextPage()}
+            >
               {t("auditLog.more")}
             </button>
           )}

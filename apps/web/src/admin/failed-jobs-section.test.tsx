@@ -5,16 +5,35 @@ import type { AdminIntegration } from "../api/trpc";
 import { failedJob, outlookIntegration } from "../test-support/fixtures";
 import { FailedJobsTable } from "./failed-jobs-section";
 
-const lea: AdminIntegration = { ...outlookIntegration(), user: { id: "u1", email: "lea.martin@formation.demo", name: "Léa Martin" } };
+const lea: AdminIntegration = {
+  ...outlookIntegration(),
+  user: { id: "u1", email: "lea.martin@formation.demo", name: "Léa Martin" },
+};
 
 describe("FailedJobsTable", () => {
   it("names whose mailbox each job was for, how often it was tried and why it failed, and retries it", async () => {
     const onRetry = vi.fn();
-    const jobs = [failedJob(), failedJob({ id: "j2", queue: "outlook-export", integrationId: "gone", retryCount: 2, error: null, failedAt: null })];
-    render(<FailedJobsTable jobs={jobs} integrations={[lea]} timeZone="Europe/Paris" retryingId={null} onRetry={onRetry} />);
+    const jobs = [
+      failedJob(),
+      failedJob({
+        id: "j2",
+        queue: "outlook-export",
+        integrationId: "gone",
+        retryCount: 2,
+        error: null,
+        failedAt: null,
+      }),
+    ];
+    render(
+      <FailedJobsTable jobs={jobs} integrations={[lea]} timeZone="Europe/Paris" retryingId={null} onRetry={onRetry} />,
+    );
 
     const [, first, second] = screen.getAllByRole("row");
-    expect(within(first as HTMLElement).getAllByRole("cell").map((cell) => cell.textContent?.replace(/\s/g, " "))).toEqual([
+    expect(
+      within(first as HTMLElement)
+        .getAllByRole("cell")
+        .map((cell) => cell.textContent?.replace(/\s/g, " ")),
+    ).toEqual([
       "Import",
       "5",
       "Graph answered 503",
@@ -29,7 +48,9 @@ describe("FailedJobsTable", () => {
   });
 
   it("says when nothing failed", () => {
-    render(<FailedJobsTable jobs={[]} integrations={[]} timeZone="Europe/Paris" retryingId={null} onRetry={() => {}} />);
+    render(
+      <FailedJobsTable jobs={[]} integrations={[]} timeZone="Europe/Paris" retryingId={null} onRetry={() => {}} />,
+    );
     expect(screen.getByText("Aucune tâche en échec.")).toBeTruthy();
   });
 });

@@ -28,7 +28,17 @@ export function FailedJobsTable({ jobs, integrations, timeZone, retryingId, onRe
     return job.integrationId ? t("failedJobs.unknownIntegration", { id: job.integrationId }) : t("failedJobs.none");
   };
   return (
-    <ScrollableTable labelledBy="failed-jobs-title" columns={[t("failedJobs.user"), t("failedJobs.queue"), t("failedJobs.retries"), t("failedJobs.error"), t("failedJobs.failedAt"), t("failedJobs.action")]}>
+    <ScrollableTable
+      labelledBy="failed-jobs-title"
+      columns={[
+        t("failedJobs.user"),
+        t("failedJobs.queue"),
+        t("failedJobs.retries"),
+        t("failedJobs.error"),
+        t("failedJobs.failedAt"),
+        t("failedJobs.action"),
+      ]}
+    >
       {jobs.map((job) => (
         <tr key={job.id}>
           <th scope="row">{owner(job)}</th>
@@ -37,7 +47,12 @@ export function FailedJobsTable({ jobs, integrations, timeZone, retryingId, onRe
           <td>{job.error ?? t("failedJobs.none")}</td>
           <td>{job.failedAt ? formatInstant(job.failedAt, i18n.language, timeZone) : t("failedJobs.none")}</td>
           <td>
-            <button type="button" className="button-secondary" disabled={retryingId === job.id} onClick={() => onRetry(job)}>
+            <button
+              type="button"
+              className="button-secondary"
+              disabled={retryingId === job.id}
+              onClick={() => onRetry(job)}
+            >
               {t("failedJobs.retry")}
               <span className="visually-hidden">{t("app.actionTarget", { target: owner(job) })}</span>
             </button>

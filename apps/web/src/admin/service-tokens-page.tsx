@@ -13,7 +13,8 @@ import { AdminNavigation } from "./admin-navigation";
 import { useCreateServiceToken, useRevokeServiceToken, useServiceTokens } from "./use-service-tokens";
 
 /** i18next reads `:` as a namespace separator: scope names are looked up with `_` instead. */
-const scopeKey = (scope: ServiceScope) => scope.replace(":", "_") as "formations_read" | "formations_write" | "users_write";
+const scopeKey = (scope: ServiceScope) =>
+  scope.replace(":", "_") as "formations_read" | "formations_write" | "users_write";
 
 function CreatedToken({ name, token }: { name: string; token: string }) {
   const { t } = useTranslation();
@@ -47,7 +48,9 @@ function CreateTokenForm({ timeZone }: { timeZone: string }) {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     // The end of the chosen day, in the admin's time zone.
-    const expiresAt = expires ? (DateTime.fromISO(expires, { zone: timeZone }).endOf("day").toISO() ?? undefined) : undefined;
+    const expiresAt = expires
+      ? (DateTime.fromISO(expires, { zone: timeZone }).endOf("day").toISO() ?? undefined)
+      : undefined;
     create.mutate({ name, scopes, ...(expiresAt ? { expiresAt } : {}) }, { onSuccess: () => setName("") });
   };
   return (
@@ -56,7 +59,14 @@ function CreateTokenForm({ timeZone }: { timeZone: string }) {
       <form className="form" onSubmit={submit}>
         <div className="field">
           <label htmlFor="token-name">{t("serviceTokens.name")}</label>
-          <input id="token-name" value={name} onChange={(event) => setName(event.target.value)} required maxLength={64} aria-describedby="token-name-hint" />
+          <input
+            id="token-name"
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+            required
+            maxLength={64}
+            aria-describedby="token-name-hint"
+          />
           <span id="token-name-hint" className="hint">
             {t("serviceTokens.nameHint")}
           </span>
@@ -69,7 +79,9 @@ function CreateTokenForm({ timeZone }: { timeZone: string }) {
                 id={`scope-${scope}`}
                 type="checkbox"
                 checked={scopes.includes(scope)}
-                onChange={(event) => setScopes(event.target.checked ? [...scopes, scope] : scopes.filter((kept) => kept !== scope))}
+                onChange={(event) =>
+                  setScopes(event.target.checked ? [...scopes, scope] : scopes.filter((kept) => kept !== scope))
+                }
               />
               <label htmlFor={`scope-${scope}`}>
                 <code>{scope}</code> — {t(`serviceTokens.scopeNames.${scopeKey(scope)}`)}
@@ -98,7 +110,8 @@ function TokensTable({ timeZone }: { timeZone: string }) {
   const tokens = useServiceTokens();
   const revoke = useRevokeServiceToken();
   const [confirming, setConfirming] = useState<ServiceTokenView | null>(null);
-  const when = (instant: string | null, none: string) => (instant ? formatInstant(instant, i18n.language, timeZone) : none);
+  const when = (instant: string | null, none: string) =>
+    instant ? formatInstant(instant, i18n.language, timeZone) : none;
   if (tokens.isPending) return <p role="status">{t("app.loading")}</p>;
   if (tokens.error) return <ErrorAlert error={tokens.error} />;
   return (
@@ -127,7 +140,9 @@ function TokensTable({ timeZone }: { timeZone: string }) {
               <th scope="row">{token.name}</th>
               <td>{token.scopes.join(", ") || "—"}</td>
               <td>
-                <span className={`status-badge token-${token.status}`}>{t(`serviceTokens.status.${token.status}`)}</span>
+                <span className={`status-badge token-${token.status}`}>
+                  {t(`serviceTokens.status.${token.status}`)}
+                </span>
               </td>
               <td>{when(token.createdAt, "—")}</td>
               <td>{when(token.lastUsedAt, t("serviceTokens.never"))}</td>
@@ -144,7 +159,11 @@ function TokensTable({ timeZone }: { timeZone: string }) {
           ))}
         </ScrollableTable>
       )}
-      <Dialog open={confirming !== null} title={t("serviceTokens.revokeTitle", { name: confirming?.name ?? "" })} onClose={() => setConfirming(null)}>
+      <Dialog
+        open={confirming !== null}
+        title={t("serviceTokens.revokeTitle", { name: confirming?.name ?? "" })}
+        onClose={() => setConfirming(null)}
+      >
         <p>{t("serviceTokens.revokeBody")}</p>
         <ErrorAlert error={revoke.error} />
         <div className="dialog-actions">

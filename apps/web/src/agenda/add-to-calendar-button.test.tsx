@@ -15,12 +15,14 @@ afterEach(() => vi.restoreAllMocks());
 describe("AddToCalendarButton", () => {
   it("downloads the formation's .ics file as the server made it, under the server's file name", async () => {
     const asked: unknown[] = [];
-    const link: TRPCLink<AppRouter> = () => ({ op }) =>
-      observable((observer) => {
-        asked.push({ path: op.path, input: op.input });
-        observer.next({ result: { type: "data", data: { filename: "rgpd.ics", ics: ICS } } });
-        observer.complete();
-      });
+    const link: TRPCLink<AppRouter> =
+      () =>
+      ({ op }) =>
+        observable((observer) => {
+          asked.push({ path: op.path, input: op.input });
+          observer.next({ result: { type: "data", data: { filename: "rgpd.ics", ics: ICS } } });
+          observer.complete();
+        });
     const blobs: Blob[] = [];
     vi.spyOn(URL, "createObjectURL").mockImplementation((blob) => {
       blobs.push(blob as Blob);
@@ -41,7 +43,9 @@ describe("AddToCalendarButton", () => {
 
     await userEvent.click(screen.getByRole("button", { name: "Ajouter à mon calendrier : RGPD" }));
     await vi.waitFor(() => expect(clicked).toEqual([{ href: "blob:formation", download: "rgpd.ics" }]));
-    expect(asked).toEqual([{ path: "feeds.formationIcs", input: { formationId: "9e8d7c6b-0000-4000-8000-000000000004" } }]);
+    expect(asked).toEqual([
+      { path: "feeds.formationIcs", input: { formationId: "9e8d7c6b-0000-4000-8000-000000000004" } },
+    ]);
     expect(blobs[0]?.type).toBe("text/calendar");
     expect(await blobs[0]?.text()).toBe(ICS);
   });

@@ -18,7 +18,12 @@ export function AddToCalendarButton({ formationId, title }: { formationId: strin
   });
   return (
     <>
-      <button type="button" className="button-secondary" disabled={download.isPending} onClick={() => download.mutate()}>
+      <button
+        type="button"
+        className="button-secondary"
+        disabled={download.isPending}
+        onClick={() => download.mutate()}
+      >
         {t("eventDetails.addToCalendar")}
         <span className="visually-hidden">{t("app.actionTarget", { target: title })}</span>
       </button>

@@ -34,16 +34,28 @@ const MONTH_EVENTS_PER_DAY = 3;
 // The day's own events first, its "+N autres" last; then FullCalendar's usual order.
 const EVENT_ORDER = "listedLast,start,-duration,allDay,title";
 
-const agendaEventOf = (arg: { event: { extendedProps: Record<string, unknown> } }) => arg.event.extendedProps.agendaEvent as AgendaEvent | undefined;
+const agendaEventOf = (arg: { event: { extendedProps: Record<string, unknown> } }) =>
+  arg.event.extendedProps.agendaEvent as AgendaEvent | undefined;
 
 /** Month, week, day and list views of the agenda, in the person's language and time zone (FullCalendar). */
-export function AgendaCalendar({ events, timeZone, language, onRangeChange, onOpenEvent, onSelectRange, onMoveEvent }: AgendaCalendarProps) {
+export function AgendaCalendar({
+  events,
+  timeZone,
+  language,
+  onRangeChange,
+  onOpenEvent,
+  onSelectRange,
+  onMoveEvent,
+}: AgendaCalendarProps) {
   const { t } = useTranslation();
   const [viewType, setViewType] = useState("dayGridMonth");
   const calendarEvents = useMemo(() => {
     if (viewType !== "dayGridMonth") return events.map(toCalendarEvent);
     const { shown, hidden } = condenseMonth(events, timeZone, MONTH_EVENTS_PER_DAY);
-    return [...shown.map(toCalendarEvent), ...hidden.map((day) => hiddenEventsEntry(day, t("agenda.moreEvents", { count: day.count })))];
+    return [
+      ...shown.map(toCalendarEvent),
+      ...hidden.map((day) => hiddenEventsEntry(day, t("agenda.moreEvents", { count: day.count }))),
+    ];
   }, [events, viewType, timeZone, t]);
 
   // Each event says where it comes from in words too, for screen readers and anyone who cannot tell the colours apart.
@@ -99,7 +111,11 @@ export function AgendaCalendar({ events, timeZone, language, onRangeChange, onOp
       }}
       select={(selection: DateSelectArg) => {
         selection.view.calendar.unselect();
-        onSelectRange({ start: selection.allDay ? selection.startStr : selection.start.toISOString(), end: selection.allDay ? selection.endStr : selection.end.toISOString(), allDay: selection.allDay });
+        onSelectRange({
+          start: selection.allDay ? selection.startStr : selection.start.toISOString(),
+          end: selection.allDay ? selection.endStr : selection.end.toISOString(),
+          allDay: selection.allDay,
+        });
       }}
       eventChange={moveEvent}
     />

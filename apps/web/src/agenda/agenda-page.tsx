@@ -53,7 +53,10 @@ export function AgendaPage() {
     <div className="agenda-page">
       <div className="page-heading">
         <h1>{t("agenda.title")}</h1>
-        <button type="button" onClick={() => startDraft({ mode: "create", values: formValuesForNextHour(new Date(), timeZone) })}>
+        <button
+          type="button"
+          onClick={() => startDraft({ mode: "create", values: formValuesForNextHour(new Date(), timeZone) })}
+        >
           {t("agenda.newEvent")}
         </button>
       </div>
@@ -68,7 +71,9 @@ export function AgendaPage() {
         events={events.data ?? []}
         timeZone={timeZone}
         language={currentLanguage()}
-        onRangeChange={(next) => setRange((current) => (current?.from === next.from && current.to === next.to ? current : next))}
+        onRangeChange={(next) =>
+          setRange((current) => (current?.from === next.from && current.to === next.to ? current : next))
+        }
         onOpenEvent={(event) => {
           remove.reset();
           setOpenEvent(event);
@@ -80,7 +85,14 @@ export function AgendaPage() {
         event={openEvent}
         timeZone={timeZone}
         onClose={() => setOpenEvent(null)}
-        onEdit={(event) => startDraft({ mode: "edit", eventId: event.id, version: event.version, values: formValuesFromEvent(event, timeZone) })}
+        onEdit={(event) =>
+          startDraft({
+            mode: "edit",
+            eventId: event.id,
+            version: event.version,
+            values: formValuesFromEvent(event, timeZone),
+          })
+        }
         onDelete={(event) => remove.mutate({ id: event.id }, { onSuccess: () => setOpenEvent(null) })}
         deleting={remove.isPending}
         deleteError={remove.error}

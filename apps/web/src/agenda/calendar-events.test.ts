@@ -14,13 +14,21 @@ describe("toCalendarEvent", () => {
   });
 
   it("gives all-day events their dates, which do not move with the time zone", () => {
-    const allDay = agendaEvent({ isAllDay: true, startDate: "2026-11-26", endDate: "2026-11-28", startsAt: "2026-11-25T23:00:00.000Z" });
+    const allDay = agendaEvent({
+      isAllDay: true,
+      startDate: "2026-11-26",
+      endDate: "2026-11-28",
+      startsAt: "2026-11-25T23:00:00.000Z",
+    });
     expect(toCalendarEvent(allDay)).toMatchObject({ start: "2026-11-26", end: "2026-11-28", allDay: true });
   });
 
   it("lets only personal events be dragged", () => {
     expect(isEditable(agendaEvent({ source: "platform" }))).toBe(true);
-    expect(toCalendarEvent(agendaEvent({ source: "formation" }))).toMatchObject({ editable: false, classNames: ["event-source-formation"] });
+    expect(toCalendarEvent(agendaEvent({ source: "formation" }))).toMatchObject({
+      editable: false,
+      classNames: ["event-source-formation"],
+    });
     expect(toCalendarEvent(agendaEvent({ source: "outlook" })).editable).toBe(false);
   });
 });
@@ -29,7 +37,15 @@ describe("timingOfMovedEvent", () => {
   it("turns a moved timed event into instants", () => {
     const start = new Date("2026-11-27T13:00:00.000Z");
     const end = new Date("2026-11-27T15:00:00.000Z");
-    expect(timingOfMovedEvent({ allDay: false, start, end, startStr: "2026-11-27T14:00:00+01:00", endStr: "2026-11-27T16:00:00+01:00" })).toEqual({
+    expect(
+      timingOfMovedEvent({
+        allDay: false,
+        start,
+        end,
+        startStr: "2026-11-27T14:00:00+01:00",
+        endStr: "2026-11-27T16:00:00+01:00",
+      }),
+    ).toEqual({
       isAllDay: false,
       startsAt: "2026-11-27T13:00:00.000Z",
       endsAt: "2026-11-27T15:00:00.000Z",
@@ -47,7 +63,9 @@ describe("timingOfMovedEvent", () => {
 
   it("keeps an hour for a timed event FullCalendar gave no end", () => {
     const start = new Date("2026-11-27T13:00:00.000Z");
-    expect(timingOfMovedEvent({ allDay: false, start, end: null, startStr: "", endStr: "" })).toMatchObject({ endsAt: "2026-11-27T14:00:00.000Z" });
+    expect(timingOfMovedEvent({ allDay: false, start, end: null, startStr: "", endStr: "" })).toMatchObject({
+      endsAt: "2026-11-27T14:00:00.000Z",
+    });
   });
 });
 
@@ -63,7 +81,13 @@ describe("condenseMonth", () => {
     const events = [
       at(1, "2026-11-26T15:00:00.000Z"),
       at(2, "2026-11-26T08:00:00.000Z"),
-      agendaEvent({ id: "all-day", isAllDay: true, startDate: "2026-11-26", endDate: "2026-11-27", startsAt: "2026-11-25T23:00:00.000Z" }),
+      agendaEvent({
+        id: "all-day",
+        isAllDay: true,
+        startDate: "2026-11-26",
+        endDate: "2026-11-27",
+        startsAt: "2026-11-25T23:00:00.000Z",
+      }),
       at(3, "2026-11-26T10:00:00.000Z"),
       at(4, "2026-11-26T12:00:00.000Z"),
     ];

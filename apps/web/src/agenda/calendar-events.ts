@@ -34,11 +34,19 @@ const HOUR_MS = 3_600_000;
  * The timing of an event FullCalendar moved or resized, as `events.update` takes it. All-day events keep their
  * dates (FullCalendar's end is exclusive, as the API's); timed events become instants.
  */
-export function timingOfMovedEvent(moved: { allDay: boolean; start: Date | null; end: Date | null; startStr: string; endStr: string }): EventTiming {
+export function timingOfMovedEvent(moved: {
+  allDay: boolean;
+  start: Date | null;
+  end: Date | null;
+  startStr: string;
+  endStr: string;
+}): EventTiming {
   if (!moved.start) throw new Error("a moved event always has a start");
   if (moved.allDay) {
     const startDate = moved.startStr.slice(0, 10);
-    const endDate = moved.endStr ? moved.endStr.slice(0, 10) : new Date(Date.parse(`${startDate}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
+    const endDate = moved.endStr
+      ? moved.endStr.slice(0, 10)
+      : new Date(Date.parse(`${startDate}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
     return { isAllDay: true, startDate, endDate };
   }
   const end = moved.end ?? new Date(moved.start.getTime() + HOUR_MS);
@@ -57,7 +65,11 @@ export interface HiddenEvents {
  * fits, which takes seconds for a month of thousands; giving it only what fits keeps the month fast.
  * Events lasting several days count on the day they start.
  */
-export function condenseMonth(events: readonly AgendaEvent[], timeZone: string, perDay: number): { shown: AgendaEvent[]; hidden: HiddenEvents[] } {
+export function condenseMonth(
+  events: readonly AgendaEvent[],
+  timeZone: string,
+  perDay: number,
+): { shown: AgendaEvent[]; hidden: HiddenEvents[] } {
   const dayOf = new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
   const byDay = new Map<string, AgendaEvent[]>();
   for (const event of events) {
@@ -73,7 +85,10 @@ export function condenseMonth(events: readonly AgendaEvent[], timeZone: string, 
       shown.push(...list);
       continue;
     }
-    list.sort((a, b) => Number(b.isAllDay) - Number(a.isAllDay) || (a.startsAt < b.startsAt ? -1 : a.startsAt > b.startsAt ? 1 : 0));
+    list.sort(
+      (a, b) =>
+        Number(b.isAllDay) - Number(a.isAllDay) || (a.startsAt < b.startsAt ? -1 : a.startsAt > b.startsAt ? 1 : 0),
+    );
     shown.push(...list.slice(0, perDay));
     hidden.push({ date, count: list.length - perDay });
   }

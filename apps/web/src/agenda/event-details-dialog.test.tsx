@@ -7,7 +7,12 @@ import { EventDetailsDialog } from "./event-details-dialog";
 
 const noop = () => {};
 
-function renderDialog(event = agendaEvent(), onDelete = noop, conflict: ReturnType<typeof syncConflict> | null = null, onReviewConflict = noop) {
+function renderDialog(
+  event = agendaEvent(),
+  onDelete = noop,
+  conflict: ReturnType<typeof syncConflict> | null = null,
+  onReviewConflict = noop,
+) {
   return render(
     <EventDetailsDialog
       event={event}
@@ -27,19 +32,34 @@ function renderDialog(event = agendaEvent(), onDelete = noop, conflict: ReturnTy
 describe("EventDetailsDialog", () => {
   it("says where a formation comes from, when it is in the person's zone, and its state in Outlook", () => {
     renderDialog(
-      agendaEvent({ source: "formation", title: "RGPD", syncStatus: "pending", outlook: { eventId: "AAMk=", calendarId: null, seriesMasterId: null } }),
+      agendaEvent({
+        source: "formation",
+        title: "RGPD",
+        syncStatus: "pending",
+        outlook: { eventId: "AAMk=", calendarId: null, seriesMasterId: null },
+      }),
     );
     const dialog = screen.getByRole("dialog", { name: "RGPD" });
     expect(dialog.textContent).toContain("Formation");
     expect(dialog.textContent).toMatch(/jeudi 26 novembre 2026, 14:00\s–\s15:30/);
     expect(dialog.textContent).toContain("Synchronisation avec Outlook en attente");
-    expect(screen.getByRole("link", { name: "Ouvrir dans Outlook" }).getAttribute("href")).toBe("https://outlook.office.com/calendar/item/AAMk%3D");
+    expect(screen.getByRole("link", { name: "Ouvrir dans Outlook" }).getAttribute("href")).toBe(
+      "https://outlook.office.com/calendar/item/AAMk%3D",
+    );
     expect(screen.queryByRole("button", { name: "Modifier" })).toBeNull();
   });
 
   it("shows a sync error as it came", () => {
-    renderDialog(agendaEvent({ syncStatus: "error", syncError: "Outlook a refusé la modification", outlook: { eventId: "x", calendarId: null, seriesMasterId: null } }));
-    expect(screen.getByRole("dialog").textContent).toContain("Erreur de synchronisation avec Outlook – Outlook a refusé la modification");
+    renderDialog(
+      agendaEvent({
+        syncStatus: "error",
+        syncError: "Outlook a refusé la modification",
+        outlook: { eventId: "x", calendarId: null, seriesMasterId: null },
+      }),
+    );
+    expect(screen.getByRole("dialog").textContent).toContain(
+      "Erreur de synchronisation avec Outlook – Outlook a refusé la modification",
+    );
   });
 
   it("makes an online meeting a link only when its URL is https, and shows any other as plain text", () => {
@@ -75,7 +95,9 @@ describe("EventDetailsDialog", () => {
     renderDialog(agendaEvent(), noop, conflict, onReview);
     const section = screen.getByRole("region", { name: "Conflit de synchronisation" });
     expect(section.textContent).toContain("Version gardée : celle d'Outlook.");
-    expect(screen.getByRole("table", { name: "Les deux versions de « Révision »" }).textContent).toContain("Révision du chapitre 3");
+    expect(screen.getByRole("table", { name: "Les deux versions de « Révision »" }).textContent).toContain(
+      "Révision du chapitre 3",
+    );
     await userEvent.click(screen.getByRole("button", { name: "Marquer comme vu" }));
     expect(onReview).toHaveBeenCalledWith(conflict);
   });

@@ -23,7 +23,18 @@ interface EventDetailsDialogProps {
   reviewingConflict: boolean;
 }
 
-export function EventDetailsDialog({ event, timeZone, onClose, onEdit, onDelete, deleting, deleteError, conflict, onReviewConflict, reviewingConflict }: EventDetailsDialogProps) {
+export function EventDetailsDialog({
+  event,
+  timeZone,
+  onClose,
+  onEdit,
+  onDelete,
+  deleting,
+  deleteError,
+  conflict,
+  onReviewConflict,
+  reviewingConflict,
+}: EventDetailsDialogProps) {
   const { t } = useTranslation();
   const [confirmingDelete, setConfirmingDelete] = useState(false);
   const close = () => {
@@ -42,14 +53,23 @@ export function EventDetailsDialog({ event, timeZone, onClose, onEdit, onDelete,
             <section className="event-conflict" aria-labelledby="event-conflict-title">
               <h3 id="event-conflict-title">{t("conflicts.eventTitle")}</h3>
               <ConflictDetails conflict={conflict} timeZone={timeZone} />
-              <button type="button" className="button-secondary" disabled={reviewingConflict} onClick={() => onReviewConflict(conflict)}>
+              <button
+                type="button"
+                className="button-secondary"
+                disabled={reviewingConflict}
+                onClick={() => onReviewConflict(conflict)}
+              >
                 {t("conflicts.markReviewed")}
               </button>
             </section>
           )}
           <ErrorAlert error={deleteError} />
           {confirmingDelete ? (
-            <div className="dialog-actions" role="group" aria-label={t("eventDetails.confirmDelete", { title: event.title })}>
+            <div
+              className="dialog-actions"
+              role="group"
+              aria-label={t("eventDetails.confirmDelete", { title: event.title })}
+            >
               <p>{t("eventDetails.confirmDelete", { title: event.title })}</p>
               <button type="button" className="button-danger" disabled={deleting} onClick={() => onDelete(event)}>
                 {t("eventDetails.confirmDeleteAction")}

@@ -13,7 +13,8 @@ export function EventDetails({ event, timeZone }: { event: AgendaEvent; timeZone
     <dl className="event-details">
       <dt>{t("eventDetails.source")}</dt>
       <dd>
-        <span className={`legend-swatch ${sourceClassName(event.source)}`} aria-hidden="true" /> {t(`legend.${event.source}`)}
+        <span className={`legend-swatch ${sourceClassName(event.source)}`} aria-hidden="true" />{" "}
+        {t(`legend.${event.source}`)}
       </dd>
       <dt>{t("eventDetails.when")}</dt>
       <dd>
@@ -45,7 +46,9 @@ export function EventDetails({ event, timeZone }: { event: AgendaEvent; timeZone
       <dd>
         {event.outlook ? (
           <>
-            <span className={`sync-status sync-status-${event.syncStatus}`}>{t(`eventDetails.syncStatus.${event.syncStatus}`)}</span>
+            <span className={`sync-status sync-status-${event.syncStatus}`}>
+              {t(`eventDetails.syncStatus.${event.syncStatus}`)}
+            </span>
             {event.syncError && <span className="sync-error"> – {event.syncError}</span>}{" "}
             <a href={outlookWebLink(event.outlook.eventId)} target="_blank" rel="noreferrer">
               {t("eventDetails.openInOutlook")}

@@ -3,7 +3,9 @@ import { Dialog } from "../ui/dialog";
 import { EventForm } from "./event-form";
 import type { EventFields, EventFormValues } from "./event-form-values";
 
-export type EventDraft = { mode: "create"; values: EventFormValues } | { mode: "edit"; eventId: string; version: number; values: EventFormValues };
+export type EventDraft =
+  | { mode: "create"; values: EventFormValues }
+  | { mode: "edit"; eventId: string; version: number; values: EventFormValues };
 
 interface EventFormDialogProps {
   draft: EventDraft | null;
@@ -17,7 +19,11 @@ interface EventFormDialogProps {
 export function EventFormDialog({ draft, timeZone, saving, saveError, onSave, onClose }: EventFormDialogProps) {
   const { t } = useTranslation();
   return (
-    <Dialog open={draft !== null} title={draft?.mode === "edit" ? t("eventForm.editTitle") : t("eventForm.createTitle")} onClose={onClose}>
+    <Dialog
+      open={draft !== null}
+      title={draft?.mode === "edit" ? t("eventForm.editTitle") : t("eventForm.createTitle")}
+      onClose={onClose}
+    >
       {draft && (
         <EventForm
           initialValues={draft.values}

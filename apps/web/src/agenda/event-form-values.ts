@@ -30,12 +30,16 @@ function addDays(date: string, days: number): string {
 
 export function formValuesFromEvent(event: AgendaEvent, timeZone: string): EventFormValues {
   const common = { title: event.title, isAllDay: event.isAllDay, location: event.location ?? "", body: event.body };
-  if (event.isAllDay && event.startDate && event.endDate) return { ...common, start: event.startDate, end: addDays(event.endDate, -1) };
+  if (event.isAllDay && event.startDate && event.endDate)
+    return { ...common, start: event.startDate, end: addDays(event.endDate, -1) };
   return { ...common, start: localDateTime(event.startsAt, timeZone), end: localDateTime(event.endsAt, timeZone) };
 }
 
 /** A new event over a range picked in the calendar (FullCalendar's end is exclusive for all-day ranges). */
-export function formValuesForRange(range: { start: string; end: string; allDay: boolean }, timeZone: string): EventFormValues {
+export function formValuesForRange(
+  range: { start: string; end: string; allDay: boolean },
+  timeZone: string,
+): EventFormValues {
   const common = { title: "", isAllDay: range.allDay, location: "", body: "" };
   if (range.allDay) return { ...common, start: range.start.slice(0, 10), end: addDays(range.end.slice(0, 10), -1) };
   return { ...common, start: localDateTime(range.start, timeZone), end: localDateTime(range.end, timeZone) };
@@ -44,11 +48,21 @@ export function formValuesForRange(range: { start: string; end: string; allDay: 
 /** A new event from the toolbar button: the next whole hour, for an hour. */
 export function formValuesForNextHour(now: Date, timeZone: string): EventFormValues {
   const start = DateTime.fromJSDate(now, { zone: timeZone }).startOf("hour").plus({ hours: 1 });
-  return { title: "", isAllDay: false, start: start.toFormat(LOCAL_DATE_TIME), end: start.plus({ hours: 1 }).toFormat(LOCAL_DATE_TIME), location: "", body: "" };
+  return {
+    title: "",
+    isAllDay: false,
+    start: start.toFormat(LOCAL_DATE_TIME),
+    end: start.plus({ hours: 1 }).toFormat(LOCAL_DATE_TIME),
+    location: "",
+    body: "",
+  };
 }
 
 /** The form as the API takes it, or why it cannot be sent. */
-export function eventFieldsFromForm(values: EventFormValues, timeZone: string): { fields: EventFields } | { problem: "endBeforeStart" } {
+export function eventFieldsFromForm(
+  values: EventFormValues,
+  timeZone: string,
+): { fields: EventFields } | { problem: "endBeforeStart" } {
   const common = { title: values.title.trim(), body: values.body, location: values.location.trim() || null, timeZone };
   if (values.isAllDay) {
     const startDate = values.start.slice(0, 10);

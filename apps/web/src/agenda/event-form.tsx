@@ -35,16 +35,34 @@ export function EventForm({ initialValues, timeZone, saving, saveError, onSave, 
     <form className="form" onSubmit={submit}>
       <div className="field">
         <label htmlFor={`${id}-title`}>{t("eventForm.title")}</label>
-        <input id={`${id}-title`} required maxLength={255} value={values.title} onChange={(event) => set({ title: event.target.value })} />
+        <input
+          id={`${id}-title`}
+          required
+          maxLength={255}
+          value={values.title}
+          onChange={(event) => set({ title: event.target.value })}
+        />
       </div>
       <div className="field field-inline">
-        <input id={`${id}-all-day`} type="checkbox" checked={values.isAllDay} onChange={(event) => setValues(toggleAllDay(values, event.target.checked))} />
+        <input
+          id={`${id}-all-day`}
+          type="checkbox"
+          checked={values.isAllDay}
+          onChange={(event) => setValues(toggleAllDay(values, event.target.checked))}
+        />
         <label htmlFor={`${id}-all-day`}>{t("eventForm.allDay")}</label>
       </div>
       <div className="field-row">
         <div className="field">
           <label htmlFor={`${id}-start`}>{t("eventForm.start")}</label>
-          <input id={`${id}-start`} type={timeInput} required value={values.start} onChange={(event) => set({ start: event.target.value })} aria-describedby={`${id}-zone`} />
+          <input
+            id={`${id}-start`}
+            type={timeInput}
+            required
+            value={values.start}
+            onChange={(event) => set({ start: event.target.value })}
+            aria-describedby={`${id}-zone`}
+          />
         </div>
         <div className="field">
           <label htmlFor={`${id}-end`}>{t("eventForm.end")}</label>
@@ -69,11 +87,21 @@ export function EventForm({ initialValues, timeZone, saving, saveError, onSave, 
       )}
       <div className="field">
         <label htmlFor={`${id}-location`}>{t("eventForm.location")}</label>
-        <input id={`${id}-location`} maxLength={255} value={values.location} onChange={(event) => set({ location: event.target.value })} />
+        <input
+          id={`${id}-location`}
+          maxLength={255}
+          value={values.location}
+          onChange={(event) => set({ location: event.target.value })}
+        />
       </div>
       <div className="field">
         <label htmlFor={`${id}-body`}>{t("eventForm.description")}</label>
-        <textarea id={`${id}-body`} rows={3} value={values.body} onChange={(event) => set({ body: event.target.value })} />
+        <textarea
+          id={`${id}-body`}
+          rows={3}
+          value={values.body}
+          onChange={(event) => set({ body: event.target.value })}
+        />
       </div>
       <ErrorAlert error={saveError} />
       <div className="dialog-actions">

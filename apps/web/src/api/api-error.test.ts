@@ -7,9 +7,15 @@ const answered = (appCode: string, httpStatus: number, message: string) =>
 
 describe("API errors", () => {
   it("keeps the API's translated message and its code", () => {
-    const error = answered("VERSION_CONFLICT", 409, "L'événement a été modifié entre-temps : rechargez-le puis réessayez.");
+    const error = answered(
+      "VERSION_CONFLICT",
+      409,
+      "L'événement a été modifié entre-temps : rechargez-le puis réessayez.",
+    );
     expect(apiErrorCode(error)).toBe("VERSION_CONFLICT");
-    expect(apiErrorMessage(error)).toEqual({ message: "L'événement a été modifié entre-temps : rechargez-le puis réessayez." });
+    expect(apiErrorMessage(error)).toEqual({
+      message: "L'événement a été modifié entre-temps : rechargez-le puis réessayez.",
+    });
     expect(isClientError(error)).toBe(true);
     expect(isAuthFailure(error)).toBe(false);
   });

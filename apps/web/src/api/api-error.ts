@@ -15,7 +15,13 @@ export function apiErrorCode(error: unknown): string | undefined {
 }
 
 /** Answers that mean the session is gone, was never valid, or its person no longer has access. */
-const SIGNED_OUT = new Set(["TOKEN_INVALID", "UNAUTHENTICATED", "SESSION_EXPIRED", "SESSION_LIFETIME_INVALID", "USER_DEACTIVATED"]);
+const SIGNED_OUT = new Set([
+  "TOKEN_INVALID",
+  "UNAUTHENTICATED",
+  "SESSION_EXPIRED",
+  "SESSION_LIFETIME_INVALID",
+  "USER_DEACTIVATED",
+]);
 
 /** The session is gone or was never valid: the person must sign in again. */
 export function isAuthFailure(error: unknown): boolean {
@@ -32,7 +38,9 @@ export function isClientError(error: unknown): boolean {
  * What to tell the person: the API's own message, already in their language with its hints, when the API
  * answered; otherwise which of the interface's messages fits.
  */
-export function apiErrorMessage(error: unknown): { message: string } | { key: "errors.unreachable" | "errors.unexpected" } {
+export function apiErrorMessage(
+  error: unknown,
+): { message: string } | { key: "errors.unreachable" | "errors.unexpected" } {
   if (apiErrorCode(error) && error instanceof Error) return { message: error.message };
   if (error instanceof TRPCClientError && error.cause instanceof TypeError) return { key: "errors.unreachable" };
   return { key: "errors.unexpected" };

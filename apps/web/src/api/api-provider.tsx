@@ -29,7 +29,11 @@ function requestHeaders(): Record<string, string> {
   const token = readSessionToken();
   // The interface's language, which the API prefers to the profile's for its messages.
   const language = currentLanguage();
-  return { "x-agenda-locale": language, "accept-language": language, ...(token ? { authorization: `Bearer ${token}` } : {}) };
+  return {
+    "x-agenda-locale": language,
+    "accept-language": language,
+    ...(token ? { authorization: `Bearer ${token}` } : {}),
+  };
 }
 
 function createTrpcClient() {
@@ -39,7 +43,10 @@ function createTrpcClient() {
       splitLink({
         condition: (operation) => operation.type === "subscription",
         // Subscriptions are server-sent events, opened with a single-use ticket, never the session token itself.
-        true: ticketedSubscriptionLinks({ url: "/trpc", requestTicket: async () => (await tickets.sync.statusTicket.mutate()).ticket }),
+        true: ticketedSubscriptionLinks({
+          url: "/trpc",
+          requestTicket: async () => (await tickets.sync.statusTicket.mutate()).ticket,
+        }),
         false: httpBatchLink({ url: "/trpc", maxItems: MAX_TRPC_BATCH, headers: requestHeaders }),
       }),
     ],

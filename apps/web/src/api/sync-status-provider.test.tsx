@@ -22,18 +22,25 @@ const idle: SyncStatus = {
 
 /** A server stand-in: the status stream is driven by the test, and `events.list` queries are counted. */
 function fakeServer() {
-  const server = { streams: [] as Array<Observer<OperationResultEnvelope<unknown, TRPCClientError<AppRouter>>, TRPCClientError<AppRouter>>>, eventLists: 0 };
-  const link: TRPCLink<AppRouter> = () => ({ op }) =>
-    observable((observer) => {
-      if (op.type === "subscription") {
-        server.streams.push(observer);
-        observer.next({ result: { type: "started" } });
-        return;
-      }
-      if (op.path === "events.list") server.eventLists++;
-      observer.next({ result: { type: "data", data: [] } });
-      observer.complete();
-    });
+  const server = {
+    streams: [] as Array<
+      Observer<OperationResultEnvelope<unknown, TRPCClientError<AppRouter>>, TRPCClientError<AppRouter>>
+    >,
+    eventLists: 0,
+  };
+  const link: TRPCLink<AppRouter> =
+    () =>
+    ({ op }) =>
+      observable((observer) => {
+        if (op.type === "subscription") {
+          server.streams.push(observer);
+          observer.next({ result: { type: "started" } });
+          return;
+        }
+        if (op.path === "events.list") server.eventLists++;
+        observer.next({ result: { type: "data", data: [] } });
+        observer.complete();
+      });
   const send = (status: SyncStatus) =>
     act(async () => {
       server.streams.at(-1)?.next({ result: { type: "data", data: status } });
@@ -87,7 +94,12 @@ describe("SyncStatusProvider", () => {
     expect(live()).toBe("syncing live");
     expect(server.eventLists).toBe(loaded);
 
-    await send({ ...idle, lastSyncAt: "2026-11-24T10:05:00.000Z", lastSyncResult: { ok: true, created: 1, updated: 0, deleted: 0 }, eventsChanged: { created: 1, updated: 0, deleted: 0, failed: 0 } });
+    await send({
+      ...idle,
+      lastSyncAt: "2026-11-24T10:05:00.000Z",
+      lastSyncResult: { ok: true, created: 1, updated: 0, deleted: 0 },
+      eventsChanged: { created: 1, updated: 0, deleted: 0, failed: 0 },
+    });
     expect(live()).toBe("idle live");
     await waitFor(() => expect(server.eventLists).toBe(loaded + 1));
   });
@@ -99,13 +111,26 @@ describe("SyncStatusProvider", () => {
     await send(idle);
     const loaded = server.eventLists;
     await send({ ...idle, state: "syncing" });
-    await send({ ...idle, lastSyncAt: "2026-11-24T10:05:00.000Z", lastSyncResult: { ok: true, created: 0, updated: 0, deleted: 0 } });
+    await send({
+      ...idle,
+      lastSyncAt: "2026-11-24T10:05:00.000Z",
+      lastSyncResult: { ok: true, created: 0, updated: 0, deleted: 0 },
+    });
     expect(live()).toBe("idle live");
     // The export that followed an import wrote nothing; the import before it created an event (both ended between two reads).
-    await send({ ...idle, lastSyncAt: "2026-11-24T10:10:00.000Z", lastSyncResult: { ok: true, created: 0, updated: 0, deleted: 0 }, eventsChanged: { created: 1, updated: 0, deleted: 0, failed: 0 } });
+    await send({
+      ...idle,
+      lastSyncAt: "2026-11-24T10:10:00.000Z",
+      lastSyncResult: { ok: true, created: 0, updated: 0, deleted: 0 },
+      eventsChanged: { created: 1, updated: 0, deleted: 0, failed: 0 },
+    });
     await waitFor(() => expect(server.eventLists).toBe(loaded + 1));
     await send({ ...idle, state: "syncing", lastSyncAt: "2026-11-24T10:10:00.000Z" });
-    await send({ ...idle, lastSyncAt: "2026-11-24T10:15:00.000Z", lastSyncResult: { ok: true, created: 0, updated: 0, deleted: 0 } });
+    await send({
+      ...idle,
+      lastSyncAt: "2026-11-24T10:15:00.000Z",
+      lastSyncResult: { ok: true, created: 0, updated: 0, deleted: 0 },
+    });
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(server.eventLists).toBe(loaded + 1);
   });
@@ -114,7 +139,13 @@ describe("SyncStatusProvider", () => {
     storeSessionToken("expired-token");
     const { server, link } = fakeServer();
     renderWithServer(link);
-    const refused = TRPCClientError.from({ error: { message: "Session expirée", code: -32001, data: { code: "UNAUTHORIZED", httpStatus: 401, appCode: "TOKEN_INVALID" } } });
+    const refused = TRPCClientError.from({
+      error: {
+        message: "Session expirée",
+        code: -32001,
+        data: { code: "UNAUTHORIZED", httpStatus: 401, appCode: "TOKEN_INVALID" },
+      },
+    });
     await act(async () => {
       server.streams[0]?.error(refused);
     });

@@ -21,7 +21,8 @@ function StatusStream({ onChange }: { onChange: (live: LiveSyncStatus) => void }
   const { status, data, error, reset } = trpc.sync.onStatus.useSubscription(undefined, {
     onData: (next) => {
       if (next.eventsChanged) void utils.events.invalidate();
-      if (previous.current && next.state !== "syncing") void Promise.all([utils.integrations.list.invalidate(), utils.sync.invalidate()]);
+      if (previous.current && next.state !== "syncing")
+        void Promise.all([utils.integrations.list.invalidate(), utils.sync.invalidate()]);
       previous.current = next;
     },
   });

@@ -9,7 +9,13 @@ import { useOutlookIntegration } from "../settings/use-outlook-integration";
 import { ErrorAlert } from "../ui/error-alert";
 import { connectionState, nextEvents, widgetRange } from "./upcoming-events";
 
-const STATE_CLASS = { not_connected: "status-disconnected", idle: "status-active", syncing: "status-syncing", error: "status-error", needs_reauth: "status-needs_reauth" } as const;
+const STATE_CLASS = {
+  not_connected: "status-disconnected",
+  idle: "status-active",
+  syncing: "status-syncing",
+  error: "status-error",
+  needs_reauth: "status-needs_reauth",
+} as const;
 
 /** The spec's `CalendarWidget`: the next events of the agenda and the Outlook connection, at a glance. */
 export function CalendarWidget({ timeZone }: { timeZone: string }) {
@@ -51,7 +57,12 @@ export function CalendarWidget({ timeZone }: { timeZone: string }) {
         <span className={`status-badge ${STATE_CLASS[state]}`} data-testid="widget-outlook-state">
           {t(`widget.state.${state}`)}
         </span>
-        {state !== "not_connected" && lastSyncAt && <span className="hint"> {t("widget.lastSync", { when: formatInstant(lastSyncAt, i18n.language, timeZone) })}</span>}
+        {state !== "not_connected" && lastSyncAt && (
+          <span className="hint">
+            {" "}
+            {t("widget.lastSync", { when: formatInstant(lastSyncAt, i18n.language, timeZone) })}
+          </span>
+        )}
       </p>
       <p>
         <Link to="/agenda/settings">{t("widget.openSettings")}</Link>

@@ -26,7 +26,10 @@ export type ConnectionState = "not_connected" | "idle" | "syncing" | "error" | "
  * Where the Outlook connection stands: the live status when it has arrived, else what the integration row says
  * (the page shows something sensible from its first render).
  */
-export function connectionState(live: { state: ConnectionState } | undefined, integration: Integration | null): ConnectionState {
+export function connectionState(
+  live: { state: ConnectionState } | undefined,
+  integration: Integration | null,
+): ConnectionState {
   if (live) return live.state;
   switch (integration?.status) {
     case "active":

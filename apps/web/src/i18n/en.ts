@@ -98,7 +98,8 @@ export const en: Translations<typeof fr> = {
   },
   calendarFeed: {
     title: "Subscribe from another calendar",
-    intro: "A private link to see your formations in Google Calendar, Apple Calendar, Thunderbird or Outlook without connecting an account: they follow their changes and cancellations.",
+    intro:
+      "A private link to see your formations in Google Calendar, Apple Calendar, Thunderbird or Outlook without connecting an account: they follow their changes and cancellations.",
     create: "Create my subscription link",
     private: "Anyone who has this link sees your agenda: do not share it. If it got around, create a new one.",
     url: "Calendar address (https)",
@@ -108,10 +109,12 @@ export const en: Translations<typeof fr> = {
     addToOutlook: "Add to Outlook on the web",
     addToGoogle: "Add to Google Calendar",
     openInApp: "Open in my calendar app",
-    refresh: "Subscribed calendars refresh at their own pace, not at each change: usually every few hours (Outlook, Apple Calendar as set), up to a day for Google Calendar. For a formation that changes the same day, rely on this agenda.",
+    refresh:
+      "Subscribed calendars refresh at their own pace, not at each change: usually every few hours (Outlook, Apple Calendar as set), up to a day for Google Calendar. For a formation that changes the same day, rely on this agenda.",
     includePersonalEvents: "Also include my personal events",
     rotate: "Create a new link",
-    confirmRotate: "The former link stops working at once: calendars subscribed with it must be subscribed with the new one.",
+    confirmRotate:
+      "The former link stops working at once: calendars subscribed with it must be subscribed with the new one.",
     confirmRotateAction: "Yes, create a new link",
     turnOff: "Turn the link off",
   },
@@ -184,7 +187,8 @@ export const en: Translations<typeof fr> = {
     working: "Finishing the Outlook connection…",
     success: "Outlook is connected to the account {{account}}.",
     failure: "Connecting Outlook failed.",
-    missingState: "This answer from Microsoft is incomplete (no “state” parameter): start “Connect Outlook” again from the calendar settings.",
+    missingState:
+      "This answer from Microsoft is incomplete (no “state” parameter): start “Connect Outlook” again from the calendar settings.",
     backToSettings: "Back to the calendar settings",
   },
   admin: {
@@ -275,7 +279,8 @@ export const en: Translations<typeof fr> = {
     eventTitle: "Sync conflict",
     kinds: {
       formation_changed_in_outlook: "This formation was changed in Outlook: the platform's version was put back there.",
-      formation_removed_in_outlook: "This formation was deleted in Outlook: the agenda respects that and does not put it back.",
+      formation_removed_in_outlook:
+        "This formation was deleted in Outlook: the agenda respects that and does not put it back.",
       edited_on_both_sides: "This event was changed in the agenda and in Outlook between two syncs.",
       removed_in_outlook_edited_here: "This event was deleted on one side and changed on the other.",
     },
@@ -349,7 +354,12 @@ export const en: Translations<typeof fr> = {
       audit_log: "Audit log",
     },
     actions: {
-      user: { first_sign_in: "First sign-in", role_changed: "Role changed by the platform", deactivated: "Account deactivated", reactivated: "Account reactivated" },
+      user: {
+        first_sign_in: "First sign-in",
+        role_changed: "Role changed by the platform",
+        deactivated: "Account deactivated",
+        reactivated: "Account reactivated",
+      },
       outlook: {
         connect: "Outlook connected",
         reconnect: "Outlook reconnected",
@@ -374,7 +384,8 @@ export const en: Translations<typeof fr> = {
   },
   serviceTokens: {
     title: "Service tokens",
-    intro: "The tokens other internal apps call the API with. A token is shown only when created; once revoked, it is refused from the next request on.",
+    intro:
+      "The tokens other internal apps call the API with. A token is shown only when created; once revoked, it is refused from the next request on.",
     createTitle: "New token",
     name: "App name",
     nameHint: "Letters, digits, '.', '_' or '-'. A new token of the same name finds that app's formations again.",

@@ -28,7 +28,8 @@ export const fr = {
   },
   signIn: {
     title: "Connexion de démonstration",
-    intro: "Mode démo : la connexion de la plateforme de formation est remplacée par le choix d'un utilisateur de démonstration.",
+    intro:
+      "Mode démo : la connexion de la plateforme de formation est remplacée par le choix d'un utilisateur de démonstration.",
     email: "Adresse e-mail",
     submit: "Se connecter",
     demoAccounts: "Comptes de démonstration",
@@ -91,11 +92,13 @@ export const fr = {
   },
   settings: {
     title: "Paramètres calendrier",
-    intro: "Connectez votre calendrier Outlook pour retrouver vos événements Outlook dans votre agenda et y envoyer vos formations.",
+    intro:
+      "Connectez votre calendrier Outlook pour retrouver vos événements Outlook dans votre agenda et y envoyer vos formations.",
   },
   calendarFeed: {
     title: "S'abonner depuis un autre calendrier",
-    intro: "Un lien privé pour voir vos formations dans Google Agenda, Apple Calendrier, Thunderbird ou Outlook, sans connecter de compte : ils suivent leurs changements et leurs annulations.",
+    intro:
+      "Un lien privé pour voir vos formations dans Google Agenda, Apple Calendrier, Thunderbird ou Outlook, sans connecter de compte : ils suivent leurs changements et leurs annulations.",
     create: "Créer mon lien d'abonnement",
     private: "Quiconque a ce lien voit votre agenda : ne le partagez pas. S'il a circulé, générez-en un nouveau.",
     url: "Adresse du calendrier (https)",
@@ -105,10 +108,12 @@ export const fr = {
     addToOutlook: "Ajouter à Outlook sur le web",
     addToGoogle: "Ajouter à Google Agenda",
     openInApp: "Ouvrir dans mon application de calendrier",
-    refresh: "Les calendriers abonnés se mettent à jour à leur rythme, pas à chaque changement : en général toutes les quelques heures (Outlook, Apple Calendrier selon son réglage), jusqu'à une journée pour Google Agenda. Pour une formation qui change le jour même, fiez-vous à cet agenda.",
+    refresh:
+      "Les calendriers abonnés se mettent à jour à leur rythme, pas à chaque changement : en général toutes les quelques heures (Outlook, Apple Calendrier selon son réglage), jusqu'à une journée pour Google Agenda. Pour une formation qui change le jour même, fiez-vous à cet agenda.",
     includePersonalEvents: "Inclure aussi mes événements personnels",
     rotate: "Générer un nouveau lien",
-    confirmRotate: "L'ancien lien cessera aussitôt de fonctionner : les calendriers abonnés avec lui devront l'être avec le nouveau.",
+    confirmRotate:
+      "L'ancien lien cessera aussitôt de fonctionner : les calendriers abonnés avec lui devront l'être avec le nouveau.",
     confirmRotateAction: "Oui, générer un nouveau lien",
     turnOff: "Désactiver le lien",
   },
@@ -272,8 +277,10 @@ export const fr = {
     empty: "Aucun conflit à examiner.",
     eventTitle: "Conflit de synchronisation",
     kinds: {
-      formation_changed_in_outlook: "Cette formation a été modifiée dans Outlook : la version de la plateforme y a été remise.",
-      formation_removed_in_outlook: "Cette formation a été supprimée dans Outlook : l'agenda respecte ce choix et ne l'y remet pas.",
+      formation_changed_in_outlook:
+        "Cette formation a été modifiée dans Outlook : la version de la plateforme y a été remise.",
+      formation_removed_in_outlook:
+        "Cette formation a été supprimée dans Outlook : l'agenda respecte ce choix et ne l'y remet pas.",
       edited_on_both_sides: "Cet événement a été modifié dans l'agenda et dans Outlook entre deux synchronisations.",
       removed_in_outlook_edited_here: "Cet événement a été supprimé d'un côté et modifié de l'autre.",
     },
@@ -304,7 +311,8 @@ export const fr = {
   },
   auditLog: {
     title: "Journal d'audit",
-    intro: "Les actions sensibles : qui a fait quoi, pour qui, quand, dans quelle requête et avec quel résultat. Les plus récentes d'abord.",
+    intro:
+      "Les actions sensibles : qui a fait quoi, pour qui, quand, dans quelle requête et avec quel résultat. Les plus récentes d'abord.",
     filters: "Filtres du journal",
     person: "Personne (e-mail)",
     action: "Action",
@@ -316,7 +324,8 @@ export const fr = {
     reset: "Effacer les filtres",
     export: "Exporter en CSV",
     exporting: "Export en cours… {{count}} entrées lues",
-    exportTruncated: "Export limité aux {{count}} entrées les plus récentes : resserrez les filtres pour obtenir les autres.",
+    exportTruncated:
+      "Export limité aux {{count}} entrées les plus récentes : resserrez les filtres pour obtenir les autres.",
     empty: "Aucune entrée ne correspond à ces filtres.",
     more: "Afficher plus",
     unknown: "Inconnu",
@@ -347,7 +356,12 @@ export const fr = {
       audit_log: "Journal d'audit",
     },
     actions: {
-      user: { first_sign_in: "Première connexion", role_changed: "Rôle changé par la plateforme", deactivated: "Compte désactivé", reactivated: "Compte réactivé" },
+      user: {
+        first_sign_in: "Première connexion",
+        role_changed: "Rôle changé par la plateforme",
+        deactivated: "Compte désactivé",
+        reactivated: "Compte réactivé",
+      },
       outlook: {
         connect: "Outlook connecté",
         reconnect: "Outlook reconnecté",
@@ -376,7 +390,8 @@ export const fr = {
       "Les jetons avec lesquels les autres applications internes appellent l'API. Un jeton n'est montré qu'à sa création ; révoqué, il est refusé dès la requête suivante.",
     createTitle: "Nouveau jeton",
     name: "Nom de l'application",
-    nameHint: "Lettres, chiffres, « . », « _ » ou « - ». Un nouveau jeton du même nom retrouve les formations de cette application.",
+    nameHint:
+      "Lettres, chiffres, « . », « _ » ou « - ». Un nouveau jeton du même nom retrouve les formations de cette application.",
     scopes: "Portées",
     scopeNames: {
       formations_read: "lire toutes les formations",
@@ -404,7 +419,8 @@ export const fr = {
     never: "Jamais",
     revoke: "Révoquer",
     revokeTitle: "Révoquer le jeton « {{name}} » ?",
-    revokeBody: "Les requêtes qui le portent seront refusées dès maintenant. C'est définitif : l'application aura besoin d'un nouveau jeton.",
+    revokeBody:
+      "Les requêtes qui le portent seront refusées dès maintenant. C'est définitif : l'application aura besoin d'un nouveau jeton.",
     confirmRevoke: "Révoquer le jeton",
     cancel: "Annuler",
     revoked: "Jeton « {{name}} » révoqué : il est refusé dès maintenant.",

@@ -8,7 +8,8 @@ export type Language = (typeof LANGUAGES)[number];
 
 const CHOSEN_LANGUAGE_KEY = "agenda.language";
 
-const isLanguage = (value: string | null | undefined): value is Language => LANGUAGES.some((language) => language === value);
+const isLanguage = (value: string | null | undefined): value is Language =>
+  LANGUAGES.some((language) => language === value);
 
 /** The language the person picked with the switcher, which wins over their platform profile's. */
 function chosenLanguage(): Language | null {

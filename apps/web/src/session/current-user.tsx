@@ -28,7 +28,8 @@ export function RequireUser({ children }: { children: ReactNode }) {
     if (user) adoptProfileLanguage(user.locale);
   }, [user]);
 
-  if (!token) return <Navigate to={`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  if (!token)
+    return <Navigate to={`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
   if (me.error) return <ErrorAlert error={me.error} />;
   if (!me.data) return <p role="status">{t("app.loading")}</p>;
   if (!user) return <p role="alert">{t("errors.unexpected")}</p>;

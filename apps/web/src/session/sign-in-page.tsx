@@ -36,7 +36,14 @@ export function SignInPage() {
       <form onSubmit={submit} className="form">
         <div className="field">
           <label htmlFor={emailId}>{t("signIn.email")}</label>
-          <input id={emailId} type="email" required autoComplete="username" value={email} onChange={(event) => setEmail(event.target.value)} />
+          <input
+            id={emailId}
+            type="email"
+            required
+            autoComplete="username"
+            value={email}
+            onChange={(event) => setEmail(event.target.value)}
+          />
         </div>
         <button type="submit" disabled={signIn.isPending}>
           {t("signIn.submit")}
@@ -46,7 +53,12 @@ export function SignInPage() {
       <ul className="demo-accounts">
         {DEMO_ACCOUNTS.map((account) => (
           <li key={account.email}>
-            <button type="button" className="button-secondary" disabled={signIn.isPending} onClick={() => signIn.mutate({ email: account.email })}>
+            <button
+              type="button"
+              className="button-secondary"
+              disabled={signIn.isPending}
+              onClick={() => signIn.mutate({ email: account.email })}
+            >
               {t("signIn.signInAs", { name: account.name, role: t(`roles.${account.role}`) })}
             </button>{" "}
             <code>{account.email}</code>

@@ -26,15 +26,18 @@ function feedServer() {
   let feed: ReturnType<typeof feedAt> | { enabled: false } = { enabled: false };
   let rotations = 0;
   const calls: string[] = [];
-  const link: TRPCLink<AppRouter> = () => ({ op }) =>
-    observable((observer) => {
-      calls.push(op.path);
-      if (op.path === "feeds.rotate") feed = feedAt(`agd_ics_${++rotations}`);
-      if (op.path === "feeds.updateSettings" && feed.enabled) feed = { ...feed, ...(op.input as { includePersonalEvents: boolean }) };
-      if (op.path === "feeds.delete") feed = { enabled: false };
-      observer.next({ result: { type: "data", data: op.path === "feeds.delete" ? { deleted: true } : feed } });
-      observer.complete();
-    });
+  const link: TRPCLink<AppRouter> =
+    () =>
+    ({ op }) =>
+      observable((observer) => {
+        calls.push(op.path);
+        if (op.path === "feeds.rotate") feed = feedAt(`agd_ics_${++rotations}`);
+        if (op.path === "feeds.updateSettings" && feed.enabled)
+          feed = { ...feed, ...(op.input as { includePersonalEvents: boolean }) };
+        if (op.path === "feeds.delete") feed = { enabled: false };
+        observer.next({ result: { type: "data", data: op.path === "feeds.delete" ? { deleted: true } : feed } });
+        observer.complete();
+      });
   return { link, calls };
 }
 
@@ -59,10 +62,18 @@ describe("CalendarFeedCard", () => {
     await userEvent.click(await screen.findByRole("button", { name: "Créer mon lien d'abonnement" }));
     await screen.findByLabelText("Adresse du calendrier (https)");
     expect(address()).toBe("https://agenda.example.test/feeds/agd_ics_1.ics");
-    expect((screen.getByLabelText("Adresse webcal:// (Apple Calendrier, Thunderbird)") as HTMLInputElement).value).toBe("webcal://agenda.example.test/feeds/agd_ics_1.ics");
-    expect(screen.getByRole("link", { name: "Ajouter à Outlook sur le web" }).getAttribute("href")).toBe(feedAt("agd_ics_1").outlookUrl);
-    expect(screen.getByRole("link", { name: "Ajouter à Google Agenda" }).getAttribute("href")).toBe(feedAt("agd_ics_1").googleUrl);
-    expect(screen.getByRole("link", { name: "Ouvrir dans mon application de calendrier" }).getAttribute("href")).toBe("webcal://agenda.example.test/feeds/agd_ics_1.ics");
+    expect((screen.getByLabelText("Adresse webcal:// (Apple Calendrier, Thunderbird)") as HTMLInputElement).value).toBe(
+      "webcal://agenda.example.test/feeds/agd_ics_1.ics",
+    );
+    expect(screen.getByRole("link", { name: "Ajouter à Outlook sur le web" }).getAttribute("href")).toBe(
+      feedAt("agd_ics_1").outlookUrl,
+    );
+    expect(screen.getByRole("link", { name: "Ajouter à Google Agenda" }).getAttribute("href")).toBe(
+      feedAt("agd_ics_1").googleUrl,
+    );
+    expect(screen.getByRole("link", { name: "Ouvrir dans mon application de calendrier" }).getAttribute("href")).toBe(
+      "webcal://agenda.example.test/feeds/agd_ics_1.ics",
+    );
     expect(screen.getByText(/se mettent à jour à leur rythme/)).toBeTruthy();
   });
 
@@ -94,6 +105,11 @@ describe("CalendarFeedCard", () => {
 
     await userEvent.click(screen.getByRole("button", { name: "Désactiver le lien" }));
     expect(await screen.findByRole("button", { name: "Créer mon lien d'abonnement" })).toBeTruthy();
-    expect(server.calls.filter((path) => path !== "feeds.get")).toEqual(["feeds.rotate", "feeds.rotate", "feeds.updateSettings", "feeds.delete"]);
+    expect(server.calls.filter((path) => path !== "feeds.get")).toEqual([
+      "feeds.rotate",
+      "feeds.rotate",
+      "feeds.updateSettings",
+      "feeds.delete",
+    ]);
   });
 });

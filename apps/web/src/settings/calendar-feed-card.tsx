@@ -1,7 +1,12 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ErrorAlert } from "../ui/error-alert";
-import { useCalendarFeed, useDeleteCalendarFeed, useRotateCalendarFeed, useUpdateCalendarFeedSettings } from "./use-calendar-feed";
+import {
+  useCalendarFeed,
+  useDeleteCalendarFeed,
+  useRotateCalendarFeed,
+  useUpdateCalendarFeedSettings,
+} from "./use-calendar-feed";
 
 /** An address to copy: shown whole (people check what they paste), with its own button. */
 function CopyableAddress({ id, label, value }: { id: string; label: string; value: string }) {
@@ -12,7 +17,11 @@ function CopyableAddress({ id, label, value }: { id: string; label: string; valu
       <label htmlFor={id}>{label}</label>
       <div className="copyable">
         <input id={id} type="text" readOnly value={value} onFocus={(event) => event.currentTarget.select()} />
-        <button type="button" className="button-secondary" onClick={() => navigator.clipboard.writeText(value).then(() => setCopied(true))}>
+        <button
+          type="button"
+          className="button-secondary"
+          onClick={() => navigator.clipboard.writeText(value).then(() => setCopied(true))}
+        >
           {t("calendarFeed.copy")}
           <span className="visually-hidden">{t("app.actionTarget", { target: label })}</span>
         </button>
@@ -83,7 +92,11 @@ export function CalendarFeedCard() {
           {confirmingRotation ? (
             <div className="dialog-actions" role="group" aria-label={t("calendarFeed.confirmRotate")}>
               <p>{t("calendarFeed.confirmRotate")}</p>
-              <button type="button" disabled={rotate.isPending} onClick={() => rotate.mutate(undefined, { onSuccess: () => setConfirmingRotation(false) })}>
+              <button
+                type="button"
+                disabled={rotate.isPending}
+                onClick={() => rotate.mutate(undefined, { onSuccess: () => setConfirmingRotation(false) })}
+              >
                 {t("calendarFeed.confirmRotateAction")}
               </button>
               <button type="button" className="button-secondary" onClick={() => setConfirmingRotation(false)}>
@@ -95,7 +108,12 @@ export function CalendarFeedCard() {
               <button type="button" className="button-secondary" onClick={() => setConfirmingRotation(true)}>
                 {t("calendarFeed.rotate")}
               </button>
-              <button type="button" className="button-danger" disabled={turnOff.isPending} onClick={() => turnOff.mutate()}>
+              <button
+                type="button"
+                className="button-danger"
+                disabled={turnOff.isPending}
+                onClick={() => turnOff.mutate()}
+              >
                 {t("calendarFeed.turnOff")}
               </button>
             </div>

@@ -22,7 +22,12 @@ export function ConflictList({ conflicts, timeZone, reviewingId, onReview }: Con
           <article aria-labelledby={`conflict-${conflict.id}`} className="conflict">
             <h3 id={`conflict-${conflict.id}`}>{conflict.title}</h3>
             <ConflictDetails conflict={conflict} timeZone={timeZone} />
-            <button type="button" className="button-secondary" disabled={reviewingId === conflict.id} onClick={() => onReview(conflict)}>
+            <button
+              type="button"
+              className="button-secondary"
+              disabled={reviewingId === conflict.id}
+              onClick={() => onReview(conflict)}
+            >
               {t("conflicts.markReviewed")}
               <span className="visually-hidden">{t("app.actionTarget", { target: conflict.title })}</span>
             </button>

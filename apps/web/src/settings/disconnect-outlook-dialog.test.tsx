@@ -6,7 +6,9 @@ import { DisconnectOutlookDialog } from "./disconnect-outlook-dialog";
 describe("DisconnectOutlookDialog", () => {
   it("keeps the exported formations unless asked to remove them", async () => {
     const onConfirm = vi.fn();
-    render(<DisconnectOutlookDialog open disconnecting={false} error={null} onConfirm={onConfirm} onClose={() => {}} />);
+    render(
+      <DisconnectOutlookDialog open disconnecting={false} error={null} onConfirm={onConfirm} onClose={() => {}} />,
+    );
     await userEvent.click(screen.getByRole("button", { name: "Déconnecter Outlook" }));
     expect(onConfirm).toHaveBeenLastCalledWith({ removeExportedFormations: false });
 

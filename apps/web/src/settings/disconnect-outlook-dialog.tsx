@@ -12,7 +12,13 @@ interface DisconnectOutlookDialogProps {
 }
 
 /** "Déconnecter": confirms, and asks whether the formations exported to Outlook should go too. */
-export function DisconnectOutlookDialog({ open, disconnecting, error, onConfirm, onClose }: DisconnectOutlookDialogProps) {
+export function DisconnectOutlookDialog({
+  open,
+  disconnecting,
+  error,
+  onConfirm,
+  onClose,
+}: DisconnectOutlookDialogProps) {
   const { t } = useTranslation();
   const [removeExportedFormations, setRemoveExportedFormations] = useState(false);
   return (
@@ -29,7 +35,12 @@ export function DisconnectOutlookDialog({ open, disconnecting, error, onConfirm,
       </div>
       <ErrorAlert error={error} />
       <div className="dialog-actions">
-        <button type="button" className="button-danger" disabled={disconnecting} onClick={() => onConfirm({ removeExportedFormations })}>
+        <button
+          type="button"
+          className="button-danger"
+          disabled={disconnecting}
+          onClick={() => onConfirm({ removeExportedFormations })}
+        >
           {t("disconnect.confirm")}
         </button>
         <button type="button" className="button-secondary" onClick={onClose}>

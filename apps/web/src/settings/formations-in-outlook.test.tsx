@@ -9,7 +9,12 @@ describe("FormationsTable", () => {
     syncFormation({ formationId: "f1", title: "Excel avancé", outlookState: "not_exported" }),
     syncFormation({ formationId: "f2", title: "Management", outlookState: "removed_in_outlook" }),
     syncFormation({ formationId: "f3", title: "RGPD", outlookState: "in_outlook", outlookEventId: "AAMk=" }),
-    syncFormation({ formationId: "f4", title: "Python", outlookState: "error", syncError: "Outlook a refusé la formation" }),
+    syncFormation({
+      formationId: "f4",
+      title: "Python",
+      outlookState: "error",
+      syncError: "Outlook a refusé la formation",
+    }),
   ];
 
   it("says where each formation stands in Outlook and offers what fits", async () => {
@@ -20,7 +25,9 @@ describe("FormationsTable", () => {
     expect(within(row("Excel avancé")).getByText("Pas encore dans Outlook")).toBeTruthy();
     expect(within(row("Management")).getByText("Supprimée par vous dans Outlook")).toBeTruthy();
     expect(row("Python").textContent).toContain("Erreur – Outlook a refusé la formation");
-    expect(within(row("RGPD")).getByRole("link", { name: "Ouvrir dans Outlook : RGPD" }).getAttribute("href")).toBe("https://outlook.office.com/calendar/item/AAMk%3D");
+    expect(within(row("RGPD")).getByRole("link", { name: "Ouvrir dans Outlook : RGPD" }).getAttribute("href")).toBe(
+      "https://outlook.office.com/calendar/item/AAMk%3D",
+    );
     expect(within(row("RGPD")).queryByRole("button")).toBeNull();
     expect(row("Excel avancé").textContent).toMatch(/vendredi 27 novembre 2026, 10:00\s–\s14:00/);
 

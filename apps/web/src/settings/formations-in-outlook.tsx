@@ -19,14 +19,37 @@ export function FormationsTable({ formations, timeZone, exportingId, onExport }:
   const { t, i18n } = useTranslation();
   if (formations.length === 0) return <p>{t("formationsInOutlook.empty")}</p>;
   return (
-    <ScrollableTable labelledBy="formations-title" columns={[t("formationsInOutlook.formation"), t("formationsInOutlook.when"), t("formationsInOutlook.location"), t("formationsInOutlook.state"), t("formationsInOutlook.action")]}>
+    <ScrollableTable
+      labelledBy="formations-title"
+      columns={[
+        t("formationsInOutlook.formation"),
+        t("formationsInOutlook.when"),
+        t("formationsInOutlook.location"),
+        t("formationsInOutlook.state"),
+        t("formationsInOutlook.action"),
+      ]}
+    >
       {formations.map((formation) => (
         <tr key={formation.formationId}>
           <th scope="row">{formation.title}</th>
-          <td>{formatEventWhen({ isAllDay: false, startsAt: formation.startsAt, endsAt: formation.endsAt, startDate: null, endDate: null }, i18n.language, timeZone)}</td>
+          <td>
+            {formatEventWhen(
+              {
+                isAllDay: false,
+                startsAt: formation.startsAt,
+                endsAt: formation.endsAt,
+                startDate: null,
+                endDate: null,
+              },
+              i18n.language,
+              timeZone,
+            )}
+          </td>
           <td>{formation.location ?? t("syncRuns.none")}</td>
           <td>
-            <span className={`outlook-state outlook-state-${formation.outlookState}`}>{t(`formationsInOutlook.states.${formation.outlookState}`)}</span>
+            <span className={`outlook-state outlook-state-${formation.outlookState}`}>
+              {t(`formationsInOutlook.states.${formation.outlookState}`)}
+            </span>
             {formation.syncError && <span className="sync-error"> – {formation.syncError}</span>}
           </td>
           <td>
@@ -36,8 +59,15 @@ export function FormationsTable({ formations, timeZone, exportingId, onExport }:
                 <span className="visually-hidden">{t("app.actionTarget", { target: formation.title })}</span>
               </a>
             ) : (
-              <button type="button" className="button-secondary" disabled={exportingId !== null} onClick={() => onExport(formation)}>
-                {formation.outlookState === "removed_in_outlook" ? t("formationsInOutlook.addAgain") : t("formationsInOutlook.export")}
+              <button
+                type="button"
+                className="button-secondary"
+                disabled={exportingId !== null}
+                onClick={() => onExport(formation)}
+              >
+                {formation.outlookState === "removed_in_outlook"
+                  ? t("formationsInOutlook.addAgain")
+                  : t("formationsInOutlook.export")}
                 <span className="visually-hidden">{t("app.actionTarget", { target: formation.title })}</span>
               </button>
             )}
@@ -53,7 +83,8 @@ export function FormationsInOutlook({ timeZone }: { timeZone: string }) {
   const { t } = useTranslation();
   const formations = useSyncFormations();
   const exportFormation = useExportFormation();
-  const exportedTitle = formations.data?.find(({ formationId }) => formationId === exportFormation.variables?.formationId)?.title ?? "";
+  const exportedTitle =
+    formations.data?.find(({ formationId }) => formationId === exportFormation.variables?.formationId)?.title ?? "";
   const webLink = httpsUrlOrNull(exportFormation.data?.webLink);
   return (
     <section className="card" aria-labelledby="formations-title">

@@ -21,13 +21,22 @@ export function ImportNowPanel() {
         <button type="button" disabled={importNow.isPending} onClick={() => importNow.mutate()}>
           {t("importNow.action")}
         </button>
-        {busy && <progress className="sync-progress" aria-label={importNow.isPending ? t("importNow.importing") : t("importNow.syncing")} />}
+        {busy && (
+          <progress
+            className="sync-progress"
+            aria-label={importNow.isPending ? t("importNow.importing") : t("importNow.syncing")}
+          />
+        )}
       </div>
       <p role="status" className={importNow.data && !importNow.isPending ? "alert alert-success" : undefined}>
         {importNow.isPending
           ? t("importNow.importing")
           : importNow.data
-            ? t("importNow.result", { created: importNow.data.created, updated: importNow.data.updated, deleted: importNow.data.deleted })
+            ? t("importNow.result", {
+                created: importNow.data.created,
+                updated: importNow.data.updated,
+                deleted: importNow.data.deleted,
+              })
             : busy
               ? t("importNow.syncing")
               : ""}

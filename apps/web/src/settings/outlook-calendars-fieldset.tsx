@@ -3,10 +3,17 @@ import type { Integration, OutlookCalendar } from "../api/trpc";
 import { ErrorAlert } from "../ui/error-alert";
 import { useOutlookCalendars, type SettingsChange } from "./use-outlook-integration";
 
-const calendarLabel = (calendar: OutlookCalendar, defaultMark: string) => (calendar.isDefault ? `${calendar.name} ${defaultMark}` : calendar.name);
+const calendarLabel = (calendar: OutlookCalendar, defaultMark: string) =>
+  calendar.isDefault ? `${calendar.name} ${defaultMark}` : calendar.name;
 
 /** Which Outlook calendars come into the agenda, and which one receives the formations. */
-export function OutlookCalendarsFieldset({ integration, onChange }: { integration: Integration; onChange: (change: SettingsChange) => void }) {
+export function OutlookCalendarsFieldset({
+  integration,
+  onChange,
+}: {
+  integration: Integration;
+  onChange: (change: SettingsChange) => void;
+}) {
   const { t } = useTranslation();
   const calendars = useOutlookCalendars();
   const imported = new Set(integration.settings.importCalendarIds);

@@ -52,8 +52,10 @@ export function OutlookConnectionCard() {
           {disconnect.data && !connected && (
             <p role="status" className="alert alert-success">
               {t("disconnect.done")}
-              {disconnect.data.removedFromOutlook > 0 && ` ${t("disconnect.removed", { count: disconnect.data.removedFromOutlook })}`}
-              {disconnect.data.notRemovedFromOutlook > 0 && ` ${t("disconnect.notRemoved", { count: disconnect.data.notRemovedFromOutlook })}`}
+              {disconnect.data.removedFromOutlook > 0 &&
+                ` ${t("disconnect.removed", { count: disconnect.data.removedFromOutlook })}`}
+              {disconnect.data.notRemovedFromOutlook > 0 &&
+                ` ${t("disconnect.notRemoved", { count: disconnect.data.notRemovedFromOutlook })}`}
             </p>
           )}
           {integration && status === "active" && <OutlookSyncSettings integration={integration} />}

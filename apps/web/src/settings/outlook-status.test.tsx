@@ -21,7 +21,10 @@ function liveStatus(overrides: Partial<SyncStatus> = {}): SyncStatus {
 }
 
 /** The status card as the settings page shows it, fed the given live status. */
-function renderLive(status: SyncStatus, options: { connected?: boolean; integration?: ReturnType<typeof outlookIntegration> | null } = {}) {
+function renderLive(
+  status: SyncStatus,
+  options: { connected?: boolean; integration?: ReturnType<typeof outlookIntegration> | null } = {},
+) {
   const integration = options.integration === undefined ? outlookIntegration() : options.integration;
   const view = (next: SyncStatus) => (
     <LiveSyncStatusContext.Provider value={{ status: next, connected: options.connected ?? true }}>
@@ -40,14 +43,27 @@ describe("OutlookStatus", () => {
   });
 
   it("shows the account and the last sync of an active connection", () => {
-    render(<OutlookStatus integration={outlookIntegration({ lastSyncAt: "2026-11-24T10:05:00.000Z" })} timeZone="Europe/Paris" />);
+    render(
+      <OutlookStatus
+        integration={outlookIntegration({ lastSyncAt: "2026-11-24T10:05:00.000Z" })}
+        timeZone="Europe/Paris"
+      />,
+    );
     expect(screen.getByTestId("outlook-status").textContent).toBe("Connecté");
     expect(screen.getByText("Léa Martin <lea.martin@formation.demo>")).toBeTruthy();
     expect(screen.getByText(/24 nov\. 2026,\s11:05/)).toBeTruthy();
   });
 
   it("says why a connection needs reconnecting", () => {
-    render(<OutlookStatus integration={outlookIntegration({ status: "needs_reauth", statusReason: "AADSTS700082: refresh token expired" })} timeZone="Europe/Paris" />);
+    render(
+      <OutlookStatus
+        integration={outlookIntegration({
+          status: "needs_reauth",
+          statusReason: "AADSTS700082: refresh token expired",
+        })}
+        timeZone="Europe/Paris"
+      />,
+    );
     expect(screen.getByTestId("outlook-status").textContent).toBe("Reconnexion nécessaire");
     expect(screen.getByText("Raison : AADSTS700082: refresh token expired")).toBeTruthy();
   });
@@ -62,11 +78,19 @@ describe("OutlookStatus, live", () => {
     expect(screen.getByTestId("outlook-status").textContent).toBe("Synchronisation en cours…");
     update(liveStatus());
     expect(screen.getByTestId("outlook-status").textContent).toBe("Connecté");
-    expect(screen.getByTestId("outlook-last-sync").textContent).toMatch(/^24 nov\. 2026,\s11:05 \(3 créés, 1 mis à jour, 0 supprimés\)$/);
+    expect(screen.getByTestId("outlook-last-sync").textContent).toMatch(
+      /^24 nov\. 2026,\s11:05 \(3 créés, 1 mis à jour, 0 supprimés\)$/,
+    );
   });
 
   it("says why it fails, and when Outlook needs the person to reconnect, even before the integration list knows", () => {
-    const { update } = renderLive(liveStatus({ state: "error", reason: "OUTLOOK_UNAVAILABLE", lastSyncResult: { ok: false, created: 0, updated: 0, deleted: 0, error: "OUTLOOK_UNAVAILABLE" } }));
+    const { update } = renderLive(
+      liveStatus({
+        state: "error",
+        reason: "OUTLOOK_UNAVAILABLE",
+        lastSyncResult: { ok: false, created: 0, updated: 0, deleted: 0, error: "OUTLOOK_UNAVAILABLE" },
+      }),
+    );
     expect(screen.getByTestId("outlook-status").textContent).toBe("En erreur");
     expect(screen.getByText("Raison : OUTLOOK_UNAVAILABLE")).toBeTruthy();
     expect(screen.getByTestId("outlook-last-sync").textContent).toMatch(/\(échouée\)$/);
@@ -77,9 +101,13 @@ describe("OutlookStatus, live", () => {
 
   it("says how Outlook's changes reach the agenda", () => {
     const { update } = renderLive(liveStatus({ mode: "notifications" }));
-    expect(screen.getByTestId("outlook-mode").textContent).toBe("Synchronisation en temps réel : Outlook prévient l'agenda de chaque changement");
+    expect(screen.getByTestId("outlook-mode").textContent).toBe(
+      "Synchronisation en temps réel : Outlook prévient l'agenda de chaque changement",
+    );
     update(liveStatus({ mode: "polling" }));
-    expect(screen.getByTestId("outlook-mode").textContent).toBe("Vérification des changements Outlook toutes les quelques minutes");
+    expect(screen.getByTestId("outlook-mode").textContent).toBe(
+      "Vérification des changements Outlook toutes les quelques minutes",
+    );
     update(liveStatus({ mode: null }));
     expect(screen.getByTestId("outlook-mode").textContent).toBe("Synchronisation automatique désactivée");
   });
@@ -94,7 +122,16 @@ describe("OutlookStatus, live", () => {
     const { update } = renderLive(liveStatus(), { integration: null });
     expect(screen.getByTestId("outlook-status").textContent).toBe("Connecté");
     expect(screen.getByText("lea.martin@formation.demo")).toBeTruthy();
-    update(liveStatus({ state: "not_connected", integrationId: null, accountEmail: null, lastSyncAt: null, lastSyncResult: null, mode: null }));
+    update(
+      liveStatus({
+        state: "not_connected",
+        integrationId: null,
+        accountEmail: null,
+        lastSyncAt: null,
+        lastSyncResult: null,
+        mode: null,
+      }),
+    );
     expect(screen.getByTestId("outlook-status").textContent).toBe("Non connecté");
     expect(screen.queryByTestId("outlook-last-sync")).toBeNull();
   });
@@ -103,7 +140,9 @@ describe("OutlookStatus, live", () => {
     await i18n.changeLanguage("en");
     renderLive(liveStatus({ state: "syncing", mode: "notifications" }));
     expect(screen.getByTestId("outlook-status").textContent).toBe("Syncing…");
-    expect(screen.getByTestId("outlook-mode").textContent).toBe("Real-time sync: Outlook tells the agenda about every change");
+    expect(screen.getByTestId("outlook-mode").textContent).toBe(
+      "Real-time sync: Outlook tells the agenda about every change",
+    );
     expect(screen.getByTestId("outlook-last-sync").textContent).toMatch(/\(3 created, 1 updated, 0 deleted\)$/);
   });
 });

@@ -56,7 +56,8 @@ export function OutlookStatus({ integration, timeZone }: { integration: Integrat
             <dt>{t("outlook.lastSync")}</dt>
             <dd data-testid="outlook-last-sync">
               {known.lastSyncAt ? formatInstant(known.lastSyncAt, i18n.language, timeZone) : t("outlook.never")}
-              {result && ` (${result.ok ? t("outlook.lastSyncCounts", { created: result.created, updated: result.updated, deleted: result.deleted }) : t("outlook.lastSyncFailed")})`}
+              {result &&
+                ` (${result.ok ? t("outlook.lastSyncCounts", { created: result.created, updated: result.updated, deleted: result.deleted }) : t("outlook.lastSyncFailed")})`}
             </dd>
             {known.mode !== undefined && (
               <>
@@ -67,7 +68,9 @@ export function OutlookStatus({ integration, timeZone }: { integration: Integrat
           </>
         )}
       </dl>
-      {known.unreviewedConflicts > 0 && <p className="alert">{t("outlook.conflicts", { count: known.unreviewedConflicts })}</p>}
+      {known.unreviewedConflicts > 0 && (
+        <p className="alert">{t("outlook.conflicts", { count: known.unreviewedConflicts })}</p>
+      )}
       {live && !streaming && (
         <p role="status" className="status-reason">
           {t("outlook.liveLost")}

@@ -5,7 +5,13 @@ import type { SettingsChange } from "./use-outlook-integration";
 const OPTIONS = ["importEnabled", "exportEnabled", "autoSyncEnabled"] as const;
 
 /** Import, export and auto-sync switches; each change is saved at once. */
-export function SyncOptionsFieldset({ integration, onChange }: { integration: Integration; onChange: (change: SettingsChange) => void }) {
+export function SyncOptionsFieldset({
+  integration,
+  onChange,
+}: {
+  integration: Integration;
+  onChange: (change: SettingsChange) => void;
+}) {
   const { t } = useTranslation();
   return (
     <fieldset className="fieldset">

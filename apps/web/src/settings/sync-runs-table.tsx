@@ -10,7 +10,17 @@ export function SyncRunsTable({ runs, timeZone }: { runs: readonly SyncRun[]; ti
   const { t, i18n } = useTranslation();
   if (runs.length === 0) return <p>{t("syncRuns.empty")}</p>;
   return (
-    <ScrollableTable labelledBy="sync-runs-title" columns={[t("syncRuns.when"), t("syncRuns.kind"), t("syncRuns.trigger"), t("syncRuns.status"), t("syncRuns.changes"), t("syncRuns.error")]}>
+    <ScrollableTable
+      labelledBy="sync-runs-title"
+      columns={[
+        t("syncRuns.when"),
+        t("syncRuns.kind"),
+        t("syncRuns.trigger"),
+        t("syncRuns.status"),
+        t("syncRuns.changes"),
+        t("syncRuns.error"),
+      ]}
+    >
       {runs.map((run) => (
         <tr key={run.id}>
           <td>{formatInstant(run.startedAt, i18n.language, timeZone)}</td>
@@ -32,7 +42,11 @@ export function RecentSyncRuns({ timeZone }: { timeZone: string }) {
     <section className="card" aria-labelledby="sync-runs-title">
       <h2 id="sync-runs-title">{t("syncRuns.title")}</h2>
       <ErrorAlert error={runs.error} />
-      {runs.isPending ? <p role="status">{t("app.loading")}</p> : runs.data && <SyncRunsTable runs={runs.data} timeZone={timeZone} />}
+      {runs.isPending ? (
+        <p role="status">{t("app.loading")}</p>
+      ) : (
+        runs.data && <SyncRunsTable runs={runs.data} timeZone={timeZone} />
+      )}
     </section>
   );
 }

@@ -8,7 +8,9 @@ export function useCalendarFeed() {
 /** Each change answers the feed as it now is: the page shows it without asking again. */
 function useFeedChange() {
   const utils = trpc.useUtils();
-  return { onSuccess: (feed: Awaited<ReturnType<typeof utils.feeds.get.fetch>>) => utils.feeds.get.setData(undefined, feed) };
+  return {
+    onSuccess: (feed: Awaited<ReturnType<typeof utils.feeds.get.fetch>>) => utils.feeds.get.setData(undefined, feed),
+  };
 }
 
 /** Turns the feed on, or replaces its address (the former one stops working at once). */

@@ -25,7 +25,9 @@ export function useOutlookCalendars() {
 export function useUpdateOutlookSettings() {
   const utils = trpc.useUtils();
   const replaceOutlook = (replace: (integration: Integration) => Integration) =>
-    utils.integrations.list.setData(undefined, (list) => list?.map((item) => (item.provider === "outlook" ? replace(item) : item)));
+    utils.integrations.list.setData(undefined, (list) =>
+      list?.map((item) => (item.provider === "outlook" ? replace(item) : item)),
+    );
   return trpc.integrations.outlook.updateSettings.useMutation({
     onMutate: async (change) => {
       await utils.integrations.list.cancel();

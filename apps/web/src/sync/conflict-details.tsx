@@ -5,7 +5,15 @@ import type { EventSnapshot, SyncConflict } from "./sync-types";
 type Side = SyncConflict["winner"];
 
 /** One side's value of a field: what it held, or that this side had deleted the event, or that nothing is known. */
-function SnapshotCell({ snapshot, field, timeZone }: { snapshot: EventSnapshot | null; field: "title" | "when" | "location"; timeZone: string }) {
+function SnapshotCell({
+  snapshot,
+  field,
+  timeZone,
+}: {
+  snapshot: EventSnapshot | null;
+  field: "title" | "when" | "location";
+  timeZone: string;
+}) {
   const { t, i18n } = useTranslation();
   if (!snapshot) return <td>{t("conflicts.unknown")}</td>;
   if (snapshot.deleted) return <td>{t("conflicts.deleted")}</td>;
@@ -27,12 +35,16 @@ const FIELDS = [
  */
 export function ConflictDetails({ conflict, timeZone }: { conflict: SyncConflict; timeZone: string }) {
   const { t, i18n } = useTranslation();
-  const sideHeader = (side: Side) => `${side === "platform" ? t("conflicts.platformSide") : t("conflicts.outlookSide")}${conflict.winner === side ? ` ${t("conflicts.kept")}` : ""}`;
+  const sideHeader = (side: Side) =>
+    `${side === "platform" ? t("conflicts.platformSide") : t("conflicts.outlookSide")}${conflict.winner === side ? ` ${t("conflicts.kept")}` : ""}`;
   return (
     <div className="conflict-details">
       <p>{t(`conflicts.kinds.${conflict.kind}`)}</p>
       <p>
-        <strong>{t(`conflicts.winner.${conflict.winner}`)}</strong> <span className="hint">{t("conflicts.detectedAt", { when: formatInstant(conflict.detectedAt, i18n.language, timeZone) })}</span>
+        <strong>{t(`conflicts.winner.${conflict.winner}`)}</strong>{" "}
+        <span className="hint">
+          {t("conflicts.detectedAt", { when: formatInstant(conflict.detectedAt, i18n.language, timeZone) })}
+        </span>
       </p>
       <div className="table-scroll">
         <table className="table conflict-versions">

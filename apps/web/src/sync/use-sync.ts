@@ -34,5 +34,7 @@ export function useSyncConflicts() {
 
 export function useReviewConflict() {
   const utils = trpc.useUtils();
-  return trpc.sync.reviewConflict.useMutation({ onSuccess: () => Promise.all([utils.sync.conflicts.invalidate(), utils.sync.formations.invalidate()]) });
+  return trpc.sync.reviewConflict.useMutation({
+    onSuccess: () => Promise.all([utils.sync.conflicts.invalidate(), utils.sync.formations.invalidate()]),
+  });
 }

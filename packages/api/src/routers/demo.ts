@@ -7,6 +7,9 @@ export const demoRouter = router({
     if (!ctx.demo) throw new ApiError("DEMO_DISABLED", ctx.locale);
     const session = await ctx.demo.signIn(input.email);
     if (!session) throw new ApiError("DEMO_USER_UNKNOWN", ctx.locale, { email: input.email });
-    return { token: session.token, user: { email: session.user.email, name: session.user.name, role: session.user.role } };
+    return {
+      token: session.token,
+      user: { email: session.user.email, name: session.user.name, role: session.user.role },
+    };
   }),
 });

@@ -1,4 +1,11 @@
-import { formationIdInput, getFormation, listFormations, listFormationsInput, upsertFormation, upsertFormationInput } from "@agenda/domain/formations";
+import {
+  formationIdInput,
+  getFormation,
+  listFormations,
+  listFormationsInput,
+  upsertFormation,
+  upsertFormationInput,
+} from "@agenda/domain/formations";
 import { authedProcedure, router } from "../trpc";
 
 /** Formations as each caller may see them: learners their enrolments, trainers theirs, admins and services all. */

@@ -1,5 +1,17 @@
-import { listAllIntegrations, listIntegrations, listOutlookCalendars, updateOutlookSettings, updateOutlookSettingsInput } from "@agenda/sync/integrations";
-import { beginOutlookConnection, completeOutlookConnection, disconnectOutlook, disconnectOutlookInput, outlookCallbackInput } from "@agenda/sync/outlook-connection";
+import {
+  listAllIntegrations,
+  listIntegrations,
+  listOutlookCalendars,
+  updateOutlookSettings,
+  updateOutlookSettingsInput,
+} from "@agenda/sync/integrations";
+import {
+  beginOutlookConnection,
+  completeOutlookConnection,
+  disconnectOutlook,
+  disconnectOutlookInput,
+  outlookCallbackInput,
+} from "@agenda/sync/outlook-connection";
 import { adminProcedure, outlookProcedure, router, userProcedure } from "../trpc";
 
 /** The signed-in user's calendar connections, and every user's for admins. */
@@ -22,6 +34,8 @@ export const integrationsRouter = router({
       await ctx.sync?.engine.integrationChanged(ctx.db, integration.id);
       return integration;
     }),
-    disconnect: outlookProcedure.input(disconnectOutlookInput).mutation(({ ctx, input }) => disconnectOutlook(ctx.outlook, ctx.user.id, input)),
+    disconnect: outlookProcedure
+      .input(disconnectOutlookInput)
+      .mutation(({ ctx, input }) => disconnectOutlook(ctx.outlook, ctx.user.id, input)),
   }),
 });

@@ -12,8 +12,12 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Syncing the signed-in user's Outlook now, what past runs did, and (admins) jobs that failed for good. */
 export const syncRouter = router({
   importNow: syncProcedure.mutation(({ ctx }) => ctx.sync.engine.importNow(ctx.user.id)),
-  exportFormation: syncProcedure.input(z.object({ formationId: z.uuid() })).mutation(({ ctx, input }) => ctx.sync.engine.exportFormationNow(ctx.user.id, input.formationId)),
-  runs: userProcedure.input(listSyncRunsInput).query(({ ctx, input }) => listSyncRuns(ctx.db, ctx.user.id, input.limit)),
+  exportFormation: syncProcedure
+    .input(z.object({ formationId: z.uuid() }))
+    .mutation(({ ctx, input }) => ctx.sync.engine.exportFormationNow(ctx.user.id, input.formationId)),
+  runs: userProcedure
+    .input(listSyncRunsInput)
+    .query(({ ctx, input }) => listSyncRuns(ctx.db, ctx.user.id, input.limit)),
   /**
    * A single-use ticket, valid for a minute, that opens the caller's `onStatus` stream: browsers' EventSource puts
    * credentials in the URL, where a ticket is all a log or a history can keep, never the session token.
@@ -31,7 +35,10 @@ export const syncRouter = router({
     if (!ctx.statusFeed || !signal) throw new ApiError("OUTLOOK_UNAVAILABLE", ctx.locale);
     const tokenExpired = new AbortController();
     // setTimeout waits at most ~24.8 days: the stream of a longer-lived token ends then, and is simply opened again.
-    const expiryTimer = setTimeout(() => tokenExpired.abort(), Math.min(ctx.tokenExpiresAt.getTime() - Date.now(), MAX_TIMER_MS));
+    const expiryTimer = setTimeout(
+      () => tokenExpired.abort(),
+      Math.min(ctx.tokenExpiresAt.getTime() - Date.now(), MAX_TIMER_MS),
+    );
     try {
       yield* ctx.statusFeed.statuses(ctx.user.id, AbortSignal.any([signal, tokenExpired.signal]));
     } finally {
@@ -41,8 +48,12 @@ export const syncRouter = router({
     throw new ApiError(tokenExpired.signal.aborted ? "TOKEN_EXPIRED" : "USER_DEACTIVATED", ctx.locale);
   }),
   /** Conflicts the sync resolved for the caller, newest first: both versions, and which one was kept. */
-  conflicts: userProcedure.input(listConflictsInput).query(({ ctx, input }) => listConflicts(ctx.db, ctx.user.id, input)),
-  reviewConflict: userProcedure.input(reviewConflictInput).mutation(({ ctx, input }) => reviewConflict(ctx.db, ctx.user.id, input.id)),
+  conflicts: userProcedure
+    .input(listConflictsInput)
+    .query(({ ctx, input }) => listConflicts(ctx.db, ctx.user.id, input)),
+  reviewConflict: userProcedure
+    .input(reviewConflictInput)
+    .mutation(({ ctx, input }) => reviewConflict(ctx.db, ctx.user.id, input.id)),
   /** The caller's current and upcoming formations and where each stands in their Outlook. */
   formations: userProcedure.query(({ ctx }) => formationOutlookStates(ctx.db, ctx.user.id)),
   failedJobs: adminProcedure.query(async ({ ctx }) => (await ctx.sync?.queue.failedJobs()) ?? []),
@@ -51,7 +62,12 @@ export const syncRouter = router({
     .mutation(async ({ ctx, input }) => {
       if (!ctx.sync) throw new ApiError("OUTLOOK_UNAVAILABLE", ctx.locale);
       await ctx.sync.queue.retryJob(input.queue, input.id);
-      await recordAudit(ctx.db, { ...actorOf(ctx.viewer), action: "admin.job_retried", outcome: "success", subject: { type: "job", id: input.id, label: input.queue } });
+      await recordAudit(ctx.db, {
+        ...actorOf(ctx.viewer),
+        action: "admin.job_retried",
+        outcome: "success",
+        subject: { type: "job", id: input.id, label: input.queue },
+      });
       return { retried: input.id };
     }),
 });

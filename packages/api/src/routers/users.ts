@@ -10,5 +10,7 @@ export const usersRouter = router({
     await publishIntegrationStatus(ctx.db, result.userId);
     return result;
   }),
-  reactivate: userAdministrationProcedure.input(platformUserIdInput).mutation(({ ctx, input }) => setUserDeactivated(ctx.db, ctx.viewer, input.platformUserId, false)),
+  reactivate: userAdministrationProcedure
+    .input(platformUserIdInput)
+    .mutation(({ ctx, input }) => setUserDeactivated(ctx.db, ctx.viewer, input.platformUserId, false)),
 });

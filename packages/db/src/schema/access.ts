@@ -21,7 +21,10 @@ export const streamTickets = pgTable(
     expiresAt: timestamp({ withTimezone: true }).notNull(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [uniqueIndex("stream_tickets_ticket_hash_key").on(table.ticketHash), index("stream_tickets_expires_at_idx").on(table.expiresAt)],
+  (table) => [
+    uniqueIndex("stream_tickets_ticket_hash_key").on(table.ticketHash),
+    index("stream_tickets_expires_at_idx").on(table.expiresAt),
+  ],
 );
 
 /**

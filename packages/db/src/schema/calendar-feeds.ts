@@ -29,5 +29,8 @@ export const calendarFeeds = pgTable(
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [uniqueIndex("calendar_feeds_user_id_key").on(table.userId), uniqueIndex("calendar_feeds_secret_hash_key").on(table.secretHash)],
+  (table) => [
+    uniqueIndex("calendar_feeds_user_id_key").on(table.userId),
+    uniqueIndex("calendar_feeds_secret_hash_key").on(table.secretHash),
+  ],
 );

@@ -50,5 +50,8 @@ export const enrollments = pgTable(
       .references(() => users.id, { onDelete: "cascade" }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [primaryKey({ columns: [table.formationId, table.userId] }), index("enrollments_user_id_idx").on(table.userId)],
+  (table) => [
+    primaryKey({ columns: [table.formationId, table.userId] }),
+    index("enrollments_user_id_idx").on(table.userId),
+  ],
 );

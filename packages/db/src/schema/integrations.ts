@@ -32,12 +32,18 @@ export const calendarIntegrations = pgTable(
     accountName: text(),
     /** The MSAL token cache of this account, AES-256-GCM encrypted and tagged with its key id. Null once disconnected. */
     encryptedTokenCache: text(),
-    grantedScopes: text().array().notNull().default(sql`'{}'::text[]`),
+    grantedScopes: text()
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     importEnabled: boolean().notNull().default(true),
     exportEnabled: boolean().notNull().default(true),
     autoSyncEnabled: boolean().notNull().default(true),
     /** Outlook calendars whose events are imported; empty means the default calendar. */
-    importCalendarIds: text().array().notNull().default(sql`'{}'::text[]`),
+    importCalendarIds: text()
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     /** Outlook calendar that receives formations; null means the default calendar. */
     exportCalendarId: text(),
     status: integrationStatus().notNull().default("active"),
@@ -124,5 +130,8 @@ export const oauthStates = pgTable(
     consumedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
-  (table) => [uniqueIndex("oauth_states_state_hash_key").on(table.stateHash), index("oauth_states_expires_at_idx").on(table.expiresAt)],
+  (table) => [
+    uniqueIndex("oauth_states_state_hash_key").on(table.stateHash),
+    index("oauth_states_expires_at_idx").on(table.expiresAt),
+  ],
 );

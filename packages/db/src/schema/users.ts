@@ -40,7 +40,10 @@ export const serviceTokens = pgTable(
     name: text().notNull(),
     /** SHA-256 of the token, hex. */
     tokenHash: text().notNull(),
-    scopes: text().array().notNull().default(sql`'{}'::text[]`),
+    scopes: text()
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     /** When it last authenticated a request, to the minute (written at most once a minute). */
     lastUsedAt: timestamp({ withTimezone: true }),

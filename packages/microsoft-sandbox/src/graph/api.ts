@@ -24,7 +24,11 @@ function mailboxRoutes(runtime: GraphRuntime): Hono<GraphEnv> {
 }
 
 /** Graph v1.0 as mounted under /v1.0: /me…, /users/{id}/…, /subscriptions, /$batch. */
-export function createGraphApi(runtime: GraphRuntime, tokens: TokenVerifier, subscriptions: SubscriptionRegistry): Hono<GraphEnv> {
+export function createGraphApi(
+  runtime: GraphRuntime,
+  tokens: TokenVerifier,
+  subscriptions: SubscriptionRegistry,
+): Hono<GraphEnv> {
   const api = new Hono<GraphEnv>();
   api.use("*", graphPipeline(runtime, tokens));
   const mailbox = mailboxRoutes(runtime);

@@ -22,7 +22,8 @@ export class TokenVerifier {
     try {
       claims = await this.verify(token);
     } catch (error) {
-      if (error instanceof joseErrors.JWTExpired) throw invalidAuthenticationToken("Lifetime validation failed, the token is expired.");
+      if (error instanceof joseErrors.JWTExpired)
+        throw invalidAuthenticationToken("Lifetime validation failed, the token is expired.");
       throw invalidAuthenticationToken("Access token validation failure. Invalid audience or signature.");
     }
     if (this.#verified.size >= 10_000) this.#verified.clear();
@@ -33,14 +34,31 @@ export class TokenVerifier {
 
 /** Delegated permissions that grant each kind of access (a token needs any one of them). */
 export const SCOPES = {
-  profile: ["User.Read", "User.ReadWrite", "User.ReadBasic.All", "User.Read.All", "User.ReadWrite.All", "Directory.Read.All"],
+  profile: [
+    "User.Read",
+    "User.ReadWrite",
+    "User.ReadBasic.All",
+    "User.Read.All",
+    "User.ReadWrite.All",
+    "Directory.Read.All",
+  ],
   mailboxSettings: ["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
-  readCalendars: ["Calendars.ReadBasic", "Calendars.Read", "Calendars.ReadWrite", "Calendars.Read.Shared", "Calendars.ReadWrite.Shared"],
+  readCalendars: [
+    "Calendars.ReadBasic",
+    "Calendars.Read",
+    "Calendars.ReadWrite",
+    "Calendars.Read.Shared",
+    "Calendars.ReadWrite.Shared",
+  ],
   writeCalendars: ["Calendars.ReadWrite", "Calendars.ReadWrite.Shared"],
 } as const;
 
 function grantedScopes(claims: AccessTokenClaims): Set<string> {
-  return new Set((claims.scp ?? "").split(" ").map((scope) => scope.replace(/^https:\/\/graph\.microsoft\.com\//i, "").toLowerCase()));
+  return new Set(
+    (claims.scp ?? "")
+      .split(" ")
+      .map((scope) => scope.replace(/^https:\/\/graph\.microsoft\.com\//i, "").toLowerCase()),
+  );
 }
 
 /** 403 unless the token carries one of `anyOf` (when scope enforcement is on). */
@@ -48,6 +66,7 @@ export function requireScope(c: GraphContext, enforce: boolean, anyOf: readonly 
   if (!enforce) return;
   const granted = grantedScopes(c.get("claims"));
   if (anyOf.some((scope) => granted.has(scope.toLowerCase()))) return;
-  if (anyOf === SCOPES.profile) throw new GraphError(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
+  if (anyOf === SCOPES.profile)
+    throw new GraphError(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
   throw new GraphError(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.");
 }

@@ -91,7 +91,9 @@ describe("$batch", () => {
 
   it("applies injected faults per sub-request, with Retry-After on a throttled one", async () => {
     await start({ faults: { errorRate: 1, errorStatuses: [429], retryAfterSeconds: 0.01 } });
-    const response = await graph.call<BatchBody>("POST", "/$batch", { body: { requests: [{ id: "a", method: "GET", url: "/me" }] } });
+    const response = await graph.call<BatchBody>("POST", "/$batch", {
+      body: { requests: [{ id: "a", method: "GET", url: "/me" }] },
+    });
     expect(response.status).toBe(200);
     expect(response.body.responses[0]).toMatchObject({ status: 429, headers: { "Retry-After": "0.01" } });
     expect((response.body.responses[0]?.body as ErrorBody).error.code).toBe("TooManyRequests");

@@ -39,7 +39,10 @@ function subResponseHeaders(headers: Headers): Record<string, string> {
   const result: Record<string, string> = {};
   headers.forEach((value, name) => {
     if (name === "request-id" || name === "client-request-id") return;
-    result[HEADER_NAMES[name] ?? name.replace(/(^|-)([a-z])/g, (_, dash: string, letter: string) => dash + letter.toUpperCase())] = value;
+    result[
+      HEADER_NAMES[name] ??
+        name.replace(/(^|-)([a-z])/g, (_, dash: string, letter: string) => dash + letter.toUpperCase())
+    ] = value;
   });
   return result;
 }
@@ -50,7 +53,8 @@ function failedResponse(id: string, status: number, code: string, message: strin
 
 function validateBatch(requests: SubRequest[], maxRequests: number): void {
   if (requests.length === 0) throw badRequest("Invalid batch payload format.");
-  if (requests.length > maxRequests) throw badRequest(`The number of requests in the batch exceeds the limit of ${maxRequests}.`);
+  if (requests.length > maxRequests)
+    throw badRequest(`The number of requests in the batch exceeds the limit of ${maxRequests}.`);
   const ids = new Set<string>();
   for (const request of requests) {
     if (ids.has(request.id)) throw badRequest("Batch request Ids must be unique.");
@@ -58,7 +62,8 @@ function validateBatch(requests: SubRequest[], maxRequests: number): void {
   }
   for (const request of requests) {
     for (const dependency of request.dependsOn ?? []) {
-      if (!ids.has(dependency) || dependency === request.id) throw badRequest(`Request '${request.id}' depends on an unknown request '${dependency}'.`);
+      if (!ids.has(dependency) || dependency === request.id)
+        throw badRequest(`Request '${request.id}' depends on an unknown request '${dependency}'.`);
     }
   }
   const visiting = new Set<string>();
@@ -76,19 +81,39 @@ function validateBatch(requests: SubRequest[], maxRequests: number): void {
 }
 
 async function runSubRequest(request: SubRequest, c: GraphContext, dispatch: Dispatch): Promise<SubResponse> {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(request.url)) return failedResponse(request.id, 400, "BadRequest", "Batch request URLs must be relative.");
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(request.url))
+    return failedResponse(request.id, 400, "BadRequest", "Batch request URLs must be relative.");
   const path = (request.url.startsWith("/") ? request.url : `/${request.url}`).replace(/^\/v1\.0(?=\/)/, "");
-  if (/^\/\$batch(\?|$)/i.test(path)) return failedResponse(request.id, 400, "BadRequest", "A batch cannot contain another batch.");
+  if (/^\/\$batch(\?|$)/i.test(path))
+    return failedResponse(request.id, 400, "BadRequest", "A batch cannot contain another batch.");
   const headers = new Headers(request.headers ?? {});
-  if (request.body !== undefined && !headers.has("content-type")) return failedResponse(request.id, 400, "BadRequest", "A Content-Type header is required for a request with a body.");
+  if (request.body !== undefined && !headers.has("content-type"))
+    return failedResponse(
+      request.id,
+      400,
+      "BadRequest",
+      "A Content-Type header is required for a request with a body.",
+    );
   const authorization = c.req.header("authorization");
   if (authorization) headers.set("authorization", authorization);
-  const body = request.body === undefined ? undefined : typeof request.body === "string" ? request.body : JSON.stringify(request.body);
+  const body =
+    request.body === undefined
+      ? undefined
+      : typeof request.body === "string"
+        ? request.body
+        : JSON.stringify(request.body);
   const method = request.method.toUpperCase();
-  const response = await dispatch(new Request(`http://batch.invalid${path}`, { method, headers, body }), { batchParent: { requestId: c.get("requestId"), userAgent: c.req.header("user-agent") } });
+  const response = await dispatch(new Request(`http://batch.invalid${path}`, { method, headers, body }), {
+    batchParent: { requestId: c.get("requestId"), userAgent: c.req.header("user-agent") },
+  });
   const text = await response.text();
-  const result: SubResponse = { id: request.id, status: response.status, headers: subResponseHeaders(response.headers) };
-  if (text !== "") result.body = (response.headers.get("content-type") ?? "").includes("json") ? JSON.parse(text) : text;
+  const result: SubResponse = {
+    id: request.id,
+    status: response.status,
+    headers: subResponseHeaders(response.headers),
+  };
+  if (text !== "")
+    result.body = (response.headers.get("content-type") ?? "").includes("json") ? JSON.parse(text) : text;
   return result;
 }
 
@@ -109,7 +134,7 @@ export function registerBatchRoute(app: Hono<GraphEnv>, runtime: GraphRuntime, d
     const waiting = [...requests];
     const running = new Map<string, Promise<void>>();
     while (waiting.length > 0 || running.size > 0) {
-      for (let i = 0; i < waiting.length && running.size < parallelism; ) {
+      for (let i = 0; i < waiting.length && running.size < parallelism;) {
         const request = waiting[i] as SubRequest;
         const dependencies = request.dependsOn ?? [];
         if (!dependencies.every((id) => results.has(id))) {
@@ -119,7 +144,14 @@ export function registerBatchRoute(app: Hono<GraphEnv>, runtime: GraphRuntime, d
         waiting.splice(i, 1);
         const failedDependency = dependencies.find((id) => (results.get(id)?.status ?? 0) >= 400);
         const outcome = failedDependency
-          ? Promise.resolve(failedResponse(request.id, 424, "FailedDependency", `The request depends on request '${failedDependency}', which failed.`))
+          ? Promise.resolve(
+              failedResponse(
+                request.id,
+                424,
+                "FailedDependency",
+                `The request depends on request '${failedDependency}', which failed.`,
+              ),
+            )
           : runSubRequest(request, c, dispatch);
         running.set(
           request.id,
@@ -130,7 +162,8 @@ export function registerBatchRoute(app: Hono<GraphEnv>, runtime: GraphRuntime, d
           }),
         );
       }
-      if (running.size === 0 && waiting.length > 0) throw new GraphError(500, "generalException", "Batch scheduling stalled.");
+      if (running.size === 0 && waiting.length > 0)
+        throw new GraphError(500, "generalException", "Batch scheduling stalled.");
       await Promise.race(running.values());
     }
     return c.json({ responses });

@@ -59,7 +59,11 @@ export function graphLink(runtime: GraphRuntime, path: string, query: [string, s
   return `${runtime.baseUrl()}/v1.0${path}${search ? `?${search}` : ""}`;
 }
 
-export function renderOptionsFor(c: GraphContext, runtime: GraphRuntime, extra: Pick<RenderOptions, "select" | "extendedProperties">): RenderOptions {
+export function renderOptionsFor(
+  c: GraphContext,
+  runtime: GraphRuntime,
+  extra: Pick<RenderOptions, "select" | "extendedProperties">,
+): RenderOptions {
   const preferences = c.get("preferences");
   return {
     immutableIds: preferences.immutableIds,
@@ -90,6 +94,10 @@ export async function jsonBody(c: GraphContext): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch {
-    throw new GraphError(400, "BadRequest", "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.");
+    throw new GraphError(
+      400,
+      "BadRequest",
+      "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.",
+    );
   }
 }

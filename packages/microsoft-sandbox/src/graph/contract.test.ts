@@ -36,7 +36,10 @@ afterAll(async () => {
 
 beforeEach(() => {
   sandbox.graph.reset();
-  sandbox.graph.setOptions({ throttling: { requestsPerWindow: 10_000, windowSeconds: 600 }, faults: { errorRate: 0, lostCreateRate: 0 } });
+  sandbox.graph.setOptions({
+    throttling: { requestsPerWindow: 10_000, windowSeconds: 600 },
+    faults: { errorRate: 0, lostCreateRate: 0 },
+  });
 });
 
 const event = (subject: string, day: number): Event => ({
@@ -63,10 +66,15 @@ describe("contract with @microsoft/microsoft-graph-client over HTTPS", () => {
     const window = "startDateTime=2030-01-01T00:00:00Z&endDateTime=2030-02-01T00:00:00Z";
     const firstPage = (await client.api(`/me/calendarView/delta?${window}`).headers(headers).get()) as PageCollection;
     const seen: Event[] = [];
-    const iterator = new PageIterator(client, firstPage, (item: Event) => {
-      seen.push(item);
-      return true;
-    }, { headers });
+    const iterator = new PageIterator(
+      client,
+      firstPage,
+      (item: Event) => {
+        seen.push(item);
+        return true;
+      },
+      { headers },
+    );
     await iterator.iterate();
     expect(iterator.isComplete()).toBe(true);
     expect(seen).toHaveLength(45);
@@ -102,7 +110,10 @@ describe("contract with @microsoft/microsoft-graph-client over HTTPS", () => {
   it("resets the connection of a lost create, and a retry with the same transactionId gets the event already created", async () => {
     sandbox.graph.setOptions({ faults: { lostCreateRate: 1 } });
     const body = { ...event("exactly once", 8), transactionId: "agenda-session-8" };
-    const lost = await client.api("/me/events").post(body).catch((error: unknown) => error);
+    const lost = await client
+      .api("/me/events")
+      .post(body)
+      .catch((error: unknown) => error);
     expect(lost).toBeInstanceOf(Error);
     sandbox.graph.setOptions({ faults: { lostCreateRate: 0 } });
     const retried = (await client.api("/me/events").post(body)) as Event;
@@ -115,7 +126,11 @@ describe("contract with @microsoft/microsoft-graph-client over HTTPS", () => {
     await client.api("/me").get();
     await client.api("/me").get();
     const noRetry = new RetryHandlerOptions(0, 0);
-    const failure = await client.api("/me").middlewareOptions([noRetry]).get().catch((error: unknown) => error);
+    const failure = await client
+      .api("/me")
+      .middlewareOptions([noRetry])
+      .get()
+      .catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(GraphError);
     const graphError = failure as GraphError;
     expect(graphError.statusCode).toBe(429);

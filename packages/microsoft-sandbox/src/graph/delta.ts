@@ -56,14 +56,28 @@ interface DeltaGroup {
 }
 
 export function initialCursor(mailbox: MailboxStore, calendarId: string, window: TimeWindow): DeltaCursor {
-  return { v: 1, m: mailbox.owner.id, c: calendarId, ws: window.start, we: window.end, g: mailbox.syncGeneration, ph: "i", from: mailbox.seq, to: mailbox.seq, pos: -1, skip: 0, t: Date.now() };
+  return {
+    v: 1,
+    m: mailbox.owner.id,
+    c: calendarId,
+    ws: window.start,
+    we: window.end,
+    g: mailbox.syncGeneration,
+    ph: "i",
+    from: mailbox.seq,
+    to: mailbox.seq,
+    pos: -1,
+    skip: 0,
+    t: Date.now(),
+  };
 }
 
 function* initialGroups(mailbox: MailboxStore, cursor: DeltaCursor): Generator<DeltaGroup> {
   const window = { start: cursor.ws, end: cursor.we };
   for (const item of mailbox.itemsOf(cursor.c, cursor.pos)) {
     const instances = instancesInWindow(item, window);
-    if (instances.length > 0) yield { pos: item.ordinal, entries: instances.map((instance) => ({ kind: "event", instance })) };
+    if (instances.length > 0)
+      yield { pos: item.ordinal, entries: instances.map((instance) => ({ kind: "event", instance })) };
   }
 }
 
@@ -91,7 +105,8 @@ function* changeGroups(mailbox: MailboxStore, cursor: DeltaCursor, immutable: bo
         if (!currentIds.has(id)) entries.push({ kind: "removed", id });
       }
     }
-    if (entries.length === 0) entries.push({ kind: "removed", id: itemIdOf(known && !inCalendar ? known : latest, immutable) });
+    if (entries.length === 0)
+      entries.push({ kind: "removed", id: itemIdOf(known && !inCalendar ? known : latest, immutable) });
     yield { pos: entry.seq, entries };
   }
 }
@@ -104,7 +119,12 @@ export interface DeltaPage {
   nextRound: DeltaCursor | undefined;
 }
 
-export function readDeltaPage(mailbox: MailboxStore, cursor: DeltaCursor, pageSize: number, immutable: boolean): DeltaPage {
+export function readDeltaPage(
+  mailbox: MailboxStore,
+  cursor: DeltaCursor,
+  pageSize: number,
+  immutable: boolean,
+): DeltaPage {
   const groups = cursor.ph === "i" ? initialGroups(mailbox, cursor) : changeGroups(mailbox, cursor, immutable);
   const entries: DeltaEntry[] = [];
   let pos = cursor.pos;
@@ -121,5 +141,9 @@ export function readDeltaPage(mailbox: MailboxStore, cursor: DeltaCursor, pageSi
     pos = group.pos;
   }
   const seenThrough = cursor.ph === "i" ? cursor.from : cursor.to;
-  return { entries, next: undefined, nextRound: { ...cursor, ph: "c", from: seenThrough, to: -1, pos: seenThrough, skip: 0, t: Date.now() } };
+  return {
+    entries,
+    next: undefined,
+    nextRound: { ...cursor, ph: "c", from: seenThrough, to: -1, pos: seenThrough, skip: 0, t: Date.now() },
+  };
 }

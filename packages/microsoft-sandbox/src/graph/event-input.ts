@@ -28,7 +28,18 @@ const attendeeSchema = z.object({
 const graphObject = <T extends z.ZodRawShape>(shape: T) => z.preprocess(withoutAnnotations, z.strictObject(shape));
 const locationSchema = graphObject({
   displayName: z.string().default(""),
-  locationType: caseInsensitive(["default", "conferenceRoom", "homeAddress", "businessAddress", "geoCoordinates", "streetAddress", "hotel", "restaurant", "localBusiness", "postalAddress"]).optional(),
+  locationType: caseInsensitive([
+    "default",
+    "conferenceRoom",
+    "homeAddress",
+    "businessAddress",
+    "geoCoordinates",
+    "streetAddress",
+    "hotel",
+    "restaurant",
+    "localBusiness",
+    "postalAddress",
+  ]).optional(),
   locationEmailAddress: z.string().optional(),
   locationUri: z.string().optional(),
   uniqueId: z.string().optional(),
@@ -52,7 +63,12 @@ const extendedPropertySchema = z.object({ id: z.string().min(1), value: z.string
 
 const writableEventSchema = z.object({
   subject: z.string().nullable().optional(),
-  body: z.object({ contentType: caseInsensitive(["html", "text"]).default("text"), content: z.string().nullable().default("") }).optional(),
+  body: z
+    .object({
+      contentType: caseInsensitive(["html", "text"]).default("text"),
+      content: z.string().nullable().default(""),
+    })
+    .optional(),
   start: dateTimeTimeZoneSchema.optional(),
   end: dateTimeTimeZoneSchema.optional(),
   isAllDay: z.boolean().optional(),
@@ -66,7 +82,12 @@ const writableEventSchema = z.object({
   locations: z.array(locationSchema).optional(),
   attendees: z.array(attendeeSchema).max(500).optional(),
   isOnlineMeeting: z.boolean().optional(),
-  onlineMeetingProvider: caseInsensitive(["unknown", "skypeForBusiness", "skypeForConsumer", "teamsForBusiness"]).optional(),
+  onlineMeetingProvider: caseInsensitive([
+    "unknown",
+    "skypeForBusiness",
+    "skypeForConsumer",
+    "teamsForBusiness",
+  ]).optional(),
   responseRequested: z.boolean().optional(),
   allowNewTimeProposals: z.boolean().optional(),
   hideAttendees: z.boolean().optional(),
@@ -104,7 +125,8 @@ export type EventInput = z.infer<typeof writableEventSchema>;
 
 /** Validates a POST/PATCH body as Graph does: unknown members are rejected, known read-only ones ignored. */
 export function parseEventInput(body: unknown): EventInput {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) throw badRequest("Empty Payload. JSON content expected.");
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    throw badRequest("Empty Payload. JSON content expected.");
   const writable: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(body)) {
     if (name.startsWith("@odata.") || IGNORED_MEMBERS.has(name)) continue;
@@ -132,16 +154,26 @@ export function parseRecurrence(value: unknown): PatternedRecurrence {
 }
 
 function timeZoneNotSupported(name: string): GraphError {
-  return new GraphError(400, "TimeZoneNotSupportedException", `A valid TimeZone value must be specified. The following TimeZone value is not supported: '${name}'.`);
+  return new GraphError(
+    400,
+    "TimeZoneNotSupportedException",
+    `A valid TimeZone value must be specified. The following TimeZone value is not supported: '${name}'.`,
+  );
 }
 
 /** Graph's dateTimeTimeZone → UTC instant and the zone name to keep. */
-function toInstant(value: { dateTime: string; timeZone?: string | undefined }, member: string): { at: number; zone: string } {
+function toInstant(
+  value: { dateTime: string; timeZone?: string | undefined },
+  member: string,
+): { at: number; zone: string } {
   const zoneName = value.timeZone ?? "";
   const zone = resolveTimeZone(zoneName);
   if (!zone) throw timeZoneNotSupported(zoneName);
   const parsed = parseGraphDateTime(value.dateTime);
-  if (!parsed) throw badRequest(`Cannot convert the literal '${value.dateTime}' of '${member}.dateTime' to the expected type 'Edm.DateTime'.`);
+  if (!parsed)
+    throw badRequest(
+      `Cannot convert the literal '${value.dateTime}' of '${member}.dateTime' to the expected type 'Edm.DateTime'.`,
+    );
   const at = parsed.offsetMs === undefined ? wallClockToUtc(parsed.wallMs, zone.iana) : parsed.wallMs - parsed.offsetMs;
   return { at, zone: zoneName };
 }
@@ -152,7 +184,11 @@ function normalizeLocation(location: z.infer<typeof locationSchema>): EventLocat
 
 /** An attendee's `status` is their own response: a write sets none (an echoed one is ignored), and no attendee answers the sandbox. */
 function normalizeAttendee(attendee: z.infer<typeof attendeeSchema>): Attendee {
-  return { type: attendee.type, status: { response: "none", time: "0001-01-01T00:00:00Z" }, emailAddress: attendee.emailAddress };
+  return {
+    type: attendee.type,
+    status: { response: "none", time: "0001-01-01T00:00:00Z" },
+    emailAddress: attendee.emailAddress,
+  };
 }
 
 function mergeExtendedProperties(current: ExtendedProperty[], incoming: ExtendedProperty[]): ExtendedProperty[] {
@@ -161,7 +197,13 @@ function mergeExtendedProperties(current: ExtendedProperty[], incoming: Extended
   return [...merged.values()];
 }
 
-const emptyLocation = (): EventLocation => ({ displayName: "", locationType: "default", uniqueIdType: "unknown", address: {}, coordinates: {} });
+const emptyLocation = (): EventLocation => ({
+  displayName: "",
+  locationType: "default",
+  uniqueIdType: "unknown",
+  address: {},
+  coordinates: {},
+});
 
 function newJoinUrl(): string {
   return `https://teams.microsoft.com/l/meetup-join/19%3ameeting_${randomBytes(24).toString("base64url")}%40thread.v2/0`;
@@ -212,18 +254,25 @@ export function applyEventInput(base: EventContent, input: EventInput): EventCon
     next.end = at;
     next.endTimeZone = zone;
   }
-  if (input.originalStartTimeZone !== undefined && resolveTimeZone(input.originalStartTimeZone)) next.startTimeZone = input.originalStartTimeZone;
-  if (input.originalEndTimeZone !== undefined && resolveTimeZone(input.originalEndTimeZone)) next.endTimeZone = input.originalEndTimeZone;
+  if (input.originalStartTimeZone !== undefined && resolveTimeZone(input.originalStartTimeZone))
+    next.startTimeZone = input.originalStartTimeZone;
+  if (input.originalEndTimeZone !== undefined && resolveTimeZone(input.originalEndTimeZone))
+    next.endTimeZone = input.originalEndTimeZone;
   if (input.isAllDay !== undefined) next.isAllDay = input.isAllDay;
   if (input.showAs !== undefined) next.showAs = input.showAs;
   if (input.sensitivity !== undefined) next.sensitivity = input.sensitivity;
   if (input.importance !== undefined) next.importance = input.importance;
   if (input.categories !== undefined) next.categories = input.categories;
   if (input.isReminderOn !== undefined) next.isReminderOn = input.isReminderOn;
-  if (input.reminderMinutesBeforeStart !== undefined) next.reminderMinutesBeforeStart = input.reminderMinutesBeforeStart;
+  if (input.reminderMinutesBeforeStart !== undefined)
+    next.reminderMinutesBeforeStart = input.reminderMinutesBeforeStart;
   if (input.locations !== undefined) {
     next.locations = input.locations.map(normalizeLocation);
-    if (input.location === undefined) next.location = next.locations.length > 0 ? { ...emptyLocation(), displayName: next.locations.map((l) => l.displayName).join("; ") } : emptyLocation();
+    if (input.location === undefined)
+      next.location =
+        next.locations.length > 0
+          ? { ...emptyLocation(), displayName: next.locations.map((l) => l.displayName).join("; ") }
+          : emptyLocation();
   }
   if (input.location !== undefined) {
     next.location = input.location ? normalizeLocation(input.location) : emptyLocation();
@@ -232,14 +281,19 @@ export function applyEventInput(base: EventContent, input: EventInput): EventCon
   if (input.attendees !== undefined) next.attendees = input.attendees.map(normalizeAttendee);
   if (input.isOnlineMeeting !== undefined) {
     next.isOnlineMeeting = input.isOnlineMeeting;
-    next.onlineMeetingProvider = input.isOnlineMeeting ? (input.onlineMeetingProvider ?? "teamsForBusiness") : "unknown";
+    next.onlineMeetingProvider = input.isOnlineMeeting
+      ? (input.onlineMeetingProvider ?? "teamsForBusiness")
+      : "unknown";
     next.onlineMeeting = input.isOnlineMeeting ? (base.onlineMeeting ?? { joinUrl: newJoinUrl() }) : null;
   }
   if (input.responseRequested !== undefined) next.responseRequested = input.responseRequested;
   if (input.allowNewTimeProposals !== undefined) next.allowNewTimeProposals = input.allowNewTimeProposals;
   if (input.hideAttendees !== undefined) next.hideAttendees = input.hideAttendees;
   if (input.singleValueExtendedProperties !== undefined) {
-    next.singleValueExtendedProperties = mergeExtendedProperties(base.singleValueExtendedProperties, input.singleValueExtendedProperties);
+    next.singleValueExtendedProperties = mergeExtendedProperties(
+      base.singleValueExtendedProperties,
+      input.singleValueExtendedProperties,
+    );
   }
   validateTimes(next);
   return next;
@@ -254,7 +308,10 @@ function validateTimes(content: EventContent): void {
   if (content.end < content.start) throw invalidRequest("The end time of the event must be after its start time.");
   if (!content.isAllDay) return;
   if (!isMidnight(content.start, content.startTimeZone) || !isMidnight(content.end, content.endTimeZone)) {
-    throw invalidRequest("Your request can't be completed. If an event is all day, it has to start and end at midnight.");
+    throw invalidRequest(
+      "Your request can't be completed. If an event is all day, it has to start and end at midnight.",
+    );
   }
-  if (content.end - content.start < DAY_MS - 3_600_000) throw invalidRequest("The duration of an event marked as All day must be at least 24 hours.");
+  if (content.end - content.start < DAY_MS - 3_600_000)
+    throw invalidRequest("The duration of an event marked as All day must be at least 24 hours.");
 }

@@ -3,7 +3,14 @@ import type { EventContent, EventInstance, StoredItem } from "./event-model";
 import { escapeHtml } from "./html";
 import { occurrenceICalUId, occurrenceId } from "./ids";
 import { seriesZone } from "./instances";
-import { DAY_MS, formatGraphDateTime, formatUtcTimestamp, resolveTimeZone, utcToWallClock, type ResolvedTimeZone } from "./time-zones";
+import {
+  DAY_MS,
+  formatGraphDateTime,
+  formatUtcTimestamp,
+  resolveTimeZone,
+  utcToWallClock,
+  type ResolvedTimeZone,
+} from "./time-zones";
 
 export interface RenderOptions {
   immutableIds: boolean;
@@ -66,11 +73,14 @@ export const EVENT_PROPERTIES: ReadonlySet<string> = new Set([
 /** Graph: createdDateTime and lastModifiedDateTime "do not support $select"; selecting them returns nothing more. */
 const NOT_SELECTABLE = new Set(["createdDateTime", "lastModifiedDateTime"]);
 
-export const itemIdOf = (item: StoredItem, immutable: boolean): string => (immutable ? item.immutableId : item.regularId);
+export const itemIdOf = (item: StoredItem, immutable: boolean): string =>
+  immutable ? item.immutableId : item.regularId;
 
 export function instanceId(instance: EventInstance, immutable: boolean): string {
   const masterId = itemIdOf(instance.item, immutable);
-  return instance.originalStart === undefined ? masterId : occurrenceId(masterId, instance.item.seriesGeneration, instance.originalStart);
+  return instance.originalStart === undefined
+    ? masterId
+    : occurrenceId(masterId, instance.item.seriesGeneration, instance.originalStart);
 }
 
 /**
@@ -82,10 +92,19 @@ export function cancelledOccurrences(master: StoredItem, immutable: boolean): st
   const zone = seriesZone(master.recurrence, master.startTimeZone);
   return [...master.cancelled]
     .sort((a, b) => a - b)
-    .map((originalStart) => `OID.${masterId}.${new Date(utcToWallClock(originalStart, zone)).toISOString().slice(0, 10)}`);
+    .map(
+      (originalStart) => `OID.${masterId}.${new Date(utcToWallClock(originalStart, zone)).toISOString().slice(0, 10)}`,
+    );
 }
 
-const ENTITIES: Record<string, string> = { "&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'", "&nbsp;": " " };
+const ENTITIES: Record<string, string> = {
+  "&amp;": "&",
+  "&lt;": "<",
+  "&gt;": ">",
+  "&quot;": '"',
+  "&#39;": "'",
+  "&nbsp;": " ",
+};
 
 export function htmlToText(html: string): string {
   return html
@@ -112,7 +131,12 @@ function bodyPreview(body: EventContent["body"]): string {
 }
 
 /** All-day events float: the same dates at midnight whatever zone the response is in. */
-function renderDateTime(at: number, isAllDay: boolean, eventZone: string, responseZone: ResolvedTimeZone): { dateTime: string; timeZone: string } {
+function renderDateTime(
+  at: number,
+  isAllDay: boolean,
+  eventZone: string,
+  responseZone: ResolvedTimeZone,
+): { dateTime: string; timeZone: string } {
   if (isAllDay) {
     const zone = resolveTimeZone(eventZone)?.iana ?? "UTC";
     const day = Math.floor(utcToWallClock(at, zone) / DAY_MS);
@@ -128,7 +152,9 @@ export function renderEvent(instance: EventInstance, options: RenderOptions): Re
   const { item, content } = instance;
   const id = instanceId(instance, options.immutableIds);
   const isSeriesInstance = instance.originalStart !== undefined;
-  const organizer = { emailAddress: { name: options.owner.displayName, address: options.owner.mail ?? options.owner.userPrincipalName } };
+  const organizer = {
+    emailAddress: { name: options.owner.displayName, address: options.owner.mail ?? options.owner.userPrincipalName },
+  };
   const full: Record<string, unknown> = {
     "@odata.etag": `W/"${instance.changeKey}"`,
     id,
@@ -165,7 +191,9 @@ export function renderEvent(instance: EventInstance, options: RenderOptions): Re
     body: renderBody(content.body, options.bodyContentType),
     start: renderDateTime(content.start, content.isAllDay, content.startTimeZone, options.timeZone),
     end: renderDateTime(content.end, content.isAllDay, content.endTimeZone, options.timeZone),
-    ...(isSeriesInstance ? { originalStart: formatUtcTimestamp(instance.originalStart as number).replace(/\.\d+Z$/, "Z") } : {}),
+    ...(isSeriesInstance
+      ? { originalStart: formatUtcTimestamp(instance.originalStart as number).replace(/\.\d+Z$/, "Z") }
+      : {}),
     location: content.location,
     locations: content.locations,
     recurrence: instance.type === "seriesMaster" ? item.recurrence : null,
@@ -175,11 +203,14 @@ export function renderEvent(instance: EventInstance, options: RenderOptions): Re
   };
   if (options.extendedProperties) {
     const include = options.extendedProperties;
-    full.singleValueExtendedProperties = content.singleValueExtendedProperties.filter((property) => include(property.id));
+    full.singleValueExtendedProperties = content.singleValueExtendedProperties.filter((property) =>
+      include(property.id),
+    );
   }
   if (!options.select) return full;
   const selected: Record<string, unknown> = { "@odata.etag": full["@odata.etag"], id };
   for (const name of options.select) if (!NOT_SELECTABLE.has(name) && name in full) selected[name] = full[name];
-  if (full.singleValueExtendedProperties !== undefined) selected.singleValueExtendedProperties = full.singleValueExtendedProperties;
+  if (full.singleValueExtendedProperties !== undefined)
+    selected.singleValueExtendedProperties = full.singleValueExtendedProperties;
   return selected;
 }

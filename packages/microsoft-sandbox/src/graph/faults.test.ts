@@ -44,7 +44,11 @@ describe("fault injection", () => {
     expect(response.status).toBe(503);
     expect(response.body.error.code).toBe("serviceNotAvailable");
     expect(response.headers.get("Retry-After")).toBe("2");
-    expect(graph.service.requestLog.entries().at(-1)).toMatchObject({ status: 503, injected: "fault:503", endpoint: "GET /me" });
+    expect(graph.service.requestLog.entries().at(-1)).toMatchObject({
+      status: 503,
+      injected: "fault:503",
+      endpoint: "GET /me",
+    });
   });
 
   it("adds latency", async () => {
@@ -65,9 +69,15 @@ describe("fault injection", () => {
 
   it("refuses the next N requests with a token issued before a time, as if it expired mid-pagination", async () => {
     await start({});
-    for (let i = 0; i < 15; i++) await graph.call("POST", "/me/events", { body: eventBody(`e${i}`, "2030-01-01T10:00:00", "2030-01-01T11:00:00") });
+    for (let i = 0; i < 15; i++)
+      await graph.call("POST", "/me/events", {
+        body: eventBody(`e${i}`, "2030-01-01T10:00:00", "2030-01-01T11:00:00"),
+      });
     const first = await graph.call<{ "@odata.nextLink": string }>("GET", "/me/events");
-    const rule = await graph.service.admin.request("/api/faults/reject-tokens", { method: "POST", body: JSON.stringify({ count: 2 }) });
+    const rule = await graph.service.admin.request("/api/faults/reject-tokens", {
+      method: "POST",
+      body: JSON.stringify({ count: 2 }),
+    });
     expect(rule.status).toBe(200);
     const rejected = await graph.call<ErrorBody>("GET", first.body["@odata.nextLink"]);
     expect(rejected.status).toBe(401);
@@ -78,10 +88,14 @@ describe("fault injection", () => {
 
   it("loses the response of a create in process with a gateway timeout, the event being created all the same", async () => {
     await start({ faults: { lostCreateRate: 1 } });
-    const response = await graph.call("POST", "/me/events", { body: eventBody("lost", "2030-01-01T10:00:00", "2030-01-01T11:00:00", "UTC", { transactionId: "t-1" }) });
+    const response = await graph.call("POST", "/me/events", {
+      body: eventBody("lost", "2030-01-01T10:00:00", "2030-01-01T11:00:00", "UTC", { transactionId: "t-1" }),
+    });
     expect(response.status).toBe(504);
     graph.service.setOptions({ faults: { lostCreateRate: 0 } });
-    const retry = await graph.call<Event>("POST", "/me/events", { body: eventBody("lost", "2030-01-01T10:00:00", "2030-01-01T11:00:00", "UTC", { transactionId: "t-1" }) });
+    const retry = await graph.call<Event>("POST", "/me/events", {
+      body: eventBody("lost", "2030-01-01T10:00:00", "2030-01-01T11:00:00", "UTC", { transactionId: "t-1" }),
+    });
     expect(retry.status).toBe(201);
     expect((await graph.call<{ value: Event[] }>("GET", "/me/events")).body.value).toHaveLength(1);
   });

@@ -75,7 +75,9 @@ export class FaultInjector {
   /** A scripted or random failure for this request, if one is due. */
   failure(method: string, path: string): GraphError | undefined {
     const scripted = this.#config.scripted.find(
-      (rule) => (rule.method === undefined || rule.method.toUpperCase() === method) && (rule.pathContains === undefined || path.includes(rule.pathContains)),
+      (rule) =>
+        (rule.method === undefined || rule.method.toUpperCase() === method) &&
+        (rule.pathContains === undefined || path.includes(rule.pathContains)),
     );
     if (scripted) {
       scripted.count--;

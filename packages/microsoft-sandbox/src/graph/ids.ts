@@ -36,14 +36,20 @@ export function parseEventId(id: string): ParsedEventId | undefined {
   const suffix = Buffer.from(id.slice(ITEM_ID_LENGTH), "base64url").toString("utf8");
   const match = /^(\d+)\.(-?\d+)$/.exec(suffix);
   if (!match) return undefined;
-  return { itemId: id.slice(0, ITEM_ID_LENGTH), occurrence: { generation: Number(match[1]), originalStart: Number(match[2]) } };
+  return {
+    itemId: id.slice(0, ITEM_ID_LENGTH),
+    occurrence: { generation: Number(match[1]), originalStart: Number(match[2]) },
+  };
 }
 
 /** Exchange's GlobalObjectId class id, then the instance date (zero on a master), then a unique part. */
 const GLOBAL_OBJECT_ID_CLASS = "040000008200E00074C5B7101A82E008";
 
 export function newICalUId(createdAt: number): string {
-  const filetime = (BigInt(createdAt) * 10_000n + 116_444_736_000_000_000n).toString(16).toUpperCase().padStart(16, "0");
+  const filetime = (BigInt(createdAt) * 10_000n + 116_444_736_000_000_000n)
+    .toString(16)
+    .toUpperCase()
+    .padStart(16, "0");
   return `${GLOBAL_OBJECT_ID_CLASS}00000000${filetime}0000000000000000100000${randomBytes(16).toString("hex").toUpperCase()}`;
 }
 

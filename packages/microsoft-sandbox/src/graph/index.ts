@@ -62,12 +62,18 @@ export function createGraphService(deps: GraphServiceDeps): GraphService {
   const faults = new FaultInjector(options.faults);
   const store = new GraphStore(deps.directory, () => ({
     changeLogRetention: options.changeLogRetention,
-    transactionIdRetentionMs: options.transactionIdRetentionSeconds === null ? null : options.transactionIdRetentionSeconds * 1000,
+    transactionIdRetentionMs:
+      options.transactionIdRetentionSeconds === null ? null : options.transactionIdRetentionSeconds * 1000,
   }));
   const requestLog = new RequestLog(() => options.requestLogSize);
   const throttle = new Throttle(() => options.throttling);
   const outputs = new GraphOutputs();
-  const notifier = new Notifier(() => options.subscriptions, faults, (ids) => registry.onDropped(ids), outputs);
+  const notifier = new Notifier(
+    () => options.subscriptions,
+    faults,
+    (ids) => registry.onDropped(ids),
+    outputs,
+  );
   const registry = new SubscriptionRegistry(() => options.subscriptions, notifier);
   store.onChange((change) => registry.onChange(change));
   registry.start();

@@ -44,13 +44,37 @@ function occurrenceContent(master: StoredItem, originalStart: number): EventCont
 export function occurrenceInstance(master: StoredItem, originalStart: number): EventInstance {
   const exception = master.exceptions.get(originalStart);
   if (exception) {
-    return { item: master, type: "exception", originalStart, content: exception, changeKey: exception.changeKey, createdAt: exception.createdAt, modifiedAt: exception.modifiedAt };
+    return {
+      item: master,
+      type: "exception",
+      originalStart,
+      content: exception,
+      changeKey: exception.changeKey,
+      createdAt: exception.createdAt,
+      modifiedAt: exception.modifiedAt,
+    };
   }
-  return { item: master, type: "occurrence", originalStart, content: occurrenceContent(master, originalStart), changeKey: master.changeKey, createdAt: master.createdAt, modifiedAt: master.modifiedAt };
+  return {
+    item: master,
+    type: "occurrence",
+    originalStart,
+    content: occurrenceContent(master, originalStart),
+    changeKey: master.changeKey,
+    createdAt: master.createdAt,
+    modifiedAt: master.modifiedAt,
+  };
 }
 
 export function itemInstance(item: StoredItem): EventInstance {
-  return { item, type: item.recurrence ? "seriesMaster" : "singleInstance", originalStart: undefined, content: item, changeKey: item.changeKey, createdAt: item.createdAt, modifiedAt: item.modifiedAt };
+  return {
+    item,
+    type: item.recurrence ? "seriesMaster" : "singleInstance",
+    originalStart: undefined,
+    content: item,
+    changeKey: item.changeKey,
+    createdAt: item.createdAt,
+    modifiedAt: item.modifiedAt,
+  };
 }
 
 /** What calendarView shows of an item in a window: the single event, or the series' occurrences and exceptions. */

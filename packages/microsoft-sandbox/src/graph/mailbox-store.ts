@@ -74,7 +74,10 @@ class OrdinalIndex {
 
 interface MailboxSnapshot {
   calendars: CalendarRecord[];
-  items: (Omit<StoredItem, "previous" | "exceptions" | "cancelled"> & { exceptions: [number, ExceptionState][]; cancelled: number[] })[];
+  items: (Omit<StoredItem, "previous" | "exceptions" | "cancelled"> & {
+    exceptions: [number, ExceptionState][];
+    cancelled: number[];
+  })[];
   seq: number;
   nextOrdinal: number;
   transactionIds: [string, { key: string; at: number }][];
@@ -113,7 +116,14 @@ export class MailboxStore {
   }
 
   #addCalendar(name: string, color: string, isDefaultCalendar: boolean): CalendarRecord {
-    const calendar: CalendarRecord = { id: newCalendarId(), name, color, hexColor: "", isDefaultCalendar, changeKey: newChangeKey() };
+    const calendar: CalendarRecord = {
+      id: newCalendarId(),
+      name,
+      color,
+      hexColor: "",
+      isDefaultCalendar,
+      changeKey: newChangeKey(),
+    };
     this.calendars.set(calendar.id, calendar);
     this.#calendarIndex.set(calendar.id, new OrdinalIndex());
     return calendar;
@@ -127,7 +137,8 @@ export class MailboxStore {
 
   createCalendar(name: string, color = "auto"): CalendarRecord {
     for (const calendar of this.calendars.values()) {
-      if (calendar.name.toLowerCase() === name.toLowerCase()) throw new GraphError(409, "ErrorFolderExists", "A folder with the specified name already exists.");
+      if (calendar.name.toLowerCase() === name.toLowerCase())
+        throw new GraphError(409, "ErrorFolderExists", "A folder with the specified name already exists.");
     }
     return this.#addCalendar(name, color, false);
   }
@@ -142,7 +153,8 @@ export class MailboxStore {
 
   deleteCalendar(id: string): void {
     const calendar = this.calendar(id);
-    if (calendar.isDefaultCalendar) throw new GraphError(400, "ErrorCannotDeleteObject", "The default calendar cannot be deleted.");
+    if (calendar.isDefaultCalendar)
+      throw new GraphError(400, "ErrorCannotDeleteObject", "The default calendar cannot be deleted.");
     for (const item of this.itemsOf(id)) this.delete(item.key);
     this.calendars.delete(id);
     this.#calendarIndex.delete(id);
@@ -187,7 +199,12 @@ export class MailboxStore {
     return this.#items.get(entry.key);
   }
 
-  create(calendarId: string, content: EventContent, recurrence: PatternedRecurrence | null, transactionId: string | undefined): StoredItem {
+  create(
+    calendarId: string,
+    content: EventContent,
+    recurrence: PatternedRecurrence | null,
+    transactionId: string | undefined,
+  ): StoredItem {
     this.calendar(calendarId);
     const now = Date.now();
     const item: StoredItem = {
@@ -234,9 +251,15 @@ export class MailboxStore {
     const next = { ...current, ...patch, changeKey: newChangeKey(), modifiedAt: Date.now() } as StoredItem;
     const reshaped =
       current.recurrence !== null &&
-      (patch.start !== undefined || patch.end !== undefined || patch.recurrence !== undefined || patch.isAllDay !== undefined);
+      (patch.start !== undefined ||
+        patch.end !== undefined ||
+        patch.recurrence !== undefined ||
+        patch.isAllDay !== undefined);
     if (next.recurrence) {
-      const moved = patch.recurrence === undefined && patch.start !== undefined ? shiftRange(next.recurrence, current, next.start) : next.recurrence;
+      const moved =
+        patch.recurrence === undefined && patch.start !== undefined
+          ? shiftRange(next.recurrence, current, next.start)
+          : next.recurrence;
       next.recurrence = withRecurrenceTimeZone(moved, next);
     }
     if (reshaped) {
@@ -253,8 +276,18 @@ export class MailboxStore {
     const master = this.#current(key);
     const now = Date.now();
     const existing = master.exceptions.get(originalStart);
-    const base: EventContent = existing ?? { ...pickContent(master), start: originalStart, end: originalStart + (master.end - master.start) };
-    const exception: ExceptionState = { ...pickContent(base), ...patch, changeKey: newChangeKey(), createdAt: existing?.createdAt ?? now, modifiedAt: now };
+    const base: EventContent = existing ?? {
+      ...pickContent(master),
+      start: originalStart,
+      end: originalStart + (master.end - master.start),
+    };
+    const exception: ExceptionState = {
+      ...pickContent(base),
+      ...patch,
+      changeKey: newChangeKey(),
+      createdAt: existing?.createdAt ?? now,
+      modifiedAt: now,
+    };
     const exceptions = new Map(master.exceptions).set(originalStart, exception);
     const next: StoredItem = { ...master, exceptions, modifiedAt: now };
     this.#commit(next, "updated", originalStart);
@@ -265,7 +298,13 @@ export class MailboxStore {
     const master = this.#current(key);
     const exceptions = new Map(master.exceptions);
     exceptions.delete(originalStart);
-    const next: StoredItem = { ...master, exceptions, cancelled: new Set(master.cancelled).add(originalStart), changeKey: newChangeKey(), modifiedAt: Date.now() };
+    const next: StoredItem = {
+      ...master,
+      exceptions,
+      cancelled: new Set(master.cancelled).add(originalStart),
+      changeKey: newChangeKey(),
+      modifiedAt: Date.now(),
+    };
     this.#commit(next, "deleted", originalStart);
     return next;
   }
@@ -285,7 +324,14 @@ export class MailboxStore {
     const current = this.#current(key);
     this.calendar(calendarId);
     if (current.calendarId === calendarId) return current;
-    const next: StoredItem = { ...current, calendarId, ordinal: this.#nextOrdinal++, regularId: newRegularId(), changeKey: newChangeKey(), modifiedAt: Date.now() };
+    const next: StoredItem = {
+      ...current,
+      calendarId,
+      ordinal: this.#nextOrdinal++,
+      regularId: newRegularId(),
+      changeKey: newChangeKey(),
+      modifiedAt: Date.now(),
+    };
     this.#keyById.delete(current.regularId);
     this.#keyById.set(next.regularId, key);
     this.#calendarIndex.get(calendarId)?.add(next.ordinal, key);
@@ -370,8 +416,10 @@ export class MailboxStore {
     const drop = this.#log.length - Math.floor(retention * 0.75);
     this.forgottenThrough = (this.#log[drop - 1] as LogEntry).seq;
     this.#log = this.#log.slice(drop);
-    for (const [key, tombstone] of this.#tombstones) if (tombstone.seq <= this.forgottenThrough) this.#tombstones.delete(key);
-    for (const [calendarId, index] of this.#calendarIndex) if (index.dead > index.keys.length / 2) this.#reindex(calendarId);
+    for (const [key, tombstone] of this.#tombstones)
+      if (tombstone.seq <= this.forgottenThrough) this.#tombstones.delete(key);
+    for (const [calendarId, index] of this.#calendarIndex)
+      if (index.dead > index.keys.length / 2) this.#reindex(calendarId);
   }
 
   #reindex(calendarId: string): void {
@@ -383,7 +431,11 @@ export class MailboxStore {
   snapshot(): MailboxSnapshot {
     return {
       calendars: [...this.calendars.values()],
-      items: [...this.#items.values()].map(({ previous: _previous, exceptions, cancelled, ...rest }) => ({ ...rest, exceptions: [...exceptions], cancelled: [...cancelled] })),
+      items: [...this.#items.values()].map(({ previous: _previous, exceptions, cancelled, ...rest }) => ({
+        ...rest,
+        exceptions: [...exceptions],
+        cancelled: [...cancelled],
+      })),
       seq: this.seq,
       nextOrdinal: this.#nextOrdinal,
       transactionIds: [...this.#transactions],
@@ -402,7 +454,12 @@ export class MailboxStore {
       this.#calendarIndex.set(calendar.id, new OrdinalIndex());
     }
     const items = snapshot.items
-      .map((saved): StoredItem => ({ ...saved, previous: undefined, exceptions: new Map(saved.exceptions), cancelled: new Set(saved.cancelled) }))
+      .map((saved): StoredItem => ({
+        ...saved,
+        previous: undefined,
+        exceptions: new Map(saved.exceptions),
+        cancelled: new Set(saved.cancelled),
+      }))
       .sort((a, b) => a.ordinal - b.ordinal);
     for (const item of items) {
       this.#items.set(item.key, item);
@@ -430,9 +487,13 @@ function withRecurrenceTimeZone(recurrence: PatternedRecurrence, content: EventC
 /** Moving a series' start moves its range start by as many days (in the series' zone). */
 function shiftRange(recurrence: PatternedRecurrence, before: EventContent, newStart: number): PatternedRecurrence {
   const zone = seriesZone(recurrence, before.startTimeZone);
-  const days = Math.floor(utcToWallClock(newStart, zone) / DAY_MS) - Math.floor(utcToWallClock(before.start, zone) / DAY_MS);
+  const days =
+    Math.floor(utcToWallClock(newStart, zone) / DAY_MS) - Math.floor(utcToWallClock(before.start, zone) / DAY_MS);
   if (days === 0) return recurrence;
-  return { ...recurrence, range: { ...recurrence.range, startDate: dayToDate(dateToDay(recurrence.range.startDate) + days) } };
+  return {
+    ...recurrence,
+    range: { ...recurrence.range, startDate: dayToDate(dateToDay(recurrence.range.startDate) + days) },
+  };
 }
 
 export type { MailboxSnapshot };

@@ -20,7 +20,12 @@ function splitPreferences(header: string): { name: string; value: string | undef
 }
 
 export function parsePreferences(header: string | undefined): Preferences {
-  const preferences: Preferences = { maxPageSize: undefined, timeZone: undefined, bodyContentType: undefined, immutableIds: false };
+  const preferences: Preferences = {
+    maxPageSize: undefined,
+    timeZone: undefined,
+    bodyContentType: undefined,
+    immutableIds: false,
+  };
   if (!header) return preferences;
   for (const { name, value } of splitPreferences(header)) {
     if (value === undefined) continue;
@@ -58,24 +63,39 @@ export function withoutAnnotations(value: unknown): unknown {
 export function parseTop(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const top = Number(value);
-  if (!Number.isInteger(top) || top < 0) throw badRequest(`Invalid value '${value}' for $top query option found. The $top query option requires a non-negative integer value.`);
+  if (!Number.isInteger(top) || top < 0)
+    throw badRequest(
+      `Invalid value '${value}' for $top query option found. The $top query option requires a non-negative integer value.`,
+    );
   return top;
 }
 
 export function parseSkip(value: string | undefined): number {
   if (value === undefined) return 0;
   const skip = Number(value);
-  if (!Number.isInteger(skip) || skip < 0) throw badRequest(`Invalid value '${value}' for $skip query option found. The $skip query option requires a non-negative integer value.`);
+  if (!Number.isInteger(skip) || skip < 0)
+    throw badRequest(
+      `Invalid value '${value}' for $skip query option found. The $skip query option requires a non-negative integer value.`,
+    );
   return skip;
 }
 
-export function parseSelect(value: string | undefined, known: ReadonlySet<string>, entity: string): Set<string> | undefined {
+export function parseSelect(
+  value: string | undefined,
+  known: ReadonlySet<string>,
+  entity: string,
+): Set<string> | undefined {
   if (value === undefined || value.trim() === "") return undefined;
   const selected = new Set<string>();
   for (const raw of value.split(",")) {
     const name = raw.trim();
     const match = [...known].find((candidate) => candidate.toLowerCase() === name.toLowerCase());
-    if (!match) throw new GraphError(400, "RequestBroker--ParseUri", `Could not find a property named '${name}' on type 'microsoft.graph.${entity}'.`);
+    if (!match)
+      throw new GraphError(
+        400,
+        "RequestBroker--ParseUri",
+        `Could not find a property named '${name}' on type 'microsoft.graph.${entity}'.`,
+      );
     selected.add(match);
   }
   return selected;
@@ -133,7 +153,8 @@ function clausePredicate(clause: string): EventPredicate {
   if (extended) {
     const id = unquote(extended[2] ?? "").toLowerCase();
     const value = unquote(extended[3] ?? "");
-    return (instance) => instance.content.singleValueExtendedProperties.some((p) => p.id.toLowerCase() === id && p.value === value);
+    return (instance) =>
+      instance.content.singleValueExtendedProperties.some((p) => p.id.toLowerCase() === id && p.value === value);
   }
   const category = CATEGORY_ANY.exec(clause);
   if (category) {
@@ -172,7 +193,10 @@ const ID_EQ = new RegExp(`^id\\s+eq\\s+${quoted}$`, "i");
 export function parseExtendedPropertyExpand(expand: string | undefined): ((id: string) => boolean) | undefined {
   if (expand === undefined || expand.trim() === "") return undefined;
   const match = EXPAND_EXTENDED.exec(expand.trim());
-  if (!match) throw badRequest(`Parsing OData Select and Expand failed: Could not find a property named '${expand.split("(")[0]}' on type 'microsoft.graph.event'.`);
+  if (!match)
+    throw badRequest(
+      `Parsing OData Select and Expand failed: Could not find a property named '${expand.split("(")[0]}' on type 'microsoft.graph.event'.`,
+    );
   if (match[1] === undefined) return () => true;
   const ids = match[1].split(/\s+or\s+/i).map((clause) => {
     const id = ID_EQ.exec(stripParentheses(clause));
@@ -191,12 +215,15 @@ const ORDERABLE: Record<string, (instance: EventInstance) => number | string> = 
 };
 
 /** `$orderby` on events: start/dateTime, end/dateTime, createdDateTime, lastModifiedDateTime or subject, asc or desc. */
-export function parseEventOrderBy(orderBy: string | undefined): ((a: EventInstance, b: EventInstance) => number) | undefined {
+export function parseEventOrderBy(
+  orderBy: string | undefined,
+): ((a: EventInstance, b: EventInstance) => number) | undefined {
   if (orderBy === undefined || orderBy.trim() === "") return undefined;
   const keys = orderBy.split(",").map((clause) => {
     const [name = "", direction = "asc"] = clause.trim().split(/\s+/);
     const key = ORDERABLE[name.toLowerCase()];
-    if (!key || !/^(asc|desc)$/i.test(direction)) throw badRequest(`The $orderby clause '${clause.trim()}' is not supported.`);
+    if (!key || !/^(asc|desc)$/i.test(direction))
+      throw badRequest(`The $orderby clause '${clause.trim()}' is not supported.`);
     return { key, sign: direction.toLowerCase() === "desc" ? -1 : 1 };
   });
   return (a, b) => {

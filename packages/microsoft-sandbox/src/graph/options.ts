@@ -32,7 +32,11 @@ export const subscriptionOptionsSchema = z.object({
   /** Redelivery backoff: first retry after `retryBaseMs`, doubling, for at most `retryWindowMs` (Graph: up to 4 hours). */
   retryBaseMs: z.number().int().positive().default(5_000),
   retryMaxDelayMs: z.number().int().positive().default(600_000),
-  retryWindowMs: z.number().int().positive().default(4 * 3_600_000),
+  retryWindowMs: z
+    .number()
+    .int()
+    .positive()
+    .default(4 * 3_600_000),
   /** Notifications raised within this window for the same URL go out in one POST, as Graph batches them. */
   batchWindowMs: z.number().int().nonnegative().default(50),
   /** reauthorizationRequired goes out once the subscription is this close to expiry, at most every `reauthorizationEveryMs`. */
@@ -48,7 +52,10 @@ export const faultOptionsSchema = z.object({
   seed: z.number().int().default(1),
   /** Share of requests (and of batch sub-requests) failed with one of `errorStatuses`. */
   errorRate: z.number().min(0).max(1).default(0),
-  errorStatuses: z.array(z.union([z.literal(429), z.literal(500), z.literal(502), z.literal(503), z.literal(504)])).min(1).default([429, 500, 502, 503, 504]),
+  errorStatuses: z
+    .array(z.union([z.literal(429), z.literal(500), z.literal(502), z.literal(503), z.literal(504)]))
+    .min(1)
+    .default([429, 500, 502, 503, 504]),
   /** Retry-After on injected 429/503 (Dev Proxy's default is 5 s). */
   retryAfterSeconds: z.number().positive().default(5),
   latencyMinMs: z.number().int().nonnegative().default(0),
@@ -86,7 +93,9 @@ export const graphOptionsSchema = z.object({
   /** Server cap on `Prefer: odata.maxpagesize` for delta; undocumented by Microsoft, deliberately low. */
   deltaMaxPageSize: z.number().int().positive().default(200),
   /** Code of the 410 body for an expired delta token: PascalCase as observed on the wire by default. */
-  deltaExpiredCode: z.enum(["SyncStateNotFound", "syncStateNotFound", "resyncRequired", "fullSyncRequired"]).default("SyncStateNotFound"),
+  deltaExpiredCode: z
+    .enum(["SyncStateNotFound", "syncStateNotFound", "resyncRequired", "fullSyncRequired"])
+    .default("SyncStateNotFound"),
   /** Delta tokens older than this get 410; null keeps them until the change log forgets them. */
   deltaTokenLifetimeSeconds: z.number().positive().nullable().default(null),
   /** Changes remembered per mailbox for delta; older tokens get 410 (Microsoft: "size of the internal delta token cache"). */

@@ -11,12 +11,17 @@ const ALREADY_SENT = "x-hono-already-sent";
 
 export function errorResponse(c: GraphContext, error: unknown): Response {
   const graphError =
-    error instanceof GraphError ? error : new GraphError(500, "generalException", "An unexpected error occurred while processing the request.");
+    error instanceof GraphError
+      ? error
+      : new GraphError(500, "generalException", "An unexpected error occurred while processing the request.");
   if (!(error instanceof GraphError)) console.error("graph sandbox: unhandled error", error);
   const body = errorBody(graphError, c.get("requestId"), c.req.header("client-request-id"));
   const headers = new Headers({ "Content-Type": "application/json", ...graphError.headers });
   if (graphError.status === 401) {
-    headers.set("WWW-Authenticate", 'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"');
+    headers.set(
+      "WWW-Authenticate",
+      'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"',
+    );
   }
   return new Response(JSON.stringify(body), { status: graphError.status, headers });
 }
@@ -68,19 +73,31 @@ export function graphPipeline(runtime: GraphRuntime, tokens: TokenVerifier): Mid
     if (runtime.outputs.observed && !c.res.headers.has(ALREADY_SENT)) {
       // A copy: the response itself still has its body to send.
       const body = await c.res.clone().text();
-      runtime.outputs.emit({ kind: "response", endpoint, status: c.res.status, contentType: c.res.headers.get("content-type") ?? "", body });
+      runtime.outputs.emit({
+        kind: "response",
+        endpoint,
+        status: c.res.status,
+        contentType: c.res.headers.get("content-type") ?? "",
+        body,
+      });
     }
   };
 }
 
-async function authorizeAndRun(c: GraphContext, next: () => Promise<void>, runtime: GraphRuntime, tokens: TokenVerifier): Promise<void> {
+async function authorizeAndRun(
+  c: GraphContext,
+  next: () => Promise<void>,
+  runtime: GraphRuntime,
+  tokens: TokenVerifier,
+): Promise<void> {
   const claims = await tokens.claims(c.req.header("authorization"));
   if (runtime.faults.rejectsToken(claims.iat)) {
     c.set("injected", "fault:token-rejected");
     throw invalidAuthenticationToken("Lifetime validation failed, the token is expired.");
   }
   const user = runtime.directory.find(claims.oid);
-  if (!user || user.tenantId !== claims.tid) throw invalidAuthenticationToken("Access token validation failure. The user or tenant of the token is unknown.");
+  if (!user || user.tenantId !== claims.tid)
+    throw invalidAuthenticationToken("Access token validation failure. The user or tenant of the token is unknown.");
   c.set("claims", claims);
   c.set("user", user);
   c.set("mailbox", runtime.store.mailbox(user));

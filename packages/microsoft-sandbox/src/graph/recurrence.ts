@@ -29,15 +29,20 @@ export const patternedRecurrenceSchema = z
   })
   .superRefine((value, ctx) => {
     const { pattern, range } = value;
-    const needsDays = pattern.type === "weekly" || pattern.type === "relativeMonthly" || pattern.type === "relativeYearly";
-    if (needsDays && pattern.daysOfWeek.length === 0) ctx.addIssue({ code: "custom", message: `daysOfWeek is required for a ${pattern.type} pattern` });
+    const needsDays =
+      pattern.type === "weekly" || pattern.type === "relativeMonthly" || pattern.type === "relativeYearly";
+    if (needsDays && pattern.daysOfWeek.length === 0)
+      ctx.addIssue({ code: "custom", message: `daysOfWeek is required for a ${pattern.type} pattern` });
     const needsDay = pattern.type === "absoluteMonthly" || pattern.type === "absoluteYearly";
-    if (needsDay && pattern.dayOfMonth < 1) ctx.addIssue({ code: "custom", message: `dayOfMonth is required for a ${pattern.type} pattern` });
-    if (pattern.type.endsWith("Yearly") && pattern.month < 1) ctx.addIssue({ code: "custom", message: `month is required for a ${pattern.type} pattern` });
+    if (needsDay && pattern.dayOfMonth < 1)
+      ctx.addIssue({ code: "custom", message: `dayOfMonth is required for a ${pattern.type} pattern` });
+    if (pattern.type.endsWith("Yearly") && pattern.month < 1)
+      ctx.addIssue({ code: "custom", message: `month is required for a ${pattern.type} pattern` });
     if (range.type === "endDate" && (range.endDate === "0001-01-01" || range.endDate < range.startDate)) {
       ctx.addIssue({ code: "custom", message: "range.endDate must be on or after range.startDate" });
     }
-    if (range.type === "numbered" && range.numberOfOccurrences < 1) ctx.addIssue({ code: "custom", message: "range.numberOfOccurrences must be at least 1" });
+    if (range.type === "numbered" && range.numberOfOccurrences < 1)
+      ctx.addIssue({ code: "custom", message: "range.numberOfOccurrences must be at least 1" });
   });
 
 export type PatternedRecurrence = z.infer<typeof patternedRecurrenceSchema>;
@@ -64,7 +69,8 @@ function dayOf(year: number, monthIndex: number, dayOfMonth: number): number {
 function relativeDayOf(year: number, monthIndex: number, index: string, weekdays: ReadonlySet<number>): number {
   const first = dayOf(year, monthIndex, 1);
   const matches: number[] = [];
-  for (let day = first; day < first + daysInMonth(year, monthIndex); day++) if (weekdays.has(weekday(day))) matches.push(day);
+  for (let day = first; day < first + daysInMonth(year, monthIndex); day++)
+    if (weekdays.has(weekday(day))) matches.push(day);
   const position = ["first", "second", "third", "fourth"].indexOf(index);
   return (position >= 0 ? matches[position] : undefined) ?? (matches[matches.length - 1] as number);
 }
@@ -73,7 +79,11 @@ function* dailyDays(start: number, interval: number): Generator<number> {
   for (let day = start; ; day += interval) yield day;
 }
 
-function* weeklyDays(start: number, pattern: PatternedRecurrence["pattern"], weekdays: ReadonlySet<number>): Generator<number> {
+function* weeklyDays(
+  start: number,
+  pattern: PatternedRecurrence["pattern"],
+  weekdays: ReadonlySet<number>,
+): Generator<number> {
   const firstDay = DAYS.indexOf(pattern.firstDayOfWeek);
   const weekStart = start - ((weekday(start) - firstDay + 7) % 7);
   const offsets = [...weekdays].map((wd) => (wd - firstDay + 7) % 7).sort((a, b) => a - b);
@@ -82,7 +92,11 @@ function* weeklyDays(start: number, pattern: PatternedRecurrence["pattern"], wee
   }
 }
 
-function* monthlyOrYearlyDays(start: number, pattern: PatternedRecurrence["pattern"], weekdays: ReadonlySet<number>): Generator<number> {
+function* monthlyOrYearlyDays(
+  start: number,
+  pattern: PatternedRecurrence["pattern"],
+  weekdays: ReadonlySet<number>,
+): Generator<number> {
   const startDate = new Date(start * DAY_MS);
   const monthly = pattern.type.endsWith("Monthly");
   const stepMonths = monthly ? pattern.interval : 12 * pattern.interval;
@@ -91,7 +105,9 @@ function* monthlyOrYearlyDays(start: number, pattern: PatternedRecurrence["patte
     const months = firstMonth + step * stepMonths;
     const year = startDate.getUTCFullYear() + Math.floor(months / 12);
     const month = months % 12;
-    const day = pattern.type.startsWith("absolute") ? dayOf(year, month, pattern.dayOfMonth) : relativeDayOf(year, month, pattern.index, weekdays);
+    const day = pattern.type.startsWith("absolute")
+      ? dayOf(year, month, pattern.dayOfMonth)
+      : relativeDayOf(year, month, pattern.index, weekdays);
     if (day >= start) yield day;
   }
 }

@@ -61,7 +61,10 @@ export class RequestLog {
   /** Oldest first. */
   entries(filter: { mailboxId?: string | undefined; limit?: number | undefined } = {}): RequestLogEntry[] {
     const capacity = this.#entries.length;
-    const ordered = this.#next <= capacity ? this.#entries : [...this.#entries.slice(this.#next % capacity), ...this.#entries.slice(0, this.#next % capacity)];
+    const ordered =
+      this.#next <= capacity
+        ? this.#entries
+        : [...this.#entries.slice(this.#next % capacity), ...this.#entries.slice(0, this.#next % capacity)];
     const matching = filter.mailboxId ? ordered.filter((entry) => entry.mailboxId === filter.mailboxId) : ordered;
     return filter.limit === undefined ? matching : matching.slice(-filter.limit);
   }

@@ -33,20 +33,40 @@ export interface GraphHarness {
   bob: DirectoryUser;
   token(user: DirectoryUser, options?: TokenOptions): Promise<string>;
   /** A request to the Graph API as `user` (alice by default); `path` is relative to /v1.0 or an absolute link. */
-  call<T = Record<string, unknown>>(method: string, path: string, init?: { user?: DirectoryUser; token?: string; body?: unknown; headers?: Record<string, string> }): Promise<GraphResponse<T>>;
+  call<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    init?: { user?: DirectoryUser; token?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<GraphResponse<T>>;
   close(): void;
 }
 
 let sharedKeys: Promise<SigningKeys> | undefined;
 
 /** RSA key generation is slow: harnesses of a test file share one key pair unless given their own. */
-export async function createGraphHarness(options: GraphOptionsInput = {}, ownKeys?: SigningKeys): Promise<GraphHarness> {
+export async function createGraphHarness(
+  options: GraphOptionsInput = {},
+  ownKeys?: SigningKeys,
+): Promise<GraphHarness> {
   sharedKeys ??= SigningKeys.generate();
   const keys = ownKeys ?? (await sharedKeys);
   const directory = new Directory();
-  const alice = directory.add({ userPrincipalName: "alice@contoso.example", displayName: "Alice", timeZone: "Europe/Paris" });
-  const bob = directory.add({ userPrincipalName: "bob@contoso.example", displayName: "Bob", timeZone: "America/New_York" });
-  const service = createGraphService({ directory, verifyAccessToken: (token) => keys.verifyAccessToken(token), baseUrl: () => TEST_ORIGIN, options });
+  const alice = directory.add({
+    userPrincipalName: "alice@contoso.example",
+    displayName: "Alice",
+    timeZone: "Europe/Paris",
+  });
+  const bob = directory.add({
+    userPrincipalName: "bob@contoso.example",
+    displayName: "Bob",
+    timeZone: "America/New_York",
+  });
+  const service = createGraphService({
+    directory,
+    verifyAccessToken: (token) => keys.verifyAccessToken(token),
+    baseUrl: () => TEST_ORIGIN,
+    options,
+  });
   service.observe(suiteOutputCheck.check);
   const tokens = new Map<string, string>();
   const token = async (user: DirectoryUser, tokenOptions: TokenOptions = {}): Promise<string> => {
@@ -76,12 +96,16 @@ export async function createGraphHarness(options: GraphOptionsInput = {}, ownKey
         tokens.set(user.id, bearer);
       }
       const relative = path.startsWith(TEST_ORIGIN) ? path.slice(TEST_ORIGIN.length + "/v1.0".length) : path;
-      const headers: Record<string, string> = { ...(bearer ? { Authorization: `Bearer ${bearer}` } : {}), ...init.headers };
+      const headers: Record<string, string> = {
+        ...(bearer ? { Authorization: `Bearer ${bearer}` } : {}),
+        ...init.headers,
+      };
       if (init.body !== undefined) headers["Content-Type"] ??= "application/json";
       const response = await service.api.request(relative, {
         method,
         headers,
-        body: init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body),
+        body:
+          init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body),
       });
       const text = await response.text();
       const body = text && (response.headers.get("content-type") ?? "").includes("json") ? JSON.parse(text) : text;
@@ -92,7 +116,13 @@ export async function createGraphHarness(options: GraphOptionsInput = {}, ownKey
 }
 
 /** A Graph event body for a timed event. */
-export function eventBody(subject: string, start: string, end: string, timeZone = "UTC", extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function eventBody(
+  subject: string,
+  start: string,
+  end: string,
+  timeZone = "UTC",
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return { subject, start: { dateTime: start, timeZone }, end: { dateTime: end, timeZone }, ...extra };
 }
 

@@ -20,7 +20,11 @@ describe("throttling", () => {
     const throttled = await graph.call<ErrorBody>("GET", "/me");
     expect(throttled.status).toBe(429);
     expect(throttled.body.error).toMatchObject({ code: "TooManyRequests", message: "Please retry again later." });
-    expect(throttled.body.error.innerError).toMatchObject({ code: "429", status: "429", message: "Please retry after" });
+    expect(throttled.body.error.innerError).toMatchObject({
+      code: "429",
+      status: "429",
+      message: "Please retry after",
+    });
     const retryAfter = Number(throttled.headers.get("Retry-After"));
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(0.3);
@@ -46,30 +50,45 @@ describe("throttling", () => {
     const statuses = responses.map((r) => r.status).sort();
     expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
     const throttled = responses.find((r) => r.status === 429);
-    for (const response of responses.filter((r) => r.status === 429)) expect(response.body.error.code).toBe("ApplicationThrottled");
-    expect(throttled?.body.error).toMatchObject({ code: "ApplicationThrottled", message: "Application is over its MailboxConcurrency limit." });
+    for (const response of responses.filter((r) => r.status === 429))
+      expect(response.body.error.code).toBe("ApplicationThrottled");
+    expect(throttled?.body.error).toMatchObject({
+      code: "ApplicationThrottled",
+      message: "Application is over its MailboxConcurrency limit.",
+    });
     expect(Number(throttled?.headers.get("Retry-After"))).toBeLessThanOrEqual(0.01);
   });
 
   it("can scope the concurrency limit per app across mailboxes", async () => {
     const concurrentAcrossMailboxes = async (): Promise<number[]> => {
-      const calls = [graph.alice, graph.alice, graph.bob, graph.bob, graph.bob].map((user) => graph.call("GET", "/me/events", { user }));
+      const calls = [graph.alice, graph.alice, graph.bob, graph.bob, graph.bob].map((user) =>
+        graph.call("GET", "/me/events", { user }),
+      );
       return (await Promise.all(calls)).map((r) => r.status);
     };
     await start({ faults: { latencyMinMs: 50, latencyMaxMs: 50 }, throttling: { maxConcurrent: 2 } });
     expect((await concurrentAcrossMailboxes()).filter((s) => s === 429)).toHaveLength(1);
     graph.close();
-    await start({ faults: { latencyMinMs: 50, latencyMaxMs: 50 }, throttling: { maxConcurrent: 2, concurrencyScope: "app" } });
+    await start({
+      faults: { latencyMinMs: 50, latencyMaxMs: 50 },
+      throttling: { maxConcurrent: 2, concurrencyScope: "app" },
+    });
     expect((await concurrentAcrossMailboxes()).filter((s) => s === 429)).toHaveLength(3);
   });
 
   it("changes limits at run time through the admin API", async () => {
     await start({});
-    const patched = await graph.service.admin.request("/api/options", { method: "PATCH", body: JSON.stringify({ throttling: { requestsPerWindow: 1 } }) });
+    const patched = await graph.service.admin.request("/api/options", {
+      method: "PATCH",
+      body: JSON.stringify({ throttling: { requestsPerWindow: 1 } }),
+    });
     expect(patched.status).toBe(200);
     expect((await graph.call("GET", "/me")).status).toBe(200);
     expect((await graph.call("GET", "/me")).status).toBe(429);
-    const invalid = await graph.service.admin.request("/api/options", { method: "PATCH", body: JSON.stringify({ throttling: { maxConcurrent: -1 } }) });
+    const invalid = await graph.service.admin.request("/api/options", {
+      method: "PATCH",
+      body: JSON.stringify({ throttling: { maxConcurrent: -1 } }),
+    });
     expect(invalid.status).toBe(400);
   });
 });

@@ -47,7 +47,9 @@ class SlidingWindow {
   }
 }
 
-export type Admission = { admitted: true; release: () => void } | { admitted: false; error: GraphError; reason: "rate" | "concurrency" | "retried-too-early" };
+export type Admission =
+  | { admitted: true; release: () => void }
+  | { admitted: false; error: GraphError; reason: "rate" | "concurrency" | "retried-too-early" };
 
 /**
  * Outlook's limits: requests per window per app and mailbox (every request counts, throttled ones too, as
@@ -78,7 +80,11 @@ export class Throttle {
       const holdOff = this.#retryNotBefore.get(key);
       if (holdOff && now < holdOff.until) {
         const seconds = (holdOff.until - now) / 1000;
-        return { admitted: false, error: holdOff.kind === "rate" ? tooManyRequests(seconds) : mailboxConcurrency(seconds), reason: "retried-too-early" };
+        return {
+          admitted: false,
+          error: holdOff.kind === "rate" ? tooManyRequests(seconds) : mailboxConcurrency(seconds),
+          reason: "retried-too-early",
+        };
       }
     }
 
@@ -90,8 +96,15 @@ export class Throttle {
 
     const inFlight = this.#inFlight.get(concurrencyKey) ?? 0;
     if (inFlight >= options.maxConcurrent) {
-      this.#retryNotBefore.set(concurrencyKey, { until: now + options.concurrencyRetryAfterSeconds * 1000, kind: "concurrency" });
-      return { admitted: false, error: mailboxConcurrency(options.concurrencyRetryAfterSeconds), reason: "concurrency" };
+      this.#retryNotBefore.set(concurrencyKey, {
+        until: now + options.concurrencyRetryAfterSeconds * 1000,
+        kind: "concurrency",
+      });
+      return {
+        admitted: false,
+        error: mailboxConcurrency(options.concurrencyRetryAfterSeconds),
+        reason: "concurrency",
+      };
     }
     this.#inFlight.set(concurrencyKey, inFlight + 1);
     let released = false;

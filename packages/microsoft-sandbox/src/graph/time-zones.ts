@@ -11,7 +11,8 @@ const windowsByLowerName = new Map<string, { windows: string; iana: string }>();
 for (const entry of WINDOWS_TO_IANA_MAP) {
   const iana = entry.iana[0];
   // CLDR's "001" territory row names the zone Windows treats as canonical for that name.
-  if (iana && entry.territory === "001") windowsByLowerName.set(entry.windowsName.toLowerCase(), { windows: entry.windowsName, iana });
+  if (iana && entry.territory === "001")
+    windowsByLowerName.set(entry.windowsName.toLowerCase(), { windows: entry.windowsName, iana });
 }
 
 const resolved = new Map<string, ResolvedTimeZone | null>();
@@ -84,7 +85,14 @@ export function zoneOffsetMs(iana: string, utcMs: number): number {
   for (const part of formatterFor(iana).formatToParts(new Date(bucket * QUARTER_HOUR))) {
     if (part.type !== "literal") parts[part.type] = Number(part.value);
   }
-  const asUtc = Date.UTC(parts.year ?? 1970, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0);
+  const asUtc = Date.UTC(
+    parts.year ?? 1970,
+    (parts.month ?? 1) - 1,
+    parts.day ?? 1,
+    parts.hour ?? 0,
+    parts.minute ?? 0,
+    parts.second ?? 0,
+  );
   const offset = asUtc - bucket * QUARTER_HOUR;
   if (perZone.size > 100_000) perZone.clear();
   perZone.set(bucket, offset);
@@ -103,7 +111,8 @@ export function utcToWallClock(utcMs: number, iana: string): number {
   return utcMs + zoneOffsetMs(iana, utcMs);
 }
 
-const LOCAL_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?)?(Z|[+-]\d{2}:\d{2})?$/;
+const LOCAL_DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?)?(Z|[+-]\d{2}:\d{2})?$/;
 
 /** Parses Graph's `dateTime` ("2024-05-01T10:00:00.0000000", also date-only or with an offset) into wall-clock ms and an optional explicit offset. */
 export function parseGraphDateTime(value: string): { wallMs: number; offsetMs: number | undefined } | undefined {
@@ -111,13 +120,23 @@ export function parseGraphDateTime(value: string): { wallMs: number; offsetMs: n
   if (!match) return undefined;
   const [, year, month, day, hour, minute, second, fraction, zone] = match;
   const millis = fraction ? Math.round(Number(`0.${fraction}`) * 1000) : 0;
-  const wallMs = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour ?? 0), Number(minute ?? 0), Number(second ?? 0), millis);
+  const wallMs = Date.UTC(
+    Number(year),
+    Number(month) - 1,
+    Number(day),
+    Number(hour ?? 0),
+    Number(minute ?? 0),
+    Number(second ?? 0),
+    millis,
+  );
   if (Number.isNaN(wallMs)) return undefined;
   const check = new Date(wallMs);
   if (check.getUTCDate() !== Number(day) || check.getUTCMonth() !== Number(month) - 1) return undefined;
   let offsetMs: number | undefined;
   if (zone === "Z") offsetMs = 0;
-  else if (zone) offsetMs = (zone.startsWith("-") ? -1 : 1) * (Number(zone.slice(1, 3)) * 3_600_000 + Number(zone.slice(4, 6)) * 60_000);
+  else if (zone)
+    offsetMs =
+      (zone.startsWith("-") ? -1 : 1) * (Number(zone.slice(1, 3)) * 3_600_000 + Number(zone.slice(4, 6)) * 60_000);
   return { wallMs, offsetMs };
 }
 

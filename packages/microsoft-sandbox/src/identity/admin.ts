@@ -87,7 +87,10 @@ export function identityAdmin(deps: IdentityDeps): Hono {
   admin.get("/settings", (c) => c.json(deps.grants.settings));
 
   admin.patch("/settings", async (c) => {
-    const parsed = identitySettingsSchema.partial().strict().safeParse(await jsonBody(c));
+    const parsed = identitySettingsSchema
+      .partial()
+      .strict()
+      .safeParse(await jsonBody(c));
     if (!parsed.success) return invalidRequest(c, z.prettifyError(parsed.error));
     Object.assign(deps.grants.settings, parsed.data);
     return c.json(deps.grants.settings);

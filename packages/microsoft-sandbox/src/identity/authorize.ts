@@ -80,7 +80,9 @@ export async function authorize(c: Context, deps: IdentityDeps): Promise<Respons
 
 async function formParameters(c: Context): Promise<URLSearchParams> {
   const type = c.req.header("content-type") ?? "";
-  return type.includes("application/x-www-form-urlencoded") ? new URLSearchParams(await c.req.text()) : new URLSearchParams();
+  return type.includes("application/x-www-form-urlencoded")
+    ? new URLSearchParams(await c.req.text())
+    : new URLSearchParams();
 }
 
 /**
@@ -106,7 +108,8 @@ function parseAuthorizeRequest(params: URLSearchParams, tenantSegment: string, d
   const responseModeParam = get("response_mode");
   const target: ReplyTarget = {
     redirectUri,
-    responseMode: responseModeParam && RESPONSE_MODES.includes(responseModeParam) ? (responseModeParam as ResponseMode) : "query",
+    responseMode:
+      responseModeParam && RESPONSE_MODES.includes(responseModeParam) ? (responseModeParam as ResponseMode) : "query",
     state: get("state"),
   };
   const fail = (failure: AadstsError) => new RedirectedFailure(failure, target);
@@ -268,7 +271,8 @@ function showSignInPage(
     signInPage({
       action: new URL(c.req.url).pathname,
       appName: request.client.displayName,
-      tenantLabel: request.tenant.kind === "tenant" ? `tenant ${request.tenant.tenantId}` : `/${request.tenant.segment}`,
+      tenantLabel:
+        request.tenant.kind === "tenant" ? `tenant ${request.tenant.tenantId}` : `/${request.tenant.segment}`,
       request: request.parameters,
       accounts,
       selectedAccountId: view.selected?.id,

@@ -20,17 +20,19 @@ export interface RegisteredClient {
   permissions: string[];
 }
 
-export const registeredClientSchema = z.object({
-  clientId: z.string().min(1),
-  displayName: z.string().min(1),
-  secrets: z.array(z.string().min(1)),
-  redirectUris: z.array(z.url()),
-  spaRedirectUris: z.array(z.url()).optional(),
-  permissions: z.array(z.enum(Object.keys(GRAPH_PERMISSIONS) as [string, ...string[]])),
-}).refine(
-  (client) => client.redirectUris.length + (client.spaRedirectUris?.length ?? 0) > 0,
-  "An app registration needs at least one redirect URI.",
-);
+export const registeredClientSchema = z
+  .object({
+    clientId: z.string().min(1),
+    displayName: z.string().min(1),
+    secrets: z.array(z.string().min(1)),
+    redirectUris: z.array(z.url()),
+    spaRedirectUris: z.array(z.url()).optional(),
+    permissions: z.array(z.enum(Object.keys(GRAPH_PERMISSIONS) as [string, ...string[]])),
+  })
+  .refine(
+    (client) => client.redirectUris.length + (client.spaRedirectUris?.length ?? 0) > 0,
+    "An app registration needs at least one redirect URI.",
+  );
 
 /** The demo app registered in every sandbox unless `clients` says otherwise; products point at it in local mode. */
 export const DEMO_CLIENT: RegisteredClient = {

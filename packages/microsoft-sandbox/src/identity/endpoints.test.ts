@@ -36,7 +36,11 @@ async function tokenRequest(form: Record<string, string>, headers: Record<string
     headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
     body: new URLSearchParams(form),
   });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as Record<string, unknown>,
+  };
 }
 
 const redeem = (code: string, extra: Record<string, string> = {}) =>
@@ -67,7 +71,9 @@ async function patchSettings(settings: Record<string, unknown>): Promise<Respons
 }
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ users: [{ userPrincipalName: "adele.vance@contoso.example", displayName: "Adele Vance" }] });
+  sandbox = await startSandbox({
+    users: [{ userPrincipalName: "adele.vance@contoso.example", displayName: "Adele Vance" }],
+  });
   adele = sandbox.directory.findByUserPrincipalName("adele.vance@contoso.example")!;
 });
 
@@ -127,12 +133,21 @@ describe("token endpoint", () => {
   it("returns refresh_token only with offline_access, id_token only with openid, client_info only when asked", async () => {
     const bare = await redeem(await codeFor({ scope: "Calendars.ReadWrite" }));
     expect(bare.status).toBe(200);
-    expect(Object.keys(bare.body).sort()).toEqual(["access_token", "expires_in", "ext_expires_in", "scope", "token_type"]);
+    expect(Object.keys(bare.body).sort()).toEqual([
+      "access_token",
+      "expires_in",
+      "ext_expires_in",
+      "scope",
+      "token_type",
+    ]);
     expect(bare.body.scope).toBe("Calendars.ReadWrite");
 
-    const full = await redeem(await codeFor({ scope: "openid profile email offline_access https://graph.microsoft.com/User.Read" }), {
-      client_info: "1",
-    });
+    const full = await redeem(
+      await codeFor({ scope: "openid profile email offline_access https://graph.microsoft.com/User.Read" }),
+      {
+        client_info: "1",
+      },
+    );
     expect(full.body).toMatchObject({ scope: "User.Read openid profile email" });
     expect(full.body.refresh_token).toEqual(expect.any(String));
     expect(decodeJwt(String(full.body.id_token))).toMatchObject({ email: adele.mail, oid: adele.id });
@@ -150,7 +165,9 @@ describe("token endpoint", () => {
   it("supports PKCE with the plain method, and codes with no PKCE at all for a confidential client", async () => {
     const verifier = "plain-verifier-".padEnd(50, "x");
     const pkceCode = await codeFor({ code_challenge: verifier, code_challenge_method: "plain" });
-    expect((await redeem(pkceCode, { code_verifier: "wrong".padEnd(50, "y") })).body).toMatchObject({ error_codes: [501481] });
+    expect((await redeem(pkceCode, { code_verifier: "wrong".padEnd(50, "y") })).body).toMatchObject({
+      error_codes: [501481],
+    });
     expect((await redeem(await codeFor({ code_challenge: verifier }), { code_verifier: verifier })).status).toBe(200);
     expect((await redeem(await codeFor())).status).toBe(200);
   });
@@ -164,7 +181,9 @@ describe("token endpoint", () => {
 
   it("lets codes expire (AADSTS70008) and refresh tokens die of inactivity (AADSTS700082)", async () => {
     const idleRefreshToken = String((await redeem(await codeFor())).body.refresh_token);
-    expect((await patchSettings({ authorizationCodeLifetimeSeconds: 1, refreshTokenInactivitySeconds: 1 })).status).toBe(200);
+    expect(
+      (await patchSettings({ authorizationCodeLifetimeSeconds: 1, refreshTokenInactivitySeconds: 1 })).status,
+    ).toBe(200);
     try {
       const code = await codeFor();
       await new Promise((resolve) => setTimeout(resolve, 1100));
@@ -328,11 +347,16 @@ describe("identity admin API", () => {
     const created = await fetch(`${sandbox.url}/admin/api/identity/users`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify([{ userPrincipalName: "nestor@contoso.example" }, { userPrincipalName: "patti@contoso.example", displayName: "Patti" }]),
+      body: JSON.stringify([
+        { userPrincipalName: "nestor@contoso.example" },
+        { userPrincipalName: "patti@contoso.example", displayName: "Patti" },
+      ]),
     });
     expect(created.status).toBe(201);
     expect(sandbox.directory.findByUserPrincipalName("patti@contoso.example")?.displayName).toBe("Patti");
-    const listed = (await (await fetch(`${sandbox.url}/admin/api/identity/users`)).json()) as { value: DirectoryUser[] };
+    const listed = (await (await fetch(`${sandbox.url}/admin/api/identity/users`)).json()) as {
+      value: DirectoryUser[];
+    };
     expect(listed.value.map((user) => user.userPrincipalName)).toContain("nestor@contoso.example");
   });
 
@@ -345,7 +369,11 @@ describe("identity admin API", () => {
         (grant) => grant.userId === user.id,
       );
     expect(await grants()).toEqual([
-      expect.objectContaining({ clientId: DEMO_CLIENT.clientId, liveRefreshTokens: 1, scopes: expect.arrayContaining(["Calendars.ReadWrite"]) }),
+      expect.objectContaining({
+        clientId: DEMO_CLIENT.clientId,
+        liveRefreshTokens: 1,
+        scopes: expect.arrayContaining(["Calendars.ReadWrite"]),
+      }),
     ]);
     const revoked = await fetch(`${sandbox.url}/admin/api/identity/grants/revoke`, {
       method: "POST",
@@ -401,18 +429,29 @@ describe("access tokens for an app's own API (api://<clientId>/access_as_user)",
       preferred_username: adele.userPrincipalName,
     });
     const refreshed = await refresh(body.refresh_token as string, { scope: apiScope });
-    expect(decodeJwt(refreshed.body.access_token as string)).toMatchObject({ aud: DEMO_CLIENT.clientId, scp: "access_as_user" });
+    expect(decodeJwt(refreshed.body.access_token as string)).toMatchObject({
+      aud: DEMO_CLIENT.clientId,
+      scp: "access_as_user",
+    });
     const graphFromApiGrant = await refresh(body.refresh_token as string, { scope: "Calendars.ReadWrite" });
     expect(graphFromApiGrant.body).toMatchObject({ error: "invalid_grant", suberror: "consent_required" });
   });
 
   it("refuses an unknown API, an unknown scope of a known one, and two resources in one request", async () => {
     const refused = async (scope: string) => {
-      const { response } = await signInThroughAuthorizePage(authorizeUrl({ scope }), { userPrincipalName: adele.userPrincipalName });
+      const { response } = await signInThroughAuthorizePage(authorizeUrl({ scope }), {
+        userPrincipalName: adele.userPrincipalName,
+      });
       return [response.get("error"), response.get("error_description")?.slice(0, 13)];
     };
-    expect(await refused("api://00000000-0000-0000-0000-000000000000/access_as_user")).toEqual(["invalid_resource", "AADSTS500011:"]);
-    expect(await refused(`api://${DEMO_CLIENT.clientId}/Formations.ReadWrite`)).toEqual(["invalid_scope", "AADSTS650053:"]);
+    expect(await refused("api://00000000-0000-0000-0000-000000000000/access_as_user")).toEqual([
+      "invalid_resource",
+      "AADSTS500011:",
+    ]);
+    expect(await refused(`api://${DEMO_CLIENT.clientId}/Formations.ReadWrite`)).toEqual([
+      "invalid_scope",
+      "AADSTS650053:",
+    ]);
     expect(await refused(`${apiScope} Calendars.ReadWrite`)).toEqual(["invalid_request", "AADSTS28000: "]);
   });
 });

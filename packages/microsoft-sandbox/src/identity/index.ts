@@ -55,7 +55,13 @@ export function createIdentityService(deps: {
   const settings = identitySettingsSchema.parse({ ...DEFAULT_IDENTITY_SETTINGS, ...settingOptions });
   const grants = new GrantStore(settings);
   const clients = new ClientRegistry(clientOptions ?? [DEMO_CLIENT]);
-  const shared: IdentityDeps = { directory: deps.directory, signing: deps.signing, clients, grants, origin: deps.origin };
+  const shared: IdentityDeps = {
+    directory: deps.directory,
+    signing: deps.signing,
+    clients,
+    grants,
+    origin: deps.origin,
+  };
 
   const api = new Hono();
   const withTenant = (c: Context, respond: (tenant: TenantPath) => Response | Promise<Response>) => {

@@ -27,7 +27,11 @@ async function admin(path: string, method: "POST" | "PATCH", body: unknown): Pro
 }
 
 /** MSAL rejects with a ServerError (or its InteractionRequired subclass for interaction errors) naming the AADSTS code. */
-async function expectServerError(promise: Promise<unknown>, errorCode: string, aadsts: number): Promise<ServerError | InteractionRequiredAuthError> {
+async function expectServerError(
+  promise: Promise<unknown>,
+  errorCode: string,
+  aadsts: number,
+): Promise<ServerError | InteractionRequiredAuthError> {
   const error = await promise.then(
     () => undefined,
     (failure: unknown) => failure,
@@ -36,7 +40,9 @@ async function expectServerError(promise: Promise<unknown>, errorCode: string, a
   if (!(error instanceof ServerError || error instanceof InteractionRequiredAuthError)) throw error;
   expect(error.errorCode).toBe(errorCode);
   expect(error.errorMessage).toContain(`AADSTS${aadsts}:`);
-  expect(error.errorMessage).toMatch(/Trace ID: [0-9a-f-]{36} Correlation ID: [0-9a-f-]{36} Timestamp: \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ/);
+  expect(error.errorMessage).toMatch(
+    /Trace ID: [0-9a-f-]{36} Correlation ID: [0-9a-f-]{36} Timestamp: \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ/,
+  );
   return error;
 }
 
@@ -66,7 +72,9 @@ describe("MSAL Node against the sandbox's identity platform", () => {
     expect(result.account?.tenantId).toBe(DEFAULT_TENANT_ID);
     expect(result.scopes).toEqual(expect.arrayContaining(["Calendars.ReadWrite", "User.Read"]));
 
-    const metadata = (await (await fetch(`${sandbox.authority("common")}/v2.0/.well-known/openid-configuration`)).json()) as {
+    const metadata = (await (
+      await fetch(`${sandbox.authority("common")}/v2.0/.well-known/openid-configuration`)
+    ).json()) as {
       jwks_uri: string;
     };
     const keys = createRemoteJWKSet(new URL(metadata.jwks_uri));
@@ -89,10 +97,20 @@ describe("MSAL Node against the sandbox's identity platform", () => {
       issuer: `https://sts.windows.net/${adele.tenantId}/`,
       audience: "https://graph.microsoft.com",
     });
-    expect(accessToken.payload).toMatchObject({ oid: adele.id, tid: adele.tenantId, appid: DEMO_CLIENT.clientId, ver: "1.0" });
-    expect(String(accessToken.payload.scp).split(" ")).toEqual(expect.arrayContaining(["Calendars.ReadWrite", "User.Read"]));
+    expect(accessToken.payload).toMatchObject({
+      oid: adele.id,
+      tid: adele.tenantId,
+      appid: DEMO_CLIENT.clientId,
+      ver: "1.0",
+    });
+    expect(String(accessToken.payload.scp).split(" ")).toEqual(
+      expect.arrayContaining(["Calendars.ReadWrite", "User.Read"]),
+    );
     expect(accessToken.payload.exp! - accessToken.payload.iat!).toBe(60);
-    expect(await sandbox.signing.verifyAccessToken(result.accessToken)).toMatchObject({ oid: adele.id, azp: DEMO_CLIENT.clientId });
+    expect(await sandbox.signing.verifyAccessToken(result.accessToken)).toMatchObject({
+      oid: adele.id,
+      azp: DEMO_CLIENT.clientId,
+    });
   });
 
   it("echoes the nonce into the id_token and keeps `sub` pairwise per app", async () => {
@@ -132,7 +150,9 @@ describe("MSAL Node against the sandbox's identity platform", () => {
         jwks_uri: `${sandbox.url}/common/discovery/v2.0/keys`,
       });
     }
-    const tenant = await (await fetch(`${sandbox.url}/${DEFAULT_TENANT_ID}/v2.0/.well-known/openid-configuration`)).json();
+    const tenant = await (
+      await fetch(`${sandbox.url}/${DEFAULT_TENANT_ID}/v2.0/.well-known/openid-configuration`)
+    ).json();
     expect(tenant).toMatchObject({
       issuer: `${sandbox.url}/${DEFAULT_TENANT_ID}/v2.0`,
       token_endpoint: `${sandbox.url}/${DEFAULT_TENANT_ID}/oauth2/v2.0/token`,
@@ -140,7 +160,9 @@ describe("MSAL Node against the sandbox's identity platform", () => {
     const byDomain = await (await fetch(`${sandbox.url}/contoso.example/v2.0/.well-known/openid-configuration`)).json();
     expect(byDomain).toMatchObject({ issuer: `${sandbox.url}/${DEFAULT_TENANT_ID}/v2.0` });
 
-    const unknown = await fetch(`${sandbox.url}/0b5a3b6e-0000-4000-8000-000000000000/v2.0/.well-known/openid-configuration`);
+    const unknown = await fetch(
+      `${sandbox.url}/0b5a3b6e-0000-4000-8000-000000000000/v2.0/.well-known/openid-configuration`,
+    );
     expect(unknown.status).toBe(400);
     expect(await unknown.json()).toMatchObject({ error: "invalid_tenant", error_codes: [90002] });
   });
@@ -238,7 +260,12 @@ describe("MSAL Node against the sandbox's identity platform", () => {
       const { msal, code } = await codeFor(adele.userPrincipalName);
       const other = await new CryptoProvider().generatePkceCodes();
       await expectServerError(
-        msal.acquireTokenByCode({ code, scopes: ["User.Read"], redirectUri: REDIRECT_URI, codeVerifier: other.verifier }),
+        msal.acquireTokenByCode({
+          code,
+          scopes: ["User.Read"],
+          redirectUri: REDIRECT_URI,
+          codeVerifier: other.verifier,
+        }),
         "invalid_grant",
         501481,
       );

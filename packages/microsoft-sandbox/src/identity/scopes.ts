@@ -50,7 +50,12 @@ export interface ScopeRequest {
  * both mean Graph permission X, `https://graph.microsoft.com/.default` means the app's configured permissions,
  * and one request may address only Graph (the one resource the sandbox serves).
  */
-export function parseScopes(raw: string, appPermissions: readonly string[], tenant: string, exposedApis: readonly string[] = []): ScopeRequest {
+export function parseScopes(
+  raw: string,
+  appPermissions: readonly string[],
+  tenant: string,
+  exposedApis: readonly string[] = [],
+): ScopeRequest {
   const explicit = new Set<string>();
   const api = new Set<string>();
   const oidc = new Set<OidcScope>();
@@ -128,7 +133,8 @@ function graphPermissionName(scope: string, tenant: string): string {
   const slash = scope.lastIndexOf("/");
   if (slash === -1) return scope;
   const resource = scope.slice(0, slash);
-  if (resource.toLowerCase() !== GRAPH_RESOURCE && resource !== "00000003-0000-0000-c000-000000000000") throw unknownResource(resource, tenant);
+  if (resource.toLowerCase() !== GRAPH_RESOURCE && resource !== "00000003-0000-0000-c000-000000000000")
+    throw unknownResource(resource, tenant);
   return scope.slice(slash + 1);
 }
 
@@ -147,5 +153,9 @@ export function describeScope(name: string): string {
 export function splitScopeNames(names: readonly string[]): ScopeRequest {
   const isOidc = (name: string): name is OidcScope => (OIDC_SCOPES as readonly string[]).includes(name);
   const isApi = (name: string) => name.startsWith("api://");
-  return { graph: names.filter((name) => !isOidc(name) && !isApi(name)), api: names.filter(isApi), oidc: names.filter(isOidc) };
+  return {
+    graph: names.filter((name) => !isOidc(name) && !isApi(name)),
+    api: names.filter(isApi),
+    oidc: names.filter(isOidc),
+  };
 }

@@ -85,7 +85,13 @@ async function exchange(c: Context, deps: IdentityDeps): Promise<TokenResponse> 
     if (!presented) throw missingParameter("refresh_token");
     const record = deps.grants.useRefreshToken(presented, client.clientId);
     const user = requireUser(deps, record.userId);
-    const scopes = refreshedScopes(form.get("scope"), record.scopes, client, tenant.segment, deps.clients.exposedApis());
+    const scopes = refreshedScopes(
+      form.get("scope"),
+      record.scopes,
+      client,
+      tenant.segment,
+      deps.clients.exposedApis(),
+    );
     const refreshToken = deps.grants.issueRefreshToken({
       userId: user.id,
       clientId: client.clientId,

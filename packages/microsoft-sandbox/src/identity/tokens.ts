@@ -56,32 +56,32 @@ export async function issueTokens(signing: SigningKeys, origin: string, grant: T
     grant.apiScopes.length > 0
       ? await issueApiAccessToken(signing, origin, grant)
       : await signing.sign(
-        {
-          aud: GRAPH_AUDIENCE,
-          // Graph access tokens are v1.0 tokens from the STS, whatever endpoint issued them.
-          iss: `https://sts.windows.net/${user.tenantId}/`,
-          ver: "1.0",
-          acct: 0,
-          aio: randomOpaque(),
-          amr: ["pwd"],
-          app_displayname: client.displayName,
-          appid: client.clientId,
-          appidacr: client.secrets.length > 0 ? "1" : "0",
-          azp: client.clientId,
-          idtyp: "user",
-          ipaddr: "127.0.0.1",
-          name: user.displayName,
-          oid: user.id,
-          rh: randomOpaque(),
-          scp: scopes.join(" "),
-          sub: pairwiseSubject(user.id, GRAPH_AUDIENCE),
-          tid: user.tenantId,
-          unique_name: user.userPrincipalName,
-          upn: user.userPrincipalName,
-          uti: randomBytes(16).toString("base64url"),
-        },
-        grant.accessTokenLifetimeSeconds,
-      );
+          {
+            aud: GRAPH_AUDIENCE,
+            // Graph access tokens are v1.0 tokens from the STS, whatever endpoint issued them.
+            iss: `https://sts.windows.net/${user.tenantId}/`,
+            ver: "1.0",
+            acct: 0,
+            aio: randomOpaque(),
+            amr: ["pwd"],
+            app_displayname: client.displayName,
+            appid: client.clientId,
+            appidacr: client.secrets.length > 0 ? "1" : "0",
+            azp: client.clientId,
+            idtyp: "user",
+            ipaddr: "127.0.0.1",
+            name: user.displayName,
+            oid: user.id,
+            rh: randomOpaque(),
+            scp: scopes.join(" "),
+            sub: pairwiseSubject(user.id, GRAPH_AUDIENCE),
+            tid: user.tenantId,
+            unique_name: user.userPrincipalName,
+            upn: user.userPrincipalName,
+            uti: randomBytes(16).toString("base64url"),
+          },
+          grant.accessTokenLifetimeSeconds,
+        );
   const response: TokenResponse = {
     token_type: "Bearer",
     scope: scopes.join(" "),

@@ -23,7 +23,13 @@ export interface IntegrationView {
   statusReason: string | null;
   account: { email: string; name: string | null; tenantId: string };
   scopes: string[];
-  settings: { importEnabled: boolean; exportEnabled: boolean; autoSyncEnabled: boolean; importCalendarIds: string[]; exportCalendarId: string | null };
+  settings: {
+    importEnabled: boolean;
+    exportEnabled: boolean;
+    autoSyncEnabled: boolean;
+    importCalendarIds: string[];
+    exportCalendarId: string | null;
+  };
   lastSyncAt: string | null;
   lastSyncResult: IntegrationRow["lastSyncResult"];
   syncMode: SyncMode;
@@ -55,20 +61,32 @@ export function integrationView(row: IntegrationRow, notified: boolean): Integra
 }
 
 export async function listIntegrations(db: DatabaseOrTransaction, userId: string): Promise<IntegrationView[]> {
-  const rows = await db.select({ integration: calendarIntegrations, notified: hasLiveSubscription() }).from(calendarIntegrations).where(eq(calendarIntegrations.userId, userId));
+  const rows = await db
+    .select({ integration: calendarIntegrations, notified: hasLiveSubscription() })
+    .from(calendarIntegrations)
+    .where(eq(calendarIntegrations.userId, userId));
   return rows.map(({ integration, notified }) => integrationView(integration, notified));
 }
 
 /** Whether Microsoft currently notifies the integration's changes. */
 export async function integrationIsNotified(db: DatabaseOrTransaction, integrationId: string): Promise<boolean> {
-  const [row] = await db.select({ notified: hasLiveSubscription() }).from(calendarIntegrations).where(eq(calendarIntegrations.id, integrationId));
+  const [row] = await db
+    .select({ notified: hasLiveSubscription() })
+    .from(calendarIntegrations)
+    .where(eq(calendarIntegrations.id, integrationId));
   return row?.notified ?? false;
 }
 
 /** Every user's integration, for admins. */
-export async function listAllIntegrations(db: DatabaseOrTransaction): Promise<Array<IntegrationView & { user: { id: string; email: string; name: string } }>> {
+export async function listAllIntegrations(
+  db: DatabaseOrTransaction,
+): Promise<Array<IntegrationView & { user: { id: string; email: string; name: string } }>> {
   const rows = await db
-    .select({ integration: calendarIntegrations, notified: hasLiveSubscription(), user: { id: users.id, email: users.email, name: users.name } })
+    .select({
+      integration: calendarIntegrations,
+      notified: hasLiveSubscription(),
+      user: { id: users.id, email: users.email, name: users.name },
+    })
     .from(calendarIntegrations)
     .innerJoin(users, eq(users.id, calendarIntegrations.userId))
     .orderBy(asc(users.email));
@@ -110,13 +128,22 @@ export async function listOutlookCalendars(services: OutlookServices, userId: st
   const graph = services.graphFor(integration.id, { retry: USER_FACING_RETRY });
   const calendars: OutlookCalendar[] = [];
   try {
-    let page = (await graph.api("/me/calendars").select(["id", "name", "isDefaultCalendar", "canEdit", "hexColor"]).get()) as {
+    let page = (await graph
+      .api("/me/calendars")
+      .select(["id", "name", "isDefaultCalendar", "canEdit", "hexColor"])
+      .get()) as {
       value: Calendar[];
       "@odata.nextLink"?: string;
     };
     for (;;) {
       for (const calendar of page.value) {
-        calendars.push({ id: calendar.id ?? "", name: calendar.name ?? "", isDefault: calendar.isDefaultCalendar ?? false, canEdit: calendar.canEdit ?? false, color: calendar.hexColor || null });
+        calendars.push({
+          id: calendar.id ?? "",
+          name: calendar.name ?? "",
+          isDefault: calendar.isDefaultCalendar ?? false,
+          canEdit: calendar.canEdit ?? false,
+          color: calendar.hexColor || null,
+        });
       }
       const next = page["@odata.nextLink"];
       if (!next) return calendars;
@@ -136,7 +163,9 @@ export async function updateOutlookSettings(
 ): Promise<IntegrationView> {
   const integration = await connectedIntegration(services.db, userId);
   if (input.importCalendarIds?.length || input.exportCalendarId) {
-    const calendars = new Map((await listOutlookCalendars(services, userId)).map((calendar) => [calendar.id, calendar]));
+    const calendars = new Map(
+      (await listOutlookCalendars(services, userId)).map((calendar) => [calendar.id, calendar]),
+    );
     for (const id of input.importCalendarIds ?? []) {
       if (!calendars.has(id)) throw new DomainError("OUTLOOK_CALENDAR_UNKNOWN", { id });
     }
@@ -145,7 +174,10 @@ export async function updateOutlookSettings(
     }
   }
   const changes = Object.fromEntries(
-    Object.entries(input).filter(([key, value]) => value !== undefined && JSON.stringify(value) !== JSON.stringify(integration[key as keyof IntegrationRow])),
+    Object.entries(input).filter(
+      ([key, value]) =>
+        value !== undefined && JSON.stringify(value) !== JSON.stringify(integration[key as keyof IntegrationRow]),
+    ),
   );
   const [row] = await services.db
     .update(calendarIntegrations)
@@ -153,7 +185,14 @@ export async function updateOutlookSettings(
     .where(eq(calendarIntegrations.id, integration.id))
     .returning();
   if (!row) throw new DomainError("OUTLOOK_NOT_CONNECTED");
-  await recordAudit(services.db, { userId, actorUserId: userId, integrationId: integration.id, action: "outlook.settings_changed", outcome: "success", detail: { changes } });
+  await recordAudit(services.db, {
+    userId,
+    actorUserId: userId,
+    integrationId: integration.id,
+    action: "outlook.settings_changed",
+    outcome: "success",
+    detail: { changes },
+  });
   await publishIntegrationStatus(services.db, userId);
   return integrationView(row, await integrationIsNotified(services.db, row.id));
 }

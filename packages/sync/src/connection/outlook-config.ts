@@ -37,7 +37,12 @@ export const outlookEnvironment = {
   TOKEN_ENCRYPTION_KEY: vaultKey.optional(),
   TOKEN_ENCRYPTION_KEYS: z
     .string()
-    .transform((list) => list.split(",").map((key) => key.trim()).filter(Boolean))
+    .transform((list) =>
+      list
+        .split(",")
+        .map((key) => key.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(vaultKey))
     .optional(),
 };
@@ -63,5 +68,11 @@ export function createOutlookServices(db: Database, config: OutlookConfig, logge
     knownAuthorities: authority.origin === MICROSOFT_AUTHORITY_HOST ? undefined : [authority.host],
     redirectUri: config.redirectUri,
   });
-  return new OutlookServices(db, identity, createTokenVault(config.vaultKey, config.formerVaultKeys), new URL(config.graphOrigin).origin, logger);
+  return new OutlookServices(
+    db,
+    identity,
+    createTokenVault(config.vaultKey, config.formerVaultKeys),
+    new URL(config.graphOrigin).origin,
+    logger,
+  );
 }

@@ -8,14 +8,22 @@ import { useTestDatabase } from "@agenda/testing/database";
 import { TEST_APP, TEST_REDIRECT_URI, sandboxAdmin, useSandbox } from "@agenda/testing/sandbox";
 import { and, eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { listIntegrations, listOutlookCalendars, updateOutlookSettings, updateOutlookSettingsInput } from "./integrations";
+import {
+  listIntegrations,
+  listOutlookCalendars,
+  updateOutlookSettings,
+  updateOutlookSettingsInput,
+} from "./integrations";
 import { beginOutlookConnection, completeOutlookConnection, disconnectOutlook } from "./outlook-connection";
 import { OutlookServices } from "./outlook-services";
 import { createTokenVault, generateVaultKey, parseVaultKey } from "./token-vault";
 
 const database = useTestDatabase();
 const sandbox = useSandbox(
-  ["ana", "ben", "carla", "dan", "eve", "fay", "gus", "hana"].map((name) => ({ userPrincipalName: `${name}@contoso.test`, displayName: name })),
+  ["ana", "ben", "carla", "dan", "eve", "fay", "gus", "hana"].map((name) => ({
+    userPrincipalName: `${name}@contoso.test`,
+    displayName: name,
+  })),
 );
 const vault = createTokenVault(parseVaultKey(generateVaultKey("test")));
 
@@ -36,7 +44,12 @@ beforeAll(() => {
 });
 
 async function platformUser(name: string): Promise<User> {
-  return ensureUser(database().db, { platformUserId: `p-${name}`, email: `${name}@contoso.test`, name, role: "learner" });
+  return ensureUser(database().db, {
+    platformUserId: `p-${name}`,
+    email: `${name}@contoso.test`,
+    name,
+    role: "learner",
+  });
 }
 
 /** The whole flow as a browser would run it: platform → Microsoft sign-in page → redirect → callback. */
@@ -68,7 +81,9 @@ async function waitForALockWait(): Promise<void> {
 }
 
 async function liveRefreshTokens(upn: string): Promise<number> {
-  const { value } = (await sandboxAdmin(sandbox(), "GET", "/identity/grants")) as { value: Array<{ userPrincipalName: string; liveRefreshTokens: number }> };
+  const { value } = (await sandboxAdmin(sandbox(), "GET", "/identity/grants")) as {
+    value: Array<{ userPrincipalName: string; liveRefreshTokens: number }>;
+  };
   return value.find((grant) => grant.userPrincipalName === upn)?.liveRefreshTokens ?? 0;
 }
 
@@ -76,14 +91,21 @@ describe("connecting Outlook", () => {
   it("runs the code + PKCE flow through MSAL and stores the account with its tokens sealed", async () => {
     const ana = await platformUser("ana");
     const integration = await connect(ana);
-    expect(integration).toMatchObject({ status: "active", account: { email: "ana@contoso.test", name: "ana" }, settings: { importEnabled: true, exportEnabled: true } });
+    expect(integration).toMatchObject({
+      status: "active",
+      account: { email: "ana@contoso.test", name: "ana" },
+      settings: { importEnabled: true, exportEnabled: true },
+    });
     expect(integration.scopes).toEqual(expect.arrayContaining(["Calendars.ReadWrite", "User.Read"]));
     expect(await listIntegrations(database().db, ana.id)).toHaveLength(1);
 
     const calendars = await listOutlookCalendars(services, ana.id);
     expect(calendars.some(({ isDefault }) => isDefault)).toBe(true);
 
-    const [audit] = await database().db.select().from(auditLog).where(and(eq(auditLog.userId, ana.id), eq(auditLog.action, "outlook.connect")));
+    const [audit] = await database()
+      .db.select()
+      .from(auditLog)
+      .where(and(eq(auditLog.userId, ana.id), eq(auditLog.action, "outlook.connect")));
     expect(audit).toMatchObject({ outcome: "success", detail: { account: "ana@contoso.test" } });
   });
 
@@ -91,12 +113,24 @@ describe("connecting Outlook", () => {
     const ben = await platformUser("ben");
     const integration = await connect(ben);
     const accessToken = await services.accessToken(integration.id);
-    const [row] = await database().db.select().from(calendarIntegrations).where(eq(calendarIntegrations.id, integration.id));
-    const cache = JSON.parse(vault.open(row?.encryptedTokenCache ?? "", integration.id)) as Record<string, Record<string, { secret: string }>>;
-    const secrets = [accessToken, ...Object.values(cache.RefreshToken ?? {}).map(({ secret }) => secret), ...Object.values(cache.IdToken ?? {}).map(({ secret }) => secret)];
+    const [row] = await database()
+      .db.select()
+      .from(calendarIntegrations)
+      .where(eq(calendarIntegrations.id, integration.id));
+    const cache = JSON.parse(vault.open(row?.encryptedTokenCache ?? "", integration.id)) as Record<
+      string,
+      Record<string, { secret: string }>
+    >;
+    const secrets = [
+      accessToken,
+      ...Object.values(cache.RefreshToken ?? {}).map(({ secret }) => secret),
+      ...Object.values(cache.IdToken ?? {}).map(({ secret }) => secret),
+    ];
     expect(secrets.length).toBeGreaterThanOrEqual(3);
 
-    const tables = await database().db.execute<{ tablename: string }>(sql`select tablename from pg_tables where schemaname = 'public'`);
+    const tables = await database().db.execute<{ tablename: string }>(
+      sql`select tablename from pg_tables where schemaname = 'public'`,
+    );
     let dump = "";
     for (const { tablename } of tables) {
       const rows = await database().db.execute(sql.raw(`select t::text as line from "${tablename}" t`));
@@ -119,7 +153,11 @@ describe("connecting Outlook", () => {
 
       await new Promise((resolve) => setTimeout(resolve, 3100));
       const otherProcess = servicesFor();
-      const tokens = await Promise.all([services.accessToken(integration.id), services.accessToken(integration.id), otherProcess.accessToken(integration.id)]);
+      const tokens = await Promise.all([
+        services.accessToken(integration.id),
+        services.accessToken(integration.id),
+        otherProcess.accessToken(integration.id),
+      ]);
       expect(await liveRefreshTokens("carla@contoso.test")).toBe(atConnect + 1);
       expect(new Set(tokens).size).toBe(1);
       expect(tokens[0]).not.toBe(first);
@@ -141,19 +179,33 @@ describe("connecting Outlook", () => {
     const [view] = await listIntegrations(database().db, dan.id);
     expect(view).toMatchObject({ status: "needs_reauth", statusReason: expect.stringContaining("AADSTS50173") });
     await expectDomainError(fresh.accessToken(integration.id), "OUTLOOK_NEEDS_REAUTH");
-    const actions = await database().db.select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.userId, dan.id));
+    const actions = await database()
+      .db.select({ action: auditLog.action })
+      .from(auditLog)
+      .where(eq(auditLog.userId, dan.id));
     expect(actions.map(({ action }) => action)).toContain("outlook.needs_reauth");
 
     const reconnected = await connect(dan);
     expect(reconnected).toMatchObject({ id: integration.id, status: "active", statusReason: null });
-    const [reconnect] = await database().db.select().from(auditLog).where(and(eq(auditLog.userId, dan.id), eq(auditLog.action, "outlook.reconnect")));
-    expect(reconnect).toMatchObject({ outcome: "success", actorKind: "user", actorUserId: dan.id, actorLabel: dan.email });
+    const [reconnect] = await database()
+      .db.select()
+      .from(auditLog)
+      .where(and(eq(auditLog.userId, dan.id), eq(auditLog.action, "outlook.reconnect")));
+    expect(reconnect).toMatchObject({
+      outcome: "success",
+      actorKind: "user",
+      actorUserId: dan.id,
+      actorLabel: dan.email,
+    });
   });
 
   it("refuses a missing, reused, expired or foreign state, and a declined consent, storing nothing", async () => {
     const eve = await platformUser("eve");
     const fay = await platformUser("fay");
-    await expectDomainError(completeOutlookConnection(services, eve.id, { state: "made-up", code: "x" }), "OAUTH_STATE_INVALID");
+    await expectDomainError(
+      completeOutlookConnection(services, eve.id, { state: "made-up", code: "x" }),
+      "OAUTH_STATE_INVALID",
+    );
 
     const { url } = await beginOutlookConnection(services, eve);
     const { response } = await signInThroughAuthorizePage(url, { userPrincipalName: "eve@contoso.test" });
@@ -163,8 +215,14 @@ describe("connecting Outlook", () => {
 
     const late = await beginOutlookConnection(services, eve);
     const lateState = new URL(late.url).searchParams.get("state") ?? "";
-    await database().db.update(oauthStates).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(oauthStates.userId, eve.id));
-    await expectDomainError(completeOutlookConnection(services, eve.id, { state: lateState, code: "x" }), "OAUTH_STATE_EXPIRED");
+    await database()
+      .db.update(oauthStates)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(oauthStates.userId, eve.id));
+    await expectDomainError(
+      completeOutlookConnection(services, eve.id, { state: lateState, code: "x" }),
+      "OAUTH_STATE_EXPIRED",
+    );
 
     await expectDomainError(connect(eve, "eve@contoso.test", "cancel"), "OUTLOOK_CONSENT_DENIED");
     expect(await listIntegrations(database().db, eve.id)).toEqual([]);
@@ -181,13 +239,19 @@ describe("connecting Outlook", () => {
       .db.update(oauthStates)
       .set({ sealedCodeVerifier: vault.seal("a-verifier-the-code-was-not-bound-to-0123456789abcdef", stateHash) })
       .where(eq(oauthStates.stateHash, stateHash));
-    await expectDomainError(completeOutlookConnection(services, eve.id, { state, code: response.get("code") ?? "" }), "OUTLOOK_CODE_REJECTED");
+    await expectDomainError(
+      completeOutlookConnection(services, eve.id, { state, code: response.get("code") ?? "" }),
+      "OUTLOOK_CODE_REJECTED",
+    );
 
     const misconfigured = servicesFor({ clientSecret: "not-the-secret" });
     const attempt = await beginOutlookConnection(misconfigured, eve);
     const signedIn = await signInThroughAuthorizePage(attempt.url, { userPrincipalName: "eve@contoso.test" });
     await expectDomainError(
-      completeOutlookConnection(misconfigured, eve.id, { state: signedIn.response.get("state") ?? "", code: signedIn.response.get("code") ?? "" }),
+      completeOutlookConnection(misconfigured, eve.id, {
+        state: signedIn.response.get("state") ?? "",
+        code: signedIn.response.get("code") ?? "",
+      }),
       "OUTLOOK_INVALID_CLIENT",
     );
     expect(await listIntegrations(database().db, eve.id)).toEqual([]);
@@ -196,17 +260,41 @@ describe("connecting Outlook", () => {
   it("validates settings against the account's calendars, audits them, and disconnects cleanly", async () => {
     const ana = await platformUser("ana");
     const [calendar] = await listOutlookCalendars(services, ana.id);
-    await expectDomainError(updateOutlookSettings(services, ana.id, updateOutlookSettingsInput.parse({ importCalendarIds: ["no-such-calendar"] })), "OUTLOOK_CALENDAR_UNKNOWN");
-    const updated = await updateOutlookSettings(services, ana.id, updateOutlookSettingsInput.parse({ importCalendarIds: [calendar?.id], autoSyncEnabled: false }));
+    await expectDomainError(
+      updateOutlookSettings(
+        services,
+        ana.id,
+        updateOutlookSettingsInput.parse({ importCalendarIds: ["no-such-calendar"] }),
+      ),
+      "OUTLOOK_CALENDAR_UNKNOWN",
+    );
+    const updated = await updateOutlookSettings(
+      services,
+      ana.id,
+      updateOutlookSettingsInput.parse({ importCalendarIds: [calendar?.id], autoSyncEnabled: false }),
+    );
     expect(updated.settings).toMatchObject({ importCalendarIds: [calendar?.id], autoSyncEnabled: false });
     expect(updateOutlookSettingsInput.safeParse({}).success).toBe(false);
 
-    expect(await disconnectOutlook(services, ana.id, { removeExportedFormations: true })).toEqual({ removedFromOutlook: 0, notRemovedFromOutlook: 0 });
-    const [row] = await database().db.select().from(calendarIntegrations).where(eq(calendarIntegrations.userId, ana.id));
+    expect(await disconnectOutlook(services, ana.id, { removeExportedFormations: true })).toEqual({
+      removedFromOutlook: 0,
+      notRemovedFromOutlook: 0,
+    });
+    const [row] = await database()
+      .db.select()
+      .from(calendarIntegrations)
+      .where(eq(calendarIntegrations.userId, ana.id));
     expect(row).toMatchObject({ status: "disconnected", encryptedTokenCache: null });
-    const actions = (await database().db.select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.userId, ana.id))).map(({ action }) => action);
-    expect(actions).toEqual(expect.arrayContaining(["outlook.connect", "outlook.settings_changed", "outlook.disconnect"]));
-    await expectDomainError(disconnectOutlook(services, ana.id, { removeExportedFormations: false }), "OUTLOOK_NOT_CONNECTED");
+    const actions = (
+      await database().db.select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.userId, ana.id))
+    ).map(({ action }) => action);
+    expect(actions).toEqual(
+      expect.arrayContaining(["outlook.connect", "outlook.settings_changed", "outlook.disconnect"]),
+    );
+    await expectDomainError(
+      disconnectOutlook(services, ana.id, { removeExportedFormations: false }),
+      "OUTLOOK_NOT_CONNECTED",
+    );
   });
 
   it("connects a Microsoft account to one platform user at a time", async () => {
@@ -214,15 +302,24 @@ describe("connecting Outlook", () => {
     const other = await platformUser("gus.other");
     const first = await connect(gus);
     await expect(connect(other, "gus@contoso.test")).rejects.toSatisfy(
-      (error) => error instanceof DomainError && error.code === "OUTLOOK_ACCOUNT_IN_USE" && error.params.email === "gus@contoso.test",
+      (error) =>
+        error instanceof DomainError &&
+        error.code === "OUTLOOK_ACCOUNT_IN_USE" &&
+        error.params.email === "gus@contoso.test",
     );
     expect(await listIntegrations(database().db, other.id)).toEqual([]);
-    const [refusal] = await database().db.select().from(auditLog).where(and(eq(auditLog.userId, other.id), eq(auditLog.action, "outlook.connect")));
+    const [refusal] = await database()
+      .db.select()
+      .from(auditLog)
+      .where(and(eq(auditLog.userId, other.id), eq(auditLog.action, "outlook.connect")));
     expect(refusal).toMatchObject({ outcome: "failure", detail: { code: "OUTLOOK_ACCOUNT_IN_USE" } });
 
     expect(await connect(gus)).toMatchObject({ id: first.id, status: "active" });
     await disconnectOutlook(services, gus.id, { removeExportedFormations: false });
-    expect(await connect(other, "gus@contoso.test")).toMatchObject({ status: "active", account: { email: "gus@contoso.test" } });
+    expect(await connect(other, "gus@contoso.test")).toMatchObject({
+      status: "active",
+      account: { email: "gus@contoso.test" },
+    });
     await expectDomainError(connect(gus), "OUTLOOK_ACCOUNT_IN_USE");
   });
 
@@ -230,7 +327,10 @@ describe("connecting Outlook", () => {
     const hana = await platformUser("hana");
     const other = await platformUser("hana.other");
     await connect(other, "hana@contoso.test");
-    await database().db.update(calendarIntegrations).set({ status: "disconnected" }).where(eq(calendarIntegrations.userId, other.id));
+    await database()
+      .db.update(calendarIntegrations)
+      .set({ status: "disconnected" })
+      .where(eq(calendarIntegrations.userId, other.id));
 
     // The other user's reconnection is written but not committed yet when Hana's passes its check and writes.
     let wrote = () => {};

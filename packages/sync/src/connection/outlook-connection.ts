@@ -41,12 +41,19 @@ export async function beginOutlookConnection(
 ): Promise<{ url: string; expiresAt: string }> {
   const state = randomBytes(32).toString("base64url");
   const stateHash = sha256(state);
-  const { url, codeVerifier } = await services.identity.beginAuthorization({ state, loginHint: user.email }).catch((error: unknown) => {
-    throw domainErrorOf(error);
-  });
+  const { url, codeVerifier } = await services.identity
+    .beginAuthorization({ state, loginHint: user.email })
+    .catch((error: unknown) => {
+      throw domainErrorOf(error);
+    });
   const expiresAt = new Date(Date.now() + STATE_LIFETIME_MS);
   await services.db.delete(oauthStates).where(lt(oauthStates.expiresAt, new Date(Date.now() - 24 * 3_600_000)));
-  await services.db.insert(oauthStates).values({ userId: user.id, stateHash, sealedCodeVerifier: services.vault.seal(codeVerifier, stateHash), expiresAt });
+  await services.db.insert(oauthStates).values({
+    userId: user.id,
+    stateHash,
+    sealedCodeVerifier: services.vault.seal(codeVerifier, stateHash),
+    expiresAt,
+  });
   return { url, expiresAt: expiresAt.toISOString() };
 }
 
@@ -73,11 +80,17 @@ const ONE_USER_PER_ACCOUNT = "calendar_integrations_ms_account_key";
 /** Whether `error` is a write refused by that index (drizzle wraps the driver's error in one of its own). */
 function isAccountAlreadyConnected(error: unknown): boolean {
   const cause = error instanceof Error && error.cause instanceof postgres.PostgresError ? error.cause : error;
-  return cause instanceof postgres.PostgresError && cause.code === "23505" && cause.constraint_name === ONE_USER_PER_ACCOUNT;
+  return (
+    cause instanceof postgres.PostgresError && cause.code === "23505" && cause.constraint_name === ONE_USER_PER_ACCOUNT
+  );
 }
 
 /** Consumes the state once, whatever happens next: a state is never good twice. */
-async function consumeState(db: Database, userId: string, state: string): Promise<{ stateHash: string; sealedCodeVerifier: string }> {
+async function consumeState(
+  db: Database,
+  userId: string,
+  state: string,
+): Promise<{ stateHash: string; sealedCodeVerifier: string }> {
   const stateHash = sha256(state);
   const [consumed] = await db
     .update(oauthStates)
@@ -85,7 +98,10 @@ async function consumeState(db: Database, userId: string, state: string): Promis
     .where(and(eq(oauthStates.stateHash, stateHash), isNull(oauthStates.consumedAt)))
     .returning();
   if (!consumed) {
-    const [known] = await db.select({ id: oauthStates.id }).from(oauthStates).where(eq(oauthStates.stateHash, stateHash));
+    const [known] = await db
+      .select({ id: oauthStates.id })
+      .from(oauthStates)
+      .where(eq(oauthStates.stateHash, stateHash));
     throw new DomainError(known ? "OAUTH_STATE_REUSED" : "OAUTH_STATE_INVALID");
   }
   if (consumed.expiresAt < new Date()) throw new DomainError("OAUTH_STATE_EXPIRED");
@@ -99,14 +115,21 @@ async function consumeState(db: Database, userId: string, state: string): Promis
  * nor when another user has that Microsoft account connected: the add-in's Microsoft tokens name their caller by the
  * account, so an account speaks for one user at a time.
  */
-export async function completeOutlookConnection(services: OutlookServices, userId: string, input: OutlookCallbackInput): Promise<IntegrationView> {
+export async function completeOutlookConnection(
+  services: OutlookServices,
+  userId: string,
+  input: OutlookCallbackInput,
+): Promise<IntegrationView> {
   const { db } = services;
   try {
     const { stateHash, sealedCodeVerifier } = await consumeState(db, userId, input.state);
     if (input.error) {
-      throw new DomainError(input.error === "access_denied" ? "OUTLOOK_CONSENT_DENIED" : "OUTLOOK_AUTHORIZATION_FAILED", {
-        reason: (input.errorDescription ?? input.error).split(/\s*Trace ID:/)[0]?.slice(0, 300) ?? input.error,
-      });
+      throw new DomainError(
+        input.error === "access_denied" ? "OUTLOOK_CONSENT_DENIED" : "OUTLOOK_AUTHORIZATION_FAILED",
+        {
+          reason: (input.errorDescription ?? input.error).split(/\s*Trace ID:/)[0]?.slice(0, 300) ?? input.error,
+        },
+      );
     }
     if (!input.code) throw new DomainError("OUTLOOK_AUTHORIZATION_FAILED", { reason: "no code" });
     const codeVerifier = services.vault.open(sealedCodeVerifier, stateHash);
@@ -123,68 +146,88 @@ export async function completeOutlookConnection(services: OutlookServices, userI
 
     const accountEmail = me.mail ?? me.userPrincipalName ?? account.username;
     const accountInUse = new DomainError("OUTLOOK_ACCOUNT_IN_USE", { email: accountEmail });
-    const integration = await db.transaction(async (tx) => {
-      const [holder] = await tx
-        .select({ id: calendarIntegrations.id })
-        .from(calendarIntegrations)
-        .where(
-          and(
-            eq(calendarIntegrations.msTenantId, account.tenantId),
-            eq(calendarIntegrations.msObjectId, account.objectId),
-            ne(calendarIntegrations.status, "disconnected"),
-            ne(calendarIntegrations.userId, userId),
-          ),
-        );
-      if (holder) throw accountInUse;
-      const [existing] = await tx
-        .select()
-        .from(calendarIntegrations)
-        .where(and(eq(calendarIntegrations.userId, userId), eq(calendarIntegrations.provider, "outlook")))
-        .for("update");
-      const id = existing?.id ?? randomUUID();
-      const sameAccount = existing?.msTenantId === account.tenantId && existing.msObjectId === account.objectId;
-      const connected = {
-        msTenantId: account.tenantId,
-        msObjectId: account.objectId,
-        msHomeAccountId: account.homeAccountId,
-        accountEmail,
-        accountName: me.displayName ?? account.name,
-        encryptedTokenCache: services.vault.seal(account.tokenCache, id),
-        grantedScopes: account.scopes,
-        status: "active" as const,
-        statusReason: null,
-        updatedAt: new Date(),
-      };
-      if (existing && !sameAccount) {
-        // Calendars and delta cursors belonged to the previous Microsoft account.
-        await tx.delete(syncCursors).where(eq(syncCursors.integrationId, id));
-        Object.assign(connected, { importCalendarIds: [], exportCalendarId: null });
-      }
-      const [row] = existing
-        ? await tx.update(calendarIntegrations).set(connected).where(eq(calendarIntegrations.id, id)).returning()
-        : await tx.insert(calendarIntegrations).values({ id, userId, ...connected }).returning();
-      if (!row) throw new Error("integration write returned no row");
-      await recordAudit(tx, {
-        userId,
-        actorUserId: userId,
-        integrationId: id,
-        action: existing ? "outlook.reconnect" : "outlook.connect",
-        outcome: "success",
-        detail: { account: connected.accountEmail, tenantId: account.tenantId, reconnect: Boolean(existing), scopes: account.scopes },
+    const integration = await db
+      .transaction(async (tx) => {
+        const [holder] = await tx
+          .select({ id: calendarIntegrations.id })
+          .from(calendarIntegrations)
+          .where(
+            and(
+              eq(calendarIntegrations.msTenantId, account.tenantId),
+              eq(calendarIntegrations.msObjectId, account.objectId),
+              ne(calendarIntegrations.status, "disconnected"),
+              ne(calendarIntegrations.userId, userId),
+            ),
+          );
+        if (holder) throw accountInUse;
+        const [existing] = await tx
+          .select()
+          .from(calendarIntegrations)
+          .where(and(eq(calendarIntegrations.userId, userId), eq(calendarIntegrations.provider, "outlook")))
+          .for("update");
+        const id = existing?.id ?? randomUUID();
+        const sameAccount = existing?.msTenantId === account.tenantId && existing.msObjectId === account.objectId;
+        const connected = {
+          msTenantId: account.tenantId,
+          msObjectId: account.objectId,
+          msHomeAccountId: account.homeAccountId,
+          accountEmail,
+          accountName: me.displayName ?? account.name,
+          encryptedTokenCache: services.vault.seal(account.tokenCache, id),
+          grantedScopes: account.scopes,
+          status: "active" as const,
+          statusReason: null,
+          updatedAt: new Date(),
+        };
+        if (existing && !sameAccount) {
+          // Calendars and delta cursors belonged to the previous Microsoft account.
+          await tx.delete(syncCursors).where(eq(syncCursors.integrationId, id));
+          Object.assign(connected, { importCalendarIds: [], exportCalendarId: null });
+        }
+        const [row] = existing
+          ? await tx.update(calendarIntegrations).set(connected).where(eq(calendarIntegrations.id, id)).returning()
+          : await tx
+              .insert(calendarIntegrations)
+              .values({ id, userId, ...connected })
+              .returning();
+        if (!row) throw new Error("integration write returned no row");
+        await recordAudit(tx, {
+          userId,
+          actorUserId: userId,
+          integrationId: id,
+          action: existing ? "outlook.reconnect" : "outlook.connect",
+          outcome: "success",
+          detail: {
+            account: connected.accountEmail,
+            tenantId: account.tenantId,
+            reconnect: Boolean(existing),
+            scopes: account.scopes,
+          },
+        });
+        await publishIntegrationStatus(tx, userId);
+        return row;
+      })
+      .catch((error: unknown) => {
+        // Another user connected the account between the check above and the write.
+        throw isAccountAlreadyConnected(error) ? accountInUse : error;
       });
-      await publishIntegrationStatus(tx, userId);
-      return row;
-    }).catch((error: unknown) => {
-      // Another user connected the account between the check above and the write.
-      throw isAccountAlreadyConnected(error) ? accountInUse : error;
-    });
     services.forget(integration.id);
     return integrationView(integration, await integrationIsNotified(db, integration.id));
   } catch (error) {
     const cause = outlookFailureOf(error);
     const failure =
-      cause instanceof DomainError || cause instanceof MicrosoftAuthError ? domainErrorOf(cause) : cause instanceof GraphError ? new DomainError("OUTLOOK_UNAVAILABLE") : undefined;
-    await recordAudit(db, { userId, actorUserId: userId, action: "outlook.connect", outcome: "failure", detail: failure ? { code: failure.code, ...failure.params } : { code: "INTERNAL" } });
+      cause instanceof DomainError || cause instanceof MicrosoftAuthError
+        ? domainErrorOf(cause)
+        : cause instanceof GraphError
+          ? new DomainError("OUTLOOK_UNAVAILABLE")
+          : undefined;
+    await recordAudit(db, {
+      userId,
+      actorUserId: userId,
+      action: "outlook.connect",
+      outcome: "failure",
+      detail: failure ? { code: failure.code, ...failure.params } : { code: "INTERNAL" },
+    });
     throw failure ?? error;
   }
 }
@@ -218,7 +261,13 @@ export async function disconnectOutlook(
     const exported = await db
       .select({ graphEventId: agendaEvents.graphEventId })
       .from(agendaEvents)
-      .where(and(eq(agendaEvents.integrationId, integration.id), eq(agendaEvents.source, "formation"), isNotNull(agendaEvents.graphEventId)));
+      .where(
+        and(
+          eq(agendaEvents.integrationId, integration.id),
+          eq(agendaEvents.source, "formation"),
+          isNotNull(agendaEvents.graphEventId),
+        ),
+      );
     for (const { graphEventId } of exported) {
       if (unreachable) break;
       try {
@@ -231,7 +280,10 @@ export async function disconnectOutlook(
     }
     notRemovedFromOutlook = exported.length - removedFromOutlook;
   }
-  const subscriptions = await db.select().from(graphSubscriptions).where(eq(graphSubscriptions.integrationId, integration.id));
+  const subscriptions = await db
+    .select()
+    .from(graphSubscriptions)
+    .where(eq(graphSubscriptions.integrationId, integration.id));
   for (const subscription of subscriptions) {
     if (unreachable) break;
     // Best effort: a subscription left behind expires on its own within days and its notifications are refused.
@@ -276,7 +328,12 @@ export async function disconnectOutlook(
       outcome: notRemovedFromOutlook ? "failure" : "success",
       detail: { removeExportedFormations: options.removeExportedFormations, removedFromOutlook, notRemovedFromOutlook },
     });
-    await publishIntegrationStatus(tx, userId, { created: 0, updated: unlinked.length, deleted: removed.length, failed: 0 });
+    await publishIntegrationStatus(tx, userId, {
+      created: 0,
+      updated: unlinked.length,
+      deleted: removed.length,
+      failed: 0,
+    });
   });
   services.forget(integration.id);
   return { removedFromOutlook, notRemovedFromOutlook };

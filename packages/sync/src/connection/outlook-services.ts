@@ -3,7 +3,12 @@ import { calendarIntegrations } from "@agenda/db/schema";
 import { recordAudit } from "@agenda/domain/audit";
 import { DomainError } from "@agenda/domain/errors";
 import { createGraphClient, type GraphClientOptions } from "@agenda/graph/graph-client";
-import { AccessTokenError, ForeignOriginError, MicrosoftUnreachableError, type GraphAttempt } from "@agenda/graph/graph-middleware";
+import {
+  AccessTokenError,
+  ForeignOriginError,
+  MicrosoftUnreachableError,
+  type GraphAttempt,
+} from "@agenda/graph/graph-middleware";
 import { MailboxLimiters } from "@agenda/graph/mailbox-limiter";
 import { MicrosoftAuthError, type MicrosoftIdentity } from "@agenda/graph/microsoft-identity";
 import type { Client } from "@microsoft/microsoft-graph-client";
@@ -19,7 +24,15 @@ import type { TokenVault } from "./token-vault";
  */
 function logGraphAttempt(logger: Logger, integrationId: string, attempt: GraphAttempt): void {
   const { method, status, durationMs, requestId, clientRequestId, retryInMs } = attempt;
-  const graph = { method, path: new URL(attempt.url).pathname, status, durationMs, requestId, clientRequestId, retryInMs };
+  const graph = {
+    method,
+    path: new URL(attempt.url).pathname,
+    status,
+    durationMs,
+    requestId,
+    clientRequestId,
+    retryInMs,
+  };
   if (status === undefined || status >= 400) logger.warn({ integrationId, graph }, "graph call failed");
   else logger.debug({ integrationId, graph }, "graph call");
 }
@@ -71,10 +84,13 @@ export class OutlookServices {
    */
   async accessToken(integrationId: string, options: { forceRefresh?: boolean } = {}): Promise<string> {
     const memo = this.#memo.get(integrationId);
-    if (!options.forceRefresh && memo && memo.expiresOn.getTime() - Date.now() > TOKEN_MARGIN_MS) return memo.accessToken;
+    if (!options.forceRefresh && memo && memo.expiresOn.getTime() - Date.now() > TOKEN_MARGIN_MS)
+      return memo.accessToken;
     let flight = this.#inFlight.get(integrationId);
     if (!flight) {
-      flight = this.#acquire(integrationId, options.forceRefresh ?? false).finally(() => this.#inFlight.delete(integrationId));
+      flight = this.#acquire(integrationId, options.forceRefresh ?? false).finally(() =>
+        this.#inFlight.delete(integrationId),
+      );
       this.#inFlight.set(integrationId, flight);
     }
     return flight;
@@ -100,36 +116,55 @@ export class OutlookServices {
   }
 
   async #acquire(integrationId: string, forceRefresh: boolean): Promise<string> {
-    const outcome = await this.db.transaction(async (tx): Promise<{ accessToken: string; expiresOn: Date } | TokenFailure> => {
-      const [row] = await tx.select().from(calendarIntegrations).where(eq(calendarIntegrations.id, integrationId)).for("update");
-      if (!row?.encryptedTokenCache || row.status === "disconnected") throw new DomainError("OUTLOOK_NOT_CONNECTED");
-      if (row.status === "needs_reauth") throw new DomainError("OUTLOOK_NEEDS_REAUTH", { reason: row.statusReason ?? "" });
-      const cache = this.vault.open(row.encryptedTokenCache, row.id);
-      try {
-        const token = await this.identity.acquireToken(cache, row.msHomeAccountId, { forceRefresh });
-        if (token.tokenCache !== cache || this.vault.isStale(row.encryptedTokenCache)) {
+    const outcome = await this.db.transaction(
+      async (tx): Promise<{ accessToken: string; expiresOn: Date } | TokenFailure> => {
+        const [row] = await tx
+          .select()
+          .from(calendarIntegrations)
+          .where(eq(calendarIntegrations.id, integrationId))
+          .for("update");
+        if (!row?.encryptedTokenCache || row.status === "disconnected") throw new DomainError("OUTLOOK_NOT_CONNECTED");
+        if (row.status === "needs_reauth")
+          throw new DomainError("OUTLOOK_NEEDS_REAUTH", { reason: row.statusReason ?? "" });
+        const cache = this.vault.open(row.encryptedTokenCache, row.id);
+        try {
+          const token = await this.identity.acquireToken(cache, row.msHomeAccountId, { forceRefresh });
+          if (token.tokenCache !== cache || this.vault.isStale(row.encryptedTokenCache)) {
+            await tx
+              .update(calendarIntegrations)
+              .set({ encryptedTokenCache: this.vault.seal(token.tokenCache, row.id), updatedAt: new Date() })
+              .where(eq(calendarIntegrations.id, row.id));
+          }
+          return { accessToken: token.accessToken, expiresOn: token.expiresOn };
+        } catch (error) {
+          if (!(error instanceof MicrosoftAuthError)) throw error;
+          if (error.failure !== "reauthRequired" && error.failure !== "invalidGrant") {
+            await recordAudit(tx, {
+              userId: row.userId,
+              integrationId: row.id,
+              action: "outlook.refresh_failed",
+              outcome: "failure",
+              detail: { failure: error.failure, aadsts: error.aadsts },
+            });
+            return { failure: error };
+          }
+          const reason = reauthReason(error);
           await tx
             .update(calendarIntegrations)
-            .set({ encryptedTokenCache: this.vault.seal(token.tokenCache, row.id), updatedAt: new Date() })
+            .set({ status: "needs_reauth", statusReason: reason, updatedAt: new Date() })
             .where(eq(calendarIntegrations.id, row.id));
-        }
-        return { accessToken: token.accessToken, expiresOn: token.expiresOn };
-      } catch (error) {
-        if (!(error instanceof MicrosoftAuthError)) throw error;
-        if (error.failure !== "reauthRequired" && error.failure !== "invalidGrant") {
-          await recordAudit(tx, { userId: row.userId, integrationId: row.id, action: "outlook.refresh_failed", outcome: "failure", detail: { failure: error.failure, aadsts: error.aadsts } });
+          await recordAudit(tx, {
+            userId: row.userId,
+            integrationId: row.id,
+            action: "outlook.needs_reauth",
+            outcome: "failure",
+            detail: { reason },
+          });
+          await publishIntegrationStatus(tx, row.userId);
           return { failure: error };
         }
-        const reason = reauthReason(error);
-        await tx
-          .update(calendarIntegrations)
-          .set({ status: "needs_reauth", statusReason: reason, updatedAt: new Date() })
-          .where(eq(calendarIntegrations.id, row.id));
-        await recordAudit(tx, { userId: row.userId, integrationId: row.id, action: "outlook.needs_reauth", outcome: "failure", detail: { reason } });
-        await publishIntegrationStatus(tx, row.userId);
-        return { failure: error };
-      }
-    });
+      },
+    );
     if ("failure" in outcome) {
       const { failure } = outcome;
       if (failure.failure === "reauthRequired" || failure.failure === "invalidGrant") {

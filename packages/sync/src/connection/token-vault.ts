@@ -29,8 +29,10 @@ export function parseVaultKey(text: string): VaultKey {
   const separator = text.indexOf(":");
   const id = text.slice(0, separator);
   const key = Buffer.from(text.slice(separator + 1), "base64");
-  if (separator < 1 || !KEY_ID.test(id)) throw new InvalidVaultKeyError("a key is written `<key id>:<base64 key>`, the id in letters, digits, - and _");
-  if (key.length !== 32) throw new InvalidVaultKeyError(`key ${id} must be 32 bytes (44 base64 characters), not ${key.length}`);
+  if (separator < 1 || !KEY_ID.test(id))
+    throw new InvalidVaultKeyError("a key is written `<key id>:<base64 key>`, the id in letters, digits, - and _");
+  if (key.length !== 32)
+    throw new InvalidVaultKeyError(`key ${id} must be 32 bytes (44 base64 characters), not ${key.length}`);
   return { id, key };
 }
 
@@ -47,17 +49,26 @@ export function createTokenVault(current: VaultKey, former: VaultKey[] = []): To
       const cipher = createCipheriv("aes-256-gcm", current.key, iv);
       cipher.setAAD(Buffer.from(associatedData));
       const ciphertext = Buffer.concat([cipher.update(plaintext, "utf8"), cipher.final()]);
-      return [FORMAT, current.id, iv.toString("base64url"), cipher.getAuthTag().toString("base64url"), ciphertext.toString("base64url")].join(".");
+      return [
+        FORMAT,
+        current.id,
+        iv.toString("base64url"),
+        cipher.getAuthTag().toString("base64url"),
+        ciphertext.toString("base64url"),
+      ].join(".");
     },
     open(sealed, associatedData) {
       const [format, keyId = "", iv = "", tag = "", ciphertext = ""] = sealed.split(".");
       const key = keys.get(keyId);
-      if (format !== FORMAT || !key) throw new VaultOpenError(`no key ${keyId} to open this value (was TOKEN_ENCRYPTION_KEYS emptied too early?)`);
+      if (format !== FORMAT || !key)
+        throw new VaultOpenError(`no key ${keyId} to open this value (was TOKEN_ENCRYPTION_KEYS emptied too early?)`);
       try {
         const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(iv, "base64url"));
         decipher.setAAD(Buffer.from(associatedData));
         decipher.setAuthTag(Buffer.from(tag, "base64url"));
-        return Buffer.concat([decipher.update(Buffer.from(ciphertext, "base64url")), decipher.final()]).toString("utf8");
+        return Buffer.concat([decipher.update(Buffer.from(ciphertext, "base64url")), decipher.final()]).toString(
+          "utf8",
+        );
       } catch {
         throw new VaultOpenError("the value was altered, or sealed for another owner");
       }

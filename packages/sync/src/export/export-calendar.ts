@@ -26,7 +26,8 @@ async function resolveExportCalendar(run: SyncRun): Promise<string> {
       .header("Prefer", PREFER_IMMUTABLE_IDS)
       .select(["id", "canEdit"])
       .get()) as { id?: string; canEdit?: boolean };
-    if (!calendar.id || calendar.canEdit === false) throw new DomainError("OUTLOOK_CALENDAR_UNKNOWN", { id: chosen ?? "default" });
+    if (!calendar.id || calendar.canEdit === false)
+      throw new DomainError("OUTLOOK_CALENDAR_UNKNOWN", { id: chosen ?? "default" });
     return calendar.id;
   } catch (error) {
     if (graphStatusOf(error) === 404) throw new DomainError("OUTLOOK_CALENDAR_UNKNOWN", { id: chosen ?? "default" });

@@ -2,12 +2,19 @@ import type { FormationRow } from "@agenda/domain/formations";
 import { offsetMinutes, wallClockIn } from "@agenda/domain/time";
 import { formationLink } from "@agenda/domain/links";
 import type { DateTimeTimeZone, Event as GraphEvent } from "@microsoft/microsoft-graph-types";
-import { customPropertiesExtendedPropertyId, customPropertiesValue, FORMATION_ID_CUSTOM_PROPERTY } from "@agenda/addin-manifest/custom-properties";
+import {
+  customPropertiesExtendedPropertyId,
+  customPropertiesValue,
+  FORMATION_ID_CUSTOM_PROPERTY,
+} from "@agenda/addin-manifest/custom-properties";
 import { findWindows } from "windows-iana";
 import { FORMATION_CATEGORY, FORMATION_ID_PROPERTY } from "./outlook-event-tags";
 
 /** What of a formation its Outlook copy shows. */
-export type ExportedFormation = Pick<FormationRow, "id" | "title" | "description" | "location" | "onlineUrl" | "startsAt" | "endsAt" | "timeZone">;
+export type ExportedFormation = Pick<
+  FormationRow,
+  "id" | "title" | "description" | "location" | "onlineUrl" | "startsAt" | "endsAt" | "timeZone"
+>;
 
 export interface FormationEventContext {
   /** Origin (and optional base path) of the platform, for the link back to the formation. */
@@ -33,7 +40,9 @@ export const ONLINE_REMINDER_MINUTES = 15;
  * The fields a formation update rewrites in Outlook. Everything else (categories, reminder, show-as) is only set at
  * creation: people may change those on their copy, and the product does not take them back.
  */
-export const PRODUCT_OWNED_FIELDS = ["subject", "body", "start", "end", "location"] as const satisfies ReadonlyArray<keyof GraphEvent>;
+export const PRODUCT_OWNED_FIELDS = ["subject", "body", "start", "end", "location"] as const satisfies ReadonlyArray<
+  keyof GraphEvent
+>;
 type ProductOwnedField = (typeof PRODUCT_OWNED_FIELDS)[number];
 
 const labels = {
@@ -54,8 +63,10 @@ function link(href: string, text: string): string {
 function formationBody(formation: ExportedFormation, context: FormationEventContext): string {
   const words = labels[context.locale];
   const paragraphs: string[] = [];
-  if (formation.description.trim()) paragraphs.push(`<p>${escapeHtml(formation.description).replace(/\r?\n/g, "<br>")}</p>`);
-  if (formation.onlineUrl) paragraphs.push(`<p>${escapeHtml(words.online)} ${link(formation.onlineUrl, formation.onlineUrl)}</p>`);
+  if (formation.description.trim())
+    paragraphs.push(`<p>${escapeHtml(formation.description).replace(/\r?\n/g, "<br>")}</p>`);
+  if (formation.onlineUrl)
+    paragraphs.push(`<p>${escapeHtml(words.online)} ${link(formation.onlineUrl, formation.onlineUrl)}</p>`);
   paragraphs.push(`<p>${link(formationLink(context.platformUrl, formation.id), words.platform)}</p>`);
   return `<html><body>${paragraphs.join("")}</body></html>`;
 }
@@ -84,7 +95,8 @@ export function isRepeatedWallClock(instant: Date, timeZone: string): boolean {
  */
 export function graphDateTime(instant: Date, ianaTimeZone: string): DateTimeTimeZone {
   const windows = findWindows(ianaTimeZone)[0];
-  if (!windows || isRepeatedWallClock(instant, ianaTimeZone)) return { dateTime: instant.toISOString().slice(0, 19), timeZone: "UTC" };
+  if (!windows || isRepeatedWallClock(instant, ianaTimeZone))
+    return { dateTime: instant.toISOString().slice(0, 19), timeZone: "UTC" };
   return { dateTime: wallClockIn(instant, ianaTimeZone), timeZone: windows };
 }
 
@@ -106,14 +118,24 @@ export function formationToGraphEvent(formation: ExportedFormation, context: For
     reminderMinutesBeforeStart: inPerson ? IN_PERSON_REMINDER_MINUTES : ONLINE_REMINDER_MINUTES,
     singleValueExtendedProperties: [
       { id: FORMATION_ID_PROPERTY, value: formation.id },
-      ...(context.addinId ? [{ id: customPropertiesExtendedPropertyId(context.addinId), value: customPropertiesValue({ [FORMATION_ID_CUSTOM_PROPERTY]: formation.id }) }] : []),
+      ...(context.addinId
+        ? [
+            {
+              id: customPropertiesExtendedPropertyId(context.addinId),
+              value: customPropertiesValue({ [FORMATION_ID_CUSTOM_PROPERTY]: formation.id }),
+            },
+          ]
+        : []),
     ],
     ...(context.transactionId ? { transactionId: context.transactionId } : {}),
   };
 }
 
 /** What a formation update sends: only the fields the product owns. */
-export function formationToGraphEventChanges(formation: ExportedFormation, context: Omit<FormationEventContext, "transactionId">): Pick<GraphEvent, ProductOwnedField> {
+export function formationToGraphEventChanges(
+  formation: ExportedFormation,
+  context: Omit<FormationEventContext, "transactionId">,
+): Pick<GraphEvent, ProductOwnedField> {
   const event = formationToGraphEvent(formation, context);
   return Object.fromEntries(PRODUCT_OWNED_FIELDS.map((field) => [field, event[field]]));
 }

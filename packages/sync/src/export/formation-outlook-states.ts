@@ -11,7 +11,8 @@ const DAY_MS = 86_400_000;
  * Outlook not connected), `removed_in_outlook` (the user deleted the copy: respected until "add again"),
  * `conflict` (its copy was edited in Outlook and put back, not reviewed yet), `error` (Outlook refused the copy).
  */
-export type FormationOutlookState = "in_outlook" | "not_exported" | "pending" | "removed_in_outlook" | "conflict" | "error";
+export type FormationOutlookState =
+  "in_outlook" | "not_exported" | "pending" | "removed_in_outlook" | "conflict" | "error";
 
 export interface FormationInOutlook {
   formationId: string;
@@ -26,9 +27,17 @@ export interface FormationInOutlook {
 }
 
 /** The user's current and upcoming formations (ended less than a day ago or later), soonest first, with their Outlook state. */
-export async function formationOutlookStates(db: DatabaseOrTransaction, ownerId: string, now = new Date()): Promise<FormationInOutlook[]> {
+export async function formationOutlookStates(
+  db: DatabaseOrTransaction,
+  ownerId: string,
+  now = new Date(),
+): Promise<FormationInOutlook[]> {
   const [integration] = await db
-    .select({ id: calendarIntegrations.id, status: calendarIntegrations.status, exportEnabled: calendarIntegrations.exportEnabled })
+    .select({
+      id: calendarIntegrations.id,
+      status: calendarIntegrations.status,
+      exportEnabled: calendarIntegrations.exportEnabled,
+    })
     .from(calendarIntegrations)
     .where(and(eq(calendarIntegrations.userId, ownerId), eq(calendarIntegrations.provider, "outlook")));
   const connected = integration !== undefined && integration.status !== "disconnected";
@@ -49,7 +58,13 @@ export async function formationOutlookStates(db: DatabaseOrTransaction, ownerId:
   const conflicted = await db
     .select({ eventId: syncConflicts.eventId })
     .from(syncConflicts)
-    .where(and(eq(syncConflicts.ownerId, ownerId), eq(syncConflicts.kind, "formation_changed_in_outlook"), isNull(syncConflicts.reviewedAt)));
+    .where(
+      and(
+        eq(syncConflicts.ownerId, ownerId),
+        eq(syncConflicts.kind, "formation_changed_in_outlook"),
+        isNull(syncConflicts.reviewedAt),
+      ),
+    );
   const withConflict = new Set(conflicted.map(({ eventId }) => eventId));
 
   return rows.map(({ event, formationVersion }) => {

@@ -17,28 +17,42 @@ const { database, sandbox, services, admin } = useTestMailboxes(MAILBOXES);
 const PLATFORM_URL = "https://platform.example.test";
 const FAST_RETRY = { baseDelayMs: 10, maxDelayMs: 100 };
 
-
-const runImport = async (integrationId: string) => (await runSync(services(), integrationId, "import", "manual", (run) => importIntegration(run))).result;
+const runImport = async (integrationId: string) =>
+  (await runSync(services(), integrationId, "import", "manual", (run) => importIntegration(run))).result;
 
 async function runExport(integrationId: string) {
-  const { result, stats } = await runSync(services(), integrationId, "export", "manual", (run) => exportFormations(run, { platformUrl: PLATFORM_URL, retry: FAST_RETRY }));
+  const { result, stats } = await runSync(services(), integrationId, "export", "manual", (run) =>
+    exportFormations(run, { platformUrl: PLATFORM_URL, retry: FAST_RETRY }),
+  );
   return { ...result, issues: stats.issues };
 }
 
 /** What Outlook answered the mailbox's requests since the log was last cleared, batch envelopes left out. */
 async function callsTo(name: string): Promise<string[]> {
-  const log = ((await admin("GET", `/requests?mailbox=${mailboxOf(name)}`)) as { value: LoggedRequest[] }).value.filter((entry) => !isBatchEnvelope(entry));
+  const log = ((await admin("GET", `/requests?mailbox=${mailboxOf(name)}`)) as { value: LoggedRequest[] }).value.filter(
+    (entry) => !isBatchEnvelope(entry),
+  );
   return log.map(({ method, status }) => `${method} ${status}`);
 }
 
 /** A user whose formation (in a week, in Paris, in "Salle 3") has its copy in Outlook, the import having read it back. */
-async function exportedFormation(name: string): Promise<{ user: User; integrationId: string; formation: Formation; editCopy: (changes: Record<string, unknown>) => Promise<unknown> }> {
+async function exportedFormation(name: string): Promise<{
+  user: User;
+  integrationId: string;
+  formation: Formation;
+  editCopy: (changes: Record<string, unknown>) => Promise<unknown>;
+}> {
   const { user, integration } = await connectTestUser(services(), { name, mailbox: mailboxOf(name) });
   const formation = await scheduleExcelFormation(database().db, user);
   expect(await runExport(integration.id)).toMatchObject({ created: 1 });
   expect(await runImport(integration.id)).toMatchObject({ toExport: 0 });
   const { graphEventId } = await formationRow(user);
-  return { user, integrationId: integration.id, formation, editCopy: (changes) => admin("PATCH", `/mailboxes/${mailboxOf(name)}/events/${graphEventId}`, changes) };
+  return {
+    user,
+    integrationId: integration.id,
+    formation,
+    editCopy: (changes) => admin("PATCH", `/mailboxes/${mailboxOf(name)}/events/${graphEventId}`, changes),
+  };
 }
 
 async function formationRow(user: User) {
@@ -51,7 +65,11 @@ async function formationRow(user: User) {
 }
 
 async function conflictTitles(user: User) {
-  const conflicts = await database().db.select().from(syncConflicts).where(eq(syncConflicts.ownerId, user.id)).orderBy(asc(syncConflicts.detectedAt));
+  const conflicts = await database()
+    .db.select()
+    .from(syncConflicts)
+    .where(eq(syncConflicts.ownerId, user.id))
+    .orderBy(asc(syncConflicts.detectedAt));
   return conflicts.map(({ kind, winner, outlookVersion }) => ({ kind, winner, outlook: outlookVersion?.title }));
 }
 
@@ -63,13 +81,21 @@ describe("putting back a formation copy edited in Outlook (If-Match)", () => {
     await editCopy({ subject: "Mon Excel" });
     expect(await runImport(integrationId)).toMatchObject({ toExport: 1 });
     // Between the import and the put-back: an unconditional write would overwrite this edit unseen.
-    await editCopy({ subject: "Mon Excel à moi", location: { displayName: "Chez moi" }, reminderMinutesBeforeStart: 5 });
+    await editCopy({
+      subject: "Mon Excel à moi",
+      location: { displayName: "Chez moi" },
+      reminderMinutesBeforeStart: 5,
+    });
     await admin("DELETE", "/requests");
 
     expect(await runExport(integrationId)).toMatchObject({ updated: 1, failed: 0 });
     expect(await callsTo("fay")).toEqual(["PATCH 412", "GET 200", "PATCH 200"]);
     const [copy] = await sandboxMailboxEvents(sandbox(), mailboxOf("fay"));
-    expect(copy).toMatchObject({ subject: "Excel avancé", location: expect.objectContaining({ displayName: "Salle 3" }), reminderMinutesBeforeStart: 5 });
+    expect(copy).toMatchObject({
+      subject: "Excel avancé",
+      location: expect.objectContaining({ displayName: "Salle 3" }),
+      reminderMinutesBeforeStart: 5,
+    });
     expect(await conflictTitles(user)).toEqual([changed("Mon Excel"), changed("Mon Excel à moi")]);
     expect(await formationRow(user)).toMatchObject({ syncStatus: "synced", graphChangeKey: copy?.changeKey });
     // Settled: the import reads the put-back copy as an echo.
@@ -98,11 +124,15 @@ describe("putting back a formation copy edited in Outlook (If-Match)", () => {
     await editCopy({ subject: "Mon Excel" });
     expect(await runImport(integrationId)).toMatchObject({ toExport: 1 });
     await admin("DELETE", "/requests");
-    await admin("PATCH", "/faults", { scripted: [{ method: "PATCH", pathContains: "/events/", status: 412, count: 10 }] });
+    await admin("PATCH", "/faults", {
+      scripted: [{ method: "PATCH", pathContains: "/events/", status: 412, count: 10 }],
+    });
     try {
       const kept = await runExport(integrationId);
       expect(kept).toMatchObject({ updated: 0, failed: 1 });
-      expect(kept.issues).toEqual([expect.objectContaining({ status: 412, message: expect.stringMatching(/kept changing/) })]);
+      expect(kept.issues).toEqual([
+        expect.objectContaining({ status: 412, message: expect.stringMatching(/kept changing/) }),
+      ]);
     } finally {
       await admin("PUT", "/faults", {});
     }

@@ -1,4 +1,7 @@
-import { customPropertiesExtendedPropertyId, FORMATION_ID_CUSTOM_PROPERTY } from "@agenda/addin-manifest/custom-properties";
+import {
+  customPropertiesExtendedPropertyId,
+  FORMATION_ID_CUSTOM_PROPERTY,
+} from "@agenda/addin-manifest/custom-properties";
 import { AGENDA_ADDIN_ID } from "@agenda/addin-manifest/manifest";
 import { agendaEvents, calendarIntegrations, type SyncRunIssue } from "@agenda/db/schema";
 import { DomainError } from "@agenda/domain/errors";
@@ -24,14 +27,10 @@ const platform: Viewer = { kind: "service", serviceTokenId: "test", serviceName:
 const PLATFORM_URL = "https://platform.example.test/learning";
 const FAST_RETRY = { baseDelayMs: 10, maxDelayMs: 100 };
 
-
-
-
-
 async function requestLog(name: string): Promise<LoggedRequest[]> {
-  return ((await sandboxAdmin(sandbox(), "GET", `/requests?mailbox=${mailboxOf(name)}`)) as { value: LoggedRequest[] }).value;
+  return ((await sandboxAdmin(sandbox(), "GET", `/requests?mailbox=${mailboxOf(name)}`)) as { value: LoggedRequest[] })
+    .value;
 }
-
 
 /** Formation ids of the mailbox's events, sorted: a duplicate shows up as a repeated id. */
 async function exportedFormationIds(name: string): Promise<string[]> {
@@ -54,10 +53,19 @@ async function connect(name: string): Promise<{ user: User; integrationId: strin
 
 const personOf = (user: User) => ({ platformUserId: user.platformUserId, email: user.email, name: user.name });
 
-type FormationChanges = Partial<Record<"title" | "description" | "location" | "onlineUrl" | "startsAt" | "endsAt" | "timeZone" | "status", string | null>>;
+type FormationChanges = Partial<
+  Record<
+    "title" | "description" | "location" | "onlineUrl" | "startsAt" | "endsAt" | "timeZone" | "status",
+    string | null
+  >
+>;
 
 /** A formation the given users learn in, kept by external id so later calls change it. */
-async function scheduleFormation(externalId: string, learners: User[], changes: FormationChanges = {}): Promise<Formation> {
+async function scheduleFormation(
+  externalId: string,
+  learners: User[],
+  changes: FormationChanges = {},
+): Promise<Formation> {
   return upsertFormation(
     database().db,
     platform,
@@ -79,18 +87,29 @@ async function scheduleMany(prefix: string, count: number, learners: User[]): Pr
   const scheduled: Formation[] = [];
   for (let index = 0; index < count; index++) {
     const day = String(1 + (index % 28)).padStart(2, "0");
-    scheduled.push(await scheduleFormation(`${prefix}-${index}`, learners, { startsAt: `2026-09-${day}T09:00:00+02:00`, endsAt: `2026-09-${day}T11:00:00+02:00` }));
+    scheduled.push(
+      await scheduleFormation(`${prefix}-${index}`, learners, {
+        startsAt: `2026-09-${day}T09:00:00+02:00`,
+        endsAt: `2026-09-${day}T11:00:00+02:00`,
+      }),
+    );
   }
   return scheduled;
 }
 
 async function runExport(integrationId: string): Promise<ExportCounts & { issues: SyncRunIssue[]; throttled: number }> {
-  const { result, stats } = await runSync(services(), integrationId, "export", "manual", (run) => exportFormations(run, { platformUrl: PLATFORM_URL, retry: FAST_RETRY }));
+  const { result, stats } = await runSync(services(), integrationId, "export", "manual", (run) =>
+    exportFormations(run, { platformUrl: PLATFORM_URL, retry: FAST_RETRY }),
+  );
   return { ...result, issues: stats.issues, throttled: stats.throttled };
 }
 
 async function exportOne(integrationId: string, formationId: string) {
-  return (await runSync(services(), integrationId, "export", "api", (run) => exportFormation(run, formationId, { platformUrl: PLATFORM_URL, addinId: AGENDA_ADDIN_ID, retry: FAST_RETRY }))).result;
+  return (
+    await runSync(services(), integrationId, "export", "api", (run) =>
+      exportFormation(run, formationId, { platformUrl: PLATFORM_URL, addinId: AGENDA_ADDIN_ID, retry: FAST_RETRY }),
+    )
+  ).result;
 }
 
 async function formationRows(user: User) {
@@ -100,9 +119,11 @@ async function formationRows(user: User) {
     .where(and(eq(agendaEvents.ownerId, user.id), eq(agendaEvents.source, "formation")));
 }
 
-const isLookup = ({ method, url }: LoggedRequest) => method === "GET" && decodeURIComponent(url).includes("singleValueExtendedProperties/Any");
+const isLookup = ({ method, url }: LoggedRequest) =>
+  method === "GET" && decodeURIComponent(url).includes("singleValueExtendedProperties/Any");
 
-const utcInstant = ({ dateTime }: { dateTime?: string | null }) => new Date(`${(dateTime ?? "").slice(0, 23)}Z`).toISOString();
+const utcInstant = ({ dateTime }: { dateTime?: string | null }) =>
+  new Date(`${(dateTime ?? "").slice(0, 23)}Z`).toISOString();
 
 describe("exporting formations to Outlook", () => {
   it("creates tagged copies in the formation's time zone, follows updates, and deletes them on cancellation and unenrolment", async () => {
@@ -142,8 +163,14 @@ describe("exporting formations to Outlook", () => {
     expect(inParis && utcInstant(inParis.start)).toBe("2026-03-29T07:30:00.000Z");
     expect(inParis && utcInstant(inParis.end)).toBe("2026-03-29T10:00:00.000Z");
     expect(inParis?.body.content).toContain("Bring &lt;your&gt; laptop<br>&quot;Pivot&quot; tables");
-    expect(inParis?.body.content).toContain(`href="https://platform.example.test/learning/agenda?formation=${paris.id}"`);
-    expect(online).toMatchObject({ reminderMinutesBeforeStart: 15, location: { displayName: "https://meet.example.test/room?id=1&lang=en" }, originalStartTimeZone: "Eastern Standard Time" });
+    expect(inParis?.body.content).toContain(
+      `href="https://platform.example.test/learning/agenda?formation=${paris.id}"`,
+    );
+    expect(online).toMatchObject({
+      reminderMinutesBeforeStart: 15,
+      location: { displayName: "https://meet.example.test/room?id=1&lang=en" },
+      originalStartTimeZone: "Eastern Standard Time",
+    });
     expect(online && utcInstant(online.start)).toBe("2026-11-01T14:00:00.000Z");
     expect(online?.body.content).toContain('href="https://meet.example.test/room?id=1&amp;lang=en"');
 
@@ -151,22 +178,57 @@ describe("exporting formations to Outlook", () => {
     for (const row of rows) {
       const copy = events.find(({ immutableId }) => immutableId === row.graphEventId);
       expect(copy, "rows hold the immutable id of their copy").toBeDefined();
-      expect(row).toMatchObject({ integrationId, syncStatus: "synced", syncError: null, exportedFormationVersion: 1, graphCalendarId: copy?.calendarId, graphTransactionId: copy?.transactionId });
+      expect(row).toMatchObject({
+        integrationId,
+        syncStatus: "synced",
+        syncError: null,
+        exportedFormationVersion: 1,
+        graphCalendarId: copy?.calendarId,
+        graphTransactionId: copy?.transactionId,
+      });
     }
 
     // A later change rewrites what the product owns, and leaves what the person changed on their copy.
-    await sandboxAdmin(sandbox(), "PATCH", `/mailboxes/${mailboxOf("ana")}/events/${inParis?.id}`, { reminderMinutesBeforeStart: 5, categories: [FORMATION_CATEGORY, "Mine"] });
-    await scheduleFormation("paris", [user], { title: "Excel avancé", startsAt: "2026-03-30T14:00:00+02:00", endsAt: "2026-03-30T17:00:00+02:00" });
+    await sandboxAdmin(sandbox(), "PATCH", `/mailboxes/${mailboxOf("ana")}/events/${inParis?.id}`, {
+      reminderMinutesBeforeStart: 5,
+      categories: [FORMATION_CATEGORY, "Mine"],
+    });
+    await scheduleFormation("paris", [user], {
+      title: "Excel avancé",
+      startsAt: "2026-03-30T14:00:00+02:00",
+      endsAt: "2026-03-30T17:00:00+02:00",
+    });
     expect(await runExport(integrationId)).toMatchObject({ created: 0, updated: 1, deleted: 0, failed: 0 });
     const [moved] = (await mailboxEvents("ana")).filter((event) => formationIdOf(event) === paris.id);
-    expect(moved).toMatchObject({ id: inParis?.id, subject: "Excel avancé", reminderMinutesBeforeStart: 5, categories: [FORMATION_CATEGORY, "Mine"] });
+    expect(moved).toMatchObject({
+      id: inParis?.id,
+      subject: "Excel avancé",
+      reminderMinutesBeforeStart: 5,
+      categories: [FORMATION_CATEGORY, "Mine"],
+    });
     expect(moved && utcInstant(moved.start)).toBe("2026-03-30T12:00:00.000Z");
 
-    await scheduleFormation("new-york", [user], { status: "cancelled", location: null, startsAt: "2026-11-01T09:00:00-05:00", endsAt: "2026-11-01T10:30:00-05:00", timeZone: "America/New_York" });
-    await scheduleFormation("paris", [], { title: "Excel avancé", startsAt: "2026-03-30T14:00:00+02:00", endsAt: "2026-03-30T17:00:00+02:00" });
+    await scheduleFormation("new-york", [user], {
+      status: "cancelled",
+      location: null,
+      startsAt: "2026-11-01T09:00:00-05:00",
+      endsAt: "2026-11-01T10:30:00-05:00",
+      timeZone: "America/New_York",
+    });
+    await scheduleFormation("paris", [], {
+      title: "Excel avancé",
+      startsAt: "2026-03-30T14:00:00+02:00",
+      endsAt: "2026-03-30T17:00:00+02:00",
+    });
     expect(await runExport(integrationId)).toMatchObject({ created: 0, updated: 0, deleted: 2, failed: 0 });
     expect(await mailboxEvents("ana")).toEqual([]);
-    expect((await formationRows(user)).map(({ graphEventId, graphTransactionId, integrationId: rowIntegration }) => ({ graphEventId, graphTransactionId, rowIntegration }))).toEqual([
+    expect(
+      (await formationRows(user)).map(({ graphEventId, graphTransactionId, integrationId: rowIntegration }) => ({
+        graphEventId,
+        graphTransactionId,
+        rowIntegration,
+      })),
+    ).toEqual([
       { graphEventId: null, graphTransactionId: null, rowIntegration: null },
       { graphEventId: null, graphTransactionId: null, rowIntegration: null },
     ]);
@@ -185,12 +247,18 @@ describe("exporting formations to Outlook", () => {
     const first = await exportOne(integrationId, formation.id);
     const second = await exportOne(integrationId, formation.id);
     expect(second).toEqual(first);
-    expect(first).toMatchObject({ subject: "Formation on-request", webLink: expect.stringContaining("http"), start: { timeZone: "UTC" } });
+    expect(first).toMatchObject({
+      subject: "Formation on-request",
+      webLink: expect.stringContaining("http"),
+      start: { timeZone: "UTC" },
+    });
     expect(utcInstant(first.start)).toBe("2026-06-10T07:00:00.000Z");
     expect(await exportedFormationIds("ben")).toEqual([formation.id]);
     // What the add-in reads back as its custom properties (loadCustomPropertiesAsync) on the appointment in Outlook.
     const [copy] = await mailboxEvents("ben");
-    const addinProperties = copy?.singleValueExtendedProperties?.find(({ id }) => id.toLowerCase() === customPropertiesExtendedPropertyId(AGENDA_ADDIN_ID).toLowerCase());
+    const addinProperties = copy?.singleValueExtendedProperties?.find(
+      ({ id }) => id.toLowerCase() === customPropertiesExtendedPropertyId(AGENDA_ADDIN_ID).toLowerCase(),
+    );
     expect(JSON.parse(addinProperties?.value ?? "{}")).toEqual({ [FORMATION_ID_CUSTOM_PROPERTY]: formation.id });
 
     // Deleted in Outlook since: asked for again, it is put back.
@@ -200,7 +268,10 @@ describe("exporting formations to Outlook", () => {
     expect(await exportedFormationIds("ben")).toEqual([formation.id]);
 
     const refusal = (promise: Promise<unknown>, reason: string) =>
-      expect(promise).rejects.toSatisfy((error) => error instanceof DomainError && error.code === "FORMATION_NOT_EXPORTABLE" && error.params.reason === reason);
+      expect(promise).rejects.toSatisfy(
+        (error) =>
+          error instanceof DomainError && error.code === "FORMATION_NOT_EXPORTABLE" && error.params.reason === reason,
+      );
     await refusal(exportOne(other.integrationId, formation.id), "notParticipant");
     await scheduleFormation("on-request", [user], { status: "cancelled" });
     await refusal(exportOne(integrationId, formation.id), "cancelled");
@@ -212,7 +283,9 @@ describe("exporting formations to Outlook", () => {
     const scheduled = await scheduleMany("lost", 8, [user]);
 
     // Lost responses come back as 504 inside a batch; 500 and 502 (nothing created) are retried the same way.
-    const counts = await withFaults({ seed: 11, lostCreateRate: 0.5, errorRate: 0.2, errorStatuses: [500, 502] }, () => runExport(integrationId));
+    const counts = await withFaults({ seed: 11, lostCreateRate: 0.5, errorRate: 0.2, errorStatuses: [500, 502] }, () =>
+      runExport(integrationId),
+    );
     expect(counts).toMatchObject({ created: 8, failed: 0 });
     const log = await requestLog("dan");
     const creates = log.filter(({ method, endpoint }) => method === "POST" && endpoint.endsWith("/events"));
@@ -222,7 +295,9 @@ describe("exporting formations to Outlook", () => {
     expect(await exportedFormationIds("dan")).toEqual(scheduled.map(({ id }) => id).sort());
     const events = await mailboxEvents("dan");
     for (const row of await formationRows(user)) {
-      expect(events.find(({ immutableId }) => immutableId === row.graphEventId)?.transactionId).toBe(row.graphTransactionId);
+      expect(events.find(({ immutableId }) => immutableId === row.graphEventId)?.transactionId).toBe(
+        row.graphTransactionId,
+      );
     }
   });
 
@@ -237,10 +312,18 @@ describe("exporting formations to Outlook", () => {
 
     const cancelled = scheduled.slice(0, 4);
     for (const [index, formation] of scheduled.slice(4, 12).entries()) {
-      await scheduleFormation(`flaky-${index + 4}`, [user], { title: `Changed ${formation.id}`, startsAt: formation.startsAt, endsAt: formation.endsAt });
+      await scheduleFormation(`flaky-${index + 4}`, [user], {
+        title: `Changed ${formation.id}`,
+        startsAt: formation.startsAt,
+        endsAt: formation.endsAt,
+      });
     }
     for (const [index, formation] of cancelled.entries()) {
-      await scheduleFormation(`flaky-${index}`, [user], { status: "cancelled", startsAt: formation.startsAt, endsAt: formation.endsAt });
+      await scheduleFormation(`flaky-${index}`, [user], {
+        status: "cancelled",
+        startsAt: formation.startsAt,
+        endsAt: formation.endsAt,
+      });
     }
     const second = await withFaults({ ...faults, seed: 6 }, () => runExport(integrationId));
     expect(second).toMatchObject({ created: 0, updated: 8, deleted: 4, failed: 0 });
@@ -253,7 +336,12 @@ describe("exporting formations to Outlook", () => {
     }
     const rows = await formationRows(user);
     expect(rows.filter(({ syncStatus }) => syncStatus !== "synced")).toEqual([]);
-    expect(rows.filter(({ graphEventId }) => graphEventId).map(({ formationId }) => formationId).sort()).toEqual(kept.map(({ id }) => id).sort());
+    expect(
+      rows
+        .filter(({ graphEventId }) => graphEventId)
+        .map(({ formationId }) => formationId)
+        .sort(),
+    ).toEqual(kept.map(({ id }) => id).sort());
     expect((await requestLog("eve")).filter(({ injected }) => injected === "throttled:concurrency")).toEqual([]);
   });
 
@@ -272,13 +360,23 @@ describe("exporting formations to Outlook", () => {
       .where(and(eq(agendaEvents.ownerId, user.id), eq(agendaEvents.formationId, lost?.id ?? "")));
     // Meanwhile an import took that copy for an event of fay's own.
     const copy = (await mailboxEvents("fay")).find((event) => formationIdOf(event) === lost?.id);
-    await database()
-      .db.insert(agendaEvents)
-      .values({ ownerId: user.id, source: "outlook", integrationId, graphEventId: copy?.immutableId, title: "echo", startsAt: new Date(), endsAt: new Date(), timeZone: "UTC" });
+    await database().db.insert(agendaEvents).values({
+      ownerId: user.id,
+      source: "outlook",
+      integrationId,
+      graphEventId: copy?.immutableId,
+      title: "echo",
+      startsAt: new Date(),
+      endsAt: new Date(),
+      timeZone: "UTC",
+    });
     expect(await runExport(integrationId)).toMatchObject({ created: 0, updated: 1, failed: 0 });
     expect(await exportedFormationIds("fay")).toEqual(exported);
     expect((await requestLog("fay")).filter(isLookup)).toHaveLength(1);
-    const holders = await database().db.select({ source: agendaEvents.source }).from(agendaEvents).where(eq(agendaEvents.graphEventId, copy?.immutableId ?? ""));
+    const holders = await database()
+      .db.select({ source: agendaEvents.source })
+      .from(agendaEvents)
+      .where(eq(agendaEvents.graphEventId, copy?.immutableId ?? ""));
     expect(holders).toEqual([{ source: "formation" }]);
 
     // Disconnected while keeping the copies, then connected again: the rows lost their ids, not their transactionIds.
@@ -287,7 +385,9 @@ describe("exporting formations to Outlook", () => {
     expect(reconnected.integrationId).toBe(integrationId);
     expect(await runExport(integrationId)).toMatchObject({ created: 0, updated: 3, failed: 0 });
     expect(await exportedFormationIds("fay")).toEqual(exported);
-    expect((await formationRows(user)).every(({ graphEventId, syncStatus }) => graphEventId && syncStatus === "synced")).toBe(true);
+    expect(
+      (await formationRows(user)).every(({ graphEventId, syncStatus }) => graphEventId && syncStatus === "synced"),
+    ).toBe(true);
   });
 
   it("records a permanent refusal on its row without holding back the others, and respects a copy deleted in Outlook", async () => {
@@ -295,22 +395,50 @@ describe("exporting formations to Outlook", () => {
     const scheduled = await scheduleMany("refused", 3, [user]);
     await runExport(integrationId);
     const rows = await formationRows(user);
-    const [refused, deletedInOutlook, fine] = scheduled.map(({ id }) => rows.find(({ formationId }) => formationId === id));
+    const [refused, deletedInOutlook, fine] = scheduled.map(({ id }) =>
+      rows.find(({ formationId }) => formationId === id),
+    );
     await sandboxAdmin(sandbox(), "DELETE", `/mailboxes/${mailboxOf("gus")}/events/${deletedInOutlook?.graphEventId}`);
     for (const [index, formation] of scheduled.entries()) {
-      await scheduleFormation(`refused-${index}`, [user], { title: "Renamed", startsAt: formation.startsAt, endsAt: formation.endsAt });
+      await scheduleFormation(`refused-${index}`, [user], {
+        title: "Renamed",
+        startsAt: formation.startsAt,
+        endsAt: formation.endsAt,
+      });
     }
 
-    const counts = await withFaults({ scripted: [{ method: "PATCH", pathContains: refused?.graphEventId, status: 400, count: 50 }] }, () => runExport(integrationId));
+    const counts = await withFaults(
+      { scripted: [{ method: "PATCH", pathContains: refused?.graphEventId, status: 400, count: 50 }] },
+      () => runExport(integrationId),
+    );
     expect(counts).toMatchObject({ created: 0, updated: 1, failed: 1 });
-    expect(counts.issues).toEqual([expect.objectContaining({ eventId: refused?.id, graphEventId: refused?.graphEventId, status: 400 })]);
+    expect(counts.issues).toEqual([
+      expect.objectContaining({ eventId: refused?.id, graphEventId: refused?.graphEventId, status: 400 }),
+    ]);
     const after = await formationRows(user);
-    expect(after.find(({ id }) => id === refused?.id)).toMatchObject({ syncStatus: "error", syncError: expect.stringContaining("400"), exportedFormationVersion: 1 });
-    expect(after.find(({ id }) => id === fine?.id)).toMatchObject({ syncStatus: "synced", exportedFormationVersion: 2 });
+    expect(after.find(({ id }) => id === refused?.id)).toMatchObject({
+      syncStatus: "error",
+      syncError: expect.stringContaining("400"),
+      exportedFormationVersion: 1,
+    });
+    expect(after.find(({ id }) => id === fine?.id)).toMatchObject({
+      syncStatus: "synced",
+      exportedFormationVersion: 2,
+    });
     // The person deleted that copy: it stays deleted (see the conflict rules), its ids forgotten.
-    expect(after.find(({ id }) => id === deletedInOutlook?.id)).toMatchObject({ graphEventId: null, integrationId: null, removedFromOutlookAt: expect.any(Date) });
+    expect(after.find(({ id }) => id === deletedInOutlook?.id)).toMatchObject({
+      graphEventId: null,
+      integrationId: null,
+      removedFromOutlookAt: expect.any(Date),
+    });
     expect(await exportedFormationIds("gus")).toEqual([refused?.formationId, fine?.formationId].sort());
-    expect(await listConflicts(database().db, user.id)).toEqual([expect.objectContaining({ kind: "formation_removed_in_outlook", winner: "outlook", eventId: deletedInOutlook?.id })]);
+    expect(await listConflicts(database().db, user.id)).toEqual([
+      expect.objectContaining({
+        kind: "formation_removed_in_outlook",
+        winner: "outlook",
+        eventId: deletedInOutlook?.id,
+      }),
+    ]);
 
     // Once Outlook accepts it, the next run catches up, and still does not put the deleted copy back.
     expect(await runExport(integrationId)).toMatchObject({ created: 0, updated: 1, failed: 0 });
@@ -320,10 +448,17 @@ describe("exporting formations to Outlook", () => {
   it("records a refused create and creates it on the next run, with no lookup needed", async () => {
     const { user, integrationId } = await connect("hana");
     const scheduled = await scheduleMany("refused-create", 3, [user]);
-    const counts = await withFaults({ scripted: [{ method: "POST", pathContains: "/events", status: 403, count: 1 }] }, () => runExport(integrationId));
+    const counts = await withFaults(
+      { scripted: [{ method: "POST", pathContains: "/events", status: 403, count: 1 }] },
+      () => runExport(integrationId),
+    );
     expect(counts).toMatchObject({ created: 2, failed: 1 });
     const failed = (await formationRows(user)).find(({ syncStatus }) => syncStatus === "error");
-    expect(failed).toMatchObject({ graphEventId: null, graphTransactionId: null, syncError: expect.stringContaining("403") });
+    expect(failed).toMatchObject({
+      graphEventId: null,
+      graphTransactionId: null,
+      syncError: expect.stringContaining("403"),
+    });
 
     expect(await runExport(integrationId)).toMatchObject({ created: 1, failed: 0 });
     expect(await exportedFormationIds("hana")).toEqual(scheduled.map(({ id }) => id).sort());
@@ -332,7 +467,9 @@ describe("exporting formations to Outlook", () => {
 
   it("exports into the chosen calendar, fails a run whose calendar is gone, and with export turned off only removes copies", async () => {
     const { user, integrationId } = await connect("jo");
-    const { id: calendarId } = (await sandboxAdmin(sandbox(), "POST", `/mailboxes/${mailboxOf("jo")}/calendars`, { name: "Formations" })) as { id: string };
+    const { id: calendarId } = (await sandboxAdmin(sandbox(), "POST", `/mailboxes/${mailboxOf("jo")}/calendars`, {
+      name: "Formations",
+    })) as { id: string };
     const setIntegration = (settings: Partial<typeof calendarIntegrations.$inferInsert>) =>
       database().db.update(calendarIntegrations).set(settings).where(eq(calendarIntegrations.id, integrationId));
     await setIntegration({ exportCalendarId: calendarId });
@@ -341,13 +478,19 @@ describe("exporting formations to Outlook", () => {
     expect((await mailboxEvents("jo")).map((event) => event.calendarId)).toEqual([calendarId, calendarId]);
 
     await setIntegration({ exportEnabled: false });
-    await scheduleFormation("chosen-1", [user], { status: "cancelled", startsAt: cancelled?.startsAt, endsAt: cancelled?.endsAt });
+    await scheduleFormation("chosen-1", [user], {
+      status: "cancelled",
+      startsAt: cancelled?.startsAt,
+      endsAt: cancelled?.endsAt,
+    });
     await scheduleFormation("chosen-late", [user]);
     expect(await runExport(integrationId)).toMatchObject({ created: 0, deleted: 1 });
     expect(await exportedFormationIds("jo")).toEqual([kept?.id]);
 
     await setIntegration({ exportEnabled: true, exportCalendarId: "AQMkADgone" });
-    await expect(runExport(integrationId)).rejects.toSatisfy((error) => error instanceof DomainError && error.code === "OUTLOOK_CALENDAR_UNKNOWN");
+    await expect(runExport(integrationId)).rejects.toSatisfy(
+      (error) => error instanceof DomainError && error.code === "OUTLOOK_CALENDAR_UNKNOWN",
+    );
     expect(await exportedFormationIds("jo")).toEqual([kept?.id]);
   });
 
@@ -366,8 +509,16 @@ describe("exporting formations to Outlook", () => {
     // And the batches did run requests side by side. (The log's timestamps only bound the peak from above: a thread
     // preempted between its two clocks stretches an interval, so they cannot prove the upper limit.)
     expect(peakConcurrentRequests(log.filter((entry) => !isBatchEnvelope(entry)))).toBeGreaterThan(1);
-    const integration = await database().db.select().from(calendarIntegrations).where(eq(calendarIntegrations.id, integrationId));
+    const integration = await database()
+      .db.select()
+      .from(calendarIntegrations)
+      .where(eq(calendarIntegrations.id, integrationId));
     expect(integration[0]?.lastSyncResult).toMatchObject({ ok: true, created: 45 });
-    expect(await database().db.select({ id: agendaEvents.id }).from(agendaEvents).where(and(eq(agendaEvents.ownerId, user.id), isNotNull(agendaEvents.graphEventId)))).toHaveLength(45);
+    expect(
+      await database()
+        .db.select({ id: agendaEvents.id })
+        .from(agendaEvents)
+        .where(and(eq(agendaEvents.ownerId, user.id), isNotNull(agendaEvents.graphEventId))),
+    ).toHaveLength(45);
   });
 });

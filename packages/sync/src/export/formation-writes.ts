@@ -11,10 +11,22 @@ import { reviewFormationRemovals } from "../reconcile/conflict-log";
 import { formationFieldsDiffer, NO_FORMATION_COPY } from "../reconcile/outlook-changes";
 import type { SyncRun } from "../runs/sync-run";
 import { exportCalendarOf } from "./export-calendar";
-import { formationToGraphEvent, formationToGraphEventChanges, type ExportedFormation, type FormationEventContext } from "./formation-event-mapping";
+import {
+  formationToGraphEvent,
+  formationToGraphEventChanges,
+  type ExportedFormation,
+  type FormationEventContext,
+} from "./formation-event-mapping";
 import { PREFER_IMMUTABLE_IDS, type BatchRetrySettings } from "./graph-batch";
 import { FORMATION_CATEGORY, FORMATION_ID_PROPERTY } from "./outlook-event-tags";
-import { saveOutlookStates, writeToOutlook, type CopyState, type ExportCounts, type PlannedWrite, type WriteTarget } from "./outlook-writes";
+import {
+  saveOutlookStates,
+  writeToOutlook,
+  type CopyState,
+  type ExportCounts,
+  type PlannedWrite,
+  type WriteTarget,
+} from "./outlook-writes";
 
 export interface ExportFormationsOptions {
   /** Where the platform is, for the link back to the formation in each event's body. */
@@ -50,14 +62,22 @@ export interface IntegrationKey {
   userId: string | AnyPgColumn;
 }
 
-type CopyFacts = Pick<CopyState, "graphEventId" | "integrationId" | "syncStatus" | "exportedFormationVersion" | "graphTransactionId">;
+type CopyFacts = Pick<
+  CopyState,
+  "graphEventId" | "integrationId" | "syncStatus" | "exportedFormationVersion" | "graphTransactionId"
+>;
 
 /**
  * Whether the row may have a copy in Outlook whose id it does not hold: a create was sent (transactionId) but its
  * answer never recorded, ids from another (deleted) integration, or ids lost while other traces of the export remain.
  */
 function hasExportTraces(row: CopyFacts): boolean {
-  return row.graphEventId !== null || row.graphTransactionId !== null || row.integrationId !== null || row.exportedFormationVersion !== null;
+  return (
+    row.graphEventId !== null ||
+    row.graphTransactionId !== null ||
+    row.integrationId !== null ||
+    row.exportedFormationVersion !== null
+  );
 }
 
 /** The integration's copy of the formation shows its current version. */
@@ -77,7 +97,8 @@ export function plannedFormationWrite(row: FormationCopy, integrationId: string)
     return hasExportTraces(row) ? "lookup" : undefined;
   }
   if (row.removedFromOutlookAt !== null) return undefined;
-  if (row.graphEventId !== null && row.integrationId === integrationId) return copyInLine(row, row.formation.version, integrationId) ? undefined : "update";
+  if (row.graphEventId !== null && row.integrationId === integrationId)
+    return copyInLine(row, row.formation.version, integrationId) ? undefined : "update";
   return hasExportTraces(row) ? "lookup" : "create";
 }
 
@@ -110,7 +131,13 @@ export function formationsToExport(db: DatabaseOrTransaction, integration: Integ
     .select({ id: agendaEvents.id })
     .from(agendaEvents)
     .innerJoin(formations, eq(formations.id, agendaEvents.formationId))
-    .where(and(eq(agendaEvents.ownerId, integration.userId), eq(agendaEvents.source, "formation"), formationCandidatesOf(integration.id)));
+    .where(
+      and(
+        eq(agendaEvents.ownerId, integration.userId),
+        eq(agendaEvents.source, "formation"),
+        formationCandidatesOf(integration.id),
+      ),
+    );
 }
 
 async function loadFormationCopies(run: SyncRun, filter: SQL | undefined): Promise<FormationCopy[]> {
@@ -148,7 +175,13 @@ async function mayHoldUnknownCopies(run: SyncRun): Promise<boolean> {
   const [known] = await run.db
     .select({ id: agendaEvents.id })
     .from(agendaEvents)
-    .where(and(eq(agendaEvents.ownerId, run.integration.userId), eq(agendaEvents.source, "formation"), eq(agendaEvents.integrationId, run.integration.id)))
+    .where(
+      and(
+        eq(agendaEvents.ownerId, run.integration.userId),
+        eq(agendaEvents.source, "formation"),
+        eq(agendaEvents.integrationId, run.integration.id),
+      ),
+    )
     .limit(1);
   if (known) return false;
   const tagged = (await run.graph
@@ -169,9 +202,18 @@ function forgetCopy(row: FormationCopy): void {
  * Writes formation copies. `explicit`: the user asked for these rows (`exportFormation`), so they are written with
  * export turned off, and a copy they deleted is made again.
  */
-async function writeFormations(run: SyncRun, rows: FormationCopy[], options: ExportFormationsOptions, explicit: boolean): Promise<ExportCounts> {
+async function writeFormations(
+  run: SyncRun,
+  rows: FormationCopy[],
+  options: ExportFormationsOptions,
+  explicit: boolean,
+): Promise<ExportCounts> {
   const [owner] = await run.db.select({ locale: users.locale }).from(users).where(eq(users.id, run.integration.userId));
-  const context: Omit<FormationEventContext, "transactionId"> = { platformUrl: options.platformUrl, locale: owner?.locale ?? "fr", ...(options.addinId ? { addinId: options.addinId } : {}) };
+  const context: Omit<FormationEventContext, "transactionId"> = {
+    platformUrl: options.platformUrl,
+    locale: owner?.locale ?? "fr",
+    ...(options.addinId ? { addinId: options.addinId } : {}),
+  };
   const integrationId = run.integration.id;
   // With export turned off, only the deletions run: copies this product put in Outlook do not outlive their formation.
   const considered = rows.filter((row) => explicit || run.integration.exportEnabled || !row.wanted);
@@ -206,7 +248,12 @@ async function writeFormations(run: SyncRun, rows: FormationCopy[], options: Exp
  * off, only the deletions run.
  */
 export async function exportFormations(run: SyncRun, options: ExportFormationsOptions): Promise<ExportCounts> {
-  return writeFormations(run, await loadFormationCopies(run, formationCandidatesOf(run.integration.id)), options, false);
+  return writeFormations(
+    run,
+    await loadFormationCopies(run, formationCandidatesOf(run.integration.id)),
+    options,
+    false,
+  );
 }
 
 async function readOutlookEvent(run: SyncRun, graphEventId: string): Promise<ExportedOutlookEvent> {
@@ -230,7 +277,11 @@ async function readOutlookEvent(run: SyncRun, graphEventId: string): Promise<Exp
  * request, so it works with automatic export turned off. Refuses a formation the user does not take part in, or one
  * that is cancelled.
  */
-export async function exportFormation(run: SyncRun, formationId: string, options: ExportFormationsOptions): Promise<ExportedOutlookEvent> {
+export async function exportFormation(
+  run: SyncRun,
+  formationId: string,
+  options: ExportFormationsOptions,
+): Promise<ExportedOutlookEvent> {
   const { db, integration } = run;
   const [formation] = await db.select().from(formations).where(eq(formations.id, formationId));
   if (!formation) throw new DomainError("FORMATION_NOT_FOUND", { id: formationId });
@@ -238,8 +289,10 @@ export async function exportFormation(run: SyncRun, formationId: string, options
     .select({ userId: enrollments.userId })
     .from(enrollments)
     .where(and(eq(enrollments.formationId, formationId), eq(enrollments.userId, integration.userId)));
-  if (!enrolment && formation.trainerId !== integration.userId) throw new DomainError("FORMATION_NOT_EXPORTABLE", { id: formationId, reason: "notParticipant" });
-  if (formation.status !== "scheduled") throw new DomainError("FORMATION_NOT_EXPORTABLE", { id: formationId, reason: "cancelled" });
+  if (!enrolment && formation.trainerId !== integration.userId)
+    throw new DomainError("FORMATION_NOT_EXPORTABLE", { id: formationId, reason: "notParticipant" });
+  if (formation.status !== "scheduled")
+    throw new DomainError("FORMATION_NOT_EXPORTABLE", { id: formationId, reason: "cancelled" });
 
   const loadRow = async () => (await loadFormationCopies(run, eq(agendaEvents.formationId, formationId)))[0];
   let row = await loadRow();
@@ -259,7 +312,8 @@ export async function exportFormation(run: SyncRun, formationId: string, options
     await writeFormations(run, [row], options, true);
     const exported = await loadRow();
     if (!exported?.graphEventId || exported.syncStatus === "pending") throw new DomainError("OUTLOOK_UNAVAILABLE");
-    if (exported.syncStatus === "error") throw new DomainError("OUTLOOK_EXPORT_FAILED", { reason: exported.syncError ?? "" });
+    if (exported.syncStatus === "error")
+      throw new DomainError("OUTLOOK_EXPORT_FAILED", { reason: exported.syncError ?? "" });
     try {
       return await readOutlookEvent(run, exported.graphEventId);
     } catch (error) {

@@ -90,7 +90,11 @@ async function postBatch<T>(graph: Client, pending: Array<Pending<T>>): Promise<
     id: String(index + 1),
     method: request.method,
     url: request.url,
-    headers: { Prefer: PREFER_IMMUTABLE_IDS, ...(request.body === undefined ? {} : { "Content-Type": "application/json" }), ...request.headers },
+    headers: {
+      Prefer: PREFER_IMMUTABLE_IDS,
+      ...(request.body === undefined ? {} : { "Content-Type": "application/json" }),
+      ...request.headers,
+    },
     ...(request.body === undefined ? {} : { body: request.body }),
   }));
   // The envelope may be sent again as a whole (reset, 5xx): every request in it is idempotent.
@@ -98,7 +102,9 @@ async function postBatch<T>(graph: Client, pending: Array<Pending<T>>): Promise<
     .api("/$batch")
     .middlewareOptions([new GraphRequestPolicy({ idempotent: true })])
     .post({ requests })) as { responses?: Array<BatchSubResponse & { id: string }> } | undefined;
-  return new Map((answer?.responses ?? []).map(({ id, status, headers, body }) => [id, { status, headers: headers ?? {}, body }]));
+  return new Map(
+    (answer?.responses ?? []).map(({ id, status, headers, body }) => [id, { status, headers: headers ?? {}, body }]),
+  );
 }
 
 /**
@@ -135,7 +141,8 @@ export async function sendInBatches<T>(
     const now = Math.max(Date.now(), sendAt);
     const batch: Array<Pending<T>> = [];
     const waiting: Array<Pending<T>> = [];
-    for (const pending of queue) (batch.length < MAX_BATCH_REQUESTS && pending.notBefore <= now ? batch : waiting).push(pending);
+    for (const pending of queue)
+      (batch.length < MAX_BATCH_REQUESTS && pending.notBefore <= now ? batch : waiting).push(pending);
 
     const responses = await postBatch(graph, batch);
     stats.subRequests += batch.length;
@@ -145,7 +152,11 @@ export async function sendInBatches<T>(
     let longestRetryAfter = 0;
     for (const [index, pending] of batch.entries()) {
       // A batch answer missing one of its requests says nothing about it: as retryable as a 500.
-      const response = responses.get(String(index + 1)) ?? { status: 500, headers: {}, body: { error: { code: "MissingBatchResponse", message: "No answer to this request in the batch." } } };
+      const response = responses.get(String(index + 1)) ?? {
+        status: 500,
+        headers: {},
+        body: { error: { code: "MissingBatchResponse", message: "No answer to this request in the batch." } },
+      };
       if (!TRANSIENT.has(response.status)) {
         answered.push({ tag: pending.item.tag, response, retriesExhausted: false });
         continue;
@@ -157,7 +168,9 @@ export async function sendInBatches<T>(
       } else {
         pending.failures++;
       }
-      const retryAfter = HOLD_OFF.has(response.status) ? parseRetryAfter(headerValue(response.headers, "Retry-After")) : undefined;
+      const retryAfter = HOLD_OFF.has(response.status)
+        ? parseRetryAfter(headerValue(response.headers, "Retry-After"))
+        : undefined;
       const exhausted =
         (throttled ? pending.throttles >= settings.maxThrottledAttempts : pending.failures >= settings.maxAttempts) ||
         (retryAfter !== undefined && retryAfter > settings.maxRetryAfterMs);
@@ -170,7 +183,8 @@ export async function sendInBatches<T>(
         pending.notBefore = 0;
       } else {
         const attempt = throttled ? pending.throttles : pending.failures;
-        pending.notBefore = Date.now() + Math.random() * Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** (attempt - 1));
+        pending.notBefore =
+          Date.now() + Math.random() * Math.min(settings.maxDelayMs, settings.baseDelayMs * 2 ** (attempt - 1));
       }
       again.push(pending);
     }

@@ -8,7 +8,15 @@ import { graphEventToAgendaEvent, type ImportedAgendaEvent } from "../reconcile/
 import { applyOutlookChange, type AgendaEventRow, type OutlookChange } from "../reconcile/outlook-changes";
 import type { SyncRun } from "../runs/sync-run";
 import { exportCalendarOf } from "./export-calendar";
-import { PREFER_IMMUTABLE_IDS, sendInBatches, type AnsweredRequest, type BatchItem, type BatchRetrySettings, type BatchSubRequest, type BatchSubResponse } from "./graph-batch";
+import {
+  PREFER_IMMUTABLE_IDS,
+  sendInBatches,
+  type AnsweredRequest,
+  type BatchItem,
+  type BatchRetrySettings,
+  type BatchSubRequest,
+  type BatchSubResponse,
+} from "./graph-batch";
 
 /**
  * The one way the export writes to Outlook. A write is one request about one agenda row's Outlook copy: create,
@@ -104,7 +112,8 @@ export const MAX_REWRITES = 3;
 const REREAD_PREFER = `outlook.timezone="UTC", outlook.body-content-type="text", ${PREFER_IMMUTABLE_IDS}`;
 
 const eventPath = (graphEventId: string | null | undefined) => `/me/events/${encodeURIComponent(graphEventId ?? "")}`;
-const calendarEventsPath = (calendarId: string | undefined) => `/me/calendars/${encodeURIComponent(calendarId ?? "")}/events`;
+const calendarEventsPath = (calendarId: string | undefined) =>
+  `/me/calendars/${encodeURIComponent(calendarId ?? "")}/events`;
 
 /** A write conditioned on the copy being as last seen: Outlook answers 412 when it changed since. */
 function ifMatch(changeKey: string | null): Record<string, string> {
@@ -116,11 +125,24 @@ function graphRequest<Row extends CopyState>(target: WriteTarget<Row>, write: Wr
   const { row } = write;
   switch (write.kind) {
     case "create":
-      return { method: "POST", url: calendarEventsPath(write.calendarId), body: target.createBody(row, row.graphTransactionId ?? "") };
+      return {
+        method: "POST",
+        url: calendarEventsPath(write.calendarId),
+        body: target.createBody(row, row.graphTransactionId ?? ""),
+      };
     case "update":
-      return { method: "PATCH", url: eventPath(row.graphEventId), headers: ifMatch(row.graphChangeKey), body: target.updateBody(row) };
+      return {
+        method: "PATCH",
+        url: eventPath(row.graphEventId),
+        headers: ifMatch(row.graphChangeKey),
+        body: target.updateBody(row),
+      };
     case "delete":
-      return { method: "DELETE", url: eventPath(row.graphEventId), headers: target.conditionalDelete ? ifMatch(row.graphChangeKey) : {} };
+      return {
+        method: "DELETE",
+        url: eventPath(row.graphEventId),
+        headers: target.conditionalDelete ? ifMatch(row.graphChangeKey) : {},
+      };
     case "deleteDuplicate":
       return { method: "DELETE", url: eventPath(write.graphEventId) };
     case "reread":
@@ -128,7 +150,10 @@ function graphRequest<Row extends CopyState>(target: WriteTarget<Row>, write: Wr
     case "lookup": {
       const { property, value } = target.tag(row);
       const filter = `singleValueExtendedProperties/Any(ep: ep/id eq '${property}' and ep/value eq '${value}')`;
-      return { method: "GET", url: `${calendarEventsPath(write.calendarId)}?$filter=${encodeURIComponent(filter)}&$select=id,iCalUId,changeKey,transactionId` };
+      return {
+        method: "GET",
+        url: `${calendarEventsPath(write.calendarId)}?$filter=${encodeURIComponent(filter)}&$select=id,iCalUId,changeKey,transactionId`,
+      };
     }
   }
 }
@@ -141,12 +166,17 @@ function outcomeOf(kind: WriteKind, { status }: BatchSubResponse, retriesExhaust
   if (status >= 200 && status < 300) return "done";
   if (status === 412 && (kind === "update" || kind === "delete")) return "changed";
   const deleting = kind === "delete" || kind === "deleteDuplicate";
-  return (deleting ? isAlreadyGoneStatus(status) : isGoneStatus(status) && kind !== "create" && kind !== "lookup") ? "gone" : "refused";
+  return (deleting ? isAlreadyGoneStatus(status) : isGoneStatus(status) && kind !== "create" && kind !== "lookup")
+    ? "gone"
+    : "refused";
 }
 
 function describeFailure(response: BatchSubResponse): string {
   const error = (response.body as { error?: { code?: string; message?: string } } | undefined)?.error;
-  return `${response.status}${error?.code ? ` ${error.code}` : ""}${error?.message ? `: ${error.message}` : ""}`.slice(0, 500);
+  return `${response.status}${error?.code ? ` ${error.code}` : ""}${error?.message ? `: ${error.message}` : ""}`.slice(
+    0,
+    500,
+  );
 }
 
 /**
@@ -228,7 +258,12 @@ class Writer<Row extends CopyState> {
     const items = await this.#batchItems(planned);
     // Create intents (their transactionIds) are saved before anything is sent: a lost answer is found again.
     await this.#save();
-    const stats = await sendInBatches(this.run.graph, items, (answered) => this.#onAnswered(answered), this.options.retry);
+    const stats = await sendInBatches(
+      this.run.graph,
+      items,
+      (answered) => this.#onAnswered(answered),
+      this.options.retry,
+    );
     // The client counted the batch envelopes; Outlook counts (and throttles) each request inside them.
     this.run.stats.requests += stats.subRequests;
     this.run.stats.throttled += stats.throttled;
@@ -253,7 +288,8 @@ class Writer<Row extends CopyState> {
         this.#unsaved.add(row);
         continue;
       }
-      if (write.kind === "create" || write.kind === "lookup") write.calendarId = row.graphCalendarId ?? (await exportCalendarOf(this.run));
+      if (write.kind === "create" || write.kind === "lookup")
+        write.calendarId = row.graphCalendarId ?? (await exportCalendarOf(this.run));
       if (write.kind === "create") {
         row.integrationId = this.run.integration.id;
         row.graphCalendarId = write.calendarId ?? null;
@@ -345,7 +381,11 @@ class Writer<Row extends CopyState> {
   #found(write: Write<Row>, copies: GraphEvent[]): Array<Write<Row>> {
     const { row } = write;
     const [copy, ...duplicates] = copies.filter(({ id }) => id);
-    const next = duplicates.map((duplicate): Write<Row> => ({ ...write, kind: "deleteDuplicate", graphEventId: duplicate.id ?? "" }));
+    const next = duplicates.map((duplicate): Write<Row> => ({
+      ...write,
+      kind: "deleteDuplicate",
+      graphEventId: duplicate.id ?? "",
+    }));
     if (copy) {
       row.integrationId = this.run.integration.id;
       row.graphEventId = copy.id ?? null;
@@ -382,7 +422,12 @@ class Writer<Row extends CopyState> {
   async #copyChanged(write: Write<Row>, copy: GraphEvent): Promise<Array<Write<Row>>> {
     const { integration } = this.run;
     const userTimeZone = await (this.#userTimeZone ??= this.#ownerTimeZone());
-    const context = { ownerId: integration.userId, integrationId: integration.id, calendarId: write.row.graphCalendarId ?? "", userTimeZone };
+    const context = {
+      ownerId: integration.userId,
+      integrationId: integration.id,
+      calendarId: write.row.graphCalendarId ?? "",
+      userTimeZone,
+    };
     const mapping = graphEventToAgendaEvent(copy, context);
     if (mapping.kind === "remove") return this.#copyGone(write);
     if (mapping.kind === "unmappable") {
@@ -401,7 +446,10 @@ class Writer<Row extends CopyState> {
     const { row } = write;
     const settled = await run.db.transaction(async (tx) => {
       const [current] = await tx.select().from(agendaEvents).where(eq(agendaEvents.id, row.id)).for("update");
-      return current && (await applyOutlookChange(tx, { integrationId: run.integration.id, runId: run.id }, current, change)).row;
+      return (
+        current &&
+        (await applyOutlookChange(tx, { integrationId: run.integration.id, runId: run.id }, current, change)).row
+      );
     });
     if (!settled) return [];
     // The row takes what the rules saved, for each of its fields the database holds.
@@ -420,7 +468,10 @@ class Writer<Row extends CopyState> {
   }
 
   async #ownerTimeZone(): Promise<string> {
-    const [owner] = await this.run.db.select({ timeZone: users.timeZone }).from(users).where(eq(users.id, this.run.integration.userId));
+    const [owner] = await this.run.db
+      .select({ timeZone: users.timeZone })
+      .from(users)
+      .where(eq(users.id, this.run.integration.userId));
     return owner?.timeZone ?? "UTC";
   }
 
@@ -440,6 +491,11 @@ class Writer<Row extends CopyState> {
 }
 
 /** Brings Outlook in line with `rows` as `target` says, and counts what it wrote into the run. */
-export function writeToOutlook<Row extends CopyState>(run: SyncRun, target: WriteTarget<Row>, rows: Row[], options: WriteOptions): Promise<ExportCounts> {
+export function writeToOutlook<Row extends CopyState>(
+  run: SyncRun,
+  target: WriteTarget<Row>,
+  rows: Row[],
+  options: WriteOptions,
+): Promise<ExportCounts> {
   return new Writer(run, target, options).write(rows);
 }

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { bodyEditedSinceSync, graphBodyOf, personalEventToGraphEvent, personalEventToGraphEventChanges } from "./personal-event-mapping";
+import {
+  bodyEditedSinceSync,
+  graphBodyOf,
+  personalEventToGraphEvent,
+  personalEventToGraphEventChanges,
+} from "./personal-event-mapping";
 
 describe("graphBodyOf", () => {
   it.each([
@@ -12,9 +17,12 @@ describe("graphBodyOf", () => {
     expect(graphBodyOf(body)).toEqual({ contentType: "html", content: body });
   });
 
-  it.each(["", "Apporter la carte vitale", "x < y et y > z", "Écrire à <nom>", "a<b", "<3 merci", "<paragraphe>"])("sends %j as text", (body) => {
-    expect(graphBodyOf(body)).toEqual({ contentType: "text", content: body });
-  });
+  it.each(["", "Apporter la carte vitale", "x < y et y > z", "Écrire à <nom>", "a<b", "<3 merci", "<paragraphe>"])(
+    "sends %j as text",
+    (body) => {
+      expect(graphBodyOf(body)).toEqual({ contentType: "text", content: body });
+    },
+  );
 });
 
 describe("writing the body only when it was edited here", () => {
@@ -36,11 +44,17 @@ describe("writing the body only when it was edited here", () => {
 
   it("leaves the body out of an update when it is the one last synced, and sends it when edited", () => {
     expect(personalEventToGraphEventChanges(row)).not.toHaveProperty("body");
-    expect(personalEventToGraphEventChanges({ ...row, body: "Ordre du jour modifié" }).body).toEqual({ contentType: "text", content: "Ordre du jour modifié" });
+    expect(personalEventToGraphEventChanges({ ...row, body: "Ordre du jour modifié" }).body).toEqual({
+      contentType: "text",
+      content: "Ordre du jour modifié",
+    });
   });
 
   it("always sends the body of a create", () => {
-    expect(personalEventToGraphEvent(row, "transaction").body).toEqual({ contentType: "text", content: "Ordre du jour" });
+    expect(personalEventToGraphEvent(row, "transaction").body).toEqual({
+      contentType: "text",
+      content: "Ordre du jour",
+    });
   });
 
   it("takes an unknown last synced body as Outlook's to keep for its events, and as the platform's to write for the platform's", () => {

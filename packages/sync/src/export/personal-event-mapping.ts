@@ -7,7 +7,19 @@ import { graphDateTime } from "./formation-event-mapping";
 
 type PersonalEventRow = Pick<
   typeof agendaEvents.$inferSelect,
-  "id" | "source" | "title" | "body" | "outlookBody" | "location" | "startsAt" | "endsAt" | "isAllDay" | "startDate" | "endDate" | "timeZone" | "showAs"
+  | "id"
+  | "source"
+  | "title"
+  | "body"
+  | "outlookBody"
+  | "location"
+  | "startsAt"
+  | "endsAt"
+  | "isAllDay"
+  | "startDate"
+  | "endDate"
+  | "timeZone"
+  | "showAs"
 >;
 
 /** An all-day boundary: midnight of the date, in the event's zone named the Windows way (UTC if it has no such name). */

@@ -17,13 +17,11 @@ const { database, services, mailboxEvents, admin } = useTestMailboxes(MAILBOXES)
 const FAST_RETRY = { baseDelayMs: 10, maxDelayMs: 100 };
 const HOUR_MS = 3_600_000;
 
-
-
-
-
 /** The requests Outlook received for the mailbox, batch envelopes left out: each one inside them is there. */
 async function requestLog(name: string): Promise<LoggedRequest[]> {
-  return ((await admin("GET", `/requests?mailbox=${mailboxOf(name)}`)) as { value: LoggedRequest[] }).value.filter((entry) => !isBatchEnvelope(entry));
+  return ((await admin("GET", `/requests?mailbox=${mailboxOf(name)}`)) as { value: LoggedRequest[] }).value.filter(
+    (entry) => !isBatchEnvelope(entry),
+  );
 }
 
 async function withFaults<T>(faults: Record<string, unknown>, work: () => Promise<T>): Promise<T> {
@@ -41,7 +39,9 @@ async function connect(name: string): Promise<{ user: User; integrationId: strin
 }
 
 async function runExport(integrationId: string, retry: Record<string, number> = {}) {
-  const { result, stats } = await runSync(services(), integrationId, "export", "manual", (run) => exportPersonalEvents(run, { retry: { ...FAST_RETRY, ...retry } }));
+  const { result, stats } = await runSync(services(), integrationId, "export", "manual", (run) =>
+    exportPersonalEvents(run, { retry: { ...FAST_RETRY, ...retry } }),
+  );
   return { ...result, issues: stats.issues };
 }
 
@@ -81,11 +81,18 @@ async function outlookRows(integrationId: string) {
 }
 
 async function conflictsOf(user: User) {
-  return database().db.select().from(syncConflicts).where(eq(syncConflicts.ownerId, user.id)).orderBy(asc(syncConflicts.detectedAt));
+  return database()
+    .db.select()
+    .from(syncConflicts)
+    .where(eq(syncConflicts.ownerId, user.id))
+    .orderBy(asc(syncConflicts.detectedAt));
 }
 
-const agendaIdOf = (event: SandboxMailboxEvent) => event.singleValueExtendedProperties?.find(({ id }) => id.toLowerCase() === AGENDA_EVENT_ID_PROPERTY.toLowerCase())?.value;
-const writes = (log: LoggedRequest[]) => log.filter(({ method }) => method !== "GET").map(({ method, status }) => `${method} ${status}`);
+const agendaIdOf = (event: SandboxMailboxEvent) =>
+  event.singleValueExtendedProperties?.find(({ id }) => id.toLowerCase() === AGENDA_EVENT_ID_PROPERTY.toLowerCase())
+    ?.value;
+const writes = (log: LoggedRequest[]) =>
+  log.filter(({ method }) => method !== "GET").map(({ method, status }) => `${method} ${status}`);
 const calls = (log: LoggedRequest[]) => log.map(({ method, status }) => `${method} ${status}`);
 
 /** Seeds Outlook events and imports them: the agenda's Outlook rows, soonest first. */
@@ -107,18 +114,40 @@ describe("exporting personal events to Outlook", () => {
       timeZone: "Europe/Paris",
       showAs: "oof",
     });
-    const holiday = await createPlatformEvent(user, { title: "Congé", isAllDay: true, startDate: "2026-08-03", endDate: "2026-08-05", timeZone: "Europe/Paris" });
+    const holiday = await createPlatformEvent(user, {
+      title: "Congé",
+      isAllDay: true,
+      startDate: "2026-08-03",
+      endDate: "2026-08-05",
+      timeZone: "Europe/Paris",
+    });
 
     expect(await runExport(integrationId)).toMatchObject({ created: 2, updated: 0, deleted: 0, failed: 0, issues: [] });
     const events = await mailboxEvents("pia");
     const copyOf = (id: string) => events.find((event) => agendaIdOf(event) === id);
-    expect(copyOf(dentist.id)).toMatchObject({ subject: "Dentiste", isAllDay: false, showAs: "oof", location: { displayName: "Cabinet Martin" } });
+    expect(copyOf(dentist.id)).toMatchObject({
+      subject: "Dentiste",
+      isAllDay: false,
+      showAs: "oof",
+      location: { displayName: "Cabinet Martin" },
+    });
     expect(copyOf(dentist.id)?.body.content).toContain("Apporter la carte");
     expect(copyOf(dentist.id)?.start.dateTime.slice(0, 16)).toBe(dentist.startsAt.slice(0, 16));
-    expect(copyOf(holiday.id)).toMatchObject({ subject: "Congé", isAllDay: true, start: { dateTime: expect.stringMatching(/^2026-08-03T00:00:00/) } });
+    expect(copyOf(holiday.id)).toMatchObject({
+      subject: "Congé",
+      isAllDay: true,
+      start: { dateTime: expect.stringMatching(/^2026-08-03T00:00:00/) },
+    });
     for (const event of [dentist, holiday]) {
       const row = await rowOf(event.id);
-      expect(row).toMatchObject({ integrationId, graphEventId: copyOf(event.id)?.immutableId, graphChangeKey: copyOf(event.id)?.changeKey, outlookVersion: 1, version: 1, syncStatus: "synced" });
+      expect(row).toMatchObject({
+        integrationId,
+        graphEventId: copyOf(event.id)?.immutableId,
+        graphChangeKey: copyOf(event.id)?.changeKey,
+        outlookVersion: 1,
+        version: 1,
+        syncStatus: "synced",
+      });
       expect(row.graphTransactionId).toBe(copyOf(event.id)?.transactionId);
     }
 
@@ -129,9 +158,16 @@ describe("exporting personal events to Outlook", () => {
     expect(await requestLog("pia")).toHaveLength(sent);
     expect((await rowOf(dentist.id)).version).toBe(1);
 
-    await editInPlatform(user, dentist.id, { title: "Dentiste (contrôle)", startsAt: hoursFromNow(50).toISOString(), endsAt: hoursFromNow(51).toISOString() });
+    await editInPlatform(user, dentist.id, {
+      title: "Dentiste (contrôle)",
+      startsAt: hoursFromNow(50).toISOString(),
+      endsAt: hoursFromNow(51).toISOString(),
+    });
     expect(await runExport(integrationId)).toMatchObject({ created: 0, updated: 1, deleted: 0 });
-    expect((await mailboxEvents("pia")).find((event) => agendaIdOf(event) === dentist.id)).toMatchObject({ subject: "Dentiste (contrôle)", location: { displayName: "Cabinet Martin" } });
+    expect((await mailboxEvents("pia")).find((event) => agendaIdOf(event) === dentist.id)).toMatchObject({
+      subject: "Dentiste (contrôle)",
+      location: { displayName: "Cabinet Martin" },
+    });
     expect(await runImport(integrationId)).toMatchObject({ created: 0, updated: 0, deleted: 0, toExport: 0 });
     const afterUpdate = (await requestLog("pia")).length;
     expect(await runExport(integrationId)).toMatchObject({ updated: 0 });
@@ -154,24 +190,51 @@ describe("exporting personal events to Outlook", () => {
   it("creates each event once when create answers are lost, within a run (transactionId) or across runs (agenda-id property)", async () => {
     const { user, integrationId } = await connect("quentin");
     const created = [];
-    for (let n = 0; n < 6; n++) created.push(await createPlatformEvent(user, { title: `Lost ${n}`, startsAt: hoursFromNow(24 + n).toISOString(), endsAt: hoursFromNow(25 + n).toISOString() }));
+    for (let n = 0; n < 6; n++)
+      created.push(
+        await createPlatformEvent(user, {
+          title: `Lost ${n}`,
+          startsAt: hoursFromNow(24 + n).toISOString(),
+          endsAt: hoursFromNow(25 + n).toISOString(),
+        }),
+      );
     const counts = await withFaults({ seed: 7, lostCreateRate: 0.5 }, () => runExport(integrationId));
     expect(counts).toMatchObject({ created: 6, failed: 0 });
-    expect((await requestLog("quentin")).filter(({ injected }) => injected === "fault:lost-create-response").length).toBeGreaterThan(0);
+    expect(
+      (await requestLog("quentin")).filter(({ injected }) => injected === "fault:lost-create-response").length,
+    ).toBeGreaterThan(0);
 
     // The answer lost and no retry left (a retry would get the event Outlook made for its transactionId): the events
     // exist, their rows do not know them.
-    const unlucky = await createPlatformEvent(user, { title: "Unlucky", startsAt: hoursFromNow(40).toISOString(), endsAt: hoursFromNow(41).toISOString() });
-    const adopted = await createPlatformEvent(user, { title: "Adopted", startsAt: hoursFromNow(42).toISOString(), endsAt: hoursFromNow(43).toISOString() });
-    expect(await withFaults({ lostCreateRate: 1 }, () => runExport(integrationId, { maxAttempts: 1 }))).toMatchObject({ created: 0, failed: 2 });
-    expect(await rowOf(unlucky.id)).toMatchObject({ graphEventId: null, syncStatus: "pending", graphTransactionId: expect.any(String) });
+    const unlucky = await createPlatformEvent(user, {
+      title: "Unlucky",
+      startsAt: hoursFromNow(40).toISOString(),
+      endsAt: hoursFromNow(41).toISOString(),
+    });
+    const adopted = await createPlatformEvent(user, {
+      title: "Adopted",
+      startsAt: hoursFromNow(42).toISOString(),
+      endsAt: hoursFromNow(43).toISOString(),
+    });
+    expect(await withFaults({ lostCreateRate: 1 }, () => runExport(integrationId, { maxAttempts: 1 }))).toMatchObject({
+      created: 0,
+      failed: 2,
+    });
+    expect(await rowOf(unlucky.id)).toMatchObject({
+      graphEventId: null,
+      syncStatus: "pending",
+      graphTransactionId: expect.any(String),
+    });
 
     // The import recognises its own creates by their transactionId: no Outlook row, the platform rows take the ids.
     await runImport(integrationId);
     expect(await outlookRows(integrationId)).toEqual([]);
     expect(await rowOf(adopted.id)).toMatchObject({ graphEventId: expect.any(String), outlookVersion: 1 });
     // Without an import in between, the export finds the copy by the agenda-id property.
-    await database().db.update(agendaEvents).set({ graphEventId: null, graphChangeKey: null, outlookVersion: null }).where(eq(agendaEvents.id, unlucky.id));
+    await database()
+      .db.update(agendaEvents)
+      .set({ graphEventId: null, graphChangeKey: null, outlookVersion: null })
+      .where(eq(agendaEvents.id, unlucky.id));
     expect(await runExport(integrationId)).toMatchObject({ created: 0, updated: 1, failed: 0 });
 
     const ids = (await mailboxEvents("quentin")).map(agendaIdOf).sort();
@@ -180,7 +243,11 @@ describe("exporting personal events to Outlook", () => {
 
     // Deleted here before its lost create was found: an import takes the copy for an Outlook event; the export finds
     // the copy by its property, drops that echo row and deletes the copy.
-    const regretted = await createPlatformEvent(user, { title: "Regretted", startsAt: hoursFromNow(44).toISOString(), endsAt: hoursFromNow(45).toISOString() });
+    const regretted = await createPlatformEvent(user, {
+      title: "Regretted",
+      startsAt: hoursFromNow(44).toISOString(),
+      endsAt: hoursFromNow(45).toISOString(),
+    });
     await withFaults({ lostCreateRate: 1 }, () => runExport(integrationId, { maxAttempts: 1 }));
     await deleteEvent(database().db, user.id, regretted.id);
     await runImport(integrationId);
@@ -203,11 +270,22 @@ describe("exporting personal events to Outlook", () => {
 
     expect(await runExport(integrationId)).toMatchObject({ created: 0, updated: 1, deleted: 1, failed: 0 });
     expect(writes(await requestLog("rosa"))).toEqual(expect.arrayContaining(["PATCH 200", "DELETE 204"]));
-    expect(await mailboxEvents("rosa")).toEqual([expect.objectContaining({ immutableId: edited.graphEventId, subject: "Réunion d'équipe", location: expect.objectContaining({ displayName: "Salle B" }) })]);
+    expect(await mailboxEvents("rosa")).toEqual([
+      expect.objectContaining({
+        immutableId: edited.graphEventId,
+        subject: "Réunion d'équipe",
+        location: expect.objectContaining({ displayName: "Salle B" }),
+      }),
+    ]);
     expect(await rowOf(edited.id)).toMatchObject({ version: 2, outlookVersion: 2 });
 
     expect(await runImport(integrationId)).toMatchObject({ created: 0, updated: 0, deleted: 0, toExport: 0 });
-    expect(await rowOf(edited.id)).toMatchObject({ version: 2, outlookVersion: 2, title: "Réunion d'équipe", body: "Ordre du jour" });
+    expect(await rowOf(edited.id)).toMatchObject({
+      version: 2,
+      outlookVersion: 2,
+      title: "Réunion d'équipe",
+      body: "Ordre du jour",
+    });
     expect(await rowOf(removed.id)).toMatchObject({ deletedAt: expect.any(Date), version: 2 });
     expect(await conflictsOf(user)).toEqual([]);
   });
@@ -222,27 +300,58 @@ describe("exporting personal events to Outlook", () => {
 
     // Platform first, then Outlook, both after the last read: Outlook's edit is the later one.
     await editInPlatform(user, first.id, { title: "Atelier (plateforme)" });
-    await admin("PATCH", `/mailboxes/${mailboxOf("sam")}/events/${first.graphEventId}`, { subject: "Atelier (Outlook)" });
+    await admin("PATCH", `/mailboxes/${mailboxOf("sam")}/events/${first.graphEventId}`, {
+      subject: "Atelier (Outlook)",
+    });
     await admin("DELETE", "/requests");
     expect(await runExport(integrationId)).toMatchObject({ updated: 0, failed: 0 });
     expect(calls(await requestLog("sam"))).toEqual(["PATCH 412", "GET 200"]);
     expect(await rowOf(first.id)).toMatchObject({ title: "Atelier (Outlook)", version: 3, outlookVersion: 3 });
 
     // Outlook first, then the platform: the platform's edit is written, over the changeKey just read.
-    await admin("PATCH", `/mailboxes/${mailboxOf("sam")}/events/${second.graphEventId}`, { subject: "Revue (Outlook)" });
+    await admin("PATCH", `/mailboxes/${mailboxOf("sam")}/events/${second.graphEventId}`, {
+      subject: "Revue (Outlook)",
+    });
     await editInPlatform(user, second.id, { title: "Revue (plateforme)" });
     await admin("DELETE", "/requests");
     expect(await runExport(integrationId)).toMatchObject({ updated: 1, failed: 0 });
     expect(calls(await requestLog("sam"))).toEqual(["PATCH 412", "GET 200", "PATCH 200"]);
-    expect((await mailboxEvents("sam")).map(({ subject }) => subject).sort()).toEqual(["Atelier (Outlook)", "Revue (plateforme)"]);
+    expect((await mailboxEvents("sam")).map(({ subject }) => subject).sort()).toEqual([
+      "Atelier (Outlook)",
+      "Revue (plateforme)",
+    ]);
     expect(await rowOf(second.id)).toMatchObject({ title: "Revue (plateforme)", version: 2, outlookVersion: 2 });
 
     const conflicts = await conflictsOf(user);
-    expect(conflicts.map(({ eventId, kind, winner, platformVersion, outlookVersion }) => ({ eventId, kind, winner, platform: platformVersion?.title, outlook: outlookVersion?.title }))).toEqual([
-      { eventId: first.id, kind: "edited_on_both_sides", winner: "outlook", platform: "Atelier (plateforme)", outlook: "Atelier (Outlook)" },
-      { eventId: second.id, kind: "edited_on_both_sides", winner: "platform", platform: "Revue (plateforme)", outlook: "Revue (Outlook)" },
+    expect(
+      conflicts.map(({ eventId, kind, winner, platformVersion, outlookVersion }) => ({
+        eventId,
+        kind,
+        winner,
+        platform: platformVersion?.title,
+        outlook: outlookVersion?.title,
+      })),
+    ).toEqual([
+      {
+        eventId: first.id,
+        kind: "edited_on_both_sides",
+        winner: "outlook",
+        platform: "Atelier (plateforme)",
+        outlook: "Atelier (Outlook)",
+      },
+      {
+        eventId: second.id,
+        kind: "edited_on_both_sides",
+        winner: "platform",
+        platform: "Revue (plateforme)",
+        outlook: "Revue (Outlook)",
+      },
     ]);
-    expect(conflicts.every(({ platformVersion, outlookVersion }) => platformVersion?.modifiedAt && outlookVersion?.modifiedAt)).toBe(true);
+    expect(
+      conflicts.every(
+        ({ platformVersion, outlookVersion }) => platformVersion?.modifiedAt && outlookVersion?.modifiedAt,
+      ),
+    ).toBe(true);
 
     // Settled: the next import reads the export's own write back, and nothing moves.
     expect(await runImport(integrationId)).toMatchObject({ created: 0, updated: 0, deleted: 0, toExport: 0 });
@@ -259,17 +368,27 @@ describe("exporting personal events to Outlook", () => {
     if (!first || !second) throw new Error("two Outlook rows expected");
     await editInPlatform(user, first.id, { title: "Cours (plateforme)" });
     await admin("PATCH", `/mailboxes/${mailboxOf("tom")}/events/${first.graphEventId}`, { subject: "Cours (Outlook)" });
-    await admin("PATCH", `/mailboxes/${mailboxOf("tom")}/events/${second.graphEventId}`, { subject: "Examen (Outlook)" });
+    await admin("PATCH", `/mailboxes/${mailboxOf("tom")}/events/${second.graphEventId}`, {
+      subject: "Examen (Outlook)",
+    });
     await editInPlatform(user, second.id, { title: "Examen (plateforme)", location: "Amphi" });
 
     expect(await runImport(integrationId)).toMatchObject({ updated: 1, toExport: 1 });
     expect(await rowOf(first.id)).toMatchObject({ title: "Cours (Outlook)", version: 3, outlookVersion: 3 });
-    expect(await rowOf(second.id)).toMatchObject({ title: "Examen (plateforme)", location: "Amphi", version: 2, outlookVersion: 1 });
+    expect(await rowOf(second.id)).toMatchObject({
+      title: "Examen (plateforme)",
+      location: "Amphi",
+      version: 2,
+      outlookVersion: 1,
+    });
     await admin("DELETE", "/requests");
     expect(await runExport(integrationId)).toMatchObject({ updated: 1 });
     // The import read Outlook's changeKey: the write goes through at once.
     expect(calls(await requestLog("tom"))).toEqual(["PATCH 200"]);
-    expect((await mailboxEvents("tom")).map(({ subject }) => subject).sort()).toEqual(["Cours (Outlook)", "Examen (plateforme)"]);
+    expect((await mailboxEvents("tom")).map(({ subject }) => subject).sort()).toEqual([
+      "Cours (Outlook)",
+      "Examen (plateforme)",
+    ]);
     expect((await conflictsOf(user)).map(({ eventId, kind, winner }) => ({ eventId, kind, winner }))).toEqual([
       { eventId: first.id, kind: "edited_on_both_sides", winner: "outlook" },
       { eventId: second.id, kind: "edited_on_both_sides", winner: "platform" },
@@ -288,7 +407,11 @@ describe("exporting personal events to Outlook", () => {
     await editInPlatform(user, kept.id, { title: "Visite (plateforme)" });
     await admin("DELETE", `/mailboxes/${mailboxOf("uma")}/events/${kept.graphEventId}`);
     expect(await runImport(integrationId)).toMatchObject({ deleted: 0, toExport: 1 });
-    expect(await rowOf(kept.id)).toMatchObject({ deletedAt: null, graphEventId: null, graphCalendarId: kept.graphCalendarId });
+    expect(await rowOf(kept.id)).toMatchObject({
+      deletedAt: null,
+      graphEventId: null,
+      graphCalendarId: kept.graphCalendarId,
+    });
     expect(await runExport(integrationId)).toMatchObject({ created: 1 });
     const remade = (await mailboxEvents("uma")).find(({ subject }) => subject === "Visite (plateforme)");
     expect(remade).toMatchObject({ calendarId: kept.graphCalendarId });
@@ -296,15 +419,37 @@ describe("exporting personal events to Outlook", () => {
 
     // Deleted here, then edited there: the later edit wins over the deletion, through a 412 on the DELETE.
     await deleteEvent(database().db, user.id, revived.id);
-    await admin("PATCH", `/mailboxes/${mailboxOf("uma")}/events/${revived.graphEventId}`, { subject: "Appel (Outlook)" });
+    await admin("PATCH", `/mailboxes/${mailboxOf("uma")}/events/${revived.graphEventId}`, {
+      subject: "Appel (Outlook)",
+    });
     await admin("DELETE", "/requests");
     expect(await runExport(integrationId)).toMatchObject({ deleted: 0 });
     expect(calls(await requestLog("uma"))).toEqual(["DELETE 412", "GET 200"]);
     expect(await rowOf(revived.id)).toMatchObject({ deletedAt: null, title: "Appel (Outlook)" });
 
-    expect((await conflictsOf(user)).map(({ eventId, kind, winner, platformVersion, outlookVersion }) => ({ eventId, kind, winner, platformDeleted: platformVersion?.deleted ?? false, outlookDeleted: outlookVersion?.deleted ?? false }))).toEqual([
-      { eventId: kept.id, kind: "removed_in_outlook_edited_here", winner: "platform", platformDeleted: false, outlookDeleted: true },
-      { eventId: revived.id, kind: "removed_in_outlook_edited_here", winner: "outlook", platformDeleted: true, outlookDeleted: false },
+    expect(
+      (await conflictsOf(user)).map(({ eventId, kind, winner, platformVersion, outlookVersion }) => ({
+        eventId,
+        kind,
+        winner,
+        platformDeleted: platformVersion?.deleted ?? false,
+        outlookDeleted: outlookVersion?.deleted ?? false,
+      })),
+    ).toEqual([
+      {
+        eventId: kept.id,
+        kind: "removed_in_outlook_edited_here",
+        winner: "platform",
+        platformDeleted: false,
+        outlookDeleted: true,
+      },
+      {
+        eventId: revived.id,
+        kind: "removed_in_outlook_edited_here",
+        winner: "outlook",
+        platformDeleted: true,
+        outlookDeleted: false,
+      },
     ]);
     expect(await runImport(integrationId)).toMatchObject({ created: 0, updated: 0, deleted: 0, toExport: 0 });
   });
@@ -317,7 +462,12 @@ describe("exporting personal events to Outlook", () => {
       startsAt: hoursFromNow(30).toISOString(),
       endsAt: hoursFromNow(31).toISOString(),
     });
-    const plain = await createPlatformEvent(user, { title: "Note", body: "x < y et <nom> > 3", startsAt: hoursFromNow(32).toISOString(), endsAt: hoursFromNow(33).toISOString() });
+    const plain = await createPlatformEvent(user, {
+      title: "Note",
+      body: "x < y et <nom> > 3",
+      startsAt: hoursFromNow(32).toISOString(),
+      endsAt: hoursFromNow(33).toISOString(),
+    });
     expect(await runExport(integrationId)).toMatchObject({ created: 2, failed: 0 });
     // The owner's view renders every body as HTML: markup sent as HTML shows as is, text sent as text is escaped.
     const copyOf = async (id: string) => (await mailboxEvents("val")).find((event) => agendaIdOf(event) === id);
@@ -326,67 +476,105 @@ describe("exporting personal events to Outlook", () => {
 
     await editInPlatform(user, formatted.id, { title: "Comité (reporté)" });
     expect(await runExport(integrationId)).toMatchObject({ updated: 1, failed: 0 });
-    expect(await copyOf(formatted.id)).toMatchObject({ subject: "Comité (reporté)", body: { contentType: "html", content: formatted.body } });
+    expect(await copyOf(formatted.id)).toMatchObject({
+      subject: "Comité (reporté)",
+      body: { contentType: "html", content: formatted.body },
+    });
   });
 
   it("leaves an Outlook event's HTML body alone when other fields are edited here, and replaces it when the body is", async () => {
     const { user, integrationId } = await connect("wes");
     const html =
       '<html><body><p>Ordre du jour : <b>budget</b></p><div class="teams">Rejoindre la réunion <a href="https://teams.example.test/join/42">ici</a></div></body></html>';
-    const [meeting] = await importedOutlookEvents("wes", integrationId, [{ subject: "Revue", body: { contentType: "html", content: html }, ...graphTimes(30) }]);
+    const [meeting] = await importedOutlookEvents("wes", integrationId, [
+      { subject: "Revue", body: { contentType: "html", content: html }, ...graphTimes(30) },
+    ]);
     if (!meeting) throw new Error("an Outlook row expected");
     expect(meeting.body).toContain("Rejoindre la réunion");
     expect(meeting.body).not.toContain("<b>");
-    const copy = async () => (await mailboxEvents("wes")).find(({ immutableId }) => immutableId === meeting.graphEventId);
+    const copy = async () =>
+      (await mailboxEvents("wes")).find(({ immutableId }) => immutableId === meeting.graphEventId);
 
     await editInPlatform(user, meeting.id, { title: "Revue trimestrielle" });
     expect(await runExport(integrationId)).toMatchObject({ updated: 1, failed: 0 });
-    expect(await copy()).toMatchObject({ subject: "Revue trimestrielle", body: { contentType: "html", content: html } });
+    expect(await copy()).toMatchObject({
+      subject: "Revue trimestrielle",
+      body: { contentType: "html", content: html },
+    });
     expect(await runImport(integrationId)).toMatchObject({ created: 0, updated: 0, deleted: 0, toExport: 0 });
-    expect(await rowOf(meeting.id)).toMatchObject({ title: "Revue trimestrielle", body: meeting.body, version: 2, outlookVersion: 2 });
+    expect(await rowOf(meeting.id)).toMatchObject({
+      title: "Revue trimestrielle",
+      body: meeting.body,
+      version: 2,
+      outlookVersion: 2,
+    });
 
     await editInPlatform(user, meeting.id, { body: "Ordre du jour : budget et recrutement" });
     expect(await runExport(integrationId)).toMatchObject({ updated: 1, failed: 0 });
     expect((await copy())?.body.content).toContain("Ordre du jour : budget et recrutement");
     expect((await copy())?.body.content).not.toContain("teams.example.test");
-    expect(await rowOf(meeting.id)).toMatchObject({ outlookBody: "Ordre du jour : budget et recrutement", version: 3, outlookVersion: 3 });
+    expect(await rowOf(meeting.id)).toMatchObject({
+      outlookBody: "Ordre du jour : budget et recrutement",
+      version: 3,
+      outlookVersion: 3,
+    });
     expect(await conflictsOf(user)).toEqual([]);
   });
 
   it("writes the whole platform version over Outlook's when it wins a conflict, the body Outlook changed included", async () => {
     const { user, integrationId } = await connect("yan");
-    const html = '<p>Salle <b>3</b></p>';
+    const html = "<p>Salle <b>3</b></p>";
     const [kept, overwritten] = await importedOutlookEvents("yan", integrationId, [
       { subject: "Atelier", body: { contentType: "html", content: html }, ...graphTimes(30) },
       { subject: "Revue", body: { contentType: "html", content: html }, ...graphTimes(32) },
     ]);
     if (!kept || !overwritten) throw new Error("two Outlook rows expected");
     // Outlook first (only the reminder for one, the body for the other), then the platform: the platform wins both.
-    await admin("PATCH", `/mailboxes/${mailboxOf("yan")}/events/${kept.graphEventId}`, { reminderMinutesBeforeStart: 30 });
-    await admin("PATCH", `/mailboxes/${mailboxOf("yan")}/events/${overwritten.graphEventId}`, { body: { contentType: "html", content: "<p>Salle 4</p>" } });
+    await admin("PATCH", `/mailboxes/${mailboxOf("yan")}/events/${kept.graphEventId}`, {
+      reminderMinutesBeforeStart: 30,
+    });
+    await admin("PATCH", `/mailboxes/${mailboxOf("yan")}/events/${overwritten.graphEventId}`, {
+      body: { contentType: "html", content: "<p>Salle 4</p>" },
+    });
     await editInPlatform(user, kept.id, { title: "Atelier (plateforme)" });
     await editInPlatform(user, overwritten.id, { title: "Revue (plateforme)" });
 
     expect(await runExport(integrationId)).toMatchObject({ updated: 2, failed: 0 });
     const copies = await mailboxEvents("yan");
-    expect(copies.find(({ immutableId }) => immutableId === kept.graphEventId)).toMatchObject({ subject: "Atelier (plateforme)", body: { contentType: "html", content: html } });
+    expect(copies.find(({ immutableId }) => immutableId === kept.graphEventId)).toMatchObject({
+      subject: "Atelier (plateforme)",
+      body: { contentType: "html", content: html },
+    });
     const replaced = copies.find(({ immutableId }) => immutableId === overwritten.graphEventId);
     expect(replaced?.subject).toBe("Revue (plateforme)");
     expect(replaced?.body.content).toContain("Salle 3");
-    expect((await conflictsOf(user)).map(({ eventId, winner }) => ({ eventId, winner }))).toEqual(expect.arrayContaining([{ eventId: overwritten.id, winner: "platform" }]));
+    expect((await conflictsOf(user)).map(({ eventId, winner }) => ({ eventId, winner }))).toEqual(
+      expect.arrayContaining([{ eventId: overwritten.id, winner: "platform" }]),
+    );
   });
 
   it("takes an HTML body Outlook gives back as text for the same body when both sides made the same edit", async () => {
     const { user, integrationId } = await connect("xia");
-    const body = '<p>Salle <b>3</b> &amp; visio</p><ul><li>Budget</li><li>Planning</li></ul>';
-    const event = await createPlatformEvent(user, { title: "Bureau", body, startsAt: hoursFromNow(30).toISOString(), endsAt: hoursFromNow(31).toISOString() });
+    const body = "<p>Salle <b>3</b> &amp; visio</p><ul><li>Budget</li><li>Planning</li></ul>";
+    const event = await createPlatformEvent(user, {
+      title: "Bureau",
+      body,
+      startsAt: hoursFromNow(30).toISOString(),
+      endsAt: hoursFromNow(31).toISOString(),
+    });
     expect(await runExport(integrationId)).toMatchObject({ created: 1, failed: 0 });
     const { graphEventId } = await rowOf(event.id);
 
     await editInPlatform(user, event.id, { title: "Bureau (reporté)" });
     await admin("PATCH", `/mailboxes/${mailboxOf("xia")}/events/${graphEventId}`, { subject: "Bureau (reporté)" });
     expect(await runImport(integrationId)).toMatchObject({ updated: 0, toExport: 0 });
-    expect(await rowOf(event.id)).toMatchObject({ title: "Bureau (reporté)", body, outlookBody: body, version: 2, outlookVersion: 2 });
+    expect(await rowOf(event.id)).toMatchObject({
+      title: "Bureau (reporté)",
+      body,
+      outlookBody: body,
+      version: 2,
+      outlookVersion: 2,
+    });
     expect(await conflictsOf(user)).toEqual([]);
     await admin("DELETE", "/requests");
     expect(await runExport(integrationId)).toMatchObject({ updated: 0 });

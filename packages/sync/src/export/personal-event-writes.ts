@@ -24,7 +24,10 @@ function personalCandidatesOf(integration: IntegrationKey): SQL | undefined {
     eq(agendaEvents.ownerId, integration.userId),
     inArray(agendaEvents.source, ["platform", "outlook"]),
     or(isNull(agendaEvents.outlookVersion), gt(agendaEvents.version, agendaEvents.outlookVersion)),
-    or(eq(agendaEvents.integrationId, integration.id), and(eq(agendaEvents.source, "platform"), isNull(agendaEvents.integrationId))),
+    or(
+      eq(agendaEvents.integrationId, integration.id),
+      and(eq(agendaEvents.source, "platform"), isNull(agendaEvents.integrationId)),
+    ),
   );
 }
 
@@ -52,7 +55,10 @@ export function plannedPersonalWrite(row: AgendaEventRow, exportEnabled: boolean
  * changeKey seen (If-Match). A copy changed in Outlook meanwhile (412) is read again and the conflict rules decide;
  * one deleted there (404) too. Sends nothing when nothing is pending.
  */
-export async function exportPersonalEvents(run: SyncRun, options: ExportPersonalEventsOptions = {}): Promise<ExportCounts> {
+export async function exportPersonalEvents(
+  run: SyncRun,
+  options: ExportPersonalEventsOptions = {},
+): Promise<ExportCounts> {
   const rows = await run.db.select().from(agendaEvents).where(personalCandidatesOf(run.integration));
   const target: WriteTarget<AgendaEventRow> = {
     describe: (row) => `agenda event ${row.id}`,

@@ -7,14 +7,31 @@ import type { Calendar } from "@microsoft/microsoft-graph-types";
 import { and, eq, gt, inArray, isNotNull, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import { toSnakeCase } from "drizzle-orm/casing";
 import type { SyncRun } from "../runs/sync-run";
-import { graphEventToAgendaEvent, type GraphDeltaItem, type GraphEventContext, type GraphEventMapping, type ImportedAgendaEvent } from "../reconcile/graph-event-mapping";
-import { adoptOwnCopy, isPlainOutlookRow, applyOutlookChange, type AgendaEventRow, type OutlookChangeOutcome } from "../reconcile/outlook-changes";
+import {
+  graphEventToAgendaEvent,
+  type GraphDeltaItem,
+  type GraphEventContext,
+  type GraphEventMapping,
+  type ImportedAgendaEvent,
+} from "../reconcile/graph-event-mapping";
+import {
+  adoptOwnCopy,
+  isPlainOutlookRow,
+  applyOutlookChange,
+  type AgendaEventRow,
+  type OutlookChangeOutcome,
+} from "../reconcile/outlook-changes";
 
 const DAY_MS = 86_400_000;
 /** Outlook's largest delta page. */
 const PAGE_SIZE = 200;
 /** Times in UTC, plain-text bodies, full pages, and ids that survive moves between calendars. */
-const DELTA_PREFER = [`outlook.timezone="UTC"`, `outlook.body-content-type="text"`, `odata.maxpagesize=${PAGE_SIZE}`, `IdType="ImmutableId"`].join(", ");
+const DELTA_PREFER = [
+  `outlook.timezone="UTC"`,
+  `outlook.body-content-type="text"`,
+  `odata.maxpagesize=${PAGE_SIZE}`,
+  `IdType="ImmutableId"`,
+].join(", ");
 /** A cursor whose window is further than this from the wanted one is replaced by a new round: the window rolls daily. */
 const WINDOW_TOLERANCE_MS = DAY_MS;
 /** Rejected cursors one calendar may restart from in one run; past that the run fails and its job retries later. */
@@ -96,7 +113,10 @@ interface Round {
  * `json_to_recordset` reads with them. A record, so that a column added to ImportedAgendaEvent and forgotten here
  * fails to compile. (The other columns are the same for the whole page.)
  */
-const EVENT_COLUMNS: Record<Exclude<keyof ImportedAgendaEvent, "ownerId" | "source" | "integrationId" | "graphCalendarId">, string> = {
+const EVENT_COLUMNS: Record<
+  Exclude<keyof ImportedAgendaEvent, "ownerId" | "source" | "integrationId" | "graphCalendarId">,
+  string
+> = {
   graphEventId: "text",
   title: "text",
   body: "text",
@@ -116,11 +136,27 @@ const EVENT_COLUMNS: Record<Exclude<keyof ImportedAgendaEvent, "ownerId" | "sour
   recurrence: "jsonb",
   remoteModifiedAt: "timestamptz",
 };
-const eventColumns = Object.entries(EVENT_COLUMNS).map(([key, type]) => ({ json: sql.identifier(key), column: sql.identifier(toSnakeCase(key)), type: sql.raw(type) }));
-const INCOMING_RECORD = sql.join(eventColumns.map(({ json, type }) => sql`${json} ${type}`), sql`, `);
-const EVENT_COLUMN_LIST = sql.join(eventColumns.map(({ column }) => column), sql`, `);
-const INCOMING_VALUES = sql.join(eventColumns.map(({ json }) => sql`incoming.${json}`), sql`, `);
-const REFRESHED_VALUES = sql.join(eventColumns.map(({ column }) => sql`${column} = excluded.${column}`), sql`, `);
+const eventColumns = Object.entries(EVENT_COLUMNS).map(([key, type]) => ({
+  json: sql.identifier(key),
+  column: sql.identifier(toSnakeCase(key)),
+  type: sql.raw(type),
+}));
+const INCOMING_RECORD = sql.join(
+  eventColumns.map(({ json, type }) => sql`${json} ${type}`),
+  sql`, `,
+);
+const EVENT_COLUMN_LIST = sql.join(
+  eventColumns.map(({ column }) => column),
+  sql`, `,
+);
+const INCOMING_VALUES = sql.join(
+  eventColumns.map(({ json }) => sql`incoming.${json}`),
+  sql`, `,
+);
+const REFRESHED_VALUES = sql.join(
+  eventColumns.map(({ column }) => sql`${column} = excluded.${column}`),
+  sql`, `,
+);
 /** Whether an update changes what the agenda shows (Outlook gives an event a new changeKey on every edit). */
 const CHANGED = sql`(agenda_events.graph_change_key is distinct from excluded.graph_change_key
   or agenda_events.graph_calendar_id is distinct from excluded.graph_calendar_id or agenda_events.deleted_at is not null)`;
@@ -128,12 +164,17 @@ const CHANGED = sql`(agenda_events.graph_change_key is distinct from excluded.gr
 const NEXT_VERSION = sql`case when ${CHANGED} then agenda_events.version + 1 else agenda_events.version end`;
 
 function isRejectedCursor(error: unknown): boolean {
-  return error instanceof GraphError && (error.statusCode === 410 || RESYNC_CODES.has((error.code ?? "").toLowerCase()));
+  return (
+    error instanceof GraphError && (error.statusCode === 410 || RESYNC_CODES.has((error.code ?? "").toLowerCase()))
+  );
 }
 
 function wantedWindow(options: ImportOptions): TimeWindow {
   const now = Date.now();
-  return { start: new Date(now - (options.daysBack ?? 30) * DAY_MS), end: new Date(now + (options.daysAhead ?? 365) * DAY_MS) };
+  return {
+    start: new Date(now - (options.daysBack ?? 30) * DAY_MS),
+    end: new Date(now + (options.daysAhead ?? 365) * DAY_MS),
+  };
 }
 
 function windowIsCurrent(current: TimeWindow, wanted: TimeWindow): boolean {
@@ -144,13 +185,28 @@ function windowIsCurrent(current: TimeWindow, wanted: TimeWindow): boolean {
 }
 
 function firstLink(calendarId: string, window: TimeWindow): string {
-  const query = new URLSearchParams({ startDateTime: window.start.toISOString(), endDateTime: window.end.toISOString() });
+  const query = new URLSearchParams({
+    startDateTime: window.start.toISOString(),
+    endDateTime: window.end.toISOString(),
+  });
   return `/me/calendars/${encodeURIComponent(calendarId)}/calendarView/delta?${query}`;
 }
 
 /** Forgets a calendar's cursor and starts a full round over `window`, dated by the database clock like the rows it marks. */
-async function startFullRound(db: DatabaseOrTransaction, integrationId: string, calendarId: string, window: TimeWindow): Promise<Round> {
-  const fresh = { deltaLink: null, nextLink: null, windowStart: window.start, windowEnd: window.end, resyncStartedAt: sql`now()`, updatedAt: sql`now()` };
+async function startFullRound(
+  db: DatabaseOrTransaction,
+  integrationId: string,
+  calendarId: string,
+  window: TimeWindow,
+): Promise<Round> {
+  const fresh = {
+    deltaLink: null,
+    nextLink: null,
+    windowStart: window.start,
+    windowEnd: window.end,
+    resyncStartedAt: sql`now()`,
+    updatedAt: sql`now()`,
+  };
   const [cursor] = await db
     .insert(syncCursors)
     .values({ integrationId, calendarId, ...fresh })
@@ -160,14 +216,20 @@ async function startFullRound(db: DatabaseOrTransaction, integrationId: string, 
 }
 
 /** The round a calendar's cursor holds: the one in progress, or the next from its deltaLink unless its window is stale. */
-async function storedRound(db: DatabaseOrTransaction, integrationId: string, calendarId: string, wanted: TimeWindow): Promise<Round | undefined> {
+async function storedRound(
+  db: DatabaseOrTransaction,
+  integrationId: string,
+  calendarId: string,
+  wanted: TimeWindow,
+): Promise<Round | undefined> {
   const [cursor] = await db
     .select()
     .from(syncCursors)
     .where(and(eq(syncCursors.integrationId, integrationId), eq(syncCursors.calendarId, calendarId)));
   const window = cursor && { start: cursor.windowStart, end: cursor.windowEnd };
   if (cursor?.nextLink && window) return { link: cursor.nextLink, window, resyncStartedAt: cursor.resyncStartedAt };
-  if (cursor?.deltaLink && window && windowIsCurrent(window, wanted)) return { link: cursor.deltaLink, window, resyncStartedAt: null };
+  if (cursor?.deltaLink && window && windowIsCurrent(window, wanted))
+    return { link: cursor.deltaLink, window, resyncStartedAt: null };
   return undefined;
 }
 
@@ -192,7 +254,11 @@ async function openRound(run: SyncRun, calendarId: string, wanted: TimeWindow): 
  * Writes, in one statement, the events of a page that are new to the agenda or refresh (or revive) a plain Outlook
  * row: one with no platform edit pending, the common case. Counts what changed.
  */
-async function upsertPlainEvents(tx: DatabaseOrTransaction, context: GraphEventContext, events: ImportedAgendaEvent[]): Promise<Counts> {
+async function upsertPlainEvents(
+  tx: DatabaseOrTransaction,
+  context: GraphEventContext,
+  events: ImportedAgendaEvent[],
+): Promise<Counts> {
   const { ownerId, integrationId, calendarId } = context;
   const [counts] = await tx.execute<{ created: number; updated: number }>(sql`
     with incoming as (
@@ -234,15 +300,30 @@ function addOutcome(counts: Counts, { effect, needsExport }: OutlookChangeOutcom
  * with a platform edit pending, copies whose create answer was lost) go through the conflict rules one by one; the
  * rest in one statement. Rows are locked first, so an edit made in the platform meanwhile waits for the page.
  */
-async function upsertEvents(tx: DatabaseOrTransaction, run: SyncRun, context: GraphEventContext, items: IncomingEvent[]): Promise<Counts> {
+async function upsertEvents(
+  tx: DatabaseOrTransaction,
+  run: SyncRun,
+  context: GraphEventContext,
+  items: IncomingEvent[],
+): Promise<Counts> {
   const { integrationId, ownerId } = context;
   const known = await tx
     .select()
     .from(agendaEvents)
-    .where(and(eq(agendaEvents.integrationId, integrationId), inArray(agendaEvents.graphEventId, items.map(({ event }) => event.graphEventId))))
+    .where(
+      and(
+        eq(agendaEvents.integrationId, integrationId),
+        inArray(
+          agendaEvents.graphEventId,
+          items.map(({ event }) => event.graphEventId),
+        ),
+      ),
+    )
     .for("update");
   const byGraphId = new Map(known.map((row) => [row.graphEventId, row]));
-  const unknownTransactionIds = items.flatMap(({ event, transactionId }) => (transactionId && !byGraphId.has(event.graphEventId) ? [transactionId] : []));
+  const unknownTransactionIds = items.flatMap(({ event, transactionId }) =>
+    transactionId && !byGraphId.has(event.graphEventId) ? [transactionId] : [],
+  );
   const sent =
     unknownTransactionIds.length === 0
       ? []
@@ -250,7 +331,14 @@ async function upsertEvents(tx: DatabaseOrTransaction, run: SyncRun, context: Gr
           .select()
           .from(agendaEvents)
           // Live rows only, which the owner's index covers: a deleted one's lost copy is found and deleted by the export.
-          .where(and(eq(agendaEvents.ownerId, ownerId), isNull(agendaEvents.deletedAt), inArray(agendaEvents.graphTransactionId, unknownTransactionIds), isNull(agendaEvents.graphEventId)))
+          .where(
+            and(
+              eq(agendaEvents.ownerId, ownerId),
+              isNull(agendaEvents.deletedAt),
+              inArray(agendaEvents.graphTransactionId, unknownTransactionIds),
+              isNull(agendaEvents.graphEventId),
+            ),
+          )
           .for("update");
   const bySentTransaction = new Map(sent.map((row) => [row.graphTransactionId, row]));
 
@@ -266,7 +354,12 @@ async function upsertEvents(tx: DatabaseOrTransaction, run: SyncRun, context: Gr
   const counts = plain.length > 0 ? await upsertPlainEvents(tx, context, plain) : emptyCounts();
   const conflicts = { integrationId, runId: run.id };
   for (const { row, event, adopt } of special) {
-    addOutcome(counts, adopt ? await adoptOwnCopy(tx, conflicts, row, event) : await applyOutlookChange(tx, conflicts, row, { kind: "edited", event }));
+    addOutcome(
+      counts,
+      adopt
+        ? await adoptOwnCopy(tx, conflicts, row, event)
+        : await applyOutlookChange(tx, conflicts, row, { kind: "edited", event }),
+    );
   }
   return counts;
 }
@@ -286,13 +379,21 @@ function copiesWithin(integrationId: string, calendarId: string, window: TimeWin
 }
 
 /** Rows whose Outlook copy is gone: plain Outlook rows are tombstoned in one statement, the others follow the rules. */
-async function applyRemovals(tx: DatabaseOrTransaction, run: SyncRun, integrationId: string, where: SQL | undefined): Promise<Counts> {
+async function applyRemovals(
+  tx: DatabaseOrTransaction,
+  run: SyncRun,
+  integrationId: string,
+  where: SQL | undefined,
+): Promise<Counts> {
   const rows = await tx.select().from(agendaEvents).where(where).for("update");
   const counts = emptyCounts();
   const tombstoned = rows.filter((row) => isPlainOutlookRow(row) && row.deletedAt === null).map(({ id }) => id);
   if (tombstoned.length > 0) {
     const next = sql`${agendaEvents.version} + 1`;
-    await tx.update(agendaEvents).set({ deletedAt: sql`now()`, updatedAt: sql`now()`, version: next, outlookVersion: next }).where(inArray(agendaEvents.id, tombstoned));
+    await tx
+      .update(agendaEvents)
+      .set({ deletedAt: sql`now()`, updatedAt: sql`now()`, version: next, outlookVersion: next })
+      .where(inArray(agendaEvents.id, tombstoned));
     counts.deleted += tombstoned.length;
   }
   for (const row of rows.filter((candidate) => !isPlainOutlookRow(candidate))) {
@@ -314,13 +415,19 @@ function unseenIn(integrationId: string, calendarId: string, round: Round & { re
 }
 
 /** What a page asks of the agenda, each event once at its last state in the page (delta may repeat items). */
-function readItems(page: DeltaPage, context: GraphEventContext): { upserts: IncomingEvent[]; removals: string[]; issues: SyncRunIssue[] } {
+function readItems(
+  page: DeltaPage,
+  context: GraphEventContext,
+): { upserts: IncomingEvent[]; removals: string[]; issues: SyncRunIssue[] } {
   const latest = new Map<string, Exclude<GraphEventMapping, { kind: "unmappable" }>>();
   const issues: SyncRunIssue[] = [];
   for (const item of page.value) {
     const mapping = graphEventToAgendaEvent(item, context);
     if (mapping.kind === "unmappable") {
-      issues.push({ message: `Outlook event not imported: ${mapping.reason}`, ...(mapping.graphEventId ? { graphEventId: mapping.graphEventId } : {}) });
+      issues.push({
+        message: `Outlook event not imported: ${mapping.reason}`,
+        ...(mapping.graphEventId ? { graphEventId: mapping.graphEventId } : {}),
+      });
       continue;
     }
     latest.set(mapping.kind === "upsert" ? mapping.event.graphEventId : mapping.graphEventId, mapping);
@@ -345,11 +452,24 @@ async function writePage(run: SyncRun, context: GraphEventContext, round: Round,
       for (const key of COUNTED) counts[key] += more[key];
     };
     if (upserts.length > 0) add(await upsertEvents(tx, run, context, upserts));
-    if (removals.length > 0) add(await applyRemovals(tx, run, integrationId, removedIn(integrationId, calendarId, round, removals)));
-    if (deltaLink && round.resyncStartedAt) add(await applyRemovals(tx, run, integrationId, unseenIn(integrationId, calendarId, { ...round, resyncStartedAt: round.resyncStartedAt })));
+    if (removals.length > 0)
+      add(await applyRemovals(tx, run, integrationId, removedIn(integrationId, calendarId, round, removals)));
+    if (deltaLink && round.resyncStartedAt)
+      add(
+        await applyRemovals(
+          tx,
+          run,
+          integrationId,
+          unseenIn(integrationId, calendarId, { ...round, resyncStartedAt: round.resyncStartedAt }),
+        ),
+      );
     await tx
       .update(syncCursors)
-      .set(deltaLink ? { deltaLink, nextLink: null, resyncStartedAt: null, updatedAt: sql`now()` } : { nextLink: page["@odata.nextLink"], updatedAt: sql`now()` })
+      .set(
+        deltaLink
+          ? { deltaLink, nextLink: null, resyncStartedAt: null, updatedAt: sql`now()` }
+          : { nextLink: page["@odata.nextLink"], updatedAt: sql`now()` },
+      )
       .where(and(eq(syncCursors.integrationId, integrationId), eq(syncCursors.calendarId, calendarId)));
     return counts;
   });
@@ -368,11 +488,23 @@ function readPage(run: SyncRun, link: string): Promise<DeltaPage> {
   return page;
 }
 
-async function importCalendar(run: SyncRun, context: GraphEventContext, options: ImportOptions, budget: PageBudget, totals: Counts): Promise<CalendarImport> {
+async function importCalendar(
+  run: SyncRun,
+  context: GraphEventContext,
+  options: ImportOptions,
+  budget: PageBudget,
+  totals: Counts,
+): Promise<CalendarImport> {
   const { integrationId, calendarId } = context;
   const wanted = wantedWindow(options);
   let round = await openRound(run, calendarId, wanted);
-  const result: CalendarImport = { calendarId, status: "complete", fullRound: round.resyncStartedAt !== null, pages: 0, restarts: 0 };
+  const result: CalendarImport = {
+    calendarId,
+    status: "complete",
+    fullRound: round.resyncStartedAt !== null,
+    pages: 0,
+    restarts: 0,
+  };
   if (budget.remaining <= 0) return { ...result, status: "paused" };
   options.signal?.throwIfAborted();
   let pending = readPage(run, round.link);
@@ -389,7 +521,9 @@ async function importCalendar(run: SyncRun, context: GraphEventContext, options:
         continue;
       }
       if (graphStatusOf(error) === 404) {
-        await run.db.delete(syncCursors).where(and(eq(syncCursors.integrationId, integrationId), eq(syncCursors.calendarId, calendarId)));
+        await run.db
+          .delete(syncCursors)
+          .where(and(eq(syncCursors.integrationId, integrationId), eq(syncCursors.calendarId, calendarId)));
         run.stats.issues.push({ message: `Outlook calendar ${calendarId} to import not found`, status: 404 });
         return { ...result, status: "missing" };
       }
@@ -402,9 +536,13 @@ async function importCalendar(run: SyncRun, context: GraphEventContext, options:
     if (!nextLink && !deltaLink) throw new Error("Graph delta page without @odata.nextLink or @odata.deltaLink");
     // A page's link is stored with it, then followed: one to another origin is neither, and the run stops there with
     // the cursor where it was. Starting over would meet the same answer.
-    const foreign = [nextLink, deltaLink].find((link) => link !== undefined && !isGraphLink(link, run.services.graphOrigin));
+    const foreign = [nextLink, deltaLink].find(
+      (link) => link !== undefined && !isGraphLink(link, run.services.graphOrigin),
+    );
     if (foreign) {
-      run.stats.issues.push({ message: `Outlook calendar ${calendarId}: Graph answered a link to ${originOf(foreign)}, not to its own ${run.services.graphOrigin}; not followed` });
+      run.stats.issues.push({
+        message: `Outlook calendar ${calendarId}: Graph answered a link to ${originOf(foreign)}, not to its own ${run.services.graphOrigin}; not followed`,
+      });
       throw new ForeignOriginError(originOf(foreign), run.services.graphOrigin);
     }
     const goOn = nextLink !== undefined && budget.remaining > 0 && !options.signal?.aborted;
@@ -439,7 +577,12 @@ export async function importIntegration(run: SyncRun, options: ImportOptions = {
   const budget: PageBudget = { remaining: options.maxPages ?? Number.POSITIVE_INFINITY };
   const calendars: CalendarImport[] = [];
   for (const calendarId of calendarIds) {
-    const context: GraphEventContext = { ownerId: integration.userId, integrationId: integration.id, calendarId, userTimeZone: owner?.timeZone ?? "UTC" };
+    const context: GraphEventContext = {
+      ownerId: integration.userId,
+      integrationId: integration.id,
+      calendarId,
+      userTimeZone: owner?.timeZone ?? "UTC",
+    };
     calendars.push(await importCalendar(run, context, options, budget, totals));
   }
   return { ...totals, calendars };

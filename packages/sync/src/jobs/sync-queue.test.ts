@@ -21,7 +21,12 @@ let web: SyncQueue;
 
 beforeAll(async () => {
   // Two queues as two processes would hold them: the web side only enqueues, the worker takes.
-  worker = await SyncQueue.start({ databaseUrl: database().url, pollingIntervalSeconds: POLLING_SECONDS, notificationDebounceMs: 300, maintenanceCron: "0 0 1 1 *" });
+  worker = await SyncQueue.start({
+    databaseUrl: database().url,
+    pollingIntervalSeconds: POLLING_SECONDS,
+    notificationDebounceMs: 300,
+    maintenanceCron: "0 0 1 1 *",
+  });
   await worker.work(handlers);
   web = await SyncQueue.start({ databaseUrl: database().url, maintenanceCron: "0 0 1 1 *" });
 });
@@ -53,7 +58,9 @@ describe("the sync queue", () => {
 
   it("holds notification imports for the debounce window: the burst joins the waiting job, which is taken when due", async () => {
     const integrationId = randomUUID();
-    const sent = await Promise.all(Array.from({ length: 20 }, () => web.enqueueNotificationImports(database().db, [integrationId])));
+    const sent = await Promise.all(
+      Array.from({ length: 20 }, () => web.enqueueNotificationImports(database().db, [integrationId])),
+    );
     expect(sent.flat()).toHaveLength(1);
     expect(await takenFor(integrationId, 1)).toEqual([{ integrationId, trigger: "notification" }]);
     await new Promise((resolve) => setTimeout(resolve, 500));

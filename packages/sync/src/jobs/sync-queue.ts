@@ -76,7 +76,9 @@ export interface SyncQueueOptions {
 function onConnectionOf(db: DatabaseOrTransaction): PgBoss.Db {
   return {
     async executeSql(text, values) {
-      const chunks = text.split(/\$(\d+)/).map((part, index) => (index % 2 === 0 ? sql.raw(part) : sql`${values[Number(part) - 1] ?? null}`));
+      const chunks = text
+        .split(/\$(\d+)/)
+        .map((part, index) => (index % 2 === 0 ? sql.raw(part) : sql`${values[Number(part) - 1] ?? null}`));
       return { rows: [...(await db.execute(sql.join(chunks)))] };
     },
   };
@@ -143,11 +145,19 @@ export class SyncQueue {
         if (!(await boss.getQueue(name))) await boss.createQueue(name, { name, policy: "stately", ...retry });
       }
       if (!(await boss.getQueue(SYNC_QUEUES.maintenance))) {
-        await boss.createQueue(SYNC_QUEUES.maintenance, { name: SYNC_QUEUES.maintenance, policy: "singleton", retryLimit: 0 });
+        await boss.createQueue(SYNC_QUEUES.maintenance, {
+          name: SYNC_QUEUES.maintenance,
+          policy: "singleton",
+          retryLimit: 0,
+        });
       }
     });
     await boss.schedule(SYNC_QUEUES.maintenance, options.maintenanceCron ?? "* * * * *");
-    const wakeChannel = postgres(options.databaseUrl, { max: 1, onnotice: () => {}, connection: { application_name: "agenda-jobs-wake" } });
+    const wakeChannel = postgres(options.databaseUrl, {
+      max: 1,
+      onnotice: () => {},
+      connection: { application_name: "agenda-jobs-wake" },
+    });
     return new SyncQueue(boss, wakeChannel, options, logger);
   }
 
@@ -185,7 +195,11 @@ export class SyncQueue {
   }
 
   /** Queues imports of the integrations; a job already waiting for one absorbs its import. Answers the jobs queued. */
-  async enqueueImports(db: DatabaseOrTransaction, integrationIds: Iterable<string>, trigger: SyncRunTrigger): Promise<string[]> {
+  async enqueueImports(
+    db: DatabaseOrTransaction,
+    integrationIds: Iterable<string>,
+    trigger: SyncRunTrigger,
+  ): Promise<string[]> {
     return this.#enqueue(db, SYNC_QUEUES.import, syncJobs(integrationIds, trigger), 0);
   }
 
@@ -194,16 +208,30 @@ export class SyncQueue {
    * waiting and joins them, so a burst is one sync.
    */
   async enqueueNotificationImports(db: DatabaseOrTransaction, integrationIds: Iterable<string>): Promise<string[]> {
-    return this.#enqueue(db, SYNC_QUEUES.import, syncJobs(integrationIds, "notification"), this.options.notificationDebounceMs ?? DEFAULT_DEBOUNCE_MS);
+    return this.#enqueue(
+      db,
+      SYNC_QUEUES.import,
+      syncJobs(integrationIds, "notification"),
+      this.options.notificationDebounceMs ?? DEFAULT_DEBOUNCE_MS,
+    );
   }
 
-  async enqueueExports(db: DatabaseOrTransaction, integrationIds: Iterable<string>, trigger: SyncRunTrigger): Promise<string[]> {
+  async enqueueExports(
+    db: DatabaseOrTransaction,
+    integrationIds: Iterable<string>,
+    trigger: SyncRunTrigger,
+  ): Promise<string[]> {
     return this.#enqueue(db, SYNC_QUEUES.export, syncJobs(integrationIds, trigger), 0);
   }
 
   async enqueueSubscriptionRenewals(db: DatabaseOrTransaction, renewals: SubscriptionJob[]): Promise<string[]> {
     const jobs = renewals.map((data) => ({ data, singletonKey: data.subscriptionId }));
-    return this.#enqueue(db, SYNC_QUEUES.renewal, jobs.sort((a, b) => a.singletonKey.localeCompare(b.singletonKey)), 0);
+    return this.#enqueue(
+      db,
+      SYNC_QUEUES.renewal,
+      jobs.sort((a, b) => a.singletonKey.localeCompare(b.singletonKey)),
+      0,
+    );
   }
 
   /**
@@ -211,7 +239,12 @@ export class SyncQueue {
    * when to fetch them: inside a transaction, the wake-up is delivered at commit too. Absorbed jobs were announced
    * already.
    */
-  async #enqueue(db: DatabaseOrTransaction, queue: SyncQueueName, jobs: JobToQueue[], delayMs: number): Promise<string[]> {
+  async #enqueue(
+    db: DatabaseOrTransaction,
+    queue: SyncQueueName,
+    jobs: JobToQueue[],
+    delayMs: number,
+  ): Promise<string[]> {
     if (jobs.length === 0) return [];
     const { requestId } = currentLogContext();
     const inserts = jobs.map(({ data, singletonKey }) => ({
@@ -224,8 +257,11 @@ export class SyncQueue {
     }));
     await this.boss.insert(inserts, { db: onConnectionOf(db) });
     const ids = inserts.map(({ id }) => id);
-    const queued = await db.execute<{ id: string }>(sql`select id from pgboss.job where name = ${queue} and id in ${ids}`);
-    if (queued.length > 0) await db.execute(sql`select pg_notify(${WAKE_CHANNEL}, ${JSON.stringify({ queue, delayMs } satisfies WakeUp)})`);
+    const queued = await db.execute<{ id: string }>(
+      sql`select id from pgboss.job where name = ${queue} and id in ${ids}`,
+    );
+    if (queued.length > 0)
+      await db.execute(sql`select pg_notify(${WAKE_CHANNEL}, ${JSON.stringify({ queue, delayMs } satisfies WakeUp)})`);
     return queued.map(({ id }) => id);
   }
 
@@ -279,7 +315,9 @@ type WakeUp = z.output<typeof wakeUp>;
  * each other's singleton keys in the same order, never each for the other.
  */
 function syncJobs(integrationIds: Iterable<string>, trigger: SyncRunTrigger): JobToQueue[] {
-  return [...new Set(integrationIds)].sort().map((integrationId) => ({ data: { integrationId, trigger }, singletonKey: integrationId }));
+  return [...new Set(integrationIds)]
+    .sort()
+    .map((integrationId) => ({ data: { integrationId, trigger }, singletonKey: integrationId }));
 }
 
 /** Wakes this process's worker of the queue named in a NOTIFY payload, when its job is due. */

@@ -7,7 +7,16 @@ const SANDBOX = "https://127.0.0.1:8443";
 describe("whether Graph can deliver change notifications", () => {
   it("needs a public HTTPS URL when Graph is Microsoft's", () => {
     expect(canReceiveNotifications(MICROSOFT, "https://agenda.example.com")).toBe(true);
-    for (const url of ["http://agenda.example.com", "https://localhost:3000", "https://127.0.0.1", "https://10.0.0.4", "https://192.168.1.20", "https://172.20.0.3", "https://[::1]:3000", "https://[fd00::1]"]) {
+    for (const url of [
+      "http://agenda.example.com",
+      "https://localhost:3000",
+      "https://127.0.0.1",
+      "https://10.0.0.4",
+      "https://192.168.1.20",
+      "https://172.20.0.3",
+      "https://[::1]:3000",
+      "https://[fd00::1]",
+    ]) {
       expect(canReceiveNotifications(MICROSOFT, url), url).toBe(false);
     }
   });

@@ -25,7 +25,14 @@ export interface NotificationEndpoints {
   lifecycleNotificationUrl: string;
 }
 
-const PRIVATE_IPV4 = [/^10\./, /^192\.168\./, /^172\.(1[6-9]|2\d|3[01])\./, /^169\.254\./, /^0\./, /^100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\./];
+const PRIVATE_IPV4 = [
+  /^10\./,
+  /^192\.168\./,
+  /^172\.(1[6-9]|2\d|3[01])\./,
+  /^169\.254\./,
+  /^0\./,
+  /^100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\./,
+];
 
 const bare = (hostname: string): string => hostname.replace(/^\[|\]$/g, "").toLowerCase();
 
@@ -50,15 +57,22 @@ export function isLocalHost(hostname: string): boolean {
  */
 export function canReceiveNotifications(graphOrigin: string, publicUrl: string): boolean {
   const target = new URL(publicUrl);
-  if (isLoopbackHost(new URL(graphOrigin).hostname)) return target.protocol === "https:" || (target.protocol === "http:" && isLoopbackHost(target.hostname));
+  if (isLoopbackHost(new URL(graphOrigin).hostname))
+    return target.protocol === "https:" || (target.protocol === "http:" && isLoopbackHost(target.hostname));
   return target.protocol === "https:" && !isLocalHost(target.hostname);
 }
 
 /** The webhook URLs to subscribe with, or null when Graph cannot reach this deployment (it then polls). */
-export function notificationEndpoints(graphOrigin: string, publicUrl: string | undefined): NotificationEndpoints | null {
+export function notificationEndpoints(
+  graphOrigin: string,
+  publicUrl: string | undefined,
+): NotificationEndpoints | null {
   if (!publicUrl || !canReceiveNotifications(graphOrigin, publicUrl)) return null;
   const base = publicUrl.replace(/\/+$/, "");
-  return { notificationUrl: `${base}${NOTIFICATION_PATHS.notifications}`, lifecycleNotificationUrl: `${base}${NOTIFICATION_PATHS.lifecycle}` };
+  return {
+    notificationUrl: `${base}${NOTIFICATION_PATHS.notifications}`,
+    lifecycleNotificationUrl: `${base}${NOTIFICATION_PATHS.lifecycle}`,
+  };
 }
 
 /** Where notifications go, and how long subscriptions live. */
@@ -75,7 +89,10 @@ export interface SubscriptionSettings extends NotificationEndpoints {
 export const DEFAULT_SUBSCRIPTION_TIMING = { lifetimeMinutes: 4_200, renewBeforeMinutes: 24 * 60 } as const;
 
 /** Subscription settings for a deployment whose public URL is `publicUrl`; null when Graph cannot reach it. */
-export function subscriptionSettingsFor(graphOrigin: string, publicUrl: string | undefined): SubscriptionSettings | null {
+export function subscriptionSettingsFor(
+  graphOrigin: string,
+  publicUrl: string | undefined,
+): SubscriptionSettings | null {
   const endpoints = notificationEndpoints(graphOrigin, publicUrl);
   return endpoints && { ...endpoints, ...DEFAULT_SUBSCRIPTION_TIMING };
 }

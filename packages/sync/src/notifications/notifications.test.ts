@@ -22,7 +22,9 @@ import { subscriptionSettingsFor, type SubscriptionSettings } from "./notificati
 import { ensureSubscriptions, renewSubscriptionNow, type SubscriptionContext } from "./subscriptions";
 
 const database = useTestDatabase();
-const MAILBOXES = ["ana", "ben", "carla", "dan", "eve", "fay", "gus", "hal", "ida"].map((name) => `${name}@contoso.test`);
+const MAILBOXES = ["ana", "ben", "carla", "dan", "eve", "fay", "gus", "hal", "ida"].map(
+  (name) => `${name}@contoso.test`,
+);
 // The sandbox's periodic reauthorizationRequired stays out of these tests; they send lifecycle events themselves.
 const sandbox = useSandbox(
   MAILBOXES.map((userPrincipalName) => ({ userPrincipalName })),
@@ -86,8 +88,13 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined | nul
   throw new Error(`timed out waiting for ${what}`);
 }
 
-const runsOf = (integrationId: string) => database().db.select().from(syncRuns).where(and(eq(syncRuns.integrationId, integrationId), eq(syncRuns.kind, "import")));
-const subscriptionsOf = (integrationId: string) => database().db.select().from(graphSubscriptions).where(eq(graphSubscriptions.integrationId, integrationId));
+const runsOf = (integrationId: string) =>
+  database()
+    .db.select()
+    .from(syncRuns)
+    .where(and(eq(syncRuns.integrationId, integrationId), eq(syncRuns.kind, "import")));
+const subscriptionsOf = (integrationId: string) =>
+  database().db.select().from(graphSubscriptions).where(eq(graphSubscriptions.integrationId, integrationId));
 
 async function jobsPending(integrationId: string): Promise<number> {
   const [row] = await database().db.execute<{ pending: number }>(
@@ -109,12 +116,18 @@ async function settledRuns(integrationId: string) {
 async function connectAndSubscribe(name: string) {
   const connected = await connectTestUser(services, { name, mailbox: `${name.toLowerCase()}@contoso.test` });
   await engine.integrationChanged(database().db, connected.integration.id);
-  await waitFor("the first import", async () => (await runsOf(connected.integration.id)).some(({ status }) => status === "succeeded"));
+  await waitFor("the first import", async () =>
+    (await runsOf(connected.integration.id)).some(({ status }) => status === "succeeded"),
+  );
   return connected;
 }
 
 async function postNotifications(body: unknown, to: NotificationReceiver = receiver): Promise<Response> {
-  return fetch(`${to.url}${NOTIFICATION_PATHS.notifications}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  return fetch(`${to.url}${NOTIFICATION_PATHS.notifications}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
 }
 
 /** The mailbox's subscription with the clientState Graph sends with it: what a genuine notification carries. */
@@ -127,7 +140,9 @@ async function genuineSubscription(integrationId: string) {
 
 /** This process's count of webhook items rejected for `reason`. */
 async function rejectedItemsCounted(reason: string): Promise<number> {
-  const counter = await metricsRegistryFor(database().db, SYNC_JOB_QUEUES).getSingleMetric("agenda_webhook_items_rejected_total")?.get();
+  const counter = await metricsRegistryFor(database().db, SYNC_JOB_QUEUES)
+    .getSingleMetric("agenda_webhook_items_rejected_total")
+    ?.get();
   return counter?.values.find(({ labels }) => labels.kind === "notifications" && labels.reason === reason)?.value ?? 0;
 }
 
@@ -137,7 +152,10 @@ describe("Outlook change notifications", () => {
   it("answers the validation handshake of both webhooks with the decoded token, as text", async () => {
     for (const path of Object.values(NOTIFICATION_PATHS)) {
       const token = "Validation: Testing client application reachability for subscription Request-Id: 42&x=1";
-      const response = await fetch(`${receiver.url}${path}?validationToken=${encodeURIComponent(token)}`, { method: "POST", headers: { "content-type": "text/plain" } });
+      const response = await fetch(`${receiver.url}${path}?validationToken=${encodeURIComponent(token)}`, {
+        method: "POST",
+        headers: { "content-type": "text/plain" },
+      });
       expect(response.status).toBe(200);
       expect(response.headers.get("content-type")).toMatch(/^text\/plain/);
       expect(await response.text()).toBe(token);
@@ -162,10 +180,19 @@ describe("Outlook change notifications", () => {
     expect((await listIntegrations(database().db, user.id))[0]?.syncMode).toBe("notifications");
 
     await sandboxAdmin(sandbox(), "POST", "/mailboxes/ana@contoso.test/events", {
-      events: [{ subject: "Appel client", start: { dateTime: "2026-12-02T10:00:00", timeZone: "UTC" }, end: { dateTime: "2026-12-02T11:00:00", timeZone: "UTC" } }],
+      events: [
+        {
+          subject: "Appel client",
+          start: { dateTime: "2026-12-02T10:00:00", timeZone: "UTC" },
+          end: { dateTime: "2026-12-02T11:00:00", timeZone: "UTC" },
+        },
+      ],
     });
     const imported = await waitFor("the Outlook event in the agenda", async () => {
-      const [event] = await database().db.select().from(agendaEvents).where(and(eq(agendaEvents.ownerId, user.id), eq(agendaEvents.title, "Appel client")));
+      const [event] = await database()
+        .db.select()
+        .from(agendaEvents)
+        .where(and(eq(agendaEvents.ownerId, user.id), eq(agendaEvents.title, "Appel client")));
       return event;
     });
     expect(imported).toMatchObject({ source: "outlook", integrationId: integration.id });
@@ -188,7 +215,16 @@ describe("Outlook change notifications", () => {
     });
     const answers = await Promise.all(
       Array.from({ length: 100 }, (_, index) =>
-        postNotifications({ value: [{ subscriptionId: row?.subscriptionId, clientState: remote?.clientState, changeType: "updated", resource: `Users/x/Events/${index}` }] }),
+        postNotifications({
+          value: [
+            {
+              subscriptionId: row?.subscriptionId,
+              clientState: remote?.clientState,
+              changeType: "updated",
+              resource: `Users/x/Events/${index}`,
+            },
+          ],
+        }),
       ),
     );
     expect(answers.map(({ status }) => status)).toEqual(Array(100).fill(202));
@@ -219,13 +255,30 @@ describe("Outlook change notifications", () => {
     const logged = webhookLogs.lines.slice(before).filter((line) => line.includes("rejected"));
     expect(logged).toHaveLength(2);
     expect(logged.find((line) => line.includes(row?.subscriptionId ?? "?"))).toContain("client_state_mismatch");
-    expect(logged.find((line) => line.includes("00000000-0000-0000-0000-000000000000"))).toContain("unknown_subscription");
+    expect(logged.find((line) => line.includes("00000000-0000-0000-0000-000000000000"))).toContain(
+      "unknown_subscription",
+    );
     expect(logged.join("\n")).not.toContain(forged);
-    const audited = await database().db.select().from(auditLog).where(eq(auditLog.action, "outlook.notification_rejected"));
-    expect(audited.map(({ outcome, detail }) => ({ outcome, reason: detail?.reason, count: detail?.count, subscriptionIds: detail?.subscriptionIds }))).toEqual(
+    const audited = await database()
+      .db.select()
+      .from(auditLog)
+      .where(eq(auditLog.action, "outlook.notification_rejected"));
+    expect(
+      audited.map(({ outcome, detail }) => ({
+        outcome,
+        reason: detail?.reason,
+        count: detail?.count,
+        subscriptionIds: detail?.subscriptionIds,
+      })),
+    ).toEqual(
       expect.arrayContaining([
         { outcome: "failure", reason: "client_state_mismatch", count: 2, subscriptionIds: [row?.subscriptionId] },
-        { outcome: "failure", reason: "unknown_subscription", count: 1, subscriptionIds: ["00000000-0000-0000-0000-000000000000"] },
+        {
+          outcome: "failure",
+          reason: "unknown_subscription",
+          count: 1,
+          subscriptionIds: ["00000000-0000-0000-0000-000000000000"],
+        },
       ]),
     );
     expect(JSON.stringify(audited)).not.toContain("forged-client-state");
@@ -256,11 +309,16 @@ describe("Outlook change notifications", () => {
 
     expect(answers.map(({ status }) => status)).toEqual(Array(501).fill(202));
     expect((await rejectedItemsCounted("unknown_subscription")) - countedBefore).toBe(500);
-    const audited = await database().db.select().from(auditLog).where(and(eq(auditLog.action, "outlook.notification_rejected"), gte(auditLog.occurredAt, floodStartedAt)));
+    const audited = await database()
+      .db.select()
+      .from(auditLog)
+      .where(and(eq(auditLog.action, "outlook.notification_rejected"), gte(auditLog.occurredAt, floodStartedAt)));
     expect(audited.length).toBeLessThanOrEqual(2);
     expect(audited.reduce((total, { detail }) => total + Number(detail?.count), 0)).toBe(500);
     for (const { detail } of audited) expect((detail?.subscriptionIds as string[]).length).toBeLessThanOrEqual(5);
-    expect(webhookLogs.lines.slice(logsBefore).filter((line) => line.includes("rejected")).length).toBeLessThanOrEqual(2);
+    expect(webhookLogs.lines.slice(logsBefore).filter((line) => line.includes("rejected")).length).toBeLessThanOrEqual(
+      2,
+    );
 
     const runs = await waitFor("the notified import", async () => {
       const settled = await settledRuns(integration.id);
@@ -273,10 +331,19 @@ describe("Outlook change notifications", () => {
     const { integration } = await connectAndSubscribe("Ida");
     const genuine = await genuineSubscription(integration.id);
     const rejections = new WebhookRejections(database().db, silentLogger);
-    const answer = (body: unknown, validationToken?: string) => answerChangeNotifications(database().db, sync.queue, rejections, { validationToken, body });
+    const answer = (body: unknown, validationToken?: string) =>
+      answerChangeNotifications(database().db, sync.queue, rejections, { validationToken, body });
     try {
       expect(await answer(undefined, "token")).toMatchObject({ status: 200, accepted: 0, rejected: 0 });
-      expect(await answer({ value: [genuine, { ...genuine, clientState: "wrong" }, { subscriptionId: randomUUID(), clientState: "guess" }] })).toEqual({ status: 202, accepted: 1, rejected: 2 });
+      expect(
+        await answer({
+          value: [
+            genuine,
+            { ...genuine, clientState: "wrong" },
+            { subscriptionId: randomUUID(), clientState: "guess" },
+          ],
+        }),
+      ).toEqual({ status: 202, accepted: 1, rejected: 2 });
       expect(await answer({ value: [{ clientState: "x" }] })).toMatchObject({ status: 400, accepted: 0, rejected: 0 });
     } finally {
       await rejections.stop();
@@ -285,9 +352,16 @@ describe("Outlook change notifications", () => {
 
   it("renews subscriptions before they expire, and recreates one Graph no longer knows", async () => {
     const { integration } = await connectTestUser(services, { name: "Dan", mailbox: "dan@contoso.test" });
-    const [row] = await database().db.select().from(calendarIntegrations).where(eq(calendarIntegrations.id, integration.id));
+    const [row] = await database()
+      .db.select()
+      .from(calendarIntegrations)
+      .where(eq(calendarIntegrations.id, integration.id));
     if (!row) throw new Error("no integration row");
-    const context: SubscriptionContext = { db: database().db, graph: services.graphFor(integration.id), integration: row };
+    const context: SubscriptionContext = {
+      db: database().db,
+      graph: services.graphFor(integration.id),
+      integration: row,
+    };
     // Six-second subscriptions, renewed in their last three seconds.
     const short = { ...settings, lifetimeMinutes: 0.1, renewBeforeMinutes: 0.05 };
 
@@ -328,7 +402,9 @@ describe("Outlook change notifications", () => {
     };
 
     await lifecycle(first.subscriptionId, "reauthorizationRequired");
-    const renewed = await waitFor("the renewal", async () => (await subscriptionsOf(integration.id)).find(({ renewedAt }) => renewedAt !== null));
+    const renewed = await waitFor("the renewal", async () =>
+      (await subscriptionsOf(integration.id)).find(({ renewedAt }) => renewedAt !== null),
+    );
     expect(renewed.subscriptionId).toBe(first.subscriptionId);
     expect(renewed.expiresAt.getTime()).toBeGreaterThanOrEqual(first.expiresAt.getTime());
 
@@ -341,16 +417,24 @@ describe("Outlook change notifications", () => {
     expect(afterMissed.at(-1)?.trigger).toBe("notification");
 
     await lifecycle(first.subscriptionId, "subscriptionRemoved");
-    const replacement = await waitFor("a new subscription", async () => (await subscriptionsOf(integration.id)).find(({ subscriptionId }) => subscriptionId !== first.subscriptionId));
+    const replacement = await waitFor("a new subscription", async () =>
+      (await subscriptionsOf(integration.id)).find(({ subscriptionId }) => subscriptionId !== first.subscriptionId),
+    );
     expect((await sandboxSubscriptions()).map(({ id }) => id)).toContain(replacement.subscriptionId);
-    expect((await subscriptionsOf(integration.id)).map(({ subscriptionId }) => subscriptionId)).toEqual([replacement.subscriptionId]);
+    expect((await subscriptionsOf(integration.id)).map(({ subscriptionId }) => subscriptionId)).toEqual([
+      replacement.subscriptionId,
+    ]);
     expect((await settledRuns(integration.id)).length).toBe(afterMissed.length + 1);
   });
 
   it("holds one subscription per imported calendar and drops them when calendars are deselected or auto-sync is off", async () => {
     const { user, integration } = await connectTestUser(services, { name: "Fay", mailbox: "fay@contoso.test" });
-    const { id: projects } = (await sandboxAdmin(sandbox(), "POST", "/mailboxes/fay@contoso.test/calendars", { name: "Projets" })) as { id: string };
-    const { id: defaultCalendar } = (await services.graphFor(integration.id).api("/me/calendar").get()) as { id: string };
+    const { id: projects } = (await sandboxAdmin(sandbox(), "POST", "/mailboxes/fay@contoso.test/calendars", {
+      name: "Projets",
+    })) as { id: string };
+    const { id: defaultCalendar } = (await services.graphFor(integration.id).api("/me/calendar").get()) as {
+      id: string;
+    };
     const resourcesAfter = async (change: Parameters<typeof updateOutlookSettings>[2]) => {
       const before = (await settledRuns(integration.id)).length;
       await updateOutlookSettings(services, user.id, change);
@@ -359,7 +443,9 @@ describe("Outlook change notifications", () => {
       return (await subscriptionsOf(integration.id)).map(({ resource }) => resource).sort();
     };
 
-    expect(await resourcesAfter({ importCalendarIds: [defaultCalendar, projects] })).toEqual([`me/calendars/${defaultCalendar}/events`, `me/calendars/${projects}/events`].sort());
+    expect(await resourcesAfter({ importCalendarIds: [defaultCalendar, projects] })).toEqual(
+      [`me/calendars/${defaultCalendar}/events`, `me/calendars/${projects}/events`].sort(),
+    );
     expect(await resourcesAfter({ importCalendarIds: [projects] })).toEqual([`me/calendars/${projects}/events`]);
     const [kept] = await subscriptionsOf(integration.id);
     expect(await resourcesAfter({ autoSyncEnabled: false })).toEqual([]);

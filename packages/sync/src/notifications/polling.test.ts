@@ -41,7 +41,10 @@ afterAll(async () => {
 
 async function finishedImports(integrationId: string, count: number) {
   for (let attempt = 0; attempt < 300; attempt++) {
-    const runs = await database().db.select().from(syncRuns).where(and(eq(syncRuns.integrationId, integrationId), eq(syncRuns.kind, "import")));
+    const runs = await database()
+      .db.select()
+      .from(syncRuns)
+      .where(and(eq(syncRuns.integrationId, integrationId), eq(syncRuns.kind, "import")));
     if (runs.length >= count && runs.every(({ status }) => status !== "running")) return runs;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -52,8 +55,20 @@ async function finishedImports(integrationId: string, count: number) {
 async function lastImportedAgo(integrationId: string, ms: number) {
   const startedAt = new Date(Date.now() - ms);
   const imports = and(eq(syncRuns.integrationId, integrationId), eq(syncRuns.kind, "import"));
-  const moved = await database().db.update(syncRuns).set({ startedAt, finishedAt: startedAt }).where(imports).returning({ id: syncRuns.id });
-  if (moved.length === 0) await database().db.insert(syncRuns).values({ integrationId, kind: "import", trigger: "change", status: "succeeded", startedAt, finishedAt: startedAt });
+  const moved = await database()
+    .db.update(syncRuns)
+    .set({ startedAt, finishedAt: startedAt })
+    .where(imports)
+    .returning({ id: syncRuns.id });
+  if (moved.length === 0)
+    await database().db.insert(syncRuns).values({
+      integrationId,
+      kind: "import",
+      trigger: "change",
+      status: "succeeded",
+      startedAt,
+      finishedAt: startedAt,
+    });
 }
 
 describe("the polling fallback", () => {
@@ -62,7 +77,9 @@ describe("the polling fallback", () => {
     await engine.integrationChanged(database().db, integration.id);
     const [first] = await finishedImports(integration.id, 1);
     expect(first).toMatchObject({ status: "succeeded", trigger: "change" });
-    expect(first?.issues.map(({ message }) => message).join()).toMatch(/Change notifications unavailable, polling instead: .*validation/i);
+    expect(first?.issues.map(({ message }) => message).join()).toMatch(
+      /Change notifications unavailable, polling instead: .*validation/i,
+    );
     expect(await database().db.select().from(graphSubscriptions)).toEqual([]);
     expect((await listIntegrations(database().db, user.id))[0]?.syncMode).toBe("polling");
 
@@ -72,14 +89,25 @@ describe("the polling fallback", () => {
     await engine.handlers().export({ integrationId: integration.id, trigger: "change" });
     expect(await engine.enqueueDue()).toMatchObject({ imports: 1 });
     const runs = await finishedImports(integration.id, 2);
-    expect(runs.map(({ trigger, status }) => `${trigger}:${status}`)).toEqual(["change:succeeded", "schedule:succeeded"]);
+    expect(runs.map(({ trigger, status }) => `${trigger}:${status}`)).toEqual([
+      "change:succeeded",
+      "schedule:succeeded",
+    ]);
   });
 
   it("imports an integration with live subscriptions only at the safety-net interval, or to renew them", async () => {
     const { user, integration } = await connectTestUser(services, { name: "Hana", mailbox: "hana@contoso.test" });
     await lastImportedAgo(integration.id, 10 * 60_000);
     const expiresAt = new Date(Date.now() + 3 * 86_400_000);
-    await database().db.insert(graphSubscriptions).values({ integrationId: integration.id, subscriptionId: "live-subscription", resource: "me/calendar/events", clientStateHash: "0".repeat(64), expiresAt });
+    await database()
+      .db.insert(graphSubscriptions)
+      .values({
+        integrationId: integration.id,
+        subscriptionId: "live-subscription",
+        resource: "me/calendar/events",
+        clientStateHash: "0".repeat(64),
+        expiresAt,
+      });
     expect((await listIntegrations(database().db, user.id)).map(({ syncMode }) => syncMode)).toEqual(["notifications"]);
 
     expect(await engine.enqueueDue()).toMatchObject({ imports: 0 });
@@ -89,7 +117,10 @@ describe("the polling fallback", () => {
 
     // Expiring within the renewal lead: due whatever the last sync.
     await lastImportedAgo(integration.id, 1_000);
-    await database().db.update(graphSubscriptions).set({ expiresAt: new Date(Date.now() + 3_600_000) }).where(eq(graphSubscriptions.integrationId, integration.id));
+    await database()
+      .db.update(graphSubscriptions)
+      .set({ expiresAt: new Date(Date.now() + 3_600_000) })
+      .where(eq(graphSubscriptions.integrationId, integration.id));
     expect(await engine.enqueueDue()).toMatchObject({ imports: 1 });
   });
 });

@@ -44,7 +44,9 @@ export function clientStateMatches(clientState: string | null | undefined, clien
 
 // Spelled out with qualified names: drizzle leaves columns unqualified in single-table queries, and the subquery's
 // `id` would shadow the integration's.
-const integrationSubscriptions = sql.raw(`select 1 from graph_subscriptions s where s.integration_id = "calendar_integrations"."id"`);
+const integrationSubscriptions = sql.raw(
+  `select 1 from graph_subscriptions s where s.integration_id = "calendar_integrations"."id"`,
+);
 
 /** SQL, in a query on calendar_integrations: the integration holds an unexpired subscription (Microsoft notifies it). */
 export function hasLiveSubscription() {
@@ -61,16 +63,22 @@ export function hasSubscriptionToRenew(renewBeforeMinutes: number) {
  * default calendar only), or the default calendar. None when nothing is synced automatically.
  */
 export function wantedResources(integration: IntegrationRow, settings: SubscriptionSettings | null): string[] {
-  if (!settings || integration.status !== "active" || !integration.importEnabled || !integration.autoSyncEnabled) return [];
+  if (!settings || integration.status !== "active" || !integration.importEnabled || !integration.autoSyncEnabled)
+    return [];
   if (integration.importCalendarIds.length === 0) return ["me/calendar/events"];
   return [...new Set(integration.importCalendarIds)].map((calendarId) => `me/calendars/${calendarId}/events`);
 }
 
-const expiration = (settings: SubscriptionSettings): string => new Date(Date.now() + settings.lifetimeMinutes * 60_000).toISOString();
+const expiration = (settings: SubscriptionSettings): string =>
+  new Date(Date.now() + settings.lifetimeMinutes * 60_000).toISOString();
 
 const subscriptionPath = (subscriptionId: string): string => `/subscriptions/${encodeURIComponent(subscriptionId)}`;
 
-async function createSubscription(context: SubscriptionContext, settings: SubscriptionSettings, resource: string): Promise<void> {
+async function createSubscription(
+  context: SubscriptionContext,
+  settings: SubscriptionSettings,
+  resource: string,
+): Promise<void> {
   const { clientState, clientStateHash } = newClientState();
   const created = (await context.graph
     .api("/subscriptions")
@@ -83,7 +91,8 @@ async function createSubscription(context: SubscriptionContext, settings: Subscr
       expirationDateTime: expiration(settings),
       clientState,
     })) as Subscription;
-  if (!created.id || !created.expirationDateTime) throw new Error("Graph created a subscription without an id or expiry");
+  if (!created.id || !created.expirationDateTime)
+    throw new Error("Graph created a subscription without an id or expiry");
   await context.db.insert(graphSubscriptions).values({
     integrationId: context.integration.id,
     subscriptionId: created.id,
@@ -94,11 +103,22 @@ async function createSubscription(context: SubscriptionContext, settings: Subscr
 }
 
 /** Extends a subscription; one Graph no longer knows is replaced by a new one. */
-export async function renewSubscription(context: SubscriptionContext, settings: SubscriptionSettings, row: GraphSubscriptionRow): Promise<"renewed" | "recreated"> {
+export async function renewSubscription(
+  context: SubscriptionContext,
+  settings: SubscriptionSettings,
+  row: GraphSubscriptionRow,
+): Promise<"renewed" | "recreated"> {
   try {
-    const renewed = (await context.graph.api(subscriptionPath(row.subscriptionId)).patch({ expirationDateTime: expiration(settings) })) as Subscription;
-    const expiresAt = renewed.expirationDateTime ? new Date(renewed.expirationDateTime) : new Date(Date.now() + settings.lifetimeMinutes * 60_000);
-    await context.db.update(graphSubscriptions).set({ expiresAt, renewedAt: new Date() }).where(eq(graphSubscriptions.id, row.id));
+    const renewed = (await context.graph
+      .api(subscriptionPath(row.subscriptionId))
+      .patch({ expirationDateTime: expiration(settings) })) as Subscription;
+    const expiresAt = renewed.expirationDateTime
+      ? new Date(renewed.expirationDateTime)
+      : new Date(Date.now() + settings.lifetimeMinutes * 60_000);
+    await context.db
+      .update(graphSubscriptions)
+      .set({ expiresAt, renewedAt: new Date() })
+      .where(eq(graphSubscriptions.id, row.id));
     return "renewed";
   } catch (error) {
     if (graphStatusOf(error) !== 404) throw error;
@@ -109,7 +129,10 @@ export async function renewSubscription(context: SubscriptionContext, settings: 
 }
 
 /** Deletes subscriptions in Graph (already gone is fine) and forgets them. */
-export async function deleteSubscriptions(context: Pick<SubscriptionContext, "db" | "graph">, rows: GraphSubscriptionRow[]): Promise<void> {
+export async function deleteSubscriptions(
+  context: Pick<SubscriptionContext, "db" | "graph">,
+  rows: GraphSubscriptionRow[],
+): Promise<void> {
   for (const row of rows) {
     await context.graph
       .api(subscriptionPath(row.subscriptionId))
@@ -118,7 +141,13 @@ export async function deleteSubscriptions(context: Pick<SubscriptionContext, "db
         if (graphStatusOf(error) !== 404) throw error;
       });
   }
-  if (rows.length > 0) await context.db.delete(graphSubscriptions).where(inArray(graphSubscriptions.id, rows.map(({ id }) => id)));
+  if (rows.length > 0)
+    await context.db.delete(graphSubscriptions).where(
+      inArray(
+        graphSubscriptions.id,
+        rows.map(({ id }) => id),
+      ),
+    );
 }
 
 /**
@@ -126,10 +155,16 @@ export async function deleteSubscriptions(context: Pick<SubscriptionContext, "db
  * renewed when expiring within `renewBeforeMinutes`, deleted when no longer wanted (calendar deselected, auto-sync
  * or import off, notifications impossible). Graph is called only when something has to change.
  */
-export async function ensureSubscriptions(context: SubscriptionContext, settings: SubscriptionSettings | null): Promise<SubscriptionChanges> {
+export async function ensureSubscriptions(
+  context: SubscriptionContext,
+  settings: SubscriptionSettings | null,
+): Promise<SubscriptionChanges> {
   const changes: SubscriptionChanges = { created: 0, renewed: 0, deleted: 0 };
   const wanted = new Set(wantedResources(context.integration, settings));
-  const rows = await context.db.select().from(graphSubscriptions).where(eq(graphSubscriptions.integrationId, context.integration.id));
+  const rows = await context.db
+    .select()
+    .from(graphSubscriptions)
+    .where(eq(graphSubscriptions.integrationId, context.integration.id));
   const kept = new Map<string, GraphSubscriptionRow>();
   const unwanted: GraphSubscriptionRow[] = [];
   for (const row of rows) {
@@ -154,11 +189,20 @@ export async function ensureSubscriptions(context: SubscriptionContext, settings
 }
 
 /** Renews one subscription on Microsoft's request (`reauthorizationRequired`), whatever its expiry. */
-export async function renewSubscriptionNow(context: SubscriptionContext, settings: SubscriptionSettings | null, subscriptionId: string): Promise<"renewed" | "recreated" | "unknown"> {
+export async function renewSubscriptionNow(
+  context: SubscriptionContext,
+  settings: SubscriptionSettings | null,
+  subscriptionId: string,
+): Promise<"renewed" | "recreated" | "unknown"> {
   const [row] = await context.db
     .select()
     .from(graphSubscriptions)
-    .where(and(eq(graphSubscriptions.integrationId, context.integration.id), eq(graphSubscriptions.subscriptionId, subscriptionId)));
+    .where(
+      and(
+        eq(graphSubscriptions.integrationId, context.integration.id),
+        eq(graphSubscriptions.subscriptionId, subscriptionId),
+      ),
+    );
   if (!row || !settings || !wantedResources(context.integration, settings).includes(row.resource)) return "unknown";
   return renewSubscription(context, settings, row);
 }

@@ -10,7 +10,13 @@ const database = useTestDatabase();
 const PERIOD_MS = 1_000;
 
 const reports = async () =>
-  (await database().db.select().from(auditLog).where(eq(auditLog.action, "outlook.notification_rejected")).orderBy(asc(auditLog.id))).map(({ detail }) => detail);
+  (
+    await database()
+      .db.select()
+      .from(auditLog)
+      .where(eq(auditLog.action, "outlook.notification_rejected"))
+      .orderBy(asc(auditLog.id))
+  ).map(({ detail }) => detail);
 const forged = (count: number, reason: RejectedItem["reason"] = "unknown_subscription"): RejectedItem[] =>
   Array.from({ length: count }, () => ({ subscriptionId: randomUUID(), reason }));
 
@@ -45,6 +51,8 @@ describe("webhook rejections", () => {
     const reported = (await reports()).length;
     await rejections.record("notifications", forged(7, "client_state_mismatch"));
     await rejections.stop();
-    expect((await reports()).slice(reported)).toEqual([expect.objectContaining({ reason: "client_state_mismatch", count: 7 })]);
+    expect((await reports()).slice(reported)).toEqual([
+      expect.objectContaining({ reason: "client_state_mismatch", count: 7 }),
+    ]);
   });
 });

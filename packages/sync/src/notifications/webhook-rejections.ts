@@ -50,7 +50,8 @@ export class WebhookRejections {
     for (const reason of new Set(items.map((item) => item.reason))) {
       const dueAt = (this.#reportedAt.get(reason) ?? Number.NEGATIVE_INFINITY) + this.reportPeriodMs;
       if (Date.now() >= dueAt) await this.#report(reason);
-      else if (!this.#timers.has(reason)) this.#timers.set(reason, setTimeout(() => this.#reportLater(reason), dueAt - Date.now()).unref());
+      else if (!this.#timers.has(reason))
+        this.#timers.set(reason, setTimeout(() => this.#reportLater(reason), dueAt - Date.now()).unref());
     }
   }
 
@@ -60,7 +61,9 @@ export class WebhookRejections {
   }
 
   #reportLater(reason: RejectionReason): void {
-    this.#report(reason).catch((error: unknown) => this.logger.error({ err: error, reason }, "Outlook webhook rejections not audited"));
+    this.#report(reason).catch((error: unknown) =>
+      this.logger.error({ err: error, reason }, "Outlook webhook rejections not audited"),
+    );
   }
 
   async #report(reason: RejectionReason): Promise<void> {
@@ -71,7 +74,12 @@ export class WebhookRejections {
     // Taken before the write: the requests arriving meanwhile count towards the next report, not a second one now.
     this.#pending.delete(reason);
     this.#reportedAt.set(reason, Date.now());
-    const detail = { reason, count: pending.count, since: pending.since.toISOString(), subscriptionIds: [...pending.subscriptionIds] };
+    const detail = {
+      reason,
+      count: pending.count,
+      since: pending.since.toISOString(),
+      subscriptionIds: [...pending.subscriptionIds],
+    };
     this.logger.warn(detail, "Outlook webhook items rejected");
     await recordAudit(this.db, { action: "outlook.notification_rejected", outcome: "failure", detail });
   }

@@ -2,7 +2,8 @@
  * A tag of a known element marks a body as HTML (one a platform sent through the API, say); text that merely holds
  * angle brackets ("x < y", "<nom>") stays text.
  */
-const HTML_ELEMENT = /<\/?(?:html|body|div|p|br|hr|span|a|b|i|u|s|em|strong|font|ul|ol|li|table|thead|tbody|tr|td|th|h[1-6]|img|blockquote|pre|code)(?:\s[^<>]*)?\/?>/i;
+const HTML_ELEMENT =
+  /<\/?(?:html|body|div|p|br|hr|span|a|b|i|u|s|em|strong|font|ul|ol|li|table|thead|tbody|tr|td|th|h[1-6]|img|blockquote|pre|code)(?:\s[^<>]*)?\/?>/i;
 
 export function isHtmlBody(body: string): boolean {
   return HTML_ELEMENT.test(body);
@@ -39,4 +40,3 @@ function bodyReading(body: string): string {
 export function sameBodyReading(platformBody: string, outlookText: string): boolean {
   return bodyReading(platformBody) === bodyReading(outlookText);
 }
-

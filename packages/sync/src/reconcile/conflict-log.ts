@@ -32,7 +32,10 @@ export type ListConflictsInput = z.output<typeof listConflictsInput>;
 
 export const reviewConflictInput = z.object({ id: z.uuid() });
 
-type SnapshotSource = Pick<typeof agendaEvents.$inferSelect, "title" | "body" | "location" | "startsAt" | "endsAt" | "isAllDay" | "startDate" | "endDate" | "timeZone">;
+type SnapshotSource = Pick<
+  typeof agendaEvents.$inferSelect,
+  "title" | "body" | "location" | "startsAt" | "endsAt" | "isAllDay" | "startDate" | "endDate" | "timeZone"
+>;
 
 /** One side's version of an event, for the conflict log: `modifiedAt` is when that side last changed it. */
 export function eventSnapshot(event: SnapshotSource, modifiedAt: Date | null, deleted = false): EventSnapshot {
@@ -76,18 +79,28 @@ function toSyncConflict(row: SyncConflictRow): SyncConflict {
 }
 
 /** The owner's conflicts, newest first; unreviewed ones only unless asked. */
-export async function listConflicts(db: DatabaseOrTransaction, ownerId: string, options: Partial<ListConflictsInput> = {}): Promise<SyncConflict[]> {
+export async function listConflicts(
+  db: DatabaseOrTransaction,
+  ownerId: string,
+  options: Partial<ListConflictsInput> = {},
+): Promise<SyncConflict[]> {
   const rows = await db
     .select()
     .from(syncConflicts)
-    .where(and(eq(syncConflicts.ownerId, ownerId), options.includeReviewed ? undefined : isNull(syncConflicts.reviewedAt)))
+    .where(
+      and(eq(syncConflicts.ownerId, ownerId), options.includeReviewed ? undefined : isNull(syncConflicts.reviewedAt)),
+    )
     .orderBy(desc(syncConflicts.detectedAt), desc(syncConflicts.id))
     .limit(options.limit ?? 100);
   return rows.map(toSyncConflict);
 }
 
 /** Marks one of the owner's conflicts reviewed (again: keeps the first review time). Another user's is not found. */
-export async function reviewConflict(db: DatabaseOrTransaction, ownerId: string, id: string): Promise<{ id: string; reviewedAt: string }> {
+export async function reviewConflict(
+  db: DatabaseOrTransaction,
+  ownerId: string,
+  id: string,
+): Promise<{ id: string; reviewedAt: string }> {
   const owned = and(eq(syncConflicts.id, id), eq(syncConflicts.ownerId, ownerId));
   const [reviewed] = await db
     .update(syncConflicts)
@@ -104,7 +117,11 @@ export async function reviewConflict(db: DatabaseOrTransaction, ownerId: string,
 }
 
 /** The user put a formation they had deleted in Outlook back: the conflicts saying it was removed are answered. */
-export async function reviewFormationRemovals(db: DatabaseOrTransaction, ownerId: string, eventId: string): Promise<void> {
+export async function reviewFormationRemovals(
+  db: DatabaseOrTransaction,
+  ownerId: string,
+  eventId: string,
+): Promise<void> {
   const reviewed = await db
     .update(syncConflicts)
     .set({ reviewedAt: new Date() })

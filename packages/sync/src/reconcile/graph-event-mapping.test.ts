@@ -1,8 +1,18 @@
 import type { Event } from "@microsoft/microsoft-graph-types";
 import { describe, expect, it } from "vitest";
-import { graphEventToAgendaEvent, ianaTimeZoneOf, type GraphDeltaItem, type GraphEventContext } from "./graph-event-mapping";
+import {
+  graphEventToAgendaEvent,
+  ianaTimeZoneOf,
+  type GraphDeltaItem,
+  type GraphEventContext,
+} from "./graph-event-mapping";
 
-const context: GraphEventContext = { ownerId: "owner-1", integrationId: "integration-1", calendarId: "calendar-1", userTimeZone: "Europe/Paris" };
+const context: GraphEventContext = {
+  ownerId: "owner-1",
+  integrationId: "integration-1",
+  calendarId: "calendar-1",
+  userTimeZone: "Europe/Paris",
+};
 
 /** An event as calendarView/delta returns it with `Prefer: outlook.timezone="UTC"` and a text body. */
 function graphEvent(overrides: Partial<Event> = {}): GraphDeltaItem {
@@ -64,26 +74,49 @@ describe("graphEventToAgendaEvent", () => {
   });
 
   it("keeps empty text as empty, and missing location or meeting as null", () => {
-    const event = imported(graphEvent({ subject: null, body: null, location: { displayName: "" }, onlineMeeting: null }));
+    const event = imported(
+      graphEvent({ subject: null, body: null, location: { displayName: "" }, onlineMeeting: null }),
+    );
     expect(event).toMatchObject({ title: "", body: "", location: null, onlineUrl: null });
   });
 
   it("keeps the UTC instants of events on both sides of a DST change, with their zone", () => {
     // Paris leaves winter time on 2030-03-31: 10:00 local is 09:00Z before and 08:00Z after.
-    const beforeParis = imported(graphEvent({ start: { dateTime: "2030-03-30T09:00:00.0000000", timeZone: "UTC" }, end: { dateTime: "2030-03-30T10:00:00.0000000", timeZone: "UTC" } }));
-    const afterParis = imported(graphEvent({ start: { dateTime: "2030-03-31T08:00:00.0000000", timeZone: "UTC" }, end: { dateTime: "2030-03-31T09:00:00.0000000", timeZone: "UTC" } }));
+    const beforeParis = imported(
+      graphEvent({
+        start: { dateTime: "2030-03-30T09:00:00.0000000", timeZone: "UTC" },
+        end: { dateTime: "2030-03-30T10:00:00.0000000", timeZone: "UTC" },
+      }),
+    );
+    const afterParis = imported(
+      graphEvent({
+        start: { dateTime: "2030-03-31T08:00:00.0000000", timeZone: "UTC" },
+        end: { dateTime: "2030-03-31T09:00:00.0000000", timeZone: "UTC" },
+      }),
+    );
     expect(afterParis.startsAt.getTime() - beforeParis.startsAt.getTime()).toBe(23 * 3_600_000);
     expect(afterParis.timeZone).toBe("Europe/Paris");
     // New York leaves standard time on 2030-03-10: 09:00 local is 14:00Z before and 13:00Z after.
     const newYork = imported(
-      graphEvent({ originalStartTimeZone: "Eastern Standard Time", start: { dateTime: "2030-03-10T13:00:00.0000000", timeZone: "UTC" }, end: { dateTime: "2030-03-10T14:00:00.0000000", timeZone: "UTC" } }),
+      graphEvent({
+        originalStartTimeZone: "Eastern Standard Time",
+        start: { dateTime: "2030-03-10T13:00:00.0000000", timeZone: "UTC" },
+        end: { dateTime: "2030-03-10T14:00:00.0000000", timeZone: "UTC" },
+      }),
     );
     expect(newYork).toMatchObject({ timeZone: "America/New_York", startsAt: new Date("2030-03-10T13:00:00Z") });
   });
 
   it("keeps all-day events as the same dates whatever the zone, anchored at midnight of their own zone", () => {
     const allDay = (zone: string, day: string, next: string) =>
-      imported(graphEvent({ isAllDay: true, originalStartTimeZone: zone, start: { dateTime: `${day}T00:00:00.0000000`, timeZone: "UTC" }, end: { dateTime: `${next}T00:00:00.0000000`, timeZone: "UTC" } }));
+      imported(
+        graphEvent({
+          isAllDay: true,
+          originalStartTimeZone: zone,
+          start: { dateTime: `${day}T00:00:00.0000000`, timeZone: "UTC" },
+          end: { dateTime: `${next}T00:00:00.0000000`, timeZone: "UTC" },
+        }),
+      );
 
     // The day New York changes to summer time is 23 hours long.
     expect(allDay("Eastern Standard Time", "2030-03-10", "2030-03-11")).toMatchObject({
@@ -110,10 +143,17 @@ describe("graphEventToAgendaEvent", () => {
 
   it("falls back to the user's zone, then UTC, when Outlook's zone has no IANA name", () => {
     expect(imported(graphEvent({ originalStartTimeZone: "tzone://Microsoft/Custom" })).timeZone).toBe("Europe/Paris");
-    expect(imported(graphEvent({ originalStartTimeZone: "Nowhere Standard Time" }), { userTimeZone: "America/New_York" }).timeZone).toBe("America/New_York");
-    expect(imported(graphEvent({ originalStartTimeZone: null }), { userTimeZone: "Mars/Olympus" }).timeZone).toBe("UTC");
+    expect(
+      imported(graphEvent({ originalStartTimeZone: "Nowhere Standard Time" }), { userTimeZone: "America/New_York" })
+        .timeZone,
+    ).toBe("America/New_York");
+    expect(imported(graphEvent({ originalStartTimeZone: null }), { userTimeZone: "Mars/Olympus" }).timeZone).toBe(
+      "UTC",
+    );
     // A user's zone stored before zones were canonicalised.
-    expect(imported(graphEvent({ originalStartTimeZone: null }), { userTimeZone: "america/new_york" }).timeZone).toBe("America/New_York");
+    expect(imported(graphEvent({ originalStartTimeZone: null }), { userTimeZone: "america/new_york" }).timeZone).toBe(
+      "America/New_York",
+    );
   });
 
   it("names zones the IANA way", () => {
@@ -125,10 +165,26 @@ describe("graphEventToAgendaEvent", () => {
   });
 
   it("keeps the series of occurrences and exceptions, and the recurrence of masters only", () => {
-    const recurrence = { pattern: { type: "daily", interval: 1 }, range: { type: "numbered", startDate: "2030-07-01", numberOfOccurrences: 3 } };
-    const occurrence = imported(graphEvent({ id: "occurrence-1", type: "occurrence", seriesMasterId: "master-1", recurrence: recurrence as Event["recurrence"] }));
-    expect(occurrence).toMatchObject({ graphEventType: "occurrence", graphSeriesMasterId: "master-1", recurrence: null });
-    const master = imported(graphEvent({ id: "master-1", type: "seriesMaster", recurrence: recurrence as Event["recurrence"] }));
+    const recurrence = {
+      pattern: { type: "daily", interval: 1 },
+      range: { type: "numbered", startDate: "2030-07-01", numberOfOccurrences: 3 },
+    };
+    const occurrence = imported(
+      graphEvent({
+        id: "occurrence-1",
+        type: "occurrence",
+        seriesMasterId: "master-1",
+        recurrence: recurrence as Event["recurrence"],
+      }),
+    );
+    expect(occurrence).toMatchObject({
+      graphEventType: "occurrence",
+      graphSeriesMasterId: "master-1",
+      recurrence: null,
+    });
+    const master = imported(
+      graphEvent({ id: "master-1", type: "seriesMaster", recurrence: recurrence as Event["recurrence"] }),
+    );
     expect(master).toMatchObject({ graphEventType: "seriesMaster", recurrence });
   });
 
@@ -151,8 +207,14 @@ describe("graphEventToAgendaEvent", () => {
   });
 
   it("turns removals and cancellations into removals", () => {
-    expect(graphEventToAgendaEvent({ id: "gone-1", "@removed": { reason: "deleted" } }, context)).toEqual({ kind: "remove", graphEventId: "gone-1" });
-    expect(graphEventToAgendaEvent(graphEvent({ isCancelled: true }), context)).toEqual({ kind: "remove", graphEventId: "AAMkAGI2-event-1" });
+    expect(graphEventToAgendaEvent({ id: "gone-1", "@removed": { reason: "deleted" } }, context)).toEqual({
+      kind: "remove",
+      graphEventId: "gone-1",
+    });
+    expect(graphEventToAgendaEvent(graphEvent({ isCancelled: true }), context)).toEqual({
+      kind: "remove",
+      graphEventId: "AAMkAGI2-event-1",
+    });
   });
 
   it("says why an event cannot be imported instead of guessing", () => {
@@ -162,10 +224,20 @@ describe("graphEventToAgendaEvent", () => {
     };
     expect(reasonFor(graphEvent({ id: undefined }))).toBe("event without id");
     expect(reasonFor(graphEvent({ start: null }))).toBe("start or end missing or not in UTC");
-    expect(reasonFor(graphEvent({ start: { dateTime: "2030-07-01T10:00:00.0000000", timeZone: "Romance Standard Time" } }))).toBe("start or end missing or not in UTC");
-    expect(reasonFor(graphEvent({ end: { dateTime: "2030-07-01T07:00:00.0000000", timeZone: "UTC" } }))).toBe("event ending before it starts");
-    expect(reasonFor(graphEvent({ isAllDay: true, start: { dateTime: "2030-07-02T00:00:00.0000000", timeZone: "UTC" }, end: { dateTime: "2030-07-02T00:00:00.0000000", timeZone: "UTC" } }))).toBe(
-      "all-day event ending before it starts",
+    expect(
+      reasonFor(graphEvent({ start: { dateTime: "2030-07-01T10:00:00.0000000", timeZone: "Romance Standard Time" } })),
+    ).toBe("start or end missing or not in UTC");
+    expect(reasonFor(graphEvent({ end: { dateTime: "2030-07-01T07:00:00.0000000", timeZone: "UTC" } }))).toBe(
+      "event ending before it starts",
     );
+    expect(
+      reasonFor(
+        graphEvent({
+          isAllDay: true,
+          start: { dateTime: "2030-07-02T00:00:00.0000000", timeZone: "UTC" },
+          end: { dateTime: "2030-07-02T00:00:00.0000000", timeZone: "UTC" },
+        }),
+      ),
+    ).toBe("all-day event ending before it starts");
   });
 });

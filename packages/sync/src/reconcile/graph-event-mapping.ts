@@ -99,7 +99,13 @@ function timingOf(event: Event, timeZone: string): Timing | string {
     if (!startDate || !endDate) return "all-day event without start or end date";
     if (endDate <= startDate) return "all-day event ending before it starts";
     // The dates are the event; the instants are their midnights in the event's own zone, for range queries.
-    return { isAllDay: true, startDate, endDate, startsAt: startOfDateInZone(startDate, timeZone), endsAt: startOfDateInZone(endDate, timeZone) };
+    return {
+      isAllDay: true,
+      startDate,
+      endDate,
+      startsAt: startOfDateInZone(startDate, timeZone),
+      endsAt: startOfDateInZone(endDate, timeZone),
+    };
   }
   const startsAt = utcInstantOf(event.start);
   const endsAt = utcInstantOf(event.end);
@@ -141,7 +147,8 @@ export function graphEventToAgendaEvent(item: GraphDeltaItem, context: GraphEven
       graphChangeKey: item.changeKey ?? null,
       graphCalendarId: context.calendarId,
       graphSeriesMasterId: item.seriesMasterId ?? null,
-      graphEventType: item.type && EVENT_TYPES.has(item.type) ? (item.type as ImportedAgendaEvent["graphEventType"]) : null,
+      graphEventType:
+        item.type && EVENT_TYPES.has(item.type) ? (item.type as ImportedAgendaEvent["graphEventType"]) : null,
       recurrence: item.type === "seriesMaster" && item.recurrence ? (item.recurrence as Record<string, unknown>) : null,
       remoteModifiedAt: modified && !Number.isNaN(modified.getTime()) ? modified : null,
     },

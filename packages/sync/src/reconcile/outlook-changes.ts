@@ -62,7 +62,13 @@ export function sameContent(row: AgendaEventRow, event: ImportedAgendaEvent): bo
     (row.isAllDay
       ? row.startDate === event.startDate && row.endDate === event.endDate
       : row.startsAt.getTime() === event.startsAt.getTime() && row.endsAt.getTime() === event.endsAt.getTime());
-  return sameTiming && row.title === event.title && sameBodyReading(row.body, event.body) && row.location === event.location && row.showAs === event.showAs;
+  return (
+    sameTiming &&
+    row.title === event.title &&
+    sameBodyReading(row.body, event.body) &&
+    row.location === event.location &&
+    row.showAs === event.showAs
+  );
 }
 
 /** Where a formation's copy shows it, as the export writes it: the room, else the online link. */
@@ -84,12 +90,22 @@ export function formationFieldsDiffer(row: AgendaEventRow, event: ImportedAgenda
 function isEcho(row: AgendaEventRow, event: ImportedAgendaEvent): boolean {
   // A row deleted because Outlook removed the event, which Outlook shows again (moved back), is not an echo.
   const stillWanted = row.deletedAt === null || hasPendingEdit(row);
-  return event.graphChangeKey !== null && event.graphChangeKey === row.graphChangeKey && event.graphCalendarId === row.graphCalendarId && stillWanted;
+  return (
+    event.graphChangeKey !== null &&
+    event.graphChangeKey === row.graphChangeKey &&
+    event.graphCalendarId === row.graphCalendarId &&
+    stillWanted
+  );
 }
 
-async function save(db: DatabaseOrTransaction, row: AgendaEventRow, changes: PgUpdateSetSource<typeof agendaEvents>): Promise<AgendaEventRow> {
+async function save(
+  db: DatabaseOrTransaction,
+  row: AgendaEventRow,
+  changes: PgUpdateSetSource<typeof agendaEvents>,
+): Promise<AgendaEventRow> {
   const [saved] = await db.update(agendaEvents).set(changes).where(eq(agendaEvents.id, row.id)).returning();
-  if (!saved) throw new Error(`agenda event ${row.id} vanished while the conflict rules applied an Outlook change to it`);
+  if (!saved)
+    throw new Error(`agenda event ${row.id} vanished while the conflict rules applied an Outlook change to it`);
   return saved;
 }
 
@@ -113,7 +129,11 @@ function bodyInLineWith(row: AgendaEventRow, event: ImportedAgendaEvent): string
 }
 
 /** The row takes Outlook's version: a new row version when what it shows changes, and Outlook reflects it. */
-async function takeOutlookVersion(db: DatabaseOrTransaction, row: AgendaEventRow, event: ImportedAgendaEvent): Promise<OutlookChangeOutcome> {
+async function takeOutlookVersion(
+  db: DatabaseOrTransaction,
+  row: AgendaEventRow,
+  event: ImportedAgendaEvent,
+): Promise<OutlookChangeOutcome> {
   const changed = row.deletedAt !== null || !sameContent(row, event);
   const version = changed ? row.version + 1 : row.version;
   const body = bodyInLineWith(row, event);
@@ -131,7 +151,12 @@ async function takeOutlookVersion(db: DatabaseOrTransaction, row: AgendaEventRow
     showAs: event.showAs,
     // What only Outlook has (an Outlook meeting link, series) for its own events; a platform event keeps its link.
     ...(row.source === "outlook"
-      ? { onlineUrl: event.onlineUrl, graphSeriesMasterId: event.graphSeriesMasterId, graphEventType: event.graphEventType, recurrence: event.recurrence }
+      ? {
+          onlineUrl: event.onlineUrl,
+          graphSeriesMasterId: event.graphSeriesMasterId,
+          graphEventType: event.graphEventType,
+          recurrence: event.recurrence,
+        }
       : {}),
   };
   const saved = await save(db, row, {
@@ -147,14 +172,26 @@ async function takeOutlookVersion(db: DatabaseOrTransaction, row: AgendaEventRow
   return { row: saved, effect: changed ? "updated" : "none", needsExport: false };
 }
 
-async function applyPersonalEdit(db: DatabaseOrTransaction, context: ConflictContext, row: AgendaEventRow, event: ImportedAgendaEvent): Promise<OutlookChangeOutcome> {
+async function applyPersonalEdit(
+  db: DatabaseOrTransaction,
+  context: ConflictContext,
+  row: AgendaEventRow,
+  event: ImportedAgendaEvent,
+): Promise<OutlookChangeOutcome> {
   const pending = hasPendingEdit(row);
-  if (isEcho(row, event)) return { row: await save(db, row, { graphSeenAt: sql`now()` }), effect: "none", needsExport: pending };
+  if (isEcho(row, event))
+    return { row: await save(db, row, { graphSeenAt: sql`now()` }), effect: "none", needsExport: pending };
   if (!pending) return takeOutlookVersion(db, row, event);
   // Both sides wrote the same thing (or this is our own write, read back before its answer was recorded).
   if (row.deletedAt === null && sameContent(row, event)) {
     return {
-      row: await save(db, row, { ...outlookState(event), outlookVersion: row.version, outlookBody: row.body, syncStatus: "synced", syncError: null }),
+      row: await save(db, row, {
+        ...outlookState(event),
+        outlookVersion: row.version,
+        outlookBody: row.body,
+        syncStatus: "synced",
+        syncError: null,
+      }),
       effect: "none",
       needsExport: false,
     };
@@ -173,18 +210,36 @@ async function applyPersonalEdit(db: DatabaseOrTransaction, context: ConflictCon
   });
   if (outlookWins) return takeOutlookVersion(db, row, event);
   // The platform's body is written over Outlook's only if they differ: an unchanged one keeps Outlook's HTML.
-  return { row: await save(db, row, { ...outlookState(event), outlookBody: bodyInLineWith(row, event) }), effect: "none", needsExport: true };
+  return {
+    row: await save(db, row, { ...outlookState(event), outlookBody: bodyInLineWith(row, event) }),
+    effect: "none",
+    needsExport: true,
+  };
 }
 
-async function applyPersonalRemoval(db: DatabaseOrTransaction, context: ConflictContext, row: AgendaEventRow): Promise<OutlookChangeOutcome> {
+async function applyPersonalRemoval(
+  db: DatabaseOrTransaction,
+  context: ConflictContext,
+  row: AgendaEventRow,
+): Promise<OutlookChangeOutcome> {
   const pending = hasPendingEdit(row);
   if (!pending) {
     if (row.deletedAt !== null) return { row, effect: "none", needsExport: false };
     const version = row.version + 1;
-    const saved = await save(db, row, { deletedAt: new Date(), updatedAt: new Date(), version, outlookVersion: version });
+    const saved = await save(db, row, {
+      deletedAt: new Date(),
+      updatedAt: new Date(),
+      version,
+      outlookVersion: version,
+    });
     return { row: saved, effect: "deleted", needsExport: false };
   }
-  if (row.deletedAt !== null) return { row: await save(db, row, { outlookVersion: row.version, syncStatus: "synced", syncError: null }), effect: "none", needsExport: false };
+  if (row.deletedAt !== null)
+    return {
+      row: await save(db, row, { outlookVersion: row.version, syncStatus: "synced", syncError: null }),
+      effect: "none",
+      needsExport: false,
+    };
   // Outlook tells no time for a deletion: the edit made here wins, the event is made again in Outlook, and the
   // deletion is logged so the user can delete it again if they meant it.
   await recordConflict(db, {
@@ -197,7 +252,13 @@ async function applyPersonalRemoval(db: DatabaseOrTransaction, context: Conflict
     platformVersion: eventSnapshot(row, row.updatedAt),
     outlookVersion: eventSnapshot(row, null, true),
   });
-  const saved = await save(db, row, { graphEventId: null, graphChangeKey: null, graphIcalUid: null, graphTransactionId: null, remoteModifiedAt: null });
+  const saved = await save(db, row, {
+    graphEventId: null,
+    graphChangeKey: null,
+    graphIcalUid: null,
+    graphTransactionId: null,
+    remoteModifiedAt: null,
+  });
   return { row: saved, effect: "none", needsExport: true };
 }
 
@@ -220,17 +281,36 @@ async function recordFormationConflict(
 }
 
 /** The platform owns formations: Outlook edits of their time, title or place are put back; a deletion is respected. */
-async function applyToFormation(db: DatabaseOrTransaction, context: ConflictContext, row: AgendaEventRow, change: OutlookChange): Promise<OutlookChangeOutcome> {
+async function applyToFormation(
+  db: DatabaseOrTransaction,
+  context: ConflictContext,
+  row: AgendaEventRow,
+  change: OutlookChange,
+): Promise<OutlookChangeOutcome> {
   const wanted = row.deletedAt === null;
   if (change.kind === "edited") {
     const { event } = change;
-    if (isEcho(row, event)) return { row: await save(db, row, { graphSeenAt: sql`now()` }), effect: "none", needsExport: false };
+    if (isEcho(row, event))
+      return { row: await save(db, row, { graphSeenAt: sql`now()` }), effect: "none", needsExport: false };
     const putBack = wanted && formationFieldsDiffer(row, event);
-    if (putBack) await recordFormationConflict(db, context, row, { kind: "formation_changed_in_outlook", winner: "platform", outlookVersion: eventSnapshot(event, event.remoteModifiedAt) });
-    const saved = await save(db, row, { ...outlookState(event), ...(putBack ? { syncStatus: "pending" as const, syncError: null } : {}) });
+    if (putBack)
+      await recordFormationConflict(db, context, row, {
+        kind: "formation_changed_in_outlook",
+        winner: "platform",
+        outlookVersion: eventSnapshot(event, event.remoteModifiedAt),
+      });
+    const saved = await save(db, row, {
+      ...outlookState(event),
+      ...(putBack ? { syncStatus: "pending" as const, syncError: null } : {}),
+    });
     return { row: saved, effect: "none", needsExport: putBack };
   }
-  if (wanted) await recordFormationConflict(db, context, row, { kind: "formation_removed_in_outlook", winner: "outlook", outlookVersion: eventSnapshot(row, null, true) });
+  if (wanted)
+    await recordFormationConflict(db, context, row, {
+      kind: "formation_removed_in_outlook",
+      winner: "outlook",
+      outlookVersion: eventSnapshot(row, null, true),
+    });
   const saved = await save(db, row, {
     ...(wanted ? { removedFromOutlookAt: new Date() } : {}),
     ...NO_FORMATION_COPY,
@@ -243,22 +323,43 @@ async function applyToFormation(db: DatabaseOrTransaction, context: ConflictCont
  * Applies the conflict rules to one row (locked by the caller's transaction) for a change seen in Outlook, recording
  * any conflict in the same transaction.
  */
-export function applyOutlookChange(db: DatabaseOrTransaction, context: ConflictContext, row: AgendaEventRow, change: OutlookChange): Promise<OutlookChangeOutcome> {
+export function applyOutlookChange(
+  db: DatabaseOrTransaction,
+  context: ConflictContext,
+  row: AgendaEventRow,
+  change: OutlookChange,
+): Promise<OutlookChangeOutcome> {
   if (row.source === "formation") return applyToFormation(db, context, row, change);
-  return change.kind === "edited" ? applyPersonalEdit(db, context, row, change.event) : applyPersonalRemoval(db, context, row);
+  return change.kind === "edited"
+    ? applyPersonalEdit(db, context, row, change.event)
+    : applyPersonalRemoval(db, context, row);
 }
 
 /**
  * A copy this product created whose answer never reached its row, recognised by the transactionId the row saved
  * before sending: the row takes the copy's ids. No conflict is possible; an edit made since is still to be sent.
  */
-export async function adoptOwnCopy(db: DatabaseOrTransaction, context: ConflictContext, row: AgendaEventRow, event: ImportedAgendaEvent): Promise<OutlookChangeOutcome> {
-  const ids = { integrationId: context.integrationId, graphEventId: event.graphEventId, ...outlookState(event), syncStatus: "synced" as const, syncError: null };
+export async function adoptOwnCopy(
+  db: DatabaseOrTransaction,
+  context: ConflictContext,
+  row: AgendaEventRow,
+  event: ImportedAgendaEvent,
+): Promise<OutlookChangeOutcome> {
+  const ids = {
+    integrationId: context.integrationId,
+    graphEventId: event.graphEventId,
+    ...outlookState(event),
+    syncStatus: "synced" as const,
+    syncError: null,
+  };
   if (row.source === "formation") {
     // Which formation version the copy shows is unknown: the export rewrites it.
     return { row: await save(db, row, { ...ids, exportedFormationVersion: null }), effect: "none", needsExport: true };
   }
   const inLine = row.deletedAt === null && sameContent(row, event);
-  const saved = await save(db, row, { ...ids, ...(inLine ? { outlookVersion: row.version, outlookBody: row.body } : {}) });
+  const saved = await save(db, row, {
+    ...ids,
+    ...(inLine ? { outlookVersion: row.version, outlookBody: row.body } : {}),
+  });
   return { row: saved, effect: "none", needsExport: !inLine };
 }

@@ -11,7 +11,8 @@ const MAILBOXES = ["ana", "ben", "carla", "dan", "eve", "fay", "gus", "hana"];
 const { database, services } = useTestMailboxes(MAILBOXES);
 
 const connect = (name: string) => connectTestUser(services(), { name, mailbox: mailboxOf(name) });
-const scheduledImport = (integrationId: string) => runSync(services(), integrationId, "import", "schedule", importIntegration);
+const scheduledImport = (integrationId: string) =>
+  runSync(services(), integrationId, "import", "schedule", importIntegration);
 
 describe("the per-mailbox lock", () => {
   it("gives no slot to runs waiting for a mailbox another process holds: another mailbox's run goes through at once", async () => {
@@ -22,7 +23,9 @@ describe("the per-mailbox lock", () => {
     const waiting = Array.from({ length: 2 * poolSize }, () => scheduledImport(ana.integration.id));
     try {
       await within(5_000, scheduledImport(ben.integration.id));
-      expect(await database().db.select().from(syncRuns).where(eq(syncRuns.integrationId, ana.integration.id))).toEqual([]);
+      expect(await database().db.select().from(syncRuns).where(eq(syncRuns.integrationId, ana.integration.id))).toEqual(
+        [],
+      );
     } finally {
       await release();
     }
@@ -31,8 +34,11 @@ describe("the per-mailbox lock", () => {
     await within(20_000, Promise.all(waiting));
     const runs = await database().db.select().from(syncRuns).where(eq(syncRuns.integrationId, ana.integration.id));
     expect(runs.map(({ status }) => status)).toEqual(Array(2 * poolSize).fill("succeeded"));
-    const spans = runs.map(({ startedAt, finishedAt }) => ({ start: startedAt.getTime(), end: finishedAt?.getTime() ?? Number.NaN })).sort((a, b) => a.start - b.start);
-    for (const [index, span] of spans.slice(1).entries()) expect(span.start).toBeGreaterThanOrEqual(spans[index]?.end ?? Number.NaN);
+    const spans = runs
+      .map(({ startedAt, finishedAt }) => ({ start: startedAt.getTime(), end: finishedAt?.getTime() ?? Number.NaN }))
+      .sort((a, b) => a.start - b.start);
+    for (const [index, span] of spans.slice(1).entries())
+      expect(span.start).toBeGreaterThanOrEqual(spans[index]?.end ?? Number.NaN);
   });
 
   it("keeps lock connections under the pool's size: more mailboxes syncing at once than it has connections all finish", async () => {

@@ -100,7 +100,9 @@ async function withReservedIntegrationLockIfFree<T>(
 ): Promise<{ locked: true; result: T } | { locked: false }> {
   const connection = await db.$client.reserve();
   try {
-    const [lock] = await connection<Array<{ locked: boolean }>>`select pg_try_advisory_lock(hashtextextended(${integrationId}, 0)) as locked`;
+    const [lock] = await connection<
+      Array<{ locked: boolean }>
+    >`select pg_try_advisory_lock(hashtextextended(${integrationId}, 0)) as locked`;
     if (!lock?.locked) return { locked: false };
     try {
       return { locked: true, result: await work() };
@@ -144,15 +146,22 @@ export async function runSync<T>(
 ): Promise<SyncRunSummary<T>> {
   const { db } = services;
   return withIntegrationLock(db, integrationId, async () => {
-    const [integration] = await db.select().from(calendarIntegrations).where(eq(calendarIntegrations.id, integrationId));
+    const [integration] = await db
+      .select()
+      .from(calendarIntegrations)
+      .where(eq(calendarIntegrations.id, integrationId));
     if (!integration || integration.status === "disconnected") throw new DomainError("OUTLOOK_NOT_CONNECTED");
-    if (integration.status === "needs_reauth") throw new DomainError("OUTLOOK_NEEDS_REAUTH", { reason: integration.statusReason ?? "" });
+    if (integration.status === "needs_reauth")
+      throw new DomainError("OUTLOOK_NEEDS_REAUTH", { reason: integration.statusReason ?? "" });
     // Someone who left the platform keeps their Microsoft grant until they revoke it: Agenda stops using it.
     if (!(await isUserActive(db, integration.userId))) throw new DomainError("USER_DEACTIVATED");
 
     await closeInterruptedRuns(db, integrationId);
     const stats: SyncStats = { created: 0, updated: 0, deleted: 0, failed: 0, requests: 0, throttled: 0, issues: [] };
-    const [row] = await db.insert(syncRuns).values({ integrationId, kind, trigger, worker: THIS_PROCESS }).returning({ id: syncRuns.id });
+    const [row] = await db
+      .insert(syncRuns)
+      .values({ integrationId, kind, trigger, worker: THIS_PROCESS })
+      .returning({ id: syncRuns.id });
     if (!row) throw new Error("sync run insert returned no row");
     await publishIntegrationStatus(db, integration.userId);
     const graph = services.graphFor(integrationId, {
@@ -168,21 +177,44 @@ export async function runSync<T>(
       const counts = { created: stats.created, updated: stats.updated, deleted: stats.deleted };
       await db
         .update(syncRuns)
-        .set({ status, finishedAt: new Date(), ...counts, requests: stats.requests, throttled: stats.throttled, issues: stats.issues.slice(0, 100), error })
+        .set({
+          status,
+          finishedAt: new Date(),
+          ...counts,
+          requests: stats.requests,
+          throttled: stats.throttled,
+          issues: stats.issues.slice(0, 100),
+          error,
+        })
         .where(eq(syncRuns.id, row.id));
       await db
         .update(calendarIntegrations)
-        .set({ lastSyncAt: new Date(), lastSyncResult: { ok: status === "succeeded", ...counts, ...(error ? { error } : {}) } })
+        .set({
+          lastSyncAt: new Date(),
+          lastSyncResult: { ok: status === "succeeded", ...counts, ...(error ? { error } : {}) },
+        })
         .where(eq(calendarIntegrations.id, integrationId));
       await publishIntegrationStatus(db, integration.userId, { ...counts, failed: stats.failed });
       recordSyncRun(kind, trigger, status, Date.now() - started);
-      const outcome = { runId: row.id, integrationId, kind, trigger, status, ...counts, requests: stats.requests, throttled: stats.throttled, durationMs: Date.now() - started };
+      const outcome = {
+        runId: row.id,
+        integrationId,
+        kind,
+        trigger,
+        status,
+        ...counts,
+        requests: stats.requests,
+        throttled: stats.throttled,
+        durationMs: Date.now() - started,
+      };
       if (error) services.logger.warn({ ...outcome, error }, "sync run failed");
       else services.logger.info(outcome, "sync run finished");
     };
     try {
       // Graph calls and everything else logged by the run carry its id (and the request or job that started it).
-      const result = await withLogContext({ runId: row.id, integrationId }, () => work({ id: row.id, db, services, integration, graph, stats }));
+      const result = await withLogContext({ runId: row.id, integrationId }, () =>
+        work({ id: row.id, db, services, integration, graph, stats }),
+      );
       await finish("succeeded");
       return { runId: row.id, stats, durationMs: Date.now() - started, result };
     } catch (error) {

@@ -3,7 +3,15 @@ import { ensureUser, type User } from "@agenda/domain/users";
 import { useTestDatabase } from "@agenda/testing/database";
 import { eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { IntegrationStatusFeed, INTEGRATION_STATUS_CHANNEL, publishIntegrationStatus, readIntegrationStatus, type EventChanges, type IntegrationStatus, type LiveIntegrationStatus } from "./integration-status";
+import {
+  IntegrationStatusFeed,
+  INTEGRATION_STATUS_CHANNEL,
+  publishIntegrationStatus,
+  readIntegrationStatus,
+  type EventChanges,
+  type IntegrationStatus,
+  type LiveIntegrationStatus,
+} from "./integration-status";
 import { withIntegrationLock } from "../runs/sync-run";
 
 const database = useTestDatabase();
@@ -20,13 +28,21 @@ async function person(name: string): Promise<User> {
 async function connect(user: User): Promise<string> {
   const [row] = await db()
     .insert(calendarIntegrations)
-    .values({ userId: user.id, msTenantId: "tenant", msObjectId: user.id, msHomeAccountId: `${user.id}.tenant`, accountEmail: user.email, encryptedTokenCache: "sealed" })
+    .values({
+      userId: user.id,
+      msTenantId: "tenant",
+      msObjectId: user.id,
+      msHomeAccountId: `${user.id}.tenant`,
+      accountEmail: user.email,
+      encryptedTokenCache: "sealed",
+    })
     .returning({ id: calendarIntegrations.id });
   if (!row) throw new Error("no integration");
   return row.id;
 }
 
-const setIntegration = (values: Partial<typeof calendarIntegrations.$inferInsert>) => db().update(calendarIntegrations).set(values).where(eq(calendarIntegrations.id, integrationId));
+const setIntegration = (values: Partial<typeof calendarIntegrations.$inferInsert>) =>
+  db().update(calendarIntegrations).set(values).where(eq(calendarIntegrations.id, integrationId));
 
 beforeAll(async () => {
   ana = await person("ana");
@@ -38,7 +54,9 @@ beforeAll(async () => {
 describe("readIntegrationStatus", () => {
   it("says not_connected without an integration, with the conflicts still counted", async () => {
     const carla = await person("carla");
-    await db().insert(syncConflicts).values({ ownerId: carla.id, kind: "formation_removed_in_outlook", winner: "outlook" });
+    await db()
+      .insert(syncConflicts)
+      .values({ ownerId: carla.id, kind: "formation_removed_in_outlook", winner: "outlook" });
     expect(await readIntegrationStatus(db(), carla.id)).toEqual({
       state: "not_connected",
       integrationId: null,
@@ -67,20 +85,36 @@ describe("readIntegrationStatus", () => {
   });
 
   it("says syncing while a run holds the integration's lock, not for a run a dead worker left running", async () => {
-    const [run] = await db().insert(syncRuns).values({ integrationId, kind: "import", trigger: "manual" }).returning({ id: syncRuns.id });
+    const [run] = await db()
+      .insert(syncRuns)
+      .values({ integrationId, kind: "import", trigger: "manual" })
+      .returning({ id: syncRuns.id });
     expect((await readIntegrationStatus(db(), ana.id)).state).toBe("idle");
     const during = await withIntegrationLock(db(), integrationId, () => readIntegrationStatus(db(), ana.id));
     expect(during.state).toBe("syncing");
     // Ben's integration is not locked by Ana's run.
-    expect(await withIntegrationLock(db(), integrationId, async () => (await readIntegrationStatus(db(), ben.id)).state)).toBe("idle");
-    await db().update(syncRuns).set({ status: "succeeded", finishedAt: new Date() }).where(eq(syncRuns.id, run?.id ?? ""));
-    expect(await withIntegrationLock(db(), integrationId, async () => (await readIntegrationStatus(db(), ana.id)).state)).toBe("idle");
+    expect(
+      await withIntegrationLock(db(), integrationId, async () => (await readIntegrationStatus(db(), ben.id)).state),
+    ).toBe("idle");
+    await db()
+      .update(syncRuns)
+      .set({ status: "succeeded", finishedAt: new Date() })
+      .where(eq(syncRuns.id, run?.id ?? ""));
+    expect(
+      await withIntegrationLock(db(), integrationId, async () => (await readIntegrationStatus(db(), ana.id)).state),
+    ).toBe("idle");
   });
 
   it("says error with what failed when the last sync failed or the integration is in error", async () => {
-    await setIntegration({ lastSyncResult: { ok: false, created: 0, updated: 0, deleted: 0, error: "OUTLOOK_UNAVAILABLE" } });
+    await setIntegration({
+      lastSyncResult: { ok: false, created: 0, updated: 0, deleted: 0, error: "OUTLOOK_UNAVAILABLE" },
+    });
     expect(await readIntegrationStatus(db(), ana.id)).toMatchObject({ state: "error", reason: "OUTLOOK_UNAVAILABLE" });
-    await setIntegration({ status: "error", statusReason: "mailbox not found", lastSyncResult: { ok: true, created: 0, updated: 0, deleted: 0 } });
+    await setIntegration({
+      status: "error",
+      statusReason: "mailbox not found",
+      lastSyncResult: { ok: true, created: 0, updated: 0, deleted: 0 },
+    });
     expect(await readIntegrationStatus(db(), ana.id)).toMatchObject({ state: "error", reason: "mailbox not found" });
   });
 
@@ -125,8 +159,15 @@ describe("readIntegrationStatus", () => {
   it("says not_connected once disconnected", async () => {
     const dan = await person("dan");
     const id = await connect(dan);
-    await db().update(calendarIntegrations).set({ status: "disconnected", encryptedTokenCache: null }).where(eq(calendarIntegrations.id, id));
-    expect(await readIntegrationStatus(db(), dan.id)).toMatchObject({ state: "not_connected", integrationId: null, mode: null });
+    await db()
+      .update(calendarIntegrations)
+      .set({ status: "disconnected", encryptedTokenCache: null })
+      .where(eq(calendarIntegrations.id, id));
+    expect(await readIntegrationStatus(db(), dan.id)).toMatchObject({
+      state: "not_connected",
+      integrationId: null,
+      mode: null,
+    });
   });
 });
 
@@ -145,7 +186,10 @@ describe("IntegrationStatusFeed", () => {
 
       // A change published inside a transaction is seen once committed.
       await db().transaction(async (tx) => {
-        await tx.update(calendarIntegrations).set({ status: "needs_reauth", statusReason: "AADSTS50173" }).where(eq(calendarIntegrations.id, integrationId));
+        await tx
+          .update(calendarIntegrations)
+          .set({ status: "needs_reauth", statusReason: "AADSTS50173" })
+          .where(eq(calendarIntegrations.id, integrationId));
         await publishIntegrationStatus(tx, ana.id);
       });
       expect((await anaStatuses.next()).value).toMatchObject({ state: "needs_reauth", reason: "AADSTS50173" });
@@ -157,7 +201,10 @@ describe("IntegrationStatusFeed", () => {
       expect((await anaStatuses.next()).value).toMatchObject({ state: "idle", reason: null });
 
       // Ben's stream only ever carries his own status.
-      await db().update(calendarIntegrations).set({ autoSyncEnabled: false }).where(eq(calendarIntegrations.userId, ben.id));
+      await db()
+        .update(calendarIntegrations)
+        .set({ autoSyncEnabled: false })
+        .where(eq(calendarIntegrations.userId, ben.id));
       await publishIntegrationStatus(db(), ben.id);
       expect((await benStatuses.next()).value).toMatchObject({ accountEmail: "ben@contoso.test", mode: null });
 
@@ -173,9 +220,20 @@ describe("IntegrationStatusFeed", () => {
   });
 
   /** Statuses of the stream until what they say of changed events adds up to `total`. */
-  async function eventsChangedUntil(statuses: AsyncGenerator<LiveIntegrationStatus>, total: number): Promise<LiveIntegrationStatus[]> {
+  async function eventsChangedUntil(
+    statuses: AsyncGenerator<LiveIntegrationStatus>,
+    total: number,
+  ): Promise<LiveIntegrationStatus[]> {
     const seen: LiveIntegrationStatus[] = [];
-    const counted = () => seen.reduce((sum, { eventsChanged }) => sum + (eventsChanged ? eventsChanged.created + eventsChanged.updated + eventsChanged.deleted + eventsChanged.failed : 0), 0);
+    const counted = () =>
+      seen.reduce(
+        (sum, { eventsChanged }) =>
+          sum +
+          (eventsChanged
+            ? eventsChanged.created + eventsChanged.updated + eventsChanged.deleted + eventsChanged.failed
+            : 0),
+        0,
+      );
     while (counted() < total) seen.push((await statuses.next()).value as LiveIntegrationStatus);
     return seen;
   }
@@ -194,7 +252,14 @@ describe("IntegrationStatusFeed", () => {
       const seen = await eventsChangedUntil(statuses, 5);
       // However the two runs fell between the stream's reads, each event they changed is told once.
       const told = seen.map(({ eventsChanged }) => eventsChanged ?? { created: 0, updated: 0, deleted: 0, failed: 0 });
-      expect(told.reduce((sum, next) => ({ created: sum.created + next.created, updated: sum.updated + next.updated, deleted: sum.deleted + next.deleted, failed: sum.failed + next.failed }))).toEqual({
+      expect(
+        told.reduce((sum, next) => ({
+          created: sum.created + next.created,
+          updated: sum.updated + next.updated,
+          deleted: sum.deleted + next.deleted,
+          failed: sum.failed + next.failed,
+        })),
+      ).toEqual({
         created: 2,
         updated: 1,
         deleted: 1,
@@ -226,7 +291,16 @@ describe("IntegrationStatusFeed", () => {
       const finishedAt = new Date();
       await db()
         .insert(syncRuns)
-        .values({ integrationId, kind: "export", trigger: "change", status: "succeeded", startedAt: finishedAt, finishedAt, updated: 1, issues: [{ message: "refused", eventId: integrationId }] });
+        .values({
+          integrationId,
+          kind: "export",
+          trigger: "change",
+          status: "succeeded",
+          startedAt: finishedAt,
+          finishedAt,
+          updated: 1,
+          issues: [{ message: "refused", eventId: integrationId }],
+        });
       const [dropped] = await db().execute<{ dropped: boolean }>(
         sql`select bool_or(pg_terminate_backend(pid)) as dropped from pg_stat_activity
             where datname = current_database() and pid <> pg_backend_pid() and query = ${`listen "${INTEGRATION_STATUS_CHANNEL}"`}`,

@@ -1,5 +1,11 @@
 import type { Database, DatabaseOrTransaction } from "@agenda/db/client";
-import { calendarIntegrations, graphSubscriptions, syncConflicts, syncRuns, type LastSyncResult } from "@agenda/db/schema";
+import {
+  calendarIntegrations,
+  graphSubscriptions,
+  syncConflicts,
+  syncRuns,
+  type LastSyncResult,
+} from "@agenda/db/schema";
 import { isUserActive } from "@agenda/domain/users";
 import { and, count, eq, gt, isNull, sql, sum } from "drizzle-orm";
 
@@ -35,7 +41,16 @@ export async function readIntegrationStatus(db: DatabaseOrTransaction, userId: s
     .from(calendarIntegrations)
     .where(and(eq(calendarIntegrations.userId, userId), eq(calendarIntegrations.provider, "outlook")));
   if (!row || row.status === "disconnected") {
-    return { state: "not_connected", integrationId: null, accountEmail: null, reason: null, lastSyncAt: null, lastSyncResult: null, mode: null, unreviewedConflicts };
+    return {
+      state: "not_connected",
+      integrationId: null,
+      accountEmail: null,
+      reason: null,
+      lastSyncAt: null,
+      lastSyncResult: null,
+      mode: null,
+      unreviewedConflicts,
+    };
   }
   const [activity] = await db.execute<{ syncing: boolean; subscribed: boolean }>(sql`select
     exists (
@@ -52,8 +67,14 @@ export async function readIntegrationStatus(db: DatabaseOrTransaction, userId: s
   const syncing = activity?.syncing ?? false;
   const subscribed = activity?.subscribed ?? false;
   const failed = row.status === "error" || row.lastSyncResult?.ok === false;
-  const state: IntegrationStatus["state"] = row.status === "needs_reauth" ? "needs_reauth" : syncing ? "syncing" : failed ? "error" : "idle";
-  const reason = state === "needs_reauth" ? row.statusReason : state === "error" ? (row.statusReason ?? row.lastSyncResult?.error ?? null) : null;
+  const state: IntegrationStatus["state"] =
+    row.status === "needs_reauth" ? "needs_reauth" : syncing ? "syncing" : failed ? "error" : "idle";
+  const reason =
+    state === "needs_reauth"
+      ? row.statusReason
+      : state === "error"
+        ? (row.statusReason ?? row.lastSyncResult?.error ?? null)
+        : null;
   const autoSyncs = row.importEnabled && row.autoSyncEnabled;
   return {
     state,
@@ -88,7 +109,8 @@ function eventChanges(count: (key: keyof EventChanges) => number): EventChanges 
   return { created: count("created"), updated: count("updated"), deleted: count("deleted"), failed: count("failed") };
 }
 
-const addEventChanges = (into: EventChanges, more: EventChanges) => EVENT_CHANGE_KEYS.forEach((key) => (into[key] += more[key]));
+const addEventChanges = (into: EventChanges, more: EventChanges) =>
+  EVENT_CHANGE_KEYS.forEach((key) => (into[key] += more[key]));
 
 /** A status as `IntegrationStatusFeed` streams it: with what the runs ended since the previous one changed, if anything. */
 export type LiveIntegrationStatus = IntegrationStatus & { eventsChanged?: EventChanges };
@@ -98,8 +120,14 @@ export type LiveIntegrationStatus = IntegrationStatus & { eventsChanged?: EventC
  * their agenda. Inside a transaction Postgres delivers it at commit (and drops it on rollback), so subscribers never
  * read a state that is not there yet.
  */
-export async function publishIntegrationStatus(db: DatabaseOrTransaction, userId: string, eventsChanged: EventChanges = NO_EVENT_CHANGES): Promise<void> {
-  const payload = changedAny(eventsChanged) ? [userId, ...EVENT_CHANGE_KEYS.map((key) => eventsChanged[key])].join(" ") : userId;
+export async function publishIntegrationStatus(
+  db: DatabaseOrTransaction,
+  userId: string,
+  eventsChanged: EventChanges = NO_EVENT_CHANGES,
+): Promise<void> {
+  const payload = changedAny(eventsChanged)
+    ? [userId, ...EVENT_CHANGE_KEYS.map((key) => eventsChanged[key])].join(" ")
+    : userId;
   await db.execute(sql`select pg_notify(${INTEGRATION_STATUS_CHANNEL}, ${payload})`);
 }
 
@@ -107,7 +135,8 @@ export async function publishIntegrationStatus(db: DatabaseOrTransaction, userId
 function readNotification(payload: string): { userId: string; eventsChanged: EventChanges | undefined } {
   const [userId = "", ...counts] = payload.split(" ");
   const numbers = counts.map(Number);
-  if (numbers.length !== EVENT_CHANGE_KEYS.length || !numbers.every(Number.isSafeInteger)) return { userId, eventsChanged: undefined };
+  if (numbers.length !== EVENT_CHANGE_KEYS.length || !numbers.every(Number.isSafeInteger))
+    return { userId, eventsChanged: undefined };
   return { userId, eventsChanged: eventChanges((key) => numbers[EVENT_CHANGE_KEYS.indexOf(key)] ?? 0) };
 }
 
@@ -120,10 +149,17 @@ async function eventsChangedSince(db: DatabaseOrTransaction, userId: string, sin
   // A run keeps no count of its failed writes, but an issue naming the event of each.
   const failed = sql`(select count(*) from jsonb_array_elements(${syncRuns.issues}) as issue where issue->>'eventId' is not null)`;
   const [sums] = await db
-    .select({ created: sum(syncRuns.created), updated: sum(syncRuns.updated), deleted: sum(syncRuns.deleted), failed: sum(failed) })
+    .select({
+      created: sum(syncRuns.created),
+      updated: sum(syncRuns.updated),
+      deleted: sum(syncRuns.deleted),
+      failed: sum(failed),
+    })
     .from(syncRuns)
     .innerJoin(calendarIntegrations, eq(calendarIntegrations.id, syncRuns.integrationId))
-    .where(and(eq(calendarIntegrations.userId, userId), gt(syncRuns.finishedAt, new Date(since.getTime() - CLOCK_SLACK_MS))));
+    .where(
+      and(eq(calendarIntegrations.userId, userId), gt(syncRuns.finishedAt, new Date(since.getTime() - CLOCK_SLACK_MS))),
+    );
   return eventChanges((key) => Number(sums?.[key] ?? 0));
 }
 

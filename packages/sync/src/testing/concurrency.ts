@@ -5,7 +5,10 @@ import { withIntegrationLock } from "../runs/sync-run";
  * Takes an integration's lock from a pool of its own, as another process syncing that mailbox would, and holds it
  * until the returned function is called; that function resolves once the lock is released.
  */
-export async function holdIntegrationLockElsewhere(databaseUrl: string, integrationId: string): Promise<() => Promise<void>> {
+export async function holdIntegrationLockElsewhere(
+  databaseUrl: string,
+  integrationId: string,
+): Promise<() => Promise<void>> {
   const elsewhere = createDatabase(databaseUrl, { max: 2 });
   let locked = () => {};
   let release = () => {};

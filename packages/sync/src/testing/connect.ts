@@ -43,9 +43,17 @@ export async function connectTestUser(
   services: OutlookServices,
   person: { name: string; mailbox: string },
 ): Promise<{ user: User; integration: IntegrationView }> {
-  const user = await ensureUser(services.db, { platformUserId: `test-${person.mailbox}`, email: person.mailbox, name: person.name, role: "learner" });
+  const user = await ensureUser(services.db, {
+    platformUserId: `test-${person.mailbox}`,
+    email: person.mailbox,
+    name: person.name,
+    role: "learner",
+  });
   const { url } = await beginOutlookConnection(services, user);
   const { response } = await signInThroughAuthorizePage(url, { userPrincipalName: person.mailbox });
-  const integration = await completeOutlookConnection(services, user.id, { state: response.get("state") ?? "", code: response.get("code") ?? "" });
+  const integration = await completeOutlookConnection(services, user.id, {
+    state: response.get("state") ?? "",
+    code: response.get("code") ?? "",
+  });
   return { user, integration };
 }

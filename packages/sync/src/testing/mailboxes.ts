@@ -28,11 +28,13 @@ export function useTestMailboxes(names: string[]) {
     /** Every event of the person's sandbox mailbox. */
     mailboxEvents: (name: string) => sandboxMailboxEvents(sandbox(), mailboxOf(name)),
     /** A call to the sandbox's admin API. */
-    admin: (method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE", path: string, body?: unknown) => sandboxAdmin(sandbox(), method, path, body),
+    admin: (method: "GET" | "POST" | "PATCH" | "PUT" | "DELETE", path: string, body?: unknown) =>
+      sandboxAdmin(sandbox(), method, path, body),
   };
 }
 
 /** The formation an Outlook event is the copy of, by the agenda's extended property. */
 export function formationIdOf(event: SandboxMailboxEvent): string | undefined {
-  return event.singleValueExtendedProperties?.find(({ id }) => id.toLowerCase() === FORMATION_ID_PROPERTY.toLowerCase())?.value;
+  return event.singleValueExtendedProperties?.find(({ id }) => id.toLowerCase() === FORMATION_ID_PROPERTY.toLowerCase())
+    ?.value;
 }

@@ -29,7 +29,11 @@ async function readBody(request: IncomingMessage): Promise<unknown> {
  * `queue` is asked for at each request: Microsoft validates the webhooks when a subscription is made, before a test's
  * queue may exist.
  */
-export async function startNotificationReceiver(db: Database, queue: () => NotificationQueue, logger: Logger = silentLogger): Promise<NotificationReceiver> {
+export async function startNotificationReceiver(
+  db: Database,
+  queue: () => NotificationQueue,
+  logger: Logger = silentLogger,
+): Promise<NotificationReceiver> {
   const rejections = new WebhookRejections(db, logger);
   const answers = new Map<string, typeof answerChangeNotifications>([
     [NOTIFICATION_PATHS.notifications, answerChangeNotifications],

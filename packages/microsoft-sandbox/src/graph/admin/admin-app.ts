@@ -21,12 +21,17 @@ const newMailboxSchema = z.object({
   id: z.string().optional(),
   calendars: z.array(z.string().min(1)).optional(),
 });
-const seedEventsSchema = z.object({ calendarId: z.string().optional(), events: z.array(z.record(z.string(), z.unknown())).max(100_000) });
+const seedEventsSchema = z.object({
+  calendarId: z.string().optional(),
+  events: z.array(z.record(z.string(), z.unknown())).max(100_000),
+});
 const moveSchema = z.object({ calendarId: z.string().min(1) });
 const shiftSchema = z.object({ minutes: z.coerce.number().int() });
 const onlineMeetingSchema = z.object({ joinUrl: z.string() });
 const rejectTokensSchema = z.object({ issuedBefore: z.number().optional(), count: z.number().int().positive() });
-const lifecycleSchema = z.object({ lifecycleEvent: z.enum(["reauthorizationRequired", "subscriptionRemoved", "missed"]) });
+const lifecycleSchema = z.object({
+  lifecycleEvent: z.enum(["reauthorizationRequired", "subscriptionRemoved", "missed"]),
+});
 
 type AdminService = Omit<GraphService, "admin">;
 
@@ -34,7 +39,11 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const parsed = schema.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new GraphError(400, "BadRequest", `Invalid '${issue?.path.join(".") || "body"}': ${issue?.message ?? "invalid"}`);
+    throw new GraphError(
+      400,
+      "BadRequest",
+      `Invalid '${issue?.path.join(".") || "body"}': ${issue?.message ?? "invalid"}`,
+    );
   }
   return parsed.data;
 }
@@ -73,13 +82,19 @@ function validated<T>(apply: () => T): T {
   try {
     return apply();
   } catch (error) {
-    if (error instanceof z.ZodError) throw new GraphError(400, "BadRequest", `Invalid '${error.issues[0]?.path.join(".") ?? ""}': ${error.issues[0]?.message ?? "invalid"}`);
+    if (error instanceof z.ZodError)
+      throw new GraphError(
+        400,
+        "BadRequest",
+        `Invalid '${error.issues[0]?.path.join(".") ?? ""}': ${error.issues[0]?.message ?? "invalid"}`,
+      );
     throw error;
   }
 }
 
 const asObject = (body: unknown): Record<string, unknown> => {
-  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new GraphError(400, "BadRequest", "A JSON object is expected.");
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    throw new GraphError(400, "BadRequest", "A JSON object is expected.");
   return body as Record<string, unknown>;
 };
 
@@ -91,7 +106,8 @@ function formToEventInput(form: Record<string, string | File>): EventInput {
   const at = (value: string): string => (isAllDay ? `${value.slice(0, 10)}T00:00:00` : `${value}:00`);
   const startValue = at(text("start"));
   let endValue = at(text("end"));
-  if (isAllDay && endValue <= startValue) endValue = `${new Date(Date.parse(`${startValue}Z`) + 86_400_000).toISOString().slice(0, 19)}`;
+  if (isAllDay && endValue <= startValue)
+    endValue = `${new Date(Date.parse(`${startValue}Z`) + 86_400_000).toISOString().slice(0, 19)}`;
   const repeat = text("repeat");
   const body: Record<string, unknown> = {
     subject: text("subject"),
@@ -101,7 +117,9 @@ function formToEventInput(form: Record<string, string | File>): EventInput {
   };
   if (repeat) {
     const startDate = startValue.slice(0, 10);
-    const weekday = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"][new Date(`${startDate}T00:00:00Z`).getUTCDay()];
+    const weekday = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"][
+      new Date(`${startDate}T00:00:00Z`).getUTCDay()
+    ];
     body.recurrence = {
       pattern: { type: repeat, interval: 1, daysOfWeek: [weekday], dayOfMonth: Number(startDate.slice(8, 10)) },
       range: { type: "numbered", startDate, numberOfOccurrences: Number(text("occurrences") || "10") },
@@ -125,7 +143,10 @@ export function createAdminApp(service: AdminService, runtime: GraphRuntime): Ho
   const describe = (mailbox: MailboxStore) => ({
     ...mailbox.owner,
     eventCount: mailbox.itemCount,
-    calendars: [...mailbox.calendars.values()].map((calendar) => ({ ...calendar, eventCount: [...mailbox.itemsOf(calendar.id)].length })),
+    calendars: [...mailbox.calendars.values()].map((calendar) => ({
+      ...calendar,
+      eventCount: [...mailbox.itemsOf(calendar.id)].length,
+    })),
   });
   const addMailbox = (input: z.infer<typeof newMailboxSchema>): MailboxStore => {
     const { calendars, ...user } = input;
@@ -157,7 +178,13 @@ export function createAdminApp(service: AdminService, runtime: GraphRuntime): Ho
 
   admin.post("/mailboxes", async (c) => {
     const form = await c.req.parseBody();
-    addMailbox(parse(newMailboxSchema, { ...form, displayName: form.displayName || undefined, timeZone: form.timeZone || undefined }));
+    addMailbox(
+      parse(newMailboxSchema, {
+        ...form,
+        displayName: form.displayName || undefined,
+        timeZone: form.timeZone || undefined,
+      }),
+    );
     return c.redirect(base(), 303);
   });
 
@@ -170,7 +197,8 @@ export function createAdminApp(service: AdminService, runtime: GraphRuntime): Ho
   admin.post("/events/:mailbox", async (c) => {
     const mailbox = mailboxOf(c.req.param("mailbox"));
     const form = await c.req.parseBody();
-    const calendarId = typeof form.calendarId === "string" && form.calendarId !== "" ? form.calendarId : mailbox.defaultCalendar.id;
+    const calendarId =
+      typeof form.calendarId === "string" && form.calendarId !== "" ? form.calendarId : mailbox.defaultCalendar.id;
     const item = createEvent(mailbox, calendarId, formToEventInput(form));
     return c.redirect(`${base()}#event-${item.immutableId}`, 303);
   });
@@ -192,7 +220,9 @@ export function createAdminApp(service: AdminService, runtime: GraphRuntime): Ho
 
   api.post("/mailboxes", async (c) => {
     const body = await readJson(c);
-    const inputs = Array.isArray((body as { mailboxes?: unknown }).mailboxes) ? (body as { mailboxes: unknown[] }).mailboxes : [body];
+    const inputs = Array.isArray((body as { mailboxes?: unknown }).mailboxes)
+      ? (body as { mailboxes: unknown[] }).mailboxes
+      : [body];
     const created = inputs.map((input) => addMailbox(parse(newMailboxSchema, input)));
     return c.json({ value: created.map(describe) }, 201);
   });
@@ -211,7 +241,11 @@ export function createAdminApp(service: AdminService, runtime: GraphRuntime): Ho
     const calendars = calendarId ? [mailbox.calendar(calendarId)] : [...mailbox.calendars.values()];
     const options = adminRenderOptions(mailbox, runtime);
     const value = calendars.flatMap((calendar) =>
-      [...mailbox.itemsOf(calendar.id)].map((item) => ({ ...renderEvent(itemInstance(item), options), immutableId: item.immutableId, calendarId: item.calendarId })),
+      [...mailbox.itemsOf(calendar.id)].map((item) => ({
+        ...renderEvent(itemInstance(item), options),
+        immutableId: item.immutableId,
+        calendarId: item.calendarId,
+      })),
     );
     return c.json({ value });
   });
@@ -223,7 +257,17 @@ export function createAdminApp(service: AdminService, runtime: GraphRuntime): Ho
     const calendarId = input.calendarId ?? mailbox.defaultCalendar.id;
     mailbox.calendar(calendarId);
     const created = input.events.map((event) => createEvent(mailbox, calendarId, parseEventInput(event)));
-    return c.json({ value: created.map((item) => ({ id: item.regularId, immutableId: item.immutableId, iCalUId: item.iCalUId, calendarId: item.calendarId })) }, 201);
+    return c.json(
+      {
+        value: created.map((item) => ({
+          id: item.regularId,
+          immutableId: item.immutableId,
+          iCalUId: item.iCalUId,
+          calendarId: item.calendarId,
+        })),
+      },
+      201,
+    );
   });
 
   api.patch("/mailboxes/:mailbox/events/:eventId", async (c) => {
@@ -252,7 +296,11 @@ export function createAdminApp(service: AdminService, runtime: GraphRuntime): Ho
     const { item } = resolveEvent(mailbox, c.req.param("eventId"));
     if (!item.recurrence) throw new GraphError(400, "BadRequest", "Only a recurring series can be shifted.");
     const shifted = mailbox.shiftSeries(item.key, parse(shiftSchema, await readJson(c)).minutes);
-    return c.json({ id: shifted.regularId, immutableId: shifted.immutableId, seriesGeneration: shifted.seriesGeneration });
+    return c.json({
+      id: shifted.regularId,
+      immutableId: shifted.immutableId,
+      seriesGeneration: shifted.seriesGeneration,
+    });
   });
 
   /**

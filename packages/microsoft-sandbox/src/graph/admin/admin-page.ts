@@ -4,17 +4,19 @@ import { itemInstance } from "../instances";
 import type { MailboxStore } from "../mailbox-store";
 import { DAY_MS, formatGraphDateTime, resolveTimeZone, utcToWallClock } from "../time-zones";
 
-
 function localTime(at: number, zone: string, isAllDay: boolean): string {
   const iana = resolveTimeZone(zone)?.iana ?? "UTC";
   const wall = utcToWallClock(at, iana);
-  return isAllDay ? new Date(Math.floor(wall / DAY_MS) * DAY_MS).toISOString().slice(0, 10) : formatGraphDateTime(wall).slice(0, 16).replace("T", " ");
+  return isAllDay
+    ? new Date(Math.floor(wall / DAY_MS) * DAY_MS).toISOString().slice(0, 10)
+    : formatGraphDateTime(wall).slice(0, 16).replace("T", " ");
 }
 
 function eventRow(mailbox: MailboxStore, instance: EventInstance, base: string): string {
   const { item, content } = instance;
   const zone = mailbox.owner.timeZone;
-  const action = (verb: string): string => `${base}/events/${encodeURIComponent(mailbox.owner.id)}/${encodeURIComponent(item.immutableId)}/${verb}`;
+  const action = (verb: string): string =>
+    `${base}/events/${encodeURIComponent(mailbox.owner.id)}/${encodeURIComponent(item.immutableId)}/${verb}`;
   const otherCalendars = [...mailbox.calendars.values()].filter((calendar) => calendar.id !== item.calendarId);
   const moveForm =
     otherCalendars.length === 0

@@ -1,10 +1,26 @@
 import type { Hono } from "hono";
 import { SCOPES, requireScope } from "../auth";
-import { graphJson, graphLink, graphPath, odataContext, renderOptionsFor, type GraphContext, type GraphEnv, type GraphRuntime } from "../context";
+import {
+  graphJson,
+  graphLink,
+  graphPath,
+  odataContext,
+  renderOptionsFor,
+  type GraphContext,
+  type GraphEnv,
+  type GraphRuntime,
+} from "../context";
 import { EVENT_PROPERTIES, instanceId, renderEvent } from "../event-json";
 import type { EventInstance } from "../event-model";
 import { instancesInWindow } from "../instances";
-import { parseEventFilter, parseEventOrderBy, parseExtendedPropertyExpand, parseSelect, parseSkip, parseTop } from "../odata";
+import {
+  parseEventFilter,
+  parseEventOrderBy,
+  parseExtendedPropertyExpand,
+  parseSelect,
+  parseSkip,
+  parseTop,
+} from "../odata";
 import { CALENDAR_SCOPES, pageSize, parseWindow, queryParam } from "./common";
 import { route } from "./paths";
 
@@ -19,7 +35,12 @@ function carriedQuery(c: GraphContext): [string, string][] {
  * Filters, orders and pages a list of events ($filter, $orderby, $select, $expand, $top or
  * Prefer: odata.maxpagesize, $skip), linking the next page with an absolute @odata.nextLink.
  */
-export function respondWithEventPage(c: GraphContext, runtime: GraphRuntime, all: EventInstance[], contextFragment: string): Response {
+export function respondWithEventPage(
+  c: GraphContext,
+  runtime: GraphRuntime,
+  all: EventInstance[],
+  contextFragment: string,
+): Response {
   const options = runtime.options();
   const filter = parseEventFilter(queryParam(c, "$filter"));
   const orderBy = parseEventOrderBy(queryParam(c, "$orderby"));
@@ -36,7 +57,11 @@ export function respondWithEventPage(c: GraphContext, runtime: GraphRuntime, all
     value: instances.slice(skip, skip + size).map((instance) => renderEvent(instance, renderOptions)),
   };
   if (skip + size < instances.length) {
-    body["@odata.nextLink"] = graphLink(runtime, graphPath(c), [...carriedQuery(c), ["$top", String(size)], ["$skip", String(skip + size)]]);
+    body["@odata.nextLink"] = graphLink(runtime, graphPath(c), [
+      ...carriedQuery(c),
+      ["$top", String(size)],
+      ["$skip", String(skip + size)],
+    ]);
   }
   return graphJson(c, body, 200, preferenceApplied);
 }
@@ -51,7 +76,9 @@ export function registerCalendarViewRoutes(app: Hono<GraphEnv>, runtime: GraphRu
       const immutable = c.get("preferences").immutableIds;
       const instances: EventInstance[] = [];
       for (const item of c.get("mailbox").itemsOf(calendar.id)) instances.push(...instancesInWindow(item, window));
-      instances.sort((a, b) => a.content.start - b.content.start || (instanceId(a, immutable) < instanceId(b, immutable) ? -1 : 1));
+      instances.sort(
+        (a, b) => a.content.start - b.content.start || (instanceId(a, immutable) < instanceId(b, immutable) ? -1 : 1),
+      );
       return respondWithEventPage(c, runtime, instances, `users('${c.get("user").id}')/calendarView`);
     });
   }

@@ -1,7 +1,16 @@
 import type { Hono } from "hono";
 import { z } from "zod";
 import { SCOPES, requireScope } from "../auth";
-import { graphJson, graphLink, graphPath, jsonBody, odataContext, type GraphContext, type GraphEnv, type GraphRuntime } from "../context";
+import {
+  graphJson,
+  graphLink,
+  graphPath,
+  jsonBody,
+  odataContext,
+  type GraphContext,
+  type GraphEnv,
+  type GraphRuntime,
+} from "../context";
 import { badRequest } from "../errors";
 import { caseInsensitive } from "../event-input";
 import type { CalendarRecord } from "../mailbox-store";
@@ -28,8 +37,23 @@ export function renderCalendar(calendar: CalendarRecord, c: GraphContext): Recor
   };
 }
 
-const CALENDAR_COLORS = ["auto", "lightBlue", "lightGreen", "lightOrange", "lightGray", "lightYellow", "lightTeal", "lightPink", "lightBrown", "lightRed", "maxColor"] as const;
-const calendarInput = z.object({ name: z.string().min(1).optional(), color: caseInsensitive(CALENDAR_COLORS).optional() });
+const CALENDAR_COLORS = [
+  "auto",
+  "lightBlue",
+  "lightGreen",
+  "lightOrange",
+  "lightGray",
+  "lightYellow",
+  "lightTeal",
+  "lightPink",
+  "lightBrown",
+  "lightRed",
+  "maxColor",
+] as const;
+const calendarInput = z.object({
+  name: z.string().min(1).optional(),
+  color: caseInsensitive(CALENDAR_COLORS).optional(),
+});
 
 function parseCalendarInput(body: unknown): z.infer<typeof calendarInput> {
   const parsed = calendarInput.safeParse(body);
@@ -53,19 +77,29 @@ export function registerCalendarRoutes(app: Hono<GraphEnv>, runtime: GraphRuntim
       "@odata.context": odataContext(runtime, `users('${c.get("user").id}')/calendars`),
       value: page.map((calendar) => renderCalendar(calendar, c)),
     };
-    if (skip + size < calendars.length) body["@odata.nextLink"] = graphLink(runtime, graphPath(c), [["$top", String(size)], ["$skip", String(skip + size)]]);
+    if (skip + size < calendars.length)
+      body["@odata.nextLink"] = graphLink(runtime, graphPath(c), [
+        ["$top", String(size)],
+        ["$skip", String(skip + size)],
+      ]);
     return graphJson(c, body, 200, preferenceApplied);
   });
 
   app.get("/calendar", (c) => {
     requireScope(c, enforce(), SCOPES.readCalendars);
-    return graphJson(c, { "@odata.context": odataContext(runtime, "users/calendars/$entity"), ...renderCalendar(c.get("mailbox").defaultCalendar, c) });
+    return graphJson(c, {
+      "@odata.context": odataContext(runtime, "users/calendars/$entity"),
+      ...renderCalendar(c.get("mailbox").defaultCalendar, c),
+    });
   });
 
   app.get("/calendars/:calendarId", (c) => {
     requireScope(c, enforce(), SCOPES.readCalendars);
     const calendar = c.get("mailbox").calendar(c.req.param("calendarId"));
-    return graphJson(c, { "@odata.context": odataContext(runtime, "users/calendars/$entity"), ...renderCalendar(calendar, c) });
+    return graphJson(c, {
+      "@odata.context": odataContext(runtime, "users/calendars/$entity"),
+      ...renderCalendar(calendar, c),
+    });
   });
 
   app.post("/calendars", async (c) => {
@@ -73,14 +107,21 @@ export function registerCalendarRoutes(app: Hono<GraphEnv>, runtime: GraphRuntim
     const input = parseCalendarInput(await jsonBody(c));
     if (!input.name) throw badRequest("The calendar name is required.");
     const calendar = c.get("mailbox").createCalendar(input.name, input.color);
-    return graphJson(c, { "@odata.context": odataContext(runtime, "users/calendars/$entity"), ...renderCalendar(calendar, c) }, 201);
+    return graphJson(
+      c,
+      { "@odata.context": odataContext(runtime, "users/calendars/$entity"), ...renderCalendar(calendar, c) },
+      201,
+    );
   });
 
   app.patch("/calendars/:calendarId", async (c) => {
     requireScope(c, enforce(), SCOPES.writeCalendars);
     const input = parseCalendarInput(await jsonBody(c));
     const calendar = c.get("mailbox").updateCalendar(c.req.param("calendarId"), input);
-    return graphJson(c, { "@odata.context": odataContext(runtime, "users/calendars/$entity"), ...renderCalendar(calendar, c) });
+    return graphJson(c, {
+      "@odata.context": odataContext(runtime, "users/calendars/$entity"),
+      ...renderCalendar(calendar, c),
+    });
   });
 
   app.delete("/calendars/:calendarId", (c) => {

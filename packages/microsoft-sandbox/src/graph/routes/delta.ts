@@ -1,7 +1,23 @@
 import type { Hono } from "hono";
 import { SCOPES, requireScope } from "../auth";
-import { graphJson, graphLink, graphPath, odataContext, renderOptionsFor, type GraphContext, type GraphEnv, type GraphRuntime } from "../context";
-import { decodeDeltaToken, encodeDeltaToken, initialCursor, readDeltaPage, type DeltaCursor, type DeltaEntry } from "../delta";
+import {
+  graphJson,
+  graphLink,
+  graphPath,
+  odataContext,
+  renderOptionsFor,
+  type GraphContext,
+  type GraphEnv,
+  type GraphRuntime,
+} from "../context";
+import {
+  decodeDeltaToken,
+  encodeDeltaToken,
+  initialCursor,
+  readDeltaPage,
+  type DeltaCursor,
+  type DeltaEntry,
+} from "../delta";
 import { GraphError, badRequest } from "../errors";
 import { renderEvent, type RenderOptions } from "../event-json";
 import type { MailboxStore } from "../mailbox-store";
@@ -48,10 +64,13 @@ function cursorOf(c: GraphContext, runtime: GraphRuntime, calendarId: string): D
   const presented = tokenFrom(c);
   if (!presented) return initialCursor(mailbox, calendarId, parseWindow(c));
   const cursor = decodeDeltaToken(presented.token);
-  if (!cursor || cursor.m !== mailbox.owner.id || cursor.c !== calendarId) throw badRequest("The delta token is not valid for this resource.");
+  if (!cursor || cursor.m !== mailbox.owner.id || cursor.c !== calendarId)
+    throw badRequest("The delta token is not valid for this resource.");
   const lifetime = runtime.options().deltaTokenLifetimeSeconds;
   const forgotten =
-    cursor.g !== mailbox.syncGeneration || cursor.from < mailbox.forgottenThrough || (lifetime !== null && Date.now() - cursor.t > lifetime * 1000);
+    cursor.g !== mailbox.syncGeneration ||
+    cursor.from < mailbox.forgottenThrough ||
+    (lifetime !== null && Date.now() - cursor.t > lifetime * 1000);
   const evicted = !forgotten && runtime.faults.expiresDeltaToken();
   if (evicted) c.set("injected", "fault:delta-token-expired");
   if (forgotten || evicted) throw syncStateGone(c, runtime, cursor, mailbox);
@@ -60,7 +79,8 @@ function cursorOf(c: GraphContext, runtime: GraphRuntime, calendarId: string): D
 }
 
 function renderEntry(entry: DeltaEntry, options: RenderOptions): Record<string, unknown> {
-  if (entry.kind === "removed") return { "@odata.type": "#microsoft.graph.event", id: entry.id, "@removed": { reason: "deleted" } };
+  if (entry.kind === "removed")
+    return { "@odata.type": "#microsoft.graph.event", id: entry.id, "@removed": { reason: "deleted" } };
   return { "@odata.type": "#microsoft.graph.event", ...renderEvent(entry.instance, options) };
 }
 
@@ -76,7 +96,12 @@ export function registerDeltaRoutes(app: Hono<GraphEnv>, runtime: GraphRuntime):
       const options = runtime.options();
       const calendar = scope.calendar(c);
       const cursor = cursorOf(c, runtime, calendar.id);
-      const { size, preferenceApplied } = pageSize(c, undefined, options.deltaDefaultPageSize, options.deltaMaxPageSize);
+      const { size, preferenceApplied } = pageSize(
+        c,
+        undefined,
+        options.deltaDefaultPageSize,
+        options.deltaMaxPageSize,
+      );
       const immutable = c.get("preferences").immutableIds;
       const page = readDeltaPage(c.get("mailbox"), cursor, size, immutable);
       const renderOptions = renderOptionsFor(c, runtime, { select: undefined, extendedProperties: undefined });
@@ -87,8 +112,12 @@ export function registerDeltaRoutes(app: Hono<GraphEnv>, runtime: GraphRuntime):
         if (value.length < size && runtime.faults.replaysDeltaEntry()) value.push(rendered);
       }
       const body: Record<string, unknown> = { "@odata.context": odataContext(runtime, "Collection(event)"), value };
-      if (page.next) body["@odata.nextLink"] = graphLink(runtime, graphPath(c), [["$skiptoken", encodeDeltaToken(page.next)]]);
-      if (page.nextRound) body["@odata.deltaLink"] = graphLink(runtime, graphPath(c), [["$deltatoken", encodeDeltaToken(page.nextRound)]]);
+      if (page.next)
+        body["@odata.nextLink"] = graphLink(runtime, graphPath(c), [["$skiptoken", encodeDeltaToken(page.next)]]);
+      if (page.nextRound)
+        body["@odata.deltaLink"] = graphLink(runtime, graphPath(c), [
+          ["$deltatoken", encodeDeltaToken(page.nextRound)],
+        ]);
       return graphJson(c, body, 200, preferenceApplied);
     });
   }

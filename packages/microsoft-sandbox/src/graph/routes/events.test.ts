@@ -16,7 +16,12 @@ describe("profile", () => {
   it("answers /me with the token's user and a request-id", async () => {
     const response = await graph.call<User>("GET", "/me");
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ id: graph.alice.id, userPrincipalName: "alice@contoso.example", mail: "alice@contoso.example", displayName: "Alice" });
+    expect(response.body).toMatchObject({
+      id: graph.alice.id,
+      userPrincipalName: "alice@contoso.example",
+      mail: "alice@contoso.example",
+      displayName: "Alice",
+    });
     expect(response.headers.get("request-id")).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -44,7 +49,9 @@ describe("authentication", () => {
     expect(missing.body.error.innerError["request-id"]).toBe(missing.headers.get("request-id"));
     expect(missing.body.error.innerError.date).toMatch(/^\d{4}-\d{2}-\d{2}T/);
 
-    const expired = await graph.call<ErrorBody>("GET", "/me", { token: await graph.token(graph.alice, { lifetimeSeconds: -10 }) });
+    const expired = await graph.call<ErrorBody>("GET", "/me", {
+      token: await graph.token(graph.alice, { lifetimeSeconds: -10 }),
+    });
     expect(expired.status).toBe(401);
     expect(expired.body.error.code).toBe("InvalidAuthenticationToken");
 
@@ -56,7 +63,10 @@ describe("authentication", () => {
   });
 
   it("echoes client-request-id into the error body", async () => {
-    const response = await graph.call<ErrorBody>("GET", "/me", { token: "", headers: { "client-request-id": "abc-123" } });
+    const response = await graph.call<ErrorBody>("GET", "/me", {
+      token: "",
+      headers: { "client-request-id": "abc-123" },
+    });
     expect(response.body.error.innerError["client-request-id"]).toBe("abc-123");
     expect(response.headers.get("client-request-id")).toBe("abc-123");
   });
@@ -67,7 +77,10 @@ describe("authentication", () => {
     expect(response.status).toBe(403);
     expect(response.body.error.code).toBe("ErrorAccessDenied");
     const readOnly = await graph.token(graph.alice, { scp: "Calendars.Read" });
-    const write = await graph.call<ErrorBody>("POST", "/me/events", { token: readOnly, body: eventBody("x", "2030-01-01T10:00:00", "2030-01-01T11:00:00") });
+    const write = await graph.call<ErrorBody>("POST", "/me/events", {
+      token: readOnly,
+      body: eventBody("x", "2030-01-01T10:00:00", "2030-01-01T11:00:00"),
+    });
     expect(write.status).toBe(403);
   });
 
@@ -80,7 +93,8 @@ describe("authentication", () => {
 
 describe("calendars", () => {
   it("has a default calendar with a stable id and pages the list with an absolute nextLink", async () => {
-    for (const name of ["Work", "Family", "Sport"]) expect((await graph.call("POST", "/me/calendars", { body: { name } })).status).toBe(201);
+    for (const name of ["Work", "Family", "Sport"])
+      expect((await graph.call("POST", "/me/calendars", { body: { name } })).status).toBe(201);
     const first = await graph.call<Page<Calendar>>("GET", "/me/calendars?$top=2");
     expect(first.body.value).toHaveLength(2);
     expect(first.body.value[0]).toMatchObject({ name: "Calendar", isDefaultCalendar: true, canEdit: true });
@@ -98,8 +112,12 @@ describe("calendars", () => {
   it("takes a calendar color from Graph's calendarColor, in any case", async () => {
     const colored = await graph.call<Calendar>("POST", "/me/calendars", { body: { name: "Work", color: "LightBlue" } });
     expect(colored.body.color).toBe("lightBlue");
-    expect((await graph.call<ErrorBody>("POST", "/me/calendars", { body: { name: "Family", color: "blue" } })).status).toBe(400);
-    expect((await graph.call<ErrorBody>("PATCH", `/me/calendars/${colored.body.id}`, { body: { color: "#ff0000" } })).status).toBe(400);
+    expect(
+      (await graph.call<ErrorBody>("POST", "/me/calendars", { body: { name: "Family", color: "blue" } })).status,
+    ).toBe(400);
+    expect(
+      (await graph.call<ErrorBody>("PATCH", `/me/calendars/${colored.body.id}`, { body: { color: "#ff0000" } })).status,
+    ).toBe(400);
   });
 });
 
@@ -147,12 +165,18 @@ describe("events", () => {
   });
 
   it("rejects unknown properties, bad time zones and all-day events not at midnight", async () => {
-    const unknown = await graph.call<ErrorBody>("POST", "/me/events", { body: { ...eventBody("x", "2030-01-01T10:00:00", "2030-01-01T11:00:00"), colour: "red" } });
+    const unknown = await graph.call<ErrorBody>("POST", "/me/events", {
+      body: { ...eventBody("x", "2030-01-01T10:00:00", "2030-01-01T11:00:00"), colour: "red" },
+    });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.code).toBe("RequestBodyRead");
-    const zone = await graph.call<ErrorBody>("POST", "/me/events", { body: eventBody("x", "2030-01-01T10:00:00", "2030-01-01T11:00:00", "Mars/Olympus") });
+    const zone = await graph.call<ErrorBody>("POST", "/me/events", {
+      body: eventBody("x", "2030-01-01T10:00:00", "2030-01-01T11:00:00", "Mars/Olympus"),
+    });
     expect(zone.body.error.code).toBe("TimeZoneNotSupportedException");
-    const allDay = await graph.call<ErrorBody>("POST", "/me/events", { body: eventBody("x", "2030-01-01T10:00:00", "2030-01-02T10:00:00", "UTC", { isAllDay: true }) });
+    const allDay = await graph.call<ErrorBody>("POST", "/me/events", {
+      body: eventBody("x", "2030-01-01T10:00:00", "2030-01-02T10:00:00", "UTC", { isAllDay: true }),
+    });
     expect(allDay.status).toBe(400);
     const malformed = await graph.call<ErrorBody>("POST", "/me/events", { body: "{not json" });
     expect(malformed.status).toBe(400);
@@ -161,15 +185,29 @@ describe("events", () => {
   it("reads locations and online meeting providers as Graph types them, and leaves attendees' responses to the attendees", async () => {
     const created = await graph.call<Event>("POST", "/me/events", {
       body: eventBody("typed", "2030-01-01T10:00:00", "2030-01-01T11:00:00", "UTC", {
-        location: { "@odata.type": "microsoft.graph.location", displayName: "Salle 4", locationType: "ConferenceRoom", coordinates: { latitude: 45.76, longitude: 4.83 } },
-        attendees: [{ emailAddress: { address: "trainee@example.com" }, status: { response: "accepted", time: "2030-01-01T09:00:00Z" } }],
+        location: {
+          "@odata.type": "microsoft.graph.location",
+          displayName: "Salle 4",
+          locationType: "ConferenceRoom",
+          coordinates: { latitude: 45.76, longitude: 4.83 },
+        },
+        attendees: [
+          {
+            emailAddress: { address: "trainee@example.com" },
+            status: { response: "accepted", time: "2030-01-01T09:00:00Z" },
+          },
+        ],
         isOnlineMeeting: true,
         onlineMeetingProvider: "TEAMSFORBUSINESS",
       }),
     });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({
-      location: { displayName: "Salle 4", locationType: "conferenceRoom", coordinates: { latitude: 45.76, longitude: 4.83 } },
+      location: {
+        displayName: "Salle 4",
+        locationType: "conferenceRoom",
+        coordinates: { latitude: 45.76, longitude: 4.83 },
+      },
       onlineMeetingProvider: "teamsForBusiness",
       attendees: [{ status: { response: "none", time: "0001-01-01T00:00:00Z" } }],
     });
@@ -182,7 +220,9 @@ describe("events", () => {
       { isOnlineMeeting: true, onlineMeetingProvider: "zoom" },
     ];
     for (const extra of refused) {
-      const response = await graph.call<ErrorBody>("POST", "/me/events", { body: eventBody("refused", "2030-01-01T10:00:00", "2030-01-01T11:00:00", "UTC", extra) });
+      const response = await graph.call<ErrorBody>("POST", "/me/events", {
+        body: eventBody("refused", "2030-01-01T10:00:00", "2030-01-01T11:00:00", "UTC", extra),
+      });
       expect(response.status, JSON.stringify(extra)).toBe(400);
     }
   });
@@ -196,19 +236,33 @@ describe("events", () => {
     expect(first.body.transactionId).toBe("tx-42");
     const list = await graph.call<Page<Event>>("GET", "/me/events");
     expect(list.body.value).toHaveLength(1);
-    const changed = await graph.call<ErrorBody>("PATCH", `/me/events/${first.body.id}`, { body: { transactionId: "tx-43" } });
+    const changed = await graph.call<ErrorBody>("PATCH", `/me/events/${first.body.id}`, {
+      body: { transactionId: "tx-43" },
+    });
     expect(changed.status).toBe(400);
   });
 
   it("changes changeKey and etag on every edit and answers a stale If-Match with 412", async () => {
-    const created = (await graph.call<Event>("POST", "/me/events", { body: eventBody("v1", "2030-01-01T10:00:00", "2030-01-01T11:00:00") })).body;
+    const created = (
+      await graph.call<Event>("POST", "/me/events", {
+        body: eventBody("v1", "2030-01-01T10:00:00", "2030-01-01T11:00:00"),
+      })
+    ).body;
     const staleEtag = `W/"${created.changeKey}"`;
-    const updated = await graph.call<Event>("PATCH", `/me/events/${created.id}`, { body: { subject: "v2" }, headers: { "If-Match": staleEtag } });
+    const updated = await graph.call<Event>("PATCH", `/me/events/${created.id}`, {
+      body: { subject: "v2" },
+      headers: { "If-Match": staleEtag },
+    });
     expect(updated.status).toBe(200);
     expect(updated.body.subject).toBe("v2");
     expect(updated.body.changeKey).not.toBe(created.changeKey);
-    expect(Date.parse(updated.body.lastModifiedDateTime ?? "")).toBeGreaterThanOrEqual(Date.parse(created.lastModifiedDateTime ?? ""));
-    const conflict = await graph.call<ErrorBody>("PATCH", `/me/events/${created.id}`, { body: { subject: "v3" }, headers: { "If-Match": staleEtag } });
+    expect(Date.parse(updated.body.lastModifiedDateTime ?? "")).toBeGreaterThanOrEqual(
+      Date.parse(created.lastModifiedDateTime ?? ""),
+    );
+    const conflict = await graph.call<ErrorBody>("PATCH", `/me/events/${created.id}`, {
+      body: { subject: "v3" },
+      headers: { "If-Match": staleEtag },
+    });
     expect(conflict.status).toBe(412);
     expect(conflict.body.error.code).toBe("ErrorIrresolvableConflict");
     const staleDelete = await graph.call("DELETE", `/me/events/${created.id}`, { headers: { "If-Match": staleEtag } });
@@ -216,7 +270,11 @@ describe("events", () => {
   });
 
   it("deletes with 204 and answers 404 ErrorItemNotFound afterwards", async () => {
-    const created = (await graph.call<Event>("POST", "/me/events", { body: eventBody("gone", "2030-01-01T10:00:00", "2030-01-01T11:00:00") })).body;
+    const created = (
+      await graph.call<Event>("POST", "/me/events", {
+        body: eventBody("gone", "2030-01-01T10:00:00", "2030-01-01T11:00:00"),
+      })
+    ).body;
     expect((await graph.call("DELETE", `/me/events/${created.id}`)).status).toBe(204);
     const again = await graph.call<ErrorBody>("DELETE", `/me/events/${created.id}`);
     expect(again.status).toBe(404);
@@ -225,7 +283,11 @@ describe("events", () => {
   });
 
   it("treats ids as case-sensitive", async () => {
-    const created = (await graph.call<Event>("POST", "/me/events", { body: eventBody("case", "2030-01-01T10:00:00", "2030-01-01T11:00:00") })).body;
+    const created = (
+      await graph.call<Event>("POST", "/me/events", {
+        body: eventBody("case", "2030-01-01T10:00:00", "2030-01-01T11:00:00"),
+      })
+    ).body;
     const id = created.id as string;
     const flipped = id.slice(0, 10) + id.slice(10).replace(/[a-z]/, (ch) => ch.toUpperCase());
     expect(flipped).not.toBe(id);
@@ -237,8 +299,14 @@ describe("events", () => {
 
   it("changes a regular id when the event moves calendar, but not an immutable id", async () => {
     const work = (await graph.call<Calendar>("POST", "/me/calendars", { body: { name: "Work" } })).body;
-    const regular = (await graph.call<Event>("POST", "/me/events", { body: eventBody("move me", "2030-01-01T10:00:00", "2030-01-01T11:00:00") })).body;
-    const immutable = (await graph.call<Event>("GET", `/me/events/${regular.id}`, { headers: { Prefer: 'IdType="ImmutableId"' } })).body;
+    const regular = (
+      await graph.call<Event>("POST", "/me/events", {
+        body: eventBody("move me", "2030-01-01T10:00:00", "2030-01-01T11:00:00"),
+      })
+    ).body;
+    const immutable = (
+      await graph.call<Event>("GET", `/me/events/${regular.id}`, { headers: { Prefer: 'IdType="ImmutableId"' } })
+    ).body;
     expect(immutable.id).not.toBe(regular.id);
     const moved = await graph.service.admin.request(`/api/mailboxes/${graph.alice.id}/events/${regular.id}/move`, {
       method: "POST",
@@ -246,7 +314,9 @@ describe("events", () => {
     });
     expect(moved.status).toBe(200);
     expect((await graph.call("GET", `/me/events/${regular.id}`)).status).toBe(404);
-    const byImmutable = await graph.call<Event>("GET", `/me/events/${immutable.id}`, { headers: { Prefer: 'IdType="ImmutableId"' } });
+    const byImmutable = await graph.call<Event>("GET", `/me/events/${immutable.id}`, {
+      headers: { Prefer: 'IdType="ImmutableId"' },
+    });
     expect(byImmutable.status).toBe(200);
     expect(byImmutable.body.id).toBe(immutable.id);
     expect(byImmutable.headers.get("Preference-Applied")).toContain('IdType="ImmutableId"');
@@ -257,7 +327,9 @@ describe("events", () => {
   });
 
   it("applies $select, keeping id and etag, and rejects unknown properties", async () => {
-    await graph.call("POST", "/me/events", { body: eventBody("selected", "2030-01-01T10:00:00", "2030-01-01T11:00:00") });
+    await graph.call("POST", "/me/events", {
+      body: eventBody("selected", "2030-01-01T10:00:00", "2030-01-01T11:00:00"),
+    });
     const list = await graph.call<Page<Record<string, unknown>>>("GET", "/me/events?$select=subject,start");
     expect(Object.keys(list.body.value[0] ?? {}).sort()).toEqual(["@odata.etag", "id", "start", "subject"]);
     const bad = await graph.call<ErrorBody>("GET", "/me/events?$select=colour");
@@ -266,42 +338,69 @@ describe("events", () => {
   });
 
   it("converts times to Prefer: outlook.timezone (Windows or IANA) and the body to outlook.body-content-type", async () => {
-    const created = (await graph.call<Event>("POST", "/me/events", {
-      body: eventBody("tz", "2030-07-01T10:00:00", "2030-07-01T11:00:00", "UTC", { body: { contentType: "html", content: "<p>Hello <b>you</b></p>" } }),
-    })).body;
-    const windows = await graph.call<Event>("GET", `/me/events/${created.id}`, { headers: { Prefer: 'outlook.timezone="Pacific Standard Time", outlook.body-content-type="text"' } });
+    const created = (
+      await graph.call<Event>("POST", "/me/events", {
+        body: eventBody("tz", "2030-07-01T10:00:00", "2030-07-01T11:00:00", "UTC", {
+          body: { contentType: "html", content: "<p>Hello <b>you</b></p>" },
+        }),
+      })
+    ).body;
+    const windows = await graph.call<Event>("GET", `/me/events/${created.id}`, {
+      headers: { Prefer: 'outlook.timezone="Pacific Standard Time", outlook.body-content-type="text"' },
+    });
     expect(windows.body.start).toEqual({ dateTime: "2030-07-01T03:00:00.0000000", timeZone: "Pacific Standard Time" });
     expect(windows.body.body).toEqual({ contentType: "text", content: "Hello you" });
     expect(windows.headers.get("Preference-Applied")).toContain('outlook.timezone="Pacific Standard Time"');
     expect(windows.headers.get("Preference-Applied")).toContain('outlook.body-content-type="text"');
-    const iana = await graph.call<Event>("GET", `/me/events/${created.id}`, { headers: { Prefer: 'outlook.timezone="Europe/Paris"' } });
+    const iana = await graph.call<Event>("GET", `/me/events/${created.id}`, {
+      headers: { Prefer: 'outlook.timezone="Europe/Paris"' },
+    });
     expect(iana.body.start).toEqual({ dateTime: "2030-07-01T12:00:00.0000000", timeZone: "Europe/Paris" });
   });
 
   it("stores singleValueExtendedProperties, returns them only when expanded, and filters lists on them", async () => {
     const propertyId = "String {66f5a359-4659-4830-9070-00047ec6ac6e} Name AgendaSessionId";
-    const tagged = (await graph.call<Event>("POST", "/me/events", {
-      body: eventBody("tagged", "2030-01-01T10:00:00", "2030-01-01T11:00:00", "UTC", { singleValueExtendedProperties: [{ id: propertyId, value: "session-7" }] }),
-    })).body;
+    const tagged = (
+      await graph.call<Event>("POST", "/me/events", {
+        body: eventBody("tagged", "2030-01-01T10:00:00", "2030-01-01T11:00:00", "UTC", {
+          singleValueExtendedProperties: [{ id: propertyId, value: "session-7" }],
+        }),
+      })
+    ).body;
     await graph.call("POST", "/me/events", { body: eventBody("plain", "2030-01-02T10:00:00", "2030-01-02T11:00:00") });
     const plainRead = await graph.call<Record<string, unknown>>("GET", `/me/events/${tagged.id}`);
     expect(plainRead.body.singleValueExtendedProperties).toBeUndefined();
-    const expanded = await graph.call<Record<string, unknown>>("GET", `/me/events/${tagged.id}?$expand=singleValueExtendedProperties($filter=id eq '${propertyId}')`);
+    const expanded = await graph.call<Record<string, unknown>>(
+      "GET",
+      `/me/events/${tagged.id}?$expand=singleValueExtendedProperties($filter=id eq '${propertyId}')`,
+    );
     expect(expanded.body.singleValueExtendedProperties).toEqual([{ id: propertyId, value: "session-7" }]);
     const filter = `singleValueExtendedProperties/Any(ep: ep/id eq '${propertyId}' and ep/value eq 'session-7')`;
     const filtered = await graph.call<Page<Event>>("GET", `/me/events?$filter=${encodeURIComponent(filter)}`);
     expect(filtered.body.value.map((e) => e.subject)).toEqual(["tagged"]);
-    const byUid = await graph.call<Page<Event>>("GET", `/me/events?$filter=${encodeURIComponent(`iCalUId eq '${tagged.iCalUId}'`)}`);
+    const byUid = await graph.call<Page<Event>>(
+      "GET",
+      `/me/events?$filter=${encodeURIComponent(`iCalUId eq '${tagged.iCalUId}'`)}`,
+    );
     expect(byUid.body.value.map((e) => e.id)).toEqual([tagged.id]);
-    const unsupported = await graph.call<ErrorBody>("GET", `/me/events?$filter=${encodeURIComponent("startswith(subject,'t')")}`);
+    const unsupported = await graph.call<ErrorBody>(
+      "GET",
+      `/me/events?$filter=${encodeURIComponent("startswith(subject,'t')")}`,
+    );
     expect(unsupported.status).toBe(400);
   });
 
   it("lists single events and series masters, paged by $top with an absolute nextLink", async () => {
-    for (let i = 0; i < 12; i++) await graph.call("POST", "/me/events", { body: eventBody(`e${i}`, "2030-01-01T10:00:00", "2030-01-01T11:00:00") });
+    for (let i = 0; i < 12; i++)
+      await graph.call("POST", "/me/events", {
+        body: eventBody(`e${i}`, "2030-01-01T10:00:00", "2030-01-01T11:00:00"),
+      });
     await graph.call("POST", "/me/events", {
       body: eventBody("series", "2030-01-01T08:00:00", "2030-01-01T09:00:00", "UTC", {
-        recurrence: { pattern: { type: "daily", interval: 1 }, range: { type: "numbered", startDate: "2030-01-01", numberOfOccurrences: 5 } },
+        recurrence: {
+          pattern: { type: "daily", interval: 1 },
+          range: { type: "numbered", startDate: "2030-01-01", numberOfOccurrences: 5 },
+        },
       }),
     });
     const first = await graph.call<Page<Event>>("GET", "/me/events");

@@ -1,7 +1,15 @@
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import type { Hono } from "hono";
 import { SCOPES, requireScope } from "../auth";
-import { graphJson, jsonBody, odataContext, renderOptionsFor, type GraphContext, type GraphEnv, type GraphRuntime } from "../context";
+import {
+  graphJson,
+  jsonBody,
+  odataContext,
+  renderOptionsFor,
+  type GraphContext,
+  type GraphEnv,
+  type GraphRuntime,
+} from "../context";
 import { GraphError, itemNotFound } from "../errors";
 import { createEvent, editEvent, instanceOf, removeEvent } from "../event-edits";
 import { parseEventInput } from "../event-input";
@@ -16,23 +24,41 @@ import { CALENDAR_SCOPES, parseWindow, queryParam, type CalendarScope } from "./
 import { route } from "./paths";
 
 /** `readById`: a GET of this one event by its id, the only read in which Graph returns a master's `cancelledOccurrences`. */
-function respondWithEvent(c: GraphContext, runtime: GraphRuntime, instance: EventInstance, { status = 200, readById = false }: { status?: 200 | 201; readById?: boolean } = {}): Response {
+function respondWithEvent(
+  c: GraphContext,
+  runtime: GraphRuntime,
+  instance: EventInstance,
+  { status = 200, readById = false }: { status?: 200 | 201; readById?: boolean } = {},
+): Response {
   const select = parseSelect(queryParam(c, "$select"), EVENT_PROPERTIES, "event");
   const extendedProperties = parseExtendedPropertyExpand(queryParam(c, "$expand"));
   const body = renderEvent(instance, renderOptionsFor(c, runtime, { select, extendedProperties }));
   if (readById && instance.type === "seriesMaster" && select?.has("cancelledOccurrences")) {
     body.cancelledOccurrences = cancelledOccurrences(instance.item, c.get("preferences").immutableIds);
   }
-  return graphJson(c, { "@odata.context": odataContext(runtime, `users('${c.get("user").id}')/events/$entity`), ...body }, status);
+  return graphJson(
+    c,
+    { "@odata.context": odataContext(runtime, `users('${c.get("user").id}')/events/$entity`), ...body },
+    status,
+  );
 }
 
 /** If-Match with a stale etag (or changeKey) → 412; `*` or no header → go ahead. */
 function checkIfMatch(c: GraphContext, runtime: GraphRuntime, changeKey: string): void {
   const header = c.req.header("if-match");
   if (!header || header.trim() === "*") return;
-  const tags = header.split(",").map((tag) => tag.trim().replace(/^W\//, "").replace(/^"(.*)"$/, "$1"));
+  const tags = header.split(",").map((tag) =>
+    tag
+      .trim()
+      .replace(/^W\//, "")
+      .replace(/^"(.*)"$/, "$1"),
+  );
   if (!tags.includes(changeKey)) {
-    throw new GraphError(412, runtime.options().preconditionFailedCode, "The change key passed in the request does not match the current change key for the item.");
+    throw new GraphError(
+      412,
+      runtime.options().preconditionFailedCode,
+      "The change key passed in the request does not match the current change key for the item.",
+    );
   }
 }
 
@@ -53,7 +79,8 @@ function resolveInScope(c: GraphContext, scope: CalendarScope): ResolvedEvent {
   if (!parseEventId(id)) throw new GraphError(400, "ErrorInvalidIdMalformed", "Id is malformed.");
   const resolved = c.get("mailbox").resolve(id);
   if (!resolved) throw itemNotFound();
-  if (scope.prefix === "/calendars/:calendarId" && resolved.item.calendarId !== scope.calendar(c).id) throw itemNotFound();
+  if (scope.prefix === "/calendars/:calendarId" && resolved.item.calendarId !== scope.calendar(c).id)
+    throw itemNotFound();
   return resolved;
 }
 
@@ -111,7 +138,12 @@ export function registerEventRoutes(app: Hono<GraphEnv>, runtime: GraphRuntime):
       const window = parseWindow(c);
       const { item, originalStart } = resolveInScope(c, scope);
       const instances = originalStart === undefined && item.recurrence ? instancesInWindow(item, window) : [];
-      return respondWithEventPage(c, runtime, instances, `users('${c.get("user").id}')/events('${c.req.param("eventId")}')/instances`);
+      return respondWithEventPage(
+        c,
+        runtime,
+        instances,
+        `users('${c.get("user").id}')/events('${c.req.param("eventId")}')/instances`,
+      );
     });
   }
 }

@@ -4,7 +4,13 @@ import { z } from "zod";
 import { SCOPES, requireScope } from "../auth";
 import { graphJson, jsonBody, odataContext, type GraphContext, type GraphEnv, type GraphRuntime } from "../context";
 import { GraphError, badRequest } from "../errors";
-import { renderSubscription, subscriptionCalendar, type ChangeType, type Subscription, type SubscriptionRegistry } from "../subscriptions/subscriptions";
+import {
+  renderSubscription,
+  subscriptionCalendar,
+  type ChangeType,
+  type Subscription,
+  type SubscriptionRegistry,
+} from "../subscriptions/subscriptions";
 import { checkNotificationUrl, validateEndpoint } from "../subscriptions/validation";
 
 const createSchema = z.object({
@@ -24,7 +30,8 @@ const renewSchema = z.object({ expirationDateTime: z.string().min(1) });
 function parseChangeTypes(value: string): ChangeType[] {
   const types = value.split(",").map((type) => type.trim());
   for (const type of types) {
-    if (type !== "created" && type !== "updated" && type !== "deleted") throw badRequest(`The changeType '${type}' is not valid; use created, updated and/or deleted.`);
+    if (type !== "created" && type !== "updated" && type !== "deleted")
+      throw badRequest(`The changeType '${type}' is not valid; use created, updated and/or deleted.`);
   }
   return types as ChangeType[];
 }
@@ -63,10 +70,23 @@ function ownSubscription(c: GraphContext, registry: SubscriptionRegistry): Subsc
   return subscription;
 }
 
-const respond = (c: GraphContext, runtime: GraphRuntime, subscription: Subscription, status: 200 | 201 = 200): Response =>
-  graphJson(c, { "@odata.context": odataContext(runtime, "subscriptions/$entity"), ...renderSubscription(subscription) }, status);
+const respond = (
+  c: GraphContext,
+  runtime: GraphRuntime,
+  subscription: Subscription,
+  status: 200 | 201 = 200,
+): Response =>
+  graphJson(
+    c,
+    { "@odata.context": odataContext(runtime, "subscriptions/$entity"), ...renderSubscription(subscription) },
+    status,
+  );
 
-export function registerSubscriptionRoutes(app: Hono<GraphEnv>, runtime: GraphRuntime, registry: SubscriptionRegistry): void {
+export function registerSubscriptionRoutes(
+  app: Hono<GraphEnv>,
+  runtime: GraphRuntime,
+  registry: SubscriptionRegistry,
+): void {
   const enforce = (): boolean => runtime.options().enforceScopes;
 
   app.post("/subscriptions", async (c) => {
@@ -78,7 +98,8 @@ export function registerSubscriptionRoutes(app: Hono<GraphEnv>, runtime: GraphRu
     const changeTypes = parseChangeTypes(input.changeType);
     const calendarId = subscriptionCalendar(input.resource, mailbox, runtime.directory);
     const expirationDateTime = parseExpiration(input.expirationDateTime, options.maxLifetimeMinutes, "Create");
-    if (input.clientState && input.clientState.length > 128) throw badRequest("The clientState must be at most 128 characters long.");
+    if (input.clientState && input.clientState.length > 128)
+      throw badRequest("The clientState must be at most 128 characters long.");
     if (input.includeResourceData) {
       throw badRequest(
         input.encryptionCertificate
@@ -87,12 +108,18 @@ export function registerSubscriptionRoutes(app: Hono<GraphEnv>, runtime: GraphRu
       );
     }
     checkNotificationUrl(input.notificationUrl, "notificationUrl", options.allowHttpLoopback);
-    if (input.lifecycleNotificationUrl) checkNotificationUrl(input.lifecycleNotificationUrl, "lifecycleNotificationUrl", options.allowHttpLoopback);
+    if (input.lifecycleNotificationUrl)
+      checkNotificationUrl(input.lifecycleNotificationUrl, "lifecycleNotificationUrl", options.allowHttpLoopback);
     if (registry.countForMailbox(mailbox.owner.id) >= options.maxPerMailbox) {
-      throw new GraphError(403, "ExtensionError", "Operation: Create; Exception: [Status Code: Forbidden; Reason: The mailbox has reached its maximum number of subscriptions.]");
+      throw new GraphError(
+        403,
+        "ExtensionError",
+        "Operation: Create; Exception: [Status Code: Forbidden; Reason: The mailbox has reached its maximum number of subscriptions.]",
+      );
     }
     await validateEndpoint(input.notificationUrl, options.validationTimeoutMs);
-    if (input.lifecycleNotificationUrl) await validateEndpoint(input.lifecycleNotificationUrl, options.validationTimeoutMs);
+    if (input.lifecycleNotificationUrl)
+      await validateEndpoint(input.lifecycleNotificationUrl, options.validationTimeoutMs);
     const subscription: Subscription = {
       id: randomUUID(),
       resource: input.resource,
@@ -118,7 +145,10 @@ export function registerSubscriptionRoutes(app: Hono<GraphEnv>, runtime: GraphRu
   app.get("/subscriptions", (c) => {
     const claims = c.get("claims");
     const own = registry.list().filter((s) => s.applicationId === claims.azp && s.creatorId === claims.oid);
-    return graphJson(c, { "@odata.context": odataContext(runtime, "subscriptions"), value: own.map(renderSubscription) });
+    return graphJson(c, {
+      "@odata.context": odataContext(runtime, "subscriptions"),
+      value: own.map(renderSubscription),
+    });
   });
 
   app.get("/subscriptions/:subscriptionId", (c) => respond(c, runtime, ownSubscription(c, registry)));
@@ -126,7 +156,11 @@ export function registerSubscriptionRoutes(app: Hono<GraphEnv>, runtime: GraphRu
   app.patch("/subscriptions/:subscriptionId", async (c) => {
     const subscription = ownSubscription(c, registry);
     const input = parseBody(renewSchema, await jsonBody(c));
-    subscription.expirationDateTime = parseExpiration(input.expirationDateTime, runtime.options().subscriptions.maxLifetimeMinutes, "Update");
+    subscription.expirationDateTime = parseExpiration(
+      input.expirationDateTime,
+      runtime.options().subscriptions.maxLifetimeMinutes,
+      "Update",
+    );
     subscription.lastReauthorizationNoticeAt = undefined;
     return respond(c, runtime, subscription);
   });

@@ -27,13 +27,23 @@ const EXPANDABLE: Record<string, Record<string, string>> = {
 };
 const TYPES: Record<string, CsdlType> = {
   ...(subset.types as Record<string, CsdlType>),
-  singleValueLegacyExtendedProperty: { kind: "EntityType", base: "entity", open: false, props: { value: "Edm.String" } },
+  singleValueLegacyExtendedProperty: {
+    kind: "EntityType",
+    base: "entity",
+    open: false,
+    props: { value: "Edm.String" },
+  },
 };
 const ENUMS: Record<string, string[]> = subset.enums;
 
 /** Graph writes timestamps in UTC with seven fraction digits ("2017-04-15T03:00:50.7579581Z"). */
 const TIMESTAMP = z.iso.datetime({ precision: 7, error: "not a Graph timestamp (UTC, seven fraction digits)" });
-const TIMESTAMP_OR_WHOLE_SECONDS = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{7})?Z$/, "not a Graph timestamp (UTC, whole seconds or seven fraction digits)");
+const TIMESTAMP_OR_WHOLE_SECONDS = z
+  .string()
+  .regex(
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{7})?Z$/,
+    "not a Graph timestamp (UTC, whole seconds or seven fraction digits)",
+  );
 
 const PRIMITIVES: Record<string, z.ZodType> = {
   "Edm.String": z.string(),
@@ -53,7 +63,9 @@ const PRIMITIVES: Record<string, z.ZodType> = {
  * "2014-01-01T00:00:00Z", and "0001-01-01T00:00:00Z" for the organizer's own response).
  */
 const FORMATS: Record<string, z.ZodType> = {
-  "dateTimeTimeZone.dateTime": z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7}$/, "not a Graph dateTime (seven fraction digits, no offset)"),
+  "dateTimeTimeZone.dateTime": z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7}$/, "not a Graph dateTime (seven fraction digits, no offset)"),
   "event.originalStart": TIMESTAMP_OR_WHOLE_SECONDS,
   "responseStatus.time": TIMESTAMP_OR_WHOLE_SECONDS,
 };

@@ -16,10 +16,30 @@ const graphEvent = {
   start: { dateTime: "2019-04-16T20:30:00.0000000", timeZone: "UTC" },
   end: { dateTime: "2019-04-16T21:00:00.0000000", timeZone: "UTC" },
   recurrence: {
-    pattern: { type: "weekly", interval: 1, daysOfWeek: ["tuesday"], firstDayOfWeek: "sunday", index: "first", month: 0, dayOfMonth: 0 },
-    range: { type: "noEnd", startDate: "2019-04-16", endDate: "0001-01-01", recurrenceTimeZone: "UTC", numberOfOccurrences: 0 },
+    pattern: {
+      type: "weekly",
+      interval: 1,
+      daysOfWeek: ["tuesday"],
+      firstDayOfWeek: "sunday",
+      index: "first",
+      month: 0,
+      dayOfMonth: 0,
+    },
+    range: {
+      type: "noEnd",
+      startDate: "2019-04-16",
+      endDate: "0001-01-01",
+      recurrenceTimeZone: "UTC",
+      numberOfOccurrences: 0,
+    },
   },
-  attendees: [{ type: "required", status: { response: "none", time: "0001-01-01T00:00:00Z" }, emailAddress: { name: "Adele", address: "adele@contoso.example" } }],
+  attendees: [
+    {
+      type: "required",
+      status: { response: "none", time: "0001-01-01T00:00:00Z" },
+      emailAddress: { name: "Adele", address: "adele@contoso.example" },
+    },
+  ],
   organizer: { emailAddress: { name: "Alice", address: "alice@contoso.example" } },
   cancelledOccurrences: ["OID.AAMkAGUzYRgWAAA=.2019-04-23"],
   singleValueExtendedProperties: [{ id: "String {66f5a359-4659-4830-9070-00047ec6ac6e} Name Color", value: "Green" }],
@@ -43,7 +63,13 @@ describe("GraphOutputCheck", () => {
   it("accepts Graph's own event, single and in a collection, with annotations and an expanded navigation property", () => {
     const check = new GraphOutputCheck();
     check.check(response("GET /me/events/{eventId}", graphEvent));
-    check.check(response("GET /me/calendarView", { "@odata.context": "…", "@odata.nextLink": "…", value: [graphEvent, graphEvent] }));
+    check.check(
+      response("GET /me/calendarView", {
+        "@odata.context": "…",
+        "@odata.nextLink": "…",
+        value: [graphEvent, graphEvent],
+      }),
+    );
     expect(check.takeDepartures()).toEqual([]);
     expect(check.outputs).toBe(2);
     // The event holds 13 objects (itself, its complex values and theirs); the collection adds its own.
@@ -51,7 +77,9 @@ describe("GraphOutputCheck", () => {
   });
 
   it("names a property Graph v1.0 lacks, a primitive of the wrong type and a value outside an enum", () => {
-    const departures = departuresOf(response("GET /me/events/{eventId}", { ...graphEvent, uid: "040000008200E0", isAllDay: "true", showAs: "away" }));
+    const departures = departuresOf(
+      response("GET /me/events/{eventId}", { ...graphEvent, uid: "040000008200E0", isAllDay: "true", showAs: "away" }),
+    );
     expect(departures).toEqual([
       expect.stringMatching(/^GET \/me\/events\/\{eventId\} → 200: isAllDay: .*expected boolean/),
       expect.stringMatching(/^GET \/me\/events\/\{eventId\} → 200: showAs: /),
@@ -76,7 +104,11 @@ describe("GraphOutputCheck", () => {
   });
 
   it("accepts delta's @removed items and refuses a reason Graph does not give", () => {
-    const removed = { "@odata.type": "#microsoft.graph.event", id: "AAMkAGUzYRgWAAA=", "@removed": { reason: "deleted" } };
+    const removed = {
+      "@odata.type": "#microsoft.graph.event",
+      id: "AAMkAGUzYRgWAAA=",
+      "@removed": { reason: "deleted" },
+    };
     const gone = { ...removed, "@removed": { reason: "gone" } };
     expect(departuresOf(response("GET /me/calendarView/delta", { value: [graphEvent, removed, gone] }))).toEqual([
       expect.stringMatching(/^GET \/me\/calendarView\/delta → 200: value\.2\.@removed\.reason: /),
@@ -84,12 +116,23 @@ describe("GraphOutputCheck", () => {
   });
 
   it("holds errors to Graph's error shape, those a $batch makes for its sub-requests included", () => {
-    const graphError = { error: { code: "ErrorItemNotFound", message: "The specified object was not found in the store.", innerError: { date: "2024-05-01T10:00:00" } } };
+    const graphError = {
+      error: {
+        code: "ErrorItemNotFound",
+        message: "The specified object was not found in the store.",
+        innerError: { date: "2024-05-01T10:00:00" },
+      },
+    };
     expect(departuresOf(response("GET /me/events/{eventId}", graphError, 404))).toEqual([]);
     expect(departuresOf(response("GET /me/events/{eventId}", { error: "not found" }, 404))).toEqual([
       expect.stringMatching(/^GET \/me\/events\/\{eventId\} → 404: error: .*expected object/),
     ]);
-    const batch = { responses: [{ id: "1", status: 200, headers: {}, body: graphEvent }, { id: "2", status: 424, headers: {}, body: { message: "failed" } }] };
+    const batch = {
+      responses: [
+        { id: "1", status: 200, headers: {}, body: graphEvent },
+        { id: "2", status: 424, headers: {}, body: { message: "failed" } },
+      ],
+    };
     expect(departuresOf(response("POST /$batch", batch))).toEqual([
       expect.stringMatching(/^POST \/\$batch → 200: responses\.1\.body\.error: /),
       'POST /$batch → 200: responses.1.body: Unrecognized key: "message"',
@@ -101,18 +144,36 @@ describe("GraphOutputCheck", () => {
       kind: "notification",
       url: "https://app.example/notifications",
       body: JSON.stringify({
-        value: [{ subscriptionId: "7f105c7d-2dc5-4530-97cd-4e7ae6534c07", subscriptionExpirationDateTime: "2019-03-20T11:00:00.0000000Z", tenantId: "84bd8158-6d4d-4958-8b9f-9d6445542f95", ...member }],
+        value: [
+          {
+            subscriptionId: "7f105c7d-2dc5-4530-97cd-4e7ae6534c07",
+            subscriptionExpirationDateTime: "2019-03-20T11:00:00.0000000Z",
+            tenantId: "84bd8158-6d4d-4958-8b9f-9d6445542f95",
+            ...member,
+          },
+        ],
       }),
     });
-    expect(departuresOf(notification({ lifecycleEvent: "missed" }), notification({ changeType: "updated", resourceData: { "@odata.type": "#Microsoft.Graph.Event", id: "AAMk" } }))).toEqual([]);
+    expect(
+      departuresOf(
+        notification({ lifecycleEvent: "missed" }),
+        notification({ changeType: "updated", resourceData: { "@odata.type": "#Microsoft.Graph.Event", id: "AAMk" } }),
+      ),
+    ).toEqual([]);
     expect(departuresOf(notification({ lifecycleEvent: "subscriptionExpired" }))).toEqual([
       expect.stringMatching(/^notification to https:\/\/app\.example\/notifications: value\.0\.lifecycleEvent: /),
     ]);
   });
 
   it("refuses what no Graph route answers: a body of an unknown route, text where JSON is due, a success without a body", () => {
-    expect(departuresOf(response("GET /me/contacts", { value: [] }))).toEqual(["GET /me/contacts → 200: no Graph type is known for this route"]);
-    expect(departuresOf({ kind: "response", endpoint: "GET /me", status: 200, contentType: "text/plain", body: '"Alice"' })).toEqual(["GET /me → 200: a text/plain body"]);
-    expect(departuresOf({ kind: "response", endpoint: "GET /me", status: 200, contentType: "", body: "" })).toEqual(["GET /me → 200: status 200 without a body"]);
+    expect(departuresOf(response("GET /me/contacts", { value: [] }))).toEqual([
+      "GET /me/contacts → 200: no Graph type is known for this route",
+    ]);
+    expect(
+      departuresOf({ kind: "response", endpoint: "GET /me", status: 200, contentType: "text/plain", body: '"Alice"' }),
+    ).toEqual(["GET /me → 200: a text/plain body"]);
+    expect(departuresOf({ kind: "response", endpoint: "GET /me", status: 200, contentType: "", body: "" })).toEqual([
+      "GET /me → 200: status 200 without a body",
+    ]);
   });
 });

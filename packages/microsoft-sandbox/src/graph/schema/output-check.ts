@@ -41,7 +41,8 @@ function countObjects(value: unknown): number {
   return 1 + Object.values(value).reduce((sum: number, member) => sum + countObjects(member), 0);
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** One value to hold against one schema; `counted` unless another output already brought it (a $batch's sub-response). */
 interface Part {
@@ -57,7 +58,9 @@ const part = (at: string, value: unknown, schema: z.ZodType, counted = true): Pa
 function resourceParts(type: string, body: unknown): Part[] {
   const entity = graphTypeSchema(type);
   if (!isObject(body) || !Array.isArray(body.value)) return [part("", body, entity)];
-  const items = body.value.map((item, index) => part(`value.${index}`, item, isObject(item) && "@removed" in item ? REMOVED_ITEM : entity));
+  const items = body.value.map((item, index) =>
+    part(`value.${index}`, item, isObject(item) && "@removed" in item ? REMOVED_ITEM : entity),
+  );
   return [part("", { ...body, value: [] }, COLLECTION), ...items];
 }
 
@@ -67,9 +70,13 @@ function resourceParts(type: string, body: unknown): Part[] {
  */
 function batchParts(body: unknown): Part[] {
   if (!isObject(body) || !Array.isArray(body.responses)) return [part("", body, BATCH_ENVELOPE)];
-  const responses = body.responses.map((response: unknown) => (isObject(response) ? Object.fromEntries(Object.entries(response).filter(([key]) => key !== "body")) : response));
+  const responses = body.responses.map((response: unknown) =>
+    isObject(response) ? Object.fromEntries(Object.entries(response).filter(([key]) => key !== "body")) : response,
+  );
   const failures = body.responses.flatMap((response: unknown, index) =>
-    isObject(response) && typeof response.status === "number" && response.status >= 400 ? [part(`responses.${index}.body`, response.body, ERROR_BODY, false)] : [],
+    isObject(response) && typeof response.status === "number" && response.status >= 400
+      ? [part(`responses.${index}.body`, response.body, ERROR_BODY, false)]
+      : [],
   );
   return [part("", { ...body, responses }, BATCH_ENVELOPE), ...failures];
 }
@@ -79,7 +86,8 @@ const RESOURCE_PATH = (endpoint: string): string => endpoint.slice(endpoint.inde
 /** What `body` must be: the parts to check, or why the output departs from Graph as it is. */
 function partsOf(output: GraphOutput, body: unknown): Part[] | string {
   if (output.kind === "notification") return [part("", body, graphTypeSchema("changeNotificationCollection"))];
-  if (body === undefined) return output.status === 204 || output.status === 202 ? [] : `status ${output.status} without a body`;
+  if (body === undefined)
+    return output.status === 204 || output.status === 202 ? [] : `status ${output.status} without a body`;
   if (!output.contentType.startsWith("application/json")) return `a ${output.contentType || "untyped"} body`;
   if (output.status >= 400) return [part("", body, ERROR_BODY)];
   const path = RESOURCE_PATH(output.endpoint);
@@ -100,7 +108,8 @@ export class GraphOutputCheck {
 
   readonly check = (output: GraphOutput): void => {
     this.outputs++;
-    const where = output.kind === "response" ? `${output.endpoint} → ${output.status}` : `notification to ${output.url}`;
+    const where =
+      output.kind === "response" ? `${output.endpoint} → ${output.status}` : `notification to ${output.url}`;
     let body: unknown;
     try {
       body = output.body === "" ? undefined : JSON.parse(output.body);
@@ -117,7 +126,10 @@ export class GraphOutputCheck {
       if (counted) this.objects += countObjects(value);
       const result = schema.safeParse(value);
       if (result.success) continue;
-      for (const issue of result.error.issues) this.#departures.push(`${where}: ${[at, ...issue.path].filter((step) => step !== "").join(".") || "(body)"}: ${issue.message}`);
+      for (const issue of result.error.issues)
+        this.#departures.push(
+          `${where}: ${[at, ...issue.path].filter((step) => step !== "").join(".") || "(body)"}: ${issue.message}`,
+        );
     }
   };
 

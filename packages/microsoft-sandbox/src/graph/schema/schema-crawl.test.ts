@@ -26,8 +26,15 @@ const timed = (subject: string, day: number, extra: Partial<Event> = {}): Event 
   end: { dateTime: at(day, "10:30:00"), timeZone: "Romance Standard Time" },
   ...extra,
 });
-const series = (subject: string, day: number, pattern: NonNullable<Event["recurrence"]>["pattern"], range: Partial<NonNullable<NonNullable<Event["recurrence"]>["range"]>>): Event =>
-  timed(subject, day, { recurrence: { pattern, range: { type: "noEnd", startDate: at(day, "").slice(0, 10), ...range } } });
+const series = (
+  subject: string,
+  day: number,
+  pattern: NonNullable<Event["recurrence"]>["pattern"],
+  range: Partial<NonNullable<NonNullable<Event["recurrence"]>["range"]>>,
+): Event =>
+  timed(subject, day, {
+    recurrence: { pattern, range: { type: "noEnd", startDate: at(day, "").slice(0, 10), ...range } },
+  });
 
 /** What Graph lets a client set on an event, all of it. */
 const RICH: Event = timed("Comité de pilotage", 4, {
@@ -64,11 +71,31 @@ const RICH: Event = timed("Comité de pilotage", 4, {
 
 const SERIES: Event[] = [
   series("daily, numbered", 2, { type: "daily", interval: 1 }, { type: "numbered", numberOfOccurrences: 5 }),
-  series("weekly, to a date", 4, { type: "weekly", interval: 1, daysOfWeek: ["monday", "wednesday"], firstDayOfWeek: "monday" }, { type: "endDate", endDate: "2030-03-27" }),
-  series("absolute monthly", 31, { type: "absoluteMonthly", interval: 1, dayOfMonth: 31 }, { recurrenceTimeZone: "Romance Standard Time" }),
-  series("relative monthly", 14, { type: "relativeMonthly", interval: 1, daysOfWeek: ["thursday"], index: "second" }, {}),
+  series(
+    "weekly, to a date",
+    4,
+    { type: "weekly", interval: 1, daysOfWeek: ["monday", "wednesday"], firstDayOfWeek: "monday" },
+    { type: "endDate", endDate: "2030-03-27" },
+  ),
+  series(
+    "absolute monthly",
+    31,
+    { type: "absoluteMonthly", interval: 1, dayOfMonth: 31 },
+    { recurrenceTimeZone: "Romance Standard Time" },
+  ),
+  series(
+    "relative monthly",
+    14,
+    { type: "relativeMonthly", interval: 1, daysOfWeek: ["thursday"], index: "second" },
+    {},
+  ),
   series("absolute yearly", 4, { type: "absoluteYearly", interval: 1, month: 3, dayOfMonth: 4 }, {}),
-  series("relative yearly", 29, { type: "relativeYearly", interval: 1, month: 3, daysOfWeek: ["friday"], index: "last" }, {}),
+  series(
+    "relative yearly",
+    29,
+    { type: "relativeYearly", interval: 1, month: 3, daysOfWeek: ["friday"], index: "last" },
+    {},
+  ),
 ];
 
 let graph: GraphHarness;
@@ -76,7 +103,12 @@ let calendar: Calendar;
 const events: Event[] = [];
 
 /** A call whose status the crawl expects: a route that answered an error would tell the schema nothing of its type. */
-async function expectStatus<T = Record<string, unknown>>(status: number, method: string, path: string, init: Parameters<GraphHarness["call"]>[2] = {}): Promise<GraphResponse<T>> {
+async function expectStatus<T = Record<string, unknown>>(
+  status: number,
+  method: string,
+  path: string,
+  init: Parameters<GraphHarness["call"]>[2] = {},
+): Promise<GraphResponse<T>> {
   const response = await graph.call<T>(method, path, init);
   expect(response.status, `${method} ${path}`).toBe(status);
   return response;
@@ -95,14 +127,35 @@ async function allPages<T>(path: string, headers: Record<string, string> = {}): 
 
 beforeAll(async () => {
   graph = await createGraphHarness();
-  calendar = (await expectStatus<Calendar>(201, "POST", "/me/calendars", { body: { name: "Formations", color: "lightGreen" } })).body;
-  for (const body of [RICH, ...SERIES]) events.push((await expectStatus<Event>(201, "POST", "/me/events", { body })).body);
-  const allDay = { subject: "all day", isAllDay: true, start: { dateTime: "2030-03-05T00:00:00", timeZone: "Pacific Standard Time" }, end: { dateTime: "2030-03-07T00:00:00", timeZone: "Pacific Standard Time" } };
+  calendar = (
+    await expectStatus<Calendar>(201, "POST", "/me/calendars", { body: { name: "Formations", color: "lightGreen" } })
+  ).body;
+  for (const body of [RICH, ...SERIES])
+    events.push((await expectStatus<Event>(201, "POST", "/me/events", { body })).body);
+  const allDay = {
+    subject: "all day",
+    isAllDay: true,
+    start: { dateTime: "2030-03-05T00:00:00", timeZone: "Pacific Standard Time" },
+    end: { dateTime: "2030-03-07T00:00:00", timeZone: "Pacific Standard Time" },
+  };
   events.push((await expectStatus<Event>(201, "POST", "/me/events", { body: allDay })).body);
-  events.push((await expectStatus<Event>(201, "POST", `/me/calendars/${calendar.id}/events`, { body: timed("in another calendar", 6) })).body);
+  events.push(
+    (
+      await expectStatus<Event>(201, "POST", `/me/calendars/${calendar.id}/events`, {
+        body: timed("in another calendar", 6),
+      })
+    ).body,
+  );
   const weekly = events[2] as Event;
-  const [first, second] = (await expectStatus<Page<Event>>(200, "GET", `/me/events/${weekly.id}/instances?${WINDOW}`)).body.value;
-  await expectStatus(200, "PATCH", `/me/events/${first?.id}`, { body: { subject: "moved once", start: { dateTime: at(5, "14:00:00"), timeZone: "UTC" }, end: { dateTime: at(5, "15:00:00"), timeZone: "UTC" } } });
+  const [first, second] = (await expectStatus<Page<Event>>(200, "GET", `/me/events/${weekly.id}/instances?${WINDOW}`))
+    .body.value;
+  await expectStatus(200, "PATCH", `/me/events/${first?.id}`, {
+    body: {
+      subject: "moved once",
+      start: { dateTime: at(5, "14:00:00"), timeZone: "UTC" },
+      end: { dateTime: at(5, "15:00:00"), timeZone: "UTC" },
+    },
+  });
   await expectStatus(204, "DELETE", `/me/events/${second?.id}`);
 });
 
@@ -110,21 +163,36 @@ afterAll(() => graph.close());
 
 describe("the Graph side, route by route, held against Graph v1.0's schema", () => {
   it("the profile, the mailbox settings and the calendars", async () => {
-    for (const path of ["/me", `/users/${graph.alice.id}`, "/users/alice@contoso.example", "/me/mailboxSettings"]) await expectStatus(200, "GET", path);
+    for (const path of ["/me", `/users/${graph.alice.id}`, "/users/alice@contoso.example", "/me/mailboxSettings"])
+      await expectStatus(200, "GET", path);
     await allPages<Calendar>("/me/calendars?$top=1");
     await expectStatus(200, "GET", "/me/calendar");
     await expectStatus(200, "GET", `/me/calendars/${calendar.id}`);
-    await expectStatus(200, "PATCH", `/me/calendars/${calendar.id}`, { body: { name: "Formations 2030", color: "lightOrange" } });
+    await expectStatus(200, "PATCH", `/me/calendars/${calendar.id}`, {
+      body: { name: "Formations 2030", color: "lightOrange" },
+    });
     const spare = (await expectStatus<Calendar>(201, "POST", "/me/calendars", { body: { name: "Spare" } })).body;
     await expectStatus(204, "DELETE", `/me/calendars/${spare.id}`);
   });
 
   it("event lists and single events, with every query option and preference", async () => {
-    const lists = ["/me/events", "/me/calendar/events", `/me/calendars/${calendar.id}/events`, `/users/${graph.alice.id}/events`];
-    const options = ["", "$top=2", "$orderby=start/dateTime desc", "$filter=categories/any(c: c eq 'Formation')", `$expand=singleValueExtendedProperties($filter=id eq '${EXTENDED_PROPERTY}')`];
+    const lists = [
+      "/me/events",
+      "/me/calendar/events",
+      `/me/calendars/${calendar.id}/events`,
+      `/users/${graph.alice.id}/events`,
+    ];
+    const options = [
+      "",
+      "$top=2",
+      "$orderby=start/dateTime desc",
+      "$filter=categories/any(c: c eq 'Formation')",
+      `$expand=singleValueExtendedProperties($filter=id eq '${EXTENDED_PROPERTY}')`,
+    ];
     for (const headers of PREFERENCES) {
       for (const list of lists) for (const option of options) await allPages(`${list}?${option}`, headers);
-      for (const event of events) await expectStatus(200, "GET", `/me/events/${event.id}?$expand=singleValueExtendedProperties`, { headers });
+      for (const event of events)
+        await expectStatus(200, "GET", `/me/events/${event.id}?$expand=singleValueExtendedProperties`, { headers });
     }
     for (const property of graphPropertyNames("event")) {
       await allPages(`/me/events?$select=${property}`);
@@ -139,7 +207,11 @@ describe("the Graph side, route by route, held against Graph v1.0's schema", () 
           await expectStatus(200, "GET", `/me/events/${instance.id}`, { headers });
         }
       }
-      for (const view of ["/me/calendarView", "/me/calendar/calendarView", `/me/calendars/${calendar.id}/calendarView`]) {
+      for (const view of [
+        "/me/calendarView",
+        "/me/calendar/calendarView",
+        `/me/calendars/${calendar.id}/calendarView`,
+      ]) {
         await allPages(`${view}?${WINDOW}`, headers);
         await allPages(`${view}?${WINDOW}&$select=subject,start,end,type,seriesMasterId,originalStart`, headers);
       }
@@ -150,7 +222,8 @@ describe("the Graph side, route by route, held against Graph v1.0's schema", () 
     const headers = { Prefer: "odata.maxpagesize=4" };
     const round = async (link: string): Promise<string> => {
       let page = (await expectStatus<Page<Event>>(200, "GET", link, { headers })).body;
-      while (page["@odata.nextLink"]) page = (await expectStatus<Page<Event>>(200, "GET", page["@odata.nextLink"], { headers })).body;
+      while (page["@odata.nextLink"])
+        page = (await expectStatus<Page<Event>>(200, "GET", page["@odata.nextLink"], { headers })).body;
       // A delta page without a nextLink has the deltaLink.
       return page["@odata.deltaLink"] as string;
     };
@@ -158,7 +231,9 @@ describe("the Graph side, route by route, held against Graph v1.0's schema", () 
     await expectStatus(200, "PATCH", `/me/events/${events[0]?.id}`, { body: { subject: "renamed" } });
     await expectStatus(204, "DELETE", `/me/events/${events[7]?.id}`);
     await expectStatus(200, "PATCH", `/me/events/${events[1]?.id}`, { body: { subject: "daily, renamed" } });
-    const removals = (await expectStatus<Page<Event & { "@removed"?: unknown }>>(200, "GET", deltaLink)).body.value.filter((item) => item["@removed"]);
+    const removals = (
+      await expectStatus<Page<Event & { "@removed"?: unknown }>>(200, "GET", deltaLink)
+    ).body.value.filter((item) => item["@removed"]);
     expect(removals).not.toEqual([]);
     await round(`/me/calendars/${calendar.id}/calendarView/delta?${WINDOW}`);
   });
@@ -166,14 +241,26 @@ describe("the Graph side, route by route, held against Graph v1.0's schema", () 
   it("subscriptions and the notifications they bring", async () => {
     const webhook = await startWebhook();
     const in1Hour = new Date(Date.now() + 3_600_000).toISOString();
-    const body = { changeType: "created,updated,deleted", notificationUrl: `${webhook.url}/changes`, lifecycleNotificationUrl: `${webhook.url}/lifecycle`, resource: "me/events", expirationDateTime: in1Hour, clientState: "crawl" };
+    const body = {
+      changeType: "created,updated,deleted",
+      notificationUrl: `${webhook.url}/changes`,
+      lifecycleNotificationUrl: `${webhook.url}/lifecycle`,
+      resource: "me/events",
+      expirationDateTime: in1Hour,
+      clientState: "crawl",
+    };
     const subscription = (await expectStatus<Subscription>(201, "POST", "/subscriptions", { body })).body;
     await expectStatus(200, "GET", "/subscriptions");
     await expectStatus(200, "GET", `/subscriptions/${subscription.id}`);
-    await expectStatus(200, "PATCH", `/subscriptions/${subscription.id}`, { body: { expirationDateTime: new Date(Date.now() + 7_200_000).toISOString() } });
+    await expectStatus(200, "PATCH", `/subscriptions/${subscription.id}`, {
+      body: { expirationDateTime: new Date(Date.now() + 7_200_000).toISOString() },
+    });
     await expectStatus(204, "POST", `/subscriptions/${subscription.id}/reauthorize`);
     await expectStatus(201, "POST", "/me/events", { body: timed("notified", 8) });
-    await graph.service.admin.request(`/api/subscriptions/${subscription.id}/lifecycle`, { method: "POST", body: JSON.stringify({ lifecycleEvent: "missed" }) });
+    await graph.service.admin.request(`/api/subscriptions/${subscription.id}/lifecycle`, {
+      method: "POST",
+      body: JSON.stringify({ lifecycleEvent: "missed" }),
+    });
     await expect.poll(() => webhook.notifications.length, { timeout: 5_000 }).toBe(2);
     await expectStatus(204, "DELETE", `/subscriptions/${subscription.id}`);
     await webhook.close();
@@ -183,13 +270,30 @@ describe("the Graph side, route by route, held against Graph v1.0's schema", () 
     const requests = [
       { id: "me", method: "GET", url: "/me" },
       { id: "list", method: "GET", url: "/me/events?$top=3" },
-      { id: "create", method: "POST", url: "/me/events", headers: { "Content-Type": "application/json" }, body: timed("batched", 9) },
+      {
+        id: "create",
+        method: "POST",
+        url: "/me/events",
+        headers: { "Content-Type": "application/json" },
+        body: timed("batched", 9),
+      },
       { id: "absolute", method: "GET", url: "https://graph.microsoft.com/v1.0/me" },
       { id: "missing", method: "GET", url: "/me/events/AAMkAGnothing" },
       { id: "dependent", method: "GET", url: "/me/calendar", dependsOn: ["missing"] },
     ];
-    const { responses } = (await expectStatus<{ responses: { id: string; status: number }[] }>(200, "POST", "/$batch", { body: { requests } })).body;
-    expect(Object.fromEntries(responses.map((response) => [response.id, response.status]))).toEqual({ me: 200, list: 200, create: 201, absolute: 400, missing: 400, dependent: 424 });
+    const { responses } = (
+      await expectStatus<{ responses: { id: string; status: number }[] }>(200, "POST", "/$batch", {
+        body: { requests },
+      })
+    ).body;
+    expect(Object.fromEntries(responses.map((response) => [response.id, response.status]))).toEqual({
+      me: 200,
+      list: 200,
+      create: 201,
+      absolute: 400,
+      missing: 400,
+      dependent: 424,
+    });
   });
 
   it("errors, in Graph's error shape", async () => {
@@ -199,7 +303,10 @@ describe("the Graph side, route by route, held against Graph v1.0's schema", () 
     await expectStatus(400, "GET", "/me/calendarView");
     await expectStatus(400, "GET", "/me/events?$select=nothing");
     await expectStatus(400, "GET", `/me/calendarView/delta?${WINDOW}&$select=subject`);
-    await expectStatus(412, "PATCH", `/me/events/${rich.id}`, { body: { subject: "stale" }, headers: { "If-Match": 'W/"stale"' } });
+    await expectStatus(412, "PATCH", `/me/events/${rich.id}`, {
+      body: { subject: "stale" },
+      headers: { "If-Match": 'W/"stale"' },
+    });
     await expectStatus(401, "GET", "/me", { token: "" });
     await expectStatus(403, "GET", `/users/${graph.bob.id}/events`);
     await expectStatus(400, "GET", "/me/nothingHere");

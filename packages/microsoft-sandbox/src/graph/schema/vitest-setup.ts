@@ -12,5 +12,7 @@ afterAll(() => {
   if (suiteOutputCheck.outputs === 0) return;
   // The count is the evidence of how much of Graph's surface the file had checked.
   // eslint-disable-next-line no-console
-  console.info(`Graph v1.0 schema: ${suiteOutputCheck.objects} JSON objects in ${suiteOutputCheck.outputs} responses and notifications checked, no departure.`);
+  console.info(
+    `Graph v1.0 schema: ${suiteOutputCheck.objects} JSON objects in ${suiteOutputCheck.outputs} responses and notifications checked, no departure.`,
+  );
 });

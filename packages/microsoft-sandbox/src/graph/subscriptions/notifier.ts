@@ -65,7 +65,16 @@ export class Notifier {
   /** Queues a change notification; fault injection may drop, delay or duplicate it. */
   notify(url: string, notification: Notification): void {
     if (this.faults.dropsNotification()) {
-      this.#record({ url, kind: "change", count: 1, attempt: 0, status: undefined, error: "dropped by fault injection", durationMs: 0, outcome: "dropped" });
+      this.#record({
+        url,
+        kind: "change",
+        count: 1,
+        attempt: 0,
+        status: undefined,
+        error: "dropped by fault injection",
+        durationMs: 0,
+        outcome: "dropped",
+      });
       return;
     }
     const copies = this.faults.duplicatesNotification() ? 2 : 1;
@@ -91,7 +100,8 @@ export class Notifier {
     this.#later(this.options().batchWindowMs, () => {
       const batch = this.#pending.get(key);
       this.#pending.delete(key);
-      if (batch) void this.#attempt({ url, kind, notifications: batch.notifications, attempt: 1, firstAttemptAt: Date.now() });
+      if (batch)
+        void this.#attempt({ url, kind, notifications: batch.notifications, attempt: 1, firstAttemptAt: Date.now() });
     });
   }
 
@@ -120,7 +130,12 @@ export class Notifier {
     if (this.#closed) return;
     const options = this.options();
     const policy = delivery.kind === "change" ? this.#policy(delivery.url) : "send";
-    const base = { url: delivery.url, kind: delivery.kind, count: delivery.notifications.length, attempt: delivery.attempt };
+    const base = {
+      url: delivery.url,
+      kind: delivery.kind,
+      count: delivery.notifications.length,
+      attempt: delivery.attempt,
+    };
     if (policy === "drop") {
       this.#record({ ...base, status: undefined, error: "endpoint too slow", durationMs: 0, outcome: "dropped" });
       this.onDropped(delivery.notifications.map((n) => n.subscriptionId));
@@ -146,7 +161,12 @@ export class Notifier {
       status = response.status;
       await response.arrayBuffer().catch(() => undefined);
     } catch (failure) {
-      error = failure instanceof Error ? failure.name === "TimeoutError" ? "no response within the delivery timeout" : failure.message : String(failure);
+      error =
+        failure instanceof Error
+          ? failure.name === "TimeoutError"
+            ? "no response within the delivery timeout"
+            : failure.message
+          : String(failure);
     }
     const durationMs = Math.round(performance.now() - started);
     if (delivery.kind === "change") {

@@ -35,12 +35,20 @@ class Receiver {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const url = new URL(request.url ?? "/", "http://localhost");
-    this.received.push({ path: url.pathname, query: url.searchParams, contentType: request.headers["content-type"] ?? "", body: Buffer.concat(chunks).toString() });
+    this.received.push({
+      path: url.pathname,
+      query: url.searchParams,
+      contentType: request.headers["content-type"] ?? "",
+      body: Buffer.concat(chunks).toString(),
+    });
     const token = url.searchParams.get("validationToken");
     if (token !== null) {
       if (this.validation === "slow") await new Promise((resolve) => setTimeout(resolve, 1500));
       if (this.validation === "fail") response.writeHead(500).end();
-      else response.writeHead(200, { "Content-Type": "text/plain" }).end(this.validation === "echo-encoded" ? encodeURIComponent(token) : token);
+      else
+        response
+          .writeHead(200, { "Content-Type": "text/plain" })
+          .end(this.validation === "echo-encoded" ? encodeURIComponent(token) : token);
       return;
     }
     if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
@@ -48,7 +56,9 @@ class Receiver {
   }
 
   notifications(path = "/notifications"): Notification[] {
-    return this.received.filter((r) => r.path === path && !r.query.has("validationToken")).flatMap((r) => (JSON.parse(r.body) as { value: Notification[] }).value);
+    return this.received
+      .filter((r) => r.path === path && !r.query.has("validationToken"))
+      .flatMap((r) => (JSON.parse(r.body) as { value: Notification[] }).value);
   }
 
   async waitFor(predicate: () => boolean, timeoutMs = 10_000): Promise<void> {
@@ -73,7 +83,12 @@ afterEach(async () => {
 });
 
 // Short delays keep the file fast; the two timeouts stay roomy so a loaded CI machine does not trip them by accident.
-const FAST: GraphOptionsInput["subscriptions"] = { batchWindowMs: 5, retryBaseMs: 20, validationTimeoutMs: 1000, deliveryTimeoutMs: 1000 };
+const FAST: GraphOptionsInput["subscriptions"] = {
+  batchWindowMs: 5,
+  retryBaseMs: 20,
+  validationTimeoutMs: 1000,
+  deliveryTimeoutMs: 1000,
+};
 
 async function start(options: GraphOptionsInput = {}): Promise<void> {
   graph = await createGraphHarness({ ...options, subscriptions: { ...FAST, ...options.subscriptions } });
@@ -106,7 +121,12 @@ describe("subscriptions", () => {
     await start();
     const created = await subscribe();
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ resource: "me/events", changeType: "created,updated,deleted", clientState: "secret-state", notificationUrl: receiver.url() });
+    expect(created.body).toMatchObject({
+      resource: "me/events",
+      changeType: "created,updated,deleted",
+      clientState: "secret-state",
+      notificationUrl: receiver.url(),
+    });
     // Graph's timestamps: UTC with seven fraction digits.
     expect(created.body.expirationDateTime).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7}Z$/);
     const handshakes = receiver.received.filter((r) => r.query.has("validationToken"));
@@ -143,10 +163,14 @@ describe("subscriptions", () => {
   it("renews with PATCH within the maximum, deletes with DELETE, and hides subscriptions from other apps", async () => {
     await start();
     const id = (await subscribe()).body.id as string;
-    const renewed = await graph.call<Subscription>("PATCH", `/subscriptions/${id}`, { body: { expirationDateTime: inMinutes(10_000) } });
+    const renewed = await graph.call<Subscription>("PATCH", `/subscriptions/${id}`, {
+      body: { expirationDateTime: inMinutes(10_000) },
+    });
     expect(renewed.status).toBe(200);
     expect(Date.parse(renewed.body.expirationDateTime ?? "")).toBeGreaterThan(Date.now() + 9_000 * 60_000);
-    expect((await graph.call("PATCH", `/subscriptions/${id}`, { body: { expirationDateTime: inMinutes(10_081) } })).status).toBe(400);
+    expect(
+      (await graph.call("PATCH", `/subscriptions/${id}`, { body: { expirationDateTime: inMinutes(10_081) } })).status,
+    ).toBe(400);
     const otherApp = await graph.token(graph.alice, { azp: "99999999-0000-0000-0000-000000000000" });
     expect((await graph.call("GET", `/subscriptions/${id}`, { token: otherApp })).status).toBe(404);
     expect((await graph.call("POST", `/subscriptions/${id}/reauthorize`)).status).toBe(204);
@@ -168,7 +192,11 @@ describe("subscriptions", () => {
       clientState: "secret-state",
       tenantId: graph.alice.tenantId,
       resource: `Users/${graph.alice.id}/Events/${event.id}`,
-      resourceData: { "@odata.type": "#Microsoft.Graph.Event", "@odata.id": `Users/${graph.alice.id}/Events/${event.id}`, id: event.id },
+      resourceData: {
+        "@odata.type": "#Microsoft.Graph.Event",
+        "@odata.id": `Users/${graph.alice.id}/Events/${event.id}`,
+        id: event.id,
+      },
     });
     expect(notifications[0]?.subscriptionExpirationDateTime).toBe(subscription.expirationDateTime);
   });
@@ -177,9 +205,13 @@ describe("subscriptions", () => {
     await start();
     await subscribe({}, { Prefer: 'IdType="ImmutableId"' });
     const work = (await graph.call<{ id: string }>("POST", "/me/calendars", { body: { name: "Work" } })).body;
-    await graph.call("POST", `/me/calendars/${work.id}/events`, { body: eventBody("elsewhere", "2030-01-01T10:00:00", "2030-01-01T11:00:00") });
+    await graph.call("POST", `/me/calendars/${work.id}/events`, {
+      body: eventBody("elsewhere", "2030-01-01T10:00:00", "2030-01-01T11:00:00"),
+    });
     const event = (await createEvent("here")).body;
-    const immutable = (await graph.call<Event>("GET", `/me/events/${event.id}`, { headers: { Prefer: 'IdType="ImmutableId"' } })).body;
+    const immutable = (
+      await graph.call<Event>("GET", `/me/events/${event.id}`, { headers: { Prefer: 'IdType="ImmutableId"' } })
+    ).body;
     await receiver.waitFor(() => receiver.notifications().length >= 1);
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(receiver.notifications().map((n) => n.resourceData?.id)).toEqual([immutable.id]);
@@ -197,9 +229,14 @@ describe("subscriptions", () => {
 
     receiver.delayMs = 1300;
     await createEvent("slow endpoint");
-    await receiver.waitFor(() => graph.service.notifier.deliveries().filter((d) => d.outcome === "retrying").length >= 3, 15_000);
+    await receiver.waitFor(
+      () => graph.service.notifier.deliveries().filter((d) => d.outcome === "retrying").length >= 3,
+      15_000,
+    );
     receiver.delayMs = 0;
-    await receiver.waitFor(() => graph.service.notifier.deliveries().filter((d) => d.outcome === "delivered").length >= 2);
+    await receiver.waitFor(
+      () => graph.service.notifier.deliveries().filter((d) => d.outcome === "delivered").length >= 2,
+    );
   });
 
   it("gives up after the retry window and sends a missed lifecycle event", async () => {
@@ -208,7 +245,11 @@ describe("subscriptions", () => {
     receiver.statuses = [500, 500, 500, 500, 500, 500];
     await createEvent("never delivered");
     await receiver.waitFor(() => receiver.notifications("/lifecycle").length >= 1);
-    expect(receiver.notifications("/lifecycle")[0]).toMatchObject({ subscriptionId: subscription.id, lifecycleEvent: "missed", clientState: "secret-state" });
+    expect(receiver.notifications("/lifecycle")[0]).toMatchObject({
+      subscriptionId: subscription.id,
+      lifecycleEvent: "missed",
+      clientState: "secret-state",
+    });
     expect(graph.service.notifier.deliveries().some((d) => d.outcome === "dropped")).toBe(true);
   });
 
@@ -232,11 +273,21 @@ describe("subscriptions", () => {
     graph.service.subscriptions.checkLifecycles();
     graph.service.subscriptions.checkLifecycles();
     await receiver.waitFor(() => receiver.notifications("/lifecycle").length >= 1);
-    const missed = await graph.service.admin.request(`/api/subscriptions/${subscription.id}/lifecycle`, { method: "POST", body: JSON.stringify({ lifecycleEvent: "missed" }) });
+    const missed = await graph.service.admin.request(`/api/subscriptions/${subscription.id}/lifecycle`, {
+      method: "POST",
+      body: JSON.stringify({ lifecycleEvent: "missed" }),
+    });
     expect(missed.status).toBe(202);
-    await graph.service.admin.request(`/api/subscriptions/${subscription.id}/lifecycle`, { method: "POST", body: JSON.stringify({ lifecycleEvent: "subscriptionRemoved" }) });
+    await graph.service.admin.request(`/api/subscriptions/${subscription.id}/lifecycle`, {
+      method: "POST",
+      body: JSON.stringify({ lifecycleEvent: "subscriptionRemoved" }),
+    });
     await receiver.waitFor(() => receiver.notifications("/lifecycle").length >= 3);
-    expect(receiver.notifications("/lifecycle").map((n) => n.lifecycleEvent)).toEqual(["reauthorizationRequired", "missed", "subscriptionRemoved"]);
+    expect(receiver.notifications("/lifecycle").map((n) => n.lifecycleEvent)).toEqual([
+      "reauthorizationRequired",
+      "missed",
+      "subscriptionRemoved",
+    ]);
     expect((await graph.call("GET", `/subscriptions/${subscription.id}`)).status).toBe(404);
   });
 

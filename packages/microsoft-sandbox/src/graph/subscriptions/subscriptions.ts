@@ -37,11 +37,17 @@ const RESOURCE = /^\/?(?:me|users\/([^/]+))\/(?:(events)|calendar\/events|calend
 /** Resolves `me/events`, `me/calendar/events`, `me/calendars/{id}/events` (or `users/{id|upn}/…`) to a calendar of the caller's mailbox. */
 export function subscriptionCalendar(resource: string, mailbox: MailboxStore, directory: Directory): string {
   const match = RESOURCE.exec(resource.trim());
-  if (!match) throw new GraphError(400, "InvalidRequest", `The resource '${resource}' is not supported for change notifications by the sandbox.`);
+  if (!match)
+    throw new GraphError(
+      400,
+      "InvalidRequest",
+      `The resource '${resource}' is not supported for change notifications by the sandbox.`,
+    );
   const [, user, , calendarId] = match;
   if (user !== undefined) {
     const target = directory.find(user) ?? directory.findByUserPrincipalName(decodeURIComponent(user));
-    if (!target || target.id !== mailbox.owner.id) throw new GraphError(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.");
+    if (!target || target.id !== mailbox.owner.id)
+      throw new GraphError(403, "ErrorAccessDenied", "Access is denied. Check credentials and try again.");
   }
   if (calendarId !== undefined) return mailbox.calendar(calendarId).id;
   return mailbox.defaultCalendar.id;
@@ -119,7 +125,13 @@ export class SubscriptionRegistry {
     this.#notifyCalendar(change.mailboxId, item.calendarId, change.changeType, item, change.originalStart);
   }
 
-  #notifyCalendar(mailboxId: string, calendarId: string, changeType: ChangeType, item: StoredItem, originalStart: number | undefined): void {
+  #notifyCalendar(
+    mailboxId: string,
+    calendarId: string,
+    changeType: ChangeType,
+    item: StoredItem,
+    originalStart: number | undefined,
+  ): void {
     const now = Date.now();
     for (const subscription of this.#subscriptions.values()) {
       if (subscription.mailboxId !== mailboxId || subscription.calendarId !== calendarId) continue;
@@ -135,7 +147,12 @@ export class SubscriptionRegistry {
           subscriptionExpirationDateTime: formatUtcTimestamp(subscription.expirationDateTime),
           changeType,
           resource: path,
-          resourceData: { "@odata.type": "#Microsoft.Graph.Event", "@odata.id": path, "@odata.etag": `W/"${item.changeKey}"`, id },
+          resourceData: {
+            "@odata.type": "#Microsoft.Graph.Event",
+            "@odata.id": path,
+            "@odata.etag": `W/"${item.changeKey}"`,
+            id,
+          },
           clientState: subscription.clientState,
           tenantId: subscription.tenantId,
         },

@@ -12,7 +12,8 @@ export function checkNotificationUrl(url: string, member: string, allowHttpLoopb
     throw new GraphError(400, "InvalidRequest", `The ${member} '${url}' is not a valid URL.`);
   }
   const loopbackHttp = parsed.protocol === "http:" && allowHttpLoopback && LOOPBACK.has(parsed.hostname);
-  if (parsed.protocol !== "https:" && !loopbackHttp) throw new GraphError(400, "InvalidRequest", `The ${member} must be an HTTPS URL.`);
+  if (parsed.protocol !== "https:" && !loopbackHttp)
+    throw new GraphError(400, "InvalidRequest", `The ${member} must be an HTTPS URL.`);
 }
 
 /**
@@ -33,12 +34,32 @@ export async function validateEndpoint(url: string, timeoutMs: number): Promise<
     });
   } catch (error) {
     const timedOut = error instanceof Error && error.name === "TimeoutError";
-    throw new GraphError(400, "InvalidRequest", timedOut ? "Subscription validation request timed out." : "Subscription validation request failed. Notification endpoint is not reachable.");
+    throw new GraphError(
+      400,
+      "InvalidRequest",
+      timedOut
+        ? "Subscription validation request timed out."
+        : "Subscription validation request failed. Notification endpoint is not reachable.",
+    );
   }
   const body = await response.text();
-  if (response.status !== 200) throw new GraphError(400, "InvalidRequest", `Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request (got ${response.status}).`);
+  if (response.status !== 200)
+    throw new GraphError(
+      400,
+      "InvalidRequest",
+      `Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request (got ${response.status}).`,
+    );
   if (!(response.headers.get("content-type") ?? "").toLowerCase().startsWith("text/plain")) {
-    throw new GraphError(400, "InvalidRequest", "Subscription validation request failed. Response must have Content-Type text/plain.");
+    throw new GraphError(
+      400,
+      "InvalidRequest",
+      "Subscription validation request failed. Response must have Content-Type text/plain.",
+    );
   }
-  if (body !== token) throw new GraphError(400, "InvalidRequest", "Subscription validation request failed. Response must exactly match validationToken query parameter.");
+  if (body !== token)
+    throw new GraphError(
+      400,
+      "InvalidRequest",
+      "Subscription validation request failed. Response must exactly match validationToken query parameter.",
+    );
 }
