@@ -15,6 +15,7 @@ import {
   ensureSubscriptions,
   hasLiveSubscription,
   hasSubscriptionToRenew,
+  NOTIFICATIONS_UNAVAILABLE_ISSUE,
   renewSubscriptionNow,
 } from "./notifications/subscriptions";
 import { runSync, withIntegrationLock, type IntegrationRow, type SyncRun, type SyncRunTrigger } from "./runs/sync-run";
@@ -146,7 +147,7 @@ export class SyncEngine {
         this.#subscriptionFailedAt.set(run.integration.id, Date.now());
         const message = error instanceof Error ? error.message : String(error);
         run.stats.issues.push({
-          message: `Change notifications unavailable, polling instead: ${message.slice(0, 300)}`,
+          message: `${NOTIFICATIONS_UNAVAILABLE_ISSUE}: ${message.slice(0, 300)}`,
           status: graphStatusOf(error),
         });
       }

@@ -377,7 +377,7 @@ export const en: Translations<typeof fr> = {
         settings_changed: "Calendar subscription changed",
         deleted: "Calendar subscription deleted",
       },
-      admin: { job_retried: "Sync job retried" },
+      admin: { job_retried: "Sync job retried", integration_resynced: "Outlook sync started by an administrator" },
       service_token: { created: "Service token created", revoked: "Service token revoked" },
       audit_log: { purged: "Old entries purged" },
     },

@@ -379,7 +379,10 @@ export const fr = {
         settings_changed: "Abonnement de calendrier modifié",
         deleted: "Abonnement de calendrier supprimé",
       },
-      admin: { job_retried: "Tâche de synchronisation relancée" },
+      admin: {
+        job_retried: "Tâche de synchronisation relancée",
+        integration_resynced: "Synchronisation Outlook lancée par un administrateur",
+      },
       service_token: { created: "Jeton de service créé", revoked: "Jeton de service révoqué" },
       audit_log: { purged: "Entrées anciennes supprimées" },
     },

@@ -17,7 +17,10 @@ export interface IntegrationStatus {
   state: "not_connected" | "idle" | "syncing" | "error" | "needs_reauth";
   integrationId: string | null;
   accountEmail: string | null;
-  /** Why the integration needs the user (needs_reauth) or what failed (error). */
+  /**
+   * Why the integration needs the user (needs_reauth), what failed (error), or, not connected, the reason an
+   * administrator gave when they disconnected it for the user.
+   */
   reason: string | null;
   lastSyncAt: string | null;
   lastSyncResult: LastSyncResult | null;
@@ -45,7 +48,7 @@ export async function readIntegrationStatus(db: DatabaseOrTransaction, userId: s
       state: "not_connected",
       integrationId: null,
       accountEmail: null,
-      reason: null,
+      reason: row?.statusReason ?? null,
       lastSyncAt: null,
       lastSyncResult: null,
       mode: null,
