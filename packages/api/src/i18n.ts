@@ -98,6 +98,8 @@ const errorMessages: Record<Locale, Catalog> = {
         ? "Cette formation est annulée : elle ne peut pas être ajoutée à Outlook."
         : "Vous ne participez pas à cette formation : elle ne peut pas être ajoutée à votre Outlook.",
     OUTLOOK_EXPORT_FAILED: ({ reason }) => `Outlook a refusé la formation (${reason}).`,
+    OUTLOOK_REQUEST_REFUSED: ({ status }) =>
+      `Outlook a refusé la demande (HTTP ${status}) : vérifiez que le compte Microsoft a toujours accès à ce calendrier, puis réessayez.`,
     OUTLOOK_ACCOUNT_IN_USE: ({ email }) =>
       `Le compte Microsoft ${email} est déjà relié à un autre utilisateur d'Agenda : connectez un autre compte, ou demandez à cet utilisateur de le déconnecter.`,
     SYNC_ALREADY_RUNNING: () =>
@@ -182,6 +184,8 @@ const errorMessages: Record<Locale, Catalog> = {
         ? "This formation is cancelled: it cannot be added to Outlook."
         : "You do not take part in this formation: it cannot be added to your Outlook.",
     OUTLOOK_EXPORT_FAILED: ({ reason }) => `Outlook refused the formation (${reason}).`,
+    OUTLOOK_REQUEST_REFUSED: ({ status }) =>
+      `Outlook refused the request (HTTP ${status}): check that the Microsoft account still has access to this calendar, then try again.`,
     OUTLOOK_ACCOUNT_IN_USE: ({ email }) =>
       `The Microsoft account ${email} is already linked to another Agenda user: connect another account, or ask that user to disconnect it.`,
     SYNC_ALREADY_RUNNING: () => "A sync you asked for is already running: wait for it to finish.",
