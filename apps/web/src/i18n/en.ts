@@ -132,6 +132,7 @@ export const en: Translations<typeof fr> = {
       disconnected: "Not connected",
     },
     reason: "Reason: {{reason}}",
+    disconnectedByAdmin: "Your administrator disconnected Outlook: {{reason}}",
     account: "Account",
     connectedSince: "Connected since",
     lastSync: "Last sync",
@@ -229,6 +230,16 @@ export const en: Translations<typeof fr> = {
     importing: "Importing Outlook events…",
     syncing: "A sync with Outlook is running…",
     result: "Import done: {{created}} created, {{updated}} updated, {{deleted}} deleted.",
+    queued: "Import asked for: it starts as soon as Outlook is free…",
+    progress: "Importing: {{pages}} page(s) read, {{created}} created, {{updated}} updated, {{deleted}} deleted…",
+    failed: "The import failed: {{reason}}",
+    errors: {
+      OUTLOOK_REQUEST_REFUSED:
+        "Outlook refused to let the calendar be read. Check that the Microsoft account still has access to it, then try again.",
+      OUTLOOK_UNREACHABLE: "Microsoft cannot be reached from Agenda. Try again in a moment.",
+      OUTLOOK_UNAVAILABLE: "Outlook gave an answer that cannot be used. Try again later.",
+      OUTLOOK_NEEDS_REAUTH: "Outlook asks you to sign in again: reconnect your Microsoft account.",
+    },
   },
   syncRuns: {
     title: "Recent syncs",

@@ -131,6 +131,7 @@ export const fr = {
       disconnected: "Non connecté",
     },
     reason: "Raison : {{reason}}",
+    disconnectedByAdmin: "Votre administrateur a déconnecté Outlook : {{reason}}",
     account: "Compte",
     connectedSince: "Connecté depuis",
     lastSync: "Dernière synchronisation",
@@ -228,6 +229,17 @@ export const fr = {
     importing: "Importation des événements Outlook en cours…",
     syncing: "Une synchronisation avec Outlook est en cours…",
     result: "Importation terminée : {{created}} créés, {{updated}} mis à jour, {{deleted}} supprimés.",
+    queued: "Importation demandée : elle commence dès qu'Outlook est libre…",
+    progress:
+      "Importation en cours : {{pages}} page(s) lue(s), {{created}} créés, {{updated}} mis à jour, {{deleted}} supprimés…",
+    failed: "L'importation a échoué : {{reason}}",
+    errors: {
+      OUTLOOK_REQUEST_REFUSED:
+        "Outlook a refusé la lecture du calendrier. Vérifiez que le compte Microsoft y a toujours accès, puis réessayez.",
+      OUTLOOK_UNREACHABLE: "Microsoft est injoignable depuis Agenda. Réessayez dans quelques instants.",
+      OUTLOOK_UNAVAILABLE: "Outlook a donné une réponse inutilisable. Réessayez plus tard.",
+      OUTLOOK_NEEDS_REAUTH: "Outlook demande une reconnexion : reconnectez votre compte Microsoft.",
+    },
   },
   syncRuns: {
     title: "Synchronisations récentes",
