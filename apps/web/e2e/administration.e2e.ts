@@ -52,6 +52,7 @@ describe("administration: the audit log and service tokens", () => {
   });
   afterAll(async () => {
     if (!trainerWasConnected && (await outlookConnected(trainerToken))) await disconnectOutlook(trainerToken);
+    if (trainerWasConnected && !(await outlookConnected(trainerToken))) await connectTrainerOutlook(browser);
     await browser.close();
   });
 
@@ -176,5 +177,29 @@ describe("administration: the audit log and service tokens", () => {
     const resynced = entries.getByRole("row", { name: /Outlook sync started by an administrator/ }).first();
     await resynced.waitFor();
     expect(await resynced.textContent()).toContain(DEMO.admin);
+  });
+
+  it("disconnects a user's Outlook for them with a reason, which the user reads in their settings", async () => {
+    if (!(await outlookConnected(trainerToken))) await connectTrainerOutlook(browser);
+    await admin.goto(agendaUrl("/admin/calendar-settings"));
+    await admin.getByRole("button", { name: "Details and actions for Thomas Bernard" }).click();
+    const panel = admin.getByRole("region", { name: `Thomas Bernard — ${DEMO.trainer}` });
+    await panel.getByRole("button", { name: "Disconnect for the user…" }).click();
+    const dialog = admin.getByRole("dialog", { name: "Disconnect Thomas Bernard's Outlook" });
+    await dialog.getByLabel("Reason (shown to the user)").fill("Compte Outlook partagé avec l'équipe");
+    expect(await seriousAccessibilityViolations(admin)).toEqual([]);
+    await dialog.getByRole("button", { name: "Disconnect", exact: true }).click();
+    await dialog.waitFor({ state: "hidden" });
+    expect(await outlookConnected(trainerToken)).toBe(false);
+
+    const trainer = await browser.newPage({ viewport: { width: 390, height: 900 } });
+    await signIn(trainer, DEMO.trainer);
+    await trainer.goto(agendaUrl("/agenda/settings"));
+    await trainer
+      .getByText("Votre administrateur a déconnecté Outlook : Compte Outlook partagé avec l'équipe")
+      .waitFor();
+    expect(await seriousAccessibilityViolations(trainer)).toEqual([]);
+    await saveScreenshot(trainer, "settings-disconnected-by-admin");
+    await trainer.close();
   });
 });
