@@ -22,8 +22,8 @@ async function disconnectOutlook(token: string): Promise<void> {
   if (!response.ok) throw new Error(`disconnect: ${response.status} ${await response.text()}`);
 }
 
-/** Thomas connects his Outlook through the sandbox's pages, as a person does from the settings. */
-async function connectTrainerOutlook(browser: Browser): Promise<void> {
+/** Thomas connects his Outlook through the sandbox's pages, as a person does from the settings: his page, back there. */
+async function connectTrainerOutlook(browser: Browser): Promise<Page> {
   const trainer = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
   await signIn(trainer, DEMO.trainer);
   await trainer.goto(agendaUrl("/agenda/settings"));
@@ -32,7 +32,9 @@ async function connectTrainerOutlook(browser: Browser): Promise<void> {
   await trainer.locator("#login").fill(DEMO.trainer);
   await trainer.getByRole("button", { name: "Accept" }).click();
   await trainer.getByText(`Outlook est connecté au compte ${DEMO.trainer}.`).waitFor();
-  await trainer.close();
+  await trainer.getByRole("link", { name: "Retour aux paramètres calendrier" }).click();
+  await trainer.waitForURL(agendaUrl("/agenda/settings"));
+  return trainer;
 }
 
 describe("administration: the audit log and service tokens", () => {
@@ -52,21 +54,13 @@ describe("administration: the audit log and service tokens", () => {
   });
   afterAll(async () => {
     if (!trainerWasConnected && (await outlookConnected(trainerToken))) await disconnectOutlook(trainerToken);
-    if (trainerWasConnected && !(await outlookConnected(trainerToken))) await connectTrainerOutlook(browser);
+    if (trainerWasConnected && !(await outlookConnected(trainerToken)))
+      await (await connectTrainerOutlook(browser)).close();
     await browser.close();
   });
 
   it("shows an admin, filtered by person, that person's Outlook connection and settings change, and exports them", async () => {
-    const trainer = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    await signIn(trainer, DEMO.trainer);
-    await trainer.goto(agendaUrl("/agenda/settings"));
-    await trainer.getByRole("button", { name: /Se (re)?connecter à Outlook/ }).click();
-    await trainer.waitForURL(/oauth2\/v2\.0\/authorize/);
-    await trainer.locator("#login").fill(DEMO.trainer);
-    await trainer.getByRole("button", { name: "Accept" }).click();
-    await trainer.getByText(`Outlook est connecté au compte ${DEMO.trainer}.`).waitFor();
-    await trainer.getByRole("link", { name: "Retour aux paramètres calendrier" }).click();
-    await trainer.waitForURL(agendaUrl("/agenda/settings"));
+    const trainer = await connectTrainerOutlook(browser);
     // Switched off and back on: two settings changes, and Thomas keeps his settings.
     const autoSync = trainer.getByRole("switch", { name: "Synchroniser automatiquement" });
     for (let change = 0; change < 2; change++) {
@@ -150,7 +144,7 @@ describe("administration: the audit log and service tokens", () => {
   });
 
   it("resyncs a user's integration from the integrations page and shows its run, in full too", async () => {
-    if (!(await outlookConnected(trainerToken))) await connectTrainerOutlook(browser);
+    if (!(await outlookConnected(trainerToken))) await (await connectTrainerOutlook(browser)).close();
     await admin.goto(agendaUrl("/admin/calendar-settings"));
     await admin.getByRole("heading", { level: 1, name: "Calendar integrations" }).waitFor();
     await admin.getByRole("button", { name: "Details and actions for Thomas Bernard" }).click();
@@ -180,7 +174,7 @@ describe("administration: the audit log and service tokens", () => {
   });
 
   it("disconnects a user's Outlook for them with a reason, which the user reads in their settings", async () => {
-    if (!(await outlookConnected(trainerToken))) await connectTrainerOutlook(browser);
+    if (!(await outlookConnected(trainerToken))) await (await connectTrainerOutlook(browser)).close();
     await admin.goto(agendaUrl("/admin/calendar-settings"));
     await admin.getByRole("button", { name: "Details and actions for Thomas Bernard" }).click();
     const panel = admin.getByRole("region", { name: `Thomas Bernard — ${DEMO.trainer}` });
