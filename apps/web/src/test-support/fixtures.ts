@@ -41,6 +41,7 @@ export function outlookIntegration(overrides: Partial<Integration> = {}): Integr
       importCalendarIds: [],
       exportCalendarId: null,
     },
+    importedEventCounts: {},
     lastSyncAt: null,
     lastSyncResult: null,
     syncMode: "polling",
