@@ -319,6 +319,13 @@ export const en: Translations<typeof fr> = {
     unknown: "Unknown",
     noLocation: "None",
     markReviewed: "Mark as seen",
+    keepOther: { platform: "Keep the agenda's version instead", outlook: "Keep Outlook's version instead" },
+    keepOtherTitle: "Take the other version back?",
+    keepOtherBody: {
+      platform: "“{{title}}” will take the agenda's version back, in the agenda and in Outlook.",
+      outlook: "“{{title}}” will take Outlook's version back, in the agenda and in Outlook.",
+    },
+    resolved: "Version taken back: Outlook receives it at the next sync.",
     reviewed: "Conflict marked as seen.",
   },
   adminNav: {

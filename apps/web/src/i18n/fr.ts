@@ -319,6 +319,13 @@ export const fr = {
     unknown: "Inconnu",
     noLocation: "Aucun",
     markReviewed: "Marquer comme vu",
+    keepOther: { platform: "Garder plutôt la version de l'agenda", outlook: "Garder plutôt la version d'Outlook" },
+    keepOtherTitle: "Reprendre l'autre version ?",
+    keepOtherBody: {
+      platform: "« {{title}} » reprendra la version de l'agenda, dans l'agenda et dans Outlook.",
+      outlook: "« {{title}} » reprendra la version d'Outlook, dans l'agenda et dans Outlook.",
+    },
+    resolved: "Version reprise : Outlook la recevra à la prochaine synchronisation.",
     reviewed: "Conflit marqué comme vu.",
   },
   adminNav: {
