@@ -4,7 +4,7 @@ import { DomainError } from "@agenda/domain/errors";
 import { graphStatusOf } from "@agenda/graph/graph-client";
 import { USER_FACING_RETRY } from "@agenda/graph/graph-middleware";
 import type { DatabaseOrTransaction } from "@agenda/db/client";
-import { and, eq, exists, gte, inArray, isNotNull, not, or, type SQL } from "drizzle-orm";
+import { and, eq, exists, gte, inArray, isNotNull, isNull, not, or, type SQL } from "drizzle-orm";
 import { outlookFailureOf, type OutlookServices } from "./connection/outlook-services";
 import { exportFormation, exportFormations, formationsToExport } from "./export/formation-writes";
 import { exportPersonalEvents, personalEventsToExport } from "./export/personal-event-writes";
@@ -274,7 +274,7 @@ export class SyncEngine {
       ),
     );
     // Changes are exported as they happen; this sweep only catches what an export left behind (a failure, a crash).
-    // Copies left to delete in a calendar formations no longer go to are deleted with export turned off too.
+    // Copies to remove (export turned off, not kept: the rows hold no export trace) go with export turned off too.
     const strayCopies = db
       .select({ id: agendaEvents.id })
       .from(agendaEvents)
@@ -282,6 +282,7 @@ export class SyncEngine {
         and(
           eq(agendaEvents.ownerId, calendarIntegrations.userId),
           eq(agendaEvents.source, "formation"),
+          isNull(agendaEvents.integrationId),
           hasStrayCopies(),
         ),
       );

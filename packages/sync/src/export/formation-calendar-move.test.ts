@@ -10,7 +10,7 @@ import { scheduleExcelFormation } from "../testing/formations";
 import { formationIdOf, mailboxOf, useTestMailboxes } from "../testing/mailboxes";
 import { exportFormations } from "./formation-writes";
 
-const { database, services, admin, mailboxEvents } = useTestMailboxes(["mover", "remover"]);
+const { database, services, admin, mailboxEvents } = useTestMailboxes(["mover", "remover", "keeper"]);
 const PLATFORM_URL = "https://platform.example.test/learning";
 /** Few, quick attempts: injected faults outlast a run now and then, and the next run must finish the job. */
 const SHORT_RETRY = { maxAttempts: 2, maxThrottledAttempts: 2, baseDelayMs: 5, maxDelayMs: 20, maxRetryAfterMs: 200 };
@@ -133,8 +133,31 @@ describe("changing the calendar that receives formations", () => {
     for (const row of rows) {
       expect(events.find(({ immutableId }) => immutableId === row.graphEventId)?.calendarId).toBe(other);
     }
-    // Faults did bite: some runs or writes had to be taken again.
+    // Faults did bite: requests failed, and creates were made whose answers were lost.
+    const { value: log } = (await admin("GET", `/requests?mailbox=${mailboxOf("mover")}&limit=5000`)) as {
+      value: Array<{ injected?: string | null }>;
+    };
+    expect(log.filter(({ injected }) => injected?.startsWith("fault:")).length).toBeGreaterThan(0);
+    expect(log.filter(({ injected }) => injected === "fault:lost-create-response").length).toBeGreaterThan(0);
     console.info(`calendar move under 20% faults: converged after ${runs + 1} export runs (${failedRuns} failed)`);
+  });
+
+  it("a move interrupted by turning export off (copies kept) leaves the old copies in place", async () => {
+    const { user, integration } = await connectTestUser(services(), { name: "keeper", mailbox: mailboxOf("keeper") });
+    const { main, other } = await calendarsOf("keeper");
+    const formationIds = await scheduleFormations(user, 2);
+    await runExport(integration.id);
+    await updateOutlookSettings(services(), user.id, { exportCalendarId: other });
+    await updateOutlookSettings(services(), user.id, { exportEnabled: false, removeExportedCopies: false });
+    expect((await runExport(integration.id)).result).toMatchObject({ created: 0, deleted: 0 });
+    expect([...((await copiesByCalendar("keeper")).get(main)?.keys() ?? [])].sort()).toEqual(formationIds);
+
+    // Export on again: the move finishes.
+    await updateOutlookSettings(services(), user.id, { exportEnabled: true });
+    expect((await runExport(integration.id)).result).toMatchObject({ created: 2, deleted: 2, failed: 0 });
+    const copies = await copiesByCalendar("keeper");
+    expect(copies.get(main)?.size ?? 0).toBe(0);
+    expect([...(copies.get(other)?.keys() ?? [])].sort()).toEqual(formationIds);
   });
 
   it("turning export off with the copies to remove deletes them from Outlook through the export", async () => {

@@ -247,6 +247,8 @@ async function writeFormations(
     },
     recordDeleted: forgetCopy,
     forgetCopy,
+    // A row moving keeps its export trace (its integration) until its new copy exists; one whose copies are to go has none.
+    straysMayGo: (row) => writesCopies(row) || row.integrationId === null,
     copyShowsRow: (settled, copy) => !formationFieldsDiffer(settled, copy),
   };
   return writeToOutlook(run, target, considered, { retry: options.retry, respectRemovals: !explicit });

@@ -80,6 +80,11 @@ export interface WriteTarget<Row extends CopyState> {
   recordDeleted(row: Row, version: number): void;
   /** No copy is there, nor a create in flight: what the row forgets. */
   forgetCopy(row: Row): void;
+  /**
+   * Whether the copies the row left elsewhere (`strayGraphEventIds`) may be deleted now that it needs no write: not
+   * while a move waits for its new copy (a move with export turned off meanwhile keeps the old one).
+   */
+  straysMayGo(row: Row): boolean;
   /** After a 412 and the conflict rules: whether the copy read back already shows what the row holds. */
   copyShowsRow(settled: AgendaEventRow, copy: ImportedAgendaEvent): boolean;
 }
@@ -334,11 +339,11 @@ class Writer<Row extends CopyState> {
       case "create done":
         this.#recordCopy(row, event, write);
         this.counts.created++;
-        return [];
+        return this.#strayDeletes(row, write.rewrites);
       case "update done":
         this.#recordCopy(row, event, write);
         this.counts.updated++;
-        return [];
+        return this.#strayDeletes(row, write.rewrites);
       case "delete done":
       case "delete gone":
         this.target.recordDeleted(row, write.version);
@@ -422,6 +427,7 @@ class Writer<Row extends CopyState> {
       row.strayGraphEventIds = row.strayGraphEventIds.filter((id) => id !== row.graphEventId);
       this.#unsaved.add(row);
     }
+    if (!this.target.straysMayGo(row)) return [];
     return row.strayGraphEventIds.map((graphEventId) => ({
       ...this.#write("deleteDuplicate", row, rewrites),
       graphEventId,
