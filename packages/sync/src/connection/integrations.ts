@@ -246,7 +246,7 @@ export async function updateOutlookSettings(
     if (!row) throw new DomainError("OUTLOOK_NOT_CONNECTED");
     const cleanup: SettingsCleanup = { importedEventsRemoved: 0, formationCopiesMoved: 0, formationCopiesToRemove: 0 };
     // An empty selection whose default calendar is unknown keeps everything: better stale than wrongly removed.
-    if (calendarsChanged && (imported.kind === "none" || imported.ids.length > 0))
+    if (calendarsChanged)
       cleanup.importedEventsRemoved = await removeEventsOfUnimportedCalendars(tx, integration.id, imported);
     if (copies?.kind === "move")
       cleanup.formationCopiesMoved = await setFormationCopiesOnTheirWay(tx, integration.id, copies);

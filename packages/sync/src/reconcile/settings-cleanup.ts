@@ -22,8 +22,10 @@ export async function removeEventsOfUnimportedCalendars(
   integrationId: string,
   imported: ImportedCalendars,
 ): Promise<number> {
+  // No calendar named is no calendar known, not none imported: nothing is taken out on that.
+  if (imported.kind === "calendars" && imported.ids.length === 0) return 0;
   const keptCalendar = (column: typeof agendaEvents.graphCalendarId | typeof syncCursors.calendarId) =>
-    imported.kind === "calendars" && imported.ids.length > 0 ? notInArray(column, imported.ids) : undefined;
+    imported.kind === "calendars" ? notInArray(column, imported.ids) : undefined;
   const next = sql`${agendaEvents.version} + 1`;
   const removed = await db
     .update(agendaEvents)
