@@ -9,16 +9,10 @@ import { importIntegration } from "../import/import-integration";
 import { runSync } from "../runs/sync-run";
 import { connectTestUser } from "../testing/connect";
 import { mailboxOf, useTestMailboxes } from "../testing/mailboxes";
+import { timedOutlookEvent } from "../testing/outlook-events";
 import { resolveConflict } from "./conflict-resolution";
 
 const { database, services, admin, mailboxEvents } = useTestMailboxes(["kim", "lou"]);
-const HOUR_MS = 3_600_000;
-
-function graphTimes(hours: number) {
-  const start = new Date(Math.floor((Date.now() + hours * HOUR_MS) / 60_000) * 60_000);
-  const at = (date: Date) => ({ dateTime: date.toISOString().slice(0, 19), timeZone: "UTC" });
-  return { start: at(start), end: at(new Date(start.getTime() + HOUR_MS)) };
-}
 
 const runImport = (integrationId: string) =>
   runSync(services(), integrationId, "import", "manual", (run) => importIntegration(run));
@@ -34,7 +28,7 @@ async function rowOf(id: string) {
 /** An Outlook event imported, then edited in the agenda and, later, in Outlook: the import keeps Outlook's edit. */
 async function conflictOutlookWon(name: string) {
   const { user, integration } = await connectTestUser(services(), { name, mailbox: mailboxOf(name) });
-  await admin("POST", `/mailboxes/${mailboxOf(name)}/events`, { events: [{ subject: "Cours", ...graphTimes(30) }] });
+  await admin("POST", `/mailboxes/${mailboxOf(name)}/events`, { events: [timedOutlookEvent("Cours", 30)] });
   await runImport(integration.id);
   const [row] = await database().db.select().from(agendaEvents).where(eq(agendaEvents.integrationId, integration.id));
   if (!row) throw new Error("one Outlook row expected");

@@ -8,15 +8,9 @@ import { importIntegration } from "../import/import-integration";
 import { runSync } from "../runs/sync-run";
 import { connectTestUser } from "../testing/connect";
 import { mailboxOf, useTestMailboxes } from "../testing/mailboxes";
+import { timedOutlookEvent } from "../testing/outlook-events";
 
 const { database, services, admin, mailboxEvents } = useTestMailboxes(["untick", "importoff", "edited"]);
-const HOUR_MS = 3_600_000;
-
-function timedEvent(subject: string, hoursFromNow: number): Record<string, unknown> {
-  const start = Math.floor((Date.now() + hoursFromNow * HOUR_MS) / 60_000) * 60_000;
-  const at = (ms: number) => ({ dateTime: new Date(ms).toISOString().slice(0, 19), timeZone: "UTC" });
-  return { subject, start: at(start), end: at(start + HOUR_MS) };
-}
 
 /** A mailbox with two events in its default calendar and three in a "Projets" calendar, both imported. */
 async function connectWithTwoCalendars(name: string) {
@@ -31,11 +25,11 @@ async function connectWithTwoCalendars(name: string) {
   };
   await admin("POST", `/mailboxes/${mailbox}/events`, {
     calendarId: main,
-    events: [timedEvent("Dentiste", 24), timedEvent("Réunion", 48)],
+    events: [timedOutlookEvent("Dentiste", 24), timedOutlookEvent("Réunion", 48)],
   });
   await admin("POST", `/mailboxes/${mailbox}/events`, {
     calendarId: projects,
-    events: [timedEvent("Jalon 1", 30), timedEvent("Jalon 2", 54), timedEvent("Jalon 3", 78)],
+    events: [timedOutlookEvent("Jalon 1", 30), timedOutlookEvent("Jalon 2", 54), timedOutlookEvent("Jalon 3", 78)],
   });
   await updateOutlookSettings(services(), user.id, { importCalendarIds: [main, projects] });
   await importNow(integration.id);
