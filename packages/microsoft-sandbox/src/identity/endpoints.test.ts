@@ -267,7 +267,7 @@ describe("authorize endpoint", () => {
     const { status, page } = await open({ login_hint: adele.userPrincipalName, state: "keep-me" });
     expect(status).toBe(200);
     expect(page).toContain(`value="${adele.id}" checked`);
-    expect(page).toContain('<input type="hidden" name="state" value="keep-me" />');
+    expect(page).toContain('<input type="hidden" name="state" value="keep-me">');
     expect(page).toContain("Have full access to your calendars");
     expect(page).toMatch(/<html lang="en">/);
     expect(page).toContain('<label for="login">');
