@@ -8,6 +8,7 @@ import { operationsRoutes } from "./operations";
 import { RequestBudgets, rateLimit } from "./rate-limit";
 import { loggablePath, requestLog } from "./request-log";
 import type { RequestVariables } from "./request-variables";
+import { adminIntegrationsRoutes } from "./routes/admin-integrations";
 import { auditLogRoutes } from "./routes/audit-log";
 import { calendarEventsRoutes } from "./routes/calendar-events";
 import { calendarFeedRoutes } from "./routes/calendar-feed";
@@ -94,9 +95,7 @@ export function createApp(deps: AppDependencies) {
       })
     : outlookWebhooksWithoutSync();
   app.route("/api/calendar", webhooks);
-  app.get("/api/admin/integrations", (c) =>
-    throughProcedure(c, async (caller) => ({ integrations: await caller.integrations.all() })),
-  );
+  app.route("/api/admin/integrations", adminIntegrationsRoutes);
   app.get("/api/admin/sync/failed-jobs", (c) =>
     throughProcedure(c, async (caller) => ({ jobs: await caller.sync.failedJobs() })),
   );

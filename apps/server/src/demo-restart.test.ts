@@ -82,6 +82,26 @@ async function outlookEventsAroundNow(api: Awaited<ReturnType<typeof signInLea>>
   return events;
 }
 
+/**
+ * "Importer les événements" as the settings page follows it: asked for, then waited for (bounded) until its run, or
+ * the import already waiting that took it in, has ended.
+ */
+async function importAndWait(api: Awaited<ReturnType<typeof signInLea>>): Promise<void> {
+  type Run = { id: string; kind: string; status: string };
+  const importRuns = async () =>
+    ((await api("/api/calendar/sync/runs?limit=50")) as { runs: Run[] }).runs.filter(({ kind }) => kind === "import");
+  const before = new Set((await importRuns()).map(({ id }) => id));
+  const { runId } = (await api("/api/calendar/outlook/import", { method: "POST" })) as { runId: string | null };
+  for (let waited = 0; waited < 300; waited++) {
+    const ended = (await importRuns()).find(
+      ({ id, status }) => status !== "running" && (runId ? id === runId : !before.has(id)),
+    );
+    if (ended) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error("the import asked for did not end");
+}
+
 const titled = (events: ListedEvent[], title: string) => events.filter((event) => event.title === title);
 
 /** The demo week in Léa's mailbox: five events in her calendar (the weekly meeting as one series), one in "Personnel". */
@@ -110,7 +130,7 @@ describe("the demo across a restart", () => {
           method: "POST",
           body: JSON.stringify(Object.fromEntries(response)),
         });
-        await api("/api/calendar/outlook/import", { method: "POST" });
+        await importAndWait(api);
 
         const imported = await outlookEventsAroundNow(api);
         expect(new Set(imported.map(({ title }) => title))).toEqual(
@@ -145,7 +165,7 @@ describe("the demo across a restart", () => {
           method: "PUT",
           body: JSON.stringify({ importCalendarIds: calendars.map(({ id }) => id) }),
         });
-        await api("/api/calendar/outlook/import", { method: "POST" });
+        await importAndWait(api);
         const personal = calendars.find(({ name }) => name === "Personnel");
         expect(titled(await outlookEventsAroundNow(api), "Rendez-vous chez le dentiste")).toEqual([
           expect.objectContaining({ outlook: expect.objectContaining({ calendarId: personal?.id }) }),
@@ -165,7 +185,7 @@ describe("the demo across a restart", () => {
       const { sandboxUrl } = await startDemo();
       const api = await signInLea();
 
-      await api("/api/calendar/outlook/import", { method: "POST" });
+      await importAndWait(api);
       expect(await leasOwnOutlookEvents(sandboxUrl)).toHaveLength(DEMO_WEEK_IN_OUTLOOK);
       expect(titled(await outlookEventsAroundNow(api), "Revue du catalogue de formations")).toHaveLength(1);
 

@@ -70,6 +70,11 @@ afterAll(async () => {
   await sync?.stop(1_000);
 });
 
+/** Runs the import job `importNow` queued, as a worker takes it (this file's queue is worked by no one). */
+function runQueuedImport(integrationId: string, runId: string | null) {
+  return sync?.engine.handlers().import({ integrationId, trigger: "manual", ...(runId ? { runId } : {}) });
+}
+
 /**
  * `sync.onStatus` as the web app opens it: SSE with a single-use stream ticket asked for with `token` at each
  * connection (the apps' own links); or with the `connectionParams` given, as a client of its own might.
@@ -177,6 +182,7 @@ describe("sync.onStatus over SSE", () => {
         lastSyncResult: null,
         mode: "polling",
         unreviewedConflicts: 0,
+        importRun: null,
       });
       expect(await benStatus.next()).toMatchObject({
         state: "idle",
@@ -185,12 +191,23 @@ describe("sync.onStatus over SSE", () => {
       });
 
       const release = await holdIntegration(ana.integrationId);
-      const imported = api(ana.token).sync.importNow.mutate();
-      expect(await anaStatus.next()).toMatchObject({ state: "syncing", lastSyncAt: null });
+      // Answered at once with the run to follow; the import job then runs as a worker takes it.
+      const { runId } = await api(ana.token).sync.importNow.mutate();
+      const imported = runQueuedImport(ana.integrationId, runId);
+      expect(await anaStatus.next()).toMatchObject({
+        state: "syncing",
+        lastSyncAt: null,
+        importRun: { id: runId, status: "running", pages: 0 },
+      });
       await release();
-      expect(await imported).toMatchObject({ created: 2 });
-      const after = await anaStatus.next();
-      expect(after).toMatchObject({ state: "idle", lastSyncResult: { ok: true, created: 2, updated: 0, deleted: 0 } });
+      expect(await imported).toMatchObject({ runId, created: 2 });
+      let after = await anaStatus.next();
+      while (after.state === "syncing") after = await anaStatus.next();
+      expect(after).toMatchObject({
+        state: "idle",
+        lastSyncResult: { ok: true, created: 2, updated: 0, deleted: 0 },
+        importRun: { id: runId, status: "succeeded", pages: 1, created: 2 },
+      });
       expect(Date.parse(after.lastSyncAt ?? "")).toBeGreaterThan(Date.now() - 60_000);
 
       // Ben's next status is his own settings change: none of Ana's came before it.
@@ -220,6 +237,9 @@ describe("sync.onStatus over SSE", () => {
         count: 1,
         issuedBefore: Math.floor(Date.now() / 1000) + 60,
       });
+      const { runId } = await api(ana.token).sync.importNow.mutate();
+      expect(await runQueuedImport(ana.integrationId, runId)).toEqual({ skipped: "OUTLOOK_NEEDS_REAUTH" });
+      // Asked again, the import is refused at once: the user must reconnect first.
       await expect(api(ana.token).sync.importNow.mutate()).rejects.toMatchObject({
         data: { appCode: "OUTLOOK_NEEDS_REAUTH" },
       });

@@ -22,6 +22,21 @@ async function disconnectOutlook(token: string): Promise<void> {
   if (!response.ok) throw new Error(`disconnect: ${response.status} ${await response.text()}`);
 }
 
+/** Thomas connects his Outlook through the sandbox's pages, as a person does from the settings: his page, back there. */
+async function connectTrainerOutlook(browser: Browser): Promise<Page> {
+  const trainer = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+  await signIn(trainer, DEMO.trainer);
+  await trainer.goto(agendaUrl("/agenda/settings"));
+  await trainer.getByRole("button", { name: /Se (re)?connecter à Outlook/ }).click();
+  await trainer.waitForURL(/oauth2\/v2\.0\/authorize/);
+  await trainer.locator("#login").fill(DEMO.trainer);
+  await trainer.getByRole("button", { name: "Accept" }).click();
+  await trainer.getByText(`Outlook est connecté au compte ${DEMO.trainer}.`).waitFor();
+  await trainer.getByRole("link", { name: "Retour aux paramètres calendrier" }).click();
+  await trainer.waitForURL(agendaUrl("/agenda/settings"));
+  return trainer;
+}
+
 describe("administration: the audit log and service tokens", () => {
   let browser: Browser;
   let admin: Page;
@@ -39,20 +54,13 @@ describe("administration: the audit log and service tokens", () => {
   });
   afterAll(async () => {
     if (!trainerWasConnected && (await outlookConnected(trainerToken))) await disconnectOutlook(trainerToken);
+    if (trainerWasConnected && !(await outlookConnected(trainerToken)))
+      await (await connectTrainerOutlook(browser)).close();
     await browser.close();
   });
 
   it("shows an admin, filtered by person, that person's Outlook connection and settings change, and exports them", async () => {
-    const trainer = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-    await signIn(trainer, DEMO.trainer);
-    await trainer.goto(agendaUrl("/agenda/settings"));
-    await trainer.getByRole("button", { name: /Se (re)?connecter à Outlook/ }).click();
-    await trainer.waitForURL(/oauth2\/v2\.0\/authorize/);
-    await trainer.locator("#login").fill(DEMO.trainer);
-    await trainer.getByRole("button", { name: "Accept" }).click();
-    await trainer.getByText(`Outlook est connecté au compte ${DEMO.trainer}.`).waitFor();
-    await trainer.getByRole("link", { name: "Retour aux paramètres calendrier" }).click();
-    await trainer.waitForURL(agendaUrl("/agenda/settings"));
+    const trainer = await connectTrainerOutlook(browser);
     // Switched off and back on: two settings changes, and Thomas keeps his settings.
     const autoSync = trainer.getByRole("switch", { name: "Synchroniser automatiquement" });
     for (let change = 0; change < 2; change++) {
@@ -133,5 +141,59 @@ describe("administration: the audit log and service tokens", () => {
     const created = entries.getByRole("row", { name: /Service token created/ }).first();
     expect(await created.textContent()).toContain("e2e-catalogue");
     expect(await created.textContent()).toContain(DEMO.admin);
+  });
+
+  it("resyncs a user's integration from the integrations page and shows its run, in full too", async () => {
+    if (!(await outlookConnected(trainerToken))) await (await connectTrainerOutlook(browser)).close();
+    await admin.goto(agendaUrl("/admin/calendar-settings"));
+    await admin.getByRole("heading", { level: 1, name: "Calendar integrations" }).waitFor();
+    await admin.getByRole("button", { name: "Details and actions for Thomas Bernard" }).click();
+    const panel = admin.getByRole("region", { name: `Thomas Bernard — ${DEMO.trainer}` });
+    await panel.waitFor();
+    const runs = panel.getByRole("region", { name: "Latest syncs" });
+    const manualImports = runs.getByRole("row", { name: /Import\s+Manual\s+Succeeded/ });
+    const before = await manualImports.count();
+
+    await panel.getByRole("button", { name: "Resync now" }).click();
+    await panel.getByText("Resync asked for: it will show below.").waitFor();
+    // Its run shows once a worker has taken the job (the runs are read again every 2 s).
+    await expect.poll(() => manualImports.count(), { timeout: 20_000, interval: 500 }).toBeGreaterThan(before);
+    expect(await seriousAccessibilityViolations(admin)).toEqual([]);
+    await saveScreenshot(admin, "admin-integration-resynced");
+
+    await panel.getByRole("button", { name: "Full resync" }).click();
+    await panel.getByText("Full resync asked for: every calendar will be read again.").waitFor();
+    await admin.getByLabel("Only those needing attention").check();
+    expect(await seriousAccessibilityViolations(admin)).toEqual([]);
+
+    await admin.goto(agendaUrl("/admin/audit-log?action=admin."));
+    const entries = admin.getByRole("region", { name: "Audit log" });
+    const resynced = entries.getByRole("row", { name: /Outlook sync started by an administrator/ }).first();
+    await resynced.waitFor();
+    expect(await resynced.textContent()).toContain(DEMO.admin);
+  });
+
+  it("disconnects a user's Outlook for them with a reason, which the user reads in their settings", async () => {
+    if (!(await outlookConnected(trainerToken))) await (await connectTrainerOutlook(browser)).close();
+    await admin.goto(agendaUrl("/admin/calendar-settings"));
+    await admin.getByRole("button", { name: "Details and actions for Thomas Bernard" }).click();
+    const panel = admin.getByRole("region", { name: `Thomas Bernard — ${DEMO.trainer}` });
+    await panel.getByRole("button", { name: "Disconnect for the user…" }).click();
+    const dialog = admin.getByRole("dialog", { name: "Disconnect Thomas Bernard's Outlook" });
+    await dialog.getByLabel("Reason (shown to the user)").fill("Compte Outlook partagé avec l'équipe");
+    expect(await seriousAccessibilityViolations(admin)).toEqual([]);
+    await dialog.getByRole("button", { name: "Disconnect", exact: true }).click();
+    await dialog.waitFor({ state: "hidden" });
+    expect(await outlookConnected(trainerToken)).toBe(false);
+
+    const trainer = await browser.newPage({ viewport: { width: 390, height: 900 } });
+    await signIn(trainer, DEMO.trainer);
+    await trainer.goto(agendaUrl("/agenda/settings"));
+    await trainer
+      .getByText("Votre administrateur a déconnecté Outlook : Compte Outlook partagé avec l'équipe")
+      .waitFor();
+    expect(await seriousAccessibilityViolations(trainer)).toEqual([]);
+    await saveScreenshot(trainer, "settings-disconnected-by-admin");
+    await trainer.close();
   });
 });

@@ -61,6 +61,7 @@ const errorMessages: Record<Locale, Catalog> = {
     FORMATION_NOT_FOUND: ({ id }) => `Formation introuvable (${id}).`,
     CONFLICT_NOT_FOUND: ({ id }) => `Conflit de synchronisation introuvable (${id}).`,
     SERVICE_TOKEN_NOT_FOUND: ({ id }) => `Jeton de service introuvable (${id}).`,
+    INTEGRATION_NOT_FOUND: ({ id }) => `Connexion de calendrier introuvable (${id}).`,
     EVENT_READ_ONLY: () => "Cet événement reflète une formation : modifiez la formation elle-même.",
     VERSION_CONFLICT: () => "L'événement a été modifié entre-temps : rechargez-le puis réessayez.",
     FORBIDDEN: () => "Vous n'avez pas les droits nécessaires pour cette action.",
@@ -97,6 +98,8 @@ const errorMessages: Record<Locale, Catalog> = {
         ? "Cette formation est annulée : elle ne peut pas être ajoutée à Outlook."
         : "Vous ne participez pas à cette formation : elle ne peut pas être ajoutée à votre Outlook.",
     OUTLOOK_EXPORT_FAILED: ({ reason }) => `Outlook a refusé la formation (${reason}).`,
+    OUTLOOK_REQUEST_REFUSED: ({ status }) =>
+      `Outlook a refusé la demande (HTTP ${status}) : vérifiez que le compte Microsoft a toujours accès à ce calendrier, puis réessayez.`,
     OUTLOOK_ACCOUNT_IN_USE: ({ email }) =>
       `Le compte Microsoft ${email} est déjà relié à un autre utilisateur d'Agenda : connectez un autre compte, ou demandez à cet utilisateur de le déconnecter.`,
     SYNC_ALREADY_RUNNING: () =>
@@ -146,6 +149,7 @@ const errorMessages: Record<Locale, Catalog> = {
     FORMATION_NOT_FOUND: ({ id }) => `Formation not found (${id}).`,
     CONFLICT_NOT_FOUND: ({ id }) => `Sync conflict not found (${id}).`,
     SERVICE_TOKEN_NOT_FOUND: ({ id }) => `Service token not found (${id}).`,
+    INTEGRATION_NOT_FOUND: ({ id }) => `Calendar connection not found (${id}).`,
     EVENT_READ_ONLY: () => "This event mirrors a formation: change the formation itself.",
     VERSION_CONFLICT: () => "The event changed in the meantime: reload it and try again.",
     FORBIDDEN: () => "You are not allowed to do this.",
@@ -180,6 +184,8 @@ const errorMessages: Record<Locale, Catalog> = {
         ? "This formation is cancelled: it cannot be added to Outlook."
         : "You do not take part in this formation: it cannot be added to your Outlook.",
     OUTLOOK_EXPORT_FAILED: ({ reason }) => `Outlook refused the formation (${reason}).`,
+    OUTLOOK_REQUEST_REFUSED: ({ status }) =>
+      `Outlook refused the request (HTTP ${status}): check that the Microsoft account still has access to this calendar, then try again.`,
     OUTLOOK_ACCOUNT_IN_USE: ({ email }) =>
       `The Microsoft account ${email} is already linked to another Agenda user: connect another account, or ask that user to disconnect it.`,
     SYNC_ALREADY_RUNNING: () => "A sync you asked for is already running: wait for it to finish.",

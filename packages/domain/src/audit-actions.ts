@@ -28,6 +28,7 @@ export const AUDIT_ACTIONS = [
   "calendar_feed.settings_changed",
   "calendar_feed.deleted",
   "admin.job_retried",
+  "admin.integration_resynced",
   "service_token.created",
   "service_token.revoked",
   "audit_log.purged",

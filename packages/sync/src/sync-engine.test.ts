@@ -75,6 +75,18 @@ async function finishedRun(integrationId: string, kind: "import" | "export") {
   throw new Error(`no finished ${kind} run for ${integrationId}`);
 }
 
+/** Asks for "Importer les événements" and waits (bounded) for the run it answered with to finish. */
+async function importNowAndWait(userId: string) {
+  const { runId } = await engine.importNow(userId);
+  if (!runId) throw new Error("the import was absorbed by one already waiting");
+  for (let waited = 0; waited < 150; waited++) {
+    const [run] = await database().db.select().from(syncRuns).where(eq(syncRuns.id, runId));
+    if (run && run.status !== "running") return run;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`run ${runId} did not finish`);
+}
+
 /** Refused at once, while the sync it gives way to still runs. */
 async function expectAlreadyRunning(sync: Promise<unknown>) {
   await expect(within(5_000, sync)).rejects.toSatisfy(
@@ -92,9 +104,9 @@ describe("the sync engine", () => {
         end: { dateTime: `2026-12-0${day}T11:00:00`, timeZone: "UTC" },
       })),
     });
-    const imported = await engine.importNow(user.id);
-    expect(imported).toMatchObject({ created: 3, updated: 0, deleted: 0 });
-    expect(await engine.importNow(user.id)).toMatchObject({ created: 0, updated: 0, deleted: 0 });
+    const imported = await importNowAndWait(user.id);
+    expect(imported).toMatchObject({ status: "succeeded", created: 3, updated: 0, deleted: 0, pages: 1 });
+    expect(await importNowAndWait(user.id)).toMatchObject({ status: "succeeded", created: 0, updated: 0, deleted: 0 });
 
     const runs = await listSyncRuns(database().db, user.id, 10);
     expect(runs).toHaveLength(2);
@@ -271,7 +283,7 @@ describe("the sync engine", () => {
     expect(await scheduledImports()).toBe(1);
   });
 
-  it("runs one API sync per user at a time: the same import or export asked again joins it, any other is refused", async () => {
+  it("runs one API export per user at a time: the same export asked again joins it, any other is refused; imports queue", async () => {
     const { user, integration } = await connectTestUser(services, { name: "Fay", mailbox: "fay@contoso.test" });
     const formation = await formationFor(user, "Droit du travail");
     const another = await formationFor(user, "Management");
@@ -282,25 +294,18 @@ describe("the sync engine", () => {
         .where(and(eq(syncRuns.integrationId, integration.id), eq(syncRuns.kind, kind)));
 
     // The mailbox's lock, held by another process, keeps the first sync running while the others are asked.
-    let release = await holdIntegrationLockElsewhere(database().url, integration.id);
-    const imports = [engine.importNow(user.id), engine.importNow(user.id)];
-    await expectAlreadyRunning(engine.exportFormationNow(user.id, formation.id));
-    await release();
-    const [imported, importedAgain] = await Promise.all(imports);
-    expect(importedAgain).toEqual(imported);
-    expect(await runsOf("import")).toHaveLength(1);
-
-    release = await holdIntegrationLockElsewhere(database().url, integration.id);
+    const release = await holdIntegrationLockElsewhere(database().url, integration.id);
     const pushes = [engine.exportFormationNow(user.id, formation.id), engine.exportFormationNow(user.id, formation.id)];
     await expectAlreadyRunning(engine.exportFormationNow(user.id, another.id));
-    await expectAlreadyRunning(engine.importNow(user.id));
+    // An import asked meanwhile is queued, answered at once: it runs once the mailbox is free.
+    const queued = await within(5_000, engine.importNow(user.id));
+    expect(queued).toMatchObject({ integrationId: integration.id, runId: expect.any(String) });
     await release();
     const [pushed, pushedAgain] = await Promise.all(pushes);
     expect(pushedAgain).toEqual(pushed);
     expect(await runsOf("export")).toHaveLength(1);
-
-    // Once it has answered, the user may sync again.
-    expect((await engine.importNow(user.id)).runId).not.toBe(imported?.runId);
+    await finishedRun(integration.id, "import");
+    expect((await runsOf("import")).map(({ id }) => id)).toEqual([queued.runId]);
   });
 
   it("keeps another user's import prompt while one user fires syncs at a mailbox another process holds", async () => {
@@ -316,16 +321,16 @@ describe("the sync engine", () => {
       ).catch((error: unknown) => error),
     );
     try {
-      expect(await within(5_000, engine.importNow(other.user.id))).toMatchObject({ created: 0 });
+      expect(await within(5_000, engine.importNow(other.user.id))).toMatchObject({ runId: expect.any(String) });
     } finally {
       await release();
     }
-    // The pushes joined the first one; the imports asked meanwhile were refused.
+    // The pushes joined the first one; the imports asked meanwhile were queued (one job waits, the rest join it).
     const answers = await Promise.all(flood);
     expect(answers[0]).toMatchObject({ subject: "Bureautique" });
     expect(answers).toEqual(
       answers.map((_, index) =>
-        index % 2 === 0 ? answers[0] : expect.objectContaining({ code: "SYNC_ALREADY_RUNNING" }),
+        index % 2 === 0 ? answers[0] : expect.objectContaining({ integrationId: flooding.integration.id }),
       ),
     );
   });

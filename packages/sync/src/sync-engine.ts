@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { AGENDA_ADDIN_ID } from "@agenda/addin-manifest/manifest";
 import { agendaEvents, calendarIntegrations, syncRuns, users } from "@agenda/db/schema";
 import { DomainError } from "@agenda/domain/errors";
@@ -17,9 +18,17 @@ import {
   ensureSubscriptions,
   hasLiveSubscription,
   hasSubscriptionToRenew,
+  NOTIFICATIONS_UNAVAILABLE_ISSUE,
   renewSubscriptionNow,
 } from "./notifications/subscriptions";
-import { runSync, withIntegrationLock, type IntegrationRow, type SyncRun, type SyncRunTrigger } from "./runs/sync-run";
+import {
+  recordRunProgress,
+  runSync,
+  withIntegrationLock,
+  type IntegrationRow,
+  type SyncRun,
+  type SyncRunTrigger,
+} from "./runs/sync-run";
 
 /** Failures retrying cannot fix: the user must reconnect (the integration already says so), or left the platform. */
 const NEEDS_THE_USER = new Set(["OUTLOOK_NEEDS_REAUTH", "OUTLOOK_NOT_CONNECTED", "USER_DEACTIVATED"]);
@@ -79,21 +88,19 @@ export class SyncEngine {
     }
   }
 
-  /** The spec's "Importer les événements": an import right now, answering what changed. Safe to call twice. */
-  async importNow(userId: string) {
-    return this.#oneRequestedSyncPerUser(userId, "import", async () => {
-      const integration = await this.#connectedIntegration(userId);
-      const summary = await runSync(
-        this.services,
-        integration.id,
-        "import",
-        "manual",
-        (run) => this.#import(run, "manual"),
-        USER_FACING_RETRY,
-      );
-      const { created, updated, deleted, requests } = summary.stats;
-      return { runId: summary.runId, created, updated, deleted, requests, durationMs: summary.durationMs };
-    });
+  /**
+   * The spec's "Importer les événements": an import of the user's Outlook queued now, as the import job every other
+   * trigger queues. Answers at once with the id its run will take, whose progress (pages, counts) and outcome the
+   * user's status stream carries; null when an import already waiting absorbed this one (follow the next run then).
+   */
+  async importNow(userId: string): Promise<{ integrationId: string; runId: string | null }> {
+    const integration = await this.#connectedIntegration(userId);
+    // The user must sign in again first: the import would fail the same way, and they are told now.
+    if (integration.status === "needs_reauth")
+      throw new DomainError("OUTLOOK_NEEDS_REAUTH", { reason: integration.statusReason ?? "" });
+    const runId = randomUUID();
+    const queued = await this.queue.enqueueRequestedImport(this.services.db, integration.id, runId);
+    return { integrationId: integration.id, runId: queued ? runId : null };
   }
 
   /** The spec's "Exporter vers Outlook" for one formation: the Outlook event, created once however often asked. */
@@ -161,12 +168,12 @@ export class SyncEngine {
         this.#subscriptionFailedAt.set(run.integration.id, Date.now());
         const message = error instanceof Error ? error.message : String(error);
         run.stats.issues.push({
-          message: `Change notifications unavailable, polling instead: ${message.slice(0, 300)}`,
+          message: `${NOTIFICATIONS_UNAVAILABLE_ISSUE}: ${message.slice(0, 300)}`,
           status: graphStatusOf(error),
         });
       }
     }
-    const result = await importIntegration(run);
+    const result = await importIntegration(run, { onPage: (progress) => recordRunProgress(run, progress) });
     // Formations to put back, platform edits that won a conflict: Outlook hears of them now, not at the next change.
     // After a connection or a settings change, whatever the user's Outlook lacks goes at once too (`integrationChanged`).
     const justChanged = trigger === "change" && run.integration.exportEnabled;
@@ -213,10 +220,12 @@ export class SyncEngine {
     try {
       const work = (run: SyncRun): Promise<unknown> =>
         kind === "import" ? this.#import(run, job.trigger) : this.#export(run);
-      const summary = await runSync(this.services, job.integrationId, kind, job.trigger, work);
+      const summary = await runSync(this.services, job.integrationId, kind, job.trigger, work, undefined, job.runId);
       return { runId: summary.runId, ...summary.stats, issues: summary.stats.issues.length };
     } catch (error) {
       if (error instanceof DomainError && NEEDS_THE_USER.has(error.code)) return { skipped: error.code };
+      // Outlook refused the request itself: the run says so, and retrying would only meet the same refusal.
+      if (error instanceof DomainError && error.code === "OUTLOOK_REQUEST_REFUSED") return { failed: error.code };
       throw error;
     }
   }

@@ -36,6 +36,7 @@ const STATUS: SyncStatus = {
   lastSyncResult: null,
   mode: null,
   unreviewedConflicts: 0,
+  importRun: null,
 };
 
 /** What the server answers a Microsoft token whose account connected no Outlook to the platform. */

@@ -123,6 +123,9 @@ const eventOf = async (world: CallerWorld, caller: Caller, ownership: Ownership)
 });
 const formationOf = async (world: CallerWorld, caller: Caller, ownership: Ownership) =>
   world.formationOf(world.personFor(caller, ownership));
+const integrationOf = async (world: CallerWorld, caller: Caller, ownership: Ownership) => ({
+  id: await world.integrationOf(world.personFor(caller, ownership)),
+});
 /** A field of an input of any shape, as a path segment or query value carries it. */
 const field = (input: unknown, name: string) =>
   String((typeof input === "object" && input !== null ? (input as Record<string, unknown>)[name] : undefined) ?? "");
@@ -283,7 +286,59 @@ export const ACCESS_TABLE: Record<string, ProcedureAccess> = {
   },
   "integrations.all": {
     expect: admins(),
-    rest: [{ method: "GET", route: "/api/admin/integrations", request: () => ({ path: "/api/admin/integrations" }) }],
+    input: async () => ({ needsAttention: false }),
+    rest: [
+      {
+        method: "GET",
+        route: "/api/admin/integrations",
+        request: (input) => ({ path: `/api/admin/integrations?${queryString(input)}` }),
+      },
+    ],
+  },
+  "integrations.runs": {
+    expect: admins(),
+    input: integrationOf,
+    rest: [
+      {
+        method: "GET",
+        route: "/api/admin/integrations/:id/runs",
+        request: (input) => ({ path: `/api/admin/integrations/${segment(field(input, "id"))}/runs` }),
+      },
+    ],
+  },
+  "integrations.resync": {
+    expect: admins(),
+    input: async (world, caller, ownership) => ({ ...(await integrationOf(world, caller, ownership)), full: true }),
+    rest: [
+      {
+        method: "POST",
+        route: "/api/admin/integrations/:id/resync",
+        request: (input) => ({
+          path: `/api/admin/integrations/${segment(field(input, "id"))}/resync`,
+          body: without(input, "id"),
+        }),
+      },
+    ],
+  },
+  "integrations.disconnectForUser": {
+    expect: admins(),
+    input: async (world, caller, ownership) => ({
+      ...(await integrationOf(world, caller, ownership)),
+      reason: "Compte partagé",
+    }),
+    rest: [
+      {
+        method: "DELETE",
+        route: "/api/admin/integrations/:id",
+        request: (input) => ({
+          path: `/api/admin/integrations/${segment(field(input, "id"))}`,
+          body: without(input, "id"),
+        }),
+      },
+    ],
+    restore: async (world, caller) => {
+      for (const person of [caller.owner, caller.foreign]) await world.reconnectIfDisconnected(person);
+    },
   },
   "integrations.outlook.authUrl": {
     expect: people(OK),

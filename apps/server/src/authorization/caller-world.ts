@@ -6,7 +6,7 @@ import {
   type CalendarFeedSettings,
 } from "@agenda/api";
 import type { Database } from "@agenda/db/client";
-import { auditLog, syncConflicts } from "@agenda/db/schema";
+import { auditLog, calendarIntegrations, syncConflicts } from "@agenda/db/schema";
 import { recordAudit } from "@agenda/domain/audit";
 import { getCalendarFeed, issueCalendarFeedSecret } from "@agenda/domain/calendar-feeds";
 import { seedDemoData } from "@agenda/domain/demo-seed";
@@ -317,6 +317,24 @@ export class CallerWorld {
   /** Connects the person's Outlook again (after a test disconnected it), if the world had it connected. */
   async reconnect(person: User): Promise<void> {
     if (person.id !== this.people.dee.id) await connect(this.services, person);
+  }
+
+  /** The person's Outlook integration; its id (an id no integration has, for the one person never connected). */
+  async integrationOf(person: User): Promise<string> {
+    const [integration] = await this.db
+      .select({ id: calendarIntegrations.id })
+      .from(calendarIntegrations)
+      .where(eq(calendarIntegrations.userId, person.id));
+    return integration?.id ?? crypto.randomUUID();
+  }
+
+  /** Connects the person's Outlook again if someone disconnected it (an administrator, for them). */
+  async reconnectIfDisconnected(person: User): Promise<void> {
+    const [integration] = await this.db
+      .select({ status: calendarIntegrations.status })
+      .from(calendarIntegrations)
+      .where(eq(calendarIntegrations.userId, person.id));
+    if (integration?.status === "disconnected") await this.reconnect(person);
   }
 
   /** A new audit entry about that person; its id, as `auditLog.list` answers it. */

@@ -35,6 +35,17 @@ export async function jsonBody(c: RequestContext): Promise<unknown> {
   }
 }
 
+/** The request's JSON body, or `{}` when it has none; a body that is not JSON is refused with MALFORMED_JSON. */
+export async function optionalJsonBody(c: RequestContext): Promise<unknown> {
+  const text = await c.req.text();
+  if (text.trim() === "") return {};
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new ApiError("MALFORMED_JSON", c.var.ctx.locale);
+  }
+}
+
 /** Hands raw request data to a procedure as it came: the procedure's zod schema is what validates it. */
 export function unvalidated<T>(value: unknown): T {
   return value as T;

@@ -8,6 +8,7 @@ import { FailedJobsTable } from "./failed-jobs-section";
 const lea: AdminIntegration = {
   ...outlookIntegration(),
   user: { id: "u1", email: "lea.martin@formation.demo", name: "Léa Martin" },
+  attention: [],
 };
 
 describe("FailedJobsTable", () => {

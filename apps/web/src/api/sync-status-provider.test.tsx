@@ -18,6 +18,7 @@ const idle: SyncStatus = {
   lastSyncResult: null,
   mode: "polling",
   unreviewedConflicts: 0,
+  importRun: null,
 };
 
 /** A server stand-in: the status stream is driven by the test, and `events.list` queries are counted. */

@@ -33,20 +33,47 @@ const syncingOnItsOwn: SyncStatus = {
   lastSyncResult: null,
   mode: "notifications",
   unreviewedConflicts: 0,
+  importRun: null,
 };
 
-function renderPanel(status?: SyncStatus) {
+/** A server stand-in that queues every import and answers with the run to follow, as the API does. */
+const queuesImports: TRPCLink<AppRouter> = () => () =>
+  observable((observer) => {
+    observer.next({ result: { type: "data", data: { integrationId: syncingOnItsOwn.integrationId, runId: "run-1" } } });
+    observer.complete();
+  });
+
+function panel(link: TRPCLink<AppRouter>, status: SyncStatus | undefined) {
   const queryClient = new QueryClient({ defaultOptions: { mutations: { retry: false } } });
-  return render(
-    <trpc.Provider client={trpc.createClient({ links: [microsoftUnreachable] })} queryClient={queryClient}>
+  return (
+    <trpc.Provider client={trpc.createClient({ links: [link] })} queryClient={queryClient}>
       <QueryClientProvider client={queryClient}>
         <LiveSyncStatusContext.Provider value={{ status, connected: status !== undefined }}>
           <ImportNowPanel />
         </LiveSyncStatusContext.Provider>
       </QueryClientProvider>
-    </trpc.Provider>,
+    </trpc.Provider>
   );
 }
+
+function renderPanel(status?: SyncStatus) {
+  return render(panel(microsoftUnreachable, status));
+}
+
+/** Ana's status as the stream carries it while her import `run-1` runs, then once it has ended. */
+const importing = (importRun: Partial<NonNullable<SyncStatus["importRun"]>>): SyncStatus => ({
+  ...syncingOnItsOwn,
+  importRun: {
+    id: "run-1",
+    status: "running",
+    pages: 0,
+    created: 0,
+    updated: 0,
+    deleted: 0,
+    error: null,
+    ...importRun,
+  },
+});
 
 describe("ImportNowPanel", () => {
   it("shows what the API said when Microsoft is out of reach, and lets the person try again", async () => {
@@ -64,5 +91,46 @@ describe("ImportNowPanel", () => {
     expect((button as HTMLButtonElement).disabled).toBe(false);
     await userEvent.click(button);
     expect((await screen.findByRole("alert")).textContent).toBe(UNREACHABLE.message);
+  });
+
+  it("shows the queued import's counts as they grow page by page, then what it changed", async () => {
+    // The person's previous import, ended before they click: the panel follows the run the API answers with.
+    const before = importing({ id: "run-0", status: "succeeded", pages: 1, created: 2 });
+    const view = render(panel(queuesImports, before));
+    await userEvent.click(screen.getByRole("button", { name: "Importer les événements" }));
+    const status = () => screen.getByTestId("import-now-status").textContent;
+    expect(await screen.findByText("Importation demandée : elle commence dès qu'Outlook est libre…")).toBeTruthy();
+
+    view.rerender(panel(queuesImports, importing({ pages: 1, created: 5 })));
+    expect(status()).toBe("Importation en cours : 1 page(s) lue(s), 5 créés, 0 mis à jour, 0 supprimés…");
+    expect(screen.getByRole("progressbar", { name: "Importation des événements Outlook en cours…" })).toBeTruthy();
+    view.rerender(panel(queuesImports, importing({ pages: 3, created: 14, updated: 1 })));
+    expect(status()).toBe("Importation en cours : 3 page(s) lue(s), 14 créés, 1 mis à jour, 0 supprimés…");
+
+    view.rerender(
+      panel(queuesImports, {
+        ...importing({ status: "succeeded", pages: 5, created: 23, updated: 1, deleted: 2 }),
+        state: "idle",
+      }),
+    );
+    expect(status()).toBe("Importation terminée : 23 créés, 1 mis à jour, 2 supprimés.");
+    expect(screen.queryByRole("progressbar")).toBeNull();
+    expect(screen.queryByRole("alert")).toBeNull();
+  });
+
+  it("says in words why the import failed when Outlook refused it", async () => {
+    const view = render(panel(queuesImports, undefined));
+    await userEvent.click(screen.getByRole("button", { name: "Importer les événements" }));
+    await screen.findByText("Importation demandée : elle commence dès qu'Outlook est libre…");
+    view.rerender(
+      panel(queuesImports, {
+        ...importing({ status: "failed", pages: 0, error: "OUTLOOK_REQUEST_REFUSED" }),
+        state: "error",
+      }),
+    );
+    expect((await screen.findByRole("alert")).textContent).toBe(
+      "L'importation a échoué : Outlook a refusé la lecture du calendrier. Vérifiez que le compte Microsoft y a toujours accès, puis réessayez.",
+    );
+    expect((screen.getByRole("button", { name: "Importer les événements" }) as HTMLButtonElement).disabled).toBe(false);
   });
 });

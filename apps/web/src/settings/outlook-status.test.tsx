@@ -16,6 +16,7 @@ function liveStatus(overrides: Partial<SyncStatus> = {}): SyncStatus {
     lastSyncResult: { ok: true, created: 3, updated: 1, deleted: 0 },
     mode: "polling",
     unreviewedConflicts: 0,
+    importRun: null,
     ...overrides,
   };
 }
@@ -52,6 +53,17 @@ describe("OutlookStatus", () => {
     expect(screen.getByTestId("outlook-status").textContent).toBe("Connecté");
     expect(screen.getByText("Léa Martin <lea.martin@formation.demo>")).toBeTruthy();
     expect(screen.getByText(/24 nov\. 2026,\s11:05/)).toBeTruthy();
+  });
+
+  it("tells the person that an administrator disconnected their Outlook, and why", () => {
+    renderLive(
+      liveStatus({ state: "not_connected", integrationId: null, accountEmail: null, reason: "Compte partagé" }),
+      { integration: null },
+    );
+    expect(screen.getByTestId("outlook-status").textContent).toBe("Non connecté");
+    expect(screen.getByTestId("outlook-disconnected-by-admin").textContent).toBe(
+      "Votre administrateur a déconnecté Outlook : Compte partagé",
+    );
   });
 
   it("says why a connection needs reconnecting", () => {

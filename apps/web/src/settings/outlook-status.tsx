@@ -31,6 +31,8 @@ export function OutlookStatus({ integration, timeZone }: { integration: Integrat
   };
   const connected = state !== "not_connected";
   const reason = state === "needs_reauth" || state === "error" ? known.reason : null;
+  // Not connected with a reason: an administrator disconnected it for the person, and said why.
+  const adminReason = state === "not_connected" ? known.reason : null;
   const accountName = integration?.account.name;
   const result = known.lastSyncResult;
   return (
@@ -68,6 +70,11 @@ export function OutlookStatus({ integration, timeZone }: { integration: Integrat
           </>
         )}
       </dl>
+      {adminReason && (
+        <p className="alert alert-error" data-testid="outlook-disconnected-by-admin">
+          {t("outlook.disconnectedByAdmin", { reason: adminReason })}
+        </p>
+      )}
       {known.unreviewedConflicts > 0 && (
         <p className="alert">{t("outlook.conflicts", { count: known.unreviewedConflicts })}</p>
       )}

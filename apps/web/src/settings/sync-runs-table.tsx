@@ -6,12 +6,21 @@ import { ErrorAlert } from "../ui/error-alert";
 import { ScrollableTable } from "../ui/scrollable-table";
 
 /** The recent runs as a table: when, what, why, how it went and what it changed. */
-export function SyncRunsTable({ runs, timeZone }: { runs: readonly SyncRun[]; timeZone: string }) {
+export function SyncRunsTable({
+  runs,
+  timeZone,
+  labelledBy = "sync-runs-title",
+}: {
+  runs: readonly SyncRun[];
+  timeZone: string;
+  /** The heading naming the table. */
+  labelledBy?: string;
+}) {
   const { t, i18n } = useTranslation();
   if (runs.length === 0) return <p>{t("syncRuns.empty")}</p>;
   return (
     <ScrollableTable
-      labelledBy="sync-runs-title"
+      labelledBy={labelledBy}
       columns={[
         t("syncRuns.when"),
         t("syncRuns.kind"),

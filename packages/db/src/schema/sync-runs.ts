@@ -29,6 +29,8 @@ export const syncRuns = pgTable(
     created: integer().notNull().default(0),
     updated: integer().notNull().default(0),
     deleted: integer().notNull().default(0),
+    /** Delta pages an import has read so far: with the counts above, kept current page by page while it runs. */
+    pages: integer().notNull().default(0),
     /** Graph requests sent, retries included. */
     requests: integer().notNull().default(0),
     /** Of those, answered 429. */

@@ -4,10 +4,14 @@ import { recordAudit } from "@agenda/domain/audit";
 import { DomainError } from "@agenda/domain/errors";
 import { USER_FACING_RETRY } from "@agenda/graph/graph-middleware";
 import type { Calendar } from "@microsoft/microsoft-graph-types";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { publishIntegrationStatus } from "../status/integration-status";
-import { hasLiveSubscription } from "../notifications/subscriptions";
+import {
+  hasExpiredSubscription,
+  hasLiveSubscription,
+  lastImportLackedNotifications,
+} from "../notifications/subscriptions";
 import {
   importedEventCounts,
   removeEventsOfUnimportedCalendars,
@@ -97,14 +101,54 @@ export async function integrationIsNotified(db: DatabaseOrTransaction, integrati
   return row?.notified ?? false;
 }
 
-/** Every user's integration, for admins. */
+/** Why an integration needs an administrator's attention. */
+export type AttentionReason = "needs_reauth" | "failing" | "webhook_unreachable";
+
+/** Failed runs within a day from which an integration counts as failing, even when its latest run succeeded. */
+const REPEATED_FAILURES = 3;
+
+export interface AdminIntegrationView extends IntegrationView {
+  user: { id: string; email: string; name: string };
+  /** Empty when all is well. */
+  attention: AttentionReason[];
+}
+
+export const listAllIntegrationsInput = z
+  .object({
+    /** Only the integrations needing attention; `true`/`false` as a query string carries it too. */
+    needsAttention: z.union([z.boolean(), z.stringbool()]).optional(),
+  })
+  .optional();
+
+const runsFailedLastDay = sql<number>`(select count(*)::int from sync_runs r
+  where r.integration_id = "calendar_integrations"."id" and r.status = 'failed' and r.started_at > now() - interval '1 day')`;
+
+function attentionOf(
+  row: IntegrationRow,
+  health: { failedLastDay: number; expiredSubscription: boolean; lackedNotifications: boolean },
+): AttentionReason[] {
+  if (row.status === "disconnected") return [];
+  if (row.status === "needs_reauth") return ["needs_reauth"];
+  const reasons: AttentionReason[] = [];
+  if (row.status === "error" || row.lastSyncResult?.ok === false || health.failedLastDay >= REPEATED_FAILURES)
+    reasons.push("failing");
+  const notified = row.importEnabled && row.autoSyncEnabled;
+  if (notified && (health.expiredSubscription || health.lackedNotifications)) reasons.push("webhook_unreachable");
+  return reasons;
+}
+
+/** Every user's integration, for admins, with what needs their attention. */
 export async function listAllIntegrations(
   db: DatabaseOrTransaction,
-): Promise<Array<IntegrationView & { user: { id: string; email: string; name: string } }>> {
+  input: z.output<typeof listAllIntegrationsInput> = {},
+): Promise<AdminIntegrationView[]> {
   const rows = await db
     .select({
       integration: calendarIntegrations,
       notified: hasLiveSubscription(),
+      failedLastDay: runsFailedLastDay,
+      expiredSubscription: hasExpiredSubscription(),
+      lackedNotifications: lastImportLackedNotifications(),
       user: { id: users.id, email: users.email, name: users.name },
     })
     .from(calendarIntegrations)
@@ -114,10 +158,12 @@ export async function listAllIntegrations(
     db,
     rows.map(({ integration }) => integration.id),
   );
-  return rows.map(({ integration, notified, user }) => ({
+  const all = rows.map(({ integration, notified, user, ...health }) => ({
     ...integrationView(integration, notified, counts.get(integration.id) ?? {}),
     user,
+    attention: attentionOf(integration, health),
   }));
+  return input?.needsAttention ? all.filter(({ attention }) => attention.length > 0) : all;
 }
 
 export const updateOutlookSettingsInput = z

@@ -234,14 +234,22 @@ export async function completeOutlookConnection(
   }
 }
 
+/** An administrator disconnecting a user's Outlook for them: who, and the reason the user is shown. */
+export interface DisconnectionByAdmin {
+  adminUserId: string;
+  reason: string;
+}
+
 /**
  * Disconnects Outlook: forgets the tokens, drops subscriptions and cursors, removes imported Outlook events from the
  * agenda, and, when asked, deletes from Outlook the formations exported there. What could not be removed is said.
+ * An administrator may do it for the user (`byAdmin`): the same, with their reason kept for the user to read.
  */
 export async function disconnectOutlook(
   services: OutlookServices,
   userId: string,
   options: z.output<typeof disconnectOutlookInput>,
+  byAdmin?: DisconnectionByAdmin,
 ): Promise<{ removedFromOutlook: number; notRemovedFromOutlook: number }> {
   const { db } = services;
   const [integration] = await db
@@ -320,15 +328,26 @@ export async function disconnectOutlook(
       .returning({ id: agendaEvents.id });
     await tx
       .update(calendarIntegrations)
-      .set({ encryptedTokenCache: null, status: "disconnected", statusReason: null, updatedAt: new Date() })
+      .set({
+        encryptedTokenCache: null,
+        status: "disconnected",
+        // A disconnected integration's reason is the administrator's, which the user's status shows them.
+        statusReason: byAdmin?.reason ?? null,
+        updatedAt: new Date(),
+      })
       .where(eq(calendarIntegrations.id, integration.id));
     await recordAudit(tx, {
       userId,
-      actorUserId: userId,
+      actorUserId: byAdmin?.adminUserId ?? userId,
       integrationId: integration.id,
       action: "outlook.disconnect",
       outcome: notRemovedFromOutlook ? "failure" : "success",
-      detail: { removeExportedFormations: options.removeExportedFormations, removedFromOutlook, notRemovedFromOutlook },
+      detail: {
+        removeExportedFormations: options.removeExportedFormations,
+        removedFromOutlook,
+        notRemovedFromOutlook,
+        ...(byAdmin ? { byAdmin: true, reason: byAdmin.reason } : {}),
+      },
     });
     await publishIntegrationStatus(tx, userId, {
       created: 0,

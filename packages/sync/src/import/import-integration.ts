@@ -6,7 +6,7 @@ import { GraphError } from "@microsoft/microsoft-graph-client";
 import type { Calendar } from "@microsoft/microsoft-graph-types";
 import { and, eq, gt, inArray, isNotNull, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import { toSnakeCase } from "drizzle-orm/casing";
-import type { SyncRun } from "../runs/sync-run";
+import type { ImportProgress, SyncRun } from "../runs/sync-run";
 import {
   graphEventToAgendaEvent,
   type GraphDeltaItem,
@@ -52,6 +52,8 @@ export interface ImportOptions {
   maxPages?: number;
   /** Checked between pages (a worker shutting down): pages written stay written, and the next run resumes. */
   signal?: AbortSignal;
+  /** Told after each page is written, with what the run did so far over all its calendars. */
+  onPage?: (progress: ImportProgress) => Promise<void>;
 }
 
 export interface CalendarImport {
@@ -480,6 +482,8 @@ async function writePage(run: SyncRun, context: GraphEventContext, round: Round,
 
 interface PageBudget {
   remaining: number;
+  /** Pages read by the run so far, over all its calendars. */
+  read: number;
 }
 
 function readPage(run: SyncRun, link: string): Promise<DeltaPage> {
@@ -531,6 +535,7 @@ async function importCalendar(
       throw error;
     }
     budget.remaining--;
+    budget.read++;
     result.pages++;
     const nextLink = page["@odata.nextLink"];
     const deltaLink = page["@odata.deltaLink"];
@@ -552,6 +557,12 @@ async function importCalendar(
     const counts = await writePage(run, context, round, page);
     for (const key of COUNTED) totals[key] += counts[key];
     for (const key of ["created", "updated", "deleted"] as const) run.stats[key] += counts[key];
+    await options.onPage?.({
+      pages: budget.read,
+      created: totals.created,
+      updated: totals.updated,
+      deleted: totals.deleted,
+    });
     if (!nextLink) return result;
     options.signal?.throwIfAborted();
     if (!goOn) return { ...result, status: "paused" };
@@ -587,7 +598,7 @@ export async function importIntegration(run: SyncRun, options: ImportOptions = {
   }
   // Settings change them at once; this catches what a run that was under way then wrote after them.
   await removeUnimported(run, totals, { kind: "calendars", ids: calendarIds });
-  const budget: PageBudget = { remaining: options.maxPages ?? Number.POSITIVE_INFINITY };
+  const budget: PageBudget = { remaining: options.maxPages ?? Number.POSITIVE_INFINITY, read: 0 };
   const calendars: CalendarImport[] = [];
   for (const calendarId of calendarIds) {
     const context: GraphEventContext = {

@@ -21,6 +21,8 @@ export const SYNC_JOB_QUEUES: readonly SyncQueueName[] = [SYNC_QUEUES.import, SY
 export interface SyncJob {
   integrationId: string;
   trigger: SyncRunTrigger;
+  /** The id its run takes, told to the person who asked for it (`importNow`) so they can follow it. */
+  runId?: string;
   /** The API request that queued the job, when one did: its logs and the job's share it. */
   requestId?: string;
 }
@@ -201,6 +203,15 @@ export class SyncQueue {
     trigger: SyncRunTrigger,
   ): Promise<string[]> {
     return this.#enqueue(db, SYNC_QUEUES.import, syncJobs(integrationIds, trigger), 0);
+  }
+
+  /**
+   * Queues an import someone asked for and waits on, its run to take `runId`. Answers whether it was queued: a job
+   * already waiting for the integration absorbs it (that job's run is then the one to follow).
+   */
+  async enqueueRequestedImport(db: DatabaseOrTransaction, integrationId: string, runId: string): Promise<boolean> {
+    const jobs = [{ data: { integrationId, trigger: "manual" as const, runId }, singletonKey: integrationId }];
+    return (await this.#enqueue(db, SYNC_QUEUES.import, jobs, 0)).length > 0;
   }
 
   /**

@@ -53,6 +53,22 @@ export function hasLiveSubscription() {
   return sql<boolean>`exists (${integrationSubscriptions} and s.expires_at > now())`;
 }
 
+/** SQL, in a query on calendar_integrations: one of its subscriptions expired, Microsoft no longer notifying it. */
+export function hasExpiredSubscription() {
+  return sql<boolean>`exists (${integrationSubscriptions} and s.expires_at <= now())`;
+}
+
+/** How an import's issues begin when it could not make the subscriptions it wanted and polls instead. */
+export const NOTIFICATIONS_UNAVAILABLE_ISSUE = "Change notifications unavailable, polling instead";
+
+/** SQL, in a query on calendar_integrations: the latest import could not make its subscriptions (a webhook Microsoft cannot reach). */
+export function lastImportLackedNotifications() {
+  return sql<boolean>`coalesce((select exists (
+      select 1 from jsonb_array_elements(r.issues) issue where issue->>'message' like ${`${NOTIFICATIONS_UNAVAILABLE_ISSUE}%`}
+    ) from sync_runs r where r.integration_id = "calendar_integrations"."id" and r.kind = 'import' and r.status <> 'running'
+    order by r.started_at desc limit 1), false)`;
+}
+
 /** SQL, in a query on calendar_integrations: one of its subscriptions expires within `renewBeforeMinutes` (or did). */
 export function hasSubscriptionToRenew(renewBeforeMinutes: number) {
   return sql<boolean>`exists (${integrationSubscriptions} and s.expires_at < now() + ${renewBeforeMinutes} * interval '1 minute')`;

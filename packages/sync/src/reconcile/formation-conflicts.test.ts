@@ -186,7 +186,7 @@ describe("formations edited or deleted in Outlook", () => {
         )
       ).map((job) => job.integrationId);
     try {
-      await engine.importNow(user.id);
+      await engine.handlers().import({ integrationId, trigger: "manual" });
       let queued = await queuedExports();
       expect(queued).toEqual([]);
       await admin(
@@ -194,7 +194,7 @@ describe("formations edited or deleted in Outlook", () => {
         `/mailboxes/${mailboxOf("cyd")}/events/${(await formationRow(user, formation.id)).graphEventId}`,
         { subject: "Renamed" },
       );
-      await engine.importNow(user.id);
+      await engine.handlers().import({ integrationId, trigger: "manual" });
       queued = await queuedExports();
       expect(queued).toEqual([integrationId]);
     } finally {

@@ -25,16 +25,10 @@ export interface SyncRunView {
   error: string | null;
 }
 
-/** The user's most recent sync runs, newest first. */
-export async function listSyncRuns(db: DatabaseOrTransaction, userId: string, limit: number): Promise<SyncRunView[]> {
-  const rows = await db
-    .select({ run: syncRuns })
-    .from(syncRuns)
-    .innerJoin(calendarIntegrations, eq(calendarIntegrations.id, syncRuns.integrationId))
-    .where(eq(calendarIntegrations.userId, userId))
-    .orderBy(desc(syncRuns.startedAt))
-    .limit(limit);
-  return rows.map(({ run }) => ({
+type SyncRunRow = typeof syncRuns.$inferSelect;
+
+function syncRunView(run: SyncRunRow): SyncRunView {
+  return {
     id: run.id,
     kind: run.kind,
     trigger: run.trigger,
@@ -49,5 +43,32 @@ export async function listSyncRuns(db: DatabaseOrTransaction, userId: string, li
     throttled: run.throttled,
     issues: run.issues,
     error: run.error,
-  }));
+  };
+}
+
+/** The user's most recent sync runs, newest first. */
+export async function listSyncRuns(db: DatabaseOrTransaction, userId: string, limit: number): Promise<SyncRunView[]> {
+  const rows = await db
+    .select({ run: syncRuns })
+    .from(syncRuns)
+    .innerJoin(calendarIntegrations, eq(calendarIntegrations.id, syncRuns.integrationId))
+    .where(eq(calendarIntegrations.userId, userId))
+    .orderBy(desc(syncRuns.startedAt))
+    .limit(limit);
+  return rows.map(({ run }) => syncRunView(run));
+}
+
+/** One integration's most recent sync runs, newest first (for administrators). */
+export async function listIntegrationSyncRuns(
+  db: DatabaseOrTransaction,
+  integrationId: string,
+  limit: number,
+): Promise<SyncRunView[]> {
+  const rows = await db
+    .select()
+    .from(syncRuns)
+    .where(eq(syncRuns.integrationId, integrationId))
+    .orderBy(desc(syncRuns.startedAt))
+    .limit(limit);
+  return rows.map(syncRunView);
 }

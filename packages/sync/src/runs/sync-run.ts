@@ -4,7 +4,7 @@ import { calendarIntegrations, syncRuns, type SyncRunIssue } from "@agenda/db/sc
 import { DomainError } from "@agenda/domain/errors";
 import { isUserActive } from "@agenda/domain/users";
 import type { RetrySettings } from "@agenda/graph/graph-middleware";
-import type { Client } from "@microsoft/microsoft-graph-client";
+import { GraphError, type Client } from "@microsoft/microsoft-graph-client";
 import { and, eq } from "drizzle-orm";
 import { publishIntegrationStatus } from "../status/integration-status";
 import { withLogContext } from "@agenda/observability/logger";
@@ -27,6 +27,8 @@ export interface SyncStats {
   deleted: number;
   /** Events whose write to Outlook failed (they say so now); counted for the status stream, not kept on the run. */
   failed: number;
+  /** Delta pages read (imports). */
+  pages: number;
   /** Graph requests sent, retries included. */
   requests: number;
   throttled: number;
@@ -114,6 +116,20 @@ async function withReservedIntegrationLockIfFree<T>(
   }
 }
 
+/** Graph statuses that refuse the request itself (bad request, access denied): retrying sends the same refusal. */
+const REFUSED_STATUSES = new Set([400, 403]);
+
+/**
+ * What a run's failure is called: Microsoft out of reach or answering a link elsewhere (see `outlookFailureOf`), and
+ * Graph refusing a request (400, 403) OUTLOOK_REQUEST_REFUSED, which the user can be told in words.
+ */
+export function runFailureOf(error: unknown): unknown {
+  const failure = outlookFailureOf(error);
+  if (failure instanceof GraphError && REFUSED_STATUSES.has(failure.statusCode))
+    return new DomainError("OUTLOOK_REQUEST_REFUSED", { status: failure.statusCode });
+  return failure;
+}
+
 /** Errors said to users and stored on runs: never a token (they are not in messages), at most 500 characters. */
 function describe(error: unknown): string {
   if (error instanceof DomainError) return error.code;
@@ -143,6 +159,8 @@ export async function runSync<T>(
   trigger: SyncRunTrigger,
   work: (run: SyncRun) => Promise<T>,
   retry?: RetrySettings,
+  /** The run's id, when the one who queued it told it to someone waiting for it (`importNow`). */
+  runId?: string,
 ): Promise<SyncRunSummary<T>> {
   const { db } = services;
   return withIntegrationLock(db, integrationId, async () => {
@@ -157,11 +175,26 @@ export async function runSync<T>(
     if (!(await isUserActive(db, integration.userId))) throw new DomainError("USER_DEACTIVATED");
 
     await closeInterruptedRuns(db, integrationId);
-    const stats: SyncStats = { created: 0, updated: 0, deleted: 0, failed: 0, requests: 0, throttled: 0, issues: [] };
-    const [row] = await db
-      .insert(syncRuns)
-      .values({ integrationId, kind, trigger, worker: THIS_PROCESS })
-      .returning({ id: syncRuns.id });
+    const stats: SyncStats = {
+      created: 0,
+      updated: 0,
+      deleted: 0,
+      failed: 0,
+      pages: 0,
+      requests: 0,
+      throttled: 0,
+      issues: [],
+    };
+    const values = { integrationId, kind, trigger, worker: THIS_PROCESS };
+    // A retried job brings the id its first attempt's run took: the retry is a run of its own.
+    const [named] = runId
+      ? await db
+          .insert(syncRuns)
+          .values({ id: runId, ...values })
+          .onConflictDoNothing()
+          .returning({ id: syncRuns.id })
+      : [];
+    const [row] = named ? [named] : await db.insert(syncRuns).values(values).returning({ id: syncRuns.id });
     if (!row) throw new Error("sync run insert returned no row");
     await publishIntegrationStatus(db, integration.userId);
     const graph = services.graphFor(integrationId, {
@@ -181,6 +214,7 @@ export async function runSync<T>(
           status,
           finishedAt: new Date(),
           ...counts,
+          pages: stats.pages,
           requests: stats.requests,
           throttled: stats.throttled,
           issues: stats.issues.slice(0, 100),
@@ -219,9 +253,30 @@ export async function runSync<T>(
       return { runId: row.id, stats, durationMs: Date.now() - started, result };
     } catch (error) {
       // What the run and its caller are told: a DomainError where the product can say what happened.
-      const cause = outlookFailureOf(error);
+      const cause = runFailureOf(error);
       await finish("failed", describe(cause));
       throw cause;
     }
   });
+}
+
+/**
+ * Keeps a running import's record current after each page (pages read, what they changed) and tells the user's
+ * status stream, so whoever waits on the import watches its counts grow.
+ */
+export async function recordRunProgress(run: SyncRun, progress: ImportProgress): Promise<void> {
+  run.stats.pages = progress.pages;
+  await run.services.db
+    .update(syncRuns)
+    .set({ pages: progress.pages, created: progress.created, updated: progress.updated, deleted: progress.deleted })
+    .where(eq(syncRuns.id, run.id));
+  await publishIntegrationStatus(run.services.db, run.integration.userId);
+}
+
+/** How far a run has gone, as the import reports it page by page. */
+export interface ImportProgress {
+  pages: number;
+  created: number;
+  updated: number;
+  deleted: number;
 }

@@ -66,6 +66,7 @@ describe("readIntegrationStatus", () => {
       lastSyncResult: null,
       mode: null,
       unreviewedConflicts: 1,
+      importRun: null,
     });
   });
 
@@ -81,6 +82,7 @@ describe("readIntegrationStatus", () => {
       lastSyncResult: { ok: true, created: 3, updated: 1, deleted: 0 },
       mode: "polling",
       unreviewedConflicts: 0,
+      importRun: null,
     });
   });
 
@@ -89,7 +91,10 @@ describe("readIntegrationStatus", () => {
       .insert(syncRuns)
       .values({ integrationId, kind: "import", trigger: "manual" })
       .returning({ id: syncRuns.id });
-    expect((await readIntegrationStatus(db(), ana.id)).state).toBe("idle");
+    expect(await readIntegrationStatus(db(), ana.id)).toMatchObject({
+      state: "idle",
+      importRun: { id: run?.id, status: "running", pages: 0, created: 0, error: null },
+    });
     const during = await withIntegrationLock(db(), integrationId, () => readIntegrationStatus(db(), ana.id));
     expect(during.state).toBe("syncing");
     // Ben's integration is not locked by Ana's run.

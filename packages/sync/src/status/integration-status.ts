@@ -7,7 +7,7 @@ import {
   type LastSyncResult,
 } from "@agenda/db/schema";
 import { isUserActive } from "@agenda/domain/users";
-import { and, count, eq, gt, isNull, sql, sum } from "drizzle-orm";
+import { and, count, desc, eq, gt, isNull, sql, sum } from "drizzle-orm";
 
 /** Postgres channel on which any process says "this user's integration status may have changed" (payload: user id). */
 export const INTEGRATION_STATUS_CHANNEL = "agenda_integration_status";
@@ -17,13 +17,29 @@ export interface IntegrationStatus {
   state: "not_connected" | "idle" | "syncing" | "error" | "needs_reauth";
   integrationId: string | null;
   accountEmail: string | null;
-  /** Why the integration needs the user (needs_reauth) or what failed (error). */
+  /**
+   * Why the integration needs the user (needs_reauth), what failed (error), or, not connected, the reason an
+   * administrator gave when they disconnected it for the user.
+   */
   reason: string | null;
   lastSyncAt: string | null;
   lastSyncResult: LastSyncResult | null;
   /** How changes made in Outlook reach the platform; null when nothing syncs on its own. */
   mode: "notifications" | "polling" | null;
   unreviewedConflicts: number;
+  /** The integration's latest import: while it runs, how far it has gone, page by page; then how it ended. */
+  importRun: ImportRunProgress | null;
+}
+
+/** An import run as the user follows it: its pages and counts so far, and its error code when it failed. */
+export interface ImportRunProgress {
+  id: string;
+  status: "running" | "succeeded" | "failed";
+  pages: number;
+  created: number;
+  updated: number;
+  deleted: number;
+  error: string | null;
 }
 
 /**
@@ -45,11 +61,12 @@ export async function readIntegrationStatus(db: DatabaseOrTransaction, userId: s
       state: "not_connected",
       integrationId: null,
       accountEmail: null,
-      reason: null,
+      reason: row?.statusReason ?? null,
       lastSyncAt: null,
       lastSyncResult: null,
       mode: null,
       unreviewedConflicts,
+      importRun: null,
     };
   }
   const [activity] = await db.execute<{ syncing: boolean; subscribed: boolean }>(sql`select
@@ -64,6 +81,20 @@ export async function readIntegrationStatus(db: DatabaseOrTransaction, userId: s
         )
     ) as syncing,
     exists (select 1 from ${graphSubscriptions} where ${graphSubscriptions.integrationId} = ${row.id} and ${gt(graphSubscriptions.expiresAt, sql`now()`)}) as subscribed`);
+  const [importRun] = await db
+    .select({
+      id: syncRuns.id,
+      status: syncRuns.status,
+      pages: syncRuns.pages,
+      created: syncRuns.created,
+      updated: syncRuns.updated,
+      deleted: syncRuns.deleted,
+      error: syncRuns.error,
+    })
+    .from(syncRuns)
+    .where(and(eq(syncRuns.integrationId, row.id), eq(syncRuns.kind, "import")))
+    .orderBy(desc(syncRuns.startedAt))
+    .limit(1);
   const syncing = activity?.syncing ?? false;
   const subscribed = activity?.subscribed ?? false;
   const failed = row.status === "error" || row.lastSyncResult?.ok === false;
@@ -85,6 +116,7 @@ export async function readIntegrationStatus(db: DatabaseOrTransaction, userId: s
     lastSyncResult: row.lastSyncResult,
     mode: autoSyncs ? (subscribed ? "notifications" : "polling") : null,
     unreviewedConflicts,
+    importRun: importRun ?? null,
   };
 }
 
