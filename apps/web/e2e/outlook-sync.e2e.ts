@@ -5,6 +5,7 @@ import { seriousAccessibilityViolations } from "./support/axe";
 import { launchChromium, saveScreenshot } from "./support/browser";
 import { tabTo } from "./support/keyboard";
 import {
+  addOutlookCalendar,
   deleteOutlookEvent,
   editOutlookEvent,
   outlookEventBody,
@@ -17,6 +18,7 @@ const HOUR_MS = 3_600_000;
 const FORMATION = "RGPD : les fondamentaux";
 const MEETING = "Point d'équipe (Outlook)";
 const MOVED_MEETING = "Point d'équipe déplacé (Outlook)";
+const MILESTONE = "Jalon du projet (Outlook)";
 
 /** Month and year of a moment in Paris, the demo learner's zone: which month the agenda must show. */
 const parisMonth = (date: Date) =>
@@ -47,6 +49,17 @@ async function formationStart(): Promise<Date> {
   const formation = events.find(({ title }) => title === FORMATION);
   if (!formation) throw new Error(`${FORMATION} is not in the learner's agenda`);
   return new Date(formation.startsAt);
+}
+
+/** The titles of the learner's agenda events from now to 30 days ahead, as the REST API gives them. */
+async function agendaTitles(): Promise<string[]> {
+  const now = Date.now();
+  const range = `from=${new Date(now).toISOString()}&to=${new Date(now + 30 * 86_400_000).toISOString()}`;
+  const { events } = await apiGet<{ events: Array<{ title: string }> }>(
+    await apiToken(DEMO.learner),
+    `/api/calendar/events?${range}`,
+  );
+  return events.map(({ title }) => title);
 }
 
 const formationRow = (page: Page) =>
@@ -234,6 +247,41 @@ describe("syncing with Outlook from the web agenda", () => {
       .waitFor();
     await saveScreenshot(page, "callback-error-english");
     await page.getByLabel("Language").selectOption("fr");
+  });
+
+  it("takes a calendar's events out of the agenda when the learner unticks it, after a confirmation", async () => {
+    const projects = await addOutlookCalendar(DEMO.learner, "Projets");
+    const milestoneStart = new Date(meetingStart.getTime() + 2 * HOUR_MS);
+    await seedOutlookEvents(DEMO.learner, [outlookEventBody(MILESTONE, milestoneStart, 60)], projects);
+    await openSettings(page);
+    const calendars = page.getByRole("group", { name: "Calendriers Outlook à importer" });
+    await calendars.getByRole("checkbox", { name: /\(par défaut\)$/ }).click();
+    await page.getByText("Paramètres enregistrés.").waitFor();
+    await calendars.getByRole("checkbox", { name: "Projets", exact: true }).click();
+    await page.getByText("Paramètres enregistrés.").waitFor();
+    expect(await calendars.getByRole("checkbox", { name: "Projets", exact: true }).isChecked()).toBe(true);
+
+    // The import the change queued brings the calendar's events in.
+    await openAgendaAt(page, milestoneStart);
+    const milestone = page.locator(".fc-event.event-source-outlook", { hasText: MILESTONE });
+    await milestone.waitFor({ timeout: 30_000 });
+
+    await openSettings(page);
+    await calendars.getByRole("checkbox", { name: "Projets", exact: true }).click();
+    const dialog = page.getByRole("dialog", { name: "Retirer des événements de l'agenda ?" });
+    await dialog.getByText(/^1 événement importé d'Outlook quittera votre agenda\./).waitFor();
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    await saveScreenshot(page, "settings-untick-calendar-confirmation");
+    await dialog.getByRole("button", { name: "Retirer 1 événement" }).click();
+    await expect
+      .poll(async () => (await agendaTitles()).includes(MILESTONE), { timeout: 10_000, interval: 200 })
+      .toBe(false);
+    expect(await calendars.getByRole("checkbox", { name: "Projets", exact: true }).isChecked()).toBe(false);
+    // Outlook keeps it; the agenda no longer shows it.
+    expect((await outlookEvents(DEMO.learner)).map(({ subject }) => subject)).toContain(MILESTONE);
+    await openAgendaAt(page, milestoneStart);
+    await page.locator(".fc-event").first().waitFor();
+    expect(await milestone.count()).toBe(0);
   });
 
   it("disconnects, removing the exported formations from Outlook", async () => {

@@ -4,11 +4,13 @@ import { DomainError } from "@agenda/domain/errors";
 import { graphStatusOf } from "@agenda/graph/graph-client";
 import { USER_FACING_RETRY } from "@agenda/graph/graph-middleware";
 import type { DatabaseOrTransaction } from "@agenda/db/client";
-import { and, eq, exists, gte, inArray, isNotNull, not, or, type SQL } from "drizzle-orm";
+import { and, eq, exists, gte, inArray, isNotNull, isNull, not, or, type SQL } from "drizzle-orm";
 import { outlookFailureOf, type OutlookServices } from "./connection/outlook-services";
 import { exportFormation, exportFormations, formationsToExport } from "./export/formation-writes";
 import { exportPersonalEvents, personalEventsToExport } from "./export/personal-event-writes";
 import { importIntegration } from "./import/import-integration";
+import type { SettingsCleanup } from "./connection/integrations";
+import { hasStrayCopies } from "./reconcile/settings-cleanup";
 import type { SubscriptionJob, SyncJob, SyncJobHandlers, SyncQueue } from "./jobs/sync-queue";
 import { DEFAULT_SUBSCRIPTION_TIMING, type SubscriptionSettings } from "./notifications/notification-endpoints";
 import {
@@ -127,6 +129,19 @@ export class SyncEngine {
    */
   async integrationChanged(db: DatabaseOrTransaction, integrationId: string): Promise<void> {
     await this.queue.enqueueImports(db, [integrationId], "change");
+  }
+
+  /**
+   * Settings changed (`updateOutlookSettings`): the import they call for, and an export at once when formation copies
+   * are to be removed with export turned off (the import queues none then).
+   */
+  async settingsChanged(
+    db: DatabaseOrTransaction,
+    integrationId: string,
+    cleanup: Pick<SettingsCleanup, "formationCopiesToRemove">,
+  ): Promise<void> {
+    await this.integrationChanged(db, integrationId);
+    if (cleanup.formationCopiesToRemove > 0) await this.queue.enqueueExports(db, [integrationId], "change");
   }
 
   readonly #subscriptionFailedAt = new Map<string, number>();
@@ -259,13 +274,28 @@ export class SyncEngine {
       ),
     );
     // Changes are exported as they happen; this sweep only catches what an export left behind (a failure, a crash).
-    const behind = await active(
-      and(
-        eq(calendarIntegrations.exportEnabled, true),
-        or(
-          exists(formationsToExport(db, calendarIntegrations)),
-          exists(personalEventsToExport(db, calendarIntegrations)),
+    // Copies to remove (export turned off, not kept: the rows hold no export trace) go with export turned off too.
+    const strayCopies = db
+      .select({ id: agendaEvents.id })
+      .from(agendaEvents)
+      .where(
+        and(
+          eq(agendaEvents.ownerId, calendarIntegrations.userId),
+          eq(agendaEvents.source, "formation"),
+          isNull(agendaEvents.integrationId),
+          hasStrayCopies(),
         ),
+      );
+    const behind = await active(
+      or(
+        and(
+          eq(calendarIntegrations.exportEnabled, true),
+          or(
+            exists(formationsToExport(db, calendarIntegrations)),
+            exists(personalEventsToExport(db, calendarIntegrations)),
+          ),
+        ),
+        exists(strayCopies),
       ),
     );
     await this.queue.enqueueImports(

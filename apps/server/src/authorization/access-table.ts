@@ -379,6 +379,12 @@ export const ACCESS_TABLE: Record<string, ProcedureAccess> = {
     expect: people({ owned: OK, foreign: [404, "CONFLICT_NOT_FOUND"] }),
     input: async (world, caller, ownership) => ({ id: await world.conflictOf(world.personFor(caller, ownership)) }),
   },
+  "sync.resolveConflict": {
+    expect: people({ owned: OK, foreign: [404, "CONFLICT_NOT_FOUND"] }),
+    input: async (world, caller, ownership) => ({
+      id: await world.resolvableConflictOf(world.personFor(caller, ownership)),
+    }),
+  },
   "sync.formations": {
     expect: people(OK),
     lists: {

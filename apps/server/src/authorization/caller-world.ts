@@ -282,6 +282,31 @@ export class CallerWorld {
     return conflict?.id ?? "";
   }
 
+  /** A new conflict of that person's about one of their events, where the agenda's version lost: it can be taken back. */
+  async resolvableConflictOf(person: User): Promise<string> {
+    const eventId = await this.eventOf(person);
+    const version = {
+      title: "Point",
+      location: null,
+      startsAt: "2026-12-10T09:00:00.000Z",
+      endsAt: "2026-12-10T10:00:00.000Z",
+      isAllDay: false,
+      modifiedAt: null,
+    };
+    const [conflict] = await this.db
+      .insert(syncConflicts)
+      .values({
+        ownerId: person.id,
+        eventId,
+        kind: "edited_on_both_sides",
+        winner: "outlook",
+        platformVersion: { ...version, title: "Point (agenda)" },
+        outlookVersion: version,
+      })
+      .returning({ id: syncConflicts.id });
+    return conflict?.id ?? "";
+  }
+
   /** What Microsoft's redirect brings back to the person who began connecting Outlook just now. */
   async outlookAnswerFor(person: User): Promise<{ state: string; code: string }> {
     const { url } = await beginOutlookConnection(this.services, person);

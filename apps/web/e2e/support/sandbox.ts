@@ -27,9 +27,14 @@ export function outlookEventBody(subject: string, start: Date, minutes: number, 
   };
 }
 
-export async function seedOutlookEvents(mailbox: string, events: unknown[]): Promise<SeededOutlookEvent[]> {
+/** Events put in the mailbox, in its default calendar or in `calendarId`. */
+export async function seedOutlookEvents(
+  mailbox: string,
+  events: unknown[],
+  calendarId?: string,
+): Promise<SeededOutlookEvent[]> {
   return (
-    (await sandboxAdmin(sandbox(), "POST", `/mailboxes/${mailbox}/events`, { events })) as {
+    (await sandboxAdmin(sandbox(), "POST", `/mailboxes/${mailbox}/events`, { events, calendarId })) as {
       value: SeededOutlookEvent[];
     }
   ).value;
@@ -47,4 +52,9 @@ export async function deleteOutlookEvent(mailbox: string, id: string): Promise<v
 export async function outlookEvents(mailbox: string): Promise<OutlookEventView[]> {
   return ((await sandboxAdmin(sandbox(), "GET", `/mailboxes/${mailbox}/events`)) as { value: OutlookEventView[] })
     .value;
+}
+
+/** A new calendar in the mailbox, as its owner adds one in Outlook: its id. */
+export async function addOutlookCalendar(mailbox: string, name: string): Promise<string> {
+  return ((await sandboxAdmin(sandbox(), "POST", `/mailboxes/${mailbox}/calendars`, { name })) as { id: string }).id;
 }

@@ -166,9 +166,27 @@ export const en: Translations<typeof fr> = {
   calendars: {
     importTitle: "Outlook calendars to import",
     importHint: "None ticked: the default calendar is imported.",
+    untickHint:
+      "Unticking a calendar takes its events out of the agenda (they stay in Outlook); ticking it again imports them again.",
     isDefault: "(default)",
     exportTarget: "Calendar that receives formations",
     defaultCalendar: "Default calendar",
+    exportTargetHint: "Formations already in Outlook move to the calendar chosen.",
+  },
+  settingsCleanup: {
+    removeTitle: "Take events out of the agenda?",
+    removeBody_one:
+      "{{count}} event imported from Outlook will leave your agenda. It stays in Outlook; importing it again brings it back.",
+    removeBody_other:
+      "{{count}} events imported from Outlook will leave your agenda. They stay in Outlook; importing them again brings them back.",
+    removeConfirm_one: "Remove {{count}} event",
+    removeConfirm_other: "Remove {{count}} events",
+    disableExportTitle: "Stop exporting formations?",
+    disableExportBody:
+      "The formations already exported are in your Outlook. Keep them there, or delete them from Outlook?",
+    keepCopies: "Keep them in Outlook",
+    removeCopies: "Delete them from Outlook",
+    cancel: "Cancel",
   },
   disconnect: {
     title: "Disconnect Outlook?",
@@ -301,6 +319,13 @@ export const en: Translations<typeof fr> = {
     unknown: "Unknown",
     noLocation: "None",
     markReviewed: "Mark as seen",
+    keepOther: { platform: "Keep the agenda's version instead", outlook: "Keep Outlook's version instead" },
+    keepOtherTitle: "Take the other version back?",
+    keepOtherBody: {
+      platform: "“{{title}}” will take the agenda's version back, in the agenda and in Outlook.",
+      outlook: "“{{title}}” will take Outlook's version back, in the agenda and in Outlook.",
+    },
+    resolved: "Version taken back: Outlook receives it at the next sync.",
     reviewed: "Conflict marked as seen.",
   },
   adminNav: {
@@ -365,6 +390,10 @@ export const en: Translations<typeof fr> = {
         reconnect: "Outlook reconnected",
         disconnect: "Outlook disconnected",
         settings_changed: "Sync settings changed",
+        imported_events_removed: "Imported events taken out of the agenda",
+        formation_copies_moved: "Formations moved to another Outlook calendar",
+        formation_copies_removed: "Formations deleted from Outlook (export turned off)",
+        conflict_resolved: "Conflict resolved: the other version taken back",
         needs_reauth: "Outlook needs reconnecting",
         refresh_failed: "Microsoft access renewal failed",
         notification_rejected: "Outlook notifications rejected",

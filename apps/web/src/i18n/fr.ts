@@ -165,9 +165,27 @@ export const fr = {
   calendars: {
     importTitle: "Calendriers Outlook à importer",
     importHint: "Aucun calendrier coché : le calendrier par défaut est importé.",
+    untickHint:
+      "Décocher un calendrier retire ses événements de l'agenda (ils restent dans Outlook) ; le recocher les réimporte.",
     isDefault: "(par défaut)",
     exportTarget: "Calendrier qui reçoit les formations",
     defaultCalendar: "Calendrier par défaut",
+    exportTargetHint: "Les formations déjà dans Outlook sont déplacées dans le calendrier choisi.",
+  },
+  settingsCleanup: {
+    removeTitle: "Retirer des événements de l'agenda ?",
+    removeBody_one:
+      "{{count}} événement importé d'Outlook quittera votre agenda. Il reste dans Outlook ; le réimporter le ramène.",
+    removeBody_other:
+      "{{count}} événements importés d'Outlook quitteront votre agenda. Ils restent dans Outlook ; les réimporter les ramène.",
+    removeConfirm_one: "Retirer {{count}} événement",
+    removeConfirm_other: "Retirer {{count}} événements",
+    disableExportTitle: "Arrêter l'export des formations ?",
+    disableExportBody:
+      "Les formations déjà exportées sont dans votre Outlook. Les y garder, ou les supprimer d'Outlook ?",
+    keepCopies: "Les garder dans Outlook",
+    removeCopies: "Les supprimer d'Outlook",
+    cancel: "Annuler",
   },
   disconnect: {
     title: "Déconnecter Outlook ?",
@@ -301,6 +319,13 @@ export const fr = {
     unknown: "Inconnu",
     noLocation: "Aucun",
     markReviewed: "Marquer comme vu",
+    keepOther: { platform: "Garder plutôt la version de l'agenda", outlook: "Garder plutôt la version d'Outlook" },
+    keepOtherTitle: "Reprendre l'autre version ?",
+    keepOtherBody: {
+      platform: "« {{title}} » reprendra la version de l'agenda, dans l'agenda et dans Outlook.",
+      outlook: "« {{title}} » reprendra la version d'Outlook, dans l'agenda et dans Outlook.",
+    },
+    resolved: "Version reprise : Outlook la recevra à la prochaine synchronisation.",
     reviewed: "Conflit marqué comme vu.",
   },
   adminNav: {
@@ -367,6 +392,10 @@ export const fr = {
         reconnect: "Outlook reconnecté",
         disconnect: "Outlook déconnecté",
         settings_changed: "Paramètres de synchronisation modifiés",
+        imported_events_removed: "Événements importés retirés de l'agenda",
+        formation_copies_moved: "Formations déplacées vers un autre calendrier Outlook",
+        formation_copies_removed: "Formations supprimées d'Outlook (export désactivé)",
+        conflict_resolved: "Conflit résolu : l'autre version reprise",
         needs_reauth: "Reconnexion à Outlook nécessaire",
         refresh_failed: "Renouvellement de l'accès Microsoft en échec",
         notification_rejected: "Notifications Outlook refusées",

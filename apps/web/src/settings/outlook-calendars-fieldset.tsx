@@ -30,7 +30,7 @@ export function OutlookCalendarsFieldset({
       <fieldset className="fieldset" aria-busy={calendars.isPending}>
         <legend>{t("calendars.importTitle")}</legend>
         <p className="hint" id="import-calendars-hint">
-          {t("calendars.importHint")}
+          {t("calendars.importHint")} {t("calendars.untickHint")}
         </p>
         {calendars.isPending && <p role="status">{t("app.loading")}</p>}
         <ErrorAlert error={calendars.error} />
@@ -51,6 +51,7 @@ export function OutlookCalendarsFieldset({
         <label htmlFor="export-calendar">{t("calendars.exportTarget")}</label>
         <select
           id="export-calendar"
+          aria-describedby="export-calendar-hint"
           value={integration.settings.exportCalendarId ?? ""}
           disabled={!calendars.data}
           onChange={(event) => onChange({ exportCalendarId: event.target.value || null })}
@@ -64,6 +65,9 @@ export function OutlookCalendarsFieldset({
               </option>
             ))}
         </select>
+        <p className="hint" id="export-calendar-hint">
+          {t("calendars.exportTargetHint")}
+        </p>
       </div>
     </>
   );

@@ -29,14 +29,20 @@ export function useUpdateOutlookSettings() {
       list?.map((item) => (item.provider === "outlook" ? replace(item) : item)),
     );
   return trpc.integrations.outlook.updateSettings.useMutation({
-    onMutate: async (change) => {
+    onMutate: async ({ removeExportedCopies: _choice, ...settings }) => {
       await utils.integrations.list.cancel();
       const previous = utils.integrations.list.getData();
-      replaceOutlook((integration) => ({ ...integration, settings: { ...integration.settings, ...change } }));
+      replaceOutlook((integration) => ({ ...integration, settings: { ...integration.settings, ...settings } }));
       return { previous };
     },
     onError: (_error, _change, context) => utils.integrations.list.setData(undefined, context?.previous),
-    onSuccess: (saved) => replaceOutlook(() => saved),
+    onSuccess: async ({ cleanup, ...saved }) => {
+      replaceOutlook(() => saved);
+      // Events of calendars no longer imported left the agenda; formations moving change where they stand in Outlook.
+      if (cleanup.importedEventsRemoved > 0) await utils.events.invalidate();
+      if (cleanup.formationCopiesMoved > 0 || cleanup.formationCopiesToRemove > 0)
+        await utils.sync.formations.invalidate();
+    },
   });
 }
 

@@ -32,6 +32,15 @@ export function useSyncConflicts() {
   return trpc.sync.conflicts.useQuery({});
 }
 
+/** "Keep this version instead": the version the sync set aside comes back, in the agenda and then in Outlook. */
+export function useResolveConflict() {
+  const utils = trpc.useUtils();
+  return trpc.sync.resolveConflict.useMutation({
+    onSuccess: () =>
+      Promise.all([utils.sync.conflicts.invalidate(), utils.sync.formations.invalidate(), utils.events.invalidate()]),
+  });
+}
+
 export function useReviewConflict() {
   const utils = trpc.useUtils();
   return trpc.sync.reviewConflict.useMutation({

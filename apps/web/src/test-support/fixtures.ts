@@ -44,6 +44,7 @@ export function outlookIntegration(overrides: Partial<Integration> = {}): Integr
       importCalendarIds: [],
       exportCalendarId: null,
     },
+    importedEventCounts: {},
     lastSyncAt: null,
     lastSyncResult: null,
     syncMode: "polling",
@@ -79,6 +80,7 @@ export function syncConflict(overrides: Partial<SyncConflict> = {}): SyncConflic
     },
     detectedAt: "2026-11-25T09:05:00.000Z",
     reviewedAt: null,
+    resolvedWith: null,
     ...overrides,
   };
 }

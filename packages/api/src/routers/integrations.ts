@@ -28,10 +28,13 @@ export const integrationsRouter = router({
       return integration;
     }),
     calendars: outlookProcedure.query(({ ctx }) => listOutlookCalendars(ctx.outlook, ctx.user.id)),
-    /** Also re-syncs as a job: newly selected calendars are imported, subscriptions follow auto-sync and the calendars. */
+    /**
+     * Also re-syncs as a job: newly selected calendars are imported (read whole), subscriptions follow auto-sync and
+     * the calendars, formation copies move to a new export calendar (or go, when export is turned off and asked).
+     */
     updateSettings: outlookProcedure.input(updateOutlookSettingsInput).mutation(async ({ ctx, input }) => {
       const integration = await updateOutlookSettings(ctx.outlook, ctx.user.id, input);
-      await ctx.sync?.engine.integrationChanged(ctx.db, integration.id);
+      await ctx.sync?.engine.settingsChanged(ctx.db, integration.id, integration.cleanup);
       return integration;
     }),
     disconnect: outlookProcedure

@@ -1,4 +1,5 @@
 import { listConflicts, listConflictsInput, reviewConflict, reviewConflictInput } from "@agenda/sync/conflicts";
+import { resolveConflict, resolveConflictInput } from "@agenda/sync/conflict-resolution";
 import { formationOutlookStates } from "@agenda/sync/formation-outlook-states";
 import { SYNC_QUEUES } from "@agenda/sync/sync-queue";
 import { listSyncRuns, listSyncRunsInput } from "@agenda/sync/run-history";
@@ -54,6 +55,17 @@ export const syncRouter = router({
   reviewConflict: userProcedure
     .input(reviewConflictInput)
     .mutation(({ ctx, input }) => reviewConflict(ctx.db, ctx.user.id, input.id)),
+  /**
+   * "Keep this version instead": the caller takes back the version one of their conflicts set aside; the agenda takes
+   * it and an export, queued with the change, writes it to Outlook.
+   */
+  resolveConflict: userProcedure.input(resolveConflictInput).mutation(({ ctx, input }) =>
+    ctx.db.transaction(async (tx) => {
+      const resolution = await resolveConflict(tx, ctx.user.id, input.id);
+      await ctx.sync?.engine.eventChanged(tx, ctx.user.id);
+      return resolution;
+    }),
+  ),
   /** The caller's current and upcoming formations and where each stands in their Outlook. */
   formations: userProcedure.query(({ ctx }) => formationOutlookStates(ctx.db, ctx.user.id)),
   failedJobs: adminProcedure.query(async ({ ctx }) => (await ctx.sync?.queue.failedJobs()) ?? []),

@@ -105,6 +105,15 @@ export const agendaEvents = pgTable(
      * A formation's Outlook copy the user deleted in Outlook: respected (not put back) until they ask for it again.
      */
     removedFromOutlookAt: timestamp({ withTimezone: true }),
+    /**
+     * For formation events: copies Outlook still holds in a calendar formations no longer go to (the export calendar
+     * was changed, or export turned off with its copies to remove). The export deletes them once the row needs no
+     * other write (its copy in the new calendar exists), so the old copy never goes before the new one is there.
+     */
+    strayGraphEventIds: text()
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     /** Tombstone: the event is deleted but kept so the deletion can reach the other side. */
     deletedAt: timestamp({ withTimezone: true }),
     version: integer().notNull().default(1),

@@ -57,6 +57,9 @@ export const syncConflicts = pgTable(
     detectedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     /** When the user marked it reviewed; unreviewed conflicts are shown. */
     reviewedAt: timestamp({ withTimezone: true }),
+    /** The user took back the losing version ("keep this version instead"): the side they kept, when they did. */
+    resolvedWith: syncConflictSide(),
+    resolvedAt: timestamp({ withTimezone: true }),
   },
   (table) => [
     index("sync_conflicts_owner_detected_at_idx").on(table.ownerId, table.detectedAt),

@@ -40,129 +40,102 @@ export interface SignInPageModel {
 export function signInPage(model: SignInPageModel) {
   const listed = model.accounts.slice(0, LISTED_ACCOUNTS);
   return html`<!doctype html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>Sign in to ${model.appName} – Microsoft sandbox</title>
-        <style>
-          ${STYLE}
-        </style>
-      </head>
-      <body>
-        <main>
-          <h1>Sign in to ${model.appName}</h1>
-          <p class="hint">
-            Microsoft identity platform sandbox · ${model.tenantLabel}. No password here: choose the mailbox to sign in
-            as.
-          </p>
-          ${model.error ? html`<div class="error" role="alert" id="sign-in-error">${model.error}</div>` : ""}
-          <form method="post" action="${model.action}">
-            ${model.request.map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}" />`)}
-            <fieldset>
-              <legend>Account</legend>
-              ${listed.map(
-                (user) =>
-                  html`<label
-                    ><input
-                      type="radio"
-                      name="${PAGE_FIELDS.account}"
-                      value="${user.id}"
-                      ${user.id === model.selectedAccountId ? html` checked` : ""}
-                    />
-                    ${user.displayName} &lt;${user.userPrincipalName}&gt;</label
-                  >`,
-              )}
-              ${listed.length === 0 ? html`<p>No mailbox can sign in here yet.</p>` : ""}
-              ${
-                model.accounts.length > listed.length
-                  ? html`<p class="hint">
-                      ${model.accounts.length - listed.length} more mailboxes are not listed: type the username.
-                    </p>`
-                  : ""
-              }
-              <label for="login">Or type a username</label>
-              <input
-                type="email"
-                id="login"
-                name="${PAGE_FIELDS.login}"
-                autocomplete="username"
-                value="${model.typedLogin ?? ""}"
-                ${model.error ? html` aria-describedby="sign-in-error"` : ""}
-              />
-            </fieldset>
-            <h2>${model.appName} would like to:</h2>
-            <ul>
-              ${model.scopes.map((scope) => html`<li>${describeScope(scope)} <span class="hint">(${scope})</span></li>`)}
-            </ul>
-            ${model.alreadyGranted ? html`<p class="hint">This account has already granted these permissions.</p>` : ""}
-            <button type="submit" name="${PAGE_FIELDS.decision}" value="accept">Accept</button>
-            <button type="submit" name="${PAGE_FIELDS.decision}" value="cancel">Cancel</button>
-          </form>
-        </main>
-      </body>
-    </html>`;
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Sign in to ${model.appName} – Microsoft sandbox</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<main>
+<h1>Sign in to ${model.appName}</h1>
+<p class="hint">Microsoft identity platform sandbox · ${model.tenantLabel}. No password here: choose the mailbox to sign in as.</p>
+${model.error ? html`<div class="error" role="alert" id="sign-in-error">${model.error}</div>` : ""}
+<form method="post" action="${model.action}">
+${model.request.map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
+<fieldset>
+<legend>Account</legend>
+${listed.map(
+  (user) =>
+    html`<label><input type="radio" name="${PAGE_FIELDS.account}" value="${user.id}"${
+      user.id === model.selectedAccountId ? html` checked` : ""
+    }> ${user.displayName} &lt;${user.userPrincipalName}&gt;</label>`,
+)}
+${listed.length === 0 ? html`<p>No mailbox can sign in here yet.</p>` : ""}
+${
+  model.accounts.length > listed.length
+    ? html`<p class="hint">${model.accounts.length - listed.length} more mailboxes are not listed: type the username.</p>`
+    : ""
+}
+<label for="login">Or type a username</label>
+<input type="email" id="login" name="${PAGE_FIELDS.login}" autocomplete="username" value="${model.typedLogin ?? ""}"${
+    model.error ? html` aria-describedby="sign-in-error"` : ""
+  }>
+</fieldset>
+<h2>${model.appName} would like to:</h2>
+<ul>
+${model.scopes.map((scope) => html`<li>${describeScope(scope)} <span class="hint">(${scope})</span></li>`)}
+</ul>
+${model.alreadyGranted ? html`<p class="hint">This account has already granted these permissions.</p>` : ""}
+<button type="submit" name="${PAGE_FIELDS.decision}" value="accept">Accept</button>
+<button type="submit" name="${PAGE_FIELDS.decision}" value="cancel">Cancel</button>
+</form>
+</main>
+</body>
+</html>`;
 }
 
 /** The page Microsoft shows when it cannot send the user back to the app (unknown app, unregistered redirect URI). */
 export function errorPage(message: string) {
   return html`<!doctype html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <title>Sign in – Microsoft sandbox</title>
-        <style>
-          ${STYLE}
-        </style>
-      </head>
-      <body>
-        <main>
-          <h1>Sorry, but we're having trouble signing you in.</h1>
-          <p role="alert">${message}</p>
-        </main>
-      </body>
-    </html>`;
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Sign in – Microsoft sandbox</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<main>
+<h1>Sorry, but we're having trouble signing you in.</h1>
+<p role="alert">${message}</p>
+</main>
+</body>
+</html>`;
 }
 
 /** `response_mode=form_post`: the browser posts the response to the redirect URI (a button when scripts are off). */
 export function formPostPage(redirectUri: string, fields: ReadonlyArray<[string, string]>) {
   return html`<!doctype html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <title>Working...</title>
-      </head>
-      <body>
-        <form method="post" action="${redirectUri}">
-          ${fields.map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}" />`)}
-          <noscript
-            ><p>Script is disabled. Click Submit to continue.</p>
-            <button type="submit">Submit</button></noscript
-          >
-        </form>
-        <script>
-          document.forms[0].submit();
-        </script>
-      </body>
-    </html>`;
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Working...</title>
+</head>
+<body>
+<form method="post" action="${redirectUri}">
+${fields.map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
+<noscript><p>Script is disabled. Click Submit to continue.</p><button type="submit">Submit</button></noscript>
+</form>
+<script>document.forms[0].submit();</script>
+</body>
+</html>`;
 }
 
 /** What Microsoft shows after a sign-out that has no registered `post_logout_redirect_uri` to return to. */
 export function signedOutPage() {
   return html`<!doctype html>
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <title>Signed out – Microsoft sandbox</title>
-        <style>
-          ${STYLE}
-        </style>
-      </head>
-      <body>
-        <main>
-          <h1>You signed out of your account</h1>
-          <p>It's a good idea to close all browser windows.</p>
-        </main>
-      </body>
-    </html>`;
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Signed out – Microsoft sandbox</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<main>
+<h1>You signed out of your account</h1>
+<p>It's a good idea to close all browser windows.</p>
+</main>
+</body>
+</html>`;
 }

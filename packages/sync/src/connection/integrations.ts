@@ -8,6 +8,13 @@ import { and, asc, eq } from "drizzle-orm";
 import { z } from "zod";
 import { publishIntegrationStatus } from "../status/integration-status";
 import { hasLiveSubscription } from "../notifications/subscriptions";
+import {
+  importedEventCounts,
+  removeEventsOfUnimportedCalendars,
+  setFormationCopiesOnTheirWay,
+  type FormationCopiesChange,
+  type ImportedCalendars,
+} from "../reconcile/settings-cleanup";
 import { outlookFailureOf, type OutlookServices } from "./outlook-services";
 
 type IntegrationRow = typeof calendarIntegrations.$inferSelect;
@@ -30,6 +37,8 @@ export interface IntegrationView {
     importCalendarIds: string[];
     exportCalendarId: string | null;
   };
+  /** Outlook events of each imported calendar now in the agenda: what unticking it would take out. */
+  importedEventCounts: Record<string, number>;
   lastSyncAt: string | null;
   lastSyncResult: IntegrationRow["lastSyncResult"];
   syncMode: SyncMode;
@@ -37,7 +46,11 @@ export interface IntegrationView {
   updatedAt: string;
 }
 
-export function integrationView(row: IntegrationRow, notified: boolean): IntegrationView {
+export function integrationView(
+  row: IntegrationRow,
+  notified: boolean,
+  importedEvents: Record<string, number>,
+): IntegrationView {
   return {
     id: row.id,
     provider: row.provider,
@@ -52,6 +65,7 @@ export function integrationView(row: IntegrationRow, notified: boolean): Integra
       importCalendarIds: row.importCalendarIds,
       exportCalendarId: row.exportCalendarId,
     },
+    importedEventCounts: importedEvents,
     lastSyncAt: row.lastSyncAt?.toISOString() ?? null,
     lastSyncResult: row.lastSyncResult,
     syncMode: notified ? "notifications" : "polling",
@@ -65,7 +79,13 @@ export async function listIntegrations(db: DatabaseOrTransaction, userId: string
     .select({ integration: calendarIntegrations, notified: hasLiveSubscription() })
     .from(calendarIntegrations)
     .where(eq(calendarIntegrations.userId, userId));
-  return rows.map(({ integration, notified }) => integrationView(integration, notified));
+  const counts = await importedEventCounts(
+    db,
+    rows.map(({ integration }) => integration.id),
+  );
+  return rows.map(({ integration, notified }) =>
+    integrationView(integration, notified, counts.get(integration.id) ?? {}),
+  );
 }
 
 /** Whether Microsoft currently notifies the integration's changes. */
@@ -90,7 +110,14 @@ export async function listAllIntegrations(
     .from(calendarIntegrations)
     .innerJoin(users, eq(users.id, calendarIntegrations.userId))
     .orderBy(asc(users.email));
-  return rows.map(({ integration, notified, user }) => ({ ...integrationView(integration, notified), user }));
+  const counts = await importedEventCounts(
+    db,
+    rows.map(({ integration }) => integration.id),
+  );
+  return rows.map(({ integration, notified, user }) => ({
+    ...integrationView(integration, notified, counts.get(integration.id) ?? {}),
+    user,
+  }));
 }
 
 export const updateOutlookSettingsInput = z
@@ -100,8 +127,10 @@ export const updateOutlookSettingsInput = z
     autoSyncEnabled: z.boolean().optional(),
     /** Outlook calendars to import; empty means the default calendar. */
     importCalendarIds: z.array(z.string().min(1).max(512)).max(50).optional(),
-    /** Outlook calendar that receives formations; null means the default calendar. */
+    /** Outlook calendar that receives formations; null means the default calendar. Existing copies move there. */
     exportCalendarId: z.string().min(1).max(512).nullable().optional(),
+    /** With `exportEnabled: false`: also delete from Outlook the formation copies this product put there. */
+    removeExportedCopies: z.boolean().optional(),
   })
   .refine((settings) => Object.values(settings).some((value) => value !== undefined), { message: "noSettings" });
 
@@ -155,44 +184,107 @@ export async function listOutlookCalendars(services: OutlookServices, userId: st
   }
 }
 
-/** Changes what is synced; calendars are checked against the account's own, and each change is audited. */
+/** What a settings change did besides saving them: events taken out of the agenda, formation copies set moving. */
+export interface SettingsCleanup {
+  importedEventsRemoved: number;
+  formationCopiesMoved: number;
+  formationCopiesToRemove: number;
+}
+
+/**
+ * Changes what is synced; calendars are checked against the account's own, and each change is audited. Settings
+ * clean up after themselves, in the same transaction: the events of calendars no longer imported leave the agenda
+ * (and come back, read whole, when imported again); formation copies move to a new export calendar, or are removed
+ * from Outlook with export turned off when asked. The export does the Outlook side; the caller queues the sync.
+ */
 export async function updateOutlookSettings(
   services: OutlookServices,
   userId: string,
   input: z.output<typeof updateOutlookSettingsInput>,
-): Promise<IntegrationView> {
+): Promise<IntegrationView & { cleanup: SettingsCleanup }> {
+  const { removeExportedCopies, ...settings } = input;
   const integration = await connectedIntegration(services.db, userId);
-  if (input.importCalendarIds?.length || input.exportCalendarId) {
-    const calendars = new Map(
-      (await listOutlookCalendars(services, userId)).map((calendar) => [calendar.id, calendar]),
-    );
-    for (const id of input.importCalendarIds ?? []) {
-      if (!calendars.has(id)) throw new DomainError("OUTLOOK_CALENDAR_UNKNOWN", { id });
-    }
-    if (input.exportCalendarId && !calendars.get(input.exportCalendarId)?.canEdit) {
-      throw new DomainError("OUTLOOK_CALENDAR_UNKNOWN", { id: input.exportCalendarId });
-    }
-  }
   const changes = Object.fromEntries(
-    Object.entries(input).filter(
+    Object.entries(settings).filter(
       ([key, value]) =>
         value !== undefined && JSON.stringify(value) !== JSON.stringify(integration[key as keyof IntegrationRow]),
     ),
-  );
-  const [row] = await services.db
-    .update(calendarIntegrations)
-    .set({ ...input, updatedAt: new Date() })
-    .where(eq(calendarIntegrations.id, integration.id))
-    .returning();
-  if (!row) throw new DomainError("OUTLOOK_NOT_CONNECTED");
-  await recordAudit(services.db, {
-    userId,
-    actorUserId: userId,
-    integrationId: integration.id,
-    action: "outlook.settings_changed",
-    outcome: "success",
-    detail: { changes },
+  ) as Partial<typeof settings>;
+  const importOn = settings.importEnabled ?? integration.importEnabled;
+  const calendarsChanged = changes.importCalendarIds !== undefined || changes.importEnabled !== undefined;
+  const exportCalendarChanged = changes.exportCalendarId !== undefined;
+  let defaultCalendarId: string | undefined;
+  if (settings.importCalendarIds?.length || settings.exportCalendarId || (importOn && calendarsChanged)) {
+    const calendars = await listOutlookCalendars(services, userId);
+    const byId = new Map(calendars.map((calendar) => [calendar.id, calendar]));
+    for (const id of settings.importCalendarIds ?? []) {
+      if (!byId.has(id)) throw new DomainError("OUTLOOK_CALENDAR_UNKNOWN", { id });
+    }
+    if (settings.exportCalendarId && !byId.get(settings.exportCalendarId)?.canEdit) {
+      throw new DomainError("OUTLOOK_CALENDAR_UNKNOWN", { id: settings.exportCalendarId });
+    }
+    defaultCalendarId = calendars.find((calendar) => calendar.isDefault)?.id;
+  }
+  const importedIds = settings.importCalendarIds ?? integration.importCalendarIds;
+  const imported: ImportedCalendars = !importOn
+    ? { kind: "none" }
+    : { kind: "calendars", ids: importedIds.length > 0 ? importedIds : defaultCalendarId ? [defaultCalendarId] : [] };
+  const exportOn = settings.exportEnabled ?? integration.exportEnabled;
+  const copies: FormationCopiesChange | undefined =
+    !exportOn && removeExportedCopies && changes.exportEnabled === false
+      ? { kind: "remove" }
+      : exportOn && exportCalendarChanged
+        ? { kind: "move", toCalendarId: settings.exportCalendarId ?? null }
+        : undefined;
+
+  return services.db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(calendarIntegrations)
+      .set({ ...settings, updatedAt: new Date() })
+      .where(eq(calendarIntegrations.id, integration.id))
+      .returning();
+    if (!row) throw new DomainError("OUTLOOK_NOT_CONNECTED");
+    const cleanup: SettingsCleanup = { importedEventsRemoved: 0, formationCopiesMoved: 0, formationCopiesToRemove: 0 };
+    // An empty selection whose default calendar is unknown keeps everything: better stale than wrongly removed.
+    if (calendarsChanged)
+      cleanup.importedEventsRemoved = await removeEventsOfUnimportedCalendars(tx, integration.id, imported);
+    if (copies?.kind === "move")
+      cleanup.formationCopiesMoved = await setFormationCopiesOnTheirWay(tx, integration.id, copies);
+    if (copies?.kind === "remove")
+      cleanup.formationCopiesToRemove = await setFormationCopiesOnTheirWay(tx, integration.id, copies);
+    const audited = { userId, actorUserId: userId, integrationId: integration.id, outcome: "success" as const };
+    await recordAudit(tx, [
+      { ...audited, action: "outlook.settings_changed", detail: { changes } },
+      ...(cleanup.importedEventsRemoved > 0
+        ? [
+            {
+              ...audited,
+              action: "outlook.imported_events_removed" as const,
+              detail: { count: cleanup.importedEventsRemoved, imported },
+            },
+          ]
+        : []),
+      ...(copies?.kind === "move"
+        ? [
+            {
+              ...audited,
+              action: "outlook.formation_copies_moved" as const,
+              detail: { count: cleanup.formationCopiesMoved, toCalendarId: copies.toCalendarId },
+            },
+          ]
+        : []),
+      ...(copies?.kind === "remove"
+        ? [
+            {
+              ...audited,
+              action: "outlook.formation_copies_removed" as const,
+              detail: { count: cleanup.formationCopiesToRemove },
+            },
+          ]
+        : []),
+    ]);
+    await publishIntegrationStatus(tx, userId);
+    const counts = (await importedEventCounts(tx, [row.id])).get(row.id) ?? {};
+    return { ...integrationView(row, await integrationIsNotified(tx, row.id), counts), cleanup };
   });
-  await publishIntegrationStatus(services.db, userId);
-  return integrationView(row, await integrationIsNotified(services.db, row.id));
 }

@@ -12,6 +12,7 @@ import { and, eq, isNotNull, isNull, lt, ne, sql } from "drizzle-orm";
 import postgres from "postgres";
 import { z } from "zod";
 import { publishIntegrationStatus } from "../status/integration-status";
+import { importedEventCounts } from "../reconcile/settings-cleanup";
 import { integrationIsNotified, integrationView, type IntegrationView } from "./integrations";
 import { outlookFailureOf, type OutlookServices } from "./outlook-services";
 
@@ -212,7 +213,8 @@ export async function completeOutlookConnection(
         throw isAccountAlreadyConnected(error) ? accountInUse : error;
       });
     services.forget(integration.id);
-    return integrationView(integration, await integrationIsNotified(db, integration.id));
+    const counts = (await importedEventCounts(db, [integration.id])).get(integration.id) ?? {};
+    return integrationView(integration, await integrationIsNotified(db, integration.id), counts);
   } catch (error) {
     const cause = outlookFailureOf(error);
     const failure =

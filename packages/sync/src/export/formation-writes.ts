@@ -11,6 +11,7 @@ import { reviewFormationRemovals } from "../reconcile/conflict-log";
 import { formationFieldsDiffer, NO_FORMATION_COPY } from "../reconcile/outlook-changes";
 import type { SyncRun } from "../runs/sync-run";
 import { exportCalendarOf } from "./export-calendar";
+import { hasStrayCopies } from "../reconcile/settings-cleanup";
 import {
   formationToGraphEvent,
   formationToGraphEventChanges,
@@ -124,7 +125,11 @@ function formationCandidatesOf(integrationId: IntegrationKey["id"]): SQL | undef
     lt(agendaEvents.exportedFormationVersion, agendaEvents.version),
     ne(agendaEvents.syncStatus, "synced"),
   );
-  return or(and(wanted, isNull(agendaEvents.removedFromOutlookAt), outOfLine), and(not(wanted), traces));
+  return or(
+    and(wanted, isNull(agendaEvents.removedFromOutlookAt), outOfLine),
+    and(not(wanted), traces),
+    hasStrayCopies(),
+  );
 }
 
 /** The formation rows an export of the integration would look at, as a subquery (for `exists`). */
@@ -177,6 +182,7 @@ async function loadFormationCopies(run: SyncRun, filter: SQL | undefined): Promi
     syncStatus: event.syncStatus,
     syncError: event.syncError,
     removedFromOutlookAt: event.removedFromOutlookAt,
+    strayGraphEventIds: event.strayGraphEventIds,
   }));
 }
 
@@ -230,13 +236,17 @@ async function writeFormations(
   };
   const integrationId = run.integration.id;
   // With export turned off, only the deletions run: copies this product put in Outlook do not outlive their formation.
-  const considered = rows.filter((row) => explicit || run.integration.exportEnabled || !row.wanted);
-  const creating = considered.filter((row) => plannedFormationWrite(row, integrationId) === "create");
+  const writesCopies = (row: FormationCopy) => explicit || run.integration.exportEnabled || !row.wanted;
+  const considered = rows.filter((row) => writesCopies(row) || row.strayGraphEventIds.length > 0);
+  const creating = considered.filter(
+    (row) => writesCopies(row) && plannedFormationWrite(row, integrationId) === "create",
+  );
   // Each of these is looked up once before it is created.
   const lookFirst = new Set(creating.length > 0 && (await mayHoldUnknownCopies(run)) ? creating : []);
   const target: WriteTarget<FormationCopy> = {
     describe: (row) => `formation ${row.formation.id} session ${row.formation.sessionId ?? "-"}`,
     plannedWrite: (row) => {
+      if (!writesCopies(row)) return undefined;
       const write = plannedFormationWrite(row, integrationId);
       return write === "create" && lookFirst.delete(row) ? "lookup" : write;
     },
@@ -255,6 +265,8 @@ async function writeFormations(
     },
     recordDeleted: forgetCopy,
     forgetCopy,
+    // A row moving keeps its export trace (its integration) until its new copy exists; one whose copies are to go has none.
+    straysMayGo: (row) => writesCopies(row) || row.integrationId === null,
     copyShowsRow: (settled, copy) => !formationFieldsDiffer(settled, copy),
   };
   return writeToOutlook(run, target, considered, { retry: options.retry, respectRemovals: !explicit });

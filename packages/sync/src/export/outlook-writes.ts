@@ -49,6 +49,7 @@ export type CopyState = Pick<
   | "syncStatus"
   | "syncError"
   | "removedFromOutlookAt"
+  | "strayGraphEventIds"
 >;
 
 export interface ExportCounts {
@@ -79,6 +80,11 @@ export interface WriteTarget<Row extends CopyState> {
   recordDeleted(row: Row, version: number): void;
   /** No copy is there, nor a create in flight: what the row forgets. */
   forgetCopy(row: Row): void;
+  /**
+   * Whether the copies the row left elsewhere (`strayGraphEventIds`) may be deleted now that it needs no write: not
+   * while a move waits for its new copy (a move with export turned off meanwhile keeps the old one).
+   */
+  straysMayGo(row: Row): boolean;
   /** After a 412 and the conflict rules: whether the copy read back already shows what the row holds. */
   copyShowsRow(settled: AgendaEventRow, copy: ImportedAgendaEvent): boolean;
 }
@@ -200,12 +206,14 @@ export async function saveOutlookStates(db: DatabaseOrTransaction, rows: Iterabl
     sync_status: row.syncStatus,
     sync_error: row.syncError,
     removed_from_outlook_at: row.removedFromOutlookAt,
+    stray_graph_event_ids: row.strayGraphEventIds,
   }));
   if (records.length === 0) return;
   const incoming = sql`jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as v(
     id uuid, integration_id uuid, graph_event_id text, graph_ical_uid text, graph_change_key text, graph_calendar_id text,
     graph_transaction_id text, exported_formation_version integer, outlook_version integer, outlook_body text,
-    remote_modified_at timestamptz, sync_status event_sync_status, sync_error text, removed_from_outlook_at timestamptz
+    remote_modified_at timestamptz, sync_status event_sync_status, sync_error text, removed_from_outlook_at timestamptz,
+    stray_graph_event_ids text[]
   )`;
   await db.transaction(async (tx) => {
     await tx.execute(sql`
@@ -228,6 +236,7 @@ export async function saveOutlookStates(db: DatabaseOrTransaction, rows: Iterabl
         sync_status = v.sync_status,
         sync_error = v.sync_error,
         removed_from_outlook_at = v.removed_from_outlook_at,
+        stray_graph_event_ids = v.stray_graph_event_ids,
         -- A copy just written or found is seen in Outlook: a full import round under way must not take it for gone.
         graph_seen_at = case when v.graph_change_key is distinct from ${agendaEvents}.graph_change_key then now() else ${agendaEvents}.graph_seen_at end
       from ${incoming}
@@ -250,11 +259,11 @@ class Writer<Row extends CopyState> {
 
   /** Writes what the rows need, persisting each batch's outcome (and every create intent) as it goes. */
   async write(rows: Row[]): Promise<ExportCounts> {
-    const planned = rows.flatMap((row) => {
-      const kind = this.target.plannedWrite(row);
-      return kind ? [this.#write(kind, row, 0)] : [];
-    });
-    if (planned.length === 0) return this.counts;
+    const planned = rows.flatMap((row) => this.#next(row, 0));
+    if (planned.length === 0) {
+      await this.#save();
+      return this.counts;
+    }
     const items = await this.#batchItems(planned);
     // Create intents (their transactionIds) are saved before anything is sent: a lost answer is found again.
     await this.#save();
@@ -330,11 +339,11 @@ class Writer<Row extends CopyState> {
       case "create done":
         this.#recordCopy(row, event, write);
         this.counts.created++;
-        return [];
+        return this.#strayDeletes(row, write.rewrites);
       case "update done":
         this.#recordCopy(row, event, write);
         this.counts.updated++;
-        return [];
+        return this.#strayDeletes(row, write.rewrites);
       case "delete done":
       case "delete gone":
         this.target.recordDeleted(row, write.version);
@@ -342,6 +351,7 @@ class Writer<Row extends CopyState> {
         return [];
       case "deleteDuplicate done":
       case "deleteDuplicate gone":
+        row.strayGraphEventIds = row.strayGraphEventIds.filter((id) => id !== write.graphEventId);
         this.counts.deleted++;
         return [];
       case "update changed":
@@ -402,9 +412,26 @@ class Writer<Row extends CopyState> {
     return [...next, ...this.#next(row, write.rewrites)];
   }
 
+  /** What the row needs next: the write its rule plans, else the deletion of the copies it left elsewhere. */
   #next(row: Row, rewrites: number): Array<Write<Row>> {
     const kind = this.target.plannedWrite(row);
-    return kind ? [this.#write(kind, row, rewrites)] : [];
+    return kind ? [this.#write(kind, row, rewrites)] : this.#strayDeletes(row, rewrites);
+  }
+
+  /**
+   * A row that needs no write has its copy where it belongs, or needs none: the copies it left in a calendar it no
+   * longer goes to can go now, never before (a move creates first, then deletes). Its own copy is never one of them.
+   */
+  #strayDeletes(row: Row, rewrites: number): Array<Write<Row>> {
+    if (row.graphEventId !== null && row.strayGraphEventIds.includes(row.graphEventId)) {
+      row.strayGraphEventIds = row.strayGraphEventIds.filter((id) => id !== row.graphEventId);
+      this.#unsaved.add(row);
+    }
+    if (!this.target.straysMayGo(row)) return [];
+    return row.strayGraphEventIds.map((graphEventId) => ({
+      ...this.#write("deleteDuplicate", row, rewrites),
+      graphEventId,
+    }));
   }
 
   /** The copy is gone from Outlook (404 on a write or a read): the user's removal is respected, unless they asked for it. */

@@ -84,6 +84,8 @@ export async function exportPersonalEvents(
     forgetCopy: (row) => {
       row.graphTransactionId = null;
     },
+    // Personal events never move between calendars: they leave no strays.
+    straysMayGo: () => true,
     // The conflict rules already took a copy showing what the row holds as in line.
     copyShowsRow: () => false,
   };

@@ -21,6 +21,7 @@ import {
   type AgendaEventRow,
   type OutlookChangeOutcome,
 } from "../reconcile/outlook-changes";
+import { removeEventsOfUnimportedCalendars, type ImportedCalendars } from "../reconcile/settings-cleanup";
 
 const DAY_MS = 86_400_000;
 /** Outlook's largest delta page. */
@@ -558,6 +559,13 @@ async function importCalendar(
   }
 }
 
+/** Events of calendars the integration does not import leave the agenda, counted as deletions of the run. */
+async function removeUnimported(run: SyncRun, totals: Counts, imported: ImportedCalendars): Promise<void> {
+  const removed = await removeEventsOfUnimportedCalendars(run.db, run.integration.id, imported);
+  totals.deleted += removed;
+  run.stats.deleted += removed;
+}
+
 /**
  * Imports an integration's Outlook calendars (the selected ones, or the default calendar) into its user's agenda by
  * delta: the first run reads the window page by page, later runs only what changed. Each calendar resumes from its
@@ -566,7 +574,10 @@ async function importCalendar(
 export async function importIntegration(run: SyncRun, options: ImportOptions = {}): Promise<ImportResult> {
   const totals = emptyCounts();
   const { integration } = run;
-  if (!integration.importEnabled) return { ...totals, calendars: [] };
+  if (!integration.importEnabled) {
+    await removeUnimported(run, totals, { kind: "none" });
+    return { ...totals, calendars: [] };
+  }
   const [owner] = await run.db.select({ timeZone: users.timeZone }).from(users).where(eq(users.id, integration.userId));
   let calendarIds = integration.importCalendarIds;
   if (calendarIds.length === 0) {
@@ -574,6 +585,8 @@ export async function importIntegration(run: SyncRun, options: ImportOptions = {
     if (!calendar.id) throw new Error("Graph returned the default calendar without an id");
     calendarIds = [calendar.id];
   }
+  // Settings change them at once; this catches what a run that was under way then wrote after them.
+  await removeUnimported(run, totals, { kind: "calendars", ids: calendarIds });
   const budget: PageBudget = { remaining: options.maxPages ?? Number.POSITIVE_INFINITY };
   const calendars: CalendarImport[] = [];
   for (const calendarId of calendarIds) {

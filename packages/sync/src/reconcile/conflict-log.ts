@@ -6,7 +6,10 @@ import { z } from "zod";
 import { publishIntegrationStatus } from "../status/integration-status";
 
 export type SyncConflictRow = typeof syncConflicts.$inferSelect;
-export type NewSyncConflict = Omit<typeof syncConflicts.$inferInsert, "id" | "detectedAt" | "reviewedAt">;
+export type NewSyncConflict = Omit<
+  typeof syncConflicts.$inferInsert,
+  "id" | "detectedAt" | "reviewedAt" | "resolvedWith" | "resolvedAt"
+>;
 
 /** A conflict as the user sees it: both versions, which one the sync kept, and whether they looked at it. */
 export interface SyncConflict {
@@ -20,6 +23,8 @@ export interface SyncConflict {
   outlookVersion: EventSnapshot | null;
   detectedAt: string;
   reviewedAt: string | null;
+  /** The side whose version the user took back ("keep this version instead"), if they did. */
+  resolvedWith: SyncConflictRow["resolvedWith"];
 }
 
 export const listConflictsInput = z
@@ -75,6 +80,7 @@ function toSyncConflict(row: SyncConflictRow): SyncConflict {
     outlookVersion: row.outlookVersion,
     detectedAt: row.detectedAt.toISOString(),
     reviewedAt: row.reviewedAt?.toISOString() ?? null,
+    resolvedWith: row.resolvedWith,
   };
 }
 
