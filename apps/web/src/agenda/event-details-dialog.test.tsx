@@ -1,5 +1,6 @@
 import { cleanup, render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
+import { MemoryRouter } from "react-router";
 import { describe, expect, it, vi } from "vitest";
 import { i18n } from "../i18n/i18n";
 import { agendaEvent, syncConflict } from "../test-support/fixtures";
@@ -14,18 +15,20 @@ function renderDialog(
   onReviewConflict = noop,
 ) {
   return render(
-    <EventDetailsDialog
-      event={event}
-      timeZone="Europe/Paris"
-      onClose={noop}
-      onEdit={noop}
-      onDelete={onDelete}
-      deleting={false}
-      deleteError={null}
-      conflict={conflict}
-      onReviewConflict={onReviewConflict}
-      reviewingConflict={false}
-    />,
+    <MemoryRouter>
+      <EventDetailsDialog
+        event={event}
+        timeZone="Europe/Paris"
+        onClose={noop}
+        onEdit={noop}
+        onDelete={onDelete}
+        deleting={false}
+        deleteError={null}
+        conflict={conflict}
+        onReviewConflict={onReviewConflict}
+        reviewingConflict={false}
+      />
+    </MemoryRouter>,
   );
 }
 
@@ -47,6 +50,28 @@ describe("EventDetailsDialog", () => {
       "https://outlook.office.com/calendar/item/AAMk%3D",
     );
     expect(screen.queryByRole("button", { name: "Modifier" })).toBeNull();
+  });
+
+  it("says a cancelled formation's session is cancelled, and why, and links to the formation", () => {
+    renderDialog(
+      agendaEvent({
+        source: "formation",
+        title: "RGPD",
+        formationId: "5b1c0d2e-0000-4000-8000-000000000002",
+        cancelled: true,
+        cancellationReason: "Formateur malade",
+      }),
+    );
+    const dialog = screen.getByRole("dialog", { name: "RGPD" });
+    expect(dialog.textContent).toContain("ÉtatAnnulée – motif : Formateur malade");
+    expect(screen.getByRole("link", { name: "Voir la formation" }).getAttribute("href")).toBe(
+      "/planning/5b1c0d2e-0000-4000-8000-000000000002",
+    );
+  });
+
+  it("says nothing of a cancellation for a formation that takes place", () => {
+    renderDialog(agendaEvent({ source: "formation", title: "RGPD", formationId: "f" }));
+    expect(screen.getByRole("dialog").textContent).not.toContain("Annulée");
   });
 
   it("shows a sync error as it came", () => {

@@ -56,6 +56,9 @@ export const en: Translations<typeof fr> = {
     platform: "Personal event",
   },
   eventDetails: {
+    status: "Status",
+    cancelled: "Cancelled",
+    cancellationReason: "reason: {{reason}}",
     source: "Source",
     when: "When",
     location: "Location",
@@ -484,6 +487,7 @@ export const en: Translations<typeof fr> = {
       noSession: "Add at least one session.",
       invalidTime: "Session {{number}}: give its start and end.",
       endBeforeStart: "Session {{number}}: the end must be after the start.",
+      learnerUnnamed: "An enrolled learner has no platform id: remove them, then find them again by searching.",
     },
     cancel: "Cancel the formation",
     cancelTitle: "Cancel “{{title}}”",

@@ -54,6 +54,9 @@ export const fr = {
     platform: "Événement personnel",
   },
   eventDetails: {
+    status: "État",
+    cancelled: "Annulée",
+    cancellationReason: "motif : {{reason}}",
     source: "Origine",
     when: "Quand",
     location: "Lieu",
@@ -489,6 +492,8 @@ export const fr = {
       noSession: "Ajoutez au moins une séance.",
       invalidTime: "Séance {{number}} : indiquez son début et sa fin.",
       endBeforeStart: "Séance {{number}} : la fin doit être après le début.",
+      learnerUnnamed:
+        "Un apprenant inscrit n'a pas d'identifiant de la plateforme : retirez-le puis retrouvez-le par la recherche.",
     },
     cancel: "Annuler la formation",
     cancelTitle: "Annuler « {{title}} »",

@@ -91,8 +91,32 @@ describe("formation form values", () => {
         ],
         status: "scheduled",
         cancellationReason: null,
-        learners: [{ platformUserId: "p-lea", name: "Léa Martin", email: "lea@example.test" }],
       },
+    });
+  });
+
+  it("sends the enrolment only when it changed (or the formation is new), naming people by the platform's id", () => {
+    const changed = upsertFieldsFromForm(enrol(planned(), noe));
+    expect(changed).toMatchObject({
+      fields: {
+        learners: [
+          { platformUserId: "p-lea", name: "Léa Martin", email: "lea@example.test" },
+          { platformUserId: "p-noe", name: "Noé Petit", email: "noe@example.test" },
+        ],
+      },
+    });
+    const created = upsertFieldsFromForm({ ...newFormationValues(NOW, PARIS), title: "Nouvelle" });
+    expect(created).toMatchObject({ fields: { learners: [] } });
+    expect("fields" in created && "id" in created.fields).toBe(false);
+  });
+
+  it("refuses to replace an enrolment holding someone it cannot name to the platform", () => {
+    const withoutPlatformId = formValuesFromFormation({
+      ...formation,
+      learners: [{ id: "u-old", name: "Ancien", email: "old@example.test" }],
+    });
+    expect(upsertFieldsFromForm(enrol(withoutPlatformId, noe))).toEqual({
+      problems: [{ field: "learners", problem: "learnerUnnamed" }],
     });
   });
 

@@ -13,6 +13,8 @@ export interface FormationFormValues {
   onlineUrl: string;
   sessions: SessionFormValues[];
   learners: EnrolledPerson[];
+  /** Whether learners were enrolled or unenrolled: only then is the enrolment sent (and replaced). */
+  enrolmentChanged: boolean;
   /** Not edited by the form (cancelling is its own action), but sent back as it is: saving never un-cancels. */
   status: FormationStatus;
   cancellationReason: string | null;
@@ -30,10 +32,13 @@ export interface SessionFormValues {
   onlineUrl?: string | null;
 }
 
-/** A learner as the form shows them and `formations.upsert` names them. */
+/**
+ * A learner as the form shows them and `formations.upsert` names them (by the platform's id, which `users.search`
+ * gives; `formations.get` may not).
+ */
 export interface EnrolledPerson {
   id: string;
-  platformUserId: string;
+  platformUserId?: string;
   name: string;
   email: string;
 }
@@ -84,6 +89,7 @@ export type FormationFormProblem =
   | { field: "timeZone"; problem: "unknownTimeZone" }
   | { field: "onlineUrl"; problem: "httpsOnly" }
   | { field: "sessions"; problem: "noSession" }
+  | { field: "learners"; problem: "learnerUnnamed" }
   | { field: "session"; key: string; problem: "invalidTime" | "endBeforeStart" };
 
 /** Sessions at most, as the API takes them. */
@@ -127,6 +133,7 @@ export function newFormationValues(now: Date, timeZone: string): FormationFormVa
       },
     ],
     learners: [],
+    enrolmentChanged: false,
     status: "scheduled",
     cancellationReason: null,
   };
@@ -148,12 +155,8 @@ export function formValuesFromFormation(formation: PlannedFormation): FormationF
       location: session.location,
       onlineUrl: session.onlineUrl,
     })),
-    learners: (formation.learners ?? []).map(({ id, platformUserId, name, email }) => ({
-      id,
-      platformUserId,
-      name,
-      email,
-    })),
+    learners: (formation.learners ?? []).map((learner) => ({ ...learner })),
+    enrolmentChanged: false,
     status: formation.status,
     cancellationReason: formation.cancellationReason,
   };
@@ -202,11 +205,11 @@ export function sessionsInOrder(sessions: readonly SessionFormValues[]): Session
 /** Enrols a person found by search; someone already enrolled stays once. */
 export function enrol(values: FormationFormValues, person: EnrolledPerson): FormationFormValues {
   if (values.learners.some(({ id }) => id === person.id)) return values;
-  return { ...values, learners: [...values.learners, person] };
+  return { ...values, learners: [...values.learners, person], enrolmentChanged: true };
 }
 
 export function unenrol(values: FormationFormValues, personId: string): FormationFormValues {
-  return { ...values, learners: values.learners.filter(({ id }) => id !== personId) };
+  return { ...values, learners: values.learners.filter(({ id }) => id !== personId), enrolmentChanged: true };
 }
 
 function isHttpsUrl(text: string): boolean {
@@ -230,6 +233,11 @@ export function upsertFieldsFromForm(
   const onlineUrl = values.onlineUrl.trim();
   if (onlineUrl && !isHttpsUrl(onlineUrl)) problems.push({ field: "onlineUrl", problem: "httpsOnly" });
   if (values.sessions.length === 0) problems.push({ field: "sessions", problem: "noSession" });
+  const named = values.learners.flatMap(({ platformUserId, name, email }) =>
+    platformUserId ? [{ platformUserId, name, email }] : [],
+  );
+  if (values.enrolmentChanged && named.length < values.learners.length)
+    problems.push({ field: "learners", problem: "learnerUnnamed" });
 
   const sessions: FormationUpsertFields["sessions"] = [];
   for (const session of sessionsInOrder(values.sessions)) {
@@ -263,7 +271,7 @@ export function upsertFieldsFromForm(
       sessions,
       status: values.status,
       cancellationReason: values.status === "cancelled" ? values.cancellationReason : null,
-      learners: values.learners.map(({ platformUserId, name, email }) => ({ platformUserId, name, email })),
+      ...(values.enrolmentChanged || !values.id ? { learners: named } : {}),
     },
   };
 }
@@ -280,14 +288,11 @@ export function statusChangeFields(
   status: FormationStatus,
   reason: string | null,
 ): ReturnType<typeof upsertFieldsFromForm> {
-  const result = upsertFieldsFromForm({
+  return upsertFieldsFromForm({
     ...formValuesFromFormation(formation),
     status,
     cancellationReason: status === "cancelled" ? reason?.trim().slice(0, MAX_CANCELLATION_REASON) || null : null,
   });
-  if ("problems" in result) return result;
-  const { learners: _unchanged, ...fields } = result.fields;
-  return { fields };
 }
 
 export type PlanningFilter = "upcoming" | "past" | "cancelled";
