@@ -1,12 +1,20 @@
+import type { AppRouter } from "@agenda/api";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import type { TRPCLink } from "@trpc/client";
+import { observable } from "@trpc/server/observable";
 import { cleanup, render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { MemoryRouter } from "react-router";
 import { describe, expect, it, vi } from "vitest";
+import { trpc } from "../api/trpc";
 import { i18n } from "../i18n/i18n";
 import { agendaEvent, syncConflict } from "../test-support/fixtures";
 import { EventDetailsDialog } from "./event-details-dialog";
 
 const noop = () => {};
+const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+/** A server that is never reached: what these tests look at needs no answer. */
+const noAnswer: TRPCLink<AppRouter> = () => () => observable(() => {});
 
 function renderDialog(
   event = agendaEvent(),
@@ -15,20 +23,25 @@ function renderDialog(
   onReviewConflict = noop,
 ) {
   return render(
-    <MemoryRouter>
-      <EventDetailsDialog
-        event={event}
-        timeZone="Europe/Paris"
-        onClose={noop}
-        onEdit={noop}
-        onDelete={onDelete}
-        deleting={false}
-        deleteError={null}
-        conflict={conflict}
-        onReviewConflict={onReviewConflict}
-        reviewingConflict={false}
-      />
-    </MemoryRouter>,
+    // A formation's dialog offers its .ics download (a query of its own), and links to the formation.
+    <trpc.Provider client={trpc.createClient({ links: [noAnswer] })} queryClient={queryClient}>
+      <QueryClientProvider client={queryClient}>
+        <MemoryRouter>
+          <EventDetailsDialog
+            event={event}
+            timeZone="Europe/Paris"
+            onClose={noop}
+            onEdit={noop}
+            onDelete={onDelete}
+            deleting={false}
+            deleteError={null}
+            conflict={conflict}
+            onReviewConflict={onReviewConflict}
+            reviewingConflict={false}
+          />
+        </MemoryRouter>
+      </QueryClientProvider>
+    </trpc.Provider>,
   );
 }
 
