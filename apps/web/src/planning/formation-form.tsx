@@ -42,6 +42,25 @@ export function FormationForm({ initialValues, saving, saveError, onSave }: Form
   const messageOf = (problem: FormationFormProblem) =>
     t(`planning.problems.${problem.problem}`, problem.field === "session" ? { number: numberOf(problem.key) } : {});
   const describedBy = (...ids: Array<string | false>) => ids.filter(Boolean).join(" ") || undefined;
+  /** A field's problem, if any: the attributes its input takes, and the message shown below it. */
+  const checked = (field: "title" | "timeZone" | "onlineUrl", hintId?: string) => {
+    const problem = problemOf(field);
+    const problemId = `${id}-${field}-problem`;
+    return {
+      input: {
+        "aria-invalid": problem !== undefined,
+        "aria-describedby": describedBy(hintId ?? false, problem !== undefined && problemId),
+      },
+      message: problem && (
+        <p id={problemId} className="field-problem">
+          {messageOf(problem)}
+        </p>
+      ),
+    };
+  };
+  const title = checked("title");
+  const timeZone = checked("timeZone", `${id}-zone-hint`);
+  const onlineUrl = checked("onlineUrl");
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -63,15 +82,10 @@ export function FormationForm({ initialValues, saving, saveError, onSave }: Form
           required
           maxLength={255}
           value={values.title}
-          aria-invalid={problemOf("title") !== undefined}
-          aria-describedby={describedBy(problemOf("title") !== undefined && `${id}-title-problem`)}
+          {...title.input}
           onChange={(event) => set({ title: event.target.value })}
         />
-        {problemOf("title") && (
-          <p id={`${id}-title-problem`} className="field-problem">
-            {t("planning.problems.required")}
-          </p>
-        )}
+        {title.message}
       </div>
       <div className="field">
         <label htmlFor={`${id}-description`}>{t("planning.description")}</label>
@@ -89,8 +103,7 @@ export function FormationForm({ initialValues, saving, saveError, onSave }: Form
           list={`${id}-zones`}
           required
           value={values.timeZone}
-          aria-invalid={problemOf("timeZone") !== undefined}
-          aria-describedby={describedBy(`${id}-zone-hint`, problemOf("timeZone") !== undefined && `${id}-zone-problem`)}
+          {...timeZone.input}
           onChange={(event) => set({ timeZone: event.target.value })}
         />
         <datalist id={`${id}-zones`}>
@@ -101,11 +114,7 @@ export function FormationForm({ initialValues, saving, saveError, onSave }: Form
         <p id={`${id}-zone-hint`} className="hint">
           {t("planning.timeZoneHint")}
         </p>
-        {problemOf("timeZone") && (
-          <p id={`${id}-zone-problem`} className="field-problem">
-            {t("planning.problems.unknownTimeZone")}
-          </p>
-        )}
+        {timeZone.message}
       </div>
       <div className="field-row">
         <div className="field">
@@ -125,15 +134,10 @@ export function FormationForm({ initialValues, saving, saveError, onSave }: Form
             inputMode="url"
             placeholder="https://"
             value={values.onlineUrl}
-            aria-invalid={problemOf("onlineUrl") !== undefined}
-            aria-describedby={describedBy(problemOf("onlineUrl") !== undefined && `${id}-online-problem`)}
+            {...onlineUrl.input}
             onChange={(event) => set({ onlineUrl: event.target.value })}
           />
-          {problemOf("onlineUrl") && (
-            <p id={`${id}-online-problem`} className="field-problem">
-              {t("planning.problems.httpsOnly")}
-            </p>
-          )}
+          {onlineUrl.message}
         </div>
       </div>
 
