@@ -207,7 +207,7 @@ describe("planning a formation in the web app", () => {
     );
     await saveScreenshot(learner, "planning-learner-agenda-cancelled");
     await session.click();
-    const details = learner.getByRole("dialog");
+    const details = learner.getByRole("dialog").filter({ hasText: TITLE });
     await details.getByText(REASON).waitFor();
     expect(await seriousAccessibilityViolations(learner)).toEqual([]);
     await details.getByRole("link", { name: "Voir la formation" }).click();
