@@ -122,6 +122,8 @@ const errorMessages: Record<Locale, Catalog> = {
     SESSION_LIFETIME_INVALID: ({ hours }) =>
       `Jeton de session refusé : il doit porter une date d'expiration (exp) à ${hours} h au plus de son émission.`,
     USER_DEACTIVATED: () => "Ce compte a été désactivé sur la plateforme : il n'a plus accès à Agenda.",
+    FORMATION_SESSION_FOREIGN: ({ id }) =>
+      `La séance ${id} n'est pas une séance de cette formation : omettez son id pour en ajouter une nouvelle.`,
     CALENDAR_FEED_NOT_FOUND: () =>
       "Lien d'abonnement de calendrier inconnu : il a été remplacé ou désactivé, ou n'a pas encore été créé (Paramètres calendrier).",
     CALENDAR_FEEDS_UNAVAILABLE: () =>
@@ -204,6 +206,8 @@ const errorMessages: Record<Locale, Catalog> = {
     SESSION_LIFETIME_INVALID: ({ hours }) =>
       `Session token refused: it must carry an expiry (exp) at most ${hours} h after it was issued.`,
     USER_DEACTIVATED: () => "This account was deactivated on the platform: it no longer has access to Agenda.",
+    FORMATION_SESSION_FOREIGN: ({ id }) =>
+      `Session ${id} is not a session of this formation: leave its id out to add a new one.`,
     CALENDAR_FEED_NOT_FOUND: () =>
       "Unknown calendar subscription link: it was replaced or turned off, or not created yet (Calendar settings).",
     CALENDAR_FEEDS_UNAVAILABLE: () =>
@@ -230,6 +234,8 @@ const validationMessages = {
     rangeInverted: "la fin de la période doit suivre son début.",
     rangeTooLong: "la période demandée dépasse 366 jours.",
     endBeforeStart: "la fin doit suivre le début.",
+    timingNeedsSessions: "une formation a besoin de sessions, ou de startsAt et endsAt (une seule session).",
+    sessionRepeated: "une même session apparaît deux fois.",
     allDayNeedsDates: "un événement sur la journée entière a besoin de startDate et endDate.",
     timedNeedsInstants: "un événement horaire a besoin de startsAt et endsAt.",
     invalidTimeZone: "fuseau horaire IANA inconnu (exemple : Europe/Paris).",
@@ -245,6 +251,8 @@ const validationMessages = {
     rangeInverted: "the end of the range must come after its start.",
     rangeTooLong: "the requested range is longer than 366 days.",
     endBeforeStart: "the end must come after the start.",
+    timingNeedsSessions: "a formation needs sessions, or startsAt and endsAt (one session).",
+    sessionRepeated: "the same session appears twice.",
     allDayNeedsDates: "an all-day event needs startDate and endDate.",
     timedNeedsInstants: "a timed event needs startsAt and endsAt.",
     invalidTimeZone: "unknown IANA time zone (for example Europe/Paris).",

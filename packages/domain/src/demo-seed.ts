@@ -107,8 +107,15 @@ export async function seedDemoData(db: DatabaseOrTransaction, now = new Date()):
         description: `${formation.title} — formation de démonstration.`,
         location: formation.location ?? null,
         onlineUrl: formation.online ? "https://teams.microsoft.com/l/meetup-join/demo" : null,
-        startsAt,
-        endsAt: new Date(startsAt.getTime() + formation.hours * 3_600_000),
+        singleBlock: true,
+        sessions: [
+          {
+            startsAt,
+            endsAt: new Date(startsAt.getTime() + formation.hours * 3_600_000),
+            location: null,
+            onlineUrl: null,
+          },
+        ],
         timeZone: "Europe/Paris",
         status: "scheduled",
         trainer: named(DEMO_USERS.trainer),

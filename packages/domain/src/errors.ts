@@ -31,7 +31,8 @@ export type DomainErrorCode =
   | "USER_NOT_FOUND"
   | "EXTERNAL_ID_FOREIGN"
   | "USER_DEACTIVATED"
-  | "CALENDAR_FEED_NOT_FOUND";
+  | "CALENDAR_FEED_NOT_FOUND"
+  | "FORMATION_SESSION_FOREIGN";
 
 export class DomainError extends Error {
   constructor(

@@ -157,6 +157,11 @@ export interface AgendaEvent {
   timeZone: string;
   showAs: AgendaEventRow["showAs"];
   formationId: string | null;
+  /** For a formation's event: the session it shows (one event per session). */
+  formationSessionId: string | null;
+  /** A cancelled formation's event: still shown (struck through), with the reason when one was given. */
+  cancelled: boolean;
+  cancellationReason: string | null;
   outlook: { eventId: string; calendarId: string | null; seriesMasterId: string | null } | null;
   syncStatus: AgendaEventRow["syncStatus"];
   syncError: string | null;
@@ -180,6 +185,9 @@ export function toAgendaEvent(row: AgendaEventRow): AgendaEvent {
     timeZone: row.timeZone,
     showAs: row.showAs,
     formationId: row.formationId,
+    formationSessionId: row.formationSessionId,
+    cancelled: row.formationCancelled,
+    cancellationReason: row.cancellationReason,
     outlook: row.graphEventId
       ? { eventId: row.graphEventId, calendarId: row.graphCalendarId, seriesMasterId: row.graphSeriesMasterId }
       : null,

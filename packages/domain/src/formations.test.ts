@@ -88,9 +88,24 @@ describe("formations", () => {
     await upsertFormation(
       db,
       platform,
-      formationInput({ externalId: "f-1", title: "Excel avancé", status: "cancelled" }),
+      formationInput({
+        externalId: "f-1",
+        title: "Excel avancé",
+        status: "cancelled",
+        cancellationReason: "Salle fermée",
+      }),
     );
-    expect(await liveEventsOf(created.id)).toHaveLength(0);
+    // A cancelled formation stays in its participants' agendas, marked, so that people notice.
+    const cancelled = await db
+      .select()
+      .from(agendaEvents)
+      .where(and(eq(agendaEvents.formationId, created.id), isNull(agendaEvents.deletedAt)));
+    expect(cancelled).toHaveLength(2);
+    expect(
+      cancelled.every(
+        (row) => row.formationCancelled && row.cancellationReason === "Salle fermée" && row.showAs === "free",
+      ),
+    ).toBe(true);
     expect(await db.select().from(formations).where(eq(formations.externalId, "f-1"))).toHaveLength(1);
   });
 

@@ -1,6 +1,6 @@
 import type { DatabaseOrTransaction } from "@agenda/db/client";
-import { agendaEvents, enrollments, formations, users } from "@agenda/db/schema";
-import { and, asc, eq, gte, isNull, lt, notInArray, or, sql, type SQL } from "drizzle-orm";
+import { agendaEvents, enrollments, formationSessions, formations, users } from "@agenda/db/schema";
+import { and, asc, desc, eq, gte, inArray, isNull, lt, notInArray, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { actorOf, recordAudit, type AuditEntry } from "./audit";
 import { DomainError } from "./errors";
@@ -10,16 +10,37 @@ import { ensureNamedPeople, namedPersonInput } from "./users";
 import { hasServiceScope, type Viewer } from "./viewer";
 
 export type FormationRow = typeof formations.$inferSelect;
+export type FormationSessionRow = typeof formationSessions.$inferSelect;
 
 export const listFormationsInput = z
   .object({
     from: isoInstant.optional(),
     to: isoInstant.optional(),
+    status: z.enum(["scheduled", "cancelled"]).optional(),
+    /** By start: soonest first (asc) or latest first (desc, for past formations). */
+    order: z.enum(["asc", "desc"]).default("asc"),
     limit: z.int().min(1).max(500).default(100),
   })
   .refine(({ from, to }) => !from || !to || to > from, { message: "rangeInverted", path: ["to"] });
 
 export const formationIdInput = z.object({ id: z.uuid() });
+
+/** The most sessions a formation has: six Monday mornings or a year of weekly ones fit, a runaway loop does not. */
+export const MAX_SESSIONS = 100;
+
+const sessionInput = z
+  .object({
+    /** One of this formation's sessions, to change it; without it the session is new. */
+    id: z.uuid().optional(),
+    startsAt: isoInstant,
+    endsAt: isoInstant,
+    /** Its own room or online link; none: the formation's. */
+    location: z.string().trim().max(255).nullable().default(null),
+    onlineUrl: httpsUrl.nullable().default(null),
+  })
+  .refine(({ startsAt, endsAt }) => endsAt > startsAt, { message: "endBeforeStart", path: ["endsAt"] });
+
+export type SessionInput = z.output<typeof sessionInput>;
 
 export const upsertFormationInput = z
   .object({
@@ -30,16 +51,47 @@ export const upsertFormationInput = z
     description: z.string().max(100_000).default(""),
     location: z.string().trim().max(255).nullable().default(null),
     onlineUrl: httpsUrl.nullable().default(null),
-    startsAt: isoInstant,
-    endsAt: isoInstant,
+    /** One continuous block (one session): what callers sent before sessions existed. Ignored when sessions are given. */
+    startsAt: isoInstant.optional(),
+    endsAt: isoInstant.optional(),
+    /**
+     * The sessions, replacing the formation's: those with an id of this formation change, those without are new, the
+     * formation's others are removed. Stored (and numbered) by start.
+     */
+    sessions: z.array(sessionInput).min(1).max(MAX_SESSIONS).optional(),
     timeZone: ianaTimeZone,
     status: z.enum(["scheduled", "cancelled"]).default("scheduled"),
+    /** Why it is cancelled (with status "cancelled"); dropped when it is scheduled again. Omitted: the one it has. */
+    cancellationReason: z.string().trim().max(1000).nullable().optional(),
     /** The trainer; a trainer calling without it trains the formation themselves. Naming someone gives them no role. */
     trainer: namedPersonInput.optional(),
     /** When given, replaces the enrolled learners. */
     learners: z.array(namedPersonInput).max(1000).optional(),
   })
-  .refine(({ startsAt, endsAt }) => endsAt > startsAt, { message: "endBeforeStart", path: ["endsAt"] });
+  .refine(({ sessions, startsAt, endsAt }) => sessions !== undefined || (startsAt && endsAt), {
+    message: "timingNeedsSessions",
+    path: ["sessions"],
+  })
+  .refine(({ sessions, startsAt, endsAt }) => sessions !== undefined || !startsAt || !endsAt || endsAt > startsAt, {
+    message: "endBeforeStart",
+    path: ["endsAt"],
+  })
+  .refine(
+    ({ sessions }) => {
+      const ids = (sessions ?? []).flatMap(({ id }) => (id ? [id] : []));
+      return new Set(ids).size === ids.length;
+    },
+    { message: "sessionRepeated", path: ["sessions"] },
+  )
+  .transform(({ startsAt, endsAt, sessions, ...input }) => ({
+    ...input,
+    /** Sent as one block (startsAt/endsAt): it is the formation's session, whatever that session's id. */
+    singleBlock: sessions === undefined,
+    // Validated above: a block without sessions has both instants.
+    sessions: (sessions ?? [{ startsAt: startsAt as Date, endsAt: endsAt as Date, location: null, onlineUrl: null }])
+      .slice()
+      .sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime()) as SessionInput[],
+  }));
 
 export type ListFormationsInput = z.output<typeof listFormationsInput>;
 export type UpsertFormationInput = z.output<typeof upsertFormationInput>;
@@ -55,10 +107,31 @@ export interface Formation {
   endsAt: string;
   timeZone: string;
   status: FormationRow["status"];
+  cancellationReason: string | null;
   version: number;
-  trainer: { id: string; name: string; email: string } | null;
+  trainer: Person | null;
   learnerCount: number;
+  /** The enrolled learners, for admins, apps and the formation's trainer; null for anyone else (learners never see each other). */
+  learners: Person[] | null;
+  /** By start; the formation's startsAt/endsAt are the first one's start and the last one's end. */
+  sessions: FormationSession[];
   updatedAt: string;
+}
+
+export interface Person {
+  id: string;
+  name: string;
+  email: string;
+}
+
+export interface FormationSession {
+  id: string;
+  /** 1-based rank by start. */
+  position: number;
+  startsAt: string;
+  endsAt: string;
+  location: string | null;
+  onlineUrl: string | null;
 }
 
 /** Which formations a viewer may see: people what they train or are enrolled in, admins and scoped apps everything. */
@@ -76,18 +149,46 @@ function visibleTo(viewer: Viewer): SQL | undefined {
 
 const learnerCount = sql<number>`(select count(*)::int from ${enrollments} where ${enrollments.formationId} = ${formations.id})`;
 
+/** Whether the viewer may see who is enrolled in a formation: apps, admins and its trainer. */
+function seesLearners(viewer: Viewer, formation: FormationRow): boolean {
+  return viewer.kind === "service" || viewer.role === "admin" || formation.trainerId === viewer.userId;
+}
+
 async function selectFormations(
   db: DatabaseOrTransaction,
+  viewer: Viewer,
   where: SQL | undefined,
-  limit: number,
+  { limit, order = "asc" }: { limit: number; order?: ListFormationsInput["order"] },
 ): Promise<Formation[]> {
+  const byStart =
+    order === "desc"
+      ? [desc(formations.startsAt), desc(formations.id)]
+      : [asc(formations.startsAt), asc(formations.id)];
   const rows = await db
     .select({ formation: formations, trainer: { id: users.id, name: users.name, email: users.email }, learnerCount })
     .from(formations)
     .leftJoin(users, eq(users.id, formations.trainerId))
     .where(where)
-    .orderBy(asc(formations.startsAt), asc(formations.id))
+    .orderBy(...byStart)
     .limit(limit);
+  if (rows.length === 0) return [];
+  const ids = rows.map(({ formation }) => formation.id);
+  const sessions = await db
+    .select()
+    .from(formationSessions)
+    .where(inArray(formationSessions.formationId, ids))
+    .orderBy(asc(formationSessions.startsAt), asc(formationSessions.position));
+  const withLearners = rows
+    .filter(({ formation }) => seesLearners(viewer, formation))
+    .map(({ formation }) => formation.id);
+  const learners = withLearners.length
+    ? await db
+        .select({ formationId: enrollments.formationId, id: users.id, name: users.name, email: users.email })
+        .from(enrollments)
+        .innerJoin(users, eq(users.id, enrollments.userId))
+        .where(inArray(enrollments.formationId, withLearners))
+        .orderBy(asc(users.name), asc(users.id))
+    : [];
   return rows.map(({ formation, trainer, learnerCount: count }) => ({
     id: formation.id,
     externalId: formation.externalId,
@@ -99,9 +200,25 @@ async function selectFormations(
     endsAt: formation.endsAt.toISOString(),
     timeZone: formation.timeZone,
     status: formation.status,
+    cancellationReason: formation.cancellationReason,
     version: formation.version,
     trainer: trainer?.id ? trainer : null,
     learnerCount: count,
+    learners: withLearners.includes(formation.id)
+      ? learners
+          .filter(({ formationId }) => formationId === formation.id)
+          .map(({ id, name, email }) => ({ id, name, email }))
+      : null,
+    sessions: sessions
+      .filter(({ formationId }) => formationId === formation.id)
+      .map((session) => ({
+        id: session.id,
+        position: session.position,
+        startsAt: session.startsAt.toISOString(),
+        endsAt: session.endsAt.toISOString(),
+        location: session.location,
+        onlineUrl: session.onlineUrl,
+      })),
     updatedAt: formation.updatedAt.toISOString(),
   }));
 }
@@ -115,12 +232,13 @@ export async function listFormations(
     visibleTo(viewer),
     input.to ? lt(formations.startsAt, input.to) : undefined,
     input.from ? gte(formations.endsAt, input.from) : undefined,
+    input.status ? eq(formations.status, input.status) : undefined,
   );
-  return selectFormations(db, where, input.limit);
+  return selectFormations(db, viewer, where, input);
 }
 
 export async function getFormation(db: DatabaseOrTransaction, viewer: Viewer, id: string): Promise<Formation> {
-  const [formation] = await selectFormations(db, and(eq(formations.id, id), visibleTo(viewer)), 1);
+  const [formation] = await selectFormations(db, viewer, and(eq(formations.id, id), visibleTo(viewer)), { limit: 1 });
   if (!formation) throw new DomainError("FORMATION_NOT_FOUND", { id });
   return formation;
 }
@@ -216,6 +334,7 @@ const AUDITED_FIELDS = [
   "endsAt",
   "timeZone",
   "status",
+  "cancellationReason",
   "trainerId",
 ] as const satisfies ReadonlyArray<keyof FormationRow>;
 
@@ -227,14 +346,12 @@ function formationAuditEntries(
   viewer: Viewer,
   existing: FormationRow | undefined,
   row: FormationRow,
-  enrolments: { added: string[]; removed: string[] },
+  changes: { fields: string[]; added: string[]; removed: string[] },
 ): AuditEntry[] {
   const actor = actorOf(viewer);
   const subject = { type: "formation", id: row.id, label: row.title };
   const entries: AuditEntry[] = [];
-  const same = (before: unknown, after: unknown) =>
-    before instanceof Date && after instanceof Date ? before.getTime() === after.getTime() : before === after;
-  const changed = existing ? AUDITED_FIELDS.filter((field) => !same(existing[field], row[field])) : [];
+  const changed = changes.fields;
   if (!existing) {
     entries.push({
       ...actor,
@@ -253,16 +370,70 @@ function formationAuditEntries(
       detail: { changed },
     });
   }
-  for (const userId of enrolments.added)
+  for (const userId of changes.added)
     entries.push({ ...actor, userId, action: "enrolment.added", outcome: "success", subject });
-  for (const userId of enrolments.removed)
+  for (const userId of changes.removed)
     entries.push({ ...actor, userId, action: "enrolment.removed", outcome: "success", subject });
   return entries;
 }
 
+function sameValue(before: unknown, after: unknown): boolean {
+  return before instanceof Date && after instanceof Date ? before.getTime() === after.getTime() : before === after;
+}
+
 /**
- * Creates or updates a formation and its enrolments, then brings its participants' agenda events in line.
- * Runs in one transaction: the formation and every agenda event change together or not at all.
+ * Brings the formation's sessions in line with the input: sessions with an id of this formation are changed, those
+ * without are added, the formation's others removed; all renumbered by start. Says whether anything changed. An id
+ * that is not one of this formation's sessions is refused: a caller never moves another formation's session.
+ */
+async function saveSessions(
+  db: DatabaseOrTransaction,
+  formationId: string,
+  existing: FormationSessionRow[],
+  wanted: SessionInput[],
+): Promise<boolean> {
+  const byId = new Map(existing.map((session) => [session.id, session]));
+  for (const { id } of wanted)
+    if (id !== undefined && !byId.has(id)) throw new DomainError("FORMATION_SESSION_FOREIGN", { id });
+  const kept = new Set(wanted.flatMap(({ id }) => (id ? [id] : [])));
+  const removed = existing.filter(({ id }) => !kept.has(id)).map(({ id }) => id);
+  if (removed.length) await db.delete(formationSessions).where(inArray(formationSessions.id, removed));
+  let changed = removed.length > 0;
+  const added: Array<typeof formationSessions.$inferInsert> = [];
+  for (const [index, session] of wanted.entries()) {
+    const values = {
+      position: index + 1,
+      startsAt: session.startsAt,
+      endsAt: session.endsAt,
+      location: session.location,
+      onlineUrl: session.onlineUrl,
+    };
+    const current = session.id ? byId.get(session.id) : undefined;
+    if (!current) {
+      added.push({ formationId, ...values });
+      continue;
+    }
+    const same = (Object.keys(values) as Array<keyof typeof values>).every((key) =>
+      sameValue(current[key], values[key]),
+    );
+    if (same) continue;
+    changed = true;
+    await db
+      .update(formationSessions)
+      .set({ ...values, updatedAt: new Date() })
+      .where(eq(formationSessions.id, current.id));
+  }
+  if (added.length) {
+    changed = true;
+    await db.insert(formationSessions).values(added);
+  }
+  return changed;
+}
+
+/**
+ * Creates or updates a formation, its sessions and its enrolments, then brings its participants' agenda events in
+ * line. Runs in one transaction: the formation and every agenda event change together or not at all. An upsert that
+ * changes nothing changes no version, so nothing is written to Outlook.
  */
 export async function upsertFormation(
   db: DatabaseOrTransaction,
@@ -280,26 +451,61 @@ export async function upsertFormation(
       if (!ownsIt) throw new DomainError("TRAINER_ONLY_OWN_FORMATIONS");
     }
 
+    const cancelled = input.status === "cancelled";
+    const firstSession = input.sessions[0];
+    const lastEnd = Math.max(...input.sessions.map(({ endsAt }) => endsAt.getTime()));
+    if (!firstSession) throw new Error("a formation input always holds a session");
     const values = {
       ...(await externalIdAfterUpsert(tx, viewer, existing, input)),
       title: input.title,
       description: input.description,
       location: input.location,
       onlineUrl: input.onlineUrl,
-      startsAt: input.startsAt,
-      endsAt: input.endsAt,
+      startsAt: firstSession.startsAt,
+      endsAt: new Date(lastEnd),
       timeZone: input.timeZone,
       status: input.status,
+      // An empty reason is none; an omitted one keeps the reason the formation has.
+      cancellationReason: cancelled
+        ? input.cancellationReason === undefined
+          ? (existing?.cancellationReason ?? null)
+          : input.cancellationReason || null
+        : null,
       trainerId,
     };
-    const [row] = existing
-      ? await tx
-          .update(formations)
-          .set({ ...values, version: sql`${formations.version} + 1`, updatedAt: new Date() })
-          .where(eq(formations.id, existing.id))
-          .returning()
-      : await tx.insert(formations).values(values).returning();
+    const fieldsChanged = existing
+      ? AUDITED_FIELDS.filter((field) => !sameValue(existing[field], values[field]))
+      : [...AUDITED_FIELDS];
+    const externalIdChanged =
+      existing !== undefined &&
+      (existing.externalId !== values.externalId || existing.externalIdNamespace !== values.externalIdNamespace);
+    let row: FormationRow | undefined = existing;
+    if (!existing) [row] = await tx.insert(formations).values(values).returning();
+    else if (fieldsChanged.length > 0 || externalIdChanged)
+      [row] = await tx
+        .update(formations)
+        .set({ ...values, updatedAt: new Date() })
+        .where(eq(formations.id, existing.id))
+        .returning();
     if (!row) throw new Error("formation write returned no row");
+
+    const currentSessions = existing
+      ? await tx.select().from(formationSessions).where(eq(formationSessions.formationId, row.id))
+      : [];
+    // A block sent the way callers did before sessions is the formation's (first) session, moved: not a new one.
+    const [firstCurrent] = currentSessions.sort((a, b) => a.startsAt.getTime() - b.startsAt.getTime());
+    const wantedSessions =
+      input.singleBlock && firstCurrent ? [{ ...firstSession, id: firstCurrent.id }] : input.sessions;
+    const sessionsChanged = await saveSessions(tx, row.id, currentSessions, wantedSessions);
+    if (existing && (fieldsChanged.length > 0 || sessionsChanged)) {
+      // The formation's version counts changes of what it shows (the calendar feeds' SEQUENCE), not re-sent copies.
+      [row] = await tx
+        .update(formations)
+        .set({ version: sql`${formations.version} + 1`, updatedAt: new Date() })
+        .where(eq(formations.id, row.id))
+        .returning();
+      if (!row) throw new Error("formation write returned no row");
+    }
 
     const enrolments = { added: [] as string[], removed: [] as string[] };
     if (input.learners) {
@@ -324,64 +530,67 @@ export async function upsertFormation(
       }
     }
     await alignFormationEvents(tx, row);
-    await recordAudit(tx, formationAuditEntries(viewer, existing, row, enrolments));
+    const changedFields = [...(existing ? fieldsChanged : []), ...(existing && sessionsChanged ? ["sessions"] : [])];
+    await recordAudit(tx, formationAuditEntries(viewer, existing, row, { fields: changedFields, ...enrolments }));
     return row.id;
   });
-  const [formation] = await selectFormations(db, eq(formations.id, formationId), 1);
+  const [formation] = await selectFormations(db, viewer, eq(formations.id, formationId), { limit: 1 });
   if (!formation) throw new DomainError("FORMATION_NOT_FOUND", { id: formationId });
   return formation;
 }
 
+/** What a formation row of the agenda mirrors of its formation and session; a change of any of these is a new version. */
+const MIRRORED_COLUMNS = [
+  "formation_id",
+  "title",
+  "body",
+  "location",
+  "online_url",
+  "starts_at",
+  "ends_at",
+  "time_zone",
+  "show_as",
+  "formation_cancelled",
+  "cancellation_reason",
+] as const;
+
 /**
- * Every participant (enrolled learners and the trainer) of a scheduled formation has one agenda event mirroring it;
- * everyone else, and everyone once it is cancelled, has its event tombstoned so the removal reaches Outlook.
+ * Every participant (enrolled learners and the trainer) has one agenda event per session of the formation, mirroring
+ * it: the formation's title (numbered "(2/3)" when it has several sessions), the session's times, its room or link
+ * (else the formation's); a cancelled formation's events stay, marked cancelled (free, with the reason). Everyone
+ * else's events, and those of removed sessions, are tombstoned so the removal reaches Outlook. A row whose mirror is
+ * unchanged keeps its version: the export writes only the copies whose content changed. Set-based (one insert over
+ * sessions × participants), so a formation with a thousand learners costs the same few statements.
  */
 export async function alignFormationEvents(db: DatabaseOrTransaction, formation: FormationRow): Promise<void> {
-  const enrolled = await db
-    .select({ userId: enrollments.userId })
-    .from(enrollments)
-    .where(eq(enrollments.formationId, formation.id));
-  const participantIds = new Set(enrolled.map(({ userId }) => userId));
-  if (formation.trainerId) participantIds.add(formation.trainerId);
-  const participants = formation.status === "scheduled" ? [...participantIds] : [];
-
-  const mirrored = {
-    title: formation.title,
-    body: formation.description,
-    location: formation.location,
-    onlineUrl: formation.onlineUrl,
-    startsAt: formation.startsAt,
-    endsAt: formation.endsAt,
-    timeZone: formation.timeZone,
-    isAllDay: false,
-    startDate: null,
-    endDate: null,
-  };
-  if (participants.length) {
-    await db
-      .insert(agendaEvents)
-      .values(
-        participants.map((ownerId) => ({
-          ownerId,
-          source: "formation" as const,
-          formationId: formation.id,
-          ...mirrored,
-        })),
-      )
-      .onConflictDoUpdate({
-        target: [agendaEvents.ownerId, agendaEvents.formationId],
-        targetWhere: sql`${agendaEvents.formationId} is not null`,
-        set: { ...mirrored, deletedAt: null, version: sql`${agendaEvents.version} + 1`, updatedAt: new Date() },
-      });
-  }
-  await db
-    .update(agendaEvents)
-    .set({ deletedAt: new Date(), version: sql`${agendaEvents.version} + 1`, updatedAt: new Date() })
-    .where(
-      and(
-        eq(agendaEvents.formationId, formation.id),
-        isNull(agendaEvents.deletedAt),
-        participants.length ? notInArray(agendaEvents.ownerId, participants) : undefined,
-      ),
-    );
+  const id = formation.id;
+  const columns = sql.raw(MIRRORED_COLUMNS.join(", "));
+  const fromExcluded = sql.raw(MIRRORED_COLUMNS.map((column) => `${column} = excluded.${column}`).join(", "));
+  const current = sql.raw(MIRRORED_COLUMNS.map((column) => `agenda_events.${column}`).join(", "));
+  const incoming = sql.raw(MIRRORED_COLUMNS.map((column) => `excluded.${column}`).join(", "));
+  const participants = sql`(
+    select ${enrollments.userId} as user_id from ${enrollments} where ${enrollments.formationId} = ${id}
+    union select ${formations.trainerId} from ${formations} where ${formations.id} = ${id} and ${formations.trainerId} is not null
+  )`;
+  await db.execute(sql`
+    insert into ${agendaEvents} (owner_id, source, formation_session_id, is_all_day, ${columns})
+    select p.user_id, 'formation', s.id, false, f.id,
+      case when n.total > 1 then f.title || ' (' || s.position || '/' || n.total || ')' else f.title end,
+      f.description, coalesce(s.location, f.location), coalesce(s.online_url, f.online_url), s.starts_at, s.ends_at,
+      f.time_zone, (case when f.status = 'cancelled' then 'free' else 'busy' end)::show_as, f.status = 'cancelled',
+      case when f.status = 'cancelled' then f.cancellation_reason end
+    from ${formations} f
+    join ${formationSessions} s on s.formation_id = f.id
+    cross join (select count(*)::int as total from ${formationSessions} where formation_id = ${id}) n
+    cross join ${participants} p
+    where f.id = ${id}
+    on conflict (owner_id, formation_session_id) where formation_session_id is not null do update
+      set ${fromExcluded}, deleted_at = null, version = agenda_events.version + 1, updated_at = now()
+      where (${current}) is distinct from (${incoming}) or agenda_events.deleted_at is not null`);
+  await db.execute(sql`
+    update ${agendaEvents} set deleted_at = now(), version = version + 1, updated_at = now()
+    where formation_id = ${id} and deleted_at is null and (
+      formation_session_id is null
+      or formation_session_id not in (select id from ${formationSessions} where formation_id = ${id})
+      or owner_id not in ${participants})`);
 }

@@ -36,6 +36,19 @@ export const agendaEvents = pgTable(
     source: eventSource().notNull(),
     integrationId: uuid().references(() => calendarIntegrations.id, { onDelete: "set null" }),
     formationId: uuid().references(() => formations.id, { onDelete: "cascade" }),
+    /**
+     * For formation rows: the session this row mirrors (one row per participant and session). Not a foreign key on
+     * purpose: a session removed from its formation leaves its rows as tombstones that still name it, so the export
+     * can delete (or find by its tag) the Outlook copy; the formation's own key removes the rows with the formation.
+     */
+    formationSessionId: uuid(),
+    /**
+     * For formation rows: the formation is cancelled. Its row stays (and so does its Outlook copy, marked cancelled),
+     * so people who look at Outlook learn it.
+     */
+    formationCancelled: boolean().notNull().default(false),
+    /** For formation rows of a cancelled formation: why, as the formation says. */
+    cancellationReason: text(),
     title: text().notNull(),
     body: text().notNull().default(""),
     location: text(),
@@ -72,7 +85,10 @@ export const agendaEvents = pgTable(
      * reuses it, so Outlook answers with the event it already made instead of a duplicate.
      */
     graphTransactionId: text(),
-    /** Version of the formation Outlook holds, for formation events. */
+    /**
+     * For formation rows: the row `version` Outlook's copy shows. The row's version only moves when what it mirrors
+     * of its formation and session changes, so an export rewrites exactly the copies whose content changed.
+     */
     exportedFormationVersion: integer(),
     /**
      * For personal events (platform and Outlook ones): the row `version` Outlook's copy reflects. A higher `version`
@@ -102,8 +118,11 @@ export const agendaEvents = pgTable(
     uniqueIndex("agenda_events_integration_graph_id_key")
       .on(table.integrationId, table.graphEventId)
       .where(sql`${table.graphEventId} is not null`),
-    uniqueIndex("agenda_events_owner_formation_key")
-      .on(table.ownerId, table.formationId)
+    uniqueIndex("agenda_events_owner_formation_session_key")
+      .on(table.ownerId, table.formationSessionId)
+      .where(sql`${table.formationSessionId} is not null`),
+    index("agenda_events_formation_id_idx")
+      .on(table.formationId)
       .where(sql`${table.formationId} is not null`),
     index("agenda_events_integration_ical_uid_idx").on(table.integrationId, table.graphIcalUid),
     index("agenda_events_integration_source_idx").on(table.integrationId, table.source),

@@ -22,10 +22,12 @@ export const formations = pgTable(
     onlineUrl: text(),
     startsAt: timestamp({ withTimezone: true }).notNull(),
     endsAt: timestamp({ withTimezone: true }).notNull(),
-    /** IANA time zone the formation is scheduled in. */
+    /** IANA time zone the formation is scheduled in. startsAt/endsAt: the first session's start, the last one's end. */
     timeZone: text().notNull(),
     trainerId: uuid().references(() => users.id, { onDelete: "set null" }),
     status: formationStatus().notNull().default("scheduled"),
+    /** Why it was cancelled, shown first on the participants' Outlook copies; null while it is scheduled. */
+    cancellationReason: text(),
     /** Incremented on every change; exports compare it to know what Outlook is missing. */
     version: integer().notNull().default(1),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
@@ -54,4 +56,27 @@ export const enrollments = pgTable(
     primaryKey({ columns: [table.formationId, table.userId] }),
     index("enrollments_user_id_idx").on(table.userId),
   ],
+);
+
+/**
+ * One sitting of a formation (a day of a three-day course, one of six Monday mornings): each becomes its own Outlook
+ * event in every participant's calendar. Its room or online link, when set, replaces the formation's.
+ */
+export const formationSessions = pgTable(
+  "formation_sessions",
+  {
+    id: uuid().primaryKey().defaultRandom(),
+    formationId: uuid()
+      .notNull()
+      .references(() => formations.id, { onDelete: "cascade" }),
+    /** 1-based rank by start: the "(2/3)" of its Outlook copies' titles. */
+    position: integer().notNull(),
+    startsAt: timestamp({ withTimezone: true }).notNull(),
+    endsAt: timestamp({ withTimezone: true }).notNull(),
+    location: text(),
+    onlineUrl: text(),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index("formation_sessions_formation_id_starts_at_idx").on(table.formationId, table.startsAt)],
 );
