@@ -69,7 +69,7 @@ async function connectOutlook(page: Page, email: string): Promise<void> {
 }
 
 async function enrol(page: Page, query: string, name: string): Promise<void> {
-  await page.getByLabel("Chercher une personne (nom ou e-mail)").fill(query);
+  await page.getByRole("searchbox", { name: "Chercher une personne (nom ou e-mail)" }).fill(query);
   await page.getByRole("button", { name: `Inscrire ${name}` }).click();
   await page.getByRole("button", { name: `Désinscrire ${name}` }).waitFor();
 }

@@ -471,6 +471,7 @@ export const en: Translations<typeof fr> = {
     learners: "Enrolled learners",
     noLearners: "No learner enrolled.",
     searchPeople: "Find a person (name or e-mail)",
+    peopleFound: "People found",
     searchHint: "At least two characters.",
     searching: "Searching…",
     noMatch: "Nobody matches.",

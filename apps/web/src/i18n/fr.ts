@@ -476,6 +476,7 @@ export const fr = {
     learners: "Apprenants inscrits",
     noLearners: "Aucun apprenant inscrit.",
     searchPeople: "Chercher une personne (nom ou e-mail)",
+    peopleFound: "Personnes trouvées",
     searchHint: "Au moins deux caractères.",
     searching: "Recherche…",
     noMatch: "Personne ne correspond.",

@@ -64,7 +64,7 @@ export function PeoplePicker({ enrolled, onEnrol, onUnenrol }: PeoplePickerProps
         {searching && search.data?.length === 0 && <p className="hint">{t("planning.noMatch")}</p>}
       </div>
       {searching && search.data && search.data.length > 0 && (
-        <ul className="people-list" aria-label={t("planning.searchPeople")}>
+        <ul className="people-list" aria-label={t("planning.peopleFound")}>
           {search.data.map((person) => (
             <li key={person.id}>
               <span>
