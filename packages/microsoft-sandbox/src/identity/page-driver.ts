@@ -17,7 +17,8 @@ function unescapeHtml(value: string): string {
 function formOf(page: string): { action: string; fields: Array<[string, string]> } | undefined {
   const action = page.match(/<form method="post" action="([^"]*)">/)?.[1];
   if (action === undefined) return undefined;
-  const fields = [...page.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)].map(
+  // Void elements may be written `<input ...>` or `<input ... />` (as Prettier formats the page's template).
+  const fields = [...page.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)"\s*\/?>/g)].map(
     ([, name, value]) => [unescapeHtml(name ?? ""), unescapeHtml(value ?? "")] as [string, string],
   );
   return { action: unescapeHtml(action), fields };
