@@ -463,7 +463,7 @@ export const en: Translations<typeof fr> = {
     location: "Place",
     onlineUrl: "Online link (https)",
     sessions: "Sessions",
-    sessionLabel: "Session {{number}}",
+    sessionsHint: "Times in the {{timeZone}} time zone.",
     sessionStart: "Start of session {{number}}",
     sessionEnd: "End of session {{number}}",
     addSession: "Add a session",
@@ -507,7 +507,6 @@ export const en: Translations<typeof fr> = {
     place: "Place",
     online: "Online",
     join: "Join",
-    notFound: "This formation does not exist or is not visible to you.",
     seeFormation: "See the formation",
   },
   errors: {

@@ -468,7 +468,7 @@ export const fr = {
     location: "Lieu",
     onlineUrl: "Lien en ligne (https)",
     sessions: "Séances",
-    sessionLabel: "Séance {{number}}",
+    sessionsHint: "Horaires dans le fuseau {{timeZone}}.",
     sessionStart: "Début de la séance {{number}}",
     sessionEnd: "Fin de la séance {{number}}",
     addSession: "Ajouter une séance",
@@ -513,7 +513,6 @@ export const fr = {
     place: "Lieu",
     online: "En ligne",
     join: "Rejoindre",
-    notFound: "Cette formation n'existe pas ou ne vous est pas visible.",
     seeFormation: "Voir la formation",
   },
   errors: {

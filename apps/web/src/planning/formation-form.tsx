@@ -146,7 +146,7 @@ export function FormationForm({ initialValues, saving, saveError, onSave }: Form
         aria-describedby={describedBy(problemOf("sessions") !== undefined && `${id}-sessions-problem`)}
       >
         <legend>{t("planning.sessions")}</legend>
-        <p className="hint">{t("planning.timeZoneHint")}</p>
+        <p className="hint">{t("planning.sessionsHint", { timeZone: values.timeZone })}</p>
         <ol className="session-list">
           {values.sessions.map((session, index) => {
             const number = index + 1;
