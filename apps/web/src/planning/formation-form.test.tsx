@@ -50,7 +50,8 @@ function renderForm(onSave: (fields: FormationUpsertFields) => void) {
   return server;
 }
 
-describe("FormationForm", () => {
+// Typing key by key through user-event takes seconds on a busy machine.
+describe("FormationForm", { timeout: 20_000 }, () => {
   it("says in French what stops it from being sent, beside the field and in a summary, and sends nothing", async () => {
     const onSave = vi.fn();
     renderForm(onSave);
