@@ -500,7 +500,6 @@ export const en: Translations<typeof fr> = {
     reasonLabel: "Reason: {{reason}}",
     reschedule: "Reschedule the formation",
     rescheduled: "Formation rescheduled: it is back in the agendas.",
-    detailTitle: "Formation",
     trainer: "Trainer",
     noTrainer: "Not given",
     when: "Sessions",

@@ -506,7 +506,6 @@ export const fr = {
     reasonLabel: "Motif : {{reason}}",
     reschedule: "Reprogrammer la formation",
     rescheduled: "Formation reprogrammée : elle revient dans les agendas.",
-    detailTitle: "Formation",
     trainer: "Formateur",
     noTrainer: "Non indiqué",
     when: "Séances",

@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router";
+import type { RouterOutputs } from "../api/trpc";
 import { useCurrentUser } from "../session/current-user";
 import { ErrorAlert } from "../ui/error-alert";
 import { usePageTitle } from "../ui/use-page-title";
@@ -16,13 +17,13 @@ import {
 } from "./formation-form-values";
 import { useFormation, useUpsertFormation } from "./use-planning";
 
-/** `/planning/new` and `/planning/:id`: planners edit, learners read. */
+type Formation = RouterOutputs["formations"]["get"];
+
+/** `/planning/new` and `/planning/:id`: planners edit, anyone else who may see the formation reads it. */
 export function FormationPage() {
   const { id } = useParams();
-  const user = useCurrentUser();
   if (id === "new") return <NewFormation />;
-  if (user.role === "learner") return <FormationReadOnly id={id} />;
-  return <FormationEditor id={id} />;
+  return <ExistingFormation id={id} />;
 }
 
 function BackToPlanning() {
@@ -53,29 +54,10 @@ function NewFormation() {
   );
 }
 
-function FormationReadOnly({ id }: { id: string | undefined }) {
+function ExistingFormation({ id }: { id: string | undefined }) {
   const { t } = useTranslation();
-  const { timeZone } = useCurrentUser();
+  const user = useCurrentUser();
   const formation = useFormation(id);
-  usePageTitle(formation.data?.title ?? t("planning.detailTitle"));
-  if (formation.error) return <ErrorAlert error={formation.error} />;
-  if (!formation.data) return <p role="status">{t("app.loading")}</p>;
-  return (
-    <div className="narrow-page">
-      <h1>{formation.data.title}</h1>
-      <FormationDetail formation={formation.data} timeZone={timeZone} />
-    </div>
-  );
-}
-
-function FormationEditor({ id }: { id: string | undefined }) {
-  const { t } = useTranslation();
-  const formation = useFormation(id);
-  const upsert = useUpsertFormation();
-  const statusChange = useUpsertFormation();
-  const [cancelling, setCancelling] = useState(false);
-  const [notice, setNotice] = useState<string | null>(null);
-  usePageTitle(formation.data ? t("planning.editTitle", { title: formation.data.title }) : t("planning.detailTitle"));
   if (formation.error)
     return (
       <div className="narrow-page">
@@ -84,7 +66,29 @@ function FormationEditor({ id }: { id: string | undefined }) {
       </div>
     );
   if (!formation.data) return <p role="status">{t("app.loading")}</p>;
-  const current = formation.data;
+  // Only who plans it sees its learners (its trainer, admins): anyone else, a trainer enrolled as learner too, reads.
+  if (user.role === "learner" || formation.data.learners === null)
+    return <FormationReadOnly formation={formation.data} timeZone={user.timeZone} />;
+  return <FormationEditor formation={formation.data} />;
+}
+
+function FormationReadOnly({ formation, timeZone }: { formation: Formation; timeZone: string }) {
+  usePageTitle(formation.title);
+  return (
+    <div className="narrow-page">
+      <h1>{formation.title}</h1>
+      <FormationDetail formation={formation} timeZone={timeZone} />
+    </div>
+  );
+}
+
+function FormationEditor({ formation: current }: { formation: Formation }) {
+  const { t } = useTranslation();
+  const upsert = useUpsertFormation();
+  const statusChange = useUpsertFormation();
+  const [cancelling, setCancelling] = useState(false);
+  const [notice, setNotice] = useState<string | null>(null);
+  usePageTitle(t("planning.editTitle", { title: current.title }));
 
   const save = (fields: FormationUpsertFields) =>
     upsert.mutate(fields, { onSuccess: () => setNotice(t("planning.saved")) });
