@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FORMATION_ID_PROPERTY } from "./outlook-event-tags";
+import { FORMATION_ID_PROPERTY, FORMATION_SESSION_ID_PROPERTY } from "./outlook-event-tags";
 import {
   formationToGraphEvent,
   formationToGraphEventChanges,
@@ -11,6 +11,7 @@ import { formationLink } from "@agenda/domain/links";
 
 const formation: ExportedFormation = {
   id: "5b0f7c57-0d2e-4d8e-9c51-1f2e3d4c5b6a",
+  sessionId: "1c2d3e4f-0d2e-4d8e-9c51-1f2e3d4c5b6a",
   title: "Excel",
   description: "",
   location: null,
@@ -18,6 +19,8 @@ const formation: ExportedFormation = {
   startsAt: new Date("2026-10-25T00:30:00Z"),
   endsAt: new Date("2026-10-25T01:30:00Z"),
   timeZone: "Europe/Paris",
+  cancelled: false,
+  cancellationReason: null,
 };
 
 describe("formationToGraphEvent", () => {
@@ -77,7 +80,10 @@ describe("formationToGraphEvent", () => {
     });
     expect(created).toMatchObject({
       transactionId: "tx-1",
-      singleValueExtendedProperties: [{ id: FORMATION_ID_PROPERTY, value: formation.id }],
+      singleValueExtendedProperties: [
+        { id: FORMATION_ID_PROPERTY, value: formation.id },
+        { id: FORMATION_SESSION_ID_PROPERTY, value: formation.sessionId },
+      ],
       location: { displayName: "" },
     });
     expect(created.body?.content).not.toContain("Join online");
@@ -87,5 +93,22 @@ describe("formationToGraphEvent", () => {
     });
     expect(Object.keys(changes).sort()).toEqual([...PRODUCT_OWNED_FIELDS].sort());
     expect(changes.body?.content).toContain("Voir la formation sur la plateforme");
+  });
+
+  it("marks a cancelled formation in the owner's language: prefixed subject, free, no reminder, the reason first", () => {
+    const cancelled = { ...formation, title: "Excel (2/3)", cancelled: true, cancellationReason: "Salle <fermée>" };
+    const inFrench = formationToGraphEvent(cancelled, { platformUrl: "https://platform.example.test", locale: "fr" });
+    expect(inFrench).toMatchObject({ subject: "Annulé : Excel (2/3)", showAs: "free", isReminderOn: false });
+    expect(inFrench.body?.content).toMatch(
+      /^<html><body><p><strong>Cette formation est annulée\.<\/strong> Motif : Salle &lt;fermée&gt;<\/p>/,
+    );
+    const inEnglish = formationToGraphEventChanges(cancelled, {
+      platformUrl: "https://platform.example.test",
+      locale: "en",
+    });
+    expect(inEnglish).toMatchObject({ subject: "Cancelled: Excel (2/3)", showAs: "free", isReminderOn: false });
+    expect(
+      formationToGraphEventChanges(formation, { platformUrl: "https://platform.example.test", locale: "en" }),
+    ).toMatchObject({ subject: "Excel", showAs: "busy", isReminderOn: true });
   });
 });

@@ -1,4 +1,3 @@
-import type { FormationRow } from "@agenda/domain/formations";
 import { offsetMinutes, wallClockIn } from "@agenda/domain/time";
 import { formationLink } from "@agenda/domain/links";
 import type { DateTimeTimeZone, Event as GraphEvent } from "@microsoft/microsoft-graph-types";
@@ -8,13 +7,26 @@ import {
   FORMATION_ID_CUSTOM_PROPERTY,
 } from "@agenda/addin-manifest/custom-properties";
 import { findWindows } from "windows-iana";
-import { FORMATION_CATEGORY, FORMATION_ID_PROPERTY } from "./outlook-event-tags";
+import { CANCELLED_SUBJECT_PREFIX } from "../reconcile/outlook-changes";
+import { FORMATION_CATEGORY, FORMATION_ID_PROPERTY, FORMATION_SESSION_ID_PROPERTY } from "./outlook-event-tags";
 
-/** What of a formation its Outlook copy shows. */
-export type ExportedFormation = Pick<
-  FormationRow,
-  "id" | "title" | "description" | "location" | "onlineUrl" | "startsAt" | "endsAt" | "timeZone"
->;
+/** What of a formation session its Outlook copy shows (the agenda row mirroring it). */
+export interface ExportedFormation {
+  /** The formation's id. */
+  id: string;
+  /** The session's; null only for copies made before formations had sessions. */
+  sessionId: string | null;
+  /** The formation's title, numbered "(2/3)" when it has several sessions. */
+  title: string;
+  description: string;
+  location: string | null;
+  onlineUrl: string | null;
+  startsAt: Date;
+  endsAt: Date;
+  timeZone: string;
+  cancelled: boolean;
+  cancellationReason: string | null;
+}
 
 export interface FormationEventContext {
   /** Origin (and optional base path) of the platform, for the link back to the formation. */
@@ -37,17 +49,34 @@ export const IN_PERSON_REMINDER_MINUTES = 60;
 export const ONLINE_REMINDER_MINUTES = 15;
 
 /**
- * The fields a formation update rewrites in Outlook. Everything else (categories, reminder, show-as) is only set at
- * creation: people may change those on their copy, and the product does not take them back.
+ * The fields a formation update rewrites in Outlook. Categories and the reminder's delay are only set at creation:
+ * people may change those on their copy, and the product does not take them back. Show-as and whether the reminder
+ * rings follow the cancellation (free and silent while cancelled, busy and ringing once scheduled again).
  */
-export const PRODUCT_OWNED_FIELDS = ["subject", "body", "start", "end", "location"] as const satisfies ReadonlyArray<
-  keyof GraphEvent
->;
+export const PRODUCT_OWNED_FIELDS = [
+  "subject",
+  "body",
+  "start",
+  "end",
+  "location",
+  "showAs",
+  "isReminderOn",
+] as const satisfies ReadonlyArray<keyof GraphEvent>;
 type ProductOwnedField = (typeof PRODUCT_OWNED_FIELDS)[number];
 
 const labels = {
-  fr: { online: "Rejoindre en ligne :", platform: "Voir la formation sur la plateforme" },
-  en: { online: "Join online:", platform: "Open the formation on the platform" },
+  fr: {
+    online: "Rejoindre en ligne :",
+    platform: "Voir la formation sur la plateforme",
+    cancelledBody: "Cette formation est annulée.",
+    reason: "Motif :",
+  },
+  en: {
+    online: "Join online:",
+    platform: "Open the formation on the platform",
+    cancelledBody: "This formation is cancelled.",
+    reason: "Reason:",
+  },
 } satisfies Record<FormationEventContext["locale"], Record<string, string>>;
 
 const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
@@ -63,6 +92,13 @@ function link(href: string, text: string): string {
 function formationBody(formation: ExportedFormation, context: FormationEventContext): string {
   const words = labels[context.locale];
   const paragraphs: string[] = [];
+  // People read the top of an event: a cancellation says so first, with its reason.
+  if (formation.cancelled) {
+    const reason = formation.cancellationReason?.trim();
+    paragraphs.push(
+      `<p><strong>${escapeHtml(words.cancelledBody)}</strong>${reason ? ` ${escapeHtml(words.reason)} ${escapeHtml(reason).replace(/\r?\n/g, "<br>")}` : ""}</p>`,
+    );
+  }
   if (formation.description.trim())
     paragraphs.push(`<p>${escapeHtml(formation.description).replace(/\r?\n/g, "<br>")}</p>`);
   if (formation.onlineUrl)
@@ -100,11 +136,19 @@ export function graphDateTime(instant: Date, ianaTimeZone: string): DateTimeTime
   return { dateTime: wallClockIn(instant, ianaTimeZone), timeZone: windows };
 }
 
-/** The Outlook event a formation becomes: what a create sends. */
+/** The subject of a formation's copy: its (numbered) title, prefixed in the owner's language once cancelled. */
+export function formationSubject(
+  formation: Pick<ExportedFormation, "title" | "cancelled">,
+  locale: FormationEventContext["locale"],
+): string {
+  return formation.cancelled ? `${CANCELLED_SUBJECT_PREFIX[locale]}${formation.title}` : formation.title;
+}
+
+/** The Outlook event a formation session becomes: what a create sends. */
 export function formationToGraphEvent(formation: ExportedFormation, context: FormationEventContext): GraphEvent {
   const inPerson = Boolean(formation.location?.trim());
   return {
-    subject: formation.title,
+    subject: formationSubject(formation, context.locale),
     body: { contentType: "html", content: formationBody(formation, context) },
     start: graphDateTime(formation.startsAt, formation.timeZone),
     end: graphDateTime(formation.endsAt, formation.timeZone),
@@ -113,11 +157,13 @@ export function formationToGraphEvent(formation: ExportedFormation, context: For
     location: { displayName: (inPerson ? formation.location : formation.onlineUrl) ?? "" },
     isOnlineMeeting: false,
     categories: [FORMATION_CATEGORY],
-    showAs: "busy",
-    isReminderOn: true,
+    // A cancelled formation no longer takes the time, nor calls people to it.
+    showAs: formation.cancelled ? "free" : "busy",
+    isReminderOn: !formation.cancelled,
     reminderMinutesBeforeStart: inPerson ? IN_PERSON_REMINDER_MINUTES : ONLINE_REMINDER_MINUTES,
     singleValueExtendedProperties: [
       { id: FORMATION_ID_PROPERTY, value: formation.id },
+      ...(formation.sessionId ? [{ id: FORMATION_SESSION_ID_PROPERTY, value: formation.sessionId }] : []),
       ...(context.addinId
         ? [
             {

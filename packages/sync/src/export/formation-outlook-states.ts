@@ -1,5 +1,5 @@
 import type { DatabaseOrTransaction } from "@agenda/db/client";
-import { agendaEvents, calendarIntegrations, formations, syncConflicts } from "@agenda/db/schema";
+import { agendaEvents, calendarIntegrations, syncConflicts } from "@agenda/db/schema";
 import { and, asc, eq, gt, isNull } from "drizzle-orm";
 import { copyInLine } from "./formation-writes";
 
@@ -43,9 +43,8 @@ export async function formationOutlookStates(
   const connected = integration !== undefined && integration.status !== "disconnected";
   const exporting = connected && integration.exportEnabled;
   const rows = await db
-    .select({ event: agendaEvents, formationVersion: formations.version })
+    .select()
     .from(agendaEvents)
-    .innerJoin(formations, eq(formations.id, agendaEvents.formationId))
     .where(
       and(
         eq(agendaEvents.ownerId, ownerId),
@@ -67,9 +66,9 @@ export async function formationOutlookStates(
     );
   const withConflict = new Set(conflicted.map(({ eventId }) => eventId));
 
-  return rows.map(({ event, formationVersion }) => {
+  return rows.map((event) => {
     const hasCopy = connected && event.graphEventId !== null && event.integrationId === integration.id;
-    const upToDate = hasCopy && copyInLine(event, formationVersion, integration.id);
+    const upToDate = hasCopy && copyInLine(event, event.version, integration.id);
     let outlookState: FormationOutlookState;
     if (event.removedFromOutlookAt !== null) outlookState = "removed_in_outlook";
     else if (event.syncStatus === "error") outlookState = "error";

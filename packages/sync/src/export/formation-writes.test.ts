@@ -126,7 +126,7 @@ const utcInstant = ({ dateTime }: { dateTime?: string | null }) =>
   new Date(`${(dateTime ?? "").slice(0, 23)}Z`).toISOString();
 
 describe("exporting formations to Outlook", () => {
-  it("creates tagged copies in the formation's time zone, follows updates, and deletes them on cancellation and unenrolment", async () => {
+  it("creates tagged copies in the formation's time zone, follows updates, marks cancellations and deletes on unenrolment", async () => {
     const { user, integrationId } = await connect("ana");
     const paris = await scheduleFormation("paris", [user], {
       title: "Excel & co",
@@ -220,18 +220,18 @@ describe("exporting formations to Outlook", () => {
       startsAt: "2026-03-30T14:00:00+02:00",
       endsAt: "2026-03-30T17:00:00+02:00",
     });
-    expect(await runExport(integrationId)).toMatchObject({ created: 0, updated: 0, deleted: 2, failed: 0 });
-    expect(await mailboxEvents("ana")).toEqual([]);
-    expect(
-      (await formationRows(user)).map(({ graphEventId, graphTransactionId, integrationId: rowIntegration }) => ({
-        graphEventId,
-        graphTransactionId,
-        rowIntegration,
-      })),
-    ).toEqual([
-      { graphEventId: null, graphTransactionId: null, rowIntegration: null },
-      { graphEventId: null, graphTransactionId: null, rowIntegration: null },
+    // The cancelled formation's copy stays, marked; the one she left goes.
+    expect(await runExport(integrationId)).toMatchObject({ created: 0, updated: 1, deleted: 1, failed: 0 });
+    expect(await mailboxEvents("ana")).toEqual([
+      expect.objectContaining({ subject: "Annulé : Formation new-york", showAs: "free", isReminderOn: false }),
     ]);
+    const after = await formationRows(user);
+    expect(after.find(({ formationId }) => formationId === paris.id)).toMatchObject({
+      graphEventId: null,
+      graphTransactionId: null,
+      integrationId: null,
+    });
+    expect(after.find(({ formationId }) => formationId === newYork.id)).toMatchObject({ integrationId });
 
     // Nothing left to do costs nothing.
     const batchesBefore = (await requestLog("ana")).filter(isBatchEnvelope).length;
@@ -326,13 +326,20 @@ describe("exporting formations to Outlook", () => {
       });
     }
     const second = await withFaults({ ...faults, seed: 6 }, () => runExport(integrationId));
-    expect(second).toMatchObject({ created: 0, updated: 8, deleted: 4, failed: 0 });
+    // Cancelled copies stay, marked: updates like the changed ones.
+    expect(second).toMatchObject({ created: 0, updated: 12, deleted: 0, failed: 0 });
 
-    const kept = scheduled.slice(4);
+    const kept = scheduled;
     expect(await exportedFormationIds("eve")).toEqual(kept.map(({ id }) => id).sort());
     const events = await mailboxEvents("eve");
     for (const formation of scheduled.slice(4, 12)) {
       expect(events.find((event) => formationIdOf(event) === formation.id)?.subject).toBe(`Changed ${formation.id}`);
+    }
+    for (const formation of cancelled) {
+      expect(events.find((event) => formationIdOf(event) === formation.id)).toMatchObject({
+        subject: `Annulé : ${formation.title}`,
+        showAs: "free",
+      });
     }
     const rows = await formationRows(user);
     expect(rows.filter(({ syncStatus }) => syncStatus !== "synced")).toEqual([]);
@@ -473,16 +480,13 @@ describe("exporting formations to Outlook", () => {
     const setIntegration = (settings: Partial<typeof calendarIntegrations.$inferInsert>) =>
       database().db.update(calendarIntegrations).set(settings).where(eq(calendarIntegrations.id, integrationId));
     await setIntegration({ exportCalendarId: calendarId });
-    const [kept, cancelled] = await scheduleMany("chosen", 2, [user]);
+    const [kept, left] = await scheduleMany("chosen", 2, [user]);
     await runExport(integrationId);
     expect((await mailboxEvents("jo")).map((event) => event.calendarId)).toEqual([calendarId, calendarId]);
 
     await setIntegration({ exportEnabled: false });
-    await scheduleFormation("chosen-1", [user], {
-      status: "cancelled",
-      startsAt: cancelled?.startsAt,
-      endsAt: cancelled?.endsAt,
-    });
+    // She leaves one formation: its copy goes even with export off; the new one is not written.
+    await scheduleFormation("chosen-1", [], { startsAt: left?.startsAt, endsAt: left?.endsAt });
     await scheduleFormation("chosen-late", [user]);
     expect(await runExport(integrationId)).toMatchObject({ created: 0, deleted: 1 });
     expect(await exportedFormationIds("jo")).toEqual([kept?.id]);

@@ -5,7 +5,7 @@ import { alignFormationEvents } from "@agenda/domain/formations";
 import { httpsUrlOrNull } from "@agenda/domain/links";
 import { graphStatusOf } from "@agenda/graph/graph-client";
 import type { DateTimeTimeZone, Event as GraphEvent } from "@microsoft/microsoft-graph-types";
-import { and, eq, isNotNull, isNull, lt, ne, not, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, eq, isNotNull, isNull, lt, ne, not, or, sql, type SQL } from "drizzle-orm";
 import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { reviewFormationRemovals } from "../reconcile/conflict-log";
 import { formationFieldsDiffer, NO_FORMATION_COPY } from "../reconcile/outlook-changes";
@@ -18,7 +18,7 @@ import {
   type FormationEventContext,
 } from "./formation-event-mapping";
 import { PREFER_IMMUTABLE_IDS, type BatchRetrySettings } from "./graph-batch";
-import { FORMATION_CATEGORY, FORMATION_ID_PROPERTY } from "./outlook-event-tags";
+import { FORMATION_CATEGORY, FORMATION_ID_PROPERTY, FORMATION_SESSION_ID_PROPERTY } from "./outlook-event-tags";
 import {
   saveOutlookStates,
   writeToOutlook,
@@ -46,10 +46,12 @@ export interface ExportedOutlookEvent {
   end: DateTimeTimeZone;
 }
 
-/** A formation row of the user's agenda with the formation it mirrors, and the state of its Outlook copy. */
+/** A formation row of the user's agenda (one session of a formation), what it mirrors, and the state of its Outlook copy. */
 export interface FormationCopy extends CopyState {
-  formation: ExportedFormation & { version: number };
-  /** Outlook should hold a copy: the row is live (the user takes part) and the formation is scheduled. */
+  formation: ExportedFormation;
+  /** The row's version: what it mirrors changed when it moved. */
+  version: number;
+  /** Outlook should hold a copy: the row is live (the user takes part; a cancelled formation's copy stays, marked). */
   wanted: boolean;
 }
 
@@ -80,10 +82,10 @@ function hasExportTraces(row: CopyFacts): boolean {
   );
 }
 
-/** The integration's copy of the formation shows its current version. */
-export function copyInLine(row: CopyFacts, formationVersion: number, integrationId: string): boolean {
+/** The integration's copy of the session shows the row's current version. */
+export function copyInLine(row: CopyFacts, rowVersion: number, integrationId: string): boolean {
   const written = row.graphEventId !== null && row.integrationId === integrationId && row.syncStatus === "synced";
-  return written && row.exportedFormationVersion !== null && row.exportedFormationVersion >= formationVersion;
+  return written && row.exportedFormationVersion !== null && row.exportedFormationVersion >= rowVersion;
 }
 
 /**
@@ -98,17 +100,17 @@ export function plannedFormationWrite(row: FormationCopy, integrationId: string)
   }
   if (row.removedFromOutlookAt !== null) return undefined;
   if (row.graphEventId !== null && row.integrationId === integrationId)
-    return copyInLine(row, row.formation.version, integrationId) ? undefined : "update";
+    return copyInLine(row, row.version, integrationId) ? undefined : "update";
   return hasExportTraces(row) ? "lookup" : "create";
 }
 
 /**
  * The formation rows an export of the integration looks at: SQL narrows them to those that are not known to be in
- * line (a copy of this integration at the formation's version, or a copy the user deleted, or no trace of one on a
- * row Outlook should not hold); `plannedFormationWrite` decides what each one needs.
+ * line (a copy of this integration at the row's version, or a copy the user deleted, or no trace of one on a row
+ * Outlook should not hold); `plannedFormationWrite` decides what each one needs.
  */
 function formationCandidatesOf(integrationId: IntegrationKey["id"]): SQL | undefined {
-  const wanted = sql`(${agendaEvents.deletedAt} is null and ${formations.status} = 'scheduled')`;
+  const wanted = sql`(${agendaEvents.deletedAt} is null)`;
   const traces = or(
     isNotNull(agendaEvents.graphEventId),
     isNotNull(agendaEvents.graphTransactionId),
@@ -119,7 +121,7 @@ function formationCandidatesOf(integrationId: IntegrationKey["id"]): SQL | undef
     isNull(agendaEvents.graphEventId),
     sql`${agendaEvents.integrationId} is distinct from ${integrationId}`,
     isNull(agendaEvents.exportedFormationVersion),
-    lt(agendaEvents.exportedFormationVersion, formations.version),
+    lt(agendaEvents.exportedFormationVersion, agendaEvents.version),
     ne(agendaEvents.syncStatus, "synced"),
   );
   return or(and(wanted, isNull(agendaEvents.removedFromOutlookAt), outOfLine), and(not(wanted), traces));
@@ -130,7 +132,6 @@ export function formationsToExport(db: DatabaseOrTransaction, integration: Integ
   return db
     .select({ id: agendaEvents.id })
     .from(agendaEvents)
-    .innerJoin(formations, eq(formations.id, agendaEvents.formationId))
     .where(
       and(
         eq(agendaEvents.ownerId, integration.userId),
@@ -142,14 +143,27 @@ export function formationsToExport(db: DatabaseOrTransaction, integration: Integ
 
 async function loadFormationCopies(run: SyncRun, filter: SQL | undefined): Promise<FormationCopy[]> {
   const rows = await run.db
-    .select({ event: agendaEvents, formation: formations })
+    .select()
     .from(agendaEvents)
-    .innerJoin(formations, eq(formations.id, agendaEvents.formationId))
-    .where(and(eq(agendaEvents.ownerId, run.integration.userId), eq(agendaEvents.source, "formation"), filter));
-  return rows.map(({ event, formation }) => ({
+    .where(and(eq(agendaEvents.ownerId, run.integration.userId), eq(agendaEvents.source, "formation"), filter))
+    .orderBy(asc(agendaEvents.startsAt), asc(agendaEvents.id));
+  return rows.map((event) => ({
     id: event.id,
-    formation,
-    wanted: event.deletedAt === null && formation.status === "scheduled",
+    formation: {
+      id: event.formationId ?? "",
+      sessionId: event.formationSessionId,
+      title: event.title,
+      description: event.body,
+      location: event.location,
+      onlineUrl: event.onlineUrl,
+      startsAt: event.startsAt,
+      endsAt: event.endsAt,
+      timeZone: event.timeZone,
+      cancelled: event.formationCancelled,
+      cancellationReason: event.cancellationReason,
+    },
+    version: event.version,
+    wanted: event.deletedAt === null,
     integrationId: event.integrationId,
     graphEventId: event.graphEventId,
     graphIcalUid: event.graphIcalUid,
@@ -221,16 +235,20 @@ async function writeFormations(
   // Each of these is looked up once before it is created.
   const lookFirst = new Set(creating.length > 0 && (await mayHoldUnknownCopies(run)) ? creating : []);
   const target: WriteTarget<FormationCopy> = {
-    describe: (row) => `formation ${row.formation.id}`,
+    describe: (row) => `formation ${row.formation.id} session ${row.formation.sessionId ?? "-"}`,
     plannedWrite: (row) => {
       const write = plannedFormationWrite(row, integrationId);
       return write === "create" && lookFirst.delete(row) ? "lookup" : write;
     },
-    versionOf: (row) => row.formation.version,
+    versionOf: (row) => row.version,
     createBody: (row, transactionId) => formationToGraphEvent(row.formation, { ...context, transactionId }),
     updateBody: (row) => formationToGraphEventChanges(row.formation, context),
-    tag: (row) => ({ property: FORMATION_ID_PROPERTY, value: row.formation.id }),
-    // A formation copy never outlives its formation or the user's enrolment, whatever was edited on it.
+    // Each session is its own copy: found by its session; a copy from before sessions only carries the formation.
+    tag: (row) =>
+      row.formation.sessionId
+        ? { property: FORMATION_SESSION_ID_PROPERTY, value: row.formation.sessionId }
+        : { property: FORMATION_ID_PROPERTY, value: row.formation.id },
+    // A formation copy never outlives its session or the user's enrolment, whatever was edited on it.
     conditionalDelete: false,
     recordWritten: (row, version) => {
       row.exportedFormationVersion = version;
@@ -271,11 +289,16 @@ async function readOutlookEvent(run: SyncRun, graphEventId: string): Promise<Exp
   };
 }
 
+/** The session a single answer names: the first one not over yet, else the last. */
+function sessionShown(rows: FormationCopy[], now: Date): FormationCopy | undefined {
+  return rows.find((row) => row.formation.endsAt > now) ?? rows.at(-1);
+}
+
 /**
  * The spec's "export this formation to Outlook" for the integration's user: makes sure Outlook holds an up-to-date
- * copy (the same rule as `exportFormations`, so calling it twice never makes two events) and returns it. An explicit
- * request, so it works with automatic export turned off. Refuses a formation the user does not take part in, or one
- * that is cancelled.
+ * copy of each of its sessions (the same rule as `exportFormations`, so calling it twice never makes two events) and
+ * returns the copy of the next session (the last one once all are over). An explicit request, so it works with
+ * automatic export turned off. Refuses a formation the user does not take part in, or one that is cancelled.
  */
 export async function exportFormation(
   run: SyncRun,
@@ -294,34 +317,39 @@ export async function exportFormation(
   if (formation.status !== "scheduled")
     throw new DomainError("FORMATION_NOT_EXPORTABLE", { id: formationId, reason: "cancelled" });
 
-  const loadRow = async () => (await loadFormationCopies(run, eq(agendaEvents.formationId, formationId)))[0];
-  let row = await loadRow();
-  if (!row?.wanted) {
-    // A participant of a scheduled formation always has a live row; repair the agenda if it lags behind.
+  const loadRows = async () =>
+    (await loadFormationCopies(run, eq(agendaEvents.formationId, formationId))).filter(({ wanted }) => wanted);
+  let rows = await loadRows();
+  if (rows.length === 0) {
+    // A participant of a scheduled formation always has live rows; repair the agenda if it lags behind.
     await alignFormationEvents(db, formation);
-    row = await loadRow();
+    rows = await loadRows();
   }
-  if (!row) throw new Error(`formation ${formationId} has no agenda row for user ${integration.userId}`);
-  if (row.removedFromOutlookAt !== null) {
-    // "Add again": the user takes back their deletion, which answers its conflict.
-    row.removedFromOutlookAt = null;
-    await saveOutlookStates(db, [row]);
-    await reviewFormationRemovals(db, integration.userId, row.id);
+  if (rows.length === 0) throw new Error(`formation ${formationId} has no agenda row for user ${integration.userId}`);
+  const removed = rows.filter(({ removedFromOutlookAt }) => removedFromOutlookAt !== null);
+  if (removed.length > 0) {
+    // "Add again": the user takes back their deletions, which answers their conflicts.
+    for (const row of removed) row.removedFromOutlookAt = null;
+    await saveOutlookStates(db, removed);
+    for (const row of removed) await reviewFormationRemovals(db, integration.userId, row.id);
   }
   for (let attempt = 1; ; attempt++) {
-    await writeFormations(run, [row], options, true);
-    const exported = await loadRow();
-    if (!exported?.graphEventId || exported.syncStatus === "pending") throw new DomainError("OUTLOOK_UNAVAILABLE");
-    if (exported.syncStatus === "error")
-      throw new DomainError("OUTLOOK_EXPORT_FAILED", { reason: exported.syncError ?? "" });
+    await writeFormations(run, rows, options, true);
+    const exported = await loadRows();
+    for (const row of exported) {
+      if (!row.graphEventId || row.syncStatus === "pending") throw new DomainError("OUTLOOK_UNAVAILABLE");
+      if (row.syncStatus === "error") throw new DomainError("OUTLOOK_EXPORT_FAILED", { reason: row.syncError ?? "" });
+    }
+    const shown = sessionShown(exported, new Date());
+    if (!shown?.graphEventId) throw new DomainError("OUTLOOK_UNAVAILABLE");
     try {
-      return await readOutlookEvent(run, exported.graphEventId);
+      return await readOutlookEvent(run, shown.graphEventId);
     } catch (error) {
       // The copy was deleted in Outlook since the last export: the user asks for it, so it is made again, once.
       if (graphStatusOf(error) !== 404 || attempt > 1) throw error;
-      forgetCopy(exported);
-      await saveOutlookStates(db, [exported]);
-      row = exported;
+      forgetCopy(shown);
+      await saveOutlookStates(db, [shown]);
+      rows = exported;
     }
   }
 }

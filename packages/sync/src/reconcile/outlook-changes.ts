@@ -76,11 +76,23 @@ function formationPlace(row: AgendaEventRow): string | null {
   return (row.location?.trim() ? row.location : row.onlineUrl) || null;
 }
 
+/** What a cancelled formation's copies start their subject with, in their owner's language. */
+export const CANCELLED_SUBJECT_PREFIX = { fr: "Annulé : ", en: "Cancelled: " } as const;
+
+/**
+ * Whether a copy's subject is the one the export writes: the row's title, prefixed once the formation is cancelled
+ * (in its owner's language, which may have changed since: any language's prefix is ours).
+ */
+function isFormationSubject(row: AgendaEventRow, subject: string): boolean {
+  if (!row.formationCancelled) return subject === row.title;
+  return Object.values(CANCELLED_SUBJECT_PREFIX).some((prefix) => subject === `${prefix}${row.title}`);
+}
+
 /** Whether Outlook's copy of a formation shows another time, title or place than the formation. */
 export function formationFieldsDiffer(row: AgendaEventRow, event: ImportedAgendaEvent): boolean {
   return (
     event.isAllDay ||
-    event.title !== row.title ||
+    !isFormationSubject(row, event.title) ||
     event.startsAt.getTime() !== row.startsAt.getTime() ||
     event.endsAt.getTime() !== row.endsAt.getTime() ||
     event.location !== formationPlace(row)

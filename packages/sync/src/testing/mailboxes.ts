@@ -1,7 +1,7 @@
 import { useTestDatabase } from "@agenda/testing/database";
 import { sandboxAdmin, sandboxMailboxEvents, useSandbox, type SandboxMailboxEvent } from "@agenda/testing/sandbox";
 import { beforeAll } from "vitest";
-import { FORMATION_ID_PROPERTY } from "../export/outlook-event-tags";
+import { FORMATION_ID_PROPERTY, FORMATION_SESSION_ID_PROPERTY } from "../export/outlook-event-tags";
 import type { OutlookServices } from "../connection/outlook-services";
 import { testOutlookServices } from "./connect";
 
@@ -37,4 +37,11 @@ export function useTestMailboxes(names: string[]) {
 export function formationIdOf(event: SandboxMailboxEvent): string | undefined {
   return event.singleValueExtendedProperties?.find(({ id }) => id.toLowerCase() === FORMATION_ID_PROPERTY.toLowerCase())
     ?.value;
+}
+
+/** The formation session an Outlook event is the copy of, by the agenda's extended property. */
+export function sessionIdOf(event: SandboxMailboxEvent): string | undefined {
+  return event.singleValueExtendedProperties?.find(
+    ({ id }) => id.toLowerCase() === FORMATION_SESSION_ID_PROPERTY.toLowerCase(),
+  )?.value;
 }
