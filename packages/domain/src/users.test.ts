@@ -1,6 +1,7 @@
 import { useTestDatabase } from "@agenda/testing/database";
 import { describe, expect, it } from "vitest";
 import { DomainError } from "./errors";
+import { getFormation, upsertFormation, upsertFormationInput } from "./formations";
 import { ensureNamedPeople, ensureUser, searchUsers, searchUsersInput, setUserDeactivated } from "./users";
 import type { Viewer } from "./viewer";
 
@@ -76,5 +77,35 @@ describe("searching users", () => {
     await expect(searchUsers(db, learner, searchUsersInput.parse({ query: "searcher" }))).rejects.toThrow(DomainError);
     const service: Viewer = { kind: "service", serviceTokenId: "t", serviceName: "app", scopes: ["formations:write"] };
     await expect(searchUsers(db, service, searchUsersInput.parse({ query: "searcher" }))).rejects.toThrow(DomainError);
+  });
+
+  it("finds people a trainer enrols, whom the formation then gives back with the platform's id, to send again", async () => {
+    const { db } = database();
+    await ensureNamedPeople(db, [person("p-ines", "Inès Roux", "ines@example.test")]);
+    const trainer = await viewerWithRole("trainer");
+    const [ines] = await searchUsers(db, trainer, searchUsersInput.parse({ query: "roux" }));
+    if (!ines) throw new Error("Inès not found");
+    const { id: _userId, ...asNamed } = ines;
+    const formation = await upsertFormation(
+      db,
+      trainer,
+      upsertFormationInput.parse({
+        title: "Premiers secours",
+        timeZone: "Europe/Paris",
+        sessions: [{ startsAt: "2026-12-21T09:00:00+01:00", endsAt: "2026-12-21T12:00:00+01:00" }],
+        learners: [asNamed],
+      }),
+    );
+    const { learners } = await getFormation(db, trainer, formation.id);
+    expect(learners).toEqual([ines]);
+    // What the planning form sends back when it adds someone: the learners as the formation gave them.
+    const sentBack = upsertFormationInput.parse({
+      id: formation.id,
+      title: "Premiers secours",
+      timeZone: "Europe/Paris",
+      sessions: formation.sessions.map(({ startsAt, endsAt }) => ({ startsAt, endsAt })),
+      learners,
+    });
+    expect(sentBack.learners).toEqual([asNamed]);
   });
 });

@@ -488,7 +488,6 @@ export const en: Translations<typeof fr> = {
       noSession: "Add at least one session.",
       invalidTime: "Session {{number}}: give its start and end.",
       endBeforeStart: "Session {{number}}: the end must be after the start.",
-      learnerUnnamed: "An enrolled learner has no platform id: remove them, then find them again by searching.",
     },
     cancel: "Cancel the formation",
     cancelTitle: "Cancel “{{title}}”",

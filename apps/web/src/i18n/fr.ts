@@ -493,8 +493,6 @@ export const fr = {
       noSession: "Ajoutez au moins une séance.",
       invalidTime: "Séance {{number}} : indiquez son début et sa fin.",
       endBeforeStart: "Séance {{number}} : la fin doit être après le début.",
-      learnerUnnamed:
-        "Un apprenant inscrit n'a pas d'identifiant de la plateforme : retirez-le puis retrouvez-le par la recherche.",
     },
     cancel: "Annuler la formation",
     cancelTitle: "Annuler « {{title}} »",

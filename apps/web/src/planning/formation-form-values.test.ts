@@ -110,16 +110,6 @@ describe("formation form values", () => {
     expect("fields" in created && "id" in created.fields).toBe(false);
   });
 
-  it("refuses to replace an enrolment holding someone it cannot name to the platform", () => {
-    const withoutPlatformId = formValuesFromFormation({
-      ...formation,
-      learners: [{ id: "u-old", name: "Ancien", email: "old@example.test" }],
-    });
-    expect(upsertFieldsFromForm(enrol(withoutPlatformId, noe))).toEqual({
-      problems: [{ field: "learners", problem: "learnerUnnamed" }],
-    });
-  });
-
   it("cancels with a reason and schedules again, leaving the enrolment as it is", () => {
     const cancelled = statusChangeFields(formation, "cancelled", "  Formateur malade  ");
     expect(cancelled).toMatchObject({

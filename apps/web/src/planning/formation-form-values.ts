@@ -32,13 +32,10 @@ export interface SessionFormValues {
   onlineUrl?: string | null;
 }
 
-/**
- * A learner as the form shows them and `formations.upsert` names them (by the platform's id, which `users.search`
- * gives; `formations.get` may not).
- */
+/** A learner as the form shows them and `formations.upsert` names them: by the platform's id. */
 export interface EnrolledPerson {
   id: string;
-  platformUserId?: string;
+  platformUserId: string;
   name: string;
   email: string;
 }
@@ -89,7 +86,6 @@ export type FormationFormProblem =
   | { field: "timeZone"; problem: "unknownTimeZone" }
   | { field: "onlineUrl"; problem: "httpsOnly" }
   | { field: "sessions"; problem: "noSession" }
-  | { field: "learners"; problem: "learnerUnnamed" }
   | { field: "session"; key: string; problem: "invalidTime" | "endBeforeStart" };
 
 /** Sessions at most, as the API takes them. */
@@ -155,7 +151,12 @@ export function formValuesFromFormation(formation: PlannedFormation): FormationF
       location: session.location,
       onlineUrl: session.onlineUrl,
     })),
-    learners: (formation.learners ?? []).map((learner) => ({ ...learner })),
+    learners: (formation.learners ?? []).map(({ id, platformUserId, name, email }) => ({
+      id,
+      platformUserId,
+      name,
+      email,
+    })),
     enrolmentChanged: false,
     status: formation.status,
     cancellationReason: formation.cancellationReason,
@@ -233,11 +234,6 @@ export function upsertFieldsFromForm(
   const onlineUrl = values.onlineUrl.trim();
   if (onlineUrl && !isHttpsUrl(onlineUrl)) problems.push({ field: "onlineUrl", problem: "httpsOnly" });
   if (values.sessions.length === 0) problems.push({ field: "sessions", problem: "noSession" });
-  const named = values.learners.flatMap(({ platformUserId, name, email }) =>
-    platformUserId ? [{ platformUserId, name, email }] : [],
-  );
-  if (values.enrolmentChanged && named.length < values.learners.length)
-    problems.push({ field: "learners", problem: "learnerUnnamed" });
 
   const sessions: FormationUpsertFields["sessions"] = [];
   for (const session of sessionsInOrder(values.sessions)) {
@@ -271,7 +267,9 @@ export function upsertFieldsFromForm(
       sessions,
       status: values.status,
       cancellationReason: values.status === "cancelled" ? values.cancellationReason : null,
-      ...(values.enrolmentChanged || !values.id ? { learners: named } : {}),
+      ...(values.enrolmentChanged || !values.id
+        ? { learners: values.learners.map(({ platformUserId, name, email }) => ({ platformUserId, name, email })) }
+        : {}),
     },
   };
 }
