@@ -2,9 +2,9 @@
  * Export benchmark (issue 5, "Must show"): 1,000 formations exported to one mailbox, against a throw-away PostgreSQL
  * and a sandbox on its own thread with Outlook's throttling on. Prints the `$batch` requests (target ≤ 50), whether
  * more than 4 requests were ever in flight at the mailbox (target: never; every sub-request counts, the batch envelope
- * does not) and the wall time; then the same for updating and cancelling all of them.
+ * does not) and the wall time; then the same for updating and cancelling all of them (cancelled copies stay, marked).
  */
-import { enrollments, formations } from "@agenda/db/schema";
+import { enrollments, formationSessions, formations } from "@agenda/db/schema";
 import { alignFormationEvents } from "@agenda/domain/formations";
 import { ensureUser } from "@agenda/domain/users";
 import { inArray, sql } from "drizzle-orm";
@@ -44,6 +44,10 @@ async function scheduleFormations(environment: BenchEnvironment, mailbox: string
     )
     .returning();
   await db.insert(enrollments).values(rows.map(({ id }) => ({ formationId: id, userId: learner.id })));
+  // One session each, the formation's block.
+  await db
+    .insert(formationSessions)
+    .values(rows.map(({ id, startsAt, endsAt }) => ({ formationId: id, position: 1, startsAt, endsAt })));
   await db.transaction(async (tx) => {
     for (const formation of rows) await alignFormationEvents(tx, formation);
   });
@@ -54,7 +58,7 @@ async function scheduleFormations(environment: BenchEnvironment, mailbox: string
 async function changeFormations(
   environment: BenchEnvironment,
   ids: string[],
-  change: { title?: string; status?: "cancelled" },
+  change: { title?: string; status?: "cancelled"; cancellationReason?: string },
 ): Promise<void> {
   await environment.db.transaction(async (tx) => {
     const changed = await tx
@@ -119,12 +123,14 @@ try {
   await changeFormations(environment, ids, { title: "Renamed" });
   await measuredExport(environment, target.integrationId, target.mailbox, `update of ${FORMATIONS} formations`);
 
-  await changeFormations(environment, ids, { status: "cancelled" });
+  await changeFormations(environment, ids, { status: "cancelled", cancellationReason: "Bench" });
   await measuredExport(environment, target.integrationId, target.mailbox, `cancellation of ${FORMATIONS} formations`);
   const { value: left } = (await environment.admin("GET", `/mailboxes/${target.mailbox}/events`)) as {
-    value: unknown[];
+    value: Array<{ subject: string; showAs: string }>;
   };
-  console.log(`    mailbox holds ${left.length} events: ${verdict(left.length === 0)}`);
+  // Cancelled copies stay in Outlook, marked, so that people notice.
+  const marked = left.filter(({ subject, showAs }) => subject.startsWith("Annulé : ") && showAs === "free").length;
+  console.log(`    mailbox holds ${left.length} events, ${marked} marked cancelled: ${verdict(marked === FORMATIONS)}`);
 } finally {
   await environment.stop();
 }

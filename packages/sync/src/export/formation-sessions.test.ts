@@ -10,8 +10,10 @@ import { connectTestUser } from "../testing/connect";
 import { formationIdOf, mailboxOf, sessionIdOf, useTestMailboxes } from "../testing/mailboxes";
 import type { LoggedRequest } from "../testing/sandbox-request-log";
 import { exportFormations } from "./formation-writes";
+import { importIntegration } from "../import/import-integration";
+import { listConflicts } from "../reconcile/conflict-log";
 
-const MAILBOXES = ["ana", "ben", "carla", "dan"];
+const MAILBOXES = ["ana", "ben", "carla", "dan", "eve"];
 const { database, sandbox, services, mailboxEvents } = useTestMailboxes(MAILBOXES);
 const platform: Viewer = { kind: "service", serviceTokenId: "test", serviceName: "test", scopes: ["formations:write"] };
 const PLATFORM_URL = "https://platform.example.test";
@@ -28,6 +30,9 @@ async function runExport(integrationId: string) {
     )
   ).result;
 }
+
+const runImport = async (integrationId: string) =>
+  (await runSync(services(), integrationId, "import", "manual", (run) => importIntegration(run))).result;
 
 async function requestLog(name: string): Promise<LoggedRequest[]> {
   return ((await sandboxAdmin(sandbox(), "GET", `/requests?mailbox=${mailboxOf(name)}`)) as { value: LoggedRequest[] })
@@ -218,5 +223,41 @@ describe("formation sessions in Outlook", () => {
       expect(copy).toMatchObject({ showAs: "busy", isReminderOn: true });
       expect(copy.body.content).not.toContain("annulée");
     }
+  });
+
+  it("put back only the session whose copy was edited in Outlook, and read a cancelled copy as the product's own", async () => {
+    const { user, integrationId } = await connect("eve");
+    const soon: Session[] = [
+      { startsAt: "2027-01-11T09:00:00+01:00", endsAt: "2027-01-11T12:00:00+01:00" },
+      { startsAt: "2027-01-18T09:00:00+01:00", endsAt: "2027-01-18T12:00:00+01:00" },
+      { startsAt: "2027-01-25T09:00:00+01:00", endsAt: "2027-01-25T12:00:00+01:00" },
+    ];
+    const created = await plan("mondays", [user], soon, { title: "Anglais" });
+    expect(await runExport(integrationId)).toMatchObject({ created: 3 });
+    expect(await runImport(integrationId)).toMatchObject({ toExport: 0 });
+    const second = created.sessions[1]?.id ?? "";
+    const copies = await copiesOf("eve", created);
+    const keys = changeKeys(copies);
+
+    await sandboxAdmin(sandbox(), "PATCH", `/mailboxes/${mailboxOf("eve")}/events/${copies.get(second)?.id}`, {
+      subject: "Anglais (déplacé)",
+    });
+    expect(await runImport(integrationId)).toMatchObject({ toExport: 1 });
+    expect(await runExport(integrationId)).toMatchObject({ created: 0, updated: 1, deleted: 0 });
+    const putBack = await copiesOf("eve", created);
+    expect(putBack.get(second)?.subject).toBe("Anglais (2/3)");
+    for (const [sessionId, key] of keys) if (sessionId !== second) expect(putBack.get(sessionId)?.changeKey).toBe(key);
+    const conflicts = (await listConflicts(database().db, user.id)).filter(
+      ({ formationId }) => formationId === created.id,
+    );
+    expect(conflicts.map(({ kind }) => kind)).toEqual(["formation_changed_in_outlook"]);
+
+    await plan("mondays", [user], sessionsOf(created), { title: "Anglais", status: "cancelled" });
+    expect(await runExport(integrationId)).toMatchObject({ updated: 3 });
+    // "Annulé : Anglais (1/3)" is what the product wrote: no put-back, no new conflict.
+    expect(await runImport(integrationId)).toMatchObject({ toExport: 0 });
+    expect(
+      (await listConflicts(database().db, user.id)).filter(({ formationId }) => formationId === created.id),
+    ).toHaveLength(1);
   });
 });
