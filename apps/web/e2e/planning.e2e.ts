@@ -220,6 +220,34 @@ describe("planning a formation in the web app", () => {
     await learner.close();
   });
 
+  it("reschedules (the marks go) and unenrols one person: only their copies leave", async () => {
+    await trainer.goto(formationUrl);
+    await trainer.getByRole("button", { name: "Reprogrammer la formation" }).click();
+    await trainer.getByRole("button", { name: "Annuler la formation" }).waitFor();
+    for (const person of ENROLLED) {
+      const copies = await eventually(
+        () => copiesIn(person.email),
+        (found) => found.every(({ subject }) => subject.startsWith(TITLE)),
+        `scheduled again in ${person.email}`,
+      );
+      expect(copies.map(({ showAs }) => showAs)).toEqual(["busy", "busy", "busy"]);
+    }
+    const lea = await copiesIn(DEMO.learner);
+
+    await trainer.getByRole("button", { name: "Désinscrire Camille Dubois" }).click();
+    await trainer.getByRole("button", { name: "Enregistrer" }).click();
+    await trainer.getByText("Formation enregistrée").waitFor();
+    await eventually(
+      () => copiesIn(DEMO.admin),
+      (found) => found.length === 0,
+      "unenrolled in Camille's mailbox",
+    );
+    expect((await copiesIn(DEMO.learner)).map(({ changeKey }) => changeKey)).toEqual(
+      lea.map(({ changeKey }) => changeKey),
+    );
+    expect(await trainer.getByRole("list", { name: "Apprenants inscrits" }).textContent()).not.toContain("Camille");
+  });
+
   it("is axe-clean in English and fits a phone's width", async () => {
     const admin = await browser.newPage({ viewport: { width: 375, height: 800 } });
     await signIn(admin, DEMO.admin);
