@@ -1,24 +1,13 @@
 import { httpsUrlOrNull } from "@agenda/domain/links";
 import { useTranslation } from "react-i18next";
+import type { RouterOutputs } from "../api/trpc";
 import { formatSession } from "./formation-dates";
 
 interface FormationDetailProps {
-  formation: {
-    description: string;
-    location: string | null;
-    onlineUrl: string | null;
-    status: "scheduled" | "cancelled";
-    cancellationReason: string | null;
-    trainer: { name: string } | null;
-    sessions: ReadonlyArray<{
-      id: string;
-      position: number;
-      startsAt: string;
-      endsAt: string;
-      location: string | null;
-      onlineUrl: string | null;
-    }>;
-  };
+  formation: Pick<
+    RouterOutputs["formations"]["get"],
+    "description" | "location" | "onlineUrl" | "status" | "cancellationReason" | "trainer" | "sessions"
+  >;
   timeZone: string;
 }
 
