@@ -199,6 +199,8 @@ describe("planning a formation in the web app", () => {
     const learner = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     await signIn(learner, DEMO.learner);
     expect(await learner.getByRole("link", { name: "Planification" }).count()).toBe(0);
+    await learner.goto(agendaUrl("/planning/new"));
+    await learner.waitForURL(agendaUrl("/agenda"));
     await openAgendaAt(learner, new Date(Date.now() + 10 * DAY_MS));
     const session = learner.locator(".fc-event.event-cancelled", { hasText: TITLE }).first();
     await session.waitFor();

@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { Link, useNavigate, useParams } from "react-router";
+import { Link, Navigate, useNavigate, useParams } from "react-router";
 import type { RouterOutputs } from "../api/trpc";
 import { useCurrentUser } from "../session/current-user";
 import { ErrorAlert } from "../ui/error-alert";
@@ -22,7 +22,8 @@ type Formation = RouterOutputs["formations"]["get"];
 /** `/planning/new` and `/planning/:id`: planners edit, anyone else who may see the formation reads it. */
 export function FormationPage() {
   const { id } = useParams();
-  if (id === "new") return <NewFormation />;
+  const { role } = useCurrentUser();
+  if (id === "new") return role === "learner" ? <Navigate to="/agenda" replace /> : <NewFormation />;
   return <ExistingFormation id={id} />;
 }
 

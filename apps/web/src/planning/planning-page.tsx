@@ -1,5 +1,5 @@
 import { useTranslation } from "react-i18next";
-import { Link, useSearchParams } from "react-router";
+import { Link, Navigate, useSearchParams } from "react-router";
 import { useCurrentUser } from "../session/current-user";
 import { ErrorAlert } from "../ui/error-alert";
 import { usePageTitle } from "../ui/use-page-title";
@@ -15,6 +15,12 @@ function filterOf(value: string | null): PlanningFilter {
 
 /** "Planification": the formations a trainer trains (an admin: all), upcoming, past or cancelled. */
 export function PlanningPage() {
+  // Learners plan nothing: their formations are in their agenda, each one's detail a link away.
+  if (useCurrentUser().role === "learner") return <Navigate to="/agenda" replace />;
+  return <PlannedFormationList />;
+}
+
+function PlannedFormationList() {
   const { t, i18n } = useTranslation();
   usePageTitle(t("planning.title"));
   const { timeZone } = useCurrentUser();
