@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agendaUrl, apiGet, apiToken, DEMO, signIn } from "./support/agenda";
+import { agendaUrl, apiGet, apiToken, DEMO, openAgendaAt, signIn } from "./support/agenda";
 import { seriousAccessibilityViolations } from "./support/axe";
 import { launchChromium, saveScreenshot } from "./support/browser";
 import { tabTo } from "./support/keyboard";
@@ -19,19 +19,6 @@ const FORMATION = "RGPD : les fondamentaux";
 const MEETING = "Point d'équipe (Outlook)";
 const MOVED_MEETING = "Point d'équipe déplacé (Outlook)";
 const MILESTONE = "Jalon du projet (Outlook)";
-
-/** Month and year of a moment in Paris, the demo learner's zone: which month the agenda must show. */
-const parisMonth = (date: Date) =>
-  new Intl.DateTimeFormat("fr", { timeZone: "Europe/Paris", month: "numeric", year: "numeric" }).format(date);
-
-/** The agenda's month view, moved on to the month holding `date` when it is not the current one. */
-async function openAgendaAt(page: Page, date: Date): Promise<void> {
-  await page.goto(agendaUrl("/agenda"));
-  await page.getByRole("heading", { level: 1, name: "Mon agenda" }).waitFor();
-  await page.locator(".fc-daygrid-day").first().waitFor();
-  if (parisMonth(date) !== parisMonth(new Date()))
-    await page.getByRole("button", { name: "Suivant", exact: true }).click();
-}
 
 async function openSettings(page: Page): Promise<void> {
   await page.goto(agendaUrl("/agenda/settings"));

@@ -18,6 +18,12 @@ const CalendarSettingsPage = lazy(() =>
 const OutlookCallbackPage = lazy(() =>
   import("./callback/outlook-callback-page").then((module) => ({ default: module.OutlookCallbackPage })),
 );
+const PlanningPage = lazy(() =>
+  import("./planning/planning-page").then((module) => ({ default: module.PlanningPage })),
+);
+const FormationPage = lazy(() =>
+  import("./planning/formation-page").then((module) => ({ default: module.FormationPage })),
+);
 const AdminCalendarSettingsPage = lazy(() =>
   import("./admin/admin-calendar-settings-page").then((module) => ({ default: module.AdminCalendarSettingsPage })),
 );
@@ -61,6 +67,8 @@ export function App() {
             <Route path="/agenda" element={<AgendaPage />} />
             <Route path="/agenda/settings" element={<CalendarSettingsPage />} />
             <Route path="/calendar/callback/outlook" element={<OutlookCallbackPage />} />
+            <Route path="/planning" element={<PlanningPage />} />
+            <Route path="/planning/:id" element={<FormationPage />} />
             <Route path="/admin/calendar-settings" element={<AdminCalendarSettingsPage />} />
             <Route path="/admin/audit-log" element={<AuditLogPage />} />
             <Route path="/admin/service-tokens" element={<ServiceTokensPage />} />

@@ -112,7 +112,7 @@ export interface Formation {
   trainer: Person | null;
   learnerCount: number;
   /** The enrolled learners, for admins, apps and the formation's trainer; null for anyone else (learners never see each other). */
-  learners: Person[] | null;
+  learners: EnrolledLearner[] | null;
   /** By start; the formation's startsAt/endsAt are the first one's start and the last one's end. */
   sessions: FormationSession[];
   updatedAt: string;
@@ -122,6 +122,11 @@ export interface Person {
   id: string;
   name: string;
   email: string;
+}
+
+/** An enrolled learner, with the platform's id by which the formation's planners send the enrolment back. */
+export interface EnrolledLearner extends Person {
+  platformUserId: string;
 }
 
 export interface FormationSession {
@@ -183,7 +188,13 @@ async function selectFormations(
     .map(({ formation }) => formation.id);
   const learners = withLearners.length
     ? await db
-        .select({ formationId: enrollments.formationId, id: users.id, name: users.name, email: users.email })
+        .select({
+          formationId: enrollments.formationId,
+          id: users.id,
+          platformUserId: users.platformUserId,
+          name: users.name,
+          email: users.email,
+        })
         .from(enrollments)
         .innerJoin(users, eq(users.id, enrollments.userId))
         .where(inArray(enrollments.formationId, withLearners))
@@ -207,7 +218,7 @@ async function selectFormations(
     learners: withLearners.includes(formation.id)
       ? learners
           .filter(({ formationId }) => formationId === formation.id)
-          .map(({ id, name, email }) => ({ id, name, email }))
+          .map(({ id, platformUserId, name, email }) => ({ id, platformUserId, name, email }))
       : null,
     sessions: sessions
       .filter(({ formationId }) => formationId === formation.id)

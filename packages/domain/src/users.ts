@@ -1,6 +1,6 @@
 import type { DatabaseOrTransaction } from "@agenda/db/client";
 import { users } from "@agenda/db/schema";
-import { eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, ilike, inArray, isNull, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { actorOf, recordAudit } from "./audit";
 import { DomainError } from "./errors";
@@ -186,4 +186,43 @@ export async function setUserDeactivated(
     });
     return { userId: user.id, platformUserId, deactivatedAt: user.deactivatedAt?.toISOString() ?? null };
   });
+}
+
+export const searchUsersInput = z.object({
+  /** A part of a name or an e-mail address, matched case-insensitively. */
+  query: z.string().trim().min(2).max(100),
+  limit: z.int().min(1).max(20).default(10),
+});
+export type SearchUsersInput = z.output<typeof searchUsersInput>;
+
+/** A person found by `searchUsers`: what a planner needs to name them as a learner, nothing more. */
+export interface UserMatch {
+  id: string;
+  platformUserId: string;
+  name: string;
+  email: string;
+}
+
+/** `%` and `_` typed by someone searching mean themselves, not LIKE's wildcards. */
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (character) => `\\${character}`)}%`;
+}
+
+/**
+ * The platform's people whose name or e-mail contains the query, for trainers and admins enrolling learners. People
+ * who left (deactivated) are not offered. Bounded by `limit` (20 at most), by name.
+ */
+export async function searchUsers(
+  db: DatabaseOrTransaction,
+  viewer: Viewer,
+  input: SearchUsersInput,
+): Promise<UserMatch[]> {
+  if (viewer.kind !== "user" || viewer.role === "learner") throw new DomainError("FORBIDDEN");
+  const pattern = likePattern(input.query);
+  return db
+    .select({ id: users.id, platformUserId: users.platformUserId, name: users.name, email: users.email })
+    .from(users)
+    .where(and(isNull(users.deactivatedAt), or(ilike(users.name, pattern), ilike(users.email, pattern))))
+    .orderBy(asc(users.name), asc(users.email), asc(users.id))
+    .limit(input.limit);
 }

@@ -38,3 +38,16 @@ export async function apiGet<T>(token: string, path: string): Promise<T> {
 export async function visibleEventTitles(page: Page): Promise<string[]> {
   return page.locator(".fc-event .event-title").allTextContents();
 }
+
+/** Month and year of a moment in Paris, the demo learner's zone: which month the agenda must show. */
+const parisMonth = (date: Date) =>
+  new Intl.DateTimeFormat("fr", { timeZone: "Europe/Paris", month: "numeric", year: "numeric" }).format(date);
+
+/** The agenda's month view (in French), moved on to the month holding `date` when it is not the current one. */
+export async function openAgendaAt(page: Page, date: Date): Promise<void> {
+  await page.goto(agendaUrl("/agenda"));
+  await page.getByRole("heading", { level: 1, name: "Mon agenda" }).waitFor();
+  await page.locator(".fc-daygrid-day").first().waitFor();
+  if (parisMonth(date) !== parisMonth(new Date()))
+    await page.getByRole("button", { name: "Suivant", exact: true }).click();
+}

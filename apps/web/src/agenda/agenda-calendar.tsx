@@ -60,11 +60,14 @@ export function AgendaCalendar({
 
   // Each event says where it comes from in words too, for screen readers and anyone who cannot tell the colours apart.
   const renderEvent = (arg: EventContentArg) => {
-    const source = agendaEventOf(arg)?.source;
+    const agendaEvent = agendaEventOf(arg);
+    const source = agendaEvent?.source;
     return (
       <span className="event-content">
         {arg.timeText && !arg.view.type.startsWith("list") && <span className="event-time">{arg.timeText}</span>}
         {source && <span className="visually-hidden">{t(`legend.${source}`)} – </span>}
+        {/* Struck through for the eye; said in words for screen readers, which do not announce the line. */}
+        {agendaEvent?.cancelled && <span className="visually-hidden">{t("eventDetails.cancelled")} – </span>}
         <span className="event-title">{arg.event.title}</span>
       </span>
     );

@@ -31,6 +31,12 @@ describe("toCalendarEvent", () => {
     });
     expect(toCalendarEvent(agendaEvent({ source: "outlook" })).editable).toBe(false);
   });
+
+  it("marks a cancelled formation's session, which the agenda strikes through", () => {
+    expect(
+      toCalendarEvent(agendaEvent({ source: "formation", cancelled: true, cancellationReason: "Salle fermée" })),
+    ).toMatchObject({ classNames: ["event-source-formation", "event-cancelled"] });
+  });
 });
 
 describe("timingOfMovedEvent", () => {

@@ -19,7 +19,8 @@ export function toCalendarEvent(event: AgendaEvent): EventInput {
     end: event.isAllDay && event.endDate ? event.endDate : event.endsAt,
     allDay: event.isAllDay,
     editable: isEditable(event),
-    classNames: [sourceClassName(event.source)],
+    // A cancelled formation's sessions stay in the agenda, struck through, so people notice they will not happen.
+    classNames: event.cancelled ? [sourceClassName(event.source), "event-cancelled"] : [sourceClassName(event.source)],
     // FullCalendar sorts missing values last: every event says whether it is a day's "+N autres".
     extendedProps: { agendaEvent: event, listedLast: false },
   };

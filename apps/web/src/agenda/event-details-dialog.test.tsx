@@ -1,11 +1,20 @@
+import type { AppRouter } from "@agenda/api";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import type { TRPCLink } from "@trpc/client";
+import { observable } from "@trpc/server/observable";
 import { cleanup, render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
+import { MemoryRouter } from "react-router";
 import { describe, expect, it, vi } from "vitest";
+import { trpc } from "../api/trpc";
 import { i18n } from "../i18n/i18n";
 import { agendaEvent, syncConflict } from "../test-support/fixtures";
 import { EventDetailsDialog } from "./event-details-dialog";
 
 const noop = () => {};
+const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+/** A server that is never reached: what these tests look at needs no answer. */
+const noAnswer: TRPCLink<AppRouter> = () => () => observable(() => {});
 
 function renderDialog(
   event = agendaEvent(),
@@ -14,18 +23,25 @@ function renderDialog(
   onReviewConflict = noop,
 ) {
   return render(
-    <EventDetailsDialog
-      event={event}
-      timeZone="Europe/Paris"
-      onClose={noop}
-      onEdit={noop}
-      onDelete={onDelete}
-      deleting={false}
-      deleteError={null}
-      conflict={conflict}
-      onReviewConflict={onReviewConflict}
-      reviewingConflict={false}
-    />,
+    // A formation's dialog offers its .ics download (a query of its own), and links to the formation.
+    <trpc.Provider client={trpc.createClient({ links: [noAnswer] })} queryClient={queryClient}>
+      <QueryClientProvider client={queryClient}>
+        <MemoryRouter>
+          <EventDetailsDialog
+            event={event}
+            timeZone="Europe/Paris"
+            onClose={noop}
+            onEdit={noop}
+            onDelete={onDelete}
+            deleting={false}
+            deleteError={null}
+            conflict={conflict}
+            onReviewConflict={onReviewConflict}
+            reviewingConflict={false}
+          />
+        </MemoryRouter>
+      </QueryClientProvider>
+    </trpc.Provider>,
   );
 }
 
@@ -47,6 +63,28 @@ describe("EventDetailsDialog", () => {
       "https://outlook.office.com/calendar/item/AAMk%3D",
     );
     expect(screen.queryByRole("button", { name: "Modifier" })).toBeNull();
+  });
+
+  it("says a cancelled formation's session is cancelled, and why, and links to the formation", () => {
+    renderDialog(
+      agendaEvent({
+        source: "formation",
+        title: "RGPD",
+        formationId: "5b1c0d2e-0000-4000-8000-000000000002",
+        cancelled: true,
+        cancellationReason: "Formateur malade",
+      }),
+    );
+    const dialog = screen.getByRole("dialog", { name: "RGPD" });
+    expect(dialog.textContent).toContain("ÉtatAnnulée – motif : Formateur malade");
+    expect(screen.getByRole("link", { name: "Voir la formation" }).getAttribute("href")).toBe(
+      "/planning/5b1c0d2e-0000-4000-8000-000000000002",
+    );
+  });
+
+  it("says nothing of a cancellation for a formation that takes place", () => {
+    renderDialog(agendaEvent({ source: "formation", title: "RGPD", formationId: "f" }));
+    expect(screen.getByRole("dialog").textContent).not.toContain("Annulée");
   });
 
   it("shows a sync error as it came", () => {

@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
 import type { AgendaEvent } from "../api/trpc";
 import { ConflictDetails } from "../sync/conflict-details";
 import type { SyncConflict } from "../sync/sync-types";
@@ -48,6 +49,11 @@ export function EventDetailsDialog({
         <>
           <EventDetails event={event} timeZone={timeZone} />
           {event.source === "formation" && <p className="hint">{t("eventDetails.readOnlyFormation")}</p>}
+          {event.formationId && (
+            <p>
+              <Link to={`/planning/${event.formationId}`}>{t("planning.seeFormation")}</Link>
+            </p>
+          )}
           {event.source === "outlook" && <p className="hint">{t("eventDetails.readOnlyOutlook")}</p>}
           {conflict && (
             <section className="event-conflict" aria-labelledby="event-conflict-title">

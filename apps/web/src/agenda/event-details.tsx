@@ -11,6 +11,16 @@ export function EventDetails({ event, timeZone }: { event: AgendaEvent; timeZone
   const joinUrl = httpsUrlOrNull(event.onlineUrl);
   return (
     <dl className="event-details">
+      {event.cancelled && (
+        <>
+          <dt>{t("eventDetails.status")}</dt>
+          <dd className="event-cancelled-notice">
+            {t("eventDetails.cancelled")}
+            {event.cancellationReason &&
+              ` – ${t("eventDetails.cancellationReason", { reason: event.cancellationReason })}`}
+          </dd>
+        </>
+      )}
       <dt>{t("eventDetails.source")}</dt>
       <dd>
         <span className={`legend-swatch ${sourceClassName(event.source)}`} aria-hidden="true" />{" "}

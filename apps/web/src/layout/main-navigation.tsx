@@ -24,6 +24,11 @@ export function MainNavigation() {
           <li>
             <NavLink to="/agenda/settings">{t("nav.settings")}</NavLink>
           </li>
+          {user.role !== "learner" && (
+            <li>
+              <NavLink to="/planning">{t("nav.planning")}</NavLink>
+            </li>
+          )}
           {user.role === "admin" && (
             <li>
               <NavLink to="/admin/calendar-settings">{t("nav.admin")}</NavLink>
