@@ -71,6 +71,7 @@ describe("accessibility", () => {
       "Accueil",
       "Mon agenda",
       "Paramètres calendrier",
+      "Planification",
       "Se déconnecter",
       "Langue",
       "Se connecter à Outlook",

@@ -1,26 +1,9 @@
 import { readFile } from "node:fs/promises";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agendaUrl, apiGet, apiToken, DEMO, signIn } from "./support/agenda";
+import { agendaUrl, apiToken, DEMO, disconnectOutlook, outlookConnected, signIn } from "./support/agenda";
 import { seriousAccessibilityViolations } from "./support/axe";
 import { launchChromium, saveScreenshot } from "./support/browser";
-
-interface Integration {
-  status: string;
-}
-
-async function outlookConnected(token: string): Promise<boolean> {
-  const { integrations } = await apiGet<{ integrations: Integration[] }>(token, "/api/calendar/integrations");
-  return integrations.some(({ status }) => status !== "disconnected");
-}
-
-async function disconnectOutlook(token: string): Promise<void> {
-  const response = await fetch(agendaUrl("/api/calendar/integrations/outlook?removeExportedFormations=false"), {
-    method: "DELETE",
-    headers: { authorization: `Bearer ${token}` },
-  });
-  if (!response.ok) throw new Error(`disconnect: ${response.status} ${await response.text()}`);
-}
 
 /** Thomas connects his Outlook through the sandbox's pages, as a person does from the settings: his page, back there. */
 async function connectTrainerOutlook(browser: Browser): Promise<Page> {

@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { agendaUrl, DEMO, openAgendaAt, signIn } from "./support/agenda";
+import { agendaUrl, apiToken, DEMO, disconnectOutlook, openAgendaAt, outlookConnected, signIn } from "./support/agenda";
 import { seriousAccessibilityViolations } from "./support/axe";
 import { launchChromium, saveScreenshot } from "./support/browser";
 import { outlookEvents, type OutlookEventView } from "./support/sandbox";
@@ -80,9 +80,13 @@ describe("planning a formation in the web app", () => {
   let formationUrl = "";
   const before = new Map<string, OutlookCopy[]>();
 
+  /** Léa and Camille are other files' people too: whoever this file connects to Outlook is disconnected after. */
+  const connectedHere: string[] = [];
+
   beforeAll(async () => {
     browser = await launchChromium();
     for (const person of ENROLLED) {
+      if (!(await outlookConnected(await apiToken(person.email)))) connectedHere.push(person.email);
       const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
       await signIn(page, person.email);
       await connectOutlook(page, person.email);
@@ -91,7 +95,27 @@ describe("planning a formation in the web app", () => {
     trainer = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     await signIn(trainer, DEMO.trainer);
   });
-  afterAll(() => browser.close());
+  afterAll(async () => {
+    // The people enrolled here leave the formation (their copies with it), so that other files find their agenda and
+    // mailbox as the demo seeds them.
+    await trainer.goto(formationUrl);
+    const enrolled = trainer.getByRole("list", { name: "Apprenants inscrits" });
+    await enrolled.waitFor();
+    for (const { name } of ENROLLED) {
+      const unenrol = trainer.getByRole("button", { name: `Désinscrire ${name}` });
+      if ((await unenrol.count()) > 0) await unenrol.click();
+    }
+    await trainer.getByRole("button", { name: "Enregistrer" }).click();
+    await trainer.getByText("Formation enregistrée").waitFor();
+    for (const { email } of ENROLLED)
+      await eventually(
+        () => copiesIn(email),
+        (found) => found.length === 0,
+        `unenrolled in ${email}'s mailbox`,
+      );
+    for (const email of connectedHere) await disconnectOutlook(await apiToken(email));
+    await browser.close();
+  });
 
   it("lets a trainer plan three sessions and enrol two people found by name, with the keyboard and axe-clean", async () => {
     await trainer.getByRole("link", { name: "Planification" }).click();

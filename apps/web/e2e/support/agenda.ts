@@ -34,6 +34,24 @@ export async function apiGet<T>(token: string, path: string): Promise<T> {
   return (await response.json()) as T;
 }
 
+interface Integration {
+  status: string;
+}
+
+/** Whether the person has an Outlook connection (a spec that changes it leaves it as it found it). */
+export async function outlookConnected(token: string): Promise<boolean> {
+  const { integrations } = await apiGet<{ integrations: Integration[] }>(token, "/api/calendar/integrations");
+  return integrations.some(({ status }) => status !== "disconnected");
+}
+
+export async function disconnectOutlook(token: string): Promise<void> {
+  const response = await fetch(agendaUrl("/api/calendar/integrations/outlook?removeExportedFormations=false"), {
+    method: "DELETE",
+    headers: { authorization: `Bearer ${token}` },
+  });
+  if (!response.ok) throw new Error(`disconnect: ${response.status} ${await response.text()}`);
+}
+
 /** The titles of the events the calendar shows right now. */
 export async function visibleEventTitles(page: Page): Promise<string[]> {
   return page.locator(".fc-event .event-title").allTextContents();
