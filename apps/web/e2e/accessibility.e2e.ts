@@ -102,6 +102,12 @@ describe("accessibility", () => {
     const exportSwitch = page.getByRole("switch", { name: "Exporter mes formations vers Outlook" });
     const before = await exportSwitch.isChecked();
     await page.keyboard.press("Space");
+    if (before) {
+      // Turning export off asks what becomes of the copies already in Outlook: kept, chosen from the keyboard.
+      const dialog = page.getByRole("dialog", { name: "Arrêter l'export des formations ?" });
+      await dialog.getByRole("button", { name: "Les garder dans Outlook" }).focus();
+      await page.keyboard.press("Enter");
+    }
     await page.getByText("Paramètres enregistrés.").waitFor();
     expect(await exportSwitch.isChecked()).toBe(!before);
     await page.keyboard.press("Shift+Tab");
