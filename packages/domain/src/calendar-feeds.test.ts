@@ -378,6 +378,11 @@ describe("a formation of several sessions in a feed", () => {
       status: "cancelled",
       cancellationReason: "Formatrice absente",
     });
+    // Cancelled five days before the feed is read: within the days it keeps cancelled formations.
+    await database()
+      .db.update(formations)
+      .set({ updatedAt: new Date(now.getTime() - 5 * DAY_MS) })
+      .where(eq(formations.id, excel.id));
     const events = await readFeed(zoe);
     expect(events.map(({ uid, status, sequence }) => ({ uid, status, sequence }))).toEqual(
       excel.sessions.map(({ id }) => ({ uid: formationSessionUid(id), status: "CANCELLED", sequence: 2 })),
