@@ -1,4 +1,5 @@
-// Benchmark: a learner's private calendar feed of 2,000 formations (several zones, some cancelled) among 20,000 others.
+// Benchmark: a learner's private calendar feed of 2,000 formation sessions (several zones, some cancelled) among 20,000
+// other formations.
 // Target: generated in well under 50 ms on the 2-core reference machine; and the 304 a calendar app gets when nothing
 // changed, found without writing the text. Runs on a throw-away embedded PostgreSQL.
 import type { AddressInfo } from "node:net";
@@ -14,14 +15,18 @@ import {
   renderCalendarFeed,
   type EntryContext,
 } from "@agenda/domain/calendar-feeds";
+import { alignFormationEvents } from "@agenda/domain/formations";
 import { ensureUser } from "@agenda/domain/users";
 import { formationLink } from "@agenda/domain/links";
 import { createTokenVault, generateVaultKey, parseVaultKey } from "@agenda/sync/token-vault";
-import { sql } from "drizzle-orm";
+import { formations } from "@agenda/db/schema";
+import { isNull, sql } from "drizzle-orm";
 import { createApp } from "../src/app";
 import { percentile, throwAwayDatabase } from "./bench-database";
 
-const FEED_EVENTS = 2_000;
+const FEED_FORMATIONS = 1_000;
+const SESSIONS_EACH = 2;
+const FEED_EVENTS = FEED_FORMATIONS * SESSIONS_EACH;
 const OTHER_FORMATIONS = 20_000;
 const WARMUP = 30;
 const MEASURED = 300;
@@ -56,8 +61,10 @@ const learner = await ensureUser(db, {
 await db.execute(sql`
   insert into users (platform_user_id, email, name, role)
   select 'bench-' || n, 'bench-' || n || '@example.test', 'Bench user ' || n, 'learner' from generate_series(1, 1000) as n`);
-// The learner's: one every six hours from 80 days back, over the feed's window; a tenth in New York or Kolkata
-// (a VTIMEZONE each), one in fifty cancelled yesterday, every one with a place and a description to escape and fold.
+// The learner's: two-day formations, one a day from 80 days back, a session every six hours over the feed's window
+// (the second in a room of its own); a tenth in New York or Kolkata (a VTIMEZONE each), one in fifty cancelled
+// yesterday, every one with a place and a description to escape and fold; their agenda rows made as the product
+// makes them.
 await db.execute(sql`
   with made as (
     insert into formations (title, description, location, online_url, starts_at, ends_at, time_zone, status, version, updated_at)
@@ -65,26 +72,36 @@ await db.execute(sql`
            'Objectifs : comprendre les menaces, configurer un pare-feu; exercices pratiques, étude de cas, quiz final. Session ' || n || '.',
            'Salle ' || n % 12 || ', 12 rue de la Paix, Paris',
            case when n % 3 = 0 then 'https://meet.example.test/' || n end,
-           now() - interval '80 days' + (n * 6 || ' hours')::interval,
-           now() - interval '80 days' + (n * 6 + 3 || ' hours')::interval,
+           now() - interval '80 days' + (n * 12 || ' hours')::interval,
+           now() - interval '80 days' + (n * 12 + 9 || ' hours')::interval,
            case when n % 10 = 1 then 'America/New_York' when n % 10 = 2 then 'Asia/Kolkata' else 'Europe/Paris' end,
            (case when n % 50 = 0 then 'cancelled' else 'scheduled' end)::formation_status,
            1 + n % 4,
            now() - interval '1 day'
-    from generate_series(1, ${FEED_EVENTS}) as n
-    returning id)
+    from generate_series(1, ${FEED_FORMATIONS}) as n
+    returning id, starts_at),
+  sessions as (
+    insert into formation_sessions (formation_id, position, starts_at, ends_at, location)
+    select made.id, k, made.starts_at + ((k - 1) * 6 || ' hours')::interval, made.starts_at + ((k - 1) * 6 + 3 || ' hours')::interval,
+           case when k = 2 then 'Salle annexe' end
+    from made cross join generate_series(1, ${SESSIONS_EACH}) as k)
   insert into enrollments (formation_id, user_id) select id, ${learner.id} from made`);
+for (const formation of await db.select().from(formations).where(isNull(formations.externalId)))
+  await alignFormationEvents(db, formation);
 await db.execute(sql`
   with made as (
     insert into formations (external_id, title, starts_at, ends_at, time_zone)
     select 'bench-' || n, 'Autre ' || n, now() + (n % 500 || ' days')::interval, now() + (n % 500 || ' days')::interval + interval '2 hours', 'Europe/Paris'
     from generate_series(1, ${OTHER_FORMATIONS}) as n
-    returning id, external_id)
+    returning id, external_id, starts_at, ends_at),
+  sessions as (
+    insert into formation_sessions (formation_id, position, starts_at, ends_at)
+    select id, 1, starts_at, ends_at from made)
   insert into enrollments (formation_id, user_id)
   select made.id, users.id from made join users on users.platform_user_id = 'bench-' || (split_part(made.external_id, '-', 2)::int % 1000 + 1)`);
 await db.execute(sql`analyze`);
 console.log(
-  `seeded ${FEED_EVENTS} formations for the learner and ${OTHER_FORMATIONS} for 1,000 others in ${Math.round(performance.now() - seedStart)} ms`,
+  `seeded ${FEED_FORMATIONS} formations of ${SESSIONS_EACH} sessions for the learner and ${OTHER_FORMATIONS} for 1,000 others in ${Math.round(performance.now() - seedStart)} ms`,
 );
 
 const vault = createTokenVault(parseVaultKey(generateVaultKey("bench")));

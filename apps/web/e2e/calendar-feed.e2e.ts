@@ -10,11 +10,15 @@ interface ListedEvent {
   title: string;
   source: string;
   formationId: string | null;
+  formationSessionId: string | null;
   startsAt: string;
   endsAt: string;
 }
 
 const DAY_MS = 86_400_000;
+
+/** The UID the feed gives the session an agenda row mirrors. */
+const sessionUid = (event: ListedEvent) => `formation-session-${event.formationSessionId}@agenda`;
 
 /** The learner's formations as the agenda lists them, over the month before and the three after. */
 async function formationsOf(token: string): Promise<ListedEvent[]> {
@@ -75,7 +79,7 @@ describe("a private calendar feed from the settings page", () => {
     const formations = await formationsOf(token);
     expect(formations.length).toBeGreaterThanOrEqual(3);
     for (const formation of formations) {
-      expect(feed.events.find(({ uid }) => uid === `formation-${formation.formationId}@agenda`)).toMatchObject({
+      expect(feed.events.find(({ uid }) => uid === sessionUid(formation))).toMatchObject({
         summary: formation.title,
         start: formation.startsAt,
         end: formation.endsAt,
@@ -100,7 +104,7 @@ describe("a private calendar feed from the settings page", () => {
     expect((await fetch(current)).status).toBe(404);
   });
 
-  it("downloads a formation from its details as a published .ics, the UID the feed gives it", async () => {
+  it("downloads a formation from its details as a published .ics, its sessions under the UIDs the feed gives them", async () => {
     await page.goto(agendaUrl("/agenda"));
     const formation = page.locator(".fc-event.event-source-formation").first();
     await formation.waitFor();
@@ -113,10 +117,19 @@ describe("a private calendar feed from the settings page", () => {
     expect(download.suggestedFilename()).toMatch(/^[a-z0-9-]+\.ics$/);
     const file = readCalendar(await readFile(await download.path(), "utf8"));
     expect(file.method).toBe("PUBLISH");
-    const listed = (await formationsOf(token)).find((event) => event.title === title);
-    expect(file.events.map(({ uid, summary, start, end }) => ({ uid, summary, start, end }))).toEqual([
-      { uid: `formation-${listed?.formationId}@agenda`, summary: title, start: listed?.startsAt, end: listed?.endsAt },
-    ]);
+    const listed = await formationsOf(token);
+    const formationId = listed.find((event) => event.title === title)?.formationId;
+    // The whole formation: one event per session, as the agenda lists them.
+    const sessions = listed.filter((event) => event.formationId === formationId);
+    expect(sessions.length).toBeGreaterThanOrEqual(1);
+    expect(file.events.map(({ uid, summary, start, end }) => ({ uid, summary, start, end }))).toEqual(
+      sessions.map((event) => ({
+        uid: sessionUid(event),
+        summary: event.title,
+        start: event.startsAt,
+        end: event.endsAt,
+      })),
+    );
     await saveScreenshot(page, "formation-add-to-calendar");
   });
 });

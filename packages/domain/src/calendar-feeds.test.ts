@@ -1,12 +1,13 @@
 import { agendaEvents, calendarFeeds, formations } from "@agenda/db/schema";
 import { useTestDatabase } from "@agenda/testing/database";
-import { readCalendar } from "@agenda/testing/icalendar";
+import { readCalendar, type ReadEvent } from "@agenda/testing/icalendar";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import {
   CalendarFeedHashes,
   calendarFeedEntries,
-  formationUid,
+  formationIcs,
+  formationSessionUid,
   pollCalendarFeed,
   renderCalendarFeed,
   type EntryContext,
@@ -14,7 +15,7 @@ import {
   type PolledFeed,
 } from "./calendar-feeds";
 import { createEvent, createEventInput } from "./events";
-import { upsertFormation, upsertFormationInput } from "./formations";
+import { upsertFormation, upsertFormationInput, type Formation } from "./formations";
 import { ensureUser, type User } from "./users";
 import type { Viewer } from "./viewer";
 
@@ -31,6 +32,9 @@ const context: EntryContext = {
   locale: "fr",
 };
 const DAY_MS = 86_400_000;
+
+/** The UID of a formation's (first) session. */
+const uidOf = (formation: Formation) => formationSessionUid(formation.sessions[0]?.id ?? "no session");
 
 async function person(name: string, role: User["role"] = "learner"): Promise<User> {
   return ensureUser(database().db, { platformUserId: `feed-${name}`, email: `${name}@example.test`, name, role });
@@ -121,10 +125,10 @@ describe("what a calendar feed holds", () => {
 
     const formationsOnly = await calendarFeedEntries(db, feedOf(lea), context);
     expect(formationsOnly.map(({ uid, cancelled: isCancelled }) => ({ uid, isCancelled }))).toEqual([
-      { uid: formationUid(recent.id), isCancelled: false },
-      { uid: formationUid(enrolled.id), isCancelled: false },
-      { uid: formationUid(trained.id), isCancelled: false },
-      { uid: formationUid(cancelled.id), isCancelled: true },
+      { uid: uidOf(recent), isCancelled: false },
+      { uid: uidOf(enrolled), isCancelled: false },
+      { uid: uidOf(trained), isCancelled: false },
+      { uid: uidOf(cancelled), isCancelled: true },
     ]);
 
     const withPersonal = await calendarFeedEntries(db, feedOf(lea, true), context);
@@ -177,8 +181,8 @@ describe("what a calendar feed holds", () => {
 
     const before = await read();
     expect(before.map(({ uid, start, end, sequence, status }) => ({ uid, start, end, sequence, status }))).toEqual([
-      { uid: formationUid(spring.id), start: spring.startsAt, end: spring.endsAt, sequence: 1, status: "CONFIRMED" },
-      { uid: formationUid(autumn.id), start: autumn.startsAt, end: autumn.endsAt, sequence: 1, status: "CONFIRMED" },
+      { uid: uidOf(spring), start: spring.startsAt, end: spring.endsAt, sequence: 1, status: "CONFIRMED" },
+      { uid: uidOf(autumn), start: autumn.startsAt, end: autumn.endsAt, sequence: 1, status: "CONFIRMED" },
     ]);
     expect(before[1]).toMatchObject({
       location: "Salle 2",
@@ -218,14 +222,207 @@ describe("what a calendar feed holds", () => {
       after.map(({ uid, start, sequence, status, summary }) => ({ uid, start, sequence, status, summary })),
     ).toEqual([
       {
-        uid: formationUid(spring.id),
+        uid: uidOf(spring),
         start: moved.startsAt,
         sequence: 2,
         status: "CONFIRMED",
         summary: "Printemps (déplacée)",
       },
-      { uid: formationUid(autumn.id), start: autumn.startsAt, sequence: 2, status: "CANCELLED", summary: "Automne" },
+      { uid: uidOf(autumn), start: autumn.startsAt, sequence: 2, status: "CANCELLED", summary: "Automne" },
     ]);
+  });
+});
+
+describe("a formation of several sessions in a feed", () => {
+  // Paris springs forward on Sunday 28 March 2027: the course's first day is in winter time, its others in summer time.
+  const THREE_DAYS = {
+    title: "Excel",
+    description: "Tableaux croisés.",
+    location: "Salle A",
+    timeZone: "Europe/Paris",
+    sessions: [
+      { startsAt: "2027-03-26T09:00:00+01:00", endsAt: "2027-03-26T17:00:00+01:00" },
+      { startsAt: "2027-03-29T09:00:00+02:00", endsAt: "2027-03-29T17:00:00+02:00", location: "Salle B" },
+      {
+        startsAt: "2027-03-30T09:00:00+02:00",
+        endsAt: "2027-03-30T12:00:00+02:00",
+        onlineUrl: "https://meet.example.test/excel",
+      },
+    ],
+  };
+  const now = new Date("2027-01-15T00:00:00Z");
+
+  async function course(learner: User) {
+    return upsertFormation(
+      database().db,
+      platform,
+      upsertFormationInput.parse({ ...THREE_DAYS, learners: [named(learner)] }),
+    );
+  }
+
+  /** The same formation with its sessions as given (their ids kept), and the rest of `fields`. */
+  async function changed(formation: Formation, learner: User, fields: Record<string, unknown>) {
+    return upsertFormation(
+      database().db,
+      platform,
+      upsertFormationInput.parse({ ...THREE_DAYS, id: formation.id, learners: [named(learner)], ...fields }),
+    );
+  }
+
+  const sessionsOf = (formation: Formation) =>
+    formation.sessions.map(({ id, startsAt, endsAt, location, onlineUrl }) => ({
+      id,
+      startsAt,
+      endsAt,
+      location,
+      onlineUrl,
+    }));
+
+  async function readFeed(owner: User) {
+    const { db } = database();
+    return readCalendar(renderCalendarFeed(feedOf(owner), await calendarFeedEntries(db, feedOf(owner), context, now)))
+      .events;
+  }
+
+  it("gives one event per session, at the session's instants across a DST change, in the formation's zone, numbered as in Outlook, each at its place", async () => {
+    const eva = await person("eva");
+    const excel = await course(eva);
+    const events = await readFeed(eva);
+    expect(
+      events.map(({ uid, summary, start, end, tzid, location, sequence, status }) => ({
+        uid,
+        summary,
+        start,
+        end,
+        tzid,
+        location,
+        sequence,
+        status,
+      })),
+    ).toEqual(
+      excel.sessions.map((session, index) => ({
+        uid: formationSessionUid(session.id),
+        summary: `Excel (${index + 1}/3)`,
+        start: session.startsAt,
+        end: session.endsAt,
+        tzid: "Europe/Paris",
+        location: ["Salle A", "Salle B", "Salle A"][index],
+        sequence: 1,
+        status: "CONFIRMED",
+      })),
+    );
+    expect(events.map(({ start }) => start)).toEqual([
+      "2027-03-26T08:00:00.000Z",
+      "2027-03-29T07:00:00.000Z",
+      "2027-03-30T07:00:00.000Z",
+    ]);
+    // The third session's own link, beside the formation's room it falls back to.
+    expect(events[2]?.description).toBe("Tableaux croisés.\n\nEn ligne : https://meet.example.test/excel");
+    expect(new Set(events.map(({ url }) => url))).toEqual(
+      new Set([`https://platform.example.test/agenda?formation=${excel.id}`]),
+    );
+  });
+
+  it("a single session keeps the formation's title, unnumbered", async () => {
+    const ugo = await person("ugo");
+    const single = await formation("Word", 10, { learners: [named(ugo)] });
+    const [event, ...others] = await readFeed(ugo);
+    expect(others).toEqual([]);
+    expect(event).toMatchObject({ uid: uidOf(single), summary: "Word", start: single.startsAt, end: single.endsAt });
+  });
+
+  it("moving one session changes only its event (times and SEQUENCE), and the feed's ETag", async () => {
+    const { db } = database();
+    const max = await person("max");
+    const excel = await course(max);
+    const [row] = await db
+      .insert(calendarFeeds)
+      .values({ userId: max.id, secretHash: `hash-${max.id}`, sealedSecret: "sealed" })
+      .returning();
+    if (!row) throw new Error("no feed row");
+    const feed: PolledFeed = { ...feedOf(max), id: row.id };
+    const hashes = new CalendarFeedHashes();
+    const first = await pollCalendarFeed(db, feed, context, hashes, () => false, now);
+    if (first.unchanged) throw new Error("a first poll has the text");
+    const before = readCalendar(first.text).events;
+
+    const [day1, day2, day3] = sessionsOf(excel);
+    await changed(excel, max, {
+      sessions: [day1, { ...day2, startsAt: "2027-03-29T13:00:00+02:00", endsAt: "2027-03-29T18:00:00+02:00" }, day3],
+    });
+    const polled = await pollCalendarFeed(
+      db,
+      { ...feed, contentHash: first.contentHash, contentChangedAt: first.changedAt },
+      context,
+      hashes,
+      ({ contentHash }) => contentHash === first.contentHash,
+      now,
+    );
+    if (polled.unchanged) throw new Error("the moved session went unseen");
+    expect(polled.contentHash).not.toBe(first.contentHash);
+    const after = readCalendar(polled.text).events;
+    expect([after[0], after[2]]).toEqual([before[0], before[2]]);
+    expect(after[1]).toEqual({
+      ...before[1],
+      sequence: 2,
+      start: "2027-03-29T11:00:00.000Z",
+      end: "2027-03-29T16:00:00.000Z",
+    });
+  });
+
+  it("a cancelled formation cancels every session, with its reason first in the description", async () => {
+    const zoe = await person("zoe");
+    const excel = await course(zoe);
+    await changed(excel, zoe, {
+      sessions: sessionsOf(excel),
+      status: "cancelled",
+      cancellationReason: "Formatrice absente",
+    });
+    // Cancelled five days before the feed is read: within the days it keeps cancelled formations.
+    await database()
+      .db.update(formations)
+      .set({ updatedAt: new Date(now.getTime() - 5 * DAY_MS) })
+      .where(eq(formations.id, excel.id));
+    const events = await readFeed(zoe);
+    expect(events.map(({ uid, status, sequence }) => ({ uid, status, sequence }))).toEqual(
+      excel.sessions.map(({ id }) => ({ uid: formationSessionUid(id), status: "CANCELLED", sequence: 2 })),
+    );
+    for (const event of events)
+      expect(event.description).toMatch(
+        /^Cette formation est annulée\. Motif : Formatrice absente\n\nTableaux croisés\./,
+      );
+  });
+
+  it("downloads a formation as its sessions, with the UIDs and SEQUENCEs of the feed", async () => {
+    const { db } = database();
+    const lou = await person("lou");
+    const excel = await course(lou);
+    const [day1, day2, day3] = sessionsOf(excel);
+    await changed(excel, lou, { sessions: [day1, { ...day2, location: "Salle C" }, day3] });
+    const viewer: Viewer = { kind: "user", userId: lou.id, role: "learner" };
+    const { filename, ics } = await formationIcs(db, viewer, excel.id, context);
+    expect(filename).toBe("excel.ics");
+    const file = readCalendar(ics);
+    expect(file.method).toBe("PUBLISH");
+    const fields = ({ uid, summary, start, end, location, sequence, status }: ReadEvent) => ({
+      uid,
+      summary,
+      start,
+      end,
+      location,
+      sequence,
+      status,
+    });
+    const fromFeed = (await readFeed(lou)).map(fields);
+    expect(file.events.map(fields)).toEqual(fromFeed);
+    expect(fromFeed.map(({ location, sequence }) => ({ location, sequence }))).toEqual([
+      { location: "Salle A", sequence: 1 },
+      { location: "Salle C", sequence: 2 },
+      { location: "Salle A", sequence: 1 },
+    ]);
+    // An admin taking no part gets the same events, numbered the participants' way.
+    const admin: Viewer = { kind: "user", userId: (await person("adele", "admin")).id, role: "admin" };
+    expect(readCalendar((await formationIcs(db, admin, excel.id, context)).ics).events.map(fields)).toEqual(fromFeed);
   });
 });
 

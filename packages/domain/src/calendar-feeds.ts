@@ -1,11 +1,11 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { DatabaseOrTransaction } from "@agenda/db/client";
-import { agendaEvents, calendarFeeds, enrollments, formations, users } from "@agenda/db/schema";
-import { and, asc, eq, gte, isNull, lt, or, sql } from "drizzle-orm";
+import { agendaEvents, calendarFeeds, enrollments, formationSessions, formations, users } from "@agenda/db/schema";
+import { and, asc, eq, gte, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
 import { recordAudit } from "./audit";
 import { DomainError } from "./errors";
-import { getFormation, type FormationRow } from "./formations";
+import { getFormation, sessionTitle } from "./formations";
 import { renderCalendar, type CalendarEntry } from "./icalendar";
 import { hashSecret, newSecret } from "./secrets";
 import type { User } from "./users";
@@ -28,8 +28,20 @@ const DAY_MS = 86_400_000;
 
 /** The few words a feed adds, in its owner's language. */
 const words = {
-  fr: { online: "En ligne :", formations: "Mes formations", agenda: "Mon agenda" },
-  en: { online: "Online:", formations: "My formations", agenda: "My agenda" },
+  fr: {
+    online: "En ligne :",
+    formations: "Mes formations",
+    agenda: "Mon agenda",
+    cancelled: "Cette formation est annulée.",
+    reason: "Motif :",
+  },
+  en: {
+    online: "Online:",
+    formations: "My formations",
+    agenda: "My agenda",
+    cancelled: "This formation is cancelled.",
+    reason: "Reason:",
+  },
 } satisfies Record<User["locale"], Record<string, string>>;
 
 /** Seals the feed secret at rest (the deployment's token vault): only `open` with the same owner reads it back. */
@@ -232,25 +244,73 @@ export interface EntryContext {
   locale: User["locale"];
 }
 
-export const formationUid = (formationId: string) => `formation-${formationId}@agenda`;
+/**
+ * A session's UID: from the session's id, never the formation's. Subscribed calendars match events by UID, so a UID
+ * must name one session for its whole life. The formation's former UID (`formation-<id>@agenda`, on the one block
+ * from its first start to its last end) could have stayed on its first session, but "first" moves: a session added
+ * before it, or its removal, would hand that UID to another session, and clients would carry what people attached to
+ * the event (alarms, notes) over to another day. So each subscriber deletes the old block once (it was wrong anyway)
+ * and adds the sessions, each under a UID that holds however its formation's sessions change later.
+ */
+export const formationSessionUid = (sessionId: string) => `formation-session-${sessionId}@agenda`;
 
-/** What a formation's event is made of: a feed reads these alone. */
-const formationColumns = {
-  id: formations.id,
-  title: formations.title,
+/**
+ * Which agenda row tells a session's SEQUENCE: the one mirroring it for `userId` (the feed's owner, the person
+ * downloading), whose version rises exactly when that session's copy changes (its times, place, numbered title,
+ * cancellation), not when another session of the formation moves. The same row gives the feed and a download by
+ * the same person the same SEQUENCE, so a client holding both keeps one event.
+ */
+const mirrorOf = (userId: string | null) =>
+  userId
+    ? and(eq(agendaEvents.ownerId, userId), eq(agendaEvents.formationSessionId, formationSessions.id))
+    : sql`false`;
+
+/**
+ * A session's SEQUENCE: its mirror's version; for someone with no mirror (an admin or app downloading a formation
+ * they take no part in) the highest of its participants' mirrors, or the formation's version when nobody takes part.
+ */
+const sessionSequence = sql<number>`coalesce(${agendaEvents.version}, (
+  select max(m.version) from ${agendaEvents} m
+  where m.formation_id = ${formations.id} and m.formation_session_id = ${formationSessions.id}), ${formations.version})`;
+
+/** What a session's event is made of: a feed reads these alone. */
+const sessionColumns = {
+  formationId: formations.id,
+  sessionId: formationSessions.id,
+  title: sessionTitle(
+    formations.title,
+    formationSessions.position,
+    sql`count(*) over (partition by ${formationSessions.formationId})`,
+  ),
   description: formations.description,
-  location: formations.location,
-  onlineUrl: formations.onlineUrl,
-  startsAt: formations.startsAt,
-  endsAt: formations.endsAt,
+  location: sql<string | null>`coalesce(${formationSessions.location}, ${formations.location})`,
+  onlineUrl: sql<string | null>`coalesce(${formationSessions.onlineUrl}, ${formations.onlineUrl})`,
+  startsAt: formationSessions.startsAt,
+  endsAt: formationSessions.endsAt,
   timeZone: formations.timeZone,
   status: formations.status,
-  version: formations.version,
-  createdAt: formations.createdAt,
-  updatedAt: formations.updatedAt,
+  cancellationReason: formations.cancellationReason,
+  sequence: sessionSequence.mapWith(Number),
+  createdAt: formationSessions.createdAt,
+  // When this session's copy last changed: its mirror says so; the formation or session row when there is none.
+  updatedAt:
+    sql<Date>`coalesce(${agendaEvents.updatedAt}, greatest(${formations.updatedAt}, ${formationSessions.updatedAt}))`.mapWith(
+      formations.updatedAt,
+    ),
 };
 
-type FormationFields = Pick<FormationRow, keyof typeof formationColumns>;
+/** The sessions of the formations `where` picks, each with its formation and the mirror that tells its SEQUENCE. */
+function formationSessionRows(db: DatabaseOrTransaction, where: SQL | undefined, mirrorUserId: string | null) {
+  return db
+    .select(sessionColumns)
+    .from(formations)
+    .innerJoin(formationSessions, eq(formationSessions.formationId, formations.id))
+    .leftJoin(agendaEvents, mirrorOf(mirrorUserId))
+    .where(where)
+    .orderBy(asc(formationSessions.startsAt), asc(formationSessions.id));
+}
+
+type SessionFields = Awaited<ReturnType<typeof formationSessionRows>>[number];
 
 /** A place, or the online link when there is none; with both, the link goes in the description. */
 function placeAndDescription(
@@ -263,17 +323,27 @@ function placeAndDescription(
   return { location: location ?? onlineUrl, description: [description.trim(), extra].filter(Boolean).join("\n\n") };
 }
 
-export function formationEntry(formation: FormationFields, context: EntryContext): CalendarEntry {
+/**
+ * One session of a formation as an event, titled, placed and timed as its Outlook copies are; a cancelled
+ * formation's sessions say so first in their description, with the reason when there is one.
+ */
+function formationSessionEntry(session: SessionFields, context: EntryContext): CalendarEntry {
+  const cancelled = session.status === "cancelled";
+  const said = words[context.locale];
+  const reason = session.cancellationReason?.trim();
+  const notice = cancelled ? [said.cancelled, reason ? `${said.reason} ${reason}` : ""].filter(Boolean).join(" ") : "";
+  const placed = placeAndDescription(session.location, session.onlineUrl, session.description, context.locale);
   return {
-    uid: formationUid(formation.id),
-    sequence: formation.version,
-    title: formation.title,
-    ...placeAndDescription(formation.location, formation.onlineUrl, formation.description, context.locale),
-    url: context.formationLink(formation.id),
-    cancelled: formation.status === "cancelled",
-    when: { startsAt: formation.startsAt, endsAt: formation.endsAt, timeZone: formation.timeZone },
-    createdAt: formation.createdAt,
-    updatedAt: formation.updatedAt,
+    uid: formationSessionUid(session.sessionId),
+    sequence: session.sequence,
+    title: session.title,
+    location: placed.location,
+    description: [notice, placed.description].filter(Boolean).join("\n\n"),
+    url: context.formationLink(session.formationId),
+    cancelled,
+    when: { startsAt: session.startsAt, endsAt: session.endsAt, timeZone: session.timeZone },
+    createdAt: session.createdAt,
+    updatedAt: session.updatedAt,
   };
 }
 
@@ -303,7 +373,8 @@ export function feedWindow(now: Date): { from: Date; to: Date } {
 /**
  * The formations a feed holds: those the person takes part in (enrolled or training) within the window, cancelled
  * ones as such for CANCELLED_KEPT_DAYS. Found from their enrolments and the trainer index, then checked against the
- * window: scanning the window for theirs reads every formation in it, twice as slow with 20,000 others.
+ * window: scanning the window for theirs reads every formation in it, twice as slow with 20,000 others. A formation
+ * in the window comes with all its sessions (at most MAX_SESSIONS), so their numbering reads the same as in Outlook.
  */
 function feedFormations(feed: PolledFeed, now: Date) {
   const { from, to } = feedWindow(now);
@@ -336,12 +407,8 @@ export async function calendarFeedEntries(
   context: EntryContext,
   now = new Date(),
 ): Promise<CalendarEntry[]> {
-  const formationRows = await db
-    .select(formationColumns)
-    .from(formations)
-    .where(feedFormations(feed, now))
-    .orderBy(asc(formations.startsAt), asc(formations.id));
-  const entries = formationRows.map((formation) => formationEntry(formation, context));
+  const sessions = await formationSessionRows(db, feedFormations(feed, now), feed.owner.id);
+  const entries = sessions.map((session) => formationSessionEntry(session, context));
   if (!feed.includePersonalEvents) return entries;
   const personal = await db
     .select()
@@ -364,18 +431,30 @@ export function renderCalendarFeed(feed: PolledFeed, entries: readonly CalendarE
  * process writes it the same way. A third of the time of hashing the rows' text.
  */
 async function feedFingerprint(db: DatabaseOrTransaction, feed: PolledFeed, now: Date): Promise<string> {
-  const versionsHash = (
-    table: typeof formations | typeof agendaEvents,
-    id: typeof formations.id | typeof agendaEvents.id,
-  ) =>
-    sql<string>`encode(sha256(convert_to(coalesce(string_agg(${id}::text || ':' || ${table}.xmin::text, ',' order by ${id}), ''), 'UTF8')), 'base64')`;
+  const versionsHash = (versions: SQL, orderedBy: SQL) =>
+    sql<string>`encode(sha256(convert_to(coalesce(string_agg(${versions}, ',' order by ${orderedBy}), ''), 'UTF8')), 'base64')`;
+  // Each session's own row and its formation's, and its mirror's version and time (the SEQUENCE and LAST-MODIFIED
+  // the feed writes), not the mirror's xmin: exports write sync columns there that the feed does not show.
   const [held] = await db
-    .select({ versions: versionsHash(formations, formations.id) })
+    .select({
+      versions: versionsHash(
+        sql`${formationSessions.id}::text || ':' || ${formationSessions}.xmin::text || ':' || ${formations}.xmin::text
+          || ':' || coalesce(${agendaEvents.version}::text, '') || ':' || coalesce(${agendaEvents.updatedAt}::text, '')`,
+        sql`${formationSessions.id}`,
+      ),
+    })
     .from(formations)
+    .innerJoin(formationSessions, eq(formationSessions.formationId, formations.id))
+    .leftJoin(agendaEvents, mirrorOf(feed.owner.id))
     .where(feedFormations(feed, now));
   const [own] = feed.includePersonalEvents
     ? await db
-        .select({ versions: versionsHash(agendaEvents, agendaEvents.id) })
+        .select({
+          versions: versionsHash(
+            sql`${agendaEvents.id}::text || ':' || ${agendaEvents}.xmin::text`,
+            sql`${agendaEvents.id}`,
+          ),
+        })
         .from(agendaEvents)
         .where(feedPersonalEvents(feed, now))
     : [];
@@ -445,8 +524,8 @@ export async function pollCalendarFeed(
 }
 
 /**
- * One formation as a file to import (METHOD:PUBLISH), with the same UID and SEQUENCE as in the feed: a client holding
- * both keeps one event. Anyone who may see the formation may download it.
+ * One formation as a file to import (METHOD:PUBLISH), an event per session, with the same UIDs and SEQUENCEs as in the
+ * feed: a client holding both keeps one event per session. Anyone who may see the formation may download it.
  */
 export async function formationIcs(
   db: DatabaseOrTransaction,
@@ -455,13 +534,17 @@ export async function formationIcs(
   context: EntryContext,
 ): Promise<{ filename: string; ics: string }> {
   const formation = await getFormation(db, viewer, formationId);
-  const [row] = await db.select().from(formations).where(eq(formations.id, formation.id));
-  if (!row) throw new DomainError("FORMATION_NOT_FOUND", { id: formationId });
-  const ics = renderCalendar([formationEntry(row, context)], {
-    name: row.title,
-    method: { name: "PUBLISH", stampedAt: new Date() },
-  });
-  return { filename: `${fileNameOf(row.title)}.ics`, ics };
+  const sessions = await formationSessionRows(
+    db,
+    eq(formations.id, formation.id),
+    viewer.kind === "user" ? viewer.userId : null,
+  );
+  if (sessions.length === 0) throw new DomainError("FORMATION_NOT_FOUND", { id: formationId });
+  const ics = renderCalendar(
+    sessions.map((session) => formationSessionEntry(session, context)),
+    { name: formation.title, method: { name: "PUBLISH", stampedAt: new Date() } },
+  );
+  return { filename: `${fileNameOf(formation.title)}.ics`, ics };
 }
 
 /** A file name any system accepts: the title's letters and digits, accents dropped. */

@@ -1,6 +1,7 @@
 import type { DatabaseOrTransaction } from "@agenda/db/client";
 import { agendaEvents, enrollments, formationSessions, formations, users } from "@agenda/db/schema";
 import { and, asc, desc, eq, gte, inArray, isNull, lt, notInArray, or, sql, type SQL } from "drizzle-orm";
+import type { SQLWrapper } from "drizzle-orm";
 import { z } from "zod";
 import { actorOf, recordAudit, type AuditEntry } from "./audit";
 import { DomainError } from "./errors";
@@ -550,6 +551,14 @@ export async function upsertFormation(
   return formation;
 }
 
+/**
+ * A session's title as its Outlook copies and the calendar feeds show it: the formation's, numbered "(2/3)" when it
+ * has several sessions. SQL, so the set-based alignment and the feeds' reads title sessions with the same words.
+ */
+export function sessionTitle(formationTitle: SQLWrapper, position: SQLWrapper, total: SQLWrapper): SQL<string> {
+  return sql<string>`case when ${total} > 1 then ${formationTitle} || ' (' || ${position} || '/' || ${total} || ')' else ${formationTitle} end`;
+}
+
 /** What a formation row of the agenda mirrors of its formation and session; a change of any of these is a new version. */
 const MIRRORED_COLUMNS = [
   "formation_id",
@@ -586,7 +595,7 @@ export async function alignFormationEvents(db: DatabaseOrTransaction, formation:
   await db.execute(sql`
     insert into ${agendaEvents} (owner_id, source, formation_session_id, is_all_day, ${columns})
     select p.user_id, 'formation', s.id, false, f.id,
-      case when n.total > 1 then f.title || ' (' || s.position || '/' || n.total || ')' else f.title end,
+      ${sessionTitle(sql`f.title`, sql`s.position`, sql`n.total`)},
       f.description, coalesce(s.location, f.location), coalesce(s.online_url, f.online_url), s.starts_at, s.ends_at,
       f.time_zone, (case when f.status = 'cancelled' then 'free' else 'busy' end)::show_as, f.status = 'cancelled',
       case when f.status = 'cancelled' then f.cancellation_reason end
