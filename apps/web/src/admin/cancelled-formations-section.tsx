@@ -1,0 +1,70 @@
+import { useTranslation } from "react-i18next";
+import type { CancelledFormationsInOutlook } from "../api/trpc";
+import { ErrorAlert } from "../ui/error-alert";
+import { useChangePlatformSettings, usePlatformSettings } from "./use-platform-settings";
+
+const CHOICES: readonly CancelledFormationsInOutlook[] = ["mark", "delete"];
+
+interface CancelledFormationsChoiceProps {
+  value: CancelledFormationsInOutlook;
+  disabled: boolean;
+  onChange: (value: CancelledFormationsInOutlook) => void;
+}
+
+/** The two fates of a cancelled formation's Outlook copies, as radio buttons each saying what participants will see. */
+export function CancelledFormationsChoiceGroup({ value, disabled, onChange }: CancelledFormationsChoiceProps) {
+  const { t } = useTranslation();
+  return (
+    <fieldset className="fieldset" disabled={disabled}>
+      <legend>{t("cancelledFormations.legend")}</legend>
+      {CHOICES.map((choice) => (
+        <div className="field field-inline" key={choice}>
+          <input
+            id={`cancelled-formations-${choice}`}
+            type="radio"
+            name="cancelled-formations-in-outlook"
+            value={choice}
+            checked={value === choice}
+            onChange={() => onChange(choice)}
+            aria-describedby={`cancelled-formations-${choice}-hint`}
+          />
+          <label htmlFor={`cancelled-formations-${choice}`}>{t(`cancelledFormations.${choice}`)}</label>
+          <span id={`cancelled-formations-${choice}-hint`} className="hint">
+            {t(`cancelledFormations.${choice}Hint`)}
+          </span>
+        </div>
+      ))}
+    </fieldset>
+  );
+}
+
+/** What a cancelled formation becomes in participants' Outlook calendars, chosen for everyone (administrators only). */
+export function CancelledFormationsSection() {
+  const { t } = useTranslation();
+  const settings = usePlatformSettings();
+  const change = useChangePlatformSettings();
+  return (
+    <section aria-labelledby="cancelled-formations-title" className="admin-section">
+      <h2 id="cancelled-formations-title">{t("cancelledFormations.title")}</h2>
+      <p role="status" className={change.isSuccess ? "alert alert-success" : undefined}>
+        {change.isSuccess ? t("cancelledFormations.saved") : ""}
+      </p>
+      <ErrorAlert error={settings.error ?? change.error} />
+      {settings.isPending ? (
+        <p role="status">{t("app.loading")}</p>
+      ) : (
+        settings.data && (
+          <CancelledFormationsChoiceGroup
+            value={
+              change.isPending
+                ? change.variables.cancelledFormationsInOutlook
+                : settings.data.cancelledFormationsInOutlook
+            }
+            disabled={change.isPending}
+            onChange={(cancelledFormationsInOutlook) => change.mutate({ cancelledFormationsInOutlook })}
+          />
+        )
+      )}
+    </section>
+  );
+}
