@@ -6,7 +6,7 @@ import { CancelledFormationsChoiceGroup } from "./cancelled-formations-section";
 describe("CancelledFormationsChoiceGroup", () => {
   it("offers marking or deleting, each saying what participants will see, and is chosen from the keyboard", async () => {
     const onChange = vi.fn();
-    render(<CancelledFormationsChoiceGroup value="mark" disabled={false} onChange={onChange} />);
+    render(<CancelledFormationsChoiceGroup value="mark" saving={false} onChange={onChange} />);
 
     const group = screen.getByRole("group", {
       name: "Quand une formation est annulée, ses événements dans le calendrier Outlook des participants sont",
@@ -30,9 +30,14 @@ describe("CancelledFormationsChoiceGroup", () => {
     expect(onChange).toHaveBeenCalledWith("delete");
   });
 
-  it("cannot be changed while a change is being saved", () => {
-    render(<CancelledFormationsChoiceGroup value="delete" disabled onChange={() => {}} />);
-    expect((screen.getByRole("radio", { name: "Supprimés" }) as HTMLInputElement).disabled).toBe(true);
-    expect((screen.getByRole("radio", { name: "Supprimés" }) as HTMLInputElement).checked).toBe(true);
+  it("keeps the choice being saved, and focus where it is, until the change is saved", async () => {
+    const onChange = vi.fn();
+    render(<CancelledFormationsChoiceGroup value="delete" saving onChange={onChange} />);
+    const remove = screen.getByRole("radio", { name: "Supprimés" }) as HTMLInputElement;
+    expect(remove.checked).toBe(true);
+    await userEvent.click(screen.getByRole("radio", { name: "Conservés et marqués annulés" }));
+    expect(onChange).not.toHaveBeenCalled();
+    expect(remove.checked).toBe(true);
+    expect(screen.getByRole("group").getAttribute("aria-busy")).toBe("true");
   });
 });

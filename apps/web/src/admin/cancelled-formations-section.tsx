@@ -7,25 +7,28 @@ const CHOICES: readonly CancelledFormationsInOutlook[] = ["mark", "delete"];
 
 interface CancelledFormationsChoiceProps {
   value: CancelledFormationsInOutlook;
-  disabled: boolean;
+  /** A change is being saved: others wait for it (the radios stay enabled, so keyboard focus stays where it is). */
+  saving: boolean;
   onChange: (value: CancelledFormationsInOutlook) => void;
 }
 
 /** The two fates of a cancelled formation's Outlook copies, as radio buttons each saying what participants will see. */
-export function CancelledFormationsChoiceGroup({ value, disabled, onChange }: CancelledFormationsChoiceProps) {
+export function CancelledFormationsChoiceGroup({ value, saving, onChange }: CancelledFormationsChoiceProps) {
   const { t } = useTranslation();
   return (
-    <fieldset className="fieldset" disabled={disabled}>
+    <fieldset className="fieldset" aria-busy={saving}>
       <legend>{t("cancelledFormations.legend")}</legend>
       {CHOICES.map((choice) => (
-        <div className="field field-inline" key={choice}>
+        <div className="field field-inline field-choice" key={choice}>
           <input
             id={`cancelled-formations-${choice}`}
             type="radio"
             name="cancelled-formations-in-outlook"
             value={choice}
             checked={value === choice}
-            onChange={() => onChange(choice)}
+            onChange={() => {
+              if (!saving) onChange(choice);
+            }}
             aria-describedby={`cancelled-formations-${choice}-hint`}
           />
           <label htmlFor={`cancelled-formations-${choice}`}>{t(`cancelledFormations.${choice}`)}</label>
@@ -60,7 +63,7 @@ export function CancelledFormationsSection() {
                 ? change.variables.cancelledFormationsInOutlook
                 : settings.data.cancelledFormationsInOutlook
             }
-            disabled={change.isPending}
+            saving={change.isPending}
             onChange={(cancelledFormationsInOutlook) => change.mutate({ cancelledFormationsInOutlook })}
           />
         )
