@@ -3,7 +3,7 @@ import { upsertFormation, upsertFormationInput, type Formation } from "@agenda/d
 import { changePlatformSettings, readPlatformSettings } from "@agenda/domain/platform-settings";
 import { ensureUser, type User } from "@agenda/domain/users";
 import type { Viewer } from "@agenda/domain/viewer";
-import { eq, sql } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SYNC_QUEUES } from "../jobs/sync-queue";
 import { runSync } from "../runs/sync-run";
@@ -156,7 +156,8 @@ describe("the admins' choice for cancelled formations in Outlook", () => {
     const entries = await database()
       .db.select()
       .from(auditLog)
-      .where(eq(auditLog.action, "admin.platform_settings_changed"));
+      .where(eq(auditLog.action, "admin.platform_settings_changed"))
+      .orderBy(asc(auditLog.id));
     expect(entries.length - before.length).toBe(1);
     expect(entries.at(-1)).toMatchObject({
       actorKind: "user",
