@@ -49,21 +49,32 @@ const runExport = async (integrationId: string) =>
     )
   ).result;
 
-function plan(externalId: string, learners: User[], changes: Record<string, unknown> = {}): Promise<Formation> {
-  return upsertFormation(
-    database().db,
-    platform,
-    upsertFormationInput.parse({
-      externalId,
-      title: "Sécurité",
-      timeZone: "Europe/Paris",
-      learners: learners.map(({ platformUserId, email, name }) => ({ platformUserId, email, name })),
-      sessions: SESSIONS,
-      ...changes,
-    }),
-  );
-}
+/** Each formation's sessions as last planned, with their ids. */
+const plannedSessions = new Map<string, unknown[]>();
 
+/** Plans the formation again with the sessions it has (kept by their ids), or two new ones the first time. */
+async function plan(externalId: string, learners: User[], changes: Record<string, unknown> = {}): Promise<Formation> {
+  const planned = async (sessions: unknown[]) =>
+    upsertFormation(
+      database().db,
+      platform,
+      upsertFormationInput.parse({
+        externalId,
+        title: "Sécurité",
+        timeZone: "Europe/Paris",
+        learners: learners.map(({ platformUserId, email, name }) => ({ platformUserId, email, name })),
+        sessions,
+        ...changes,
+      }),
+    );
+  const known = plannedSessions.get(externalId);
+  const formation = await planned(known ?? SESSIONS);
+  plannedSessions.set(
+    externalId,
+    formation.sessions.map(({ id, startsAt, endsAt }) => ({ id, startsAt, endsAt })),
+  );
+  return formation;
+}
 const subjectsOf = async (name: string, formation: Formation) =>
   (await mailboxEvents(name))
     .filter((event) => formationIdOf(event) === formation.id)
