@@ -1,3 +1,4 @@
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { CancelledFormationsInOutlook } from "../api/trpc";
 import { ErrorAlert } from "../ui/error-alert";
@@ -46,6 +47,13 @@ export function CancelledFormationsSection() {
   const { t } = useTranslation();
   const settings = usePlatformSettings();
   const change = useChangePlatformSettings();
+  // The radio just chosen stays checked from the click on (a controlled radio would otherwise flick back until the
+  // mutation's state arrives); a refused change puts the saved one back.
+  const [chosen, setChosen] = useState<CancelledFormationsInOutlook | null>(null);
+  const choose = (cancelledFormationsInOutlook: CancelledFormationsInOutlook) => {
+    setChosen(cancelledFormationsInOutlook);
+    change.mutate({ cancelledFormationsInOutlook }, { onError: () => setChosen(null) });
+  };
   return (
     <section aria-labelledby="cancelled-formations-title" className="admin-section">
       <h2 id="cancelled-formations-title">{t("cancelledFormations.title")}</h2>
@@ -58,13 +66,9 @@ export function CancelledFormationsSection() {
       ) : (
         settings.data && (
           <CancelledFormationsChoiceGroup
-            value={
-              change.isPending
-                ? change.variables.cancelledFormationsInOutlook
-                : settings.data.cancelledFormationsInOutlook
-            }
+            value={chosen ?? settings.data.cancelledFormationsInOutlook}
             saving={change.isPending}
-            onChange={(cancelledFormationsInOutlook) => change.mutate({ cancelledFormationsInOutlook })}
+            onChange={choose}
           />
         )
       )}
