@@ -156,6 +156,40 @@ describe("administration: the audit log and service tokens", () => {
     expect(await resynced.textContent()).toContain(DEMO.admin);
   });
 
+  it("chooses from the keyboard what cancelled formations become in Outlook, audited, and puts the default back", async () => {
+    await admin.goto(agendaUrl("/admin/calendar-settings"));
+    const section = admin.getByRole("region", { name: "Cancelled formations in Outlook" });
+    const keep = section.getByRole("radio", { name: "Kept and marked cancelled" });
+    const remove = section.getByRole("radio", { name: "Deleted" });
+    await keep.waitFor();
+    expect(await keep.isChecked()).toBe(true);
+    await keep.focus();
+    await Promise.all([
+      admin.waitForResponse((response) => response.url().includes("platformSettings.update") && response.ok()),
+      admin.keyboard.press("ArrowDown"),
+    ]);
+    await section.getByText("Saved: participants' Outlook calendars are being updated.").waitFor();
+    expect(await remove.isChecked()).toBe(true);
+    await admin.setViewportSize({ width: 390, height: 900 });
+    expect(await seriousAccessibilityViolations(admin)).toEqual([]);
+    await saveScreenshot(admin, "admin-cancelled-formations-deleted");
+    await admin.setViewportSize({ width: 1400, height: 1000 });
+
+    await admin.reload();
+    await remove.waitFor();
+    expect(await remove.isChecked()).toBe(true);
+    await Promise.all([
+      admin.waitForResponse((response) => response.url().includes("platformSettings.update") && response.ok()),
+      keep.check(),
+    ]);
+
+    await admin.goto(agendaUrl("/admin/audit-log?action=admin."));
+    const entries = admin.getByRole("region", { name: "Audit log" });
+    const changed = entries.getByRole("row", { name: /Platform settings changed/ }).first();
+    await changed.waitFor();
+    expect(await changed.textContent()).toContain(DEMO.admin);
+  });
+
   it("disconnects a user's Outlook for them with a reason, which the user reads in their settings", async () => {
     if (!(await outlookConnected(trainerToken))) await (await connectTrainerOutlook(browser)).close();
     await admin.goto(agendaUrl("/admin/calendar-settings"));

@@ -4,6 +4,7 @@ import { eventsRouter } from "./routers/events";
 import { feedsRouter } from "./routers/feeds";
 import { formationsRouter } from "./routers/formations";
 import { integrationsRouter } from "./routers/integrations";
+import { platformSettingsRouter } from "./routers/platform-settings";
 import { serviceTokensRouter } from "./routers/service-tokens";
 import { syncRouter } from "./routers/sync";
 import { usersRouter } from "./routers/users";
@@ -37,6 +38,7 @@ export const appRouter = router({
   users: usersRouter,
   auditLog: auditLogRouter,
   serviceTokens: serviceTokensRouter,
+  platformSettings: platformSettingsRouter,
   demo: demoRouter,
 });
 

@@ -29,6 +29,7 @@ export const AUDIT_ACTIONS = [
   "calendar_feed.deleted",
   "admin.job_retried",
   "admin.integration_resynced",
+  "admin.platform_settings_changed",
   "service_token.created",
   "service_token.revoked",
   "audit_log.purged",

@@ -339,6 +339,39 @@ export class SyncEngine {
     );
   }
 
+  /**
+   * The admins switched what cancelled formations' copies become (marked or deleted): an export for each active
+   * integration whose user takes part in a cancelled formation, with the change, in one write. With export turned
+   * off the deletions still run, as for any copy Outlook should no longer hold.
+   */
+  async cancelledFormationsSettingChanged(tx: DatabaseOrTransaction): Promise<void> {
+    const participants = tx
+      .select({ ownerId: agendaEvents.ownerId })
+      .from(agendaEvents)
+      .where(
+        and(
+          eq(agendaEvents.source, "formation"),
+          eq(agendaEvents.formationCancelled, true),
+          isNull(agendaEvents.deletedAt),
+        ),
+      );
+    const integrations = await tx
+      .select({ id: calendarIntegrations.id })
+      .from(calendarIntegrations)
+      .where(
+        and(
+          eq(calendarIntegrations.provider, "outlook"),
+          eq(calendarIntegrations.status, "active"),
+          inArray(calendarIntegrations.userId, participants),
+        ),
+      );
+    await this.queue.enqueueExports(
+      tx,
+      integrations.map(({ id }) => id),
+      "change",
+    );
+  }
+
   /** A formation changed: an export for each participant whose Outlook receives formations, with the change, in one write. */
   async formationChanged(tx: DatabaseOrTransaction, formationId: string): Promise<void> {
     const owners = tx

@@ -502,6 +502,9 @@ export const ACCESS_TABLE: Record<string, ProcedureAccess> = {
     rest: [{ method: "DELETE", route: "/api/admin/service-tokens/:id", request: idPath("/api/admin/service-tokens") }],
   },
 
+  "platformSettings.get": { expect: admins() },
+  "platformSettings.update": { expect: admins(), input: async () => ({ cancelledFormationsInOutlook: "mark" }) },
+
   "users.search": {
     // People planning formations find learners to enrol; apps name their people themselves (formations.upsert).
     expect: people((kind) => (isLearner(kind) ? [403, "FORBIDDEN"] : OK)),

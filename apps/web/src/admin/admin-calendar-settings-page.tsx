@@ -6,6 +6,7 @@ import { useCurrentUser } from "../session/current-user";
 import { ErrorAlert } from "../ui/error-alert";
 import { usePageTitle } from "../ui/use-page-title";
 import { AdminNavigation } from "./admin-navigation";
+import { CancelledFormationsSection } from "./cancelled-formations-section";
 import { FailedJobsSection } from "./failed-jobs-section";
 import { IntegrationDetailPanel } from "./integration-detail-panel";
 import { useAllIntegrations } from "./use-all-integrations";
@@ -124,7 +125,10 @@ function IntegrationsTable({ timeZone }: { timeZone: string }) {
   );
 }
 
-/** `/admin/calendar-settings`: every user's Outlook connection and the sync jobs that failed, for administrators only. */
+/**
+ * `/admin/calendar-settings`: every user's Outlook connection, the sync jobs that failed and what cancelled formations
+ * become in Outlook, for administrators only.
+ */
 export function AdminCalendarSettingsPage() {
   const { t } = useTranslation();
   usePageTitle(t("admin.title"));
@@ -138,6 +142,7 @@ export function AdminCalendarSettingsPage() {
           <p>{t("admin.intro")}</p>
           <IntegrationsTable timeZone={user.timeZone} />
           <FailedJobsSection timeZone={user.timeZone} />
+          <CancelledFormationsSection />
         </>
       ) : (
         <p role="alert" className="alert alert-error">

@@ -15,6 +15,7 @@ export type AdminIntegration = RouterOutputs["integrations"]["all"][number];
 export type OutlookCalendar = RouterOutputs["integrations"]["outlook"]["calendars"][number];
 export type AuditLogEntry = RouterOutputs["auditLog"]["list"]["entries"][number];
 export type ServiceTokenView = RouterOutputs["serviceTokens"]["list"][number];
+export type CancelledFormationsInOutlook = RouterOutputs["platformSettings"]["get"]["cancelledFormationsInOutlook"];
 export type SignedInUser = Extract<RouterOutputs["me"], { kind: "user" }>;
 export type UserRole = SignedInUser["role"];
 /** The live status `sync.onStatus` streams (the server's `IntegrationStatus`). */

@@ -445,7 +445,11 @@ export const en: Translations<typeof fr> = {
         settings_changed: "Calendar subscription changed",
         deleted: "Calendar subscription deleted",
       },
-      admin: { job_retried: "Sync job retried", integration_resynced: "Outlook sync started by an administrator" },
+      admin: {
+        job_retried: "Sync job retried",
+        integration_resynced: "Outlook sync started by an administrator",
+        platform_settings_changed: "Platform settings changed",
+      },
       service_token: { created: "Service token created", revoked: "Service token revoked" },
       audit_log: { purged: "Old entries purged" },
     },
@@ -488,6 +492,17 @@ export const en: Translations<typeof fr> = {
     confirmRevoke: "Revoke the token",
     cancel: "Cancel",
     revoked: "Token “{{name}}” revoked: it is refused from now on.",
+  },
+  cancelledFormations: {
+    title: "Cancelled formations in Outlook",
+    legend: "When a formation is cancelled, its events in participants' Outlook calendars are",
+    mark: "Kept and marked cancelled",
+    markHint:
+      'Participants still see each session in Outlook, titled "Cancelled: …" with the reason first, shown as free and without a reminder.',
+    delete: "Deleted",
+    deleteHint:
+      "The sessions disappear from participants' Outlook calendars; Agenda still shows them struck through. If the formation is scheduled again, they come back.",
+    saved: "Saved: participants' Outlook calendars are being updated.",
   },
   failedJobs: {
     title: "Failed sync jobs",

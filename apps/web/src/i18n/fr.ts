@@ -452,6 +452,7 @@ export const fr = {
       admin: {
         job_retried: "Tâche de synchronisation relancée",
         integration_resynced: "Synchronisation Outlook lancée par un administrateur",
+        platform_settings_changed: "Réglages de la plateforme modifiés",
       },
       service_token: { created: "Jeton de service créé", revoked: "Jeton de service révoqué" },
       audit_log: { purged: "Entrées anciennes supprimées" },
@@ -497,6 +498,17 @@ export const fr = {
     confirmRevoke: "Révoquer le jeton",
     cancel: "Annuler",
     revoked: "Jeton « {{name}} » révoqué : il est refusé dès maintenant.",
+  },
+  cancelledFormations: {
+    title: "Formations annulées dans Outlook",
+    legend: "Quand une formation est annulée, ses événements dans le calendrier Outlook des participants sont",
+    mark: "Conservés et marqués annulés",
+    markHint:
+      "Les participants voient toujours chaque session dans Outlook, intitulée « Annulé : … » avec le motif en tête, affichée comme disponible et sans rappel.",
+    delete: "Supprimés",
+    deleteHint:
+      "Les sessions disparaissent du calendrier Outlook des participants ; Agenda les montre toujours barrées. Si la formation est reprogrammée, elles reviennent.",
+    saved: "Enregistré : les calendriers Outlook des participants sont mis à jour.",
   },
   failedJobs: {
     title: "Tâches de synchronisation en échec",

@@ -7,3 +7,4 @@ export * from "./sync-runs";
 export * from "./sync-conflicts";
 export * from "./access";
 export * from "./calendar-feeds";
+export * from "./platform-settings";

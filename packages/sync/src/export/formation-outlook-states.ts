@@ -1,14 +1,14 @@
 import type { DatabaseOrTransaction } from "@agenda/db/client";
 import { agendaEvents, calendarIntegrations, syncConflicts } from "@agenda/db/schema";
 import { and, asc, eq, gt, isNull } from "drizzle-orm";
-import { copyInLine } from "./formation-writes";
+import { copyInLine, copyWanted } from "./formation-writes";
 
 const DAY_MS = 86_400_000;
 
 /**
  * Where a formation stands in the user's Outlook: `in_outlook` (its copy is up to date, or export is off and a copy
- * is there), `pending` (the export will create or rewrite it), `not_exported` (no copy, and export is off or
- * Outlook not connected), `removed_in_outlook` (the user deleted the copy: respected until "add again"),
+ * is there), `pending` (the export will create or rewrite it), `not_exported` (no copy, and export is off, Outlook
+ * not connected, or the formation is cancelled and the admins chose to delete cancelled formations' copies), `removed_in_outlook` (the user deleted the copy: respected until "add again"),
  * `conflict` (its copy was edited in Outlook and put back, not reviewed yet), `error` (Outlook refused the copy).
  */
 export type FormationOutlookState =
@@ -43,7 +43,7 @@ export async function formationOutlookStates(
   const connected = integration !== undefined && integration.status !== "disconnected";
   const exporting = connected && integration.exportEnabled;
   const rows = await db
-    .select()
+    .select({ event: agendaEvents, wanted: copyWanted() })
     .from(agendaEvents)
     .where(
       and(
@@ -66,7 +66,7 @@ export async function formationOutlookStates(
     );
   const withConflict = new Set(conflicted.map(({ eventId }) => eventId));
 
-  return rows.map((event) => {
+  return rows.map(({ event, wanted }) => {
     const hasCopy = connected && event.graphEventId !== null && event.integrationId === integration.id;
     const upToDate = hasCopy && copyInLine(event, event.version, integration.id);
     let outlookState: FormationOutlookState;
@@ -74,7 +74,7 @@ export async function formationOutlookStates(
     else if (event.syncStatus === "error") outlookState = "error";
     else if (withConflict.has(event.id)) outlookState = "conflict";
     else if (upToDate || (hasCopy && !exporting)) outlookState = "in_outlook";
-    else outlookState = exporting ? "pending" : "not_exported";
+    else outlookState = exporting && wanted ? "pending" : "not_exported";
     return {
       formationId: event.formationId ?? "",
       eventId: event.id,

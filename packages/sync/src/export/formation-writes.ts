@@ -1,5 +1,5 @@
 import type { DatabaseOrTransaction } from "@agenda/db/client";
-import { agendaEvents, enrollments, formations, users } from "@agenda/db/schema";
+import { agendaEvents, enrollments, formations, platformSettings, users } from "@agenda/db/schema";
 import { DomainError } from "@agenda/domain/errors";
 import { alignFormationEvents } from "@agenda/domain/formations";
 import { httpsUrlOrNull } from "@agenda/domain/links";
@@ -52,7 +52,10 @@ export interface FormationCopy extends CopyState {
   formation: ExportedFormation;
   /** The row's version: what it mirrors changed when it moved. */
   version: number;
-  /** Outlook should hold a copy: the row is live (the user takes part; a cancelled formation's copy stays, marked). */
+  /**
+   * Outlook should hold a copy: the row is live (the user takes part) and, unless the admins chose to delete cancelled
+   * formations' copies, a cancelled formation's copy stays, marked.
+   */
   wanted: boolean;
 }
 
@@ -106,12 +109,21 @@ export function plannedFormationWrite(row: FormationCopy, integrationId: string)
 }
 
 /**
+ * Whether Outlook should hold the row's copy, in SQL: the row is live, and not a cancelled formation's while the
+ * platform's setting deletes those (so switching the setting puts every such row out of line, with no version bump).
+ */
+export function copyWanted(): SQL<boolean> {
+  const deletesCancelled = sql`exists (select 1 from ${platformSettings} where ${platformSettings.cancelledFormationsInOutlook} = 'delete')`;
+  return sql<boolean>`(${agendaEvents.deletedAt} is null and not (${agendaEvents.formationCancelled} and ${deletesCancelled}))`;
+}
+
+/**
  * The formation rows an export of the integration looks at: SQL narrows them to those that are not known to be in
  * line (a copy of this integration at the row's version, or a copy the user deleted, or no trace of one on a row
  * Outlook should not hold); `plannedFormationWrite` decides what each one needs.
  */
 function formationCandidatesOf(integrationId: IntegrationKey["id"]): SQL | undefined {
-  const wanted = sql`(${agendaEvents.deletedAt} is null)`;
+  const wanted = copyWanted();
   const traces = or(
     isNotNull(agendaEvents.graphEventId),
     isNotNull(agendaEvents.graphTransactionId),
@@ -148,11 +160,11 @@ export function formationsToExport(db: DatabaseOrTransaction, integration: Integ
 
 async function loadFormationCopies(run: SyncRun, filter: SQL | undefined): Promise<FormationCopy[]> {
   const rows = await run.db
-    .select()
+    .select({ event: agendaEvents, wanted: copyWanted() })
     .from(agendaEvents)
     .where(and(eq(agendaEvents.ownerId, run.integration.userId), eq(agendaEvents.source, "formation"), filter))
     .orderBy(asc(agendaEvents.startsAt), asc(agendaEvents.id));
-  return rows.map((event) => ({
+  return rows.map(({ event, wanted }) => ({
     id: event.id,
     formation: {
       id: event.formationId ?? "",
@@ -168,7 +180,7 @@ async function loadFormationCopies(run: SyncRun, filter: SQL | undefined): Promi
       cancellationReason: event.cancellationReason,
     },
     version: event.version,
-    wanted: event.deletedAt === null,
+    wanted,
     integrationId: event.integrationId,
     graphEventId: event.graphEventId,
     graphIcalUid: event.graphIcalUid,
