@@ -64,7 +64,8 @@ describe("the Outlook add-in's taskpane", () => {
 
     const api = await agendaApi(LEARNER);
     const formationId = (await api.sync.formations.query()).find(({ title }) => title === FORMATION)?.formationId;
-    expect(file.events[0]?.uid).toBe(`formation-${formationId}@agenda`);
+    const [session] = (await api.formations.get.query({ id: formationId ?? "" })).sessions;
+    expect(file.events[0]?.uid).toBe(`formation-session-${session?.id}@agenda`);
     const feed = await api.feeds.rotate.mutate();
     if (!feed.enabled) throw new Error("the feed did not turn on");
     const inFeed = readCalendar(await (await fetch(feed.url)).text()).events.find(
